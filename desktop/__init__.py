@@ -1,0 +1,1 @@
+"""AIGC Workbench desktop GUI (PySide6)."""

@@ -1,0 +1,87 @@
+"""The one facade the GUI and the CLI use. Plain dataclasses and dicts in and out;
+long operations return a ``Job``.
+
+    engine = Engine.open("/path/to/workspace")
+    job = engine.jobs.submit("selftest", {})
+    engine.jobs.wait(job.id)
+    engine.close()
+
+Each area of the product hangs off the engine as a small facade object
+(``engine.data``, ``engine.models`` ...), created on first use so that opening an
+engine stays cheap and never imports torch.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from functools import cached_property
+from importlib import metadata
+
+from engine import __version__
+from engine.jobs import JobRunner
+from engine.workspace import Workspace
+
+LIBRARIES = ("torch", "transformers", "diffusers", "peft", "safetensors", "tokenizers", "PySide6-Essentials",
+             "pillow", "platformdirs")
+
+
+def library_versions() -> dict[str, str | None]:
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+class Engine:
+    def __init__(self, workspace: Workspace, workers: int = 2):
+        self.workspace = workspace
+        self.jobs = JobRunner(workspace, workers=workers, engine=self)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None, workers: int = 2) -> "Engine":
+        return cls(Workspace.open(path), workers=workers)
+
+    @property
+    def root(self):
+        return self.workspace.root
+
+    def status(self, with_device: bool = True) -> dict:
+        from engine import offline
+        from engine.workspace import db
+        info = {
+            "workspace": str(self.workspace.root),
+            "schema_version": self.workspace.schema_version(),
+            "schema_latest": db.latest_version(),
+            "version": __version__,
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "offline": offline.guard_active(),
+            "libraries": library_versions(),
+            "jobs": {state: n for state, n in self.workspace.db().execute(
+                "SELECT state, count(*) FROM jobs GROUP BY state")},
+            "sample_content": self.workspace.get_setting("samples_installed") is not None,
+        }
+        if with_device:
+            from engine import devices
+            info["device"] = devices.detect().to_dict()
+        return info
+
+    def close(self, cancel_jobs: bool = True) -> None:
+        self.jobs.shutdown(cancel=cancel_jobs)
+        self.workspace.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- area facades (each area adds its own) ------------------------------
+    @cached_property
+    def samples(self):
+        from engine.samples import SamplesAPI
+        return SamplesAPI(self)

@@ -1,0 +1,95 @@
+"""Output rules: results on stdout (JSON last line with --json), everything else on stderr."""
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+
+from engine.errors import UserError
+
+
+class Output:
+    def __init__(self, json_mode: bool):
+        self.json_mode = json_mode
+        self.engine = None
+        self._last_progress = ""
+
+    # -- engine ---------------------------------------------------------------
+    def open_engine(self, args, workers: int = 2):
+        from engine.api import Engine
+        self.engine = Engine.open(args.workspace, workers=workers)
+        return self.engine
+
+    def close_engine(self) -> None:
+        if self.engine is not None:
+            self.engine.close()
+            self.engine = None
+
+    # -- printing -------------------------------------------------------------
+    def say(self, text: str = "") -> None:
+        """Human-readable output: stdout normally, stderr in --json mode."""
+        print(text, file=sys.stderr if self.json_mode else sys.stdout, flush=True)
+
+    def info(self, text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    def progress(self, fraction: float, message: str) -> None:
+        line = f"[{fraction * 100:5.1f}%] {message}"
+        if line != self._last_progress:
+            self._last_progress = line
+            print(line, file=sys.stderr, flush=True)
+
+    def fail(self, reason: str) -> None:
+        print(f"error: {reason}", file=sys.stderr, flush=True)
+
+    def result(self, data: dict) -> None:
+        if self.json_mode:
+            public = {k: v for k, v in data.items() if not k.startswith("_")}
+            print(json.dumps(public, ensure_ascii=False, default=str), flush=True)
+        elif data.get("_text"):
+            print(data["_text"], flush=True)
+
+    # -- jobs -----------------------------------------------------------------
+    def run_job(self, kind: str, params: dict, title: str | None = None, on_event=None, resume_of: str | None = None):
+        """Run a job in the foreground: progress on stderr, Ctrl-C cancels cleanly."""
+        engine = self.engine
+        done = threading.Event()
+
+        def listen(event):
+            if event.job_id != job_id[0]:
+                return
+            if event.type == "progress":
+                self.progress(event.data["fraction"], event.data["message"])
+            elif event.type == "log":
+                print(f"  {event.data['text']}", file=sys.stderr, flush=True)
+            if on_event:
+                on_event(event)
+
+        job_id = [None]
+        unsubscribe = engine.jobs.subscribe(listen)
+        try:
+            job = engine.jobs.resume(resume_of) if resume_of else engine.jobs.submit(kind, params, title)
+            job_id[0] = job.id
+            previous = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
+            try:
+                while True:
+                    job = engine.jobs.wait(job.id, timeout=0.2)
+                    if job.state.finished:
+                        break
+            except KeyboardInterrupt:
+                self.info("cancelling ...")
+                engine.jobs.cancel(job.id)
+                job = engine.jobs.wait(job.id)
+            finally:
+                if previous is not None:
+                    signal.signal(signal.SIGINT, previous)
+        finally:
+            unsubscribe()
+            done.set()
+        if job.state.value == "failed":
+            raise UserError(f"{job.kind} job {job.id} failed: {job.error}")
+        if job.state.value == "cancelled":
+            raise UserError(f"{job.kind} job {job.id} was cancelled", hint=f"resume it with 'aigc jobs resume {job.id}'"
+                            if job.resumable else None)
+        return job

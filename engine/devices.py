@@ -1,0 +1,111 @@
+"""Which device and dtype to compute on: CUDA, then Apple MPS, then CPU.
+
+``AIGC_DEVICE=cpu|cuda|mps`` overrides the choice. Importing this module is
+cheap; torch is imported only when a device is actually detected.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+
+from engine.errors import UserError
+
+
+@dataclass
+class DeviceInfo:
+    kind: str                      # "cuda" | "mps" | "cpu"
+    name: str
+    total_memory: int              # bytes (system RAM for CPU and MPS)
+    free_memory: int               # bytes
+    dtype: str                     # training/inference dtype: "bfloat16" | "float16" | "float32"
+    autocast_dtype: str | None     # autocast on CPU/GPU, or None for plain fp32
+    needs_loss_scaling: bool       # fp16 on older GPUs
+    cpu_cores: int = field(default_factory=lambda: os.cpu_count() or 1)
+    threads: int = 1
+    bf16_supported: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def label(self) -> str:
+        gib = self.total_memory / 2**30
+        return f"{self.kind.upper()} · {self.name} · {gib:.0f} GiB"
+
+
+def system_memory() -> tuple[int, int]:
+    try:
+        import psutil
+        vm = psutil.virtual_memory()
+        return int(vm.total), int(vm.available)
+    except Exception:  # psutil missing in an odd build: fall back to sysconf
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        return pages, pages // 2
+
+
+def cpu_threads() -> int:
+    """Leave one core for the GUI and the OS, so the window never freezes."""
+    cores = os.cpu_count() or 1
+    requested = os.environ.get("AIGC_THREADS")
+    if requested and requested.isdigit():
+        return max(1, int(requested))
+    return max(1, cores - 1)
+
+
+def _cpu_bf16() -> bool:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            flags = handle.read()
+        return "avx512_bf16" in flags or "amx_bf16" in flags
+    except OSError:
+        return False
+
+
+_cached: DeviceInfo | None = None
+
+
+def detect(refresh: bool = False) -> DeviceInfo:
+    global _cached
+    if _cached is not None and not refresh:
+        return _cached
+    import torch
+
+    wanted = os.environ.get("AIGC_DEVICE", "").strip().lower() or None
+    if wanted not in (None, "cpu", "cuda", "mps"):
+        raise UserError(f"AIGC_DEVICE={wanted} is not a device", hint="use cpu, cuda or mps")
+    total, free = system_memory()
+    threads = cpu_threads()
+    if wanted in (None, "cuda") and torch.cuda.is_available():
+        index = torch.cuda.current_device()
+        props = torch.cuda.get_device_properties(index)
+        free_b, total_b = torch.cuda.mem_get_info(index)
+        bf16 = torch.cuda.is_bf16_supported()
+        info = DeviceInfo("cuda", props.name, int(total_b), int(free_b),
+                          "bfloat16" if bf16 else "float16", "bfloat16" if bf16 else "float16",
+                          needs_loss_scaling=not bf16, threads=threads, bf16_supported=bf16)
+    elif wanted == "cuda":
+        raise UserError("AIGC_DEVICE=cuda but no CUDA GPU is available", hint="unset AIGC_DEVICE to use the CPU")
+    elif wanted in (None, "mps") and getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        info = DeviceInfo("mps", "Apple GPU", total, free, "float16", None, needs_loss_scaling=False,
+                          threads=threads, bf16_supported=False)
+    elif wanted == "mps":
+        raise UserError("AIGC_DEVICE=mps but Apple MPS is not available", hint="unset AIGC_DEVICE to use the CPU")
+    else:
+        import platform
+        bf16 = _cpu_bf16()
+        info = DeviceInfo("cpu", platform.processor() or platform.machine() or "CPU", total, free,
+                          "float32", "bfloat16" if bf16 else None, needs_loss_scaling=False,
+                          threads=threads, bf16_supported=bf16)
+        torch.set_num_threads(threads)
+    _cached = info
+    return info
+
+
+def torch_device(info: DeviceInfo | None = None):
+    import torch
+    return torch.device((info or detect()).kind)
+
+
+def torch_dtype(name: str):
+    import torch
+    return {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}[name]

@@ -1,0 +1,238 @@
+"""Runs jobs on background threads, records them in the workspace, publishes events.
+
+Subscribers are plain callables taking a ``JobEvent``; they are called on the
+worker thread, so a GUI must hop to its own thread (the desktop bridge does).
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+import traceback
+import uuid
+from collections import deque
+from typing import Callable
+
+from engine.errors import Cancelled, NotFound, UserError
+from engine.jobs.context import JobContext
+from engine.jobs.model import Job, JobEvent, JobState
+from engine.jobs.registry import get_kind
+
+Subscriber = Callable[[JobEvent], None]
+
+
+def one_line_reason(exc: BaseException) -> str:
+    """The message a person sees for a failed job."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "out of memory" in text.lower() or isinstance(exc, MemoryError):
+        return ("ran out of memory: " + text[:160] + " (try a smaller batch size, a shorter sequence length, "
+                "LoRA instead of full fine-tuning, or gradient checkpointing)")
+    return f"{type(exc).__name__}: {text[:300]} (details in the job log)"
+
+
+class JobRunner:
+    def __init__(self, workspace, workers: int = 2, engine=None):
+        self.workspace = workspace
+        self.engine = engine
+        self._subscribers: list[Subscriber] = []
+        self._sub_lock = threading.Lock()
+        self._queue: deque[str] = deque()
+        self._cv = threading.Condition()
+        self._cancel_events: dict[str, threading.Event] = {}
+        self._done_events: dict[str, threading.Event] = {}
+        self._stopping = False
+        self._threads = [threading.Thread(target=self._worker, name=f"aigc-job-worker-{i}", daemon=True)
+                         for i in range(workers)]
+        self.interrupted_at_start = self._mark_interrupted()
+        for thread in self._threads:
+            thread.start()
+
+    # -- bookkeeping -------------------------------------------------------
+    def _mark_interrupted(self) -> list[str]:
+        """Jobs left running or queued by a process that died are now interrupted."""
+        con = self.workspace.db()
+        ids = [r[0] for r in con.execute("SELECT id FROM jobs WHERE state IN ('running','queued')")]
+        if ids:
+            con.execute("UPDATE jobs SET state='interrupted', message='the program stopped while this job was running',"
+                        " finished_at=? WHERE state IN ('running','queued')", (time.time(),))
+        return ids
+
+    def log_path(self, job_id: str):
+        return self.workspace.folder("jobs") / f"{job_id}.log"
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        with self._sub_lock:
+            self._subscribers.append(callback)
+
+        def unsubscribe():
+            with self._sub_lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+        return unsubscribe
+
+    def _publish(self, event: JobEvent) -> None:
+        with self._sub_lock:
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            try:
+                callback(event)
+            except Exception:  # a broken listener must not kill the job
+                traceback.print_exc()
+
+    def _set_state(self, job_id: str, state: JobState, **fields) -> None:
+        sets = ["state = ?"]
+        values: list = [state.value]
+        for key, value in fields.items():
+            sets.append(f"{key} = ?")
+            values.append(value)
+        values.append(job_id)
+        self.workspace.db().execute(f"UPDATE jobs SET {', '.join(sets)} WHERE id = ?", values)
+        self._publish(JobEvent(job_id, "state", {"state": state.value, "message": fields.get("message", ""),
+                                                 "error": fields.get("error")}))
+
+    # -- public API ----------------------------------------------------------
+    def submit(self, kind: str, params: dict | None = None, title: str | None = None,
+               resumed_from: str | None = None) -> Job:
+        spec = get_kind(kind)
+        params = dict(params or {})
+        job_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        self.workspace.db().execute(
+            "INSERT INTO jobs(id, kind, title, state, params, resumable, resumed_from, created_at) "
+            "VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)",
+            (job_id, kind, title or spec.title, json.dumps(params, ensure_ascii=False, default=str),
+             int(spec.resumable), resumed_from, time.time()))
+        self._cancel_events[job_id] = threading.Event()
+        self._done_events[job_id] = threading.Event()
+        self._publish(JobEvent(job_id, "state", {"state": "queued", "message": "", "error": None}))
+        with self._cv:
+            self._queue.append(job_id)
+            self._cv.notify()
+        return self.get(job_id)
+
+    def get(self, job_id: str) -> Job:
+        row = self.workspace.db().execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            row = self.workspace.db().execute("SELECT * FROM jobs WHERE id LIKE ? ORDER BY created_at DESC",
+                                              (job_id + "%",)).fetchone()
+        if row is None:
+            raise NotFound(f"no job with id {job_id}", hint="'aigc jobs list' shows the jobs")
+        return Job.from_row(row, str(self.log_path(row["id"])))
+
+    def list(self, limit: int = 200, states: list[str] | None = None) -> list[Job]:
+        sql, args = "SELECT * FROM jobs", []
+        if states:
+            sql += f" WHERE state IN ({','.join('?' * len(states))})"
+            args += states
+        sql += " ORDER BY created_at DESC LIMIT ?"
+        args.append(limit)
+        return [Job.from_row(r, str(self.log_path(r["id"]))) for r in self.workspace.db().execute(sql, args)]
+
+    def metrics(self, job_id: str) -> list[dict]:
+        rows = self.workspace.db().execute(
+            "SELECT step, name, value FROM job_metrics WHERE job_id = ? ORDER BY step", (job_id,))
+        return [dict(r) for r in rows]
+
+    def cancel(self, job_id: str) -> Job:
+        job = self.get(job_id)
+        event = self._cancel_events.get(job.id)
+        if job.state.finished:
+            return job
+        if event is None:
+            raise UserError(f"job {job.id} belongs to another process and cannot be cancelled from here")
+        event.set()
+        with self._cv:
+            if job.id in self._queue:
+                self._queue.remove(job.id)
+                self._set_state(job.id, JobState.CANCELLED, message="cancelled before it started",
+                                finished_at=time.time())
+                self._done_events[job.id].set()
+        return self.get(job.id)
+
+    def resume(self, job_id: str) -> Job:
+        """Start a new job that continues an interrupted, cancelled or failed resumable one."""
+        job = self.get(job_id)
+        if not job.resumable:
+            raise UserError(f"job {job.id} ({job.kind}) cannot be resumed")
+        if not job.state.finished or job.state == JobState.SUCCEEDED:
+            raise UserError(f"job {job.id} is {job.state.value}; only a stopped job can be resumed")
+        return self.submit(job.kind, job.params, title=job.title, resumed_from=job.id)
+
+    def wait(self, job_id: str, timeout: float | None = None) -> Job:
+        job = self.get(job_id)
+        done = self._done_events.get(job.id)
+        if done is not None:
+            done.wait(timeout)
+        return self.get(job.id)
+
+    def run(self, kind: str, params: dict | None = None, title: str | None = None) -> Job:
+        """Submit and wait: for scripts and tests."""
+        return self.wait(self.submit(kind, params, title).id)
+
+    def active(self) -> list[Job]:
+        return self.list(states=["queued", "running"])
+
+    def shutdown(self, cancel: bool = True, timeout: float = 30) -> None:
+        if cancel:
+            for job in self.active():
+                event = self._cancel_events.get(job.id)
+                if event:
+                    event.set()
+        with self._cv:
+            self._stopping = True
+            self._queue.clear()
+            self._cv.notify_all()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+    # -- worker --------------------------------------------------------------
+    def _worker(self) -> None:
+        while True:
+            with self._cv:
+                while not self._queue and not self._stopping:
+                    self._cv.wait()
+                if self._stopping:
+                    return
+                job_id = self._queue.popleft()
+            self._execute(job_id)
+
+    def _execute(self, job_id: str) -> None:
+        job = self.get(job_id)
+        spec = get_kind(job.kind)
+        log_path = self.log_path(job_id)
+        con = self.workspace.db()
+
+        def store_progress(fraction: float, message: str) -> None:
+            con.execute("UPDATE jobs SET progress = ?, message = ? WHERE id = ?", (fraction, message, job_id))
+
+        def store_metric(step: int, name: str, value: float) -> None:
+            con.execute("INSERT INTO job_metrics(job_id, step, name, value, at) VALUES (?, ?, ?, ?, ?)",
+                        (job_id, step, name, value, time.time()))
+
+        ctx = JobContext(job_id, job.params, self.workspace, log_path, self._publish, store_progress,
+                         store_metric, self._cancel_events[job_id], job.resumed_from, self.engine)
+        import os
+        self._set_state(job_id, JobState.RUNNING, started_at=time.time(), pid=os.getpid(), message="started")
+        ctx.log(f"job {job_id} ({job.kind}) started" + (f", resuming {job.resumed_from}" if job.resumed_from else ""))
+        try:
+            result = spec.fn(ctx)
+            if ctx.cancelled():
+                raise Cancelled()
+        except Cancelled:
+            ctx.log("cancelled")
+            self._set_state(job_id, JobState.CANCELLED, message="cancelled", finished_at=time.time(),
+                            progress=ctx.fraction)
+        except BaseException as exc:  # noqa: BLE001 - every failure is recorded, none is lost
+            reason = one_line_reason(exc)
+            with open(log_path, "a", encoding="utf-8") as handle:
+                handle.write(traceback.format_exc())
+            self._set_state(job_id, JobState.FAILED, message=reason, error=reason, finished_at=time.time(),
+                            progress=ctx.fraction)
+        else:
+            ctx.log("finished")
+            self._set_state(job_id, JobState.SUCCEEDED, message=ctx.message or "done", progress=1.0,
+                            result=json.dumps(result, ensure_ascii=False, default=str), finished_at=time.time())
+        finally:
+            self._done_events[job_id].set()

@@ -1,0 +1,127 @@
+"""The workspace: one folder holding the database, the blob store and every artefact.
+
+Layout::
+
+    workspace.db        SQLite (WAL), schema versioned
+    workspace.lock      who owns the workspace now
+    blobs/              content-addressed files (images, weights)
+    models/             imported base models and trained adapters, one folder each
+    runs/               training runs: config, checkpoints, logs
+    jobs/               one log file per job
+    exports/            default destination for exports
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from engine.errors import UserError
+from engine.workspace import db as _db
+from engine.workspace.blobs import BlobStore
+from engine.workspace.lock import WorkspaceLock
+from engine.workspace.paths import default_workspace, resolve_workspace
+
+__all__ = ["Workspace", "default_workspace", "resolve_workspace"]
+
+SUBFOLDERS = ("blobs", "models", "runs", "jobs", "exports", "tmp")
+
+
+class Workspace:
+    """An open, locked workspace. Use ``Workspace.open(path)`` and ``close()``."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.db_path = root / "workspace.db"
+        self._lock = WorkspaceLock(root)
+        self._local = threading.local()
+        self._all_connections: list[sqlite3.Connection] = []
+        self._con_lock = threading.Lock()
+        self.blobs: BlobStore | None = None
+        self.closed = False
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None, create: bool = True) -> "Workspace":
+        root = resolve_workspace(path)
+        if root.exists() and not root.is_dir():
+            raise UserError(f"workspace path {root} is a file, not a folder", hint="choose a folder")
+        if not root.exists():
+            if not create:
+                raise UserError(f"workspace {root} does not exist", hint="run 'aigc init' first")
+            try:
+                root.mkdir(parents=True)
+            except OSError as exc:
+                raise UserError(f"cannot create workspace folder {root}: {exc.strerror}",
+                                hint="choose a folder you can write to") from None
+        if not os.access(root, os.W_OK | os.X_OK):
+            raise UserError(f"workspace folder {root} is not writable",
+                            hint="fix its permissions or choose another folder with --workspace")
+        ws = cls(root)
+        ws._lock.acquire()
+        try:
+            for name in SUBFOLDERS:
+                (root / name).mkdir(exist_ok=True)
+            con = _db.open_database(ws.db_path)
+            ws._local.con = con
+            ws._all_connections.append(con)
+            ws.blobs = BlobStore(root / "blobs")
+        except BaseException:
+            ws._lock.release()
+            raise
+        return ws
+
+    # -- database -------------------------------------------------------
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection (SQLite connections are not shared across threads)."""
+        if self.closed:
+            raise UserError(f"workspace {self.root} is closed")
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = _db.connect(self.db_path)
+            self._local.con = con
+            with self._con_lock:
+                self._all_connections.append(con)
+        return con
+
+    @contextmanager
+    def transaction(self):
+        with _db.transaction(self.db()) as con:
+            yield con
+
+    def schema_version(self) -> int:
+        return self.db().execute("PRAGMA user_version").fetchone()[0]
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db().execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.db().execute("INSERT INTO settings(key, value) VALUES (?, ?) "
+                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # -- folders --------------------------------------------------------
+    def folder(self, *parts: str) -> Path:
+        path = self.root.joinpath(*parts)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        with self._con_lock:
+            for con in self._all_connections:
+                try:
+                    con.close()
+                except sqlite3.Error:
+                    pass
+            self._all_connections.clear()
+        self._lock.release()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,24 @@
+"""Shared fixtures: a fresh workspace and engine per test, offline, Qt offscreen."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("AIGC_DEVICE", "cpu")
+
+import pytest  # noqa: E402
+
+import engine  # noqa: E402,F401 - sets the offline switches and the network guard first
+
+
+@pytest.fixture
+def workspace_dir(tmp_path):
+    return tmp_path / "workspace"
+
+
+@pytest.fixture
+def eng(workspace_dir):
+    from engine.api import Engine
+    engine_ = Engine.open(workspace_dir)
+    yield engine_
+    engine_.close()
