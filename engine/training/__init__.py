@@ -1,0 +1,1 @@
+"""Model-agnostic training infrastructure: runs, atomic checkpoints, schedules, memory preflight."""
