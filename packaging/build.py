@@ -1,0 +1,186 @@
+"""Build the one-folder program, report its size, and run its offline self-test.
+
+    python packaging/build.py --variant cpu            # dist/aigc-workbench/
+    python packaging/build.py --variant cpu --tarball  # and the Linux tarball beside it
+
+Steps: check the build environment matches the variant (a CPU build needs a
+CPU-only torch, a CUDA build a CUDA torch), run PyInstaller on
+packaging/aigc-workbench.spec, print the total size and the ten largest
+components, then run ``aigc-workbench --selftest`` from the build in a fresh
+home folder with the network guard on. A JSON report is written to
+dist/aigc-workbench-build.json. Exit code 0 only if every step succeeded.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PACKAGING = Path(__file__).resolve().parent
+ROOT = PACKAGING.parent
+sys.path.insert(0, str(PACKAGING))
+
+import bundle_rules as rules  # noqa: E402
+from size_report import format_report, measure  # noqa: E402
+
+
+class BuildError(Exception):
+    """A one-line reason the build cannot go on, with what to do."""
+
+
+def torch_build_info(python: str) -> dict:
+    code = "import json, torch; print(json.dumps({'version': torch.__version__, 'cuda': torch.version.cuda}))"
+    out = subprocess.run([python, "-c", code], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise BuildError(f"torch cannot be imported by {python}: install the project first (pip install -e '.[build]')")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def check_environment(variant: str, python: str) -> dict:
+    try:
+        import PyInstaller  # noqa: F401
+    except ImportError:
+        raise BuildError("PyInstaller is not installed: pip install -e '.[build]'") from None
+    info = torch_build_info(python)
+    if variant == "cpu" and info["cuda"]:
+        raise BuildError(
+            f"the CPU build needs a CPU-only torch, this environment has torch {info['version']} "
+            f"(CUDA {info['cuda']}): pip install torch --index-url https://download.pytorch.org/whl/cpu")
+    if variant == "cuda" and not info["cuda"]:
+        raise BuildError(
+            f"the CUDA build needs a CUDA torch, this environment has torch {info['version']} (CPU only): "
+            "pip install torch --index-url https://download.pytorch.org/whl/cu128, in a separate build environment")
+    return info
+
+
+def run_pyinstaller(variant: str, dist: Path, work: Path, log_path: Path) -> float:
+    command = [sys.executable, "-m", "PyInstaller", str(PACKAGING / "aigc-workbench.spec"), "--noconfirm",
+               "--clean", "--log-level", "WARN", "--distpath", str(dist), "--workpath", str(work / variant),
+               "--", "--variant", variant]
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    print(f"build: {' '.join(command)}", file=sys.stderr, flush=True)
+    with open(log_path, "w", encoding="utf-8") as log:
+        code = subprocess.run(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT).returncode
+    seconds = time.monotonic() - started
+    if code != 0:
+        tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
+        print("\n".join(tail), file=sys.stderr)
+        raise BuildError(f"PyInstaller failed (exit {code}): see {log_path}")
+    return seconds
+
+
+def executable(folder: Path, name: str) -> Path:
+    return folder / (name + ".exe" if sys.platform == "win32" else name)
+
+
+def clean_env(home: Path) -> dict:
+    """Environment for the frozen self-test: empty home, guard on, no GUI needed."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("PYTHON", "AIGC_", "HF_", "TRANSFORMERS_", "VIRTUAL_ENV"))}
+    env.update({"HOME": str(home), "USERPROFILE": str(home), "XDG_DATA_HOME": str(home / ".local/share"),
+                "XDG_CACHE_HOME": str(home / ".cache"), "XDG_CONFIG_HOME": str(home / ".config"),
+                "TMPDIR": str(home / "tmp"), "QT_QPA_PLATFORM": "offscreen"})
+    (home / "tmp").mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def written_files(home: Path) -> list[str]:
+    """Files the program left in its home folder (the self-test should leave none)."""
+    return sorted(str(p.relative_to(home)) for p in home.rglob("*") if p.is_file() and p.parts[len(home.parts)] != "tmp")
+
+
+def run_frozen_selftest(app_dir: Path, home: Path, timeout: float = 1800) -> dict:
+    """``aigc-workbench --selftest --json`` from the build; returns its report plus timing."""
+    env = clean_env(home)
+    command = [str(executable(app_dir, rules.APP_NAME)), "--selftest", "--json"]
+    if shutil.which("unshare") and _can_unshare_network():
+        command = ["unshare", "--map-root-user", "--net", *command]  # no network interface at all
+    started = time.monotonic()
+    out = subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, cwd=home)
+    seconds = time.monotonic() - started
+    try:
+        report = json.loads(out.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        report = {"ok": False, "checks": []}
+    report.update(exit_code=out.returncode, seconds=round(seconds, 1), command=command,
+                  stderr_tail=out.stderr[-3000:], home_writes=written_files(home))
+    report["ok"] = bool(report.get("ok")) and out.returncode == 0
+    return report
+
+
+def _can_unshare_network() -> bool:
+    try:
+        return subprocess.run(["unshare", "--map-root-user", "--net", "true"], capture_output=True,
+                              timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--variant", choices=rules.VARIANTS, default="cpu")
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
+    parser.add_argument("--work", type=Path, default=ROOT / "build", help="PyInstaller work folder (default: build/)")
+    parser.add_argument("--skip-build", action="store_true", help="reuse the existing build: report and self-test only")
+    parser.add_argument("--skip-selftest", action="store_true", help="do not run the frozen self-test")
+    parser.add_argument("--tarball", action="store_true", help="also pack the Linux tarball with its SHA-256 file")
+    args = parser.parse_args(argv)
+
+    app_dir = args.dist / rules.APP_NAME
+    report: dict = {"variant": args.variant, "platform": platform.platform(), "python": platform.python_version()}
+    try:
+        report["torch"] = check_environment(args.variant, sys.executable)
+        if not args.skip_build:
+            report["build_seconds"] = round(run_pyinstaller(args.variant, args.dist, args.work,
+                                                            args.work / f"pyinstaller-{args.variant}.log"), 1)
+            print(f"build: done in {report['build_seconds'] / 60:.1f} min", file=sys.stderr)
+        if not executable(app_dir, rules.APP_NAME).is_file():
+            raise BuildError(f"{app_dir} has no {rules.APP_NAME} executable: run without --skip-build")
+        sizes = measure(app_dir)
+        report["size"] = sizes
+        print(format_report(sizes, app_dir))
+        if not args.skip_selftest:
+            import tempfile
+            with tempfile.TemporaryDirectory(prefix="aigc-frozen-home-") as home:
+                print("selftest: running the frozen self-test (network guard on) ...", file=sys.stderr, flush=True)
+                report["selftest"] = selftest = run_frozen_selftest(app_dir, Path(home))
+            for check in selftest.get("checks", []):
+                print(f"selftest: {'ok  ' if check.get('ok') else 'FAIL'} {check.get('name')} ({check.get('seconds')}s)"
+                      + ("" if check.get("ok") else f" {check.get('error')}"))
+            print(f"selftest: {'passed' if selftest['ok'] else 'FAILED'} in {selftest['seconds']}s "
+                  f"(exit {selftest['exit_code']}, network {'namespace without interfaces' if selftest['command'][0] == 'unshare' else 'guard'})")
+            if not selftest["ok"]:
+                print(selftest["stderr_tail"], file=sys.stderr)
+            if selftest["home_writes"]:
+                print(f"selftest: wrote outside its workspace: {selftest['home_writes'][:10]}", file=sys.stderr)
+        if args.tarball:
+            from linux.make_tarball import make_tarball
+            tarball, digest = make_tarball(app_dir, args.dist, args.variant)
+            report["tarball"] = {"path": str(tarball), "sha256": digest, "bytes": tarball.stat().st_size}
+            print(f"tarball: {tarball} ({tarball.stat().st_size / 2**20:.0f} MiB) sha256 {digest}")
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        report["error"] = str(exc)
+        _write_report(args.dist, args.variant, report)
+        return 2
+    _write_report(args.dist, args.variant, report)
+    ok = report.get("selftest", {"ok": True})["ok"] and not report.get("selftest", {}).get("home_writes")
+    return 0 if ok else 1
+
+
+def _write_report(dist: Path, variant: str, report: dict) -> None:
+    dist.mkdir(parents=True, exist_ok=True)
+    path = dist / f"{rules.APP_NAME}-{variant}-build.json"
+    path.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+    print(f"report: {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
