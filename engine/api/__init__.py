@@ -85,3 +85,13 @@ class Engine:
     def samples(self):
         from engine.samples import SamplesAPI
         return SamplesAPI(self)
+
+    @cached_property
+    def models(self):
+        from engine.models import ModelsAPI
+        return ModelsAPI(self)
+
+    @cached_property
+    def text(self):
+        from engine.text import TextAPI
+        return TextAPI(self)

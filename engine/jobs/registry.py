@@ -52,4 +52,6 @@ def load_areas() -> None:
 AREA_MODULES: list[str] = [
     "engine.selftest",
     "engine.samples",
+    "engine.models.importer",
+    "engine.text.jobs",
 ]

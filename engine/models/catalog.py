@@ -1,0 +1,180 @@
+"""The models catalog: base models and trained adapters, each with a SHA-256 manifest.
+
+Layout: ``models/<id>/manifest.json`` always; ``models/<id>/files/`` holds the
+model when it was copied in (imports, trained adapters). A referenced model
+keeps its own folder; the bundled starter models are stored as
+``resource:<relative path>`` and resolved against ``resources/`` when read, so
+they work wherever the program is installed.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from engine.errors import NotFound, UserError
+from engine.models import manifest as mf
+
+RESOURCE_PREFIX = "resource:"
+KINDS = ("text", "image")
+ROLES = ("base", "adapter")
+
+
+@dataclass
+class ModelInfo:
+    id: str
+    name: str
+    kind: str                 # "text" | "image"
+    role: str                 # "base" | "adapter"
+    path: str                 # the model folder
+    base_id: str | None
+    sha256: str               # manifest digest
+    lineage: dict = field(default_factory=dict)   # base_sha256, dataset, dataset_version, run_id
+    demo: bool = False
+    info: dict = field(default_factory=dict)
+    created_at: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def resolve_path(stored: str) -> str:
+    if stored.startswith(RESOURCE_PREFIX):
+        from engine.samples import resources_dir
+        return str(resources_dir() / stored[len(RESOURCE_PREFIX):])
+    return stored
+
+
+def _row_to_info(row) -> ModelInfo:
+    return ModelInfo(id=row["id"], name=row["name"], kind=row["kind"], role=row["role"],
+                     path=resolve_path(row["path"]), base_id=row["base_id"], sha256=row["sha256"],
+                     lineage=json.loads(row["lineage"] or "{}"), demo=bool(row["demo"]),
+                     info=json.loads(row["info"] or "{}"), created_at=row["created_at"])
+
+
+def new_model_id() -> str:
+    return "m-" + uuid.uuid4().hex[:10]
+
+
+def check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 100 or any(c in name for c in "/\\\n\t"):
+        raise UserError(f"model name '{name}' is not usable", hint="use 1-100 characters without slashes")
+    return name
+
+
+class ModelsAPI:
+    """``engine.models``: list, get, register, import, verify and remove models."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.ws = engine.workspace
+
+    # -- reading ------------------------------------------------------------------
+    def list(self, kind: str | None = None, role: str | None = None) -> list[ModelInfo]:
+        sql, args, where = "SELECT * FROM models", [], []
+        if kind:
+            where.append("kind = ?")
+            args.append(kind)
+        if role:
+            where.append("role = ?")
+            args.append(role)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY created_at"
+        return [_row_to_info(r) for r in self.ws.db().execute(sql, args)]
+
+    def find(self, name_or_id: str) -> ModelInfo | None:
+        con = self.ws.db()
+        row = con.execute("SELECT * FROM models WHERE name = ? OR id = ?", (name_or_id, name_or_id)).fetchone()
+        if row is None and name_or_id:
+            rows = con.execute("SELECT * FROM models WHERE id LIKE ?", (name_or_id + "%",)).fetchall()
+            row = rows[0] if len(rows) == 1 else None
+        return _row_to_info(row) if row else None
+
+    def get(self, name_or_id: str) -> ModelInfo:
+        found = self.find(name_or_id)
+        if found is None:
+            raise NotFound(f"no model named '{name_or_id}'", hint="'aigc models list' shows the models")
+        return found
+
+    def manifest_path(self, model_id: str) -> Path:
+        return self.ws.root / "models" / model_id / "manifest.json"
+
+    # -- writing ------------------------------------------------------------------
+    def register(self, name: str, kind: str, role: str, path, base=None, lineage: dict | None = None,
+                 info: dict | None = None, demo: bool = False, model_id: str | None = None,
+                 manifest: dict | None = None, stored_path: str | None = None) -> ModelInfo:
+        """Add a model whose folder already exists; hashes every file into its manifest."""
+        name = check_name(name)
+        if kind not in KINDS or role not in ROLES:
+            raise UserError(f"model kind/role '{kind}/{role}' is not one of {KINDS} x {ROLES}")
+        if self.find(name) is not None and self.find(name).name == name:
+            raise UserError(f"a model named '{name}' already exists", hint="choose another --name or remove it first")
+        folder = Path(resolve_path(stored_path) if stored_path else path)
+        if not folder.is_dir():
+            raise UserError(f"{folder} is not a folder")
+        base_info = self.get(base) if isinstance(base, str) else base
+        model_id = model_id or new_model_id()
+        manifest = manifest or mf.build_manifest(folder)
+        lineage = dict(lineage or {})
+        if base_info is not None:
+            lineage.setdefault("base_sha256", base_info.sha256)
+            lineage.setdefault("base", base_info.name)
+        mf.write_manifest(self.manifest_path(model_id), manifest)
+        try:
+            self.ws.db().execute(
+                "INSERT INTO models(id, name, kind, role, path, base_id, sha256, lineage, info, demo, copied, created_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (model_id, name, kind, role, stored_path or str(folder), base_info.id if base_info else None,
+                 manifest["sha256"], json.dumps(lineage, ensure_ascii=False, default=str),
+                 json.dumps(info or {}, ensure_ascii=False, default=str), int(demo),
+                 int(self._inside_workspace(folder)), time.time()))
+        except Exception:
+            shutil.rmtree(self.manifest_path(model_id).parent, ignore_errors=True)
+            raise
+        return self.get(model_id)
+
+    def _inside_workspace(self, folder: Path) -> bool:
+        try:
+            folder.resolve().relative_to((self.ws.root / "models").resolve())
+            return True
+        except ValueError:
+            return False
+
+    def import_model(self, path, name: str | None = None, kind: str | None = None, copy: bool = True):
+        """Start a ``models.import`` job; returns the Job."""
+        return self.engine.jobs.submit("models.import", {"path": str(path), "name": name, "kind": kind,
+                                                         "copy": bool(copy)})
+
+    def remove(self, name: str) -> dict:
+        """Delete a model from the catalog (and its copied files); adapters built on it block removal."""
+        model = self.get(name)
+        dependants = [r["name"] for r in self.ws.db().execute("SELECT name FROM models WHERE base_id = ?", (model.id,))]
+        if dependants:
+            raise UserError(f"model '{model.name}' is the base of {len(dependants)} adapter(s): "
+                            f"{', '.join(dependants[:5])}", hint="remove those adapters first")
+        self.ws.db().execute("DELETE FROM models WHERE id = ?", (model.id,))
+        folder = self.ws.root / "models" / model.id
+        shutil.rmtree(folder, ignore_errors=True)
+        return {"removed": model.name, "id": model.id, "deleted_files": self._inside_workspace(Path(model.path))}
+
+    def verify(self, name: str, deep: bool = True) -> dict:
+        """Re-hash every file against the manifest; for text models also re-run the structural checks."""
+        model = self.get(name)
+        try:
+            manifest = mf.read_manifest(self.manifest_path(model.id))
+        except OSError:
+            return {"name": model.name, "ok": False, "error": "manifest.json is missing", "missing": [],
+                    "changed": [], "extra": []}
+        report = {"name": model.name, "id": model.id, "path": model.path, **mf.compare(model.path, manifest)}
+        if report["ok"] and deep and model.kind == "text" and model.role == "base":
+            from engine.models.text_check import verify_text_folder
+            try:
+                verify_text_folder(model.path)
+            except UserError as exc:
+                report.update(ok=False, error=str(exc))
+        return report

@@ -1,0 +1,113 @@
+"""The ``models.import`` job: verify a model folder, copy (or reference) it, hash it, register it.
+
+Everything is written under ``tmp/`` first and moved into ``models/<id>/`` only
+after verification and hashing succeeded, so a failed or cancelled import
+registers nothing and leaves nothing behind.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+from engine.atomic import replace_dir
+from engine.errors import UserError
+from engine.jobs import JobContext, job_kind
+from engine.models import manifest as mf
+from engine.models.catalog import check_name, new_model_id
+from engine.models.text_check import PICKLE_SUFFIXES
+
+
+def detect_kind(src: Path) -> str:
+    if src.is_file():
+        return "image"  # single-file checkpoints are diffusion models
+    if (src / "model_index.json").is_file():
+        return "image"
+    if (src / "config.json").is_file():
+        return "text"
+    raise UserError(f"{src}: neither config.json (text model) nor model_index.json (image pipeline) found",
+                    hint="give the model's top folder, or say --kind text|image")
+
+
+def copy_with_manifest(src: Path, dest: Path, ctx: JobContext, start: float, end: float,
+                       skip_pickles: bool) -> dict:
+    """Copy every model file from ``src`` to ``dest``, hashing while copying; returns the manifest."""
+    files = mf.model_files(src)
+    if skip_pickles and any(p.suffix == ".safetensors" for p in files):
+        files = [p for p in files if p.suffix not in PICKLE_SUFFIXES]
+    total = sum(p.stat().st_size for p in files) or 1
+    done, entries = 0, {}
+    for path in files:
+        rel = path.relative_to(src).as_posix()
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with open(path, "rb") as reader, open(target, "wb") as writer:
+            for block in iter(lambda: reader.read(1 << 22), b""):
+                ctx.check_cancelled()
+                digest.update(block)
+                writer.write(block)
+                done += len(block)
+                ctx.report(start + (end - start) * done / total, f"copying {rel}")
+            writer.flush()
+            os.fsync(writer.fileno())
+        entries[rel] = {"sha256": digest.hexdigest(), "size": target.stat().st_size}
+    return {"files": entries, "sha256": mf.manifest_digest(entries)}
+
+
+def hash_with_progress(folder: Path, ctx: JobContext, start: float, end: float) -> dict:
+    def progress(index, count, rel):
+        ctx.report(start + (end - start) * index / max(1, count), f"hashing {rel}")
+    return mf.build_manifest(folder, progress=progress, check=ctx.check_cancelled)
+
+
+@job_kind("models.import", title="Import model")
+def import_model(ctx: JobContext) -> dict:
+    params = ctx.params
+    src = Path(str(params.get("path") or "")).expanduser()
+    if not str(params.get("path") or "") or not src.exists():
+        raise UserError(f"{src} does not exist", hint="give the path of the model folder")
+    src = src.resolve()
+    kind = params.get("kind") or detect_kind(src)
+    if kind not in ("text", "image"):
+        raise UserError(f"--kind {kind} is not text or image")
+    name = check_name(params.get("name") or (src.stem if src.is_file() else src.name))
+    models = ctx.engine.models
+    if models.find(name) is not None and models.find(name).name == name:
+        raise UserError(f"a model named '{name}' already exists", hint="choose another --name or remove it first")
+    copy = bool(params.get("copy", True))
+    model_id = new_model_id()
+    staging = ctx.workspace.folder("tmp") / f"import-{model_id}"
+    final = ctx.workspace.root / "models" / model_id
+    registered = False
+    try:
+        ctx.report(0.02, f"checking {src.name}")
+        if kind == "text":
+            from engine.devices import system_memory
+            from engine.models.text_check import verify_text_folder
+            info = verify_text_folder(src, available_memory=system_memory()[0])
+            ctx.log(f"verified {info['architecture']} with {info['parameters']:,} parameters")
+            if copy:
+                manifest = copy_with_manifest(src, staging / "files", ctx, 0.1, 0.95, skip_pickles=True)
+            else:
+                manifest = hash_with_progress(src, ctx, 0.1, 0.95)
+                staging.mkdir(parents=True, exist_ok=True)
+        else:
+            from engine.image.importer import prepare_image_model
+            info = prepare_image_model(src, staging / "files", ctx) or {}
+            manifest = hash_with_progress(staging / "files", ctx, 0.8, 0.95)
+            copy = True
+        ctx.check_cancelled()
+        replace_dir(staging, final)
+        model_path = final / "files" if copy else src
+        info = {**info, "source": str(src), "copied": copy}
+        model = models.register(name, kind, "base", model_path, info=info, model_id=model_id, manifest=manifest)
+        registered = True
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not registered:
+            shutil.rmtree(final, ignore_errors=True)
+    ctx.report(1.0, f"imported {model.name}")
+    return {"id": model.id, "name": model.name, "kind": kind, "path": model.path, "sha256": model.sha256,
+            "files": len(manifest["files"]), "info": info}

@@ -1,0 +1,7 @@
+"""``engine.text``: the facade for text training and generation."""
+from __future__ import annotations
+
+
+class TextAPI:
+    def __init__(self, engine):
+        self.engine = engine

@@ -1,0 +1,1 @@
+"""Job kinds of the text area: ``text.train`` and ``text.generate``."""
