@@ -95,3 +95,13 @@ class Engine:
     def text(self):
         from engine.text import TextAPI
         return TextAPI(self)
+
+    @cached_property
+    def tasks(self):
+        from engine.tasks import TasksAPI
+        return TasksAPI(self)
+
+    @cached_property
+    def review(self):
+        from engine.review import ReviewAPI
+        return ReviewAPI(self)

@@ -54,4 +54,5 @@ AREA_MODULES: list[str] = [
     "engine.samples",
     "engine.models.importer",
     "engine.text.jobs",
+    "engine.tasks.area",
 ]

@@ -1,0 +1,56 @@
+"""``engine.review``: the facade for the review queue, exports and feedback."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.errors import UserError
+from engine.review import queue
+from engine.review.queue import ReviewItem
+
+
+class ReviewAPI:
+    def __init__(self, engine):
+        self.engine = engine
+        self.ws = engine.workspace
+
+    def list(self, **filters) -> list[ReviewItem]:
+        """Filters: task, status, failed, failed_check, step, run_id, modality, edited, limit."""
+        return queue.list_items(self.ws, **filters)
+
+    def get(self, item_id) -> ReviewItem:
+        return queue.get_item(self.ws, item_id)
+
+    def approve(self, item_id, comment: str | None = None) -> ReviewItem:
+        return queue.approve(self.ws, item_id, comment)
+
+    def reject(self, item_id, comment: str | None = None) -> ReviewItem:
+        return queue.reject(self.ws, item_id, comment)
+
+    def edit(self, item_id, text: str, comment: str | None = None) -> ReviewItem:
+        return queue.edit(self.ws, item_id, text, comment)
+
+    def audit(self, item_id=None, limit: int | None = None) -> list[dict]:
+        return queue.audit_log(self.ws, item_id, limit)
+
+    def counts(self, task: str | None = None) -> dict:
+        return queue.counts(self.ws, task)
+
+    def export(self, out: str | Path, task: str | None = None, status: str | list[str] = "approved",
+               step: str | None = None, run_id: str | None = None) -> dict:
+        """Approved outputs to .csv/.xlsx/.jsonl (text and image rows), or images to a .zip or folder."""
+        from engine.review.export import export_items
+        items = queue.list_items(self.ws, task=task, status=status, step=step, run_id=run_id)
+        if not items:
+            raise UserError("nothing to export: no outputs match" + (f" for task {task}" if task else ""),
+                            hint="approve outputs in the review queue first")
+        return export_items(items, out)
+
+    def feedback(self, task: str) -> dict:
+        """Approved outputs become new examples of the task's dataset (one new version, deduplicated)."""
+        from engine.review.feedback import feed_back
+        return feed_back(self.engine, task)
+
+    def retrain(self, task: str, **overrides):
+        """Start a training run from the task's latest adapter on its dataset's latest version; returns the Job."""
+        from engine.review.retrain import retrain_with_feedback
+        return retrain_with_feedback(self.engine, task, **overrides)

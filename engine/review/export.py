@@ -1,0 +1,145 @@
+"""Export reviewed outputs: tables (CSV, XLSX, JSONL) with the input columns beside each
+output, and images to a folder or a zip with one sidecar JSON per image.
+
+Image files are copied byte for byte, so the provenance text chunks the run
+wrote into each PNG travel with it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from engine import atomic
+from engine.errors import UserError
+from engine.review.queue import ReviewItem
+
+TABLE_FORMATS = (".csv", ".xlsx", ".jsonl")
+META_COLUMNS = ("task", "run_id", "row", "candidate", "step", "output", "generated_output", "edited", "status",
+                "comment", "reviewed_by", "reviewed_at", "model", "model_sha256", "adapter", "adapter_sha256",
+                "seed", "failures", "image")
+
+
+def _iso(ts) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(ts)) if ts else ""
+
+
+def _image_name(item: ReviewItem) -> str:
+    return f"{item.task}_{item.run_id}_r{item.row_index:05d}_c{item.candidate}_{item.step}.png"
+
+
+def table_rows(items: list[ReviewItem]) -> tuple[list[str], list[dict]]:
+    """Columns (input columns first, then the output and its provenance) and one row per item."""
+    inputs: list[str] = []
+    for item in items:
+        for key in item.input_row:
+            if key not in inputs:
+                inputs.append(key)
+    columns = inputs + [c if c not in inputs else f"output.{c}" for c in META_COLUMNS]
+    rows = []
+    for item in items:
+        meta = {
+            "task": item.task, "run_id": item.run_id, "row": item.row_index, "candidate": item.candidate,
+            "step": item.step, "output": item.final_text if item.modality == "text" else "",
+            "generated_output": item.output_text or "", "edited": item.edited_text is not None,
+            "status": item.status, "comment": item.comment or "", "reviewed_by": item.reviewed_by or "",
+            "reviewed_at": _iso(item.reviewed_at), "model": item.model or "", "model_sha256": item.model_sha256 or "",
+            "adapter": item.adapter or "", "adapter_sha256": item.adapter_sha256 or "", "seed": item.seed,
+            "failures": "; ".join(item.failures),
+            "image": _image_name(item) if item.modality == "image" else "",
+        }
+        row = {key: item.input_row.get(key, "") for key in inputs}
+        row.update({(c if c not in inputs else f"output.{c}"): meta[c] for c in META_COLUMNS})
+        rows.append(row)
+    return columns, rows
+
+
+def write_table(items: list[ReviewItem], out: Path) -> Path:
+    suffix = out.suffix.lower()
+    columns, rows = table_rows(items)
+    if suffix == ".csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        atomic.write_text(out, buffer.getvalue(), encoding="utf-8-sig")  # BOM: Excel reads Chinese correctly
+    elif suffix == ".jsonl":
+        atomic.write_text(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    elif suffix == ".xlsx":
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("approved")
+        sheet.append(columns)
+        for row in rows:
+            cells = []
+            for column in columns:
+                cell = WriteOnlyCell(sheet, value=row[column])
+                if isinstance(row[column], str) and row[column].startswith("="):
+                    cell.data_type = "s"  # text that looks like a formula stays text
+                cells.append(cell)
+            sheet.append(cells)
+        with atomic.atomic_open(out, "wb") as handle:
+            book.save(handle)
+    else:
+        raise UserError(f"cannot export to '{out.name}'", hint="use a .csv, .xlsx or .jsonl file, "
+                        "a .zip or a folder for images")
+    return out
+
+
+def sidecar(item: ReviewItem) -> dict:
+    data = item.to_dict()
+    data.pop("image_path", None)
+    data["image"] = _image_name(item)
+    return data
+
+
+def write_images(items: list[ReviewItem], out: Path) -> Path:
+    """Approved images plus ``NAME.json`` sidecars, into a new folder or a .zip file."""
+    images = [i for i in items if i.modality == "image"]
+    for item in images:
+        if not item.image_path or not Path(item.image_path).is_file():
+            raise UserError(f"review item {item.id}: image file {item.image_path} is missing",
+                            hint="the run folder was moved or deleted")
+    if out.suffix.lower() == ".zip":
+        with atomic.atomic_open(out, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
+            for item in images:
+                name = _image_name(item)
+                archive.write(item.image_path, name)
+                archive.writestr(name[:-4] + ".json", json.dumps(sidecar(item), ensure_ascii=False, indent=2))
+        return out
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UserError(f"export folder {out} already exists and is not empty", hint="choose a new folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for item in images:
+            name = _image_name(item)
+            atomic.copy_file(item.image_path, tmp / name)
+            atomic.write_json(tmp / (name[:-4] + ".json"), sidecar(item))
+        if out.exists():
+            os.rmdir(out)
+        atomic.replace_dir(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def export_items(items: list[ReviewItem], out: str | os.PathLike) -> dict:
+    """Write ``items`` to ``out``: the file suffix picks the table format; .zip or a folder takes images."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix in TABLE_FORMATS:
+        write_table(items, out)
+        kind, written = suffix[1:], items
+    else:
+        write_images(items, out)
+        kind, written = ("zip" if suffix == ".zip" else "folder"), [i for i in items if i.modality == "image"]
+    return {"path": str(out), "format": kind, "items": len(written), "ids": [i.id for i in written]}

@@ -1,0 +1,194 @@
+"""The review queue: every task output with its provenance; approve, reject or edit, all audited.
+
+Outputs are rows of ``task_outputs`` (written by task runs). A review action
+changes the output's status and appends one row to ``review_audit`` in the same
+transaction; the audit table refuses updates and deletes.
+"""
+from __future__ import annotations
+
+import getpass
+import json
+import time
+from dataclasses import asdict, dataclass, field
+
+from engine.errors import NotFound, UserError
+
+STATUSES = ("pending", "approved", "rejected")
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers, services)
+        return "unknown"
+
+
+@dataclass
+class ReviewItem:
+    id: int
+    task: str
+    run_id: str
+    row_index: int
+    candidate: int
+    step: str
+    step_index: int
+    modality: str
+    prompt: str
+    system_prompt: str | None
+    output_text: str | None
+    edited_text: str | None
+    image_path: str | None
+    image_sha256: str | None
+    input_row: dict
+    model: str | None
+    model_sha256: str | None
+    adapter: str | None
+    adapter_sha256: str | None
+    params: dict
+    seed: int | None
+    attempts: int
+    failures: list[str]
+    passed: bool
+    created_by: str
+    created_at: float
+    status: str
+    comment: str | None
+    reviewed_by: str | None
+    reviewed_at: float | None
+    fed_back: dict | None = field(default=None)
+
+    @property
+    def final_text(self) -> str | None:
+        """What the reviewer accepted: the edit if there is one, else the generated text."""
+        return self.edited_text if self.edited_text is not None else self.output_text
+
+    @classmethod
+    def from_row(cls, row) -> "ReviewItem":
+        return cls(
+            id=row["id"], task=row["task_name"], run_id=row["run_id"], row_index=row["row_index"],
+            candidate=row["candidate"], step=row["step"], step_index=row["step_index"], modality=row["modality"],
+            prompt=row["prompt"], system_prompt=row["system_prompt"], output_text=row["output_text"],
+            edited_text=row["edited_text"], image_path=row["image_path"], image_sha256=row["image_sha256"],
+            input_row=json.loads(row["input_row"]), model=row["model"], model_sha256=row["model_sha256"],
+            adapter=row["adapter"], adapter_sha256=row["adapter_sha256"], params=json.loads(row["params"]),
+            seed=row["seed"], attempts=row["attempts"], failures=json.loads(row["failures"]),
+            passed=bool(row["passed"]), created_by=row["created_by"], created_at=row["created_at"],
+            status=row["status"], comment=row["comment"], reviewed_by=row["reviewed_by"],
+            reviewed_at=row["reviewed_at"], fed_back=json.loads(row["fed_back"]) if row["fed_back"] else None)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["final_text"] = self.final_text
+        return data
+
+
+def get_item(workspace, item_id) -> ReviewItem:
+    try:
+        key = int(item_id)
+    except (TypeError, ValueError):
+        raise UserError(f"review item id must be a number, got {item_id!r}") from None
+    row = workspace.db().execute("SELECT * FROM task_outputs WHERE id = ?", (key,)).fetchone()
+    if row is None:
+        raise NotFound(f"no review item {item_id}", hint="'aigc review list' shows the queue")
+    return ReviewItem.from_row(row)
+
+
+def list_items(workspace, task: str | None = None, status: str | list[str] | None = None,
+               failed: bool | None = None, failed_check: str | None = None, step: str | None = None,
+               run_id: str | None = None, modality: str | None = None, edited: bool | None = None,
+               limit: int | None = None) -> list[ReviewItem]:
+    """Queue items, oldest first, filtered by task, status, constraint failures, step, run."""
+    sql, args = "SELECT * FROM task_outputs WHERE 1=1", []
+    if task:
+        sql += " AND task_name = ?"
+        args.append(task)
+    if status:
+        statuses = [status] if isinstance(status, str) else list(status)
+        bad = [s for s in statuses if s not in STATUSES]
+        if bad:
+            raise UserError(f"unknown review status '{bad[0]}'", hint="use " + ", ".join(STATUSES))
+        sql += f" AND status IN ({','.join('?' * len(statuses))})"
+        args += statuses
+    if failed is not None:
+        sql += " AND passed = ?"
+        args.append(0 if failed else 1)
+    if failed_check:
+        sql += " AND EXISTS (SELECT 1 FROM json_each(failures) WHERE value LIKE ?)"
+        args.append(failed_check + ":%")
+    if step:
+        sql += " AND step = ?"
+        args.append(step)
+    if run_id:
+        sql += " AND run_id = ?"
+        args.append(run_id)
+    if modality:
+        sql += " AND modality = ?"
+        args.append(modality)
+    if edited is not None:
+        sql += " AND edited_text IS " + ("NOT NULL" if edited else "NULL")
+    sql += " ORDER BY run_id, row_index, candidate, step_index"
+    if limit:
+        sql += " LIMIT ?"
+        args.append(int(limit))
+    return [ReviewItem.from_row(r) for r in workspace.db().execute(sql, args)]
+
+
+def _act(workspace, item_id, action: str, status: str, comment: str | None, edited_text: str | None = None,
+         user: str | None = None) -> ReviewItem:
+    item = get_item(workspace, item_id)
+    user = user or os_user()
+    now = time.time()
+    before = {"status": item.status, "edited_text": item.edited_text, "comment": item.comment}
+    after = {"status": status, "edited_text": edited_text if action == "edit" else item.edited_text,
+             "comment": comment if comment is not None else item.comment}
+    with workspace.transaction() as con:
+        con.execute("UPDATE task_outputs SET status = ?, edited_text = ?, comment = ?, reviewed_by = ?, reviewed_at = ? "
+                    "WHERE id = ?", (status, after["edited_text"], after["comment"], user, now, item.id))
+        con.execute("INSERT INTO review_audit(output_id, action, user, at, comment, before, after) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (item.id, action, user, now, comment, json.dumps(before, ensure_ascii=False),
+                     json.dumps(after, ensure_ascii=False)))
+    return get_item(workspace, item.id)
+
+
+def approve(workspace, item_id, comment: str | None = None, user: str | None = None) -> ReviewItem:
+    return _act(workspace, item_id, "approve", "approved", comment, user=user)
+
+
+def reject(workspace, item_id, comment: str | None = None, user: str | None = None) -> ReviewItem:
+    return _act(workspace, item_id, "reject", "rejected", comment, user=user)
+
+
+def edit(workspace, item_id, text: str, comment: str | None = None, user: str | None = None) -> ReviewItem:
+    """Replace a text output with a corrected one; an edited output counts as approved."""
+    item = get_item(workspace, item_id)
+    if item.modality != "text":
+        raise UserError(f"review item {item.id} is an image; only text outputs can be edited",
+                        hint="approve or reject it")
+    if not isinstance(text, str) or not text.strip():
+        raise UserError(f"review item {item.id}: the edited text is empty", hint="reject the output instead")
+    return _act(workspace, item_id, "edit", "approved", comment, edited_text=text, user=user)
+
+
+def audit_log(workspace, item_id=None, limit: int | None = None) -> list[dict]:
+    sql, args = "SELECT * FROM review_audit", []
+    if item_id is not None:
+        sql += " WHERE output_id = ?"
+        args.append(int(item_id))
+    sql += " ORDER BY id"
+    if limit:
+        sql += " LIMIT ?"
+        args.append(int(limit))
+    rows = []
+    for r in workspace.db().execute(sql, args):
+        row = dict(r)
+        row["before"] = json.loads(row["before"]) if row["before"] else None
+        row["after"] = json.loads(row["after"]) if row["after"] else None
+        rows.append(row)
+    return rows
+
+
+def counts(workspace, task: str | None = None) -> dict:
+    sql = "SELECT status, count(*) FROM task_outputs" + (" WHERE task_name = ?" if task else "") + " GROUP BY status"
+    found = dict(workspace.db().execute(sql, (task,) if task else ()).fetchall())
+    return {s: found.get(s, 0) for s in STATUSES}

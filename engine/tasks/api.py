@@ -1,0 +1,96 @@
+"""``engine.tasks``: the facade for task definitions, batch runs and evaluations."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engine.errors import UserError
+from engine.tasks import constraints as checks
+from engine.tasks import store
+from engine.tasks.definition import TaskDef, task_from_dict
+from engine.tasks.template import render
+
+
+class TasksAPI:
+    def __init__(self, engine):
+        self.engine = engine
+        self.ws = engine.workspace
+
+    # -- definitions ------------------------------------------------------------
+    def list(self) -> list[TaskDef]:
+        return store.list_tasks(self.ws)
+
+    def get(self, name: str) -> TaskDef:
+        return store.get_task(self.ws, name)
+
+    def create(self, definition: dict | TaskDef, replace: bool = False) -> TaskDef:
+        task = definition if isinstance(definition, TaskDef) else task_from_dict(definition)
+        store.save_tasks(self.ws, [task], replace=replace)
+        return self.get(task.name)
+
+    def remove(self, name: str) -> None:
+        store.remove_task(self.ws, name)
+
+    def import_file(self, path: str | Path, replace: bool = False) -> dict:
+        """Tasks from a JSON file (an exported bundle or a plain list); all or nothing."""
+        return store.save_tasks(self.ws, store.read_task_file(path), replace=replace)
+
+    def export_file(self, path: str | Path, names: list[str] | None = None) -> dict:
+        tasks = [self.get(n) for n in names] if names else self.list()
+        if not tasks:
+            raise UserError("there are no tasks to export", hint="create or import a task first")
+        store.write_task_file(tasks, path)
+        return {"path": str(path), "tasks": [t.name for t in tasks]}
+
+    # -- helpers for editors ------------------------------------------------------
+    def preview(self, name: str, row: dict) -> list[dict]:
+        """Each step's rendered prompt for one input row; earlier outputs shown as placeholders."""
+        task = self.get(name)
+        outputs, previews = {}, []
+        for step in task.effective_steps():
+            prompt = render(step.template, row, outputs, where=f"task {task.name} step {step.name}")
+            outputs[step.name] = prompt if step.model is None else f"<{step.name} output>"
+            previews.append({"step": step.name, "modality": step.modality, "prompt": prompt,
+                             "system": task.step_system(step)})
+        return previews
+
+    def check_text(self, name: str, text: str, step: str | None = None) -> list[str]:
+        task = self.get(name)
+        steps = {s.name: s for s in task.effective_steps()}
+        target = steps.get(step or task.checked_step() or "")
+        return checks.check(text, task.step_constraints(target) if target else task.constraints)
+
+    # -- runs -------------------------------------------------------------------
+    def run(self, name: str, inputs: str | Path, limit: int | None = None, candidates: int = 1,
+            batch_size: int = 4, seed: int | None = None, max_retries: int | None = None):
+        """Start a batch run (job ``task.run``); the inputs are checked here first for a quick answer."""
+        from engine.tasks.inputs import check_columns, read_rows
+        from engine.tasks.runner import config_from_params
+        task = self.get(name)
+        path = Path(inputs).expanduser().resolve()
+        columns, _ = read_rows(path)
+        check_columns(path, columns, task.input_variables(), task.name)
+        params = {"task": task.name, "inputs": str(path), "limit": limit, "candidates": candidates,
+                  "batch_size": batch_size, "seed": seed, "max_retries": max_retries}
+        config_from_params(params)
+        return self.engine.jobs.submit("task.run", params, title=f"Run task {task.name}")
+
+    def runs(self, name: str | None = None) -> list[dict]:
+        sql = "SELECT * FROM task_runs" + (" WHERE task_name = ?" if name else "") + " ORDER BY created_at DESC"
+        rows = []
+        for r in self.ws.db().execute(sql, (name,) if name else ()):
+            row = dict(r)
+            row["config"] = json.loads(row["config"])
+            row["outputs"] = self.ws.db().execute("SELECT count(*) FROM task_outputs WHERE run_id = ?",
+                                                  (row["id"],)).fetchone()[0]
+            rows.append(row)
+        return rows
+
+    def evaluate(self, name: str, adapter: str | None = None, against: str | None = None,
+                 split: str = "test", limit: int | None = None, report: str | None = None,
+                 max_new_tokens: int | None = None):
+        """Start an evaluation (job ``task.eval``): base vs adapter, or adapter vs ``against``."""
+        task = self.get(name)
+        params = {"task": task.name, "adapter": adapter, "against": against, "split": split, "limit": limit,
+                  "report": str(report) if report else None, "max_new_tokens": max_new_tokens}
+        return self.engine.jobs.submit("task.eval", params, title=f"Evaluate task {task.name}")

@@ -1,0 +1,77 @@
+"""What serves each step of a run: a text generator, an image generator, or the template alone.
+
+A backend resolves its model and adapter in the catalog once, at the start of a
+run (a removed model is a clear error before any row is processed), and keeps
+their SHA-256 digests for the provenance of every output.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.errors import NotFound, UserError
+from engine.tasks.definition import Step
+
+TEXT_PARAMS = ("max_new_tokens", "temperature", "top_p", "top_k", "repetition_penalty", "do_sample")
+IMAGE_PARAMS = ("num_inference_steps", "steps", "width", "height", "guidance_scale", "negative_prompt",
+                "scheduler", "batch_size")
+
+
+def _lookup(engine, name: str, what: str, where: str):
+    try:
+        return engine.models.get(name)
+    except NotFound:
+        raise UserError(f"{where}: {what} '{name}' is not in the model catalog (was it removed?)",
+                        hint="import it again with 'aigc models import', or change the task") from None
+
+
+@dataclass
+class StepBackend:
+    step: Step
+    model_name: str | None = None
+    model_sha256: str | None = None
+    adapter_name: str | None = None
+    adapter_sha256: str | None = None
+    adapter_scale: float = 1.0
+
+    @classmethod
+    def resolve(cls, engine, task_name: str, step: Step) -> "StepBackend":
+        where = f"task {task_name} step {step.name}"
+        backend = cls(step)
+        if step.model is None:
+            if step.modality == "image":
+                raise UserError(f"{where}: an image step needs a model", hint="set the step's model")
+            if step.adapter:
+                raise UserError(f"{where}: has an adapter but no model", hint="set the step's model too")
+            return backend
+        model = _lookup(engine, step.model, "model", where)
+        if getattr(model, "kind", step.modality) != step.modality:
+            raise UserError(f"{where}: model '{step.model}' is a {model.kind} model but the step is {step.modality}")
+        backend.model_name, backend.model_sha256 = model.name, model.sha256
+        if step.adapter:
+            adapter = _lookup(engine, step.adapter, "adapter", where)
+            backend.adapter_name, backend.adapter_sha256 = adapter.name, adapter.sha256
+        backend.adapter_scale = float(step.params.get("adapter_scale", 1.0))
+        return backend
+
+    @property
+    def is_template(self) -> bool:
+        return self.model_name is None
+
+    def text(self, engine, prompts: list[str], params: dict, system: str, should_stop) -> list[dict]:
+        """One text per prompt: dicts with text, seed and the parameters used."""
+        generator = engine.text.generator(self.model_name, self.adapter_name)
+        gen_params = {k: v for k, v in params.items() if k in TEXT_PARAMS or k == "seed"}
+        results = generator.generate(prompts, gen_params, should_stop=should_stop, system=system or None)
+        if len(results) != len(prompts):
+            raise UserError(f"step {self.step.name}: the generator returned {len(results)} texts for "
+                            f"{len(prompts)} prompts")
+        return results
+
+    def image(self, engine, prompt: str, params: dict, out_dir, should_stop) -> dict:
+        """One image for a prompt: a dict with path, seed and the generator's provenance."""
+        generator = engine.image.generator(self.model_name, self.adapter_name, self.adapter_scale)
+        gen_params = {k: v for k, v in params.items() if k in IMAGE_PARAMS or k == "seed"}
+        results = generator.generate(prompt, gen_params, should_stop=should_stop, out_dir=str(out_dir))
+        if not results:
+            raise UserError(f"step {self.step.name}: the image generator returned no image")
+        return results[0]

@@ -1,0 +1,126 @@
+"""The ``task.eval`` job: base vs adapter (or adapter vs adapter) on the task dataset's test split.
+
+Both systems answer the same prompts with the same seed and parameters; the
+report (HTML and Markdown with an SVG chart, plus the JSON it was made from)
+lands in the workspace's ``exports/`` folder unless a path is given.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from engine import atomic
+from engine.errors import UserError
+from engine.jobs import JobContext, job_kind
+from engine.tasks import metrics
+from engine.tasks.report import render
+from engine.tasks.store import get_task
+
+
+@dataclass
+class EvalConfig:
+    task: str
+    adapter: str | None = None
+    against: str | None = None
+    split: str = "test"
+    limit: int | None = None
+    report: str | None = None
+    max_new_tokens: int | None = None
+
+
+def prompt_and_reference(example: dict) -> tuple[str, str, str | None] | None:
+    """(prompt, reference, system) of a text example; None when it has no target."""
+    messages = example.get("messages")
+    if messages:
+        users = [m["content"] for m in messages if m.get("role") == "user"]
+        answers = [m["content"] for m in messages if m.get("role") == "assistant"]
+        systems = [m["content"] for m in messages if m.get("role") == "system"]
+        if users and answers:
+            return users[-1], answers[-1], systems[0] if systems else None
+        return None
+    prompt = (example.get("instruction") or "").strip()
+    if example.get("input"):
+        prompt = f"{prompt}\n{example['input']}".strip()
+    if not prompt or not (example.get("output") or "").strip():
+        return None
+    return prompt, example["output"], example.get("system") or None
+
+
+def _base_model(engine, task, adapter: str | None) -> str:
+    step = next((s for s in task.effective_steps() if s.name == task.checked_step()), None)
+    if step is not None and step.model:
+        return step.model
+    if adapter:
+        info = engine.models.get(adapter)
+        if info.base_id:
+            return engine.models.get(info.base_id).name
+    raise UserError(f"task {task.name} has no text model to evaluate", hint="set the task's model")
+
+
+def _generate(ctx, engine, model, adapter, cases, params, label, offset, total) -> list[str]:
+    generator = engine.text.generator(model, adapter)
+    outputs = []
+    for index, (prompt, _reference, system) in enumerate(cases):
+        ctx.check_cancelled()
+        result = generator.generate([prompt], dict(params), should_stop=ctx.cancelled, system=system)[0]
+        outputs.append(str(result["text"]).strip())
+        ctx.report((offset + index + 1) / total, f"{label}: example {index + 1} of {len(cases)}")
+    return outputs
+
+
+@job_kind("task.eval", title="Evaluate task")
+def evaluate_task(ctx: JobContext) -> dict:
+    config = EvalConfig(**{k: v for k, v in ctx.params.items() if k in EvalConfig.__dataclass_fields__})
+    engine = ctx.engine
+    task = get_task(ctx.workspace, config.task)
+    dataset = task.step_dataset(next(s for s in task.effective_steps() if s.name == task.checked_step())) \
+        if task.checked_step() else None
+    if not dataset:
+        raise UserError(f"task {task.name} has no dataset to evaluate on", hint="set the task's dataset")
+    if not config.adapter and not config.against:
+        raise UserError("evaluation needs --adapter (compared with the base model)")
+    model = _base_model(engine, task, config.adapter or config.against)
+    for name in filter(None, (model, config.adapter, config.against)):
+        engine.models.get(name)  # a removed model fails here, before any work
+    ref = engine.data.version_ref(dataset)
+    cases = [c for c in (prompt_and_reference(e) for e in engine.data.iter_examples(dataset, split=config.split))
+             if c is not None]
+    if config.limit:
+        cases = cases[:config.limit]
+    if not cases:
+        raise UserError(f"dataset {dataset} version {ref['version']} has no '{config.split}' examples with a target",
+                        hint=f"split it first: aigc data split {dataset} --val 0.1 --test 0.1 --seed 0")
+    systems = [("base model" if config.against is None else config.against, None if config.against is None
+                else config.against), (config.adapter or "base model", config.adapter)]
+    params = task.step_params(next(s for s in task.effective_steps() if s.name == task.checked_step()))
+    if config.max_new_tokens:
+        params["max_new_tokens"] = config.max_new_tokens
+    params = {k: v for k, v in params.items() if k in ("max_new_tokens", "temperature", "top_p", "seed")}
+    limits = task.step_constraints(next(s for s in task.effective_steps() if s.name == task.checked_step()))
+    total = len(cases) * len(systems)
+    references = [c[1] for c in cases]
+    results, outputs = [], {}
+    for position, (label, adapter) in enumerate(systems):
+        texts = _generate(ctx, engine, model, adapter, cases, params, label, position * len(cases), total)
+        scores = metrics.evaluate(texts, references, limits)
+        for step, key in enumerate(("bleu", "rouge_l", "distinct_1", "distinct_2", "pass_rate", "avg_chars")):
+            ctx.metric(f"{position}:{key}", scores[key], step)
+        results.append({"label": label, "model": model, "adapter": adapter, "metrics": scores})
+        outputs[label] = texts
+    report = {"task": task.name, "dataset": dataset, "dataset_version": ref["version"], "dataset_hash": ref["hash"],
+              "split": config.split, "examples": len(cases), "params": params, "systems": results,
+              "created_at": time.time(), "config": asdict(config),
+              "samples": [{"prompt": c[0], "reference": c[1], "outputs": {label: outputs[label][i] for label in outputs}}
+                          for i, c in enumerate(cases[:10])]}
+    base = Path(config.report) if config.report else ctx.workspace.folder("exports") / f"eval-{task.name}-{ctx.job_id}"
+    base = base.with_suffix("") if base.suffix.lower() in (".html", ".md", ".json") else base
+    paths = {}
+    for fmt, suffix in (("html", ".html"), ("md", ".md")):
+        path = base.with_name(base.name + suffix)
+        atomic.write_text(path, render(report, fmt))
+        paths[fmt] = str(path)
+    atomic.write_json(base.with_name(base.name + ".json"), report)
+    paths["json"] = str(base.with_name(base.name + ".json"))
+    ctx.report(1.0, "evaluation report written")
+    return {"task": task.name, "examples": len(cases), "systems": results, "report": paths}

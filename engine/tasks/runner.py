@@ -1,0 +1,275 @@
+"""The ``task.run`` job: a task over every input row, step by step, resumable.
+
+Rows are processed in small chunks; within a chunk each step runs for all the
+chunk's rows at once (prompts batched), so a text model is loaded once and
+reused. Every (row, candidate, step) output is committed as soon as its step
+finishes; a resumed run reloads them and never redoes a finished one. The
+input rows are snapshotted beside the run's config, so a resume works on the
+same rows even if the file has changed since.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from engine import atomic
+from engine.errors import Cancelled, UserError
+from engine.jobs import JobContext, job_kind
+from engine.review.queue import os_user
+from engine.tasks import constraints as checks
+from engine.tasks.backends import StepBackend
+from engine.tasks.inputs import check_columns, read_rows
+from engine.tasks.store import get_task, task_id
+from engine.tasks.template import render
+
+
+@dataclass
+class RunConfig:
+    task: str
+    inputs: str
+    limit: int | None = None
+    candidates: int = 1
+    batch_size: int = 4
+    max_retries: int | None = None   # None: the task's own setting
+    seed: int | None = None          # None: the task's generation seed
+
+
+def config_from_params(params: dict) -> RunConfig:
+    known = {k: v for k, v in params.items() if k in RunConfig.__dataclass_fields__}
+    if "task" not in known or "inputs" not in known:
+        raise UserError("a task run needs 'task' and 'inputs'")
+    config = RunConfig(**known)
+    for key, low in (("candidates", 1), ("batch_size", 1)):
+        value = getattr(config, key)
+        if not isinstance(value, int) or value < low:
+            raise UserError(f"{key} must be a whole number >= {low}, got {value!r}")
+    if config.limit is not None and (not isinstance(config.limit, int) or config.limit < 1):
+        raise UserError(f"limit must be a whole number >= 1, got {config.limit!r}")
+    return config
+
+
+def item_seed(base: int, row: int, candidate: int, step_index: int, attempt: int) -> int:
+    """A distinct, reproducible seed per row, candidate, step and retry."""
+    key = f"{base}:{row}:{candidate}:{step_index}:{attempt}".encode()
+    return int.from_bytes(hashlib.sha256(key).digest()[:4], "big") & 0x7FFFFFFF
+
+
+def run_dir(workspace, run_id: str) -> Path:
+    return workspace.folder("tasks", "runs", run_id)
+
+
+def _start_or_resume(ctx: JobContext, config: RunConfig, task) -> tuple[str, list[dict]]:
+    """The run id and its input rows: a new run, or the one the resumed job was working on."""
+    ws = ctx.workspace
+    con = ws.db()
+    if ctx.resumed_from:
+        row = con.execute("SELECT * FROM task_runs WHERE job_id = ?", (ctx.resumed_from,)).fetchone()
+        if row is not None:
+            rows = json.loads((run_dir(ws, row["id"]) / "inputs.json").read_text(encoding="utf-8"))
+            con.execute("UPDATE task_runs SET job_id = ?, state = 'running' WHERE id = ?", (ctx.job_id, row["id"]))
+            ctx.log(f"resuming task run {row['id']}")
+            return row["id"], rows
+    columns, rows = read_rows(config.inputs)
+    check_columns(config.inputs, columns, task.input_variables(), task.name)
+    if config.limit:
+        rows = rows[:config.limit]
+    run_id = ctx.job_id
+    folder = run_dir(ws, run_id)
+    atomic.write_json(folder / "inputs.json", rows)
+    atomic.write_json(folder / "run.json", {"config": asdict(config), "task": task.to_dict()})
+    digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    con.execute("INSERT INTO task_runs(id, task_id, task_name, job_id, inputs_path, inputs_hash, total_items, config,"
+                " state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)",
+                (run_id, task_id(ws, task.name), task.name, ctx.job_id, str(config.inputs), digest,
+                 len(rows) * config.candidates, json.dumps(asdict(config)), time.time()))
+    return run_id, rows
+
+
+def _done_outputs(workspace, run_id: str) -> dict[tuple[int, int, str], dict]:
+    done = {}
+    for r in workspace.db().execute("SELECT row_index, candidate, step, output_text, image_path, passed "
+                                    "FROM task_outputs WHERE run_id = ?", (run_id,)):
+        done[(r["row_index"], r["candidate"], r["step"])] = dict(r)
+    return done
+
+
+def _stamp_png(path: str, extra: dict) -> str:
+    """Add the task's provenance to a PNG's text chunks, keeping the generator's own; returns its SHA-256."""
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+    with Image.open(path) as image:
+        image.load()
+        info = PngInfo()
+        for key, value in getattr(image, "text", {}).items():
+            if key not in extra:
+                info.add_itxt(key, str(value))
+        for key, value in extra.items():
+            info.add_itxt(key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+        with atomic.atomic_open(path, "wb") as handle:
+            image.save(handle, format="PNG", pnginfo=info)
+    from engine.workspace.blobs import sha256_file
+    return sha256_file(path)
+
+
+class TaskRun:
+    """One execution of a task over its snapshot of input rows."""
+
+    def __init__(self, ctx: JobContext, config: RunConfig):
+        self.ctx = ctx
+        self.engine = ctx.engine
+        self.ws = ctx.workspace
+        self.config = config
+        self.task = get_task(self.ws, config.task)
+        self.steps = self.task.effective_steps()
+        self.backends = [StepBackend.resolve(self.engine, self.task.name, s) for s in self.steps]
+        self.retries = self.task.max_retries if config.max_retries is None else int(config.max_retries)
+        self.base_seed = self.task.generation.seed if config.seed is None else int(config.seed)
+        self.user = os_user()
+
+    def execute(self) -> dict:
+        ctx = self.ctx
+        self.run_id, self.rows = _start_or_resume(ctx, self.config, self.task)
+        self.folder = run_dir(self.ws, self.run_id)
+        self.done = _done_outputs(self.ws, self.run_id)
+        previously = len(self.done)
+        last = self.steps[-1].name
+        items = [(r, c) for r in range(len(self.rows)) for c in range(self.config.candidates)]
+        pending = [it for it in items if (it[0], it[1], last) not in self.done]
+        self.total, self.finished = len(items), len(items) - len(pending)
+        ctx.log(f"task {self.task.name}: {len(self.rows)} rows x {self.config.candidates} candidate(s), "
+                f"{self.finished} already done, {len(self.steps)} step(s)")
+        ctx.report(self.finished / max(1, self.total), f"{self.finished} of {self.total} done")
+        try:
+            for start in range(0, len(pending), self.config.batch_size):
+                chunk = pending[start:start + self.config.batch_size]
+                for index, step in enumerate(self.steps):
+                    todo = [it for it in chunk if (it[0], it[1], step.name) not in self.done]
+                    if todo:
+                        self._run_step(index, step, todo)
+                self.finished += len(chunk)
+                ctx.report(self.finished / max(1, self.total), f"row {chunk[-1][0] + 1} of {len(self.rows)} done")
+        except Cancelled:
+            self.ws.db().execute("UPDATE task_runs SET state = 'stopped' WHERE id = ?", (self.run_id,))
+            raise
+        self.ws.db().execute("UPDATE task_runs SET state = 'finished', finished_at = ? WHERE id = ?",
+                             (time.time(), self.run_id))
+        stats = self.ws.db().execute("SELECT count(*), sum(passed) FROM task_outputs WHERE run_id = ?",
+                                     (self.run_id,)).fetchone()
+        return {"run_id": self.run_id, "task": self.task.name, "rows": len(self.rows), "items": self.total,
+                "outputs": stats[0], "passed": stats[1] or 0, "failed": stats[0] - (stats[1] or 0),
+                "reused": previously, "folder": str(self.folder)}
+
+    # -- one step for a few rows ------------------------------------------------
+    def _variables(self, row_index: int) -> dict:
+        return self.rows[row_index]
+
+    def _step_outputs(self, row_index: int, candidate: int) -> dict:
+        outputs = {}
+        for step in self.steps:
+            rec = self.done.get((row_index, candidate, step.name))
+            if rec is not None:
+                outputs[step.name] = rec["output_text"] if rec["output_text"] is not None else rec["image_path"]
+        return outputs
+
+    def _run_step(self, index: int, step, todo: list[tuple[int, int]]) -> None:
+        ctx = self.ctx
+        backend = self.backends[index]
+        where = f"task {self.task.name} step {step.name}"
+        ctx.check_cancelled()
+        ctx.report(None, f"row {todo[0][0] + 1} of {len(self.rows)} · step {step.name}")
+        prompts = [render(step.template, self._variables(r), self._step_outputs(r, c),
+                          where=f"{where} row {r + 1}") for r, c in todo]
+        params = self.task.step_params(step)
+        system = self.task.step_system(step)
+        limits = self.task.step_constraints(step)
+        records = []
+        if step.modality == "image":
+            for (r, c), prompt in zip(todo, prompts):
+                ctx.check_cancelled()
+                seed = item_seed(self.base_seed, r, c, index, 0)
+                out_dir = self.folder / "images" / f"r{r:05d}_c{c}_{step.name}"
+                result = backend.image(self.engine, prompt, {**params, "seed": seed}, out_dir, ctx.cancelled)
+                ctx.check_cancelled()
+                digest = _stamp_png(result["path"], {"aigc.task": self.task.name, "aigc.run": self.run_id,
+                                                     "aigc.row": str(r), "aigc.step": step.name,
+                                                     "aigc.prompt": prompt, "aigc.input": self._variables(r)})
+                records.append(self._record(index, step, backend, r, c, prompt, system, None, result["path"], digest,
+                                            {**params, "seed": result.get("seed", seed)},
+                                            result.get("seed", seed), 1, []))
+        else:
+            results = self._text_with_retries(index, backend, todo, prompts, params, system, limits)
+            for (r, c), prompt, (text, seed, attempts, failures) in zip(todo, prompts, results):
+                records.append(self._record(index, step, backend, r, c, prompt, system, text, None, None,
+                                            {**params, "seed": seed}, seed, attempts, failures))
+        self._store(records)
+
+    def _text_with_retries(self, index, backend, todo, prompts, params, system, limits):
+        """Generate, check, and regenerate failing outputs with new seeds; keep each item's best attempt."""
+        best: list[tuple | None] = [None] * len(todo)
+        waiting = list(range(len(todo)))
+        for attempt in range(self.retries + 1):
+            if not waiting:
+                break
+            self.ctx.check_cancelled()
+            seeds = [item_seed(self.base_seed, todo[i][0], todo[i][1], index, attempt) for i in waiting]
+            if backend.is_template:
+                texts = [(prompts[i], None) for i in waiting]
+            else:
+                texts = self._generate_text(backend, [prompts[i] for i in waiting], params, seeds, system)
+            still = []
+            for i, (text, seed) in zip(waiting, texts):
+                failures = checks.check(text, limits)
+                if best[i] is None or len(failures) < len(best[i][3]):
+                    best[i] = (text, seed, attempt + 1, failures)
+                else:
+                    best[i] = (*best[i][:2], attempt + 1, best[i][3])
+                if failures and not backend.is_template:
+                    still.append(i)
+            waiting = still
+        return best
+
+    def _generate_text(self, backend, prompts, params, seeds, system):
+        """Batched when every prompt can share one seed-derived generator, else prompt by prompt."""
+        out = []
+        for prompt, seed in zip(prompts, seeds):
+            self.ctx.check_cancelled()
+            result = backend.text(self.engine, [prompt], {**params, "seed": seed}, system, self.ctx.cancelled)[0]
+            out.append((str(result["text"]).strip(), result.get("seed", seed)))
+        return out
+
+    def _record(self, index, step, backend, r, c, prompt, system, text, image_path, image_sha, params, seed,
+                attempts, failures) -> dict:
+        return {
+            "run_id": self.run_id, "task_name": self.task.name, "row_index": r, "candidate": c, "step": step.name,
+            "step_index": index, "modality": step.modality, "prompt": prompt, "system_prompt": system or None,
+            "output_text": text, "image_path": image_path, "image_sha256": image_sha,
+            "input_row": json.dumps(self._variables(r), ensure_ascii=False),
+            "model": backend.model_name, "model_sha256": backend.model_sha256, "adapter": backend.adapter_name,
+            "adapter_sha256": backend.adapter_sha256, "params": json.dumps(params, ensure_ascii=False, default=str),
+            "seed": seed, "attempts": attempts, "failures": json.dumps(failures, ensure_ascii=False),
+            "passed": int(not failures), "created_by": self.user, "created_at": time.time(),
+        }
+
+    def _store(self, records: list[dict]) -> None:
+        if not records:
+            return
+        columns = list(records[0])
+        sql = f"INSERT INTO task_outputs({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        with self.ws.transaction() as con:
+            for rec in records:
+                con.execute(sql, [rec[c] for c in columns])
+        for rec in records:
+            key = (rec["row_index"], rec["candidate"], rec["step"])
+            self.done[key] = {"output_text": rec["output_text"], "image_path": rec["image_path"],
+                              "passed": rec["passed"]}
+            self.ctx.partial(run_id=self.run_id, row=rec["row_index"], candidate=rec["candidate"], step=rec["step"],
+                             text=rec["output_text"], image=rec["image_path"], passed=bool(rec["passed"]))
+
+
+@job_kind("task.run", title="Run task", resumable=True)
+def run_task(ctx: JobContext) -> dict:
+    config = config_from_params(ctx.params)
+    return TaskRun(ctx, config).execute()

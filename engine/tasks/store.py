@@ -1,0 +1,121 @@
+"""Tasks in the workspace database, and their JSON files for offline bundles.
+
+A bundle file is ``{"format": "aigc-tasks", "version": 1, "tasks": [...]}``;
+a plain list of task objects (the sample file) is accepted too. Import checks
+every task before it writes any, so a bad file leaves the workspace unchanged.
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from engine import atomic
+from engine.errors import NotFound, UserError
+from engine.tasks.definition import TaskDef, task_from_dict
+
+BUNDLE_FORMAT = "aigc-tasks"
+BUNDLE_VERSION = 1
+
+
+def _row_to_task(row) -> TaskDef:
+    return task_from_dict(json.loads(row["definition"]), where=f"stored task {row['name']}")
+
+
+def get_task(workspace, name_or_id) -> TaskDef:
+    con = workspace.db()
+    row = con.execute("SELECT * FROM tasks WHERE name = ?", (str(name_or_id),)).fetchone()
+    if row is None and str(name_or_id).isdigit():
+        row = con.execute("SELECT * FROM tasks WHERE id = ?", (int(name_or_id),)).fetchone()
+    if row is None:
+        raise NotFound(f"no task named '{name_or_id}'", hint="'aigc task list' shows the tasks")
+    return _row_to_task(row)
+
+
+def task_id(workspace, name: str) -> int:
+    row = workspace.db().execute("SELECT id FROM tasks WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        raise NotFound(f"no task named '{name}'", hint="'aigc task list' shows the tasks")
+    return row[0]
+
+
+def list_tasks(workspace) -> list[TaskDef]:
+    return [_row_to_task(r) for r in workspace.db().execute("SELECT * FROM tasks ORDER BY name")]
+
+
+def save_tasks(workspace, tasks: list[TaskDef], replace: bool = False) -> dict:
+    """Insert (or with ``replace`` update) tasks in one transaction: all or nothing."""
+    names = [t.name for t in tasks]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise UserError(f"task '{dupes[0]}' appears twice in the same file")
+    now = time.time()
+    added, replaced, skipped = [], [], []
+    with workspace.transaction() as con:
+        for task in tasks:
+            body = json.dumps(task.to_dict(), ensure_ascii=False, sort_keys=True)
+            row = con.execute("SELECT id, definition FROM tasks WHERE name = ?", (task.name,)).fetchone()
+            if row is None:
+                con.execute("INSERT INTO tasks(name, definition, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                            (task.name, body, now, now))
+                added.append(task.name)
+            elif json.loads(row["definition"]) == task.to_dict():
+                skipped.append(task.name)
+            elif replace:
+                con.execute("UPDATE tasks SET definition = ?, updated_at = ? WHERE id = ?", (body, now, row["id"]))
+                replaced.append(task.name)
+            else:
+                raise UserError(f"a different task named '{task.name}' already exists",
+                                hint="choose another name, or use --replace to overwrite it")
+    return {"added": added, "replaced": replaced, "unchanged": skipped}
+
+
+def remove_task(workspace, name: str) -> None:
+    tid = task_id(workspace, name)
+    runs = workspace.db().execute("SELECT count(*) FROM task_runs WHERE task_id = ?", (tid,)).fetchone()[0]
+    if runs:
+        raise UserError(f"task '{name}' has {runs} run(s) whose outputs are kept for review; it cannot be removed",
+                        hint="edit it instead, or create a new task under another name")
+    workspace.db().execute("DELETE FROM tasks WHERE id = ?", (tid,))
+
+
+# -- files -----------------------------------------------------------------------
+def read_task_file(path: str | Path) -> list[TaskDef]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"task file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read task file {path}: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})") from None
+    if isinstance(data, dict) and "tasks" in data:
+        if data.get("format") != BUNDLE_FORMAT:
+            raise UserError(f"{path}: field 'format' is {data.get('format')!r}, expected '{BUNDLE_FORMAT}'")
+        if int(data.get("version", 0)) > BUNDLE_VERSION:
+            raise UserError(f"{path}: task file version {data.get('version')} is newer than this program supports",
+                            hint="update AIGC Workbench")
+        items = data["tasks"]
+    elif isinstance(data, dict):
+        items = [data]
+    else:
+        items = data
+    if not isinstance(items, list) or not items:
+        raise UserError(f"{path}: expected a list of tasks")
+    tasks = []
+    for index, item in enumerate(items):
+        try:
+            tasks.append(task_from_dict(item, where=f"task #{index + 1}"))
+        except UserError as exc:
+            raise UserError(f"{path}: {exc.message}", hint=exc.hint) from None
+    return tasks
+
+
+def write_task_file(tasks: list[TaskDef], path: str | Path) -> Path:
+    path = Path(path)
+    atomic.write_json(path, {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION,
+                             "tasks": [t.to_dict() for t in tasks]})
+    return path
