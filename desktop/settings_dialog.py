@@ -1,0 +1,83 @@
+"""Settings: workspace folder, device preference, language and theme."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QPushButton, QVBoxLayout)
+
+from desktop import style
+
+
+class SettingsDialog(QDialog):
+    workspace_changed = Signal(str)
+    device_changed = Signal(str)
+
+    def __init__(self, settings, parent=None):
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle(self.tr("Settings"))
+        self.setMinimumWidth(520)
+        self.settings = settings
+        form = QFormLayout()
+        form.setSpacing(12)
+        self.workspace = QLineEdit(settings.workspace)
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.workspace, 1)
+        row.addWidget(browse)
+        form.addRow(self.tr("Workspace folder"), row)
+
+        self.device = QComboBox()
+        for value, label in (("auto", self.tr("Automatic (GPU if present)")), ("cpu", self.tr("CPU")),
+                             ("cuda", self.tr("NVIDIA GPU (CUDA)")), ("mps", self.tr("Apple GPU (MPS)"))):
+            self.device.addItem(label, value)
+        self.device.setCurrentIndex(max(0, self.device.findData(settings.device)))
+        form.addRow(self.tr("Compute device"), self.device)
+
+        self.language = QComboBox()
+        for value, label in (("system", self.tr("Follow the system")), ("en", "English"), ("zh_CN", "简体中文")):
+            self.language.addItem(label, value)
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        form.addRow(self.tr("Language"), self.language)
+
+        self.theme = QComboBox()
+        for value, label in (("system", self.tr("Follow the system")), ("light", self.tr("Light")),
+                             ("dark", self.tr("Dark"))):
+            self.theme.addItem(label, value)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
+        form.addRow(self.tr("Theme"), self.theme)
+
+        note = QLabel(self.tr("The device applies to jobs started from now on. "
+                              "A new language applies the next time the workbench starts."))
+        note.setObjectName("muted")
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 20, 20, 16)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the workspace folder"), self.workspace.text())
+        if folder:
+            self.workspace.setText(folder)
+
+    def accept(self) -> None:
+        old_workspace, old_device = self.settings.workspace, self.settings.device
+        self.settings.device = self.device.currentData()
+        self.settings.language = self.language.currentData()
+        if self.theme.currentData() != self.settings.theme:
+            self.settings.theme = self.theme.currentData()
+            from PySide6.QtWidgets import QApplication
+            style.apply(QApplication.instance(), self.settings.theme)
+        self.settings.sync()
+        super().accept()
+        if self.settings.device != old_device:
+            self.device_changed.emit(self.settings.device)
+        new_workspace = self.workspace.text().strip()
+        if new_workspace and new_workspace != old_workspace:
+            self.workspace_changed.emit(new_workspace)

@@ -1,0 +1,53 @@
+"""GUI fixtures: an isolated settings file, the real main window on a fresh workspace."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from desktop.settings import Settings
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+def wait_ops(qtbot, timeout=30_000):
+    from desktop.bridge import Op
+    qtbot.waitUntil(lambda: Op.pending() == 0, timeout=timeout)
+
+
+@pytest.fixture
+def make_window(qtbot, settings, workspace_dir):
+    """Build the main window (language/theme as asked), open the workspace, wait until ready."""
+    windows = []
+
+    def make(lang="en", samples=False, workspace=None):
+        from desktop.app import build_window, create_app, parse_args
+        create_app()
+        argv = ["--workspace", str(workspace or workspace_dir), "--lang", lang, "--theme", "light"]
+        if samples:
+            argv.append("--samples")
+        window = build_window(parse_args(argv), settings)
+        qtbot.addWidget(window)
+        window.show()
+        window.open_workspace()
+        qtbot.waitUntil(lambda: window.engine is not None, timeout=30_000)
+        wait_ops(qtbot)
+        windows.append(window)
+        return window
+
+    yield make
+    from desktop.bridge import Op
+    for window in windows:
+        engine = window.engine
+        window._closing = True
+        if engine is not None:
+            window.bridge.detach()
+            engine.close()
+            window.engine = None
+    qtbot.waitUntil(lambda: Op.pending() == 0, timeout=60_000)
+    from desktop import i18n
+    from PySide6.QtWidgets import QApplication
+    i18n.install(QApplication.instance(), "en")
