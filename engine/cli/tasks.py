@@ -1,0 +1,308 @@
+"""aigc task list|show|create|import|export|run|runs|eval and aigc review list|show|approve|reject|edit|audit|export|feedback"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from engine.errors import UserError
+
+
+def register(sub) -> None:
+    task = sub.add_parser("task", help="tasks: definitions, batch runs, evaluation").add_subparsers(
+        dest="task_command", metavar="ACTION")
+    task.required = True
+    p = task.add_parser("list", help="the tasks in the workspace")
+    p.set_defaults(handler=cmd_task_list)
+    p = task.add_parser("show", help="one task's definition")
+    p.add_argument("task")
+    p.set_defaults(handler=cmd_task_show)
+    p = task.add_parser("create", help="create a task from a JSON file or from options")
+    p.add_argument("--from", dest="source", metavar="FILE", help="a JSON task definition")
+    p.add_argument("--name")
+    p.add_argument("--template", help="prompt template, e.g. 'Ad for {product}'")
+    p.add_argument("--system", help="system prompt")
+    p.add_argument("--title", default="")
+    p.add_argument("--department", default="")
+    p.add_argument("--modality", choices=("text", "image"), default="text")
+    p.add_argument("--model")
+    p.add_argument("--adapter")
+    p.add_argument("--dataset")
+    p.add_argument("--min-chars", type=int)
+    p.add_argument("--max-chars", type=int)
+    p.add_argument("--require", action="append", default=[], metavar="TERM", help="required term (repeatable)")
+    p.add_argument("--ban", action="append", default=[], metavar="TERM", help="banned term (repeatable)")
+    p.add_argument("--regex")
+    p.add_argument("--language")
+    p.add_argument("--replace", action="store_true", help="overwrite a task with the same name")
+    p.set_defaults(handler=cmd_task_create)
+    p = task.add_parser("import", help="import tasks from a JSON file (offline bundle)")
+    p.add_argument("path")
+    p.add_argument("--replace", action="store_true", help="overwrite tasks with the same names")
+    p.set_defaults(handler=cmd_task_import)
+    p = task.add_parser("export", help="export tasks to a JSON file")
+    p.add_argument("out")
+    p.add_argument("--task", action="append", help="only this task (repeatable)")
+    p.set_defaults(handler=cmd_task_export)
+    p = task.add_parser("run", help="run a task over an input file (CSV, XLSX or JSONL)")
+    p.add_argument("task")
+    p.add_argument("--inputs", help="input rows (default: the task's sample inputs)")
+    p.add_argument("--limit", type=int, help="only the first N rows")
+    p.add_argument("--candidates", type=int, default=1, help="outputs per row")
+    p.add_argument("--batch-size", type=int, default=4, help="rows processed together")
+    p.add_argument("--seed", type=int, help="base seed (default: the task's)")
+    p.add_argument("--retries", type=int, help="new-seed retries for outputs failing the constraints")
+    p.set_defaults(handler=cmd_task_run)
+    p = task.add_parser("runs", help="batch runs of a task")
+    p.add_argument("task", nargs="?")
+    p.set_defaults(handler=cmd_task_runs)
+    p = task.add_parser("eval", help="compare base and adapter (or two adapters) on the test split")
+    p.add_argument("task")
+    p.add_argument("--adapter", required=True)
+    p.add_argument("--against", help="another adapter instead of the base model")
+    p.add_argument("--split", default="test")
+    p.add_argument("--limit", type=int)
+    p.add_argument("--max-new-tokens", type=int)
+    p.add_argument("--report", metavar="PATH", help="report path without suffix (.html, .md and .json are written)")
+    p.set_defaults(handler=cmd_task_eval)
+
+    review = sub.add_parser("review", help="review queue: approve, reject, edit, export, feedback").add_subparsers(
+        dest="review_command", metavar="ACTION")
+    review.required = True
+    p = review.add_parser("list", help="outputs waiting for review (filters combine)")
+    p.add_argument("--task")
+    p.add_argument("--status", action="append", choices=("pending", "approved", "rejected"))
+    p.add_argument("--failed", action="store_true", help="only outputs that failed their constraints")
+    p.add_argument("--check", help="only outputs failing this check (max_chars, banned_terms ...)")
+    p.add_argument("--step")
+    p.add_argument("--run")
+    p.add_argument("--limit", type=int, default=200)
+    p.set_defaults(handler=cmd_review_list)
+    p = review.add_parser("show", help="one output with its provenance and audit trail")
+    p.add_argument("id")
+    p.set_defaults(handler=cmd_review_show)
+    for action in ("approve", "reject"):
+        p = review.add_parser(action, help=f"{action} outputs")
+        p.add_argument("ids", nargs="+", metavar="ID")
+        p.add_argument("--comment")
+        p.set_defaults(handler=cmd_review_action, action=action)
+    p = review.add_parser("edit", help="correct a text output (counts as approved)")
+    p.add_argument("id")
+    p.add_argument("--text", required=True)
+    p.add_argument("--comment")
+    p.set_defaults(handler=cmd_review_edit)
+    p = review.add_parser("audit", help="who did what when")
+    p.add_argument("id", nargs="?")
+    p.set_defaults(handler=cmd_review_audit)
+    p = review.add_parser("export", help="approved outputs to .csv/.xlsx/.jsonl, images to .zip or a folder")
+    p.add_argument("out")
+    p.add_argument("--task")
+    p.add_argument("--step")
+    p.add_argument("--run")
+    p.set_defaults(handler=cmd_review_export)
+    p = review.add_parser("feedback", help="add approved outputs to the task's dataset as a new version")
+    p.add_argument("task")
+    p.add_argument("--retrain", action="store_true", help="then train from the latest adapter on that version")
+    p.add_argument("--max-steps", type=int, help="training steps for --retrain")
+    p.set_defaults(handler=cmd_review_feedback)
+
+
+# -- task ------------------------------------------------------------------------
+def _task_line(t) -> str:
+    steps = " -> ".join(s.name for s in t.steps) if t.steps else t.modality
+    return f"{t.name:<20} {t.department or '-':<18} {steps:<32} model {t.model or '-'}  dataset {t.dataset or '-'}"
+
+
+def cmd_task_list(args, out) -> dict:
+    engine = out.open_engine(args)
+    tasks = engine.tasks.list()
+    return {"tasks": [t.to_dict() for t in tasks], "_text": "\n".join(_task_line(t) for t in tasks) or "no tasks"}
+
+
+def cmd_task_show(args, out) -> dict:
+    engine = out.open_engine(args)
+    task = engine.tasks.get(args.task)
+    data = task.to_dict()
+    data["variables"] = task.input_variables()
+    data["_text"] = json.dumps(task.to_dict(), ensure_ascii=False, indent=2)
+    return data
+
+
+def cmd_task_create(args, out) -> dict:
+    if args.source:
+        try:
+            definition = json.loads(Path(args.source).read_text(encoding="utf-8-sig"))
+        except OSError as exc:
+            raise UserError(f"cannot read {args.source}: {exc.strerror}") from None
+        except json.JSONDecodeError as exc:
+            raise UserError(f"{args.source}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    else:
+        if not args.name or not args.template:
+            raise UserError("task create needs --name and --template (or --from FILE)")
+        definition = {
+            "name": args.name, "title": args.title, "department": args.department, "modality": args.modality,
+            "template": args.template, "system_prompt": args.system or "", "model": args.model,
+            "adapter": args.adapter, "dataset": args.dataset,
+            "constraints": {"min_chars": args.min_chars, "max_chars": args.max_chars, "required_terms": args.require,
+                            "banned_terms": args.ban, "regex": args.regex, "language": args.language}}
+    engine = out.open_engine(args)
+    task = engine.tasks.create(definition, replace=args.replace)
+    return {"task": task.to_dict(), "_text": f"task {task.name} saved"}
+
+
+def cmd_task_import(args, out) -> dict:
+    engine = out.open_engine(args)
+    result = engine.tasks.import_file(args.path, replace=args.replace)
+    result["_text"] = (f"added {len(result['added'])}, replaced {len(result['replaced'])}, "
+                       f"unchanged {len(result['unchanged'])}")
+    return result
+
+
+def cmd_task_export(args, out) -> dict:
+    engine = out.open_engine(args)
+    result = engine.tasks.export_file(args.out, args.task)
+    result["_text"] = f"{len(result['tasks'])} task(s) written to {result['path']}"
+    return result
+
+
+def cmd_task_run(args, out) -> dict:
+    engine = out.open_engine(args)
+    task = engine.tasks.get(args.task)
+    inputs = args.inputs
+    if not inputs:
+        from engine.tasks.area import sample_inputs_path
+        inputs = sample_inputs_path(task)
+        if inputs is None:
+            raise UserError(f"task {task.name} has no default inputs", hint="give --inputs FILE.csv|xlsx|jsonl")
+    job = engine.tasks.run(task.name, inputs, limit=args.limit, candidates=args.candidates,
+                           batch_size=args.batch_size, seed=args.seed, max_retries=args.retries)
+    job = _wait(out, job)
+    result = dict(job.result)
+    result["job"] = job.id
+    result["_text"] = (f"run {result['run_id']}: {result['outputs']} outputs for {result['rows']} rows "
+                       f"({result['failed']} failing constraints, {result['reused']} kept from before); "
+                       f"'aigc review list --task {task.name}' shows them")
+    return result
+
+
+def _wait(out, job):
+    """Follow a job submitted through a facade: progress on stderr, Ctrl-C cancels it."""
+    engine = out.engine
+
+    def listen(event):
+        if event.job_id == job.id and event.type == "progress":
+            out.progress(event.data["fraction"], event.data["message"])
+    unsubscribe = engine.jobs.subscribe(listen)
+    try:
+        while True:
+            current = engine.jobs.wait(job.id, timeout=0.2)
+            if current.state.finished:
+                break
+    except KeyboardInterrupt:
+        out.info("cancelling ...")
+        engine.jobs.cancel(job.id)
+        current = engine.jobs.wait(job.id)
+    finally:
+        unsubscribe()
+    if current.state.value == "failed":
+        raise UserError(f"{current.kind} job {current.id} failed: {current.error}")
+    if current.state.value == "cancelled":
+        raise UserError(f"{current.kind} job {current.id} was cancelled; finished rows are kept",
+                        hint=f"resume it with 'aigc jobs resume {current.id}'" if current.resumable else None)
+    return current
+
+
+def cmd_task_runs(args, out) -> dict:
+    engine = out.open_engine(args)
+    runs = engine.tasks.runs(args.task)
+    lines = [f"{r['id']}  {r['task_name']:<20} {r['state']:<9} {r['outputs']} outputs / {r['total_items']} items  "
+             f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(r['created_at']))}" for r in runs]
+    return {"runs": runs, "_text": "\n".join(lines) or "no runs"}
+
+
+def cmd_task_eval(args, out) -> dict:
+    engine = out.open_engine(args)
+    job = engine.tasks.evaluate(args.task, adapter=args.adapter, against=args.against, split=args.split,
+                                limit=args.limit, report=args.report, max_new_tokens=args.max_new_tokens)
+    job = _wait(out, job)
+    result = dict(job.result)
+    result["job"] = job.id
+    rows = [f"{'':<24}" + "".join(f"{k:>12}" for k in ("bleu", "rouge_l", "distinct_1", "distinct_2",
+                                                         "pass_rate", "avg_chars"))]
+    for system in result["systems"]:
+        m = system["metrics"]
+        rows.append(f"{system['label'][:24]:<24}" + "".join(f"{m[k]:>12}" for k in (
+            "bleu", "rouge_l", "distinct_1", "distinct_2", "pass_rate", "avg_chars")))
+    rows.append(f"report: {result['report']['html']}")
+    result["_text"] = "\n".join(rows)
+    return result
+
+
+# -- review ----------------------------------------------------------------------
+def _item_line(i) -> str:
+    text = (i.final_text or "").replace("\n", " ") if i.modality == "text" else i.image_path
+    flag = "ok  " if i.passed else "FAIL"
+    edited = " (edited)" if i.edited_text is not None else ""
+    return f"{i.id:>6}  {i.status:<8} {flag} {i.task}/{i.step} row {i.row_index + 1}  {str(text)[:70]}{edited}"
+
+
+def cmd_review_list(args, out) -> dict:
+    engine = out.open_engine(args)
+    items = engine.review.list(task=args.task, status=args.status, failed=True if args.failed else None,
+                               failed_check=args.check, step=args.step, run_id=args.run, limit=args.limit)
+    return {"items": [i.to_dict() for i in items], "counts": engine.review.counts(args.task),
+            "_text": "\n".join(_item_line(i) for i in items) or "the queue is empty"}
+
+
+def cmd_review_show(args, out) -> dict:
+    engine = out.open_engine(args)
+    item = engine.review.get(args.id)
+    data = item.to_dict()
+    data["audit"] = engine.review.audit(item.id)
+    data["_text"] = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return data
+
+
+def cmd_review_action(args, out) -> dict:
+    engine = out.open_engine(args)
+    act = engine.review.approve if args.action == "approve" else engine.review.reject
+    for item_id in args.ids:  # check every id first so a typo changes nothing
+        engine.review.get(item_id)
+    items = [act(item_id, args.comment) for item_id in args.ids]
+    return {"items": [i.to_dict() for i in items],
+            "_text": "\n".join(f"{i.id}: {i.status}" for i in items)}
+
+
+def cmd_review_edit(args, out) -> dict:
+    engine = out.open_engine(args)
+    item = engine.review.edit(args.id, args.text, args.comment)
+    return {"item": item.to_dict(), "_text": f"{item.id}: edited and approved"}
+
+
+def cmd_review_audit(args, out) -> dict:
+    engine = out.open_engine(args)
+    rows = engine.review.audit(args.id)
+    lines = [f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(r['at']))}  {r['user']:<12} {r['action']:<8} "
+             f"item {r['output_id']}  {r['comment'] or ''}" for r in rows]
+    return {"audit": rows, "_text": "\n".join(lines) or "no review actions yet"}
+
+
+def cmd_review_export(args, out) -> dict:
+    engine = out.open_engine(args)
+    result = engine.review.export(args.out, task=args.task, step=args.step, run_id=args.run)
+    result["_text"] = f"{result['items']} approved output(s) written to {result['path']}"
+    return result
+
+
+def cmd_review_feedback(args, out) -> dict:
+    engine = out.open_engine(args)
+    result = engine.review.feedback(args.task)
+    lines = [f"dataset {d['dataset']} version {d['version']}: {d['added']} added, {d['skipped']} duplicates skipped"
+             for d in result["datasets"]]
+    if args.retrain:
+        overrides = {"max_steps": args.max_steps} if args.max_steps else {}
+        job = _wait(out, engine.review.retrain(args.task, **overrides))
+        result["retrain"] = {"job": job.id, "result": job.result}
+        lines.append(f"training job {job.id} finished")
+    result["_text"] = "\n".join(lines)
+    return result
