@@ -43,7 +43,7 @@ DATA_PACKAGES = ("transformers", "diffusers", "peft", "tokenizers", "sacrebleu",
 EXCLUDED_MODULES = [
     "tests", "bench", "packaging_tests",
     "pytest", "_pytest", "pytestqt", "pytest_timeout", "pluggy", "iniconfig",
-    "PyInstaller", "pyinstaller_hooks_contrib", "_pyinstaller_hooks_contrib", "pip", "wheel",
+    "PyInstaller", "pyinstaller_hooks_contrib", "_pyinstaller_hooks_contrib", "pip",
     "tkinter", "_tkinter", "turtle", "idlelib", "lib2to3", "pydoc_data",
     "IPython", "ipykernel", "ipywidgets", "jupyter", "notebook", "matplotlib", "pandas",
     "tensorboard", "tensorboardX", "torch.utils.tensorboard", "tensorflow", "keras", "jax", "flax", "wandb",
