@@ -1,0 +1,172 @@
+"""Text-to-image and image-to-image generation with provenance, previews and prompt cancel.
+
+``ImageAPI.generator(model, adapter, adapter_scale)`` returns an ``ImageGenerator``;
+the API keeps the last base pipeline loaded and swaps adapters without reloading.
+"""
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+from engine.errors import Cancelled, UserError
+from engine.image import provenance
+from engine.image.pipeline import ModelRef
+
+# SD 1.x/2.x latent -> RGB (a well-known linear fit); used when decoding every step would be too slow
+LATENT_RGB = {"sd": [[0.298, 0.207, 0.208], [0.187, 0.286, 0.173], [-0.158, 0.189, 0.264], [-0.184, -0.271, -0.473]],
+              "sdxl": [[0.3651, 0.4232, 0.4341], [-0.2533, -0.0042, 0.1068], [0.1076, 0.1111, -0.0362],
+                       [-0.3165, -0.2492, -0.2188]]}
+SMALL_VAE = 5_000_000  # parameters: below this a real decode per step is cheaper than it is worth fretting over
+
+
+@dataclass
+class GenerateParams:
+    negative_prompt: str = ""
+    steps: int = 20
+    guidance_scale: float = 7.0
+    seed: int | None = None
+    width: int | None = None
+    height: int | None = None
+    batch_size: int = 1
+    scheduler: str = "default"
+    init_image: str | None = None
+    strength: float = 0.6
+    adapter_scale: float = 1.0
+    memory: str = "auto"
+    preview_every: int = 1
+
+    @classmethod
+    def from_dict(cls, params: dict) -> "GenerateParams":
+        known = {k: v for k, v in (params or {}).items() if k in cls.__dataclass_fields__ and v is not None}
+        unknown = sorted(set(params or {}) - set(cls.__dataclass_fields__) - {"prompt", "model", "adapter", "out_dir"})
+        if unknown:
+            raise UserError(f"unknown generation parameter '{unknown[0]}'")
+        p = cls(**known)
+        if int(p.steps) < 1 or int(p.steps) > 500:
+            raise UserError(f"steps {p.steps} must be between 1 and 500")
+        if int(p.batch_size) < 1 or int(p.batch_size) > 64:
+            raise UserError(f"batch size {p.batch_size} must be between 1 and 64")
+        if not 0.0 < float(p.strength) <= 1.0:
+            raise UserError(f"strength {p.strength} must be in (0, 1]")
+        p.steps, p.batch_size, p.guidance_scale = int(p.steps), int(p.batch_size), float(p.guidance_scale)
+        return p
+
+
+class ImageGenerator:
+    def __init__(self, api, base: ModelRef, adapter: ModelRef | None, adapter_scale: float):
+        self.api = api
+        self.base = base
+        self.adapter = adapter
+        self.adapter_scale = float(adapter_scale)
+
+    def generate(self, prompt: str, params: dict | None = None, on_step: Callable | None = None,
+                 should_stop: Callable[[], bool] | None = None, out_dir=None) -> list[dict]:
+        """Make ``batch_size`` images; returns [{path, seed, provenance}]. ``on_step(step, total, preview)``."""
+        import torch
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise UserError("the prompt is empty", hint="describe the image to make")
+        p = GenerateParams.from_dict(params or {})
+        if "adapter_scale" not in (params or {}):
+            p.adapter_scale = self.adapter_scale
+        pipe, device, device_info = self.api._pipeline_for(self.base, self.adapter, p.adapter_scale)
+        resolution = int(self.base.info.get("resolution") or 0) or pipe.unet.config.sample_size * pipe.vae_scale_factor
+        p.width, p.height = int(p.width or resolution), int(p.height or resolution)
+        from engine.image.pipeline import apply_memory_options, check_size
+        check_size(p.width, p.height, pipe)
+        memory = apply_memory_options(pipe, device_info, p.width, p.height, p.batch_size, p.memory)
+        from engine.image.schedulers import make_scheduler
+        adapters = [self.adapter.name] if self.adapter else []
+        pipe.scheduler, p.scheduler = make_scheduler(pipe, p.scheduler, adapters)
+        scheduler_class = type(pipe.scheduler).__name__
+        seed = int(p.seed) if p.seed is not None else secrets.randbelow(2**31 - 1)
+        p.seed = seed
+        seeds = [seed + i for i in range(p.batch_size)]
+        generators = [torch.Generator("cpu").manual_seed(s) for s in seeds]
+        out = Path(out_dir) if out_dir else self.api.default_out_dir()
+        out.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
+        kwargs = dict(prompt=prompt, negative_prompt=p.negative_prompt or None, num_inference_steps=p.steps,
+                      guidance_scale=p.guidance_scale, num_images_per_prompt=p.batch_size, generator=generators,
+                      output_type="pil")
+        run = pipe
+        if p.init_image:
+            run = self.api._img2img(pipe)
+            kwargs.update(image=load_init_image(p.init_image, p.width, p.height), strength=p.strength)
+        else:
+            kwargs.update(width=p.width, height=p.height)
+        total = max(1, int(p.steps * p.strength)) if p.init_image else p.steps
+        preview_dir = out / ".preview"
+
+        def step_end(pipeline, step, timestep, callback_kwargs):
+            if should_stop and should_stop():
+                raise Cancelled()
+            if on_step:
+                path = None
+                if p.preview_every and (step + 1) % p.preview_every == 0:
+                    path = write_preview(pipeline, callback_kwargs["latents"], preview_dir / f"{stamp}-{seed}.png",
+                                         self.base.family)
+                on_step(step + 1, total, path)
+            return callback_kwargs
+
+        if self.adapter:
+            kwargs["cross_attention_kwargs"] = None  # scale is set on the adapter itself
+        started = time.time()
+        with torch.inference_mode():
+            images = run(callback_on_step_end=step_end, **kwargs).images
+        seconds = round(time.time() - started, 3)
+        results = []
+        for index, (image, image_seed) in enumerate(zip(images, seeds)):
+            prov = {"prompt": prompt, "negative_prompt": p.negative_prompt, "seed": image_seed,
+                    "model": self.base.name, "model_sha256": self.base.sha256, "model_family": self.base.family,
+                    "adapter": self.adapter.name if self.adapter else None,
+                    "adapter_sha256": self.adapter.sha256 if self.adapter else None,
+                    "params": {**asdict(p), "seed": image_seed, "batch_index": index, "batch_seed": seed},
+                    "scheduler_class": scheduler_class, "memory": memory, "device": device_info.kind, "seconds": seconds,
+                    "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "software": _software()}
+            path = provenance.save_png(image, out / f"{stamp}-{image_seed}-{index}.png", prov)
+            results.append({"path": str(path), "seed": image_seed, "provenance": prov})
+        return results
+
+
+def _software() -> str:
+    import diffusers
+
+    from engine import __version__
+    return f"AIGC Workbench {__version__} (diffusers {diffusers.__version__})"
+
+
+def load_init_image(path, width: int, height: int):
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(path) as image:
+            return image.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
+    except FileNotFoundError:
+        raise UserError(f"{path}: init image not found") from None
+    except (UnidentifiedImageError, OSError) as exc:
+        raise UserError(f"{path}: not a readable image ({exc})") from None
+
+
+def write_preview(pipe, latents, path: Path, family: str | None) -> str:
+    """A small RGB picture of the current latents: an exact decode for tiny VAEs, a linear fit otherwise."""
+    import torch
+    from PIL import Image
+
+    from engine import atomic
+    lat = latents[:1].detach()
+    if sum(p.numel() for p in pipe.vae.parameters()) < SMALL_VAE:
+        scale = getattr(pipe.vae.config, "scaling_factor", 1.0)
+        rgb = pipe.vae.decode(lat.to(pipe.vae.dtype) / scale).sample[0]
+        rgb = ((rgb.float().clamp(-1, 1) + 1) * 127.5)
+    else:
+        matrix = torch.tensor(LATENT_RGB["sdxl" if family == "sdxl" else "sd"], dtype=torch.float32)
+        rgb = torch.einsum("chw,cr->rhw", lat[0].float().cpu()[:4], matrix)
+        rgb = ((rgb.clamp(-1, 1) + 1) * 127.5)
+    array = rgb.permute(1, 2, 0).byte().cpu().numpy()
+    image = Image.fromarray(array)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic.atomic_open(path, "wb") as handle:
+        image.save(handle, format="PNG")
+    return str(path)

@@ -1,0 +1,145 @@
+"""Loading diffusers pipelines from local folders, with memory options chosen for the device."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.errors import NotFound, UserError
+
+
+@dataclass
+class ModelRef:
+    """What generation and training need to know about a base model or adapter."""
+    name: str
+    path: Path
+    sha256: str
+    family: str | None = None
+    id: str | None = None
+    info: dict = field(default_factory=dict)
+
+
+def resolve(engine, model, role: str = "base") -> ModelRef:
+    """A catalog name/id, a ModelInfo, or a folder/file path -> ModelRef."""
+    from engine.image.importer import pipeline_digest
+    if model is None:
+        raise UserError("no model given", hint="pass --model NAME")
+    if hasattr(model, "path") and hasattr(model, "name"):
+        info = dict(getattr(model, "info", {}) or {})
+        return ModelRef(model.name, Path(model.path), getattr(model, "sha256", "") or "", info.get("family"),
+                        getattr(model, "id", None), info)
+    text = str(model)
+    path = Path(text).expanduser()
+    if path.exists():
+        if role == "adapter":
+            from engine.image import lora_io
+            from engine.workspace.blobs import sha256_file
+            meta = lora_io.adapter_info(path)
+            return ModelRef(meta.get("name") or path.stem, path, sha256_file(lora_io.lora_file(path)),
+                            meta.get("base_family"), None, meta)
+        if not (path / "model_index.json").is_file():
+            raise UserError(f"{path}: not an imported diffusers pipeline folder",
+                            hint="import it first with 'aigc models import PATH --kind image'")
+        from engine.image.verify import read_json
+        from engine.image.families import family_of_folder
+        te = path / "text_encoder" / "config.json"
+        family = family_of_folder(read_json(path / "model_index.json", "model_index.json"),
+                                  read_json(te, "text encoder config") if te.is_file() else None).name
+        return ModelRef(path.name, path, pipeline_digest(path), family, None, {})
+    models = getattr(engine, "models", None) if engine is not None else None
+    if models is None:
+        raise NotFound(f"no model '{text}'", hint="give a model name from 'aigc models list' or a folder")
+    found = models.get(text)
+    if getattr(found, "kind", "image") != "image":
+        raise UserError(f"model '{text}' is a {found.kind} model, not an image model")
+    ref = resolve(engine, found, role)
+    if role == "adapter" and not ref.family:
+        ref.family = (ref.info or {}).get("base_family")
+    return ref
+
+
+def torch_setup():
+    """(device, dtype) for inference on this machine."""
+    from engine import devices
+    info = devices.detect()
+    return devices.torch_device(info), devices.torch_dtype(info.dtype), info
+
+
+def load_pipeline(folder: Path, device=None, dtype=None):
+    import diffusers
+    from engine.image.verify import read_json
+    index = read_json(folder / "model_index.json", "model_index.json")
+    cls = getattr(diffusers, index.get("_class_name", "StableDiffusionPipeline"))
+    kwargs = {}
+    if "safety_checker" in index:
+        kwargs.update(safety_checker=None, requires_safety_checker=False)
+        if (folder / "safety_checker").is_dir():
+            kwargs = {}  # a local one is used when the model ships it
+    try:
+        pipe = cls.from_pretrained(str(folder), local_files_only=True, dtype=dtype, use_safetensors=True,
+                                   **kwargs)
+    except (OSError, ValueError) as exc:
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserError(f"{folder}: cannot load the pipeline ({text[:200]})",
+                        hint="run 'aigc models verify NAME'") from None
+    pipe.set_progress_bar_config(disable=True)
+    if device is not None:
+        pipe.to(device)
+    return pipe
+
+
+def estimate_bytes(pipe, width: int, height: int, batch: int) -> int:
+    """Weights plus a rough attention/activation allowance for one denoising step."""
+    weights = sum(p.numel() * p.element_size() for m in (pipe.unet, pipe.vae, pipe.text_encoder) for p in m.parameters())
+    factor = getattr(pipe, "vae_scale_factor", 8)
+    tokens = (width // factor) * (height // factor)
+    attention = 2 * batch * 8 * tokens * tokens * 4  # one self-attention map, CFG doubles the batch
+    return int(weights * 1.2 + attention + batch * width * height * 3 * 4 * 16)
+
+
+def apply_memory_options(pipe, device_info, width: int, height: int, batch: int, options: str | dict = "auto") -> dict:
+    """Attention slicing, VAE tiling and sequential CPU offload: on request, or when memory is short."""
+    if isinstance(options, dict):
+        wanted = dict(options)
+    else:
+        mode = (options or "auto").lower()
+        if mode not in ("auto", "none", "low"):
+            raise UserError(f"memory option '{options}' is unknown", hint="use auto, none or low")
+        need = estimate_bytes(pipe, width, height, batch)
+        short = need > device_info.free_memory * 0.8 or mode == "low"
+        wanted = {"attention_slicing": short, "vae_tiling": short and max(width, height) > 1024 or mode == "low",
+                  "cpu_offload": short and device_info.kind == "cuda"}
+        if mode == "none":
+            wanted = {"attention_slicing": False, "vae_tiling": False, "cpu_offload": False}
+    if wanted.get("attention_slicing"):
+        pipe.enable_attention_slicing()
+    else:
+        pipe.disable_attention_slicing()
+    if wanted.get("vae_tiling"):
+        pipe.vae.enable_tiling()
+    else:
+        pipe.vae.disable_tiling()
+    if wanted.get("cpu_offload") and device_info.kind == "cuda":
+        pipe.enable_sequential_cpu_offload()
+    return {k: bool(v) for k, v in wanted.items()}
+
+
+def check_size(width: int, height: int, pipe=None) -> None:
+    factor = max(8, getattr(pipe, "vae_scale_factor", 8) if pipe is not None else 8)
+    for label, value in (("width", width), ("height", height)):
+        if not isinstance(value, int) or value <= 0:
+            raise UserError(f"{label} {value!r} is not a positive whole number of pixels")
+        if value % 8 or value % factor:
+            lower, upper = value - value % factor, value - value % factor + factor
+            raise UserError(f"{label} {value} is not a multiple of {factor}",
+                            hint=f"use {max(lower, factor)} or {upper}")
+
+
+def clear_cuda() -> None:
+    import torch
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in ("1", "true", "yes")
