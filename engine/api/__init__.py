@@ -87,6 +87,11 @@ class Engine:
         return SamplesAPI(self)
 
     @cached_property
+    def data(self):
+        from engine.data.api import DataAPI
+        return DataAPI(self)
+
+    @cached_property
     def models(self):
         from engine.models import ModelsAPI
         return ModelsAPI(self)

@@ -17,6 +17,7 @@ from engine.errors import UserError
 COMMAND_MODULES = [
     "engine.cli.core",
     "engine.cli.tasks",
+    "engine.cli.data",
 ]
 
 

@@ -52,6 +52,7 @@ def load_areas() -> None:
 AREA_MODULES: list[str] = [
     "engine.selftest",
     "engine.samples",
+    "engine.data.jobs",
     "engine.models.importer",
     "engine.text.jobs",
     "engine.tasks.area",

@@ -1,0 +1,306 @@
+"""aigc data import | preview | list | show | versions | diff | clean | split | export | annotate | augment | delete"""
+from __future__ import annotations
+
+import json
+
+from engine.errors import UserError
+
+
+def register(sub) -> None:
+    data = sub.add_parser("data", help="datasets: import, clean, annotate, split, version, export")
+    cmds = data.add_subparsers(dest="data_command", metavar="ACTION")
+    cmds.required = True
+
+    def source_options(p):
+        p.add_argument("path", help="file, folder or .zip")
+        p.add_argument("--format", default="auto", help="auto|alpaca|sharegpt|openai|jsonl|json|csv|tsv|xlsx|txt|"
+                                                        "imagefolder")
+        p.add_argument("--map", action="append", metavar="COLUMN=FIELD", help="column mapping override (repeatable;"
+                                                                              " COLUMN=- ignores a column)")
+        p.add_argument("--encoding", help="text encoding (default: detected)")
+        p.add_argument("--sheet", help="XLSX sheet name (default: the first)")
+
+    p = cmds.add_parser("import", help="import a file, folder or .zip as a dataset (a job)")
+    source_options(p)
+    p.add_argument("--name", required=True)
+    p.add_argument("--skip-bad", action="store_true", help="leave bad rows out and report them, instead of failing")
+    p.add_argument("--append", action="store_true", help="add to an existing dataset as a new version")
+    p.set_defaults(handler=cmd_import)
+
+    p = cmds.add_parser("preview", help="show the detected format, mapping and first rows without importing")
+    source_options(p)
+    p.set_defaults(handler=cmd_preview)
+
+    p = cmds.add_parser("list", help="datasets in the workspace")
+    p.set_defaults(handler=cmd_list)
+
+    p = cmds.add_parser("show", help="statistics of a dataset version, and some of its records")
+    p.add_argument("name")
+    p.add_argument("--version")
+    p.add_argument("--records", type=int, default=5, help="how many records to print")
+    p.add_argument("--offset", type=int, default=0)
+    filters(p)
+    p.set_defaults(handler=cmd_show)
+
+    p = cmds.add_parser("versions", help="version history")
+    p.add_argument("name")
+    p.set_defaults(handler=cmd_versions)
+
+    p = cmds.add_parser("diff", help="records added, removed and changed between two versions")
+    p.add_argument("name")
+    p.add_argument("v1")
+    p.add_argument("v2")
+    p.add_argument("--limit", type=int, default=1000)
+    p.set_defaults(handler=cmd_diff)
+
+    p = cmds.add_parser("delete", help="remove a dataset")
+    p.add_argument("name")
+    p.set_defaults(handler=cmd_delete)
+
+    p = cmds.add_parser("annotate", help="accept/reject, tag, label, note or edit records (by id or by filter)")
+    p.add_argument("name")
+    p.add_argument("--ids", help="comma-separated record ids")
+    p.add_argument("--where-tag")
+    p.add_argument("--where-status")
+    p.add_argument("--where-split")
+    p.add_argument("--where-search")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--accept", dest="status", action="store_const", const="accepted")
+    group.add_argument("--reject", dest="status", action="store_const", const="rejected")
+    group.add_argument("--unreview", dest="status", action="store_const", const="unreviewed")
+    p.add_argument("--tag", action="append", help="add a tag (repeatable)")
+    p.add_argument("--untag", action="append", help="remove a tag (repeatable)")
+    p.add_argument("--label")
+    p.add_argument("--note")
+    p.add_argument("--split", dest="set_split", choices=("train", "val", "test"))
+    p.add_argument("--set", action="append", metavar="FIELD=VALUE",
+                   help="edit a field of one record (instruction, input, output, system, caption)")
+    p.set_defaults(handler=cmd_annotate)
+
+    register_jobs(cmds)
+
+
+def filters(p) -> None:
+    p.add_argument("--status", choices=("unreviewed", "accepted", "rejected"))
+    p.add_argument("--split", choices=("train", "val", "test"))
+    p.add_argument("--tag")
+    p.add_argument("--search")
+
+
+def register_jobs(cmds) -> None:
+    p = cmds.add_parser("clean", help="apply cleaning rules; makes a new version (a job)")
+    p.add_argument("name")
+    p.add_argument("--rules", nargs="*", metavar="RULE[=VALUE]",
+                   help="e.g. exact-dup near-dup=0.8 empty min-chars=5 max-chars=4000 max-tokens=1024 "
+                        "tokenizer=PATH script=han banned=FILE_OR_TERMS pii=redact|reject|report "
+                        "(default: exact-dup near-dup empty pii=redact)")
+    p.set_defaults(handler=cmd_clean)
+
+    p = cmds.add_parser("split", help="seeded train/val/test split, stratified by label (a job)")
+    p.add_argument("name")
+    p.add_argument("--val", type=float, default=0.1)
+    p.add_argument("--test", type=float, default=0.1)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-near-dup", action="store_true", help="do not keep near duplicates on the same side")
+    p.set_defaults(handler=cmd_split)
+
+    p = cmds.add_parser("export", help="write a dataset version to a file or folder (a job)")
+    p.add_argument("name")
+    p.add_argument("--format", required=True, help="jsonl|alpaca|sharegpt|openai|csv|imagefolder")
+    p.add_argument("out")
+    p.add_argument("--version")
+    p.add_argument("--split", choices=("train", "val", "test"))
+    p.add_argument("--include-rejected", action="store_true")
+    p.set_defaults(handler=cmd_export)
+
+    p = cmds.add_parser("augment", help="add offline text augmentations of the train split (a job)")
+    p.add_argument("name")
+    p.add_argument("--ops", default="synonym,swap,delete,template", help="comma-separated: synonym,swap,delete,"
+                                                                         "template")
+    p.add_argument("--per-example", type=int, default=1)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(handler=cmd_augment)
+
+
+def _preview_text(info: dict) -> str:
+    lines = [f"format    {info['format']} ({info['shape']}, {info['modality']})",
+             f"encoding  {info['encoding'] or '-'}" + (f"   delimiter {info['delimiter']!r}" if info["delimiter"] else ""),
+             "mapping   " + (", ".join(f"{c} -> {t}" for c, t in info["mapping"].items()) or "(none)")]
+    lines += [f"warning   {w}" for w in info["warnings"]]
+    for row in info["rows"][:5]:
+        shown = {k: v for k, v in row.items() if not k.startswith("_")}
+        lines.append(f"  {row['_origin']}:{row['_line'] or ''}  " + json.dumps(shown, ensure_ascii=False)[:160])
+    return "\n".join(lines)
+
+
+def cmd_preview(args, out) -> dict:
+    engine = out.open_engine(args)
+    info = engine.data.preview(args.path, args.format, args.map, args.encoding, args.sheet)
+    info["_text"] = _preview_text(info)
+    return info
+
+
+def cmd_import(args, out) -> dict:
+    engine = out.open_engine(args)
+    info = engine.data.preview(args.path, args.format, args.map, args.encoding, args.sheet)
+    out.info(_preview_text(info))
+    from engine.data.mapping import parse_map
+    params = {"path": args.path, "name": args.name, "format": args.format, "mapping": parse_map(args.map),
+              "encoding": args.encoding, "sheet": args.sheet, "skip_bad": args.skip_bad, "append": args.append}
+    from pathlib import Path
+    params["path"] = str(Path(args.path).expanduser().resolve())
+    job = out.run_job("data.import", params)
+    result = dict(job.result)
+    result["job"] = job.id
+    text = f"imported {result['imported']:,} examples into '{result['dataset']}' version {result['version']}"
+    if result["skipped"]:
+        text += f"; skipped {result['skipped']} bad rows:\n" + "\n".join(
+            f"  {s['origin']} {s['line'] or ''} field {s['field']}: {s['message']}" for s in result["skipped_rows"])
+    result["_text"] = text
+    return result
+
+
+def cmd_list(args, out) -> dict:
+    engine = out.open_engine(args)
+    items = [d.to_dict() for d in engine.data.list()]
+    rows = [f"{d['name']:<24} {d['modality']:<6} v{d['version']:<4} {d['count']:>9,} records  {d['version_hash']}"
+            for d in items]
+    return {"datasets": items, "_text": "\n".join(rows) or "no datasets"}
+
+
+def cmd_show(args, out) -> dict:
+    engine = out.open_engine(args)
+    stats = engine.data.stats(args.name, args.version)
+    flt = {"search": args.search, "tag": args.tag, "status": args.status, "split": args.split}
+    rows = engine.data.records(args.name, args.version, args.offset, args.records, **flt)
+    matching = engine.data.count(args.name, args.version, **flt)
+    lines = [f"{stats['dataset']} ({stats['modality']}) version {stats['version']}: {stats['count']:,} records, "
+             f"{stats['usable']:,} not rejected",
+             "split     " + ", ".join(f"{k} {v:,}" for k, v in stats["split"].items()),
+             "status    " + ", ".join(f"{k} {v:,}" for k, v in stats["status"].items()),
+             f"length    mean {stats['length']['mean']} median {stats['length']['median']} "
+             f"p95 {stats['length']['p95']} max {stats['length']['max']} characters",
+             "labels    " + (", ".join(f"{k} {v:,}" for k, v in list(stats["labels"].items())[:10]) or "-"),
+             f"duplicates {stats['duplicate_ratio'] * 100:.1f}%", ""]
+    for r in rows:
+        body = {k: r[k] for k in ("system", "instruction", "input", "output", "messages", "caption", "file_name")
+                if r.get(k)}
+        lines.append(f"#{r['id']} [{r['split']}/{r['status']}] {','.join(r['tags'])} "
+                     + json.dumps(body, ensure_ascii=False)[:200])
+    return {"stats": stats, "matching": matching, "records": rows, "_text": "\n".join(lines)}
+
+
+def cmd_versions(args, out) -> dict:
+    engine = out.open_engine(args)
+    items = engine.data.versions(args.name)
+    rows = [f"v{v['version']:<4} {v['hash']}  {v['count']:>9,} records  {v['message']}" for v in items]
+    return {"versions": items, "_text": "\n".join(rows)}
+
+
+def cmd_diff(args, out) -> dict:
+    engine = out.open_engine(args)
+    result = engine.data.diff(args.name, args.v1, args.v2, args.limit)
+    lines = [f"v{result['from']} -> v{result['to']}: +{result['counts']['added']} added, "
+             f"-{result['counts']['removed']} removed, ~{result['counts']['changed']} changed"]
+    lines += [f"+ #{r['id']} " + json.dumps(_body(r), ensure_ascii=False)[:160] for r in result["added"][:50]]
+    lines += [f"- #{r['id']} " + json.dumps(_body(r), ensure_ascii=False)[:160] for r in result["removed"][:50]]
+    for c in result["changed"][:50]:
+        parts = [f"{k}: {json.dumps(c['before'].get(k), ensure_ascii=False)[:60]} -> "
+                 f"{json.dumps(c['after'].get(k), ensure_ascii=False)[:60]}" for k in c["fields"]]
+        lines.append(f"~ #{c['id']} " + "; ".join(parts))
+    result["_text"] = "\n".join(lines)
+    return result
+
+
+def _body(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k not in ("id", "tags", "note", "label", "status", "split") and v}
+
+
+def cmd_delete(args, out) -> dict:
+    engine = out.open_engine(args)
+    result = engine.data.delete(args.name)
+    result["_text"] = f"deleted dataset '{result['deleted']}'"
+    return result
+
+
+def cmd_annotate(args, out) -> dict:
+    engine = out.open_engine(args)
+    changes: dict = {}
+    if args.status:
+        changes["status"] = args.status
+    if args.tag:
+        changes["add_tags"] = args.tag
+    if args.untag:
+        changes["remove_tags"] = args.untag
+    if args.label is not None:
+        changes["label"] = args.label
+    if args.note is not None:
+        changes["note"] = args.note
+    if args.set_split:
+        changes["split"] = args.set_split
+    for pair in args.set or []:
+        if "=" not in pair:
+            raise UserError(f"--set '{pair}' must look like FIELD=VALUE")
+        key, value = pair.split("=", 1)
+        changes[key.strip()] = value
+    if not changes:
+        raise UserError("nothing to change", hint="give --accept, --reject, --tag, --label, --note, --split or --set")
+    if args.ids:
+        try:
+            ids = [int(x) for x in args.ids.split(",") if x.strip()]
+        except ValueError:
+            raise UserError(f"--ids '{args.ids}' must be comma-separated numbers") from None
+        result = engine.data.update_record(args.name, ids[0], **changes) if len(ids) == 1 else \
+            _edit_many(engine, args.name, ids, changes)
+    else:
+        result = engine.data.bulk(args.name, changes, search=args.where_search, tag=args.where_tag,
+                                  status=args.where_status, split=args.where_split)
+    result["_text"] = (f"version {result['version']}: {result['changed']} record(s) changed" if result.get("created")
+                       else "nothing changed")
+    return result
+
+
+def _edit_many(engine, name, ids, changes) -> dict:
+    from engine.data import annotate
+    return annotate.edit(engine.workspace, name, ids, changes, f"edit {len(ids)} records")
+
+
+def cmd_clean(args, out) -> dict:
+    from engine.data.cleaning import parse_rules
+    out.open_engine(args)
+    job = out.run_job("data.clean", {"name": args.name, "rules": parse_rules(args.rules)})
+    result = dict(job.result)
+    lines = [f"version {result['version']}: " + (f"{result['affected']} record(s) changed" if result["created"]
+                                                  else "nothing to change")]
+    lines += [f"  {rule:<12} {n:,}" for rule, n in result["report"].items()]
+    result["_text"] = "\n".join(lines)
+    return result
+
+
+def cmd_split(args, out) -> dict:
+    out.open_engine(args)
+    job = out.run_job("data.split", {"name": args.name, "val": args.val, "test": args.test, "seed": args.seed,
+                                     "near_duplicates": not args.no_near_dup})
+    result = dict(job.result)
+    result["_text"] = f"version {result['version']}: " + ", ".join(f"{k} {v:,}" for k, v in result["split"].items())
+    return result
+
+
+def cmd_export(args, out) -> dict:
+    out.open_engine(args)
+    job = out.run_job("data.export", {"name": args.name, "format": args.format, "out": args.out,
+                                      "version": args.version, "split": args.split,
+                                      "include_rejected": args.include_rejected})
+    result = dict(job.result)
+    result["_text"] = f"wrote {result['count']:,} records to {result['out']}"
+    return result
+
+
+def cmd_augment(args, out) -> dict:
+    out.open_engine(args)
+    ops = [o.strip() for o in args.ops.split(",") if o.strip()]
+    job = out.run_job("data.augment", {"name": args.name, "ops": ops, "per_example": args.per_example,
+                                       "seed": args.seed, "split": "train"})
+    result = dict(job.result)
+    result["_text"] = f"version {result['version']}: added {result['added']:,} augmented examples"
+    return result

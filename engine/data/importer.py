@@ -1,0 +1,167 @@
+"""The ``data.import`` job: stream a file or folder into a new dataset version, all or nothing.
+
+Rows are converted and written in batches inside one transaction, so a failure
+(or a cancel) leaves the workspace exactly as it was. With ``skip_bad`` the bad
+rows are left out and every one of them is reported.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from engine.data import records as rec
+from engine.data import store
+from engine.data.images import verify_image
+from engine.data.readers import RowError
+from engine.data.sources import iter_rows, open_source
+from engine.errors import UserError
+from engine.jobs import JobContext, job_kind
+
+REPORT_EVERY = 2000
+MAX_REPORTED = 1000
+
+
+@dataclass
+class ImportConfig:
+    path: str
+    name: str
+    format: str = "auto"
+    mapping: dict = field(default_factory=dict)
+    encoding: str | None = None
+    sheet: str | None = None
+    skip_bad: bool = False
+    append: bool = False
+    message: str = ""
+
+    @classmethod
+    def from_params(cls, params: dict) -> "ImportConfig":
+        known = {k: v for k, v in params.items() if k in cls.__dataclass_fields__}
+        if not known.get("path") or not known.get("name"):
+            raise UserError("an import needs a path and a dataset name", hint="aigc data import PATH --name NAME")
+        return cls(**known)
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 22):
+            count += block.count(b"\n")
+    return max(1, count)
+
+
+def _estimate_total(source) -> int:
+    if source.modality == "image" and source.data.is_dir() and source.reader == "captions":
+        from engine.data.images import list_images
+        return max(1, len(list_images(source.data)))
+    target = source.data / source.reader if source.data.is_dir() else source.data
+    if source.reader == "xlsx":
+        return max(1, os.path.getsize(target) // 60)
+    return _count_lines(target)
+
+
+def _where(origin: str, line, source) -> str:
+    if line is None:
+        return origin
+    unit = "row" if source.reader in ("csv", "tsv", "xlsx", "metadata.csv") or origin.endswith(".csv") else "line"
+    return f"{origin} {unit} {line}"
+
+
+def import_into(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> dict:
+    ws = engine.workspace
+    tmp = ws.folder("tmp") / f"import-{uuid.uuid4().hex[:8]}"
+    try:
+        source = open_source(cfg.path, cfg.format, cfg.mapping, cfg.encoding, cfg.sheet, tmp_dir=tmp)
+        total = _estimate_total(source)
+        return _import(engine, cfg, source, total, ctx)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
+    ws = engine.workspace
+    skipped: list[dict] = []
+    skipped_count = 0
+    seen = 0
+    with ws.transaction() as con:
+        existing = con.execute("SELECT * FROM datasets WHERE name = ?", (cfg.name,)).fetchone()
+        if existing is not None and not cfg.append:
+            raise UserError(f"a dataset named '{cfg.name}' already exists",
+                            hint="choose another --name, or add to it with --append")
+        if existing is not None and existing["modality"] != source.modality:
+            raise UserError(f"dataset '{cfg.name}' holds {existing['modality']} examples; {source.path.name} "
+                            f"holds {source.modality} examples")
+        ds = existing or store.create_dataset(con, cfg.name, source.modality)
+        version = store.NewVersion(con, ds, cfg.message or f"import {source.path.name}",
+                                   job_id=ctx.job_id if ctx else None)
+        rows = iter_rows(source)
+        origin, line = source.data.name, None
+        while True:
+            try:
+                origin, line, example = next(rows)
+            except StopIteration:
+                break
+            except RowError as exc:
+                # a reader error ends the stream: a bad file cannot be skipped row by row
+                raise UserError(f"{_where(origin if exc.line else source.data.name, exc.line, source)}"
+                                f"{' field ' + exc.field if exc.field else ''}: {exc.message}",
+                                hint="fix the file and import again; nothing was imported") from None
+            seen += 1
+            try:
+                if source.modality == "image":
+                    fields, ann = _image_record(ws, source, origin, example)
+                else:
+                    fields, ann = rec.text_fields(example), rec.annotations(example)
+            except (RowError, rec.RecordError) as exc:
+                problem = {"origin": origin, "line": line, "field": exc.field, "message": exc.message}
+                if not cfg.skip_bad:
+                    raise UserError(f"{_where(origin, line, source)} field {exc.field}: {exc.message}",
+                                    hint="fix that row, or import with --skip-bad to leave bad rows out") from None
+                skipped_count += 1
+                if len(skipped) < MAX_REPORTED:
+                    skipped.append(problem)
+                if ctx:
+                    ctx.log(f"skipped {_where(origin, line, source)} field {exc.field}: {exc.message}")
+                continue
+            version.add(fields, ann, origin, line)
+            if ctx and seen % REPORT_EVERY == 0:
+                ctx.check_cancelled()
+                ctx.report(min(0.99, seen / total), f"{seen:,} rows read")
+            elif ctx and source.modality == "image":
+                ctx.check_cancelled()
+                ctx.report(min(0.99, seen / total), f"{seen:,} images checked")
+        if version.added == 0:
+            raise UserError(f"{source.path.name}: no examples could be imported"
+                            + (f" ({skipped_count} bad rows skipped)" if skipped_count else ""),
+                            hint="check the file and the column mapping (aigc data preview PATH)")
+        if ctx:
+            ctx.check_cancelled()
+            ctx.report(0.995, "committing")
+        result = version.commit({"import": asdict(cfg), "source": source.describe(), "skipped": skipped_count})
+    if ctx:
+        ctx.report(1.0, f"imported {version.added:,} examples")
+    return {"dataset": ds["name"], "dataset_id": ds["id"], "modality": source.modality, "version": result["version"],
+            "hash": result["hash"], "imported": version.added, "count": result["count"],
+            "skipped": skipped_count, "skipped_rows": skipped, **{k: v for k, v in source.describe().items()
+                                                                  if k in ("format", "encoding", "delimiter",
+                                                                           "mapping", "shape", "warnings")}}
+
+
+def _image_record(ws, source, origin: str, example: dict) -> tuple[dict, dict]:
+    path: Path = example["file_name"]
+    if not path.is_file():
+        raise RowError(None, "file_name", f"image file '{path.name}' does not exist")
+    problem = verify_image(path)
+    if problem:
+        raise RowError(None, "file_name", f"image '{path.name}' {problem}")
+    digest = ws.blobs.put_file(path)
+    base = source.data if source.data.is_dir() else source.data.parent
+    name = path.relative_to(base.resolve()).as_posix() if path.is_relative_to(base.resolve()) else path.name
+    return rec.image_fields(digest, example.get("caption"), name), rec.annotations(example)
+
+
+@job_kind("data.import", title="Import dataset")
+def import_job(ctx: JobContext) -> dict:
+    return import_into(ctx.engine, ImportConfig.from_params(ctx.params), ctx)

@@ -1,0 +1,216 @@
+"""What an import path is (format, encoding, delimiter, modality, column mapping) and its rows.
+
+``open_source`` looks at the file or folder once and decides; ``iter_rows``
+streams ``(origin, line, example)`` with the mapping applied. A ``.zip`` is
+unpacked safely into a temporary folder first and then detected like a folder.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Iterator
+
+from engine.data import images, mapping as mapping_mod
+from engine.data.encoding import detect_encoding, normalise_encoding
+from engine.data.readers import RowError, read_csv, read_json, read_jsonl, read_txt, read_xlsx, sniff_delimiter, \
+    txt_mode
+from engine.errors import UserError
+
+FORMATS = ("auto", "alpaca", "sharegpt", "openai", "jsonl", "json", "csv", "tsv", "xlsx", "txt", "imagefolder")
+JSON_SHAPES = ("alpaca", "sharegpt", "openai")
+TEXT_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv",
+                   ".xlsx": "xlsx", ".xlsm": "xlsx", ".txt": "txt"}
+SAMPLE_ROWS = 20
+
+
+@dataclass
+class Source:
+    path: Path
+    data: Path
+    format: str
+    modality: str = "text"
+    reader: str = ""
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    txt_mode: str | None = None
+    columns: list = field(default_factory=list)
+    mapping: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+
+    @property
+    def shape(self) -> str:
+        return mapping_mod.shape_of(self.mapping)
+
+    def describe(self) -> dict:
+        return {"path": str(self.path), "format": self.format, "reader": self.reader, "modality": self.modality,
+                "encoding": self.encoding, "delimiter": self.delimiter, "sheet": self.sheet, "txt_mode": self.txt_mode,
+                "columns": self.columns, "mapping": self.mapping, "shape": self.shape, "warnings": self.warnings}
+
+
+def _reader_for(path: Path, fmt: str) -> str:
+    ext = path.suffix.lower()
+    if fmt in ("jsonl", "json", "csv", "tsv", "xlsx", "txt"):
+        return fmt
+    if fmt in JSON_SHAPES:
+        return "json" if ext == ".json" else "jsonl"
+    if ext in TEXT_EXTENSIONS:
+        return TEXT_EXTENSIONS[ext]
+    raise UserError(f"{path.name}: cannot tell the format from the extension '{ext or '(none)'}'",
+                    hint="pass --format (" + "|".join(FORMATS[1:]) + ")")
+
+
+def _json_is_lines(path: Path, encoding: str) -> bool:
+    """A '.json' file that is really JSON Lines (one object per line)."""
+    with open(path, encoding=encoding, errors="replace") as handle:
+        first = handle.readline().strip().lstrip("\ufeff")
+        second = handle.readline().strip()
+    if not first.startswith("{"):
+        return False
+    try:
+        json.loads(first)
+    except json.JSONDecodeError:
+        return False
+    return second.startswith("{") or second == ""
+
+
+def raw_rows(source: Source) -> Iterator[tuple[int, dict]]:
+    path, reader = source.data, source.reader
+    if reader == "jsonl":
+        return read_jsonl(path, source.encoding)
+    if reader == "json":
+        return read_json(path, source.encoding)
+    if reader in ("csv", "tsv"):
+        return read_csv(path, source.encoding, source.delimiter)
+    if reader == "xlsx":
+        return read_xlsx(path, source.sheet)
+    if reader == "txt":
+        return read_txt(path, source.encoding, source.txt_mode)
+    raise AssertionError(reader)
+
+
+def _sample(source: Source) -> list[dict]:
+    try:
+        return [row for _, row in islice(raw_rows(source), SAMPLE_ROWS)]
+    except RowError as exc:
+        raise as_user_error(source, exc) from None
+
+
+def as_user_error(source: Source, exc: RowError) -> UserError:
+    where = f" line {exc.line}" if exc.line and source.reader in ("jsonl", "json", "txt", "metadata.jsonl") else \
+        (f" row {exc.line}" if exc.line else "")
+    origin = source.data.name if source.data.is_file() else getattr(exc, "origin", None) or source.data.name
+    what = f" field {exc.field}" if exc.field else ""
+    return UserError(f"{origin}{where}{what}: {exc.message}",
+                     hint="fix that row, or import with --skip-bad to leave bad rows out")
+
+
+def _looks_like_image_csv(columns: list[str], rows: list[dict]) -> bool:
+    mapping = mapping_mod.detect_mapping(columns, "image")
+    column = next((c for c, t in mapping.items() if t == "file_name"), None)
+    if column is None or not rows:
+        return False
+    return all(str(r.get(column, "")).lower().endswith(images.IMAGE_EXTENSIONS) for r in rows[:5])
+
+
+def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str | None = None,
+                sheet: str | None = None, tmp_dir: Path | None = None) -> Source:
+    """Inspect ``path``; a zip is unpacked into ``tmp_dir`` (the caller removes it)."""
+    path = Path(path).expanduser()
+    overrides = mapping_mod.parse_map(mapping)
+    fmt = (fmt or "auto").lower()
+    if fmt not in FORMATS:
+        raise UserError(f"unknown format '{fmt}'", hint="use one of " + ", ".join(FORMATS))
+    if not path.exists():
+        raise UserError(f"{path} does not exist", hint="check the path")
+    data = path
+    if path.is_file() and path.suffix.lower() == ".zip":
+        if tmp_dir is None:
+            raise UserError(f"{path.name}: a .zip needs a temporary folder to unpack into")
+        from engine.data.archive import safe_extract
+        data = safe_extract(path, tmp_dir)
+    if data.is_file() and data.stat().st_size == 0:
+        raise UserError(f"{data.name} is an empty (zero-byte) file", hint="check that the export finished")
+    if data.is_dir():
+        if fmt not in ("auto", "imagefolder"):
+            raise UserError(f"{path.name} is a folder; --format {fmt} needs a file")
+        if not images.list_images(data):
+            raise UserError(f"{path.name}: the folder holds no images ({', '.join(images.IMAGE_EXTENSIONS)})",
+                            hint="for text data import the file itself, not its folder")
+        source = Source(path, data, "imagefolder", "image", reader=images.folder_kind(data))
+        if source.reader != "captions":
+            meta = data / source.reader
+            source.encoding = normalise_encoding(encoding) if encoding else detect_encoding(meta)
+            rows = [row for _, row in islice(
+                read_jsonl(meta, source.encoding) if source.reader.endswith("jsonl") else
+                read_csv(meta, source.encoding), SAMPLE_ROWS)]
+            source.columns = list(dict.fromkeys(k for r in rows for k in r))
+            source.mapping = mapping_mod.detect_mapping(source.columns, "image", overrides)
+            mapping_mod.check_mapping(source.mapping, source.columns, "image", meta.name, fmt)
+        else:
+            source.columns = ["file_name", "caption"]
+            source.mapping = {"file_name": "file_name", "caption": "caption"}
+        return source
+    if fmt == "imagefolder":
+        raise UserError(f"{path.name}: --format imagefolder needs a folder or a .zip of one")
+    reader = _reader_for(data, fmt)
+    source = Source(path, data, fmt if fmt != "auto" else reader, reader=reader, sheet=sheet)
+    if reader != "xlsx":
+        source.encoding = normalise_encoding(encoding) if encoding else detect_encoding(data)
+    if reader == "json" and _json_is_lines(data, source.encoding):
+        source.reader = "jsonl"
+    if reader in ("csv", "tsv"):
+        source.delimiter = "\t" if reader == "tsv" else sniff_delimiter(data, source.encoding)
+    if reader == "txt":
+        source.txt_mode = txt_mode(data, source.encoding)
+    rows = _sample(source)
+    if not rows and reader == "xlsx":
+        from openpyxl import load_workbook
+        book = load_workbook(data, read_only=True)
+        names = book.sheetnames
+        book.close()
+        raise UserError(f"{data.name} sheet '{sheet or names[0]}' holds no examples (sheets: {', '.join(names)})",
+                        hint="pass --sheet NAME")
+    if not rows:
+        raise UserError(f"{data.name} holds no examples", hint="check that it is the right file")
+    source.columns = list(dict.fromkeys(k for r in rows for k in r))
+    if reader in ("csv", "tsv", "xlsx") and fmt == "auto" and _looks_like_image_csv(source.columns, rows):
+        source.modality, source.format = "image", "imagefolder"
+        source.mapping = mapping_mod.detect_mapping(source.columns, "image", overrides)
+        return source
+    source.mapping = mapping_mod.detect_mapping(source.columns, "text", overrides)
+    mapping_mod.check_mapping(source.mapping, source.columns, "text", data.name, fmt)
+    if source.format in ("jsonl", "json") and fmt == "auto":
+        source.format = {"chat": "openai" if "messages" in source.columns else "sharegpt",
+                         "instruction": "alpaca"}.get(source.shape, source.reader)
+    unused = [c for c in source.columns if c not in source.mapping and overrides.get(c) != mapping_mod.IGNORE]
+    if unused:
+        source.warnings.append(f"columns not imported: {', '.join(unused)} (use --map COLUMN=FIELD to keep one)")
+    return source
+
+
+def iter_rows(source: Source) -> Iterator[tuple[str, int | None, dict]]:
+    """(origin, line/row, example) with the mapping applied; image rows carry an absolute file_name Path."""
+    if source.modality == "image":
+        if source.data.is_dir():
+            yield from images.iter_folder(source.data, source.mapping, source.encoding)
+        else:
+            yield from images.iter_caption_csv(source.data, source.mapping, source.encoding)
+        return
+    name = source.data.name
+    for line, raw in raw_rows(source):
+        yield name, line, mapping_mod.apply_mapping(raw, source.mapping)
+
+
+def preview(path, fmt: str = "auto", mapping=None, encoding=None, sheet=None, tmp_dir: Path | None = None) -> dict:
+    source = open_source(path, fmt, mapping, encoding, sheet, tmp_dir)
+    rows = []
+    try:
+        for origin, line, example in islice(iter_rows(source), SAMPLE_ROWS):
+            rows.append({"_origin": origin, "_line": line,
+                         **{k: (str(v) if isinstance(v, Path) else v) for k, v in example.items()}})
+    except RowError as exc:
+        source.warnings.append(str(as_user_error(source, exc)))
+    return {**source.describe(), "rows": rows}

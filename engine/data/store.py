@@ -1,0 +1,250 @@
+"""Datasets in SQLite: records shared by content hash, versions as membership intervals.
+
+A membership row (one example of one dataset) is part of every version v with
+``since <= v < until``. Making a version therefore writes only what changed:
+added rows, and for an edited row the old one is closed and a new one opened
+with the same ``item`` number. The version hash is an additive multiset hash
+of its memberships, so it is updated in O(changes) and two versions with the
+same content have the same hash.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from dataclasses import asdict, dataclass, field
+
+from engine.data.records import canonical_json, content_hash, text_length
+from engine.errors import NotFound, UserError
+
+MOD = 1 << 128
+BATCH = 5000
+MEMBER_COLUMNS = "id, dataset_id, item, record, since, until, split, status, label, tags, note, origin, line"
+
+
+@dataclass
+class DatasetInfo:
+    id: int
+    name: str
+    modality: str
+    version: int
+    version_hash: str
+    count: int
+    counts: dict = field(default_factory=dict)
+    created_at: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def member_digest(record: str, split: str, status: str, label, tags: str, note: str) -> int:
+    key = "\x1f".join((record, split, status, label or "", tags, note))
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:16], "big")
+
+
+def version_hash(acc: int, count: int) -> str:
+    return hashlib.sha256(f"{acc:032x}:{count}".encode()).hexdigest()[:16]
+
+
+def find_dataset(con: sqlite3.Connection, name_or_id) -> sqlite3.Row:
+    row = con.execute("SELECT * FROM datasets WHERE name = ?", (str(name_or_id),)).fetchone()
+    if row is None and str(name_or_id).isdigit():
+        row = con.execute("SELECT * FROM datasets WHERE id = ?", (int(name_or_id),)).fetchone()
+    if row is None:
+        raise NotFound(f"no dataset named '{name_or_id}'", hint="'aigc data list' shows the datasets")
+    return row
+
+
+def resolve_version(con, ds: sqlite3.Row, version=None) -> int:
+    if version in (None, "", "latest", "head"):
+        if ds["head"] == 0:
+            raise UserError(f"dataset '{ds['name']}' has no version yet")
+        return ds["head"]
+    try:
+        number = int(str(version).lstrip("v"))
+    except ValueError:
+        raise UserError(f"'{version}' is not a version number", hint="versions are 1, 2, 3 ... or v1, v2") from None
+    if not con.execute("SELECT 1 FROM dataset_versions WHERE dataset_id = ? AND version = ?",
+                       (ds["id"], number)).fetchone():
+        raise NotFound(f"dataset '{ds['name']}' has no version {number} (latest is {ds['head']})")
+    return number
+
+
+def in_version(ds: sqlite3.Row, version: int, alias: str = "m") -> tuple[str, list]:
+    """SQL condition selecting the memberships of one version."""
+    if version == ds["head"]:
+        return f"{alias}.dataset_id = ? AND {alias}.until IS NULL", [ds["id"]]
+    return (f"{alias}.dataset_id = ? AND {alias}.since <= ? AND ({alias}.until IS NULL OR {alias}.until > ?)",
+            [ds["id"], version, version])
+
+
+def info(con, ds: sqlite3.Row) -> DatasetInfo:
+    row = con.execute("SELECT * FROM dataset_versions WHERE dataset_id = ? AND version = ?",
+                      (ds["id"], ds["head"])).fetchone()
+    return DatasetInfo(id=ds["id"], name=ds["name"], modality=ds["modality"], version=ds["head"],
+                       version_hash=row["hash"] if row else "", count=row["count"] if row else 0,
+                       counts=json.loads(row["counts"]) if row else {}, created_at=ds["created_at"])
+
+
+def create_dataset(con, name: str, modality: str) -> sqlite3.Row:
+    name = name.strip()
+    if not name or "/" in name or "\\" in name or name.isdigit():
+        raise UserError(f"'{name}' is not a usable dataset name",
+                        hint="use letters, digits, '-' or '_' (and not only digits)")
+    if modality not in ("text", "image"):
+        raise UserError(f"unknown modality '{modality}'", hint="use text or image")
+    try:
+        con.execute("INSERT INTO datasets(name, modality, created_at) VALUES (?, ?, ?)", (name, modality, time.time()))
+    except sqlite3.IntegrityError:
+        raise UserError(f"a dataset named '{name}' already exists",
+                        hint="choose another name, or add to it with --append") from None
+    return find_dataset(con, name)
+
+
+class NewVersion:
+    """Collects the changes that make the next version; ``commit()`` seals it.
+
+    Must be used inside one transaction (``ws.transaction()``): the member ids it
+    hands out assume nobody else writes meanwhile.
+    """
+
+    def __init__(self, con: sqlite3.Connection, ds: sqlite3.Row, message: str, job_id: str | None = None):
+        self.con = con
+        self.ds = ds
+        self.version = ds["head"] + 1
+        self.message = message
+        self.job_id = job_id
+        prev = con.execute("SELECT acc, count, counts FROM dataset_versions WHERE dataset_id = ? AND version = ?",
+                           (ds["id"], ds["head"])).fetchone()
+        self.acc = int(prev["acc"], 16) if prev else 0
+        self.count = prev["count"] if prev else 0
+        self.counts = json.loads(prev["counts"]) if prev else {"status": {}, "split": {}}
+        self.next_item = ds["next_item"]
+        self.next_id = (con.execute("SELECT coalesce(max(id), 0) FROM members").fetchone()[0]) + 1
+        self._records: list[tuple] = []
+        self._members: list[tuple] = []
+        self._tags: list[tuple] = []
+        self._closed: list[tuple] = []
+        self.added = 0
+        self.changed = 0
+        self.removed = 0
+
+    # -- bookkeeping ---------------------------------------------------------
+    def _count(self, split: str, status: str, delta: int) -> None:
+        for key, value in (("split", split), ("status", status)):
+            bucket = self.counts.setdefault(key, {})
+            bucket[value] = bucket.get(value, 0) + delta
+            if bucket[value] == 0:
+                del bucket[value]
+        self.count += delta
+
+    def _open(self, item: int, record: str, ann: dict, origin: str, line) -> int:
+        member_id = self.next_id
+        self.next_id += 1
+        tags = json.dumps(ann["tags"], ensure_ascii=False)
+        self._members.append((member_id, self.ds["id"], item, record, self.version, ann["split"], ann["status"],
+                              ann["label"], tags, ann["note"], origin, line))
+        self._tags.extend((tag, member_id) for tag in ann["tags"])
+        self.acc = (self.acc + member_digest(record, ann["split"], ann["status"], ann["label"], tags,
+                                             ann["note"])) % MOD
+        self._count(ann["split"], ann["status"], +1)
+        if len(self._members) >= BATCH:
+            self.flush()
+        return member_id
+
+    def _close(self, row) -> None:
+        self._closed.append((self.version, row["id"]))
+        self.acc = (self.acc - member_digest(row["record"], row["split"], row["status"], row["label"], row["tags"],
+                                             row["note"])) % MOD
+        self._count(row["split"], row["status"], -1)
+
+    def put_record(self, fields: dict) -> str:
+        digest = content_hash(fields)
+        self._records.append((digest, canonical_json(fields), text_length(fields)))
+        return digest
+
+    # -- changes -------------------------------------------------------------
+    def add(self, fields: dict, ann: dict, origin: str = "", line=None) -> int:
+        """A new example; returns its item number."""
+        record = self.put_record(fields)
+        item = self.next_item
+        self.next_item += 1
+        self._open(item, record, ann, origin, line)
+        self.added += 1
+        return item
+
+    def replace(self, row, fields: dict | None = None, **changes) -> None:
+        """Close membership ``row`` and open its successor with new content and/or annotations."""
+        record = self.put_record(fields) if fields is not None else row["record"]
+        ann = {"split": row["split"], "status": row["status"], "label": row["label"],
+               "tags": json.loads(row["tags"]), "note": row["note"]}
+        ann.update(changes)
+        ann["tags"] = sorted(set(ann["tags"]))
+        if (record == row["record"] and ann["split"] == row["split"] and ann["status"] == row["status"]
+                and ann["label"] == row["label"] and json.dumps(ann["tags"], ensure_ascii=False) == row["tags"]
+                and ann["note"] == row["note"]):
+            return
+        self._close(row)
+        self._open(row["item"], record, ann, row["origin"], row["line"])
+        self.changed += 1
+
+    def remove(self, row) -> None:
+        self._close(row)
+        self.removed += 1
+
+    def flush(self) -> None:
+        con = self.con
+        if self._records:
+            con.executemany("INSERT OR IGNORE INTO records(hash, fields, chars) VALUES (?, ?, ?)", self._records)
+            self._records.clear()
+        if self._closed:
+            con.executemany("UPDATE members SET until = ? WHERE id = ?", self._closed)
+            self._closed.clear()
+        if self._members:
+            con.executemany(
+                "INSERT INTO members(id, dataset_id, item, record, since, split, status, label, tags, note, origin,"
+                " line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._members)
+            self._members.clear()
+        if self._tags:
+            con.executemany("INSERT OR IGNORE INTO member_tags(tag, member_id) VALUES (?, ?)", self._tags)
+            self._tags.clear()
+
+    @property
+    def changes(self) -> int:
+        return self.added + self.changed + self.removed
+
+    def commit(self, info: dict | None = None, allow_empty: bool = False) -> dict:
+        self.flush()
+        if not self.changes and not allow_empty:
+            return {"version": self.ds["head"], "created": False, "added": 0, "changed": 0, "removed": 0}
+        digest = version_hash(self.acc, self.count)
+        self.con.execute(
+            "INSERT INTO dataset_versions(dataset_id, version, hash, count, acc, counts, message, job_id, info,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.ds["id"], self.version, digest, self.count, f"{self.acc:032x}", json.dumps(self.counts),
+             self.message, self.job_id, json.dumps(info or {}, ensure_ascii=False, default=str), time.time()))
+        self.con.execute("UPDATE datasets SET head = ?, next_item = ? WHERE id = ?",
+                         (self.version, self.next_item, self.ds["id"]))
+        return {"version": self.version, "created": True, "hash": digest, "count": self.count,
+                "added": self.added, "changed": self.changed, "removed": self.removed}
+
+
+def head_rows(con, ds, where: str = "", args: list | tuple = (), order: str = "m.item"):
+    """Membership rows of the newest version (streamed)."""
+    sql = f"SELECT {', '.join('m.' + c.strip() for c in MEMBER_COLUMNS.split(','))} FROM members m " \
+          f"WHERE m.dataset_id = ? AND m.until IS NULL {where} ORDER BY {order}"
+    return con.execute(sql, [ds["id"], *args])
+
+
+def rows_by_items(con, ds, items: list[int]) -> list[sqlite3.Row]:
+    rows = []
+    for start in range(0, len(items), 500):
+        chunk = items[start:start + 500]
+        rows += con.execute(f"SELECT {MEMBER_COLUMNS} FROM members WHERE dataset_id = ? AND until IS NULL AND item IN"
+                            f" ({','.join('?' * len(chunk))}) ORDER BY item", [ds["id"], *chunk]).fetchall()
+    found = {r["item"] for r in rows}
+    missing = [i for i in items if i not in found]
+    if missing:
+        raise NotFound(f"dataset '{ds['name']}' has no record {missing[0]} in its latest version")
+    return rows
