@@ -2,12 +2,7 @@
 from __future__ import annotations
 
 import pytest
-
-
-def snapshot(eng) -> tuple:
-    con = eng.workspace.db()
-    return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                 for t in ("datasets", "records", "members", "dataset_versions", "member_tags"))
+from data_files import snapshot
 
 
 @pytest.fixture

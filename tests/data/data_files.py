@@ -5,6 +5,13 @@ import json
 import zipfile
 from pathlib import Path
 
+def snapshot(eng) -> tuple:
+    """Row counts of every datasets table: equal before and after means nothing was written."""
+    con = eng.workspace.db()
+    return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                 for t in ("datasets", "records", "members", "dataset_versions", "member_tags"))
+
+
 QA = [
     ("请为新款绿茶写一句广告语", "产品：明前龙井，面向年轻白领", "一杯明前龙井，唤醒整个上午的灵感。"),
     ("客户问：快递几天能到？", "", "您好，一般 2-3 个工作日送达，偏远地区约 5 天，请耐心等待。"),
