@@ -1,7 +1,29 @@
-"""The Datasets tab."""
+"""The Datasets tab: every dataset, its records in a lazy table with filters, inline editing,
+accept/reject/tag by keyboard, thumbnails for images, and the clean/split/export jobs."""
 from __future__ import annotations
 
+from functools import lru_cache
+
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QMenu, QPushButton, QSplitter,
+                               QStackedWidget, QTableView, QVBoxLayout, QWidget)
+
+from desktop import icons
+from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.widgets.empty_state import EmptyState
+from desktop.widgets.lazy_table import Column, LazyTableModel
+
+
+@lru_cache(maxsize=512)
+def thumbnail(path: str, size: int = 48) -> QIcon:
+    pixmap = QPixmap(path)
+    if pixmap.isNull():
+        return QIcon()
+    return QIcon(pixmap.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
+                               Qt.TransformationMode.SmoothTransformation))
 
 
 class DatasetsPage(Page):
@@ -9,4 +31,325 @@ class DatasetsPage(Page):
     icon_name = "datasets"
 
     def __init__(self, window):
-        super().__init__(window, self.tr("Datasets"), self.tr("Examples imported from your files, cleaned, split and versioned"))
+        super().__init__(window, self.tr("Datasets"),
+                         self.tr("Examples imported from your files, cleaned, split and versioned"))
+        self.current: str | None = None
+        self.current_info = None
+        self.import_button = QPushButton(icons.icon("import", "#ffffff"), self.tr("Import…"))
+        self.import_button.setProperty("primary", True)
+        self.import_button.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_button.setToolTip(self.tr("Import a file or folder (Ctrl+I)"))
+        self.import_button.clicked.connect(lambda: self.open_import())
+        self.add_action_button(self.import_button)
+        self._build()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.inner = QStackedWidget()
+        layout.addWidget(self.inner)
+        self.empty = EmptyState("datasets", self.tr("No datasets yet"),
+                                self.tr("Import the examples you already have: a spreadsheet, a JSON Lines "
+                                        "file, a text file or a folder of images."), self.tr("Import a dataset"))
+        self.empty.button.clicked.connect(lambda: self.open_import())
+        self.inner.addWidget(self.empty)
+
+        splitter = QSplitter()
+        self.list = QListWidget()
+        self.list.setObjectName("datasetList")
+        self.list.setMinimumWidth(220)
+        self.list.setMaximumWidth(300)
+        self.list.setIconSize(QSize(18, 18))
+        self.list.currentItemChanged.connect(self._select)
+        splitter.addWidget(self.list)
+
+        detail = QWidget()
+        column = QVBoxLayout(detail)
+        column.setContentsMargins(12, 0, 0, 0)
+        column.setSpacing(8)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.summary = QLabel()
+        self.summary.setObjectName("muted")
+        column.addWidget(self.heading)
+        column.addWidget(self.summary)
+
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search text…"))
+        self.search.addAction(icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setClearButtonEnabled(True)
+        self.status_filter = QComboBox()
+        for value, label in (("", self.tr("Any status")), ("unreviewed", self.tr("Unreviewed")),
+                             ("accepted", self.tr("Accepted")), ("rejected", self.tr("Rejected"))):
+            self.status_filter.addItem(label, value)
+        self.split_filter = QComboBox()
+        for value, label in (("", self.tr("Any split")), ("train", self.tr("Train")),
+                             ("val", self.tr("Validation")), ("test", self.tr("Test"))):
+            self.split_filter.addItem(label, value)
+        self.tag_filter = QLineEdit()
+        self.tag_filter.setPlaceholderText(self.tr("Tag"))
+        self.tag_filter.setMaximumWidth(140)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.status_filter)
+        filters.addWidget(self.split_filter)
+        filters.addWidget(self.tag_filter)
+        column.addLayout(filters)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.load_records)
+        self.search.textChanged.connect(self._debounce.start)
+        self.tag_filter.textChanged.connect(self._debounce.start)
+        self.status_filter.currentIndexChanged.connect(self.load_records)
+        self.split_filter.currentIndexChanged.connect(self.load_records)
+
+        self.model = LazyTableModel([], self)
+        self.model.loaded.connect(self._loaded)
+        self.model.edit_requested.connect(self._edit)
+        self.model.decorate = self._decorate
+        self.table = QTableView()
+        self.table.setObjectName("recordsTable")
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked |
+                                   QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        column.addWidget(self.table, 1)
+
+        actions = QHBoxLayout()
+        self.accept_button = QPushButton(self.tr("Accept (A)"))
+        self.reject_button = QPushButton(self.tr("Reject (R)"))
+        self.reject_button.setProperty("danger", True)
+        self.tag_button = QPushButton(self.tr("Tag… (T)"))
+        self.accept_button.clicked.connect(lambda: self.set_status("accepted"))
+        self.reject_button.clicked.connect(lambda: self.set_status("rejected"))
+        self.tag_button.clicked.connect(self.tag_selected)
+        for button in (self.accept_button, self.reject_button, self.tag_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.clean_button = QPushButton(self.tr("Clean"))
+        self.split_button = QPushButton(self.tr("Split"))
+        self.export_button = QPushButton(icons.icon("export"), self.tr("Export…"))
+        self.history_button = QPushButton(self.tr("History"))
+        self.clean_button.clicked.connect(self.clean)
+        self.split_button.clicked.connect(self.split)
+        self.export_button.clicked.connect(self.export)
+        self.history_button.clicked.connect(self.show_history)
+        for button in (self.clean_button, self.split_button, self.export_button, self.history_button):
+            actions.addWidget(button)
+        column.addLayout(actions)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(1, 1)
+        self.inner.addWidget(splitter)
+        self.detail = splitter
+
+        self.table.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        """Single keys review the selected records: A accept, R reject, U unreviewed, T tag."""
+        if watched is self.table and event.type() == QEvent.Type.KeyPress and \
+                event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier) and \
+                self.table.state() != QAbstractItemView.State.EditingState:
+            handlers = {Qt.Key.Key_A: lambda: self.set_status("accepted"),
+                        Qt.Key.Key_R: lambda: self.set_status("rejected"),
+                        Qt.Key.Key_U: lambda: self.set_status("unreviewed"), Qt.Key.Key_T: self.tag_selected}
+            handler = handlers.get(event.key())
+            if handler is not None:
+                handler()
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- loading ------------------------------------------------------------
+    def on_engine(self, engine) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.available():
+            Op(self, self.engine.data.list).success(self._show_datasets).run_in_background()
+
+    def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
+        if kind.startswith("data.") or kind == "samples.install" or kind.startswith("review."):
+            self.refresh()
+
+    def _show_datasets(self, datasets) -> None:
+        keep = self.current
+        self.list.blockSignals(True)
+        self.list.clear()
+        for info in datasets:
+            kind = self.tr("images") if info.modality == "image" else self.tr("text")
+            item = QListWidgetItem(icons.icon("image" if info.modality == "image" else "text"),
+                                   f"{info.name}\n{self.tr('v%1 · %2 examples · %3').replace('%1', str(info.version)).replace('%2', str(info.count)).replace('%3', kind)}")
+            item.setData(Qt.ItemDataRole.UserRole, info)
+            item.setSizeHint(QSize(200, 50))
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        self.inner.setCurrentWidget(self.detail if datasets else self.empty)
+        names = [info.name for info in datasets]
+        if datasets:
+            self.list.setCurrentRow(names.index(keep) if keep in names else 0)
+
+    def _select(self, item, _previous=None) -> None:
+        if item is None:
+            return
+        info = item.data(Qt.ItemDataRole.UserRole)
+        changed = info.name != self.current or self.current_info is None or \
+            info.version != self.current_info.version
+        self.current, self.current_info = info.name, info
+        self.heading.setText(info.name)
+        counts = info.counts or {}
+        details = ", ".join(f"{k} {v}" for k, v in counts.items() if isinstance(v, int) and k != "total")
+        self.summary.setText(self.tr("Version %1 · %2 examples").replace("%1", str(info.version))
+                             .replace("%2", str(info.count)) + (f" · {details}" if details else ""))
+        if changed:
+            self._set_columns(info.modality)
+            self.load_records()
+
+    def _set_columns(self, modality: str) -> None:
+        if modality == "image":
+            columns = [Column("id", "#", 60), Column("image_path", self.tr("Image"), 90, render=lambda r: ""),
+                       Column("caption", self.tr("Caption"), 420, editable=True)]
+            self.table.verticalHeader().setDefaultSectionSize(54)
+            self.table.setIconSize(QSize(48, 48))
+        else:
+            columns = [Column("id", "#", 60), Column("instruction", self.tr("Instruction"), 320, editable=True),
+                       Column("input", self.tr("Input"), 160, editable=True),
+                       Column("output", self.tr("Output"), 320, editable=True)]
+            self.table.verticalHeader().setDefaultSectionSize(30)
+        columns += [Column("label", self.tr("Label"), 100, editable=True), Column("tags", self.tr("Tags"), 110),
+                    Column("status", self.tr("Status"), 100, render=self._status_text),
+                    Column("split", self.tr("Split"), 70)]
+        self.model.columns = columns
+        self.model.set_source(None, None)
+        for index, column in enumerate(columns):
+            self.table.setColumnWidth(index, column.width)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+
+    def _status_text(self, row: dict) -> str:
+        return {"accepted": "✓ " + self.tr("Accepted"), "rejected": "✕ " + self.tr("Rejected"),
+                "unreviewed": self.tr("Unreviewed")}.get(row.get("status"), row.get("status") or "")
+
+    def _decorate(self, row: dict, column: int):
+        if self.model.columns[column].key == "image_path" and row.get("image_path"):
+            return thumbnail(row["image_path"])
+        return None
+
+    def filters(self) -> dict:
+        return {"search": self.search.text().strip() or None, "tag": self.tag_filter.text().strip() or None,
+                "status": self.status_filter.currentData() or None, "split": self.split_filter.currentData() or None}
+
+    def load_records(self) -> None:
+        if not self.current:
+            return
+        data, name, filters = self.engine.data, self.current, self.filters()
+        self.model.set_source(lambda offset, limit: data.records(name, offset=offset, limit=limit, **filters),
+                              lambda: data.count(name, **filters))
+
+    def _loaded(self, loaded: int, total: int) -> None:
+        if self.current_info is not None:
+            base = self.tr("Version %1 · %2 examples").replace("%1", str(self.current_info.version)) \
+                .replace("%2", str(self.current_info.count))
+            self.summary.setText(base + " · " + self.tr("%1 shown of %2 matching").replace("%1", str(loaded))
+                                 .replace("%2", str(total)))
+
+    # -- editing ----------------------------------------------------------------
+    def selected_rows(self) -> list[dict]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.rows[r] for r in rows]
+
+    def _edit(self, row: dict, key: str, value: str) -> None:
+        name = self.current
+        Op(self, self.engine.data.update_record, name, row["id"], **{key: value}).success(
+            lambda _: self._after_edit([row["id"]], {key: value})).run_in_background()
+
+    def set_status(self, status: str) -> None:
+        rows = self.selected_rows()
+        if not rows or not self.current:
+            return
+        ids = [r["id"] for r in rows]
+        Op(self, self.engine.data.set_status, self.current, ids, status).success(
+            lambda _: self._after_edit(ids, {"status": status}, advance=True)).run_in_background()
+
+    def tag_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows or not self.current:
+            return
+        tag, ok = QInputDialog.getText(self, self.tr("Add a tag"), self.tr("Tag for %n record(s):", "", len(rows)))
+        if not ok or not tag.strip():
+            return
+        ids = [r["id"] for r in rows]
+        Op(self, self.engine.data.add_tags, self.current, ids, [tag.strip()]).success(
+            lambda _: self._after_edit(ids, None)).run_in_background()
+
+    def _after_edit(self, ids: list, changes: dict | None, advance: bool = False) -> None:
+        for row in self.model.rows:
+            if row.get("id") in ids:
+                if changes is None:
+                    Op(self, self.engine.data.record, self.current, row["id"]).success(
+                        lambda fresh: self.model.update_row(fresh["id"], fresh)).run_in_background()
+                else:
+                    self.model.update_row(row["id"], changes)
+        if advance:
+            current = self.table.currentIndex()
+            if current.isValid() and current.row() + 1 < self.model.rowCount():
+                self.table.selectRow(current.row() + 1)
+        Op(self, self.engine.data.get, self.current).success(self._refresh_info).run_in_background()
+
+    def _refresh_info(self, info) -> None:
+        self.current_info = info
+        item = self.list.currentItem()
+        if item is not None:
+            item.setData(Qt.ItemDataRole.UserRole, info)
+        self._loaded(self.model.rowCount(), self.model.total)
+
+    def _context_menu(self, position) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.tr("Accept"), lambda: self.set_status("accepted"))
+        menu.addAction(self.tr("Reject"), lambda: self.set_status("rejected"))
+        menu.addAction(self.tr("Mark unreviewed"), lambda: self.set_status("unreviewed"))
+        menu.addAction(self.tr("Add tag…"), self.tag_selected)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    # -- jobs ---------------------------------------------------------------------
+    def open_import(self, path: str | None = None):
+        from desktop.tabs.dataset_import import ImportDialog
+        dialog = ImportDialog(self.engine, self, path)
+        dialog.job_started.connect(self.window_.show_banner_job)
+        dialog.open()
+        self.import_dialog = dialog
+        return dialog
+
+    def _submit(self, fn, *args, **kwargs) -> None:
+        Op(self, fn, *args, **kwargs).success(self.window_.show_banner_job).run_in_background()
+
+    def clean(self) -> None:
+        if self.current:
+            self._submit(self.engine.data.clean, self.current)
+
+    def split(self) -> None:
+        if self.current:
+            self._submit(self.engine.data.split, self.current, 0.1, 0.1, 0)
+
+    def export(self) -> None:
+        if not self.current:
+            return
+        from PySide6.QtWidgets import QFileDialog
+        path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export dataset"), f"{self.current}.jsonl",
+                                                   "JSON Lines (*.jsonl);;CSV (*.csv);;Excel (*.xlsx)")
+        if path:
+            fmt = "csv" if path.endswith(".csv") else "xlsx" if path.endswith(".xlsx") else "jsonl"
+            self._submit(self.engine.data.export, self.current, fmt, path)
+
+    def show_history(self) -> None:
+        if not self.current:
+            return
+        from desktop.tabs.dataset_versions import VersionsDialog
+        dialog = VersionsDialog(self.engine, self.current, self)
+        dialog.open()
+        self.versions_dialog = dialog

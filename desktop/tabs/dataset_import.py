@@ -1,0 +1,205 @@
+"""The import wizard: pick a file or folder, see the detected format, encoding and column
+mapping with the first rows, adjust, then import as a background job."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGridLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from desktop.bridge import Op
+from desktop.widgets.error_dialog import reason_of
+
+TEXT_TARGETS = ("-", "system", "instruction", "input", "output", "messages", "label", "tags", "note", "status", "split")
+IMAGE_TARGETS = ("-", "file_name", "caption", "label", "tags", "note", "status", "split")
+FORMATS = ("auto", "alpaca", "sharegpt", "openai", "jsonl", "json", "csv", "tsv", "xlsx", "txt", "imagefolder")
+ENCODINGS = ("", "utf-8", "utf-8-sig", "gb18030", "gbk", "big5", "utf-16", "latin-1")
+
+
+def suggested_name(path: str) -> str:
+    stem = Path(path).stem if Path(path).suffix else Path(path).name
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem).strip("-").lower() or "dataset"
+
+
+class ImportDialog(QDialog):
+    """Emits ``job_started(job)`` once the import job is submitted."""
+
+    job_started = Signal(object)
+
+    def __init__(self, engine, parent=None, path: str | None = None):
+        super().__init__(parent)
+        self.setObjectName("importDialog")
+        self.setWindowTitle(self.tr("Import a dataset"))
+        self.resize(900, 620)
+        self.engine = engine
+        self.preview_result: dict | None = None
+        self.mapping_boxes: dict[str, QComboBox] = {}
+
+        self.path = QLineEdit(path or "")
+        self.path.setPlaceholderText(self.tr("A .jsonl, .json, .csv, .tsv, .xlsx or .txt file, or a folder of images"))
+        pick_file = QPushButton(self.tr("File…"))
+        pick_file.clicked.connect(self._pick_file)
+        pick_folder = QPushButton(self.tr("Folder…"))
+        pick_folder.clicked.connect(self._pick_folder)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(pick_file)
+        row.addWidget(pick_folder)
+
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("e.g. ad-copy-2026"))
+        self.format = QComboBox()
+        self.format.addItems(FORMATS)
+        self.encoding = QComboBox()
+        for value in ENCODINGS:
+            self.encoding.addItem(value or self.tr("detect"), value)
+        self.format.currentIndexChanged.connect(self.refresh_preview)
+        self.encoding.currentIndexChanged.connect(self.refresh_preview)
+        self.path.editingFinished.connect(self.refresh_preview)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Source"), row)
+        form.addRow(self.tr("Dataset name"), self.name)
+        options = QHBoxLayout()
+        options.addWidget(QLabel(self.tr("Format")))
+        options.addWidget(self.format)
+        options.addSpacing(16)
+        options.addWidget(QLabel(self.tr("Encoding")))
+        options.addWidget(self.encoding)
+        options.addStretch(1)
+        form.addRow("", options)
+
+        self.detected = QLabel(self.tr("Choose a file to see what will be imported."))
+        self.detected.setObjectName("muted")
+        self.detected.setWordWrap(True)
+        self.mapping_area = QWidget()
+        self.mapping_grid = QGridLayout(self.mapping_area)
+        self.mapping_grid.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableWidget()
+        self.table.setAlternatingRowColors(True)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = self.buttons.addButton(self.tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setProperty("primary", True)
+        self.import_button.setEnabled(False)
+        self.buttons.accepted.connect(self.start_import)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 14)
+        layout.setSpacing(10)
+        layout.addLayout(form)
+        layout.addWidget(self.detected)
+        section = QLabel(self.tr("Column mapping"))
+        section.setObjectName("sectionTitle")
+        layout.addWidget(section)
+        layout.addWidget(self.mapping_area)
+        section = QLabel(self.tr("First rows"))
+        section.setObjectName("sectionTitle")
+        layout.addWidget(section)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.buttons)
+        if path:
+            self.refresh_preview()
+
+    def _pick_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a file to import"), "",
+                                              self.tr("Data files (*.jsonl *.json *.csv *.tsv *.xlsx *.txt);;All files (*)"))
+        if path:
+            self.path.setText(path)
+            self.refresh_preview()
+
+    def _pick_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder of images"))
+        if path:
+            self.path.setText(path)
+            self.refresh_preview()
+
+    def mapping(self) -> dict[str, str]:
+        return {column: box.currentText() for column, box in self.mapping_boxes.items()}
+
+    def refresh_preview(self, *_: object, keep_mapping: bool = False) -> None:
+        path = self.path.text().strip()
+        if not path:
+            return
+        if not self.name.text().strip():
+            self.name.setText(suggested_name(path))
+        mapping = self.mapping() if keep_mapping else None
+        self.detected.setText(self.tr("Reading the first rows…"))
+        self.import_button.setEnabled(False)
+        Op(self, self.engine.data.preview, path, self.format.currentText(), mapping,
+           self.encoding.currentData() or None).success(self._show_preview).failure(self._preview_failed) \
+            .run_in_background()
+
+    def _preview_failed(self, exc, details) -> None:
+        self.preview_result = None
+        self.detected.setText("⚠ " + reason_of(exc))
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.import_button.setEnabled(False)
+
+    def _show_preview(self, result: dict) -> None:
+        self.preview_result = result
+        parts = [self.tr("Format: %1").replace("%1", f"{result.get('format')} ({result.get('reader')})"),
+                 self.tr("Encoding: %1").replace("%1", str(result.get("encoding") or "-")),
+                 self.tr("Content: %1").replace("%1", self.tr("images") if result.get("modality") == "image"
+                                                   else self.tr("text"))]
+        text = " · ".join(parts)
+        if result.get("warnings"):
+            text += "\n⚠ " + "\n⚠ ".join(str(w) for w in result["warnings"])
+        self.detected.setText(text)
+        self._show_mapping(result)
+        rows = result.get("rows") or []
+        keys = [k for k in dict.fromkeys(k for r in rows for k in r) if not k.startswith("_")]
+        self.table.clear()
+        self.table.setColumnCount(len(keys))
+        self.table.setHorizontalHeaderLabels(keys)
+        self.table.setRowCount(len(rows))
+        for r, record in enumerate(rows):
+            for c, key in enumerate(keys):
+                value = record.get(key)
+                item = QTableWidgetItem("" if value is None else str(value))
+                item.setToolTip(item.text())
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        for c in range(len(keys)):
+            self.table.setColumnWidth(c, min(self.table.columnWidth(c), 320))
+        self.import_button.setEnabled(bool(rows))
+
+    def _show_mapping(self, result: dict) -> None:
+        while self.mapping_grid.count():
+            item = self.mapping_grid.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.mapping_boxes = {}
+        targets = IMAGE_TARGETS if result.get("modality") == "image" else TEXT_TARGETS
+        mapping = result.get("mapping") or {}
+        for index, column in enumerate(result.get("columns") or []):
+            label = QLabel(column)
+            label.setToolTip(self.tr("Column in the file"))
+            box = QComboBox()
+            box.addItems(targets)
+            box.setCurrentText(mapping.get(column, "-"))
+            box.currentIndexChanged.connect(lambda *_: self.refresh_preview(keep_mapping=True))
+            self.mapping_boxes[column] = box
+            r, c = divmod(index, 3)
+            self.mapping_grid.addWidget(label, r, c * 2, Qt.AlignmentFlag.AlignRight)
+            self.mapping_grid.addWidget(box, r, c * 2 + 1)
+
+    def start_import(self) -> None:
+        name = self.name.text().strip()
+        if not name:
+            self.detected.setText("⚠ " + self.tr("Give the dataset a name."))
+            return
+        self.import_button.setEnabled(False)
+        Op(self, self.engine.data.import_file, self.path.text().strip(), name, self.format.currentText(),
+           self.mapping() or None, self.encoding.currentData() or None).success(self._started) \
+            .failure(lambda exc, details: (self.detected.setText("⚠ " + reason_of(exc)),
+                                           self.import_button.setEnabled(True))).run_in_background()
+
+    def _started(self, job) -> None:
+        self.job_started.emit(job)
+        self.accept()
