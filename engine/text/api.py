@@ -1,7 +1,179 @@
-"""``engine.text``: the facade for text training and generation."""
+"""``engine.text``: the facade for text training and generation.
+
+It keeps the last base model loaded (one at a time, to bound memory) and loads
+adapters into it by name, so switching adapter never reloads the base.
+"""
 from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+
+from engine.errors import UserError
+
+
+class LoadedModel:
+    """A base model on its device, with the adapters loaded into it so far."""
+
+    def __init__(self, base, quantize: str | None = None, merged_adapter=None):
+        import warnings
+        import torch
+        from transformers.utils import logging as hf_logging
+        from engine import devices
+        from engine.text.loader import load_model, load_tokenizer
+        hf_logging.disable_progress_bar()
+        self.base = base
+        self.quantize = quantize
+        self.lock = threading.RLock()
+        info = devices.detect()
+        if quantize == "int8" and info.kind != "cpu":
+            raise UserError("int8 dynamic quantization is for CPU inference", hint="drop --int8 on a GPU")
+        self.device = info.kind
+        dtype = "float32" if info.kind == "cpu" else info.dtype
+        self.tokenizer = load_tokenizer(base.path)
+        self.model = load_model(base.path, dtype, self.device)
+        self.adapters: dict[str, str] = {}
+        self.merged_adapter = merged_adapter
+        if merged_adapter is not None:
+            from peft import PeftModel
+            self.model = PeftModel.from_pretrained(self.model, merged_adapter.path, is_trainable=False).merge_and_unload()
+        if quantize == "int8":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                from torch.ao.quantization import quantize_dynamic
+                self.model = quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
+        self.model.eval()
+        self.model.config.use_cache = True
+        from engine.models.text_check import context_length
+        self.context_length = context_length(self.model.config)
+        eos = getattr(self.model.generation_config, "eos_token_id", None)
+        eos = list(eos) if isinstance(eos, (list, tuple)) else ([eos] if eos is not None else [])
+        if self.tokenizer.eos_token_id is not None and self.tokenizer.eos_token_id not in eos:
+            eos.append(self.tokenizer.eos_token_id)
+        self.eos_ids = eos or None
+
+    def ensure_adapter(self, adapter) -> str:
+        if self.quantize == "int8":
+            raise UserError("an int8 model cannot switch adapters", hint="ask for the adapter when loading")
+        if adapter.id in self.adapters:
+            return self.adapters[adapter.id]
+        from peft import PeftModel
+        name = "a_" + adapter.id.replace("-", "_")
+        with self.lock:
+            if isinstance(self.model, PeftModel):
+                self.model.load_adapter(adapter.path, adapter_name=name, is_trainable=False)
+            else:
+                self.model = PeftModel.from_pretrained(self.model, adapter.path, adapter_name=name,
+                                                       is_trainable=False)
+            self.model.eval()
+        self.adapters[adapter.id] = name
+        return name
+
+    @contextmanager
+    def adapter_context(self, name: str | None):
+        from peft import PeftModel
+        if isinstance(self.model, PeftModel):
+            if name is None:
+                with self.model.disable_adapter():
+                    yield
+                return
+            self.model.set_adapter(name)
+        yield
 
 
 class TextAPI:
     def __init__(self, engine):
         self.engine = engine
+        self._loaded: LoadedModel | None = None
+        self._load_lock = threading.Lock()
+
+    # -- models ------------------------------------------------------------------
+    def _resolve(self, model, adapter=None):
+        models = self.engine.models
+        model = models.get(model) if isinstance(model, str) else model
+        adapter = models.get(adapter) if isinstance(adapter, str) else adapter
+        if model.kind != "text":
+            raise UserError(f"model '{model.name}' is an {model.kind} model, not a text model")
+        if model.role == "adapter":
+            if adapter is not None:
+                raise UserError(f"'{model.name}' is an adapter; give its base model with --model")
+            adapter, model = model, models.get(model.base_id)
+        if adapter is not None:
+            if adapter.role != "adapter" or adapter.kind != "text":
+                raise UserError(f"'{adapter.name}' is not a text adapter")
+            if adapter.base_id != model.id:
+                base = models.get(adapter.base_id)
+                raise UserError(f"adapter '{adapter.name}' was trained on '{base.name}', not '{model.name}'",
+                                hint=f"use --model {base.name}")
+        return model, adapter
+
+    def generator(self, model, adapter=None, quantize: str | None = None):
+        """A ``TextGenerator`` for ``model`` (+ ``adapter``); reuses the loaded base when it can."""
+        from engine.text.generator import TextGenerator
+        from engine.text.preflight import preflight_inference
+        base, adapter = self._resolve(model, adapter)
+        merged = adapter if quantize == "int8" else None
+        with self._load_lock:
+            current = self._loaded
+            same = (current is not None and current.base.id == base.id and current.quantize == quantize
+                    and (current.merged_adapter.id if current.merged_adapter else None) == (merged.id if merged else None))
+            if not same:
+                self._loaded = None
+                current = None
+                import gc
+                gc.collect()
+                preflight_inference(self.engine, base.id)
+                current = LoadedModel(base, quantize, merged)
+                self._loaded = current
+        name = current.ensure_adapter(adapter) if adapter is not None and merged is None else None
+        return TextGenerator(current, name, base.name, adapter.name if adapter else None)
+
+    def unload(self) -> None:
+        with self._load_lock:
+            self._loaded = None
+        import gc
+        gc.collect()
+
+    def loaded(self) -> dict | None:
+        current = self._loaded
+        if current is None:
+            return None
+        return {"model": current.base.name, "adapters": sorted(current.adapters), "quantize": current.quantize,
+                "device": current.device}
+
+    def render_template(self, model, messages: list[dict] | None = None, add_generation_prompt: bool = True) -> str:
+        """The exact text the model sees for ``messages`` (to show and test a chat template)."""
+        from engine.text.loader import load_tokenizer
+        from engine.text.templates import render
+        base, _ = self._resolve(model)
+        messages = messages or [{"role": "system", "content": "You are helpful."},
+                                {"role": "user", "content": "Hello!"}]
+        return render(load_tokenizer(base.path), messages, add_generation_prompt)
+
+    # -- jobs ---------------------------------------------------------------------
+    def preflight(self, config: dict) -> dict:
+        """Memory estimate for a training config; raises UserError with suggestions when it cannot fit."""
+        from engine.text.config import TrainConfig
+        from engine.text.preflight import model_shape, preflight_training
+        cfg = TrainConfig.from_dict(dict(config)).validate()
+        if cfg.max_length is None:
+            base = self.engine.models.get(cfg.model)
+            cfg.max_length = min(512, int(model_shape(base.path, base.info)["context"] or 512))
+        return preflight_training(self.engine, cfg)
+
+    def train(self, config: dict):
+        return self.engine.jobs.submit("text.train", {"config": dict(config)})
+
+    def resume(self, run_id: str):
+        from engine.training.runs import get_run
+        run = get_run(self.engine, run_id)
+        return self.engine.jobs.submit("text.train", {"resume": run["id"]}, title=f"Resume {run['id']}")
+
+    def generate(self, model, prompts: list[str], params: dict | None = None, adapter=None, system=None,
+                 chat: bool = True, quantize: str | None = None):
+        return self.engine.jobs.submit("text.generate", {
+            "model": model, "adapter": adapter, "prompts": list(prompts), "params": dict(params or {}),
+            "system": system, "chat": chat, "quantize": quantize})
+
+    def runs(self) -> list[dict]:
+        from engine.training.runs import list_runs
+        return list_runs(self.engine, kind="text")

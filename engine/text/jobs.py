@@ -1,1 +1,21 @@
-"""Job kinds of the text area: ``text.train`` and ``text.generate``."""
+"""Job kinds of the text area: ``text.train`` (resumable) and ``text.generate``.
+
+Importing this module stays cheap: the heavy modules are imported inside the jobs.
+"""
+from __future__ import annotations
+
+from engine.jobs import JobContext, job_kind
+
+
+@job_kind("text.train", title="Train text model", resumable=True)
+def train_text(ctx: JobContext) -> dict:
+    """params: {"config": TrainConfig fields} for a new run, or {"resume": run id}."""
+    from engine.text.trainer import run_training
+    return run_training(ctx)
+
+
+@job_kind("text.generate", title="Generate text")
+def generate_text(ctx: JobContext) -> dict:
+    """params: model, adapter, prompts (list), params (sampling), system, chat."""
+    from engine.text.generate_job import run_generate
+    return run_generate(ctx)

@@ -1,0 +1,162 @@
+"""Training data for text: load examples, encode them, and plan batches deterministically.
+
+The order of batches depends only on (seed, epoch), so a resumed run rebuilds the
+same plan and skips to the saved position (epoch, batch index): exact resume.
+Batches are either packed (examples concatenated into full-length rows) or
+grouped by length (similar lengths share a batch), so little compute is spent
+on padding.
+"""
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Iterator
+
+from engine.errors import UserError
+from engine.text.templates import IGNORE, encode_example
+
+VAL_SPLITS = ("val", "validation", "dev", "valid")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    rows = []
+    with open(path, encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UserError(f"{path} line {number}: not valid JSON ({exc.msg})",
+                                hint="fix or remove that line") from None
+            if not isinstance(row, dict):
+                raise UserError(f"{path} line {number}: expected a JSON object per line")
+            rows.append(row)
+    return rows
+
+
+def load_examples(engine, data: str, version: int | None = None) -> tuple[list[dict], dict]:
+    """Examples plus a lineage reference: a catalog dataset by name, or a JSONL/JSON file path."""
+    path = Path(str(data)).expanduser()
+    if path.suffix.lower() in (".jsonl", ".json") and path.is_file():
+        from engine.workspace.blobs import sha256_file
+        if path.suffix.lower() == ".json":
+            rows = json.loads(path.read_text(encoding="utf-8-sig"))
+            if not isinstance(rows, list):
+                raise UserError(f"{path}: expected a JSON list of examples")
+        else:
+            rows = read_jsonl(path)
+        return rows, {"dataset": str(path.resolve()), "dataset_id": None, "version": None, "hash": sha256_file(path)}
+    data_api = getattr(engine, "data", None)
+    if data_api is None:
+        raise UserError(f"dataset '{data}' not found", hint="give a .jsonl file path or import the dataset first")
+    info = data_api.get(data)
+    if getattr(info, "modality", "text") != "text":
+        raise UserError(f"dataset '{data}' holds {info.modality} examples, not text")
+    rows = list(data_api.iter_examples(info.name, version=version))
+    return rows, dict(data_api.version_ref(info.name, version))
+
+
+def split_examples(rows: list[dict], val_fraction: float, seed: int) -> tuple[list[dict], list[dict]]:
+    train = [r for r in rows if (r.get("split") or "train") not in VAL_SPLITS + ("test",)]
+    val = [r for r in rows if r.get("split") in VAL_SPLITS]
+    if not val and val_fraction > 0 and len(train) >= 10:
+        order = list(range(len(train)))
+        random.Random(seed).shuffle(order)
+        count = max(1, round(len(train) * val_fraction))
+        held = set(order[:count])
+        val = [r for i, r in enumerate(train) if i in held]
+        train = [r for i, r in enumerate(train) if i not in held]
+    return train, val
+
+
+def encode_all(tokenizer, rows: list[dict], max_length: int, system: str | None = None
+               ) -> tuple[list[tuple[list[int], list[int]]], int]:
+    encoded, dropped = [], 0
+    for row in rows:
+        item = encode_example(tokenizer, row, max_length, system)
+        if item is None:
+            dropped += 1
+        else:
+            encoded.append(item)
+    return encoded, dropped
+
+
+class BatchPlan:
+    """Deterministic batches per epoch; ``iterate(epoch, index)`` continues from any position."""
+
+    def __init__(self, encoded: list, batch_size: int, max_length: int, seed: int, packing: bool,
+                 group_by_length: bool, eos_id: int | None):
+        self.encoded = encoded
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.seed = seed
+        self.packing = packing
+        self.group_by_length = group_by_length
+        self.eos_id = eos_id
+        self._cache: tuple[int, list] | None = None
+
+    def _rng(self, epoch: int) -> random.Random:
+        return random.Random(self.seed * 100_003 + epoch)
+
+    def _packed_rows(self, order: list[int]) -> list[tuple[list[int], list[int]]]:
+        rows, ids, labels = [], [], []
+        for index in order:
+            e_ids, e_labels = self.encoded[index]
+            if ids and len(ids) + len(e_ids) > self.max_length:
+                rows.append((ids, labels))
+                ids, labels = [], []
+            ids, labels = ids + list(e_ids), labels + list(e_labels)
+            ids, labels = ids[:self.max_length], labels[:self.max_length]
+        if ids:
+            rows.append((ids, labels))
+        return rows
+
+    def epoch_batches(self, epoch: int) -> list[list[tuple[list[int], list[int]]]]:
+        if self._cache and self._cache[0] == epoch:
+            return self._cache[1]
+        rng = self._rng(epoch)
+        order = list(range(len(self.encoded)))
+        rng.shuffle(order)
+        size = self.batch_size
+        if self.packing:
+            rows = self._packed_rows(order)
+            batches = [rows[i:i + size] for i in range(0, len(rows), size)]
+        elif self.group_by_length:
+            mega = size * 16
+            batches = []
+            for start in range(0, len(order), mega):
+                chunk = sorted(order[start:start + mega], key=lambda i: -len(self.encoded[i][0]))
+                batches += [[self.encoded[i] for i in chunk[j:j + size]] for j in range(0, len(chunk), size)]
+            rng.shuffle(batches)
+        else:
+            batches = [[self.encoded[i] for i in order[j:j + size]] for j in range(0, len(order), size)]
+        self._cache = (epoch, batches)
+        return batches
+
+    def batches_per_epoch(self) -> int:
+        return len(self.epoch_batches(0))
+
+    def iterate(self, epoch: int = 0, index: int = 0) -> Iterator[tuple[int, int, list]]:
+        """Yields (epoch, index, batch) forever, starting at the given position."""
+        while True:
+            batches = self.epoch_batches(epoch)
+            while index < len(batches):
+                yield epoch, index, batches[index]
+                index += 1
+            epoch, index = epoch + 1, 0
+
+
+def collate(batch: list[tuple[list[int], list[int]]], pad_id: int):
+    """Right-padded tensors: input_ids, attention_mask and labels (-100 on padding)."""
+    import torch
+    width = max(len(ids) for ids, _ in batch)
+    input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    labels = torch.full((len(batch), width), IGNORE, dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    for row, (ids, labs) in enumerate(batch):
+        input_ids[row, :len(ids)] = torch.tensor(ids)
+        labels[row, :len(labs)] = torch.tensor(labs)
+        mask[row, :len(ids)] = 1
+    return {"input_ids": input_ids, "attention_mask": mask, "labels": labels}

@@ -1,0 +1,98 @@
+"""What a finished text run leaves behind: a PEFT adapter (or full model), optionally merged, in the catalog.
+
+Outputs are written under ``tmp/`` and moved to ``models/<id>/files`` before
+they are registered, with lineage: base model hash, dataset version, run id.
+"""
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+from engine.atomic import replace_dir
+from engine.errors import UserError
+from engine.models.catalog import new_model_id
+from engine.training import runs
+
+
+def load_best(trainer) -> bool:
+    """Put the best validation weights back into the model; False when there are none."""
+    best = trainer.run_dir / "best"
+    if not trainer.config.use_best or trainer.best_val is None or not best.is_dir():
+        return False
+    from safetensors.torch import load_file
+    if trainer.config.method == "full":
+        for shard in sorted((best / "model").glob("*.safetensors")):
+            trainer.model.load_state_dict(load_file(str(shard)), strict=False)
+    else:
+        from peft import set_peft_model_state_dict
+        set_peft_model_state_dict(trainer.model, load_file(str(best / "adapter" / "adapter_model.safetensors")))
+    return True
+
+
+def output_name(trainer) -> str:
+    cfg = trainer.config
+    return cfg.output_name or f"{trainer.base.name}-{cfg.method}-{trainer.run['id'][-6:]}"
+
+
+def _store(trainer, name: str, role: str, write, info: dict):
+    engine = trainer.ctx.engine
+    model_id = new_model_id()
+    staging = trainer.ctx.workspace.folder("tmp") / f"output-{model_id}"
+    final = trainer.ctx.workspace.root / "models" / model_id
+    try:
+        write(staging / "files")
+        replace_dir(staging, final)
+        lineage = {"base_sha256": trainer.base.sha256, "dataset": trainer.config.dataset_ref.get("dataset"),
+                   "dataset_version": trainer.config.dataset_ref.get("version"),
+                   "dataset_hash": trainer.config.dataset_ref.get("hash"), "run_id": trainer.run["id"]}
+        return engine.models.register(name, "text", role, final / "files", base=trainer.base, lineage=lineage,
+                                      info=info, model_id=model_id)
+    except BaseException:
+        shutil.rmtree(final, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def finish_run(trainer) -> dict:
+    cfg, engine = trainer.config, trainer.ctx.engine
+    name = output_name(trainer)
+    existing = engine.models.find(name)
+    if existing is not None and existing.name == name:
+        if existing.lineage.get("run_id") != trainer.run["id"]:
+            raise UserError(f"a model named '{name}' already exists", hint="choose another --output-name")
+        model = existing  # registered by a job that died just before finishing the run
+    else:
+        used_best = load_best(trainer)
+        losses = [v for _, n, v in trainer.history if n == "loss"]
+        info = {"method": cfg.method, "steps": trainer.step, "final_loss": losses[-1] if losses else None,
+                "best_val_loss": trainer.best_val,
+                "perplexity": math.exp(min(trainer.best_val, 50)) if trainer.best_val is not None else None,
+                "weights": "best" if used_best else "last", "stopped_early": trainer.stopped_early,
+                "trainable_parameters": sum(p.numel() for p in trainer.model.parameters() if p.requires_grad),
+                "architecture": trainer.base.info.get("architecture"), "demo": trainer.base.demo}
+
+        def write(folder: Path) -> None:
+            trainer.model.save_pretrained(folder)
+            if cfg.method == "full":
+                trainer.tokenizer.save_pretrained(folder)
+
+        role = "base" if cfg.method == "full" else "adapter"
+        model = _store(trainer, name, role, write, info)
+    result = {"run_id": trainer.run["id"], "model": model.name, "model_id": model.id, "role": model.role,
+              "steps": trainer.step, "total_steps": trainer.total_steps, "best_val_loss": trainer.best_val,
+              "path": model.path, "stopped_early": trainer.stopped_early}
+    if cfg.merge and cfg.method != "full":
+        merged_name = f"{name}-merged"
+        if engine.models.find(merged_name) is None:
+            merged = trainer.model.merge_and_unload()
+
+            def write_merged(folder: Path) -> None:
+                merged.save_pretrained(folder)
+                trainer.tokenizer.save_pretrained(folder)
+            merged_model = _store(trainer, merged_name, "base", write_merged,
+                                  {"method": "merged", "adapter": model.name, "steps": trainer.step})
+            result["merged_model"] = merged_model.name
+    runs.update_run(engine, trainer.run["id"], state="succeeded", model_id=model.id, step=trainer.step, result=result)
+    return result

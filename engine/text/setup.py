@@ -1,0 +1,142 @@
+"""Prepare a text run: resolve the run (new or resumed), check lineage, build model and data."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine.errors import UserError
+from engine.text.config import TrainConfig
+from engine.training import runs
+
+
+def find_run_for(ctx) -> dict | None:
+    """The run this job continues: ``params["resume"]``, or the run of the job being resumed."""
+    if ctx.params.get("resume"):
+        return runs.get_run(ctx.engine, str(ctx.params["resume"]))
+    if ctx.resumed_from:
+        row = ctx.workspace.db().execute("SELECT id FROM runs WHERE job_id = ?", (ctx.resumed_from,)).fetchone()
+        if row:
+            return runs.get_run(ctx.engine, row["id"])
+    return None
+
+
+def resolve_run(ctx) -> tuple[TrainConfig, dict, list[dict], bool]:
+    """(config, run, raw examples, resumed?) with the base model hash and dataset checked on resume."""
+    from engine.text.data import load_examples
+    from engine.text.preflight import preflight_training
+    engine = ctx.engine
+    run = find_run_for(ctx)
+    if run is not None:
+        if run["kind"] != "text":
+            raise UserError(f"run {run['id']} is an {run['kind']} run, not a text run")
+        if run["state"] == "succeeded":
+            raise UserError(f"run {run['id']} already finished", hint="start a new run instead")
+        config = TrainConfig.from_dict(run["config"])
+        base = engine.models.get(config.model)
+        if config.base_sha256 and base.sha256 != config.base_sha256:
+            raise UserError(f"base model '{base.name}' changed since run {run['id']} started",
+                            hint="re-import the original model to resume, or start a new run")
+        rows, ref = load_examples(engine, config.data, config.data_version)
+        if config.dataset_ref.get("hash") and ref.get("hash") != config.dataset_ref.get("hash"):
+            raise UserError(f"dataset '{config.data}' changed since run {run['id']} started",
+                            hint="resume needs the same dataset version; start a new run for new data")
+        preflight_training(engine, config)
+        return config, run, rows, True
+    raw = dict(ctx.params.get("config") or {})
+    if not raw:
+        raise UserError("text.train needs a config (model, data, ...) or a run to resume")
+    config = TrainConfig.from_dict(raw).validate()
+    base = engine.models.get(config.model)
+    if base.kind != "text":
+        raise UserError(f"model '{base.name}' is an {base.kind} model; text training needs a text model")
+    if base.role != "base":
+        raise UserError(f"model '{base.name}' is an adapter", hint="train on its base model instead")
+    rows, ref = load_examples(engine, config.data, config.data_version)
+    config.model = base.name
+    if config.max_length is None:
+        from engine.text.preflight import model_shape
+        config.max_length = min(512, int(model_shape(base.path, base.info)["context"] or 512))
+    config.base_sha256 = base.sha256
+    config.dataset_ref = ref
+    config.data_version = ref.get("version")
+    preflight_training(engine, config)
+    run = runs.create_run(engine, "text", config.to_dict(), ctx.job_id)
+    return config, run, rows, False
+
+
+@dataclass
+class Precision:
+    name: str                 # fp32 | bf16 | fp16
+    device: str
+    scaler: object = None
+    extra: dict = field(default_factory=dict)
+
+    def autocast(self):
+        import contextlib
+        import torch
+        if self.name == "fp32":
+            return contextlib.nullcontext()
+        dtype = torch.bfloat16 if self.name == "bf16" else torch.float16
+        return torch.autocast(device_type=self.device, dtype=dtype)
+
+
+def choose_precision(config: TrainConfig, device) -> Precision:
+    import torch
+    name = config.precision
+    if name == "auto":
+        if device.kind == "cuda":
+            name = "bf16" if device.bf16_supported else "fp16"
+        elif device.kind == "cpu" and device.autocast_dtype == "bfloat16":
+            name = "bf16"
+        else:
+            name = "fp32"
+    if name == "fp16" and device.kind != "cuda":
+        raise UserError("--precision fp16 needs a CUDA GPU", hint="use --precision auto")
+    scaler = torch.amp.GradScaler("cuda") if name == "fp16" else None
+    return Precision(name, device.kind, scaler)
+
+
+def build_model(config: TrainConfig, base_path: str, device, checkpoint=None):
+    """The trainable model: LoRA-wrapped base, or the full model (from the checkpoint when resuming)."""
+    import torch
+    from engine.text.loader import load_model
+    from engine.text.lora import apply_lora
+    quant = None
+    if config.method == "qlora":
+        quant = qlora_config(device)
+    if config.method == "full":
+        source = str(checkpoint / "model") if checkpoint is not None else base_path
+        model = load_model(source, "float32", device.kind)
+    else:
+        dtype = "float32" if device.kind == "cpu" else device.dtype
+        model = load_model(base_path, dtype, device.kind, quantization_config=quant)
+        if quant is not None:
+            from peft import prepare_model_for_kbit_training
+            model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=config.gradient_checkpointing)
+        model = apply_lora(model, config.lora_r, config.lora_alpha, config.lora_dropout, config.target_modules)
+        if checkpoint is not None:
+            from peft import set_peft_model_state_dict
+            from safetensors.torch import load_file
+            set_peft_model_state_dict(model, load_file(str(checkpoint / "adapter" / "adapter_model.safetensors")))
+        for param in model.parameters():  # trainable weights in fp32 whatever the base dtype
+            if param.requires_grad and param.dtype != torch.float32:
+                param.data = param.data.float()
+    if config.gradient_checkpointing:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        if hasattr(model, "enable_input_require_grads"):
+            model.enable_input_require_grads()
+    model.config.use_cache = False
+    return model
+
+
+def qlora_config(device):
+    if device.kind != "cuda":
+        raise UserError("QLoRA needs a CUDA GPU", hint="use --method lora on this machine")
+    try:
+        import bitsandbytes  # noqa: F401
+    except ImportError:
+        raise UserError("QLoRA needs the bitsandbytes package", hint="install the 'cuda' extra, or use --method lora"
+                        ) from None
+    import torch
+    from transformers import BitsAndBytesConfig
+    return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
+                              bnb_4bit_compute_dtype=torch.bfloat16 if device.bf16_supported else torch.float16)

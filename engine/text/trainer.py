@@ -1,0 +1,272 @@
+"""The ``text.train`` loop: LoRA or full fine-tuning with exact resume.
+
+Each optimizer step: ``grad_accum`` micro-batches, clipping, AdamW, schedule.
+Every ``save_every`` steps (and on cancel) an atomic checkpoint holds the
+trainable weights, optimizer, scheduler, RNG states, the data position and the
+loss history; a resumed job restores all of it after the model is built, so
+the continued run is the same run, and the loss curve picks up where it stopped.
+"""
+from __future__ import annotations
+
+import math
+import random
+import time
+from pathlib import Path
+
+from engine.errors import Cancelled, UserError
+from engine.training import checkpoints as ck
+from engine.training import runs
+
+
+class TextTrainer:
+    def __init__(self, ctx, config, run: dict, rows: list[dict], resumed: bool):
+        self.ctx, self.config, self.run, self.rows, self.resumed = ctx, config, run, rows, resumed
+        self.run_dir = Path(run["dir"])
+        self.step = 0
+        self.position = (0, 0)
+        self.history: list[list] = []      # [step, name, value]
+        self.best_val: float | None = None
+        self.bad_evals = 0
+        self.last_saved = -1
+        self.stopped_early = False
+
+    # -- setup ---------------------------------------------------------------------
+    def prepare(self) -> None:
+        import numpy as np
+        import torch
+        from engine import devices
+        from engine.text.data import BatchPlan, encode_all, split_examples
+        from engine.text.loader import load_tokenizer
+        from engine.text.setup import build_model, choose_precision
+        from engine.training.schedule import make_optimizer, make_scheduler, warmup_steps
+        cfg, ctx = self.config, self.ctx
+        self.device = devices.detect()
+        random.seed(cfg.seed)
+        np.random.seed(cfg.seed % 2**32)
+        torch.manual_seed(cfg.seed)
+        base = ctx.engine.models.get(cfg.model)
+        self.base = base
+        checkpoint = ck.latest_checkpoint(self.run_dir) if self.resumed else None
+        ctx.report(0.01, "loading tokenizer and data")
+        self.tokenizer = load_tokenizer(base.path)
+        train_rows, val_rows = split_examples(self.rows, cfg.val_fraction, cfg.seed)
+        self.train_set, dropped = encode_all(self.tokenizer, train_rows, cfg.max_length, cfg.system)
+        self.val_set, _ = encode_all(self.tokenizer, val_rows, cfg.max_length, cfg.system)
+        if not self.train_set:
+            raise UserError(f"dataset '{cfg.data}' has no usable training examples for this model's template "
+                            f"({dropped} dropped: empty responses or prompts longer than --max-length "
+                            f"{cfg.max_length})", hint="check the output field, or raise --max-length")
+        if dropped:
+            ctx.log(f"{dropped} examples skipped (nothing to learn within {cfg.max_length} tokens)")
+        self.plan = BatchPlan(self.train_set, cfg.batch_size, cfg.max_length, cfg.seed, cfg.packing,
+                              cfg.group_by_length, self.tokenizer.eos_token_id)
+        per_epoch = max(1, math.ceil(self.plan.batches_per_epoch() / cfg.grad_accum))
+        self.total_steps = cfg.max_steps or max(1, math.ceil(per_epoch * cfg.epochs))
+        ctx.report(0.02, "loading model")
+        self.model = build_model(cfg, base.path, self.device, checkpoint)
+        self.precision = choose_precision(cfg, self.device)
+        self.optimizer = make_optimizer(self.model.named_parameters(), cfg.learning_rate, cfg.weight_decay)
+        warm = warmup_steps(self.total_steps, cfg.warmup_steps, cfg.warmup_ratio)
+        self.scheduler = make_scheduler(self.optimizer, cfg.schedule, warm, self.total_steps)
+        if checkpoint is not None:
+            self._restore(checkpoint)
+        runs.update_run(ctx.engine, self.run["id"], state="running", job_id=ctx.job_id, step=self.step,
+                        total_steps=self.total_steps)
+        trainable = sum(p.numel() for p in self.model.parameters() if p.requires_grad)
+        ctx.log(f"run {self.run['id']}: {cfg.method} on {base.name}, {len(self.train_set)} train / "
+                f"{len(self.val_set)} validation examples, {self.total_steps} steps, {trainable:,} trainable "
+                f"parameters, {self.precision.name} on {self.device.kind}"
+                + (f", resumed at step {self.step}" if checkpoint is not None else ""))
+
+    def _restore(self, checkpoint: Path) -> None:
+        import torch
+        state = ck.load_state(checkpoint)
+        self.optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=True))
+        self.scheduler.load_state_dict(torch.load(checkpoint / "scheduler.pt", weights_only=True))
+        if self.precision.scaler is not None and (checkpoint / "scaler.pt").is_file():
+            self.precision.scaler.load_state_dict(torch.load(checkpoint / "scaler.pt", weights_only=True))
+        self.step = int(state["step"])
+        self.position = tuple(state["position"])
+        self.history = state.get("history", [])
+        self.best_val = state.get("best_val")
+        self.bad_evals = int(state.get("bad_evals", 0))
+        self.last_saved = self.step
+        ck.restore_checkpoint_rng(checkpoint)
+        for step, name, value in self.history:   # the new job's chart shows the whole curve
+            self.ctx.metric(name, value, step)
+
+    # -- checkpoints ---------------------------------------------------------------
+    def _write_weights(self, folder: Path) -> None:
+        if self.config.method == "full":
+            self.model.save_pretrained(folder / "model")
+        else:
+            self.model.save_pretrained(folder / "adapter")
+
+    def save(self) -> Path:
+        import torch
+
+        def write(folder: Path) -> None:
+            self._write_weights(folder)
+            torch.save(self.optimizer.state_dict(), folder / "optimizer.pt")
+            torch.save(self.scheduler.state_dict(), folder / "scheduler.pt")
+            if self.precision.scaler is not None:
+                torch.save(self.precision.scaler.state_dict(), folder / "scaler.pt")
+
+        state = {"position": list(self.position), "history": self.history, "best_val": self.best_val,
+                 "bad_evals": self.bad_evals, "total_steps": self.total_steps}
+        path = ck.save_checkpoint(self.run_dir, self.step, write, state, keep=self.config.keep_checkpoints)
+        self.last_saved = self.step
+        runs.update_run(self.ctx.engine, self.run["id"], step=self.step)
+        self.ctx.log(f"checkpoint {path.name}")
+        return path
+
+    def save_best(self) -> None:
+        from engine.atomic import replace_dir
+        tmp = self.run_dir / ".best-tmp"
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        self._write_weights(tmp)
+        from engine.atomic import write_json
+        write_json(tmp / "best.json", {"step": self.step, "val_loss": self.best_val})
+        replace_dir(tmp, self.run_dir / "best")
+
+    # -- loop ------------------------------------------------------------------------
+    def record(self, name: str, value: float) -> None:
+        self.history.append([self.step, name, float(value)])
+        self.ctx.metric(name, value, self.step)
+
+    def evaluate(self) -> float | None:
+        import torch
+        from engine.text.data import collate
+        if not self.val_set:
+            return None
+        self.model.eval()
+        total_loss, total_tokens = 0.0, 0
+        with torch.no_grad():
+            for start in range(0, len(self.val_set), self.config.batch_size):
+                self.ctx.check_cancelled()
+                batch = collate(self.val_set[start:start + self.config.batch_size], self.tokenizer.pad_token_id)
+                batch = {k: v.to(self.device.kind) for k, v in batch.items()}
+                with self.precision.autocast():
+                    loss = self.model(**batch).loss
+                tokens = int((batch["labels"][:, 1:] != -100).sum())
+                total_loss += float(loss) * tokens
+                total_tokens += tokens
+        self.model.train()
+        return total_loss / max(1, total_tokens)
+
+    def train_step(self, batches) -> tuple[float, int]:
+        import torch
+        from engine.text.data import collate
+        cfg = self.config
+        self.optimizer.zero_grad(set_to_none=True)
+        loss_sum, tokens = 0.0, 0
+        for epoch, index, batch in batches:
+            tensors = {k: v.to(self.device.kind) for k, v in collate(batch, self.tokenizer.pad_token_id).items()}
+            with self.precision.autocast():
+                loss = self.model(**tensors).loss / cfg.grad_accum
+            if self.precision.scaler is not None:
+                self.precision.scaler.scale(loss).backward()
+            else:
+                loss.backward()
+            loss_sum += float(loss.detach())
+            tokens += int(tensors["attention_mask"].sum())
+            self.position = (epoch, index + 1)
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        if self.precision.scaler is not None:
+            self.precision.scaler.unscale_(self.optimizer)
+        if cfg.max_grad_norm > 0:
+            torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm)
+        if self.precision.scaler is not None:
+            self.precision.scaler.step(self.optimizer)
+            self.precision.scaler.update()
+        else:
+            self.optimizer.step()
+        self.scheduler.step()
+        return loss_sum, tokens
+
+    def loop(self) -> None:
+        cfg, ctx = self.config, self.ctx
+        stream = self.plan.iterate(*self.position)
+        self.model.train()
+        while self.step < self.total_steps:
+            ctx.check_cancelled()
+            started = time.perf_counter()
+            batches = [next(stream) for _ in range(cfg.grad_accum)]
+            loss, tokens = self.train_step(batches)
+            if not math.isfinite(loss):
+                raise UserError(f"training diverged at step {self.step + 1} (loss {loss})",
+                                hint=f"lower --learning-rate (now {cfg.learning_rate}); the last checkpoint is kept")
+            self.step += 1
+            elapsed = max(1e-9, time.perf_counter() - started)
+            if self.step % cfg.log_every == 0 or self.step == self.total_steps:
+                self.record("loss", loss)
+                self.record("learning_rate", self.scheduler.get_last_lr()[0])
+                ctx.metric("tokens_per_second", tokens / elapsed, self.step)
+            ctx.report(0.03 + 0.9 * self.step / self.total_steps,
+                       f"step {self.step}/{self.total_steps} loss {loss:.4f}")
+            if self.step % cfg.eval_every == 0 or self.step == self.total_steps:
+                if self._validate():
+                    self.stopped_early = True
+                    break
+            if self.step % cfg.save_every == 0:
+                self.save()
+        if self.last_saved != self.step:
+            self.save()
+
+    def _validate(self) -> bool:
+        """Evaluate, keep the best checkpoint; True when early stopping says stop."""
+        val = self.evaluate()
+        if val is None:
+            return False
+        self.record("val_loss", val)
+        self.record("perplexity", math.exp(min(val, 50)))
+        if self.best_val is None or val < self.best_val:
+            self.best_val, self.bad_evals = val, 0
+            self.save_best()
+        else:
+            self.bad_evals += 1
+        patience = self.config.early_stopping_patience
+        if patience and self.bad_evals >= patience:
+            self.ctx.log(f"early stopping at step {self.step}: no improvement in {patience} evaluations")
+            return True
+        return False
+
+
+def run_training(ctx) -> dict:
+    from engine.text.outputs import finish_run
+    from engine.text.setup import resolve_run
+    config, run, rows, resumed = resolve_run(ctx)
+    trainer = TextTrainer(ctx, config, run, rows, resumed)
+    try:
+        trainer.prepare()
+        trainer.loop()
+        ctx.report(0.95, "saving the result")
+        result = finish_run(trainer)
+    except Cancelled:
+        if getattr(trainer, "model", None) is not None and trainer.step > max(0, trainer.last_saved):
+            trainer.save()
+        runs.update_run(ctx.engine, run["id"], state="cancelled", step=trainer.step)
+        raise
+    except BaseException as exc:
+        runs.update_run(ctx.engine, run["id"], state="failed")
+        if _is_oom(exc):
+            raise UserError(f"out of memory at step {trainer.step + 1} of run {run['id']}; the last checkpoint "
+                            f"(step {max(0, trainer.last_saved)}) is intact",
+                            hint="start a new run with a smaller --batch-size, --gradient-checkpointing or a "
+                                 "shorter --max-length"
+                            ) from None
+        raise
+    ctx.report(1.0, "training finished")
+    return result
+
+
+def _is_oom(exc: BaseException) -> bool:
+    if isinstance(exc, MemoryError):
+        return True
+    try:
+        import torch
+        return isinstance(exc, torch.OutOfMemoryError)
+    except ImportError:
+        return False
