@@ -102,6 +102,11 @@ class Engine:
         return TextAPI(self)
 
     @cached_property
+    def image(self):
+        from engine.image import ImageAPI
+        return ImageAPI(self)
+
+    @cached_property
     def tasks(self):
         from engine.tasks import TasksAPI
         return TasksAPI(self)

@@ -56,4 +56,5 @@ AREA_MODULES: list[str] = [
     "engine.models.importer",
     "engine.text.jobs",
     "engine.tasks.area",
+    "engine.image.jobs",
 ]

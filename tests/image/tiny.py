@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def build_tiny_sd(folder: Path, seed: int = 0, tokenizer_dir: Path | None = None) -> Path:
+def build_tiny_sd(folder: Path, seed: int = 0, tokenizer_dir: Path | None = None, widths=(32, 64)) -> Path:
     import torch
     from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
@@ -20,7 +20,7 @@ def build_tiny_sd(folder: Path, seed: int = 0, tokenizer_dir: Path | None = None
     if not (tok_dir / "tokenizer.json").is_file():
         clip_tokenizer.write_openclip_tokenizer(tok_dir)
     tokenizer = CLIPTokenizer.from_pretrained(tok_dir, local_files_only=True)
-    unet = UNet2DConditionModel(sample_size=8, in_channels=4, out_channels=4, block_out_channels=(32, 64),
+    unet = UNet2DConditionModel(sample_size=8, in_channels=4, out_channels=4, block_out_channels=tuple(widths),
                                 layers_per_block=1, down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
                                 up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"), cross_attention_dim=64,
                                 attention_head_dim=8, norm_num_groups=32)
@@ -123,3 +123,18 @@ def save_single_file(pipeline_dir: Path, target: Path) -> Path:
         state["cond_stage_model.transformer." + key] = value
     save_file({k: v.contiguous() for k, v in state.items()}, str(target))
     return target
+
+
+def caption_folder(folder: Path, count: int = 4, captions: bool = True) -> Path:
+    """A few flat-colour images with kohya-style .txt captions."""
+    from PIL import Image, ImageDraw
+    colours = [("red", (220, 30, 30)), ("blue", (30, 60, 220)), ("green", (30, 180, 60)), ("yellow", (230, 210, 40))]
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        name, rgb = colours[index % len(colours)]
+        image = Image.new("RGB", (40, 32), rgb)
+        ImageDraw.Draw(image).ellipse((10, 8, 26, 24), fill=(255, 255, 255))
+        image.save(folder / f"img_{index}.png")
+        if captions:
+            (folder / f"img_{index}.txt").write_text(f"a white ball on a {name} background", encoding="utf-8")
+    return folder

@@ -1,0 +1,147 @@
+"""Image-caption examples for training: a catalog dataset or an image folder.
+
+A folder may carry captions as ``metadata.jsonl`` (``file_name`` + ``text`` or
+``caption``) or as kohya-style ``<image>.txt`` files beside each image.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engine.errors import UserError
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
+
+
+def folder_examples(folder: Path) -> list[dict]:
+    meta = folder / "metadata.jsonl"
+    examples = []
+    if meta.is_file():
+        for number, line in enumerate(meta.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError:
+                raise UserError(f"{meta}:{number}: not valid JSON", hint="fix or remove the line") from None
+            name = row.get("file_name") or row.get("image")
+            if not name:
+                raise UserError(f"{meta}:{number}: field 'file_name' is missing")
+            path = folder / name
+            if not path.is_file():
+                raise UserError(f"{meta}:{number}: image {name} does not exist")
+            examples.append({"id": name, "image_path": str(path),
+                             "caption": str(row.get("text") or row.get("caption") or "").strip(), "split": "train"})
+        return examples
+    for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES):
+        caption_file = path.with_suffix(".txt")
+        caption = caption_file.read_text(encoding="utf-8").strip() if caption_file.is_file() else ""
+        examples.append({"id": path.name, "image_path": str(path), "caption": caption, "split": "train"})
+    return examples
+
+
+def load_examples(engine, data, version=None, split: str | None = "train") -> tuple[list[dict], dict]:
+    """(examples, lineage ref) for a dataset name or an image folder; refuses uncaptioned data."""
+    path = Path(str(data)).expanduser()
+    if path.is_dir():
+        examples = folder_examples(path)
+        ref = {"dataset": str(path), "dataset_id": None, "version": None, "hash": None}
+        where = str(path)
+    else:
+        api = getattr(engine, "data", None)
+        if api is None:
+            raise UserError(f"no image folder or dataset '{data}'", hint="give a dataset name or an image folder")
+        info = api.get(data)
+        if info.modality != "image":
+            raise UserError(f"dataset '{data}' holds {info.modality}, not images", hint="choose an image dataset")
+        examples = [e for e in api.iter_examples(data, version) if split is None or e.get("split") in (split, None, "")]
+        if not examples and split:
+            examples = list(api.iter_examples(data, version))
+        ref = api.version_ref(data, version)
+        where = f"dataset '{data}'"
+    if not examples:
+        raise UserError(f"{where}: no images found", hint="add .png/.jpg images with captions")
+    uncaptioned = [e for e in examples if not (e.get("caption") or "").strip()]
+    if len(uncaptioned) == len(examples):
+        raise UserError(f"{where}: none of the {len(examples)} images has a caption",
+                        hint="add metadata.jsonl (file_name, text) or a .txt caption beside each image")
+    if uncaptioned:
+        raise UserError(f"{where}: image {uncaptioned[0]['id']} has no caption ({len(uncaptioned)} of "
+                        f"{len(examples)} lack one)", hint="caption every image or remove the uncaptioned ones")
+    return examples, ref
+
+
+class ImageBatcher:
+    """Deterministic batches: order from (seed, epoch); crops/flips/dropout from the global RNG (checkpointed)."""
+
+    def __init__(self, examples: list[dict], resolution: int, center_crop: bool = True, flip: bool = True,
+                 caption_dropout: float = 0.0, buckets: bool = False):
+        from PIL import Image
+        self.examples = examples
+        self.resolution = resolution
+        self.center_crop, self.flip, self.caption_dropout = center_crop, flip, caption_dropout
+        self.images = []
+        for example in examples:
+            with Image.open(example["image_path"]) as image:
+                self.images.append(image.convert("RGB").copy())
+        self.buckets = self._buckets(resolution) if buckets else None
+
+    @staticmethod
+    def _buckets(resolution: int) -> list[tuple[int, int]]:
+        """Width/height pairs of about resolution^2 pixels, multiples of 8 (aspect-ratio buckets)."""
+        area, found = resolution * resolution, []
+        for w in range(max(8, resolution // 2), resolution * 2 + 1, 8):
+            h = int(area / w) // 8 * 8
+            if h >= 8 and 0.5 <= w / h <= 2:
+                found.append((w, h))
+        return sorted(set(found))
+
+    def order(self, seed: int, epoch: int) -> list[int]:
+        import random
+        indices = list(range(len(self.examples)))
+        random.Random(f"{seed}:{epoch}").shuffle(indices)
+        if self.buckets:  # group by bucket so a batch shares one size
+            indices.sort(key=lambda i: self.bucket_for(i))
+        return indices
+
+    def bucket_for(self, index: int) -> tuple[int, int]:
+        if not self.buckets:
+            return (self.resolution, self.resolution)
+        w, h = self.images[index].size
+        return min(self.buckets, key=lambda b: abs(b[0] / b[1] - w / h))
+
+    def tensor(self, index: int, size: tuple[int, int]):
+        import random
+
+        import numpy as np
+        import torch
+        from PIL import Image
+        image = self.images[index]
+        tw, th = size
+        scale = max(tw / image.width, th / image.height)
+        resized = image.resize((max(tw, round(image.width * scale)), max(th, round(image.height * scale))),
+                               Image.Resampling.BICUBIC)
+        if self.center_crop:
+            left, top = (resized.width - tw) // 2, (resized.height - th) // 2
+        else:
+            left, top = random.randint(0, resized.width - tw), random.randint(0, resized.height - th)
+        crop = resized.crop((left, top, left + tw, top + th))
+        if self.flip and random.random() < 0.5:
+            crop = crop.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        array = np.asarray(crop, dtype=np.float32) / 127.5 - 1.0
+        return torch.from_numpy(array).permute(2, 0, 1), (image.height, image.width), (top, left)
+
+    def batch(self, indices: list[int]):
+        import random
+
+        import torch
+        size = self.bucket_for(indices[0])
+        pixels, captions, originals, crops = [], [], [], []
+        for index in indices:
+            tensor, original, crop = self.tensor(index, size)
+            pixels.append(tensor)
+            originals.append(original)
+            crops.append(crop)
+            caption = self.examples[index]["caption"]
+            captions.append("" if self.caption_dropout and random.random() < self.caption_dropout else caption)
+        return torch.stack(pixels), captions, originals, crops, size

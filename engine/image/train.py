@@ -1,0 +1,320 @@
+"""LoRA fine-tuning of a Stable Diffusion UNet (optionally its text encoders), as a resumable job.
+
+Exact resume: the batch order is a function of (seed, epoch) and the step count,
+and each checkpoint holds the LoRA weights, the optimizer state and every RNG
+state (``engine.training.checkpoints``), so a resumed run continues bit for bit.
+"""
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+from engine.errors import Cancelled, UserError
+from engine.image.data import ImageBatcher, load_examples
+from engine.image.train_config import ImageTrainConfig
+from engine.training import checkpoints, runs
+
+UNET_TARGETS = ["to_k", "to_q", "to_v", "to_out.0"]
+TEXT_TARGETS = ["q_proj", "k_proj", "v_proj", "out_proj"]
+RUN_KIND = "image.lora"
+
+
+class TextConditioner:
+    """Captions -> (encoder hidden states, pooled embeds) the way SD 1.x/2.x and SDXL pipelines do it."""
+
+    def __init__(self, pipe, sdxl: bool):
+        self.sdxl = sdxl
+        self.pairs = [(pipe.tokenizer, pipe.text_encoder)]
+        if sdxl:
+            self.pairs.append((pipe.tokenizer_2, pipe.text_encoder_2))
+
+    def __call__(self, captions: list[str], device):
+        import torch
+        states, pooled = [], None
+        for tokenizer, encoder in self.pairs:
+            ids = tokenizer(captions, padding="max_length", max_length=tokenizer.model_max_length, truncation=True,
+                            return_tensors="pt").input_ids.to(device)
+            out = encoder(ids, output_hidden_states=self.sdxl)
+            if self.sdxl:
+                states.append(out.hidden_states[-2])
+                pooled = out[0]
+            else:
+                states.append(out[0])
+        return torch.cat(states, dim=-1), pooled
+
+
+def _find_run(engine, ctx, config_dict: dict) -> dict:
+    """The run this job continues (resume) or a new one."""
+    wanted = ctx.params.get("resume_run")
+    if wanted:
+        return runs.get_run(engine, wanted)
+    if ctx.resumed_from:
+        for run in runs.list_runs(engine, RUN_KIND):
+            if run.get("job_id") == ctx.resumed_from:
+                return run
+    return runs.create_run(engine, RUN_KIND, config_dict, ctx.job_id)
+
+
+def _precision(config: ImageTrainConfig, device_info):
+    """(autocast dtype or None, needs GradScaler) per device and request."""
+    import torch
+    mode = config.mixed_precision
+    if mode == "no" or (mode == "auto" and device_info.kind != "cuda"):
+        return None, False
+    if mode == "auto":
+        mode = "bf16" if device_info.bf16_supported else "fp16"
+    if mode == "fp16" and device_info.kind == "cpu":
+        raise UserError("fp16 mixed precision needs a GPU", hint="use --mixed-precision bf16 or no on the CPU")
+    return (torch.bfloat16 if mode == "bf16" else torch.float16), mode == "fp16" and device_info.kind == "cuda"
+
+
+def _optimizer(config: ImageTrainConfig, groups, device_info, log):
+    import torch
+    if config.use_8bit_adam:
+        if device_info.kind == "cuda":
+            try:
+                import bitsandbytes as bnb
+                return bnb.optim.AdamW8bit(groups)
+            except ImportError:
+                log("8-bit Adam needs bitsandbytes, which is not installed: using AdamW")
+        else:
+            log("8-bit Adam needs a CUDA GPU: using AdamW")
+    return torch.optim.AdamW(groups, weight_decay=1e-2)
+
+
+def run_training(ctx) -> dict:
+    import torch
+    from diffusers import DDPMScheduler
+    from diffusers.training_utils import compute_snr
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict, set_peft_model_state_dict
+    from safetensors.torch import load_file, save_file
+
+    from engine import devices
+    from engine.image import lora_io
+    from engine.image.pipeline import load_pipeline, resolve
+
+    engine = ctx.engine
+    config = ImageTrainConfig.from_params(ctx.params)
+    base = resolve(engine, config.model, "base")
+    family = base.family or base.info.get("family") or "sd1"
+    examples, data_ref = load_examples(engine, config.data, config.data_version)
+    run = _find_run(engine, ctx, config.to_dict())
+    run_dir = Path(run["dir"])
+    if run["config"] and run["config"] != config.to_dict() and ctx.params.get("resume_run") is None and ctx.resumed_from:
+        config = ImageTrainConfig.from_params(run["config"])
+    runs.update_run(engine, run["id"], state="running", job_id=ctx.job_id)
+    ctx.log(f"run {run['id']} in {run_dir}")
+
+    device_info = devices.detect()
+    device = devices.torch_device(device_info)
+    autocast_dtype, use_scaler = _precision(config, device_info)
+    ctx.report(0.01, "loading the base model")
+    pipe = load_pipeline(base.path, device, torch.float32)
+    unet, vae = pipe.unet, pipe.vae
+    sdxl = family == "sdxl"
+    encoders = [pipe.text_encoder] + ([pipe.text_encoder_2] if sdxl else [])
+    for module in [unet, vae, *encoders]:
+        module.requires_grad_(False)
+    resolution = config.resolution or int(base.info.get("resolution") or unet.config.sample_size * pipe.vae_scale_factor)
+    factor = pipe.vae_scale_factor
+    if resolution % factor:
+        raise UserError(f"resolution {resolution} is not a multiple of the VAE factor {factor}")
+    import random
+
+    import numpy as np
+    random.seed(config.seed)
+    np.random.seed(config.seed % 2**32)
+    torch.manual_seed(config.seed)
+    unet.add_adapter(LoraConfig(r=config.rank, lora_alpha=config.alpha, init_lora_weights="gaussian",
+                                target_modules=UNET_TARGETS))
+    groups = [{"params": [p for p in unet.parameters() if p.requires_grad], "lr": config.learning_rate}]
+    if config.train_text_encoder:
+        for encoder in encoders:
+            encoder.add_adapter(LoraConfig(r=config.rank, lora_alpha=config.alpha, init_lora_weights="gaussian",
+                                           target_modules=TEXT_TARGETS))
+            groups.append({"params": [p for p in encoder.parameters() if p.requires_grad],
+                           "lr": config.text_encoder_lr})
+    if config.gradient_checkpointing:
+        unet.enable_gradient_checkpointing()
+    optimizer = _optimizer(config, groups, device_info, ctx.log)
+    scaler = torch.amp.GradScaler("cuda") if use_scaler else None
+    noise_scheduler = DDPMScheduler.from_config(pipe.scheduler.config)
+    prediction = noise_scheduler.config.prediction_type
+    conditioner = TextConditioner(pipe, sdxl)
+
+    ctx.report(0.02, f"reading {len(examples)} images")
+    batcher = ImageBatcher(examples, resolution, config.center_crop, config.flip, config.caption_dropout,
+                           config.buckets)
+    per_epoch = math.ceil(len(examples) / config.batch_size)
+    total = config.max_steps or math.ceil(config.epochs * per_epoch / config.gradient_accumulation)
+    runs.update_run(engine, run["id"], total_steps=total)
+
+    def lora_states() -> dict:
+        states = {"unet": get_peft_model_state_dict(unet)}
+        if config.train_text_encoder:
+            for index, encoder in enumerate(encoders):
+                states[f"text_encoder{'_2' if index else ''}"] = get_peft_model_state_dict(encoder)
+        return states
+
+    def write_checkpoint(folder: Path) -> None:
+        for name, state in lora_states().items():
+            save_file({k: v.detach().contiguous().cpu() for k, v in state.items()}, str(folder / f"{name}_lora.safetensors"))
+        torch.save(optimizer.state_dict(), folder / "optimizer.pt")
+        if scaler is not None:
+            torch.save(scaler.state_dict(), folder / "scaler.pt")
+
+    step, losses = 0, []
+    latest = checkpoints.latest_checkpoint(run_dir)
+    if latest is not None:
+        state = checkpoints.load_state(latest)
+        step = int(state["step"])
+        losses = list(state.get("losses", []))
+        set_peft_model_state_dict(unet, load_file(str(latest / "unet_lora.safetensors")))
+        if config.train_text_encoder:
+            for index, encoder in enumerate(encoders):
+                name = f"text_encoder{'_2' if index else ''}"
+                set_peft_model_state_dict(encoder, load_file(str(latest / f"{name}_lora.safetensors")))
+        optimizer.load_state_dict(torch.load(latest / "optimizer.pt", weights_only=True))
+        if scaler is not None and (latest / "scaler.pt").is_file():
+            scaler.load_state_dict(torch.load(latest / "scaler.pt", weights_only=True))
+        checkpoints.restore_checkpoint_rng(latest)
+        ctx.log(f"resumed from {latest.name}")
+
+    prompts = config.validation_prompts or [e["caption"] for e in examples[:2]]
+    unet.train()
+    started = time.monotonic()
+    try:
+        while step < total:
+            ctx.check_cancelled()
+            optimizer.zero_grad(set_to_none=True)
+            step_loss = 0.0
+            for micro in range(config.gradient_accumulation):
+                index = step * config.gradient_accumulation + micro
+                epoch, position = divmod(index, per_epoch)
+                order = batcher.order(config.seed, epoch)
+                chosen = order[position * config.batch_size:(position + 1) * config.batch_size]
+                pixels, captions, originals, crops, size = batcher.batch(chosen)
+                loss = _loss(pipe, unet, vae, conditioner, noise_scheduler, prediction, config, pixels, captions,
+                             originals, crops, size, device, autocast_dtype, compute_snr)
+                loss = loss / config.gradient_accumulation
+                (scaler.scale(loss) if scaler else loss).backward()
+                step_loss += float(loss.detach())
+            if scaler:
+                scaler.step(optimizer)
+                scaler.update()
+            else:
+                optimizer.step()
+            step += 1
+            losses.append(round(step_loss, 6))
+            ctx.metric("loss", step_loss, step)
+            elapsed = time.monotonic() - started
+            ctx.report(0.03 + 0.9 * step / total, f"step {step}/{total} · loss {step_loss:.4f} · {elapsed:.0f}s")
+            if config.validation_every and step % config.validation_every == 0 and step < total:
+                _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base)
+            if config.checkpoint_every and (step % config.checkpoint_every == 0 or step == total):
+                checkpoints.save_checkpoint(run_dir, step, write_checkpoint, {"losses": losses},
+                                            keep=config.keep_checkpoints)
+                runs.update_run(engine, run["id"], step=step)
+    except Cancelled:
+        runs.update_run(engine, run["id"], state="cancelled", step=step)
+        raise
+    except torch.OutOfMemoryError:
+        runs.update_run(engine, run["id"], state="failed", step=step)
+        raise UserError("ran out of memory while training", hint="lower --batch-size or --resolution, or turn on "
+                        "gradient checkpointing; the last checkpoint is intact") from None
+    except BaseException:
+        runs.update_run(engine, run["id"], state="failed", step=step)
+        raise
+
+    unet.eval()
+    images = _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base)
+    ctx.report(0.96, "saving the LoRA")
+    name = config.output_name or f"{base.name}-lora-{run['id'][-6:]}"
+    lineage = {"base_sha256": base.sha256, "base": base.name, "dataset": data_ref.get("dataset"),
+               "dataset_version": data_ref.get("version"), "dataset_hash": data_ref.get("hash"), "run_id": run["id"]}
+    final = run_dir / "final"
+    import shutil
+    shutil.rmtree(final, ignore_errors=True)
+    text_states = {}
+    if config.train_text_encoder:
+        text_states = {("text_encoder" if i == 0 else "text_encoder_2"): enc for i, enc in enumerate(encoders)}
+    info = lora_io.save_adapter(final, type(pipe), unet, text_states,
+                                {"name": name, "base_family": family, "base_sha256": base.sha256, "rank": config.rank,
+                                 "alpha": config.alpha, "resolution": resolution, "steps": step,
+                                 "targets": UNET_TARGETS, "lineage": lineage})
+    from engine import atomic
+    atomic.write_json(final / "train_config.json", config.to_dict())
+    model_id = None
+    if config.register and getattr(engine, "models", None) is not None and base.id:
+        model = engine.models.register(name, "image", "adapter", final, base=base.id, lineage=lineage,
+                                       info={**info, "family": family})
+        model_id = model.id
+    result = {"run_id": run["id"], "adapter": name, "adapter_id": model_id, "path": str(final), "steps": step,
+              "final_loss": losses[-1] if losses else None, "validation_images": images,
+              "kohya_file": str(final / info["files"]["kohya"]), "seconds": round(time.monotonic() - started, 2)}
+    runs.update_run(engine, run["id"], state="succeeded", step=step, model_id=model_id, result=result)
+    return result
+
+
+def _loss(pipe, unet, vae, conditioner, noise_scheduler, prediction, config, pixels, captions, originals, crops,
+          size, device, autocast_dtype, compute_snr):
+    import contextlib
+
+    import torch
+    import torch.nn.functional as F
+    pixels = pixels.to(device)
+    with torch.no_grad():
+        latents = vae.encode(pixels.to(vae.dtype)).latent_dist.sample() * vae.config.scaling_factor
+    noise = torch.randn_like(latents)
+    if config.noise_offset:
+        noise = noise + config.noise_offset * torch.randn(latents.shape[0], latents.shape[1], 1, 1, device=device)
+    timesteps = torch.randint(0, noise_scheduler.config.num_train_timesteps, (latents.shape[0],), device=device)
+    noisy = noise_scheduler.add_noise(latents, noise, timesteps)
+    target = noise if prediction == "epsilon" else noise_scheduler.get_velocity(latents, noise, timesteps)
+    autocast = torch.autocast(device.type, dtype=autocast_dtype) if autocast_dtype else contextlib.nullcontext()
+    with autocast:
+        grad = torch.enable_grad() if config.train_text_encoder else torch.no_grad()
+        with grad:
+            states, pooled = conditioner(captions, device)
+        extra = {}
+        if conditioner.sdxl:
+            w, h = size
+            ids = [list(o) + list(c) + [h, w] for o, c in zip(originals, crops)]
+            extra["added_cond_kwargs"] = {"text_embeds": pooled,
+                                          "time_ids": torch.tensor(ids, dtype=states.dtype, device=device)}
+        pred = unet(noisy, timesteps, states, **extra).sample
+    per_sample = F.mse_loss(pred.float(), target.float(), reduction="none").mean(dim=[1, 2, 3])
+    if config.snr_gamma:
+        snr = compute_snr(noise_scheduler, timesteps)
+        weights = torch.clamp(snr, max=config.snr_gamma) / (snr + 1 if prediction == "v_prediction" else snr)
+        per_sample = per_sample * weights
+    return per_sample.mean()
+
+
+def _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base) -> list[str]:
+    """Fixed prompts and seeds, so images from step to step are comparable; streamed to the job."""
+    import torch
+
+    from engine.image import provenance
+    was_training = unet.training
+    unet.eval()
+    paths = []
+    folder = run_dir / "validation"
+    for index, prompt in enumerate(prompts):
+        ctx.check_cancelled()
+        seed = config.validation_seed + index
+        generator = torch.Generator("cpu").manual_seed(seed)
+        with torch.inference_mode():
+            image = pipe(prompt, num_inference_steps=config.validation_steps, generator=generator,
+                         width=resolution, height=resolution).images[0]
+        prov = {"prompt": prompt, "seed": seed, "model": base.name, "model_sha256": base.sha256,
+                "adapter": f"run step {step}", "params": {"steps": config.validation_steps, "width": resolution,
+                                                          "height": resolution}, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        path = provenance.save_png(image, folder / f"step-{step:06d}-{index}.png", prov)
+        paths.append(str(path))
+        ctx.partial(image=str(path), step=step, prompt=prompt)
+    if was_training:
+        unet.train()
+    return paths
