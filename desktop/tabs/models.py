@@ -1,7 +1,118 @@
-"""The Models tab."""
+"""The Models manager: base models and adapters with lineage; import with a verification
+report first; verify and remove."""
 from __future__ import annotations
 
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
+                               QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from desktop import icons
+from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.widgets.empty_state import EmptyState
+from desktop.widgets.error_dialog import reason_of
+
+
+def check_model_folder(path: str, kind: str | None) -> dict:
+    """The verification the import job will do, run first so the user sees the report."""
+    from pathlib import Path
+
+    from engine.models.importer import detect_kind
+    src = Path(path).expanduser().resolve()
+    kind = kind or detect_kind(src)
+    if kind == "text":
+        from engine.models.text_check import verify_text_folder
+        return {"kind": kind, **verify_text_folder(src)}
+    from engine.image.verify import verify_pipeline_folder
+    if src.is_file():
+        return {"kind": kind, "single_file": src.name, "size": src.stat().st_size}
+    return {"kind": kind, **verify_pipeline_folder(src)}
+
+
+class ModelImportDialog(QDialog):
+    def __init__(self, engine, parent=None, path: str = ""):
+        super().__init__(parent)
+        self.setObjectName("modelImportDialog")
+        self.setWindowTitle(self.tr("Import a model"))
+        self.resize(640, 460)
+        self.engine = engine
+        self.path = QLineEdit(path)
+        self.path.setPlaceholderText(self.tr("A model folder, or a single .safetensors checkpoint"))
+        folder = QPushButton(self.tr("Folder…"))
+        folder.clicked.connect(self._pick_folder)
+        single = QPushButton(self.tr("File…"))
+        single.clicked.connect(self._pick_file)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(folder)
+        row.addWidget(single)
+        self.name = QLineEdit()
+        self.kind = QComboBox()
+        for value, label in (("", self.tr("Detect")), ("text", self.tr("Text model")),
+                             ("image", self.tr("Image model"))):
+            self.kind.addItem(label, value)
+        form = QFormLayout()
+        form.addRow(self.tr("Source"), row)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Kind"), self.kind)
+        self.report = QPlainTextEdit()
+        self.report.setReadOnly(True)
+        self.report.setPlaceholderText(self.tr("Press Check to verify the files before anything is imported."))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.check_button = buttons.addButton(self.tr("Check"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.import_button = buttons.addButton(self.tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setProperty("primary", True)
+        self.import_button.setEnabled(False)
+        self.check_button.clicked.connect(self.check)
+        buttons.accepted.connect(self.start)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.report, 1)
+        layout.addWidget(buttons)
+
+    def _pick_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, self.tr("Choose the model folder"))
+        if path:
+            self.path.setText(path)
+
+    def _pick_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a checkpoint"), "", "Safetensors (*.safetensors)")
+        if path:
+            self.path.setText(path)
+
+    def check(self) -> None:
+        from pathlib import Path
+        path = self.path.text().strip()
+        if not path:
+            return
+        if not self.name.text().strip():
+            self.name.setText(Path(path).stem if Path(path).is_file() else Path(path).name)
+        self.report.setPlainText(self.tr("Checking the files…"))
+        self.import_button.setEnabled(False)
+        Op(self, check_model_folder, path, self.kind.currentData() or None).success(self._checked) \
+            .failure(self._refused).run_in_background()
+
+    def _checked(self, info: dict) -> None:
+        lines = ["✓ " + self.tr("The files passed verification."), ""]
+        lines += [f"{key}: {value}" for key, value in info.items() if not isinstance(value, (dict, list))]
+        self.report.setPlainText("\n".join(lines))
+        self.import_button.setEnabled(True)
+
+    def _refused(self, exc, details) -> None:
+        self.report.setPlainText("✕ " + reason_of(exc))
+
+    def start(self) -> None:
+        self.import_button.setEnabled(False)
+        Op(self, self.engine.models.import_model, self.path.text().strip(), self.name.text().strip() or None,
+           self.kind.currentData() or None).success(self._started).run_in_background()
+
+    def _started(self, job) -> None:
+        self.parent().window_.show_banner_job(job)
+        self.accept()
 
 
 class ModelsPage(Page):
@@ -10,3 +121,126 @@ class ModelsPage(Page):
 
     def __init__(self, window):
         super().__init__(window, self.tr("Models"), self.tr("Base models and trained adapters on this machine"))
+        self.import_button = QPushButton(icons.icon("import", "#ffffff"), self.tr("Import model…"))
+        self.import_button.setProperty("primary", True)
+        self.import_button.clicked.connect(lambda: self.open_import())
+        self.add_action_button(self.import_button)
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.inner = QStackedWidget()
+        layout.addWidget(self.inner)
+        self.empty = EmptyState("models", self.tr("No models yet"),
+                                self.tr("Import a model folder from a USB stick, or load the starter models "
+                                        "with the sample content."), self.tr("Import a model"))
+        self.empty.button.clicked.connect(lambda: self.open_import())
+        self.inner.addWidget(self.empty)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("modelsTree")
+        self.tree.setColumnCount(5)
+        self.tree.setHeaderLabels([self.tr("Name"), self.tr("Kind"), self.tr("Trained on"), self.tr("Fingerprint"),
+                                   self.tr("Added")])
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setColumnWidth(0, 280)
+        self.tree.setColumnWidth(1, 110)
+        self.tree.setColumnWidth(2, 240)
+        self.tree.setColumnWidth(3, 150)
+        self.tree.setRootIsDecorated(True)
+        actions = QHBoxLayout()
+        self.verify_button = QPushButton(self.tr("Verify files"))
+        self.remove_button = QPushButton(icons.icon("delete"), self.tr("Remove"))
+        self.remove_button.setProperty("danger", True)
+        self.verify_button.clicked.connect(self.verify_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.detail = QLabel()
+        self.detail.setObjectName("muted")
+        self.detail.setWordWrap(True)
+        actions.addWidget(self.detail, 1)
+        actions.addWidget(self.verify_button)
+        actions.addWidget(self.remove_button)
+        panel = QWidget()
+        inner_layout = QVBoxLayout(panel)
+        inner_layout.setContentsMargins(0, 0, 0, 0)
+        inner_layout.addWidget(self.tree, 1)
+        inner_layout.addLayout(actions)
+        self.inner.addWidget(panel)
+        self.panel = panel
+        self.models = []
+
+    def on_engine(self, engine) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.available():
+            Op(self, self.engine.models.list).success(self._show).run_in_background()
+
+    def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
+        if kind in ("models.import", "samples.install", "text.train", "image.train") and state == "succeeded":
+            self.refresh()
+
+    def _show(self, models) -> None:
+        self.models = models
+        self.tree.clear()
+        by_id = {}
+        bases = [m for m in models if m.role == "base"]
+        for model in bases:
+            item = self._item(model)
+            self.tree.addTopLevelItem(item)
+            by_id[model.id] = item
+        for model in models:
+            if model.role != "base":
+                parent = by_id.get(model.base_id)
+                item = self._item(model)
+                (parent.addChild(item) if parent else self.tree.addTopLevelItem(item))
+        self.tree.expandAll()
+        self.inner.setCurrentWidget(self.panel if models else self.empty)
+
+    def _item(self, model) -> QTreeWidgetItem:
+        kind = self.tr("Text") if model.kind == "text" else self.tr("Image")
+        role = self.tr("adapter") if model.role == "adapter" else self.tr("base")
+        lineage = model.lineage or {}
+        trained = ""
+        if lineage.get("dataset"):
+            trained = f"{lineage['dataset']} v{lineage.get('dataset_version', '?')}"
+            if lineage.get("run_id"):
+                trained += f" · {self.tr('run')} {lineage['run_id']}"
+        name = model.name + ("  · " + self.tr("starter") if model.demo else "")
+        item = QTreeWidgetItem([name, f"{kind} {role}", trained, (model.sha256 or "")[:12],
+                                time.strftime("%Y-%m-%d", time.localtime(model.created_at or 0))])
+        item.setIcon(0, icons.icon("text" if model.kind == "text" else "image"))
+        item.setData(0, Qt.ItemDataRole.UserRole, model)
+        item.setToolTip(0, model.path)
+        return item
+
+    def selected(self):
+        item = self.tree.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item else None
+
+    def open_import(self, path: str = "") -> ModelImportDialog:
+        dialog = ModelImportDialog(self.engine, self, path)
+        dialog.open()
+        self.import_dialog = dialog
+        return dialog
+
+    def verify_selected(self) -> None:
+        model = self.selected()
+        if model is None:
+            return
+        self.detail.setText(self.tr("Verifying %1…").replace("%1", model.name))
+        Op(self, self.engine.models.verify, model.name).success(self._verified).run_in_background()
+
+    def _verified(self, report: dict) -> None:
+        if report.get("ok"):
+            self.detail.setText("✓ " + self.tr("%1: every file matches its fingerprint.").replace("%1", report["name"]))
+        else:
+            problem = report.get("error") or ", ".join(report.get("changed", []) + report.get("missing", []))
+            self.detail.setText("✕ " + f"{report['name']}: {problem}")
+
+    def remove_selected(self) -> None:
+        model = self.selected()
+        if model is None:
+            return
+        answer = QMessageBox.question(self, self.tr("Remove model"),
+                                      self.tr("Remove %1 from this workspace?").replace("%1", model.name))
+        if answer == QMessageBox.StandardButton.Yes:
+            Op(self, self.engine.models.remove, model.name).success(lambda _: self.refresh()).run_in_background()

@@ -1,12 +1,406 @@
-"""The Training tab."""
+"""The Training tab: choose model, dataset and preset, see the memory check, start, follow the
+live curves, log, validation images and checkpoints; cancel and resume."""
 from __future__ import annotations
 
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox,
+                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+
+from desktop import icons
+from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.widgets.gallery import Gallery
+from desktop.widgets.job_row import JobRow
+from desktop.widgets.loss_chart import LossChart
+
+# steps, learning rate, LoRA rank for each preset (text / image)
+PRESETS = {"quick": (30, 3e-4, 8), "balanced": (200, 2e-4, 16), "thorough": (800, 1e-4, 32)}
+ACTIVE = ("queued", "running")
+
+
+def list_runs(engine) -> list[dict]:
+    from engine.training.runs import list_runs as runs
+    return runs(engine)
+
+
+def checkpoints_of(run_dir: str) -> list[str]:
+    from pathlib import Path
+    folder = Path(run_dir)
+    return sorted(p.name for p in folder.glob("step-*") if p.is_dir()) if folder.is_dir() else []
 
 
 class TrainingPage(Page):
-    facade = "text"
+    facade = "models"
     icon_name = "training"
 
     def __init__(self, window):
-        super().__init__(window, self.tr("Training"), self.tr("Fine-tune a text or image model on a dataset version"))
+        super().__init__(window, self.tr("Training"),
+                         self.tr("Fine-tune a text or image model on a dataset version"))
+        self.models, self.datasets, self.runs = [], [], []
+        self.current_job: str | None = None
+        self.current_row: JobRow | None = None
+        self.started_at = 0.0
+        self._build()
+
+    # -- layout ---------------------------------------------------------------
+    def _build(self) -> None:
+        splitter = QSplitter()
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        form_host = QWidget()
+        form_layout = QVBoxLayout(form_host)
+        form_layout.setContentsMargins(0, 0, 8, 0)
+        setup = QGroupBox(self.tr("New run"))
+        form = QFormLayout(setup)
+        form.setSpacing(10)
+        self.model_box = QComboBox()
+        self.data_box = QComboBox()
+        self.method_box = QComboBox()
+        self.method_box.addItem(self.tr("LoRA adapter (recommended)"), "lora")
+        self.method_box.addItem(self.tr("Full fine-tune (small models)"), "full")
+        self.output_name = QLabel()
+        form.addRow(self.tr("Base model"), self.model_box)
+        form.addRow(self.tr("Dataset"), self.data_box)
+        form.addRow(self.tr("Method"), self.method_box)
+        presets = QHBoxLayout()
+        self.preset_buttons = {}
+        for key, label in (("quick", self.tr("Quick")), ("balanced", self.tr("Balanced")),
+                           ("thorough", self.tr("Thorough"))):
+            button = QPushButton(label)
+            button.setCheckable(True)
+            button.clicked.connect(lambda checked=False, k=key: self.apply_preset(k))
+            presets.addWidget(button)
+            self.preset_buttons[key] = button
+        form.addRow(self.tr("Preset"), presets)
+        form_layout.addWidget(setup)
+
+        advanced = QGroupBox(self.tr("Advanced"))
+        advanced.setCheckable(True)
+        advanced.setChecked(False)
+        grid = QFormLayout(advanced)
+        self.steps = QSpinBox()
+        self.steps.setRange(1, 100_000)
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(6)
+        self.lr.setRange(1e-6, 1.0)
+        self.lr.setSingleStep(1e-5)
+        self.rank = QSpinBox()
+        self.rank.setRange(1, 256)
+        self.batch = QSpinBox()
+        self.batch.setRange(1, 256)
+        self.batch.setValue(2)
+        self.max_length = QSpinBox()
+        self.max_length.setRange(16, 8192)
+        self.max_length.setValue(256)
+        self.save_every = QSpinBox()
+        self.save_every.setRange(1, 100_000)
+        self.save_every.setValue(50)
+        grid.addRow(self.tr("Steps"), self.steps)
+        grid.addRow(self.tr("Learning rate"), self.lr)
+        grid.addRow(self.tr("LoRA rank"), self.rank)
+        grid.addRow(self.tr("Batch size"), self.batch)
+        grid.addRow(self.tr("Max length (tokens)"), self.max_length)
+        grid.addRow(self.tr("Checkpoint every"), self.save_every)
+        self.advanced = advanced
+        for widget in (self.steps, self.lr, self.rank, self.batch, self.max_length, self.save_every):
+            widget.setEnabled(True)
+        form_layout.addWidget(advanced)
+        self.preflight = QLabel(self.tr("Pick a model and a dataset."))
+        self.preflight.setObjectName("muted")
+        self.preflight.setWordWrap(True)
+        form_layout.addWidget(self.preflight)
+        self.start_button = QPushButton(icons.icon("play", "#ffffff"), self.tr("Start training"))
+        self.start_button.setProperty("primary", True)
+        self.start_button.clicked.connect(self.start)
+        form_layout.addWidget(self.start_button)
+        runs_title = QLabel(self.tr("Runs"))
+        runs_title.setObjectName("sectionTitle")
+        form_layout.addWidget(runs_title)
+        self.runs_list = QListWidget()
+        self.runs_list.setObjectName("runsList")
+        self.runs_list.currentItemChanged.connect(self._run_selected)
+        form_layout.addWidget(self.runs_list, 1)
+        self.resume_button = QPushButton(self.tr("Resume run"))
+        self.resume_button.clicked.connect(self.resume_selected)
+        self.resume_button.setEnabled(False)
+        form_layout.addWidget(self.resume_button)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form_host)
+        scroll.setMinimumWidth(340)
+        scroll.setMaximumWidth(420)
+        splitter.addWidget(scroll)
+
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(12, 0, 0, 0)
+        self.run_title = QLabel(self.tr("No run selected"))
+        self.run_title.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.stats = QLabel(self.tr("Start a run to see its loss curve here."))
+        self.stats.setObjectName("muted")
+        self.row_holder = QVBoxLayout()
+        column.addWidget(self.run_title)
+        column.addWidget(self.stats)
+        column.addLayout(self.row_holder)
+        self.chart = LossChart()
+        column.addWidget(self.chart, 3)
+        self.details = QTabWidget()
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(2000)
+        self.samples = Gallery()
+        self.checkpoints = QListWidget()
+        self.details.addTab(self.log, self.tr("Log"))
+        self.details.addTab(self.samples, self.tr("Validation samples"))
+        self.details.addTab(self.checkpoints, self.tr("Checkpoints"))
+        column.addWidget(self.details, 2)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+
+        self.model_box.currentIndexChanged.connect(self.update_preflight)
+        self.data_box.currentIndexChanged.connect(self.update_preflight)
+        self.apply_preset("quick")
+        self.bridge.metric.connect(self._on_metric)
+        self.bridge.log.connect(self._on_log)
+        self.bridge.partial.connect(self._on_partial)
+        self.bridge.progress.connect(self._on_progress)
+
+    # -- data -------------------------------------------------------------------
+    def on_engine(self, engine) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.available():
+            return
+        engine = self.engine
+
+        def load():
+            models = [m for m in engine.models.list(role="base")]
+            datasets = engine.data.list() if hasattr(type(engine), "data") else []
+            return models, datasets, list_runs(engine)
+        Op(self, load).success(self._show).run_in_background()
+
+    def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
+        if kind in ("text.train", "image.train", "samples.install", "models.import", "data.import"):
+            self.refresh()
+
+    def _show(self, loaded) -> None:
+        self.models, self.datasets, self.runs = loaded
+        keep_model, keep_data = self.model_box.currentData(), self.data_box.currentData()
+        self.model_box.blockSignals(True)
+        self.data_box.blockSignals(True)
+        self.model_box.clear()
+        for model in self.models:
+            self.model_box.addItem(icons.icon("text" if model.kind == "text" else "image"),
+                                   f"{model.name} ({self.tr('text') if model.kind == 'text' else self.tr('image')})",
+                                   model.name)
+        self.data_box.clear()
+        for info in self.datasets:
+            self.data_box.addItem(f"{info.name} · v{info.version} · {info.count}", info.name)
+        for box, keep in ((self.model_box, keep_model), (self.data_box, keep_data)):
+            index = box.findData(keep)
+            if index >= 0:
+                box.setCurrentIndex(index)
+        self.model_box.blockSignals(False)
+        self.data_box.blockSignals(False)
+        self.update_preflight()
+        self.runs_list.clear()
+        for run in self.runs:
+            state = run.get("state") or ""
+            config = run.get("config") or {}
+            item = QListWidgetItem(f"{run['id']} · {run.get('kind')} · {state}\n"
+                                   f"{config.get('model', '')} ← {config.get('data', '')}")
+            item.setData(Qt.ItemDataRole.UserRole, run)
+            self.runs_list.addItem(item)
+
+    def selected_model(self):
+        name = self.model_box.currentData()
+        return next((m for m in self.models if m.name == name), None)
+
+    def selected_dataset(self):
+        name = self.data_box.currentData()
+        return next((d for d in self.datasets if d.name == name), None)
+
+    def apply_preset(self, key: str) -> None:
+        steps, lr, rank = PRESETS[key]
+        self.steps.setValue(steps)
+        self.lr.setValue(lr)
+        self.rank.setValue(rank)
+        for name, button in self.preset_buttons.items():
+            button.setChecked(name == key)
+
+    def update_preflight(self) -> None:
+        model, dataset = self.selected_model(), self.selected_dataset()
+        if model is None or dataset is None:
+            self.preflight.setText(self.tr("Pick a model and a dataset."))
+            self.start_button.setEnabled(False)
+            return
+        if dataset.modality != model.kind:
+            self.preflight.setText("⚠ " + self.tr("%1 is a %2 dataset; %3 is a %4 model.")
+                                   .replace("%1", dataset.name).replace("%2", dataset.modality)
+                                   .replace("%3", model.name).replace("%4", model.kind))
+            self.start_button.setEnabled(False)
+            return
+        self.start_button.setEnabled(True)
+        if model.kind != "text" or not hasattr(type(self.engine), "text"):
+            self.preflight.setText(self.tr("The memory check runs when the run starts."))
+            return
+        config = self.text_config()
+        self.preflight.setText(self.tr("Checking memory…"))
+        Op(self, self._text_preflight, config).success(self._show_preflight) \
+            .failure(lambda exc, details: self.preflight.setText("⚠ " + str(exc))).run_in_background()
+
+    def _text_preflight(self, config: dict) -> dict:
+        return self.engine.text.preflight(config)
+
+    def _show_preflight(self, estimate: dict) -> None:
+        need = estimate.get("total") or sum(estimate.get(k, 0) for k in ("weights", "gradients", "optimizer",
+                                                                           "activations", "overhead"))
+        free = estimate.get("available")
+        if need and free:
+            self.preflight.setText("✓ " + self.tr("Fits in memory: needs about %1 GiB of %2 GiB free.")
+                                   .replace("%1", f"{need / 2**30:.2f}").replace("%2", f"{free / 2**30:.1f}"))
+        else:
+            self.preflight.setText("✓ " + self.tr("Fits in memory."))
+
+    def text_config(self) -> dict:
+        model, dataset = self.selected_model(), self.selected_dataset()
+        return {"model": model.name, "data": dataset.name, "method": self.method_box.currentData(),
+                "max_steps": self.steps.value(), "learning_rate": self.lr.value(), "lora_r": self.rank.value(),
+                "lora_alpha": self.rank.value() * 2, "batch_size": self.batch.value(),
+                "max_length": self.max_length.value(), "save_every": self.save_every.value(),
+                "eval_every": max(1, min(self.save_every.value(), self.steps.value() // 4 or 1))}
+
+    def image_config(self) -> dict:
+        model, dataset = self.selected_model(), self.selected_dataset()
+        return {"model": model.name, "data": dataset.name, "max_steps": self.steps.value(),
+                "learning_rate": self.lr.value(), "rank": self.rank.value(), "alpha": float(self.rank.value()),
+                "batch_size": self.batch.value(), "checkpoint_every": self.save_every.value(),
+                "output_name": f"{dataset.name}-lora-{time.strftime('%m%d%H%M%S')}"}
+
+    # -- runs -----------------------------------------------------------------------
+    def start(self, overrides: dict | None = None) -> None:
+        model = self.selected_model()
+        if model is None or self.selected_dataset() is None:
+            return
+        if model.kind == "text":
+            kind, params = "text.train", {"config": {**self.text_config(), **(overrides or {})}}
+        else:
+            kind, params = "image.train", {**self.image_config(), **(overrides or {})}
+        self.start_button.setEnabled(False)
+        Op(self, self.engine.jobs.submit, kind, params).success(self.follow) \
+            .failure(self._start_failed).run_in_background()
+
+    def _start_failed(self, exc, details) -> None:
+        self.start_button.setEnabled(True)
+        from desktop.widgets.error_dialog import show_error
+        show_error(self, exc, details)
+
+    def follow(self, job) -> None:
+        """Show this job's progress, curves and log."""
+        self.current_job = job.id
+        self.started_at = time.monotonic()
+        self.chart.clear()
+        self.log.clear()
+        self.samples.clear()
+        self.run_title.setText(job.title)
+        if self.current_row is not None:
+            self.current_row.deleteLater()
+        self.current_row = JobRow(self.bridge, job, compact=True)
+        self.current_row.resume_requested.connect(self.resume_job)
+        self.current_row.finished.connect(lambda *_: self.start_button.setEnabled(True))
+        self.row_holder.addWidget(self.current_row)
+        self.start_button.setEnabled(job.state.value not in ACTIVE)
+        Op(self, self.engine.jobs.metrics, job.id).success(
+            lambda metrics: [self.chart.add(m["name"], m["step"], m["value"]) for m in metrics]).run_in_background()
+
+    def cancel_current(self) -> None:
+        if self.current_row is not None:
+            self.current_row.cancel()
+
+    def resume_job(self, job_id: str) -> None:
+        Op(self, self.engine.jobs.resume, job_id).success(self.follow).run_in_background()
+
+    def _run_selected(self, item, _previous=None) -> None:
+        run = item.data(Qt.ItemDataRole.UserRole) if item else None
+        self.resume_button.setEnabled(bool(run) and run.get("state") not in ("succeeded", "running", "queued"))
+        if not run:
+            return
+        self.checkpoints.clear()
+        Op(self, checkpoints_of, run.get("dir") or "").success(
+            lambda names: self.checkpoints.addItems(names or [self.tr("No checkpoints yet")])).run_in_background()
+        if run.get("job_id") and run.get("job_id") != self.current_job:
+            Op(self, self.engine.jobs.get, run["job_id"]).success(self.follow).run_in_background()
+
+    def resume_selected(self) -> None:
+        item = self.runs_list.currentItem()
+        run = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if run and run.get("job_id"):
+            self.resume_job(run["job_id"])
+
+    # -- live updates ---------------------------------------------------------------
+    def _on_metric(self, job_id: str, name: str, step: int, value: float) -> None:
+        if job_id != self.current_job:
+            return
+        self.chart.add(name, step, value)
+        if name in ("tokens_per_second", "steps_per_second"):
+            unit = self.tr("tokens/s") if name == "tokens_per_second" else self.tr("steps/s")
+            self._speed = f"{value:,.0f} {unit}" if value >= 10 else f"{value:.2f} {unit}"
+
+    def _on_progress(self, job_id: str, fraction: float, message: str) -> None:
+        if job_id != self.current_job:
+            return
+        elapsed = time.monotonic() - self.started_at
+        parts = [message]
+        if getattr(self, "_speed", None):
+            parts.append(self._speed)
+        if 0.05 < fraction < 1.0:
+            remaining = elapsed * (1 - fraction) / fraction
+            parts.append(self.tr("about %1 left").replace("%1", _duration(remaining)))
+        self.stats.setText(" · ".join(p for p in parts if p))
+
+    def _on_log(self, job_id: str, text: str) -> None:
+        if job_id == self.current_job:
+            self.log.appendPlainText(text)
+            if text.startswith("checkpoint "):
+                self.checkpoints.addItem(text.split(" ", 1)[1])
+
+    def _on_partial(self, job_id: str, data: dict) -> None:
+        if job_id == self.current_job and data.get("image"):
+            self.samples.add_image(data["image"], data.get("prompt") or f"step {data.get('step', '')}")
+
+    # -- for screenshots and tests ---------------------------------------------------------
+    def chart_points(self) -> int:
+        return self.chart.points("loss")
+
+    def start_demo_run(self) -> bool:
+        """Start a short run on the first text model and text dataset (used by the screenshots tool)."""
+        for index in range(self.model_box.count()):
+            model = next((m for m in self.models if m.name == self.model_box.itemData(index)), None)
+            if model and model.kind == "text":
+                self.model_box.setCurrentIndex(index)
+                break
+        for index in range(self.data_box.count()):
+            info = next((d for d in self.datasets if d.name == self.data_box.itemData(index)), None)
+            if info and info.modality == "text":
+                self.data_box.setCurrentIndex(index)
+                break
+        if not self.start_button.isEnabled():
+            return False
+        self.steps.setValue(400)
+        self.start({"max_steps": 400, "save_every": 100, "eval_every": 10})
+        return True
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m {seconds % 60:02d}s"
+    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"

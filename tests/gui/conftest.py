@@ -51,3 +51,36 @@ def make_window(qtbot, settings, workspace_dir):
     from desktop import i18n
     from PySide6.QtWidgets import QApplication
     i18n.install(QApplication.instance(), "en")
+
+
+import sys as _sys
+from pathlib import Path as _Path
+
+_TESTS = _Path(__file__).resolve().parents[1]
+for _folder in (_TESTS, _TESTS / "text"):
+    if str(_folder) not in _sys.path:
+        _sys.path.insert(0, str(_folder))
+
+
+@pytest.fixture(scope="session")
+def tiny_text_dir(tmp_path_factory):
+    from text_tiny import build_model, make_tokenizer
+    return build_model("llama", tmp_path_factory.mktemp("gui-text") / "llama", make_tokenizer())
+
+
+@pytest.fixture(scope="session")
+def tiny_image_dir(tmp_path_factory):
+    from image.tiny import build_tiny_sd
+    return build_tiny_sd(tmp_path_factory.mktemp("gui-image") / "pipeline")
+
+
+def import_model(engine, path, name, kind):
+    job = engine.jobs.run("models.import", {"path": str(path), "name": name, "kind": kind, "copy": False})
+    assert job.state.value == "succeeded", job.error
+    return engine.models.get(name)
+
+
+def add_text_dataset(engine, name="ads", rows=24):
+    examples = [{"instruction": f"Write an ad for product {i}", "output": f"Product {i} makes mornings easy."}
+                for i in range(rows)]
+    return engine.data.add_examples(name, examples, "test data", modality="text")

@@ -1,0 +1,77 @@
+"""Live training curves with pyqtgraph: training and validation loss, learning rate beneath."""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from desktop.style import current_palette
+
+LOSS_COLORS = {"loss": "#3b6fe0", "val_loss": "#e0783b"}
+
+
+class LossChart(QWidget):
+    """Feed it ``add(name, step, value)``; names with "loss" go on top, the learning rate below."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        colors = current_palette()
+        pg.setConfigOptions(antialias=True)
+        self.plot = pg.PlotWidget(background=colors["surface"])
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.setLabel("left", self.tr("Loss"))
+        self.plot.addLegend(offset=(-10, 10), labelTextColor=colors["text"])
+        self.lr_plot = pg.PlotWidget(background=colors["surface"])
+        self.lr_plot.setMaximumHeight(110)
+        self.lr_plot.setLabel("left", self.tr("LR"))
+        self.lr_plot.setLabel("bottom", self.tr("Step"))
+        self.lr_plot.setXLink(self.plot)
+        for widget in (self.plot, self.lr_plot):
+            for axis in ("left", "bottom"):
+                widget.getAxis(axis).setTextPen(colors["muted"])
+                widget.getAxis(axis).setPen(colors["border"])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.lr_plot)
+        self.series: dict[str, tuple[list[int], list[float]]] = {}
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.titles = {"loss": self.tr("training loss"), "val_loss": self.tr("validation loss")}
+
+    def clear(self) -> None:
+        for curve in self.curves.values():
+            curve.getViewBox().removeItem(curve) if curve.getViewBox() else None
+        self.plot.clear()
+        self.lr_plot.clear()
+        self.series.clear()
+        self.curves.clear()
+
+    def points(self, name: str = "loss") -> int:
+        return len(self.series.get(name, ([], []))[0])
+
+    def add(self, name: str, step: int, value: float) -> None:
+        if "loss" not in name and name not in ("learning_rate", "lr"):
+            return
+        xs, ys = self.series.setdefault(name, ([], []))
+        if xs and step <= xs[-1]:          # a resumed run replays its history: keep the curve monotonic
+            while xs and xs[-1] >= step:
+                xs.pop()
+                ys.pop()
+        xs.append(step)
+        ys.append(value)
+        curve = self.curves.get(name)
+        if curve is None:
+            if name in ("learning_rate", "lr"):
+                curve = self.lr_plot.plot(pen=pg.mkPen("#1f9d55", width=2))
+            else:
+                color = LOSS_COLORS.get(name, "#8a63d2")
+                symbol = "o" if name == "val_loss" else None
+                curve = self.plot.plot(pen=pg.mkPen(color, width=2), symbol=symbol, symbolSize=6,
+                                       symbolBrush=color, name=self.titles.get(name, name))
+            self.curves[name] = curve
+        curve.setData(xs, ys)
+
+    def load(self, metrics: list[dict]) -> None:
+        self.clear()
+        for metric in metrics:
+            self.add(metric["name"], metric["step"], metric["value"])
