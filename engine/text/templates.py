@@ -118,6 +118,8 @@ def encode_example(tokenizer, example: dict, max_length: int, system: str | None
         eos = tokenizer.eos_token or ""
         ids = tokenizer(str(example["text"]) + eos, add_special_tokens=False)["input_ids"][:max_length]
         return (list(ids), list(ids)) if len(ids) > 1 else None
+    if not any(m["role"] == "assistant" and m["content"].strip() for m in messages):
+        return None
     text, spans = response_spans(tokenizer, messages)
     if not spans:
         return None

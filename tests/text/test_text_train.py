@@ -1,0 +1,203 @@
+"""Fine-tuning tiny real models: LoRA and full, plain-peft adapters, exact resume after cancel and SIGKILL."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from text_tiny import examples, write_jsonl
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+
+
+@pytest.fixture
+def data_file(tmp_path):
+    return write_jsonl(tmp_path / "ads.jsonl", examples(40))
+
+
+def imported(eng, folder, name):
+    job = eng.jobs.run("models.import", {"path": str(folder), "name": name})
+    assert job.state.value == "succeeded", job.error
+    return eng.models.get(name)
+
+
+def train(eng, **config):
+    job = eng.jobs.run("text.train", {"config": config})
+    assert job.state.value == "succeeded", job.error
+    return job
+
+
+def losses(eng, job_id, name="loss"):
+    return {m["step"]: m["value"] for m in eng.jobs.metrics(job_id) if m["name"] == name}
+
+
+@pytest.mark.parametrize("arch,method", [("llama", "lora"), ("qwen2", "lora"), ("gpt2", "lora"),
+                                         ("phi3", "lora"), ("gemma", "full"), ("llama", "full")])
+def test_fine_tune_and_generate(eng, tiny_models, data_file, arch, method):
+    base = imported(eng, tiny_models[arch], "base")
+    job = train(eng, model="base", data=str(data_file), method=method, max_steps=6, batch_size=4,
+                learning_rate=5e-3, eval_every=3, save_every=3, output_name="out")
+    out = eng.models.get("out")
+    assert out.role == ("adapter" if method == "lora" else "base") and out.base_id == base.id
+    assert out.lineage["base_sha256"] == base.sha256 and out.lineage["run_id"] == job.result["run_id"]
+    assert out.lineage["dataset"] == str(data_file.resolve()) and out.lineage["dataset_hash"]
+    run_dir = eng.root / "runs" / job.result["run_id"]
+    config = json.loads((run_dir / "config.json").read_text())
+    assert config["base_sha256"] == base.sha256 and config["method"] == method
+    assert sorted(p.name for p in (run_dir / "checkpoints").iterdir()) == ["step-000003", "step-000006"]
+    curve = losses(eng, job.id)
+    assert sorted(curve) == list(range(1, 7))
+    assert curve[6] < curve[1]
+    assert "val_loss" in {m["name"] for m in eng.jobs.metrics(job.id)}
+    results = eng.text.generator("out").generate(["Write a short ad for tea."], {"max_new_tokens": 5, "seed": 3})
+    assert results[0]["tokens"] >= 1 and results[0]["seed"] == 3
+
+
+def test_adapter_loads_in_plain_peft_and_changes_outputs(eng, tiny_models, data_file):
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+    imported(eng, tiny_models["qwen2"], "q")
+    train(eng, model="q", data=str(data_file), max_steps=8, learning_rate=1e-2, output_name="ad", merge=True)
+    adapter = eng.models.get("ad")
+    assert {"adapter_config.json", "adapter_model.safetensors"} <= set(os.listdir(adapter.path))
+    base = AutoModelForCausalLM.from_pretrained(str(tiny_models["qwen2"]), local_files_only=True)
+    ids = torch.tensor([[5, 17, 42, 99, 120]])
+    with torch.no_grad():
+        plain = base(ids).logits
+        peft_model = PeftModel.from_pretrained(base, adapter.path)
+        tuned = peft_model(ids).logits
+    assert not torch.allclose(plain, tuned, atol=1e-4)
+    merged = eng.models.get("ad-merged")
+    assert merged.role == "base" and merged.base_id == adapter.base_id
+    full = AutoModelForCausalLM.from_pretrained(merged.path, local_files_only=True)
+    with torch.no_grad():
+        assert torch.allclose(full(ids).logits, tuned, atol=1e-4)
+
+
+def test_switching_adapters_keeps_the_base_loaded(eng, tiny_models, data_file):
+    imported(eng, tiny_models["llama"], "l")
+    train(eng, model="l", data=str(data_file), max_steps=4, learning_rate=1e-2, output_name="a1", seed=1)
+    train(eng, model="l", data=str(data_file), max_steps=4, learning_rate=1e-2, output_name="a2", seed=2)
+    greedy = {"max_new_tokens": 8, "temperature": 0, "repetition_penalty": 1.0}
+    g0 = eng.text.generator("l")
+    base_text = g0.generate(["Write a short ad for tea."], greedy)[0]["text"]
+    g1 = eng.text.generator("l", "a1")
+    g2 = eng.text.generator("a2")
+    assert g1.loaded is g0.loaded is g2.loaded
+    assert eng.text.loaded()["adapters"] == sorted([eng.models.get("a1").id, eng.models.get("a2").id])
+    assert g0.generate(["Write a short ad for tea."], greedy)[0]["text"] == base_text
+    stream = []
+    result = g1.generate(["Write a short ad for tea."], greedy, on_token=lambda i, t: stream.append(t))[0]
+    assert "".join(stream) == result["text"]
+    stopped = g1.generate(["a", "b"], {"max_new_tokens": 50}, should_stop=lambda: len(stream) > 0)
+    assert stopped == []
+    eng.text.unload()
+    assert eng.text.loaded() is None
+
+
+def test_bad_training_input(eng, tiny_models, tmp_path):
+    imported(eng, tiny_models["gpt2"], "g")
+    empty = write_jsonl(tmp_path / "empty.jsonl", [{"instruction": "x", "output": ""}] * 3)
+    job = eng.jobs.run("text.train", {"config": {"model": "g", "data": str(empty), "max_steps": 2}})
+    assert job.state.value == "failed" and "no usable training examples" in job.error
+    job = eng.jobs.run("text.train", {"config": {"model": "g", "data": str(empty), "max_length": 4096}})
+    assert job.state.value == "failed" and "longer than the model's context" in job.error
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"instruction": "a", "output": "b"}\n{oops\n')
+    job = eng.jobs.run("text.train", {"config": {"model": "g", "data": str(broken)}})
+    assert job.state.value == "failed" and "line 2" in job.error
+    job = eng.jobs.run("text.train", {"config": {"model": "g", "data": str(broken), "bogus": 1}})
+    assert job.state.value == "failed" and "bogus" in job.error
+    assert eng.models.list(role="adapter") == []
+
+
+def test_memory_preflight_refuses_with_suggestions(eng, tiny_models, data_file, monkeypatch):
+    from engine import devices
+    imported(eng, tiny_models["llama"], "l")
+    info = devices.detect()
+    monkeypatch.setattr(info, "free_memory", 200 * 2**20)
+    with pytest.raises(Exception) as err:
+        eng.text.preflight({"model": "l", "data": str(data_file), "method": "full", "batch_size": 8})
+    text = str(err.value)
+    assert "--method lora" in text and "--batch-size 4" in text and "\n" not in text
+    monkeypatch.setattr(info, "free_memory", 16 * 2**30)
+    assert eng.text.preflight({"model": "l", "data": str(data_file)})["fits"] is True
+
+
+CONFIG = dict(model="base", data=None, max_steps=14, batch_size=4, save_every=3, eval_every=5,
+              learning_rate=5e-3, lora_dropout=0.1, output_name="out")
+
+
+def test_resume_after_cancel_is_exact(eng, tiny_models, data_file):
+    imported(eng, tiny_models["llama"], "base")
+    config = {**CONFIG, "data": str(data_file)}
+    reference = losses(eng, train(eng, **{**config, "output_name": "ref"}).id)
+
+    def cancel_at_step_7(event):
+        if event.type == "metric" and event.data["name"] == "loss" and event.data["step"] == 7:
+            eng.jobs.cancel(event.job_id)
+    unsubscribe = eng.jobs.subscribe(cancel_at_step_7)
+    first = eng.jobs.wait(eng.jobs.submit("text.train", {"config": config}).id)
+    unsubscribe()
+    assert first.state.value == "cancelled"
+    assert max(losses(eng, first.id)) == 7
+    second = eng.jobs.wait(eng.jobs.resume(first.id).id)
+    assert second.state.value == "succeeded", second.error
+    resumed = losses(eng, second.id)
+    assert sorted(resumed) == list(range(1, 15))   # the curve continues from the saved history
+    for step in range(8, 15):
+        assert resumed[step] == pytest.approx(reference[step], rel=1e-5, abs=1e-6), step
+
+
+CHILD = """
+import sys, threading, time
+sys.path.insert(0, {root!r})
+import engine
+from engine.api import Engine
+eng = Engine.open({ws!r})
+def pause(event):
+    if event.type == "metric" and event.data["name"] == "loss" and event.data["step"] == 8:
+        open({flag!r}, "w").write(event.job_id)
+        time.sleep(600)
+eng.jobs.subscribe(pause)
+eng.jobs.run("text.train", {{"config": {config!r}}})
+"""
+
+
+def test_sigkill_mid_run_then_resume_finishes(tmp_path, tiny_models, data_file):
+    from engine.api import Engine
+    ws, flag = tmp_path / "ws", tmp_path / "paused"
+    config = {**CONFIG, "data": str(data_file)}
+    with Engine.open(ws) as eng:
+        imported(eng, tiny_models["llama"], "base")
+        reference = losses(eng, train(eng, **{**config, "output_name": "ref"}).id)
+    child = subprocess.Popen([sys.executable, "-c", CHILD.format(root=str(ROOT), ws=str(ws), flag=str(flag),
+                                                                 config=config)],
+                             cwd=ROOT, env={**os.environ, "AIGC_DEVICE": "cpu"})
+    deadline = time.monotonic() + 120
+    while not flag.exists() and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.05)
+    assert flag.exists(), "training never reached step 8"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    job_id = flag.read_text()
+    with Engine.open(ws) as eng:
+        killed = eng.jobs.get(job_id)
+        assert killed.state.value == "interrupted"
+        run = eng.text.runs()[0]
+        assert run["state"] == "running" and run["step"] == 6
+        resumed = eng.jobs.wait(eng.jobs.resume(job_id).id)
+        assert resumed.state.value == "succeeded", resumed.error
+        curve = losses(eng, resumed.id)
+        assert sorted(curve) == list(range(1, 15))
+        for step in range(7, 15):
+            assert curve[step] == pytest.approx(reference[step], rel=1e-5, abs=1e-6), step
+        assert eng.models.get("out").lineage["run_id"] == run["id"]
