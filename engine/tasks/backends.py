@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.errors import NotFound, UserError
+from engine.errors import Cancelled, NotFound, UserError
 from engine.tasks.definition import Step
 
-TEXT_PARAMS = ("max_new_tokens", "temperature", "top_p", "top_k", "repetition_penalty", "do_sample")
-IMAGE_PARAMS = ("num_inference_steps", "steps", "width", "height", "guidance_scale", "negative_prompt",
-                "scheduler", "batch_size")
+TEXT_PARAMS = ("max_new_tokens", "temperature", "top_p", "top_k", "repetition_penalty", "num_beams", "stop")
+IMAGE_PARAMS = ("steps", "width", "height", "guidance_scale", "negative_prompt", "scheduler", "strength")
 
 
 def _lookup(engine, name: str, what: str, where: str):
@@ -62,6 +61,8 @@ class StepBackend:
         generator = engine.text.generator(self.model_name, self.adapter_name)
         gen_params = {k: v for k, v in params.items() if k in TEXT_PARAMS or k == "seed"}
         results = generator.generate(prompts, gen_params, should_stop=should_stop, system=system or None)
+        if should_stop():
+            raise Cancelled()  # a text cut short by a cancel is not an output
         if len(results) != len(prompts):
             raise UserError(f"step {self.step.name}: the generator returned {len(results)} texts for "
                             f"{len(prompts)} prompts")
@@ -70,8 +71,14 @@ class StepBackend:
     def image(self, engine, prompt: str, params: dict, out_dir, should_stop) -> dict:
         """One image for a prompt: a dict with path, seed and the generator's provenance."""
         generator = engine.image.generator(self.model_name, self.adapter_name, self.adapter_scale)
+        params = dict(params)
+        if "num_inference_steps" in params:
+            params.setdefault("steps", params.pop("num_inference_steps"))
         gen_params = {k: v for k, v in params.items() if k in IMAGE_PARAMS or k == "seed"}
+        gen_params["batch_size"] = 1
         results = generator.generate(prompt, gen_params, should_stop=should_stop, out_dir=str(out_dir))
+        if should_stop():
+            raise Cancelled()
         if not results:
             raise UserError(f"step {self.step.name}: the image generator returned no image")
         return results[0]

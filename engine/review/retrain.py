@@ -1,0 +1,59 @@
+"""Retrain with feedback: a training run on the newest version of a task's dataset.
+
+The run starts from the latest adapter trained on that dataset (or the task's
+own adapter) when the training config of the model's kind accepts an
+``init_adapter``; otherwise it trains a fresh adapter on the whole new version,
+which holds the original examples plus the approved feedback. The returned
+job's params say which it was.
+"""
+from __future__ import annotations
+
+from engine.errors import UserError
+from engine.tasks.store import get_task
+
+
+def latest_adapter(engine, dataset: str, kind: str, fallback: str | None) -> str | None:
+    """The newest adapter whose lineage names ``dataset``, else ``fallback``."""
+    adapters = [a for a in engine.models.list(kind=kind, role="adapter") if a.lineage.get("dataset") == dataset]
+    if adapters:
+        return max(adapters, key=lambda a: a.created_at).name
+    return fallback
+
+
+def _accepts(kind: str, field_name: str) -> bool:
+    if kind == "text":
+        from engine.text.config import TrainConfig as Config
+    else:
+        from engine.image.train_config import ImageTrainConfig as Config
+    return field_name in Config.__dataclass_fields__
+
+
+def retrain_plan(engine, task_name: str, **overrides) -> dict:
+    """What a retrain would run: kind, the training config, and the adapter it starts from."""
+    task = get_task(engine.workspace, task_name)
+    step = next((s for s in task.effective_steps() if s.name == task.dataset_step()), None)
+    dataset = task.step_dataset(step) if step is not None else None
+    if step is None or not dataset or not step.model:
+        raise UserError(f"task {task.name} has no model-served step with a dataset to retrain",
+                        hint="give the task a model and a dataset")
+    ref = engine.data.version_ref(dataset)
+    start = latest_adapter(engine, dataset, step.modality, step.adapter)
+    warm = bool(start) and _accepts(step.modality, "init_adapter")
+    output = f"{task.name}-feedback-v{ref['version']}"
+    if step.modality == "text":
+        config = {"model": step.model, "data": dataset, "data_version": ref["version"], "output_name": output,
+                  "system": task.step_system(step) or None}
+    else:
+        config = {"model": step.model, "data": dataset, "data_version": ref["version"], "output_name": output}
+    if warm:
+        config["init_adapter"] = start
+    config.update({k: v for k, v in overrides.items() if v is not None})
+    return {"kind": step.modality, "config": config, "dataset": ref, "latest_adapter": start, "warm_start": warm}
+
+
+def retrain_with_feedback(engine, task_name: str, **overrides):
+    plan = retrain_plan(engine, task_name, **overrides)
+    title = f"Retrain {task_name} with feedback"
+    if plan["kind"] == "text":
+        return engine.jobs.submit("text.train", {"config": plan["config"]}, title=title)
+    return engine.jobs.submit("image.train", plan["config"], title=title)
