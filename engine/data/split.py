@@ -1,0 +1,115 @@
+"""The ``data.split`` job: seeded train/val/test split, stratified by label, leak-free.
+
+Near duplicates form one group and a group goes to one side as a whole, so a
+validation example never has a paraphrase of itself in training. Within each
+label, groups are shuffled with the seed and filled into test, then val, then
+train.
+"""
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+from engine.data import query, records as rec, store
+from engine.errors import UserError
+from engine.jobs import JobContext, job_kind
+
+
+@dataclass
+class SplitConfig:
+    name: str
+    val: float = 0.1
+    test: float = 0.1
+    seed: int = 0
+    near_duplicates: bool = True
+    threshold: float = 0.7
+
+    def check(self) -> None:
+        if not (0 <= self.val < 1 and 0 <= self.test < 1 and self.val + self.test < 1):
+            raise UserError(f"--val {self.val} --test {self.test}: each must be in [0, 1) and together below 1")
+
+
+def assign(groups_by_label: dict, sizes: dict, val: float, test: float, seed: int) -> dict[int, str]:
+    """group root -> split; ``sizes`` holds the number of records per group."""
+    rng = random.Random(seed)
+    out = {}
+    for label in sorted(groups_by_label, key=lambda x: (x is None, str(x))):
+        roots = sorted(groups_by_label[label])
+        rng.shuffle(roots)
+        total = sum(sizes[r] for r in roots)
+        want_test, want_val = round(total * test), round(total * val)
+        got_test = got_val = 0
+        for root in roots:
+            if got_test < want_test:
+                out[root], got_test = "test", got_test + sizes[root]
+            elif got_val < want_val:
+                out[root], got_val = "val", got_val + sizes[root]
+            else:
+                out[root] = "train"
+    return out
+
+
+def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
+    cfg.check()
+    from engine.data import neardup
+    ws = engine.workspace
+    con = ws.db()
+    ds = store.find_dataset(con, cfg.name)
+    started_at = ds["head"]
+    items, labels, signatures = [], [], []
+    for index, row in enumerate(query.iter_members(con, ds, started_at, exclude_rejected=True)):
+        if ctx and index % 1000 == 0:
+            ctx.check_cancelled()
+            ctx.report(0.5 * index / max(1, ds["next_item"]), f"read {index:,} records")
+        items.append(row["item"])
+        labels.append(row["label"])
+        if cfg.near_duplicates:
+            signatures.append(neardup.signature(rec.plain_text(json.loads(row["fields"]))))
+    if not items:
+        raise UserError(f"dataset '{cfg.name}' has no records to split (all rejected?)")
+    if cfg.near_duplicates and len(items) > 1:
+        import numpy as np
+        if ctx:
+            ctx.report(0.6, "grouping near duplicates")
+        uf = neardup.groups(np.vstack(signatures), cfg.threshold, ctx.check_cancelled if ctx else None)
+        roots = [uf.find(i) for i in range(len(items))]
+    else:
+        roots = list(range(len(items)))
+    del signatures
+    sizes: dict[int, int] = defaultdict(int)
+    group_label: dict[int, object] = {}
+    for index, root in enumerate(roots):
+        sizes[root] += 1
+        group_label.setdefault(root, labels[index])
+    by_label: dict = defaultdict(list)
+    for root, label in group_label.items():
+        by_label[label].append(root)
+    side = assign(by_label, sizes, cfg.val, cfg.test, cfg.seed)
+    wanted = {item: side[root] for item, root in zip(items, roots)}
+    if ctx:
+        ctx.report(0.8, "writing the new version")
+    with ws.transaction() as con:
+        ds = store.find_dataset(con, cfg.name)
+        if ds["head"] != started_at:
+            raise UserError(f"dataset '{cfg.name}' changed while it was being split", hint="run the split again")
+        version = store.NewVersion(con, ds, f"split val={cfg.val} test={cfg.test} seed={cfg.seed}",
+                                   job_id=ctx.job_id if ctx else None)
+        for row in query.iter_members(con, ds, ds["head"], exclude_rejected=True):
+            if row["split"] != wanted[row["item"]]:
+                version.replace(row, None, split=wanted[row["item"]])
+        result = version.commit({"split": asdict(cfg)}, allow_empty=False)
+    counts = defaultdict(int)
+    for value in wanted.values():
+        counts[value] += 1
+    groups = len(sizes)
+    return {"dataset": cfg.name, "version": result["version"], "created": result["created"],
+            "split": {k: counts.get(k, 0) for k in ("train", "val", "test")}, "groups": groups,
+            "near_duplicate_groups": sum(1 for s in sizes.values() if s > 1), "config": asdict(cfg)}
+
+
+@job_kind("data.split", title="Split dataset")
+def split_job(ctx: JobContext) -> dict:
+    known = {k: v for k, v in ctx.params.items() if k in SplitConfig.__dataclass_fields__}
+    return split(ctx.engine, SplitConfig(**known), ctx)
