@@ -27,7 +27,7 @@ METADATA_DISTRIBUTIONS = (
     "huggingface-hub", "accelerate", "numpy", "pillow", "platformdirs", "PySide6-Essentials", "shiboken6",
     "pyqtgraph", "openpyxl", "charset-normalizer", "psutil", "sacrebleu", "regex", "tqdm", "filelock",
     "packaging", "pyyaml", "requests", "jinja2", "fsspec", "sympy", "networkx", "typing-extensions",
-    "importlib-metadata", "portalocker", "tabulate", "colorama", "lxml",
+    "importlib-metadata", "portalocker", "tabulate", "colorama",
 )
 
 # Packages that import parts of themselves lazily, by name, where the import scan
@@ -52,6 +52,9 @@ EXCLUDED_MODULES = [
     "huggingface_hub.commands", "sacrebleu.tokenizers.tokenizer_ja_mecab",
     "sacrebleu.tokenizers.tokenizer_ko_mecab", "pyqtgraph.examples", "pyqtgraph.opengl",
     "PyQt5", "PyQt6", "PySide2", "sip",
+    # download-only helpers: the program never downloads (hf_xet is the Hub's transfer client;
+    # lxml is only used by optional XML paths of openpyxl and sacrebleu's dataset downloader)
+    "hf_xet", "lxml",
 ]
 
 # Submodule names left out of LAZY_PACKAGES collection: test suites, command-line
@@ -68,11 +71,13 @@ LAZY_SKIP_PREFIXES = (
 EXCLUDED_FILES = [
     "torch/include/*", "torch/share/cmake/*", "*.cmake", "*.pyi", "*.h", "*.hpp", "*.cuh", "*.cpp", "*.lib",
     "torch/lib/libjitbackend_test.*", "torch/lib/libtorchbind_test.*", "torch/lib/libbackend_with_compiler.*",
-    "torch/lib/libaoti_custom_ops.*", "torch/bin/*Test", "torch/bin/test_*", "torch/bin/protoc*", "torch/bin/*.pt",
+    "torch/lib/libaoti_custom_ops.*", "torch/test/*", "torch/bin/*Test", "torch/bin/test_*", "torch/bin/protoc*", "torch/bin/*.pt",
     "torch/bin/*.ptl", "torch/bin/upgrader_models/*", "*/tests/*", "tests/*", "bench/*",
     "PySide6/Qt/plugins/qmltooling/*", "PySide6/Qt/plugins/designer/*", "PySide6/Qt/plugins/sqldrivers/*",
     "PySide6/Qt/plugins/networkinformation/*", "PySide6/Qt/plugins/tls/*",
     "PySide6/Qt/plugins/wayland-graphics-integration-server/*",
+    # the GTK theme plugin would drag GTK, cairo and pango along; Qt's own dialogs are used instead
+    "PySide6/Qt/plugins/platformthemes/libqgtk3.*",
 ]
 
 # GPU libraries that a CPU build never loads.
@@ -161,3 +166,12 @@ def data_files() -> list[tuple[str, str]]:
 def excluded_modules(variant: str) -> list[str]:
     extra = [] if variant == "cuda" else ["triton", "nvidia", "bitsandbytes"]
     return EXCLUDED_MODULES + extra
+
+
+def link_cli(folder: Path) -> Path:
+    """``aigc`` beside ``aigc-workbench`` as a relative symlink: one executable, two names."""
+    link = Path(folder) / CLI_NAME
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(APP_NAME)
+    return link

@@ -2,7 +2,7 @@
 
     aigc-workbench                 the desktop window
     aigc-workbench --selftest      the offline end-to-end check, headless (exit 0 when it passes)
-    aigc-workbench aigc ARGS...    the command line (the ``aigc`` executable beside it does the same)
+    aigc-workbench aigc ARGS...    the command line (``aigc ARGS...`` beside it does the same)
 
 ``freeze_support()`` runs first so that a spawned worker process re-enters here
 and does its work instead of opening a second window. ``import engine`` comes
@@ -17,7 +17,8 @@ import sys
 
 
 def _program_name() -> str:
-    return os.path.splitext(os.path.basename(sys.executable if getattr(sys, "frozen", False) else sys.argv[0]))[0]
+    """The name the program was started by: ``aigc`` may be a symlink to ``aigc-workbench``."""
+    return os.path.splitext(os.path.basename(sys.argv[0] if sys.argv and sys.argv[0] else sys.executable))[0]
 
 
 def dispatch(argv: list[str]) -> int:

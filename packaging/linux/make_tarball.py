@@ -1,7 +1,7 @@
 """Pack the one-folder build as ``aigc-workbench-VERSION-linux-ARCH-VARIANT.tar.gz``
 with a ``.sha256`` file beside it (``sha256sum -c`` format), then check the
 archive: every file of the build is inside, under one top folder, with the
-executables still executable.
+executables still executable (``aigc`` is a symlink to ``aigc-workbench``).
 
     python packaging/linux/make_tarball.py [dist/aigc-workbench] [--variant cpu]
 """
@@ -78,7 +78,11 @@ def verify_tarball(tarball: Path, app_dir: Path) -> None:
     if outside:
         raise SystemExit(f"error: the tarball has entries outside {TOP_FOLDER}/, e.g. {outside[0]}")
     for name in EXECUTABLES:
-        if not members[f"{TOP_FOLDER}/{name}"].mode & stat.S_IXUSR:
+        member = members[f"{TOP_FOLDER}/{name}"]
+        if member.issym():
+            if member.linkname != EXECUTABLES[0]:
+                raise SystemExit(f"error: {name} in the tarball links to {member.linkname}, not {EXECUTABLES[0]}")
+        elif not member.mode & stat.S_IXUSR:
             raise SystemExit(f"error: {name} lost its executable bit in the tarball")
 
 

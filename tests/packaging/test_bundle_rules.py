@@ -103,7 +103,7 @@ def test_spec_uses_the_rules_and_builds_both_executables():
     spec = (PACKAGING / "aigc-workbench.spec").read_text(encoding="utf-8")
     for call in ("rules.data_files()", "rules.hidden_imports()", "rules.excluded_modules(variant)",
                  "rules.filter_toc(a.binaries, variant)", "rules.filter_toc(a.datas, variant)",
-                 "name=rules.APP_NAME", "name=rules.CLI_NAME", "entry.py", "rthook_offline.py"):
+                 "name=rules.APP_NAME", "name=rules.CLI_NAME", "rules.link_cli(", "entry.py", "rthook_offline.py"):
         assert call in spec, call
     compile(spec, "aigc-workbench.spec", "exec")
 
@@ -129,3 +129,39 @@ def test_size_report_groups_components(tmp_path):
     assert component_of(Path("_internal/PySide6/Qt/lib/libQt6Core.so.6")) == "PySide6/Qt/lib"
     text = format_report(sizes, tmp_path, top=2)
     assert "torch/lib" in text and "aigc\n" not in text and len(text.splitlines()) == 3
+
+
+def test_cli_link_points_at_the_one_executable(tmp_path):
+    (tmp_path / rules.APP_NAME).write_bytes(b"exe")
+    link = rules.link_cli(tmp_path)
+    assert link.is_symlink() and link.readlink() == Path(rules.APP_NAME)
+    assert link.read_bytes() == b"exe"
+    assert rules.link_cli(tmp_path) == link  # rebuilding replaces it
+
+
+def test_tarball_keeps_the_link_and_every_file(tmp_path):
+    from linux.make_tarball import make_tarball, sha256_of
+    app = tmp_path / "dist" / "aigc-workbench"
+    (app / "_internal" / "resources").mkdir(parents=True)
+    (app / "_internal" / "resources" / "a.txt").write_text("a")
+    exe = app / rules.APP_NAME
+    exe.write_bytes(b"#!/bin/sh\n")
+    exe.chmod(0o755)
+    rules.link_cli(app)
+    tarball, digest = make_tarball(app, tmp_path / "out", "cpu")
+    assert tarball.name.endswith("-cpu.tar.gz") and sha256_of(tarball) == digest
+    assert (tmp_path / "out" / (tarball.name + ".sha256")).read_text() == f"{digest}  {tarball.name}\n"
+    import tarfile
+    with tarfile.open(tarball) as archive:
+        members = {m.name: m for m in archive.getmembers()}
+    assert members["aigc-workbench/aigc"].issym() and members["aigc-workbench/aigc"].linkname == rules.APP_NAME
+    assert members["aigc-workbench/aigc-workbench"].mode & 0o100
+    assert "aigc-workbench/_internal/resources/a.txt" in members
+    assert not list((tmp_path / "out").glob("*.partial"))
+
+
+def test_tarball_refuses_a_folder_without_the_program(tmp_path):
+    from linux.make_tarball import make_tarball
+    (tmp_path / "aigc-workbench").mkdir()
+    with pytest.raises(SystemExit, match="build first"):
+        make_tarball(tmp_path / "aigc-workbench", tmp_path, "cpu")
