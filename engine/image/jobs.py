@@ -1,6 +1,7 @@
 """Job kinds of the image area: ``image.train`` (resumable) and ``image.generate``."""
 from __future__ import annotations
 
+from engine.image import selfcheck, starter  # noqa: F401 - register the self-test check and the sample installer
 from engine.jobs import JobContext, job_kind
 
 

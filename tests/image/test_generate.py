@@ -1,0 +1,85 @@
+"""Generation: seeds reproduce, provenance is in the PNG, sizes are checked, cancel is prompt."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine.errors import Cancelled, UserError
+
+BASE = {"steps": 3, "width": 16, "height": 16}
+
+
+def pixels(path):
+    return np.asarray(Image.open(path).convert("RGB"), dtype=np.int16)
+
+
+@pytest.fixture
+def gen(eng, tiny_sd_dir):
+    return eng.image.generator(str(tiny_sd_dir))
+
+
+def test_same_seed_same_image_and_different_seed_differs(gen, tmp_path):
+    a = gen.generate("a red bottle", {**BASE, "seed": 7, "batch_size": 2}, out_dir=tmp_path)
+    b = gen.generate("a red bottle", {**BASE, "seed": 7, "batch_size": 2, "scheduler": "euler a"}, out_dir=tmp_path)
+    c = gen.generate("a red bottle", {**BASE, "seed": 7, "batch_size": 2}, out_dir=tmp_path)
+    d = gen.generate("a red bottle", {**BASE, "seed": 8}, out_dir=tmp_path)
+    assert [x["seed"] for x in a] == [7, 8]
+    assert (pixels(a[0]["path"]) == pixels(c[0]["path"])).all()
+    assert (pixels(a[1]["path"]) == pixels(c[1]["path"])).all()
+    assert not (pixels(a[0]["path"]) == pixels(b[0]["path"])).all(), "the scheduler choice had no effect"
+    assert not (pixels(a[0]["path"]) == pixels(d[0]["path"])).all()
+
+
+def test_png_carries_provenance(gen, tmp_path):
+    from engine.image.provenance import read_provenance
+    made = gen.generate("海报: a red bottle", {**BASE, "seed": 3, "negative_prompt": "blurry",
+                                              "guidance_scale": 5.5, "scheduler": "DPM++ 2M"}, out_dir=tmp_path)
+    stored = read_provenance(made[0]["path"])
+    assert stored["prompt"] == "海报: a red bottle" and stored["negative_prompt"] == "blurry"
+    assert stored["seed"] == 3 and stored["params"]["guidance_scale"] == 5.5
+    assert stored["params"]["scheduler"] == "dpmpp_2m" and stored["scheduler_class"] == "DPMSolverMultistepScheduler"
+    assert len(stored["model_sha256"]) == 64 and stored["created"]
+    text = Image.open(made[0]["path"]).text
+    assert "Seed: 3" in text["parameters"] and text["prompt"] == "海报: a red bottle"
+
+
+def test_size_not_divisible_by_8_is_refused(gen, tmp_path):
+    with pytest.raises(UserError, match="width 20 is not a multiple of 8"):
+        gen.generate("x", {**BASE, "width": 20}, out_dir=tmp_path)
+    assert not list(tmp_path.glob("*.png"))
+
+
+def test_lcm_needs_lcm_weights(gen, tmp_path):
+    with pytest.raises(UserError, match="LCM"):
+        gen.generate("x", {**BASE, "scheduler": "lcm"}, out_dir=tmp_path)
+
+
+def test_img2img_and_step_progress(gen, tmp_path):
+    first = gen.generate("a red bottle", {**BASE, "seed": 1}, out_dir=tmp_path)
+    steps = []
+    made = gen.generate("a blue bottle", {**BASE, "steps": 4, "seed": 1, "init_image": first[0]["path"],
+                                          "strength": 0.5}, on_step=lambda s, t, p: steps.append((s, t, p)),
+                        out_dir=tmp_path)
+    assert [s for s, _, _ in steps] == [1, 2] and steps[-1][1] == 2
+    assert Image.open(steps[-1][2]).size == (16, 16)  # the preview
+    assert made[0]["provenance"]["params"]["init_image"] == first[0]["path"]
+
+
+def test_cancel_stops_between_steps(gen, tmp_path):
+    seen = []
+    with pytest.raises(Cancelled):
+        gen.generate("x", {**BASE, "steps": 10}, on_step=lambda s, t, p: seen.append(s),
+                     should_stop=lambda: len(seen) >= 2, out_dir=tmp_path)
+    assert seen == [1, 2]
+    assert not list(tmp_path.glob("*.png"))
+
+
+def test_generate_job_streams_previews_and_images(eng, tiny_sd_dir, tmp_path):
+    events = []
+    eng.jobs.subscribe(lambda e: events.append(e) if e.type == "partial" else None)
+    job = eng.jobs.run("image.generate", {"model": str(tiny_sd_dir), "prompt": "a red bottle", **BASE, "seed": 2,
+                                          "out_dir": str(tmp_path)})
+    assert job.state.value == "succeeded", job.error
+    assert [e.data["step"] for e in events if "preview" in e.data] == [1, 2, 3]
+    assert [e.data["image"] for e in events if "image" in e.data] == [job.result["images"][0]["path"]]
