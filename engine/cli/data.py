@@ -272,7 +272,9 @@ def cmd_clean(args, out) -> dict:
     result = dict(job.result)
     lines = [f"version {result['version']}: " + (f"{result['affected']} record(s) changed" if result["created"]
                                                   else "nothing to change")]
-    lines += [f"  {rule:<12} {n:,}" for rule, n in result["report"].items()]
+    lines += [f"  {rule:<12} {n:,}" for rule, n in result["report"].items() if isinstance(n, int)]
+    if result["report"].get("pii_kinds"):
+        lines.append("  pii found    " + ", ".join(f"{k} {n:,}" for k, n in result["report"]["pii_kinds"].items()))
     result["_text"] = "\n".join(lines)
     return result
 
