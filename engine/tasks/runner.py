@@ -21,6 +21,7 @@ from engine.jobs import JobContext, job_kind
 from engine.review.queue import os_user
 from engine.tasks import constraints as checks
 from engine.tasks.backends import StepBackend
+from engine.tasks.definition import task_from_dict
 from engine.tasks.inputs import check_columns, read_rows
 from engine.tasks.store import get_task, task_id
 from engine.tasks.template import render
@@ -122,12 +123,22 @@ class TaskRun:
         self.engine = ctx.engine
         self.ws = ctx.workspace
         self.config = config
-        self.task = get_task(self.ws, config.task)
+        self.task = self._resumed_task() or get_task(self.ws, config.task)
         self.steps = self.task.effective_steps()
         self.backends = [StepBackend.resolve(self.engine, self.task.name, s) for s in self.steps]
         self.retries = self.task.max_retries if config.max_retries is None else int(config.max_retries)
         self.base_seed = self.task.generation.seed if config.seed is None else int(config.seed)
         self.user = os_user()
+
+    def _resumed_task(self):
+        """A resumed run keeps the task definition it started with, even if the task was edited since."""
+        if not self.ctx.resumed_from:
+            return None
+        row = self.ws.db().execute("SELECT id FROM task_runs WHERE job_id = ?", (self.ctx.resumed_from,)).fetchone()
+        if row is None:
+            return None
+        saved = json.loads((run_dir(self.ws, row["id"]) / "run.json").read_text(encoding="utf-8"))
+        return task_from_dict(saved["task"], where=f"task run {row['id']}")
 
     def execute(self) -> dict:
         ctx = self.ctx

@@ -63,3 +63,61 @@ def test_poster_pipeline_review_feedback_and_export(eng, starters, tmp_path):
     assert {r["colour"] for r in rows if r["step"] == "poster"} == {row["colour"], posters[2].input_row["colour"]}
     images = eng.review.export(tmp_path / "posters.zip", task="product-poster")
     assert images["ids"] == [posters[0].id, posters[2].id]
+
+
+def test_text_batch_killed_half_way_resumes_without_redoing_rows(workspace_dir, tiny_text_dir, tmp_path):
+    """SIGKILL a process generating with a real model; the resumed job keeps every finished row."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import textwrap
+    import time
+    from pathlib import Path
+
+    from engine.api import Engine
+
+    from .conftest import import_model
+    from .helpers import product_rows, write_csv
+    inputs = write_csv(tmp_path / "in.csv", product_rows(40))
+    with Engine.open(workspace_dir) as eng:
+        import_model(eng, tiny_text_dir, "starter-text", "text")
+        eng.tasks.create({"name": "ads", "template": "Write a short ad for {product}.\naudience: {audience}",
+                          "model": "starter-text", "generation": {"max_new_tokens": 24, "seed": 5},
+                          "constraints": {"banned_terms": ["MegaMart"]}})
+    code = textwrap.dedent(f"""
+        import time
+        from engine.api import Engine
+        engine = Engine.open({str(workspace_dir)!r})
+        job = engine.tasks.run("ads", {str(inputs)!r}, batch_size=2)
+        print(job.id, flush=True)
+        time.sleep(600)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    try:
+        job_id = proc.stdout.readline().strip()
+        con = sqlite3.connect(workspace_dir / "workspace.db", timeout=30)
+        deadline = time.time() + 120
+        while time.time() < deadline and con.execute("SELECT count(*) FROM task_outputs").fetchone()[0] < 4:
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        con.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    with Engine.open(workspace_dir) as eng:
+        assert eng.jobs.get(job_id).state == JobState.INTERRUPTED
+        con = eng.workspace.db()
+        before = {r["row_index"]: (r["id"], r["output_text"], r["created_at"])
+                  for r in con.execute("SELECT * FROM task_outputs")}
+        assert 4 <= len(before) < 40
+        resumed = eng.jobs.wait(eng.jobs.resume(job_id).id)
+        assert resumed.state == JobState.SUCCEEDED, resumed.error
+        assert resumed.result["reused"] == len(before) and resumed.result["outputs"] == 40
+        after = {r["row_index"]: (r["id"], r["output_text"], r["created_at"])
+                 for r in con.execute("SELECT * FROM task_outputs")}
+        assert sorted(after) == list(range(40))
+        assert all(after[row] == value for row, value in before.items())

@@ -1,4 +1,5 @@
 """Batch runs of a template-only composite task: every step kept, constraints checked, cancel and resume."""
+import json
 import os
 import signal
 import subprocess
@@ -72,11 +73,15 @@ def test_cancelled_run_resumes_without_redoing_rows(eng, tmp_path):
     assert job.state == JobState.CANCELLED
     before = {r[0]: r[1] for r in con.execute("SELECT id, created_at FROM task_outputs")}
     assert 0 < len(before) < 2000
+    eng.tasks.create({**TEMPLATE_TASK, "department": "edited meanwhile"}, replace=True)
     resumed = eng.jobs.wait(eng.jobs.resume(job.id).id)
     assert resumed.state == JobState.SUCCEEDED, resumed.error
     assert resumed.result["run_id"] == job.id and resumed.result["reused"] == len(before)
     after = {r[0]: r[1] for r in con.execute("SELECT id, created_at FROM task_outputs")}
     assert len(after) == 2000
+    # the resumed run used the definition it started with (saved beside the run)
+    saved = json.loads((Path(resumed.result["folder"]) / "run.json").read_text(encoding="utf-8"))
+    assert saved["task"]["department"] == "Marketing"
     assert all(after[i] == t for i, t in before.items())  # nothing done before was redone
 
 
