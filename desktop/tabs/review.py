@@ -1,7 +1,17 @@
-"""The Review tab."""
+"""The Review tab: the queue of outputs with their provenance; approve, edit or reject with a
+comment from the keyboard; export approved ones or feed them back into the task's dataset."""
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter, QStackedWidget,
+                               QVBoxLayout, QWidget)
+
+from desktop import icons
+from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.widgets.empty_state import EmptyState
 
 
 class ReviewPage(Page):
@@ -10,3 +20,257 @@ class ReviewPage(Page):
 
     def __init__(self, window):
         super().__init__(window, self.tr("Review"), self.tr("Approve, edit or reject outputs before they are used"))
+        self.items = []
+        self.export_button = QPushButton(icons.icon("export"), self.tr("Export approved…"))
+        self.export_button.clicked.connect(self.export_approved)
+        self.feedback_button = QPushButton(self.tr("Add approved to dataset"))
+        self.feedback_button.setToolTip(self.tr("Approved and edited outputs become new training examples of the "
+                                                "task's dataset"))
+        self.feedback_button.clicked.connect(self.feed_back)
+        self.add_action_button(self.export_button)
+        self.add_action_button(self.feedback_button)
+        self._build()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        filters = QHBoxLayout()
+        self.task_filter = QComboBox()
+        self.status_filter = QComboBox()
+        for value, label in (("pending", self.tr("To review")), ("approved", self.tr("Approved")),
+                             ("rejected", self.tr("Rejected")), ("", self.tr("All"))):
+            self.status_filter.addItem(label, value)
+        self.counts = QLabel()
+        self.counts.setObjectName("muted")
+        filters.addWidget(QLabel(self.tr("Task")))
+        filters.addWidget(self.task_filter)
+        filters.addWidget(QLabel(self.tr("Show")))
+        filters.addWidget(self.status_filter)
+        filters.addStretch(1)
+        filters.addWidget(self.counts)
+        layout.addLayout(filters)
+        self.task_filter.currentIndexChanged.connect(self.load_items)
+        self.status_filter.currentIndexChanged.connect(self.load_items)
+
+        self.inner = QStackedWidget()
+        layout.addWidget(self.inner, 1)
+        self.empty = EmptyState("review", self.tr("Nothing to review"),
+                                self.tr("Run a task on a batch of inputs (Tasks tab) and its outputs "
+                                        "queue up here for approval."))
+        self.inner.addWidget(self.empty)
+        splitter = QSplitter()
+        self.queue = QListWidget()
+        self.queue.setObjectName("reviewQueue")
+        self.queue.setMinimumWidth(280)
+        self.queue.setMaximumWidth(380)
+        self.queue.setIconSize(QSize(16, 16))
+        self.queue.currentItemChanged.connect(self._show_item)
+        splitter.addWidget(self.queue)
+        detail = QWidget()
+        column = QVBoxLayout(detail)
+        column.setContentsMargins(12, 0, 0, 0)
+        self.prompt = QLabel()
+        self.prompt.setWordWrap(True)
+        self.prompt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.image = QLabel()
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.output = QPlainTextEdit()
+        self.output.setPlaceholderText(self.tr("The output; edit it to correct it before approving."))
+        self.checks = QLabel()
+        self.checks.setWordWrap(True)
+        self.provenance = QLabel()
+        self.provenance.setObjectName("muted")
+        self.provenance.setWordWrap(True)
+        self.comment = QLineEdit()
+        self.comment.setPlaceholderText(self.tr("Comment (optional), e.g. too long, wrong tone"))
+        buttons = QHBoxLayout()
+        self.approve_button = QPushButton(self.tr("Approve (Ctrl+Enter)"))
+        self.approve_button.setProperty("primary", True)
+        self.reject_button = QPushButton(icons.icon("reject"), self.tr("Reject (Ctrl+R)"))
+        self.reject_button.setProperty("danger", True)
+        self.approve_button.clicked.connect(self.approve)
+        self.reject_button.clicked.connect(self.reject)
+        buttons.addWidget(self.approve_button)
+        buttons.addWidget(self.reject_button)
+        buttons.addStretch(1)
+        for title, widget in ((self.tr("Prompt"), self.prompt), (None, self.image), (self.tr("Output"), self.output),
+                              (None, self.checks), (None, self.provenance), (None, self.comment)):
+            if title:
+                label = QLabel(title)
+                label.setObjectName("sectionTitle")
+                column.addWidget(label)
+            column.addWidget(widget, 1 if widget is self.output else 0)
+        column.addLayout(buttons)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(1, 1)
+        self.inner.addWidget(splitter)
+        self.detail = splitter
+        for widget in (self.queue, self.output, self.comment):
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        """Keyboard review wherever the focus is: Ctrl+Enter approve, Ctrl+R reject, Alt+Up/Down move."""
+        if event.type() == QEvent.Type.KeyPress:
+            key, mods = event.key(), event.modifiers()
+            ctrl = mods & Qt.KeyboardModifier.ControlModifier
+            if ctrl and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.approve()
+                return True
+            if ctrl and key == Qt.Key.Key_R:
+                self.reject()
+                return True
+            if mods & Qt.KeyboardModifier.AltModifier and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                self._move(1 if key == Qt.Key.Key_Down else -1)
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- loading ---------------------------------------------------------------
+    def on_engine(self, engine) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.available():
+            return
+        engine = self.engine
+
+        def tasks():
+            return [t.name for t in engine.tasks.list()] if hasattr(type(engine), "tasks") else []
+        Op(self, tasks).success(self._show_tasks).run_in_background()
+
+    def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
+        if kind in ("task.run", "samples.install"):
+            self.refresh()
+
+    def _show_tasks(self, names: list[str]) -> None:
+        keep = self.task_filter.currentData()
+        self.task_filter.blockSignals(True)
+        self.task_filter.clear()
+        self.task_filter.addItem(self.tr("All tasks"), None)
+        for name in names:
+            self.task_filter.addItem(name, name)
+        index = self.task_filter.findData(keep)
+        self.task_filter.setCurrentIndex(max(0, index))
+        self.task_filter.blockSignals(False)
+        self.load_items()
+
+    def load_items(self) -> None:
+        if not self.available():
+            return
+        review, task, status = self.engine.review, self.task_filter.currentData(), self.status_filter.currentData()
+        Op(self, lambda: (review.list(task=task, status=status or None, limit=2000), review.counts(task))) \
+            .success(self._show_items).run_in_background()
+
+    def _show_items(self, loaded) -> None:
+        self.items, counts = loaded
+        keep = self.current().id if self.current() else None
+        self.queue.blockSignals(True)
+        self.queue.clear()
+        for item in self.items:
+            mark = {"approved": "✓", "rejected": "✕"}.get(item.status, "•")
+            text = (item.edited_text or item.output_text or item.prompt or "").replace("\n", " ")
+            entry = QListWidgetItem(f"{mark} {item.task} · {item.step}\n{text[:70]}")
+            if item.modality == "image":
+                entry.setIcon(icons.icon("image"))
+            entry.setData(Qt.ItemDataRole.UserRole, item)
+            self.queue.addItem(entry)
+        self.queue.blockSignals(False)
+        self.counts.setText(" · ".join(f"{self._status_name(k)} {v}" for k, v in (counts or {}).items()
+                                       if isinstance(v, int)))
+        self.inner.setCurrentWidget(self.detail if self.items else self.empty)
+        ids = [i.id for i in self.items]
+        if self.items:
+            self.queue.setCurrentRow(ids.index(keep) if keep in ids else 0)
+
+    def _status_name(self, key: str) -> str:
+        return {"pending": self.tr("to review"), "approved": self.tr("approved"),
+                "rejected": self.tr("rejected")}.get(key, key)
+
+    def current(self):
+        entry = self.queue.currentItem()
+        return entry.data(Qt.ItemDataRole.UserRole) if entry else None
+
+    def _show_item(self, entry, _previous=None) -> None:
+        item = entry.data(Qt.ItemDataRole.UserRole) if entry else None
+        if item is None:
+            return
+        self.prompt.setText(item.prompt or "")
+        self.output.setPlainText(item.edited_text or item.output_text or "")
+        self.output.setVisible(item.modality != "image")
+        if item.image_path:
+            pixmap = QPixmap(item.image_path)
+            self.image.setPixmap(pixmap.scaled(256, 256, Qt.AspectRatioMode.KeepAspectRatio,
+                                               Qt.TransformationMode.SmoothTransformation) if not pixmap.isNull()
+                                 else QPixmap())
+            self.image.show()
+        else:
+            self.image.clear()
+            self.image.hide()
+        if item.failures:
+            self.checks.setText("⚠ " + "; ".join(item.failures))
+        else:
+            self.checks.setText("✓ " + self.tr("Passes the task's checks"))
+        parts = [self.tr("Model: %1").replace("%1", str(item.model or "-")),
+                 self.tr("Adapter: %1").replace("%1", str(item.adapter or "-")),
+                 self.tr("Seed: %1").replace("%1", str(item.seed)),
+                 self.tr("Run: %1").replace("%1", str(item.run_id))]
+        if item.reviewed_by:
+            parts.append(self.tr("Reviewed by %1").replace("%1", item.reviewed_by))
+        self.provenance.setText(" · ".join(parts))
+        self.comment.setText(item.comment or "")
+
+    # -- actions ------------------------------------------------------------------
+    def approve(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        text = self.output.toPlainText()
+        comment = self.comment.text().strip() or None
+        original = item.edited_text or item.output_text or ""
+        if item.modality != "image" and text != original:
+            call = (self.engine.review.edit, item.id, text, comment)
+        else:
+            call = (self.engine.review.approve, item.id, comment)
+        Op(self, *call).success(self._acted).run_in_background()
+
+    def reject(self) -> None:
+        item = self.current()
+        if item is not None:
+            Op(self, self.engine.review.reject, item.id, self.comment.text().strip() or None) \
+                .success(self._acted).run_in_background()
+
+    def _acted(self, updated) -> None:
+        row = self.queue.currentRow()
+        entry = self.queue.item(row)
+        if entry is not None:
+            entry.setData(Qt.ItemDataRole.UserRole, updated)
+            mark = {"approved": "✓", "rejected": "✕"}.get(updated.status, "•")
+            entry.setText(mark + entry.text()[1:])
+        if row + 1 < self.queue.count():
+            self.queue.setCurrentRow(row + 1)
+        task = self.task_filter.currentData()
+        Op(self, self.engine.review.counts, task).success(
+            lambda counts: self.counts.setText(" · ".join(f"{self._status_name(k)} {v}" for k, v in counts.items()
+                                                          if isinstance(v, int)))).run_in_background()
+
+    def _move(self, delta: int) -> None:
+        row = self.queue.currentRow() + delta
+        if 0 <= row < self.queue.count():
+            self.queue.setCurrentRow(row)
+
+    def export_approved(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export approved outputs"), "approved.xlsx",
+                                              "Excel (*.xlsx);;CSV (*.csv);;JSON Lines (*.jsonl);;ZIP (*.zip)")
+        if path:
+            Op(self, self.engine.review.export, path, self.task_filter.currentData()).success(
+                lambda result: self.counts.setText(self.tr("Exported to %1").replace("%1", path))).run_in_background()
+
+    def feed_back(self) -> None:
+        task = self.task_filter.currentData() or (self.current().task if self.current() else None)
+        if not task:
+            return
+        Op(self, self.engine.review.feedback, task).success(self._fed_back).run_in_background()
+
+    def _fed_back(self, result: dict) -> None:
+        added = result.get("added", 0) if isinstance(result, dict) else 0
+        self.counts.setText(self.tr("%1 example(s) added to the dataset").replace("%1", str(added)))
+        self.window_.pages["datasets"].refresh()

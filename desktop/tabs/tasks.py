@@ -1,7 +1,32 @@
-"""The Tasks tab."""
+"""The Tasks tab: tasks by department; edit name, department, modality, prompt template with a
+live preview, output constraints, linked dataset and model, and the ordered steps of a
+composite task; duplicate, remove, and run a task on a file of inputs."""
 from __future__ import annotations
 
+import re
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QSplitter,
+                               QStackedWidget, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from desktop import icons
+from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.widgets.empty_state import EmptyState
+from desktop.widgets.error_dialog import reason_of
+
+VARIABLE = re.compile(r"\{([A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*)\}")
+
+
+def render_preview(template: str, values: dict) -> str:
+    from engine.tasks.template import render
+    return render(template, values, {}, where="template")
+
+
+def terms(text: str) -> list[str]:
+    return [t.strip() for t in re.split(r"[,，;；]", text) if t.strip()]
 
 
 class TasksPage(Page):
@@ -10,3 +35,334 @@ class TasksPage(Page):
 
     def __init__(self, window):
         super().__init__(window, self.tr("Tasks"), self.tr("What each department needs done, and how to judge it"))
+        self.tasks = []
+        self.current = None
+        self.new_button = QPushButton(icons.icon("add", "#ffffff"), self.tr("New task"))
+        self.new_button.setProperty("primary", True)
+        self.new_button.clicked.connect(self.new_task)
+        self.add_action_button(self.new_button)
+        self._build()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.inner = QStackedWidget()
+        layout.addWidget(self.inner)
+        self.empty = EmptyState("tasks", self.tr("No tasks yet"),
+                                self.tr("A task says what a department needs written or drawn, with a prompt "
+                                        "template and the rules a good result follows."), self.tr("Create a task"))
+        self.empty.button.clicked.connect(self.new_task)
+        self.inner.addWidget(self.empty)
+        splitter = QSplitter()
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("tasksTree")
+        self.tree.setHeaderHidden(True)
+        self.tree.setMinimumWidth(230)
+        self.tree.setMaximumWidth(320)
+        self.tree.currentItemChanged.connect(self._select)
+        splitter.addWidget(self.tree)
+
+        editor = QWidget()
+        column = QVBoxLayout(editor)
+        column.setContentsMargins(12, 0, 8, 0)
+        basics = QGroupBox(self.tr("Task"))
+        form = QFormLayout(basics)
+        self.name = QLineEdit()
+        self.title_edit = QLineEdit()
+        self.department = QComboBox()
+        self.department.setEditable(True)
+        self.modality = QComboBox()
+        self.modality.addItem(self.tr("Text"), "text")
+        self.modality.addItem(self.tr("Image"), "image")
+        self.dataset = QComboBox()
+        self.model = QComboBox()
+        self.adapter = QComboBox()
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Title"), self.title_edit)
+        form.addRow(self.tr("Department"), self.department)
+        form.addRow(self.tr("Output"), self.modality)
+        form.addRow(self.tr("Dataset"), self.dataset)
+        form.addRow(self.tr("Model"), self.model)
+        form.addRow(self.tr("Adapter"), self.adapter)
+        column.addWidget(basics)
+
+        prompt = QGroupBox(self.tr("Prompt template"))
+        prompt_layout = QVBoxLayout(prompt)
+        self.template = QPlainTextEdit()
+        self.template.setPlaceholderText(self.tr("e.g. Write a one-line ad for {product} aimed at {audience}, "
+                                                 "tone: {tone}."))
+        self.template.setMaximumHeight(90)
+        self.variables = QTableWidget(0, 2)
+        self.variables.setHorizontalHeaderLabels([self.tr("Variable"), self.tr("Example value")])
+        self.variables.horizontalHeader().setStretchLastSection(True)
+        self.variables.verticalHeader().setVisible(False)
+        self.variables.setMaximumHeight(120)
+        self.preview = QLabel()
+        self.preview.setObjectName("muted")
+        self.preview.setWordWrap(True)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        prompt_layout.addWidget(self.template)
+        prompt_layout.addWidget(self.variables)
+        prompt_layout.addWidget(self.preview)
+        column.addWidget(prompt)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(200)
+        self._preview_timer.timeout.connect(self.update_preview)
+        self.template.textChanged.connect(self._template_changed)
+        self.variables.itemChanged.connect(lambda *_: self._preview_timer.start())
+
+        rules = QGroupBox(self.tr("Output rules"))
+        form = QFormLayout(rules)
+        self.min_chars = QSpinBox()
+        self.max_chars = QSpinBox()
+        for box in (self.min_chars, self.max_chars):
+            box.setRange(0, 100_000)
+            box.setSpecialValueText(self.tr("no limit"))
+        lengths = QHBoxLayout()
+        lengths.addWidget(self.min_chars)
+        lengths.addWidget(QLabel("–"))
+        lengths.addWidget(self.max_chars)
+        self.required = QLineEdit()
+        self.required.setPlaceholderText(self.tr("comma-separated"))
+        self.banned = QLineEdit()
+        self.banned.setPlaceholderText(self.tr("comma-separated"))
+        form.addRow(self.tr("Length (characters)"), lengths)
+        form.addRow(self.tr("Must mention"), self.required)
+        form.addRow(self.tr("Must not mention"), self.banned)
+        column.addWidget(rules)
+
+        steps = QGroupBox(self.tr("Steps (composite task)"))
+        steps_layout = QVBoxLayout(steps)
+        self.steps = QTableWidget(0, 4)
+        self.steps.setHorizontalHeaderLabels([self.tr("Step"), self.tr("Output"), self.tr("Model"),
+                                              self.tr("Template")])
+        self.steps.horizontalHeader().setStretchLastSection(True)
+        self.steps.verticalHeader().setVisible(False)
+        self.steps.setMaximumHeight(140)
+        self.steps_hint = QLabel(self.tr("A single-step task uses the template above. Steps run in order; a "
+                                         "step can use an earlier one as {steps.NAME.output}."))
+        self.steps_hint.setObjectName("muted")
+        self.steps_hint.setWordWrap(True)
+        steps_layout.addWidget(self.steps)
+        steps_layout.addWidget(self.steps_hint)
+        column.addWidget(steps)
+
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button.setProperty("primary", True)
+        self.save_button.setShortcut("Ctrl+S")
+        self.save_button.clicked.connect(self.save)
+        self.duplicate_button = QPushButton(icons.icon("copy"), self.tr("Duplicate"))
+        self.duplicate_button.clicked.connect(self.duplicate)
+        self.remove_button = QPushButton(icons.icon("delete"), self.tr("Remove"))
+        self.remove_button.setProperty("danger", True)
+        self.remove_button.clicked.connect(self.remove)
+        self.run_button = QPushButton(icons.icon("play"), self.tr("Run on a file…"))
+        self.run_button.clicked.connect(self.run_on_file)
+        self.message = QLabel()
+        self.message.setObjectName("muted")
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.duplicate_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.message)
+        buttons.addWidget(self.run_button)
+        column.addLayout(buttons)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(editor)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(1, 1)
+        self.inner.addWidget(splitter)
+        self.detail = splitter
+
+    # -- loading ----------------------------------------------------------------
+    def on_engine(self, engine) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.available():
+            return
+        engine = self.engine
+
+        def load():
+            models = engine.models.list() if hasattr(type(engine), "models") else []
+            datasets = engine.data.list() if hasattr(type(engine), "data") else []
+            return engine.tasks.list(), models, datasets
+        Op(self, load).success(self._show).run_in_background()
+
+    def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
+        if kind in ("samples.install", "models.import", "data.import", "text.train", "image.train"):
+            self.refresh()
+
+    def _show(self, loaded) -> None:
+        self.tasks, models, datasets = loaded
+        keep = self.current.name if self.current else None
+        for box, names in ((self.dataset, [d.name for d in datasets]),
+                           (self.model, [m.name for m in models if m.role == "base"]),
+                           (self.adapter, [m.name for m in models if m.role == "adapter"])):
+            box.clear()
+            box.addItem(self.tr("(none)"), None)
+            for name in names:
+                box.addItem(name, name)
+        self.department.clear()
+        self.department.addItems(sorted({t.department for t in self.tasks if t.department}))
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        groups: dict[str, QTreeWidgetItem] = {}
+        select = None
+        for task in sorted(self.tasks, key=lambda t: (t.department or "~", t.name)):
+            department = task.department or self.tr("Other")
+            group = groups.get(department)
+            if group is None:
+                group = groups[department] = QTreeWidgetItem([department])
+                group.setFlags(group.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                font = group.font(0)
+                font.setBold(True)
+                group.setFont(0, font)
+                self.tree.addTopLevelItem(group)
+            item = QTreeWidgetItem([task.title_zh if self._chinese() and task.title_zh else (task.title or task.name)])
+            item.setIcon(0, icons.icon("image" if task.modality == "image" else "text"))
+            item.setToolTip(0, task.name)
+            item.setData(0, Qt.ItemDataRole.UserRole, task)
+            group.addChild(item)
+            if task.name == keep or select is None:
+                select = item if task.name == keep or select is None else select
+        self.tree.expandAll()
+        self.tree.blockSignals(False)
+        self.inner.setCurrentWidget(self.detail if self.tasks else self.empty)
+        if select is not None:
+            self.tree.setCurrentItem(select)
+
+    def _chinese(self) -> bool:
+        from PySide6.QtCore import QLocale
+        return QLocale().name().startswith("zh")
+
+    def _select(self, item, _previous=None) -> None:
+        task = item.data(0, Qt.ItemDataRole.UserRole) if item else None
+        if task is None:
+            return
+        self.current = task
+        self.name.setText(task.name)
+        self.title_edit.setText(task.title_zh if self._chinese() and task.title_zh else task.title)
+        self.department.setCurrentText(task.department)
+        self.modality.setCurrentIndex(max(0, self.modality.findData(task.modality)))
+        for box, value in ((self.dataset, task.dataset), (self.model, task.model), (self.adapter, task.adapter)):
+            index = box.findData(value)
+            if index < 0 and value:
+                box.addItem(value, value)
+                index = box.count() - 1
+            box.setCurrentIndex(max(0, index))
+        self.template.setPlainText(task.template)
+        c = task.constraints
+        self.min_chars.setValue(c.min_chars or 0)
+        self.max_chars.setValue(c.max_chars or 0)
+        self.required.setText(", ".join(c.required_terms))
+        self.banned.setText(", ".join(c.banned_terms))
+        self.steps.setRowCount(len(task.steps))
+        for row, step in enumerate(task.steps):
+            for column, value in enumerate((step.name, step.modality, step.model or self.tr("template only"),
+                                            step.template)):
+                self.steps.setItem(row, column, QTableWidgetItem(value))
+
+    # -- template preview -----------------------------------------------------------
+    def _template_changed(self) -> None:
+        names = list(dict.fromkeys(VARIABLE.findall(self.template.toPlainText())))
+        current = {self.variables.item(r, 0).text(): (self.variables.item(r, 1).text()
+                                                      if self.variables.item(r, 1) else "")
+                   for r in range(self.variables.rowCount()) if self.variables.item(r, 0)}
+        self.variables.blockSignals(True)
+        self.variables.setRowCount(len(names))
+        for row, name in enumerate(names):
+            key = QTableWidgetItem(name)
+            key.setFlags(key.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.variables.setItem(row, 0, key)
+            self.variables.setItem(row, 1, QTableWidgetItem(current.get(name, "")))
+        self.variables.blockSignals(False)
+        self._preview_timer.start()
+
+    def variable_values(self) -> dict:
+        return {self.variables.item(r, 0).text(): (self.variables.item(r, 1).text() or "{" +
+                                                    self.variables.item(r, 0).text() + "}")
+                for r in range(self.variables.rowCount()) if self.variables.item(r, 0)}
+
+    def update_preview(self) -> None:
+        template = self.template.toPlainText()
+        if not template.strip():
+            self.preview.setText(self.tr("Preview: write a template with {variables}."))
+            return
+        Op(self, render_preview, template, self.variable_values()).success(
+            lambda text: self.preview.setText(self.tr("Preview: %1").replace("%1", text))).failure(
+            lambda exc, details: self.preview.setText("⚠ " + reason_of(exc))).run_in_background()
+
+    # -- editing ------------------------------------------------------------------------
+    def definition(self) -> dict:
+        base = self.current.to_dict() if self.current and self.current.name == self.name.text().strip() else {}
+        constraints = dict(base.get("constraints") or {})
+        constraints.update(min_chars=self.min_chars.value() or None, max_chars=self.max_chars.value() or None,
+                           required_terms=terms(self.required.text()), banned_terms=terms(self.banned.text()))
+        title_key = "title_zh" if self._chinese() else "title"
+        return {**base, "name": self.name.text().strip(), title_key: self.title_edit.text().strip(),
+                "department": self.department.currentText().strip(), "modality": self.modality.currentData(),
+                "template": self.template.toPlainText(), "dataset": self.dataset.currentData(),
+                "model": self.model.currentData(), "adapter": self.adapter.currentData(),
+                "constraints": constraints}
+
+    def new_task(self) -> None:
+        self.current = None
+        self.inner.setCurrentWidget(self.detail)
+        for widget in (self.name, self.title_edit, self.required, self.banned):
+            widget.clear()
+        self.template.clear()
+        self.steps.setRowCount(0)
+        self.min_chars.setValue(0)
+        self.max_chars.setValue(0)
+        self.name.setFocus()
+        self.message.setText(self.tr("New task: fill in the name and the template, then Save."))
+
+    def save(self) -> None:
+        definition = self.definition()
+        if not definition["name"]:
+            self.message.setText("⚠ " + self.tr("Give the task a name."))
+            return
+        replace = self.current is not None and self.current.name == definition["name"]
+        Op(self, self.engine.tasks.create, definition, replace).success(self._saved).failure(
+            lambda exc, details: self.message.setText("⚠ " + reason_of(exc))).run_in_background()
+
+    def _saved(self, task) -> None:
+        self.current = task
+        self.message.setText("✓ " + self.tr("Saved %1").replace("%1", task.name))
+        self.refresh()
+
+    def duplicate(self) -> None:
+        if self.current is None:
+            return
+        names = {t.name for t in self.tasks}
+        number = 2
+        while f"{self.current.name}-{number}" in names:
+            number += 1
+        definition = {**self.current.to_dict(), "name": f"{self.current.name}-{number}"}
+        Op(self, self.engine.tasks.create, definition).success(self._saved).run_in_background()
+
+    def remove(self) -> None:
+        if self.current is None:
+            return
+        answer = QMessageBox.question(self, self.tr("Remove task"),
+                                      self.tr("Remove the task %1? Its outputs stay in the review queue.")
+                                      .replace("%1", self.current.name))
+        if answer == QMessageBox.StandardButton.Yes:
+            name = self.current.name
+            self.current = None
+            Op(self, self.engine.tasks.remove, name).success(lambda _: self.refresh()).run_in_background()
+
+    def run_on_file(self, path: str | None = None) -> None:
+        if self.current is None:
+            return
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Inputs for %1").replace("%1", self.current.name), "",
+                                                  self.tr("Tables (*.csv *.xlsx *.jsonl);;All files (*)"))
+        if path:
+            Op(self, self.engine.tasks.run, self.current.name, path).success(self.window_.show_banner_job) \
+                .failure(lambda exc, details: self.message.setText("⚠ " + reason_of(exc))).run_in_background()
