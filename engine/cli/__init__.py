@@ -16,6 +16,7 @@ from engine.errors import UserError
 
 COMMAND_MODULES = [
     "engine.cli.core",
+    "engine.cli.models",
     "engine.cli.tasks",
     "engine.cli.data",
 ]

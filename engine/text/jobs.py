@@ -19,3 +19,7 @@ def generate_text(ctx: JobContext) -> dict:
     """params: model, adapter, prompts (list), params (sampling), system, chat."""
     from engine.text.generate_job import run_generate
     return run_generate(ctx)
+
+
+from engine.text import selftest_check as _selftest_check  # noqa: E402,F401 - registers the "text" check
+from engine.text import starter as _starter  # noqa: E402,F401 - registers the starter-text sample installer

@@ -1,0 +1,290 @@
+"""aigc models import|list|verify|remove|starter, aigc train, aigc generate.
+
+``train`` and ``generate`` take the image flags too and hand image models to
+``engine.cli.image_commands``; text models are handled here.
+"""
+from __future__ import annotations
+
+import sys
+
+from engine.errors import UserError
+
+
+def register(sub) -> None:
+    models = sub.add_parser("models", help="base models and trained adapters").add_subparsers(
+        dest="models_command", metavar="ACTION")
+    models.required = True
+    p = models.add_parser("import", help="verify and import a model folder")
+    p.add_argument("path")
+    p.add_argument("--name")
+    p.add_argument("--kind", choices=["text", "image"])
+    p.add_argument("--reference", action="store_true", help="reference the folder instead of copying it")
+    p.set_defaults(handler=cmd_import)
+    p = models.add_parser("list", help="models in the catalog")
+    p.add_argument("--kind", choices=["text", "image"])
+    p.add_argument("--role", choices=["base", "adapter"])
+    p.set_defaults(handler=cmd_list)
+    p = models.add_parser("verify", help="re-check a model's files against its SHA-256 manifest")
+    p.add_argument("name")
+    p.set_defaults(handler=cmd_verify)
+    p = models.add_parser("remove", help="remove a model from the catalog")
+    p.add_argument("name")
+    p.set_defaults(handler=cmd_remove)
+    p = models.add_parser("starter", help="register the starter models (or rebuild them from their recipes)")
+    p.add_argument("--rebuild", action="store_true", help="train the starter models again from resources/")
+    p.add_argument("--kind", choices=["text", "image", "all"], default="all")
+    p.set_defaults(handler=cmd_starter)
+
+    p = sub.add_parser("train", help="fine-tune a model on a dataset (a resumable job)")
+    p.add_argument("--model")
+    p.add_argument("--data", help="dataset name, or a .jsonl file (Alpaca, prompt/completion or messages)")
+    p.add_argument("--data-version", type=int)
+    p.add_argument("--method", choices=["lora", "full", "qlora"], default="lora")
+    p.add_argument("--max-steps", type=int)
+    p.add_argument("--epochs", type=float)
+    p.add_argument("--resume", metavar="RUN", help="continue a stopped run where it left off")
+    p.add_argument("--list-runs", action="store_true", help="list training runs and exit")
+    p.add_argument("--output-name", "--name", dest="output_name")
+    p.add_argument("--learning-rate", "--lr", dest="learning_rate", type=float)
+    p.add_argument("--weight-decay", type=float)
+    p.add_argument("--warmup-steps", type=int)
+    p.add_argument("--schedule", choices=["cosine", "linear", "constant"])
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--grad-accum", type=int)
+    p.add_argument("--max-length", type=int)
+    p.add_argument("--packing", action="store_true")
+    p.add_argument("--lora-r", type=int)
+    p.add_argument("--lora-alpha", type=int)
+    p.add_argument("--lora-dropout", type=float)
+    p.add_argument("--target-modules", nargs="+")
+    p.add_argument("--gradient-checkpointing", action="store_true")
+    p.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16"])
+    p.add_argument("--save-every", type=int)
+    p.add_argument("--keep-checkpoints", type=int)
+    p.add_argument("--eval-every", type=int)
+    p.add_argument("--patience", dest="early_stopping_patience", type=int)
+    p.add_argument("--val-fraction", type=float)
+    p.add_argument("--system")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--merge", action="store_true", help="also write the adapter merged into a full model")
+    _image_flags(p)
+    p.set_defaults(handler=cmd_train)
+
+    p = sub.add_parser("generate", help="generate text (streamed) or images with a model")
+    p.add_argument("--model", required=True)
+    p.add_argument("--adapter")
+    p.add_argument("--prompt", action="append", default=[], help="repeat for a batch of prompts")
+    p.add_argument("--prompts-file", help="a text file with one prompt per line")
+    p.add_argument("--system")
+    p.add_argument("--no-chat", action="store_true", help="continue the raw prompt instead of chatting")
+    p.add_argument("--max-new-tokens", type=int)
+    p.add_argument("--temperature", type=float)
+    p.add_argument("--top-p", type=float)
+    p.add_argument("--top-k", type=int)
+    p.add_argument("--repetition-penalty", type=float)
+    p.add_argument("--num-beams", type=int)
+    p.add_argument("--stop", action="append", help="stop when this text appears (repeatable)")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--int8", action="store_true", help="int8 dynamic quantization (CPU)")
+    _image_flags(p)
+    p.set_defaults(handler=cmd_generate)
+
+
+def _image_flags(p) -> None:
+    p.add_argument("--steps", type=int)
+    p.add_argument("--width", type=int)
+    p.add_argument("--height", type=int)
+    p.add_argument("--out")
+    p.add_argument("--negative-prompt")
+    p.add_argument("--guidance-scale", type=float)
+    p.add_argument("--scheduler")
+    p.add_argument("--init-image")
+    p.add_argument("--strength", type=float)
+    p.add_argument("--adapter-scale", type=float)
+    p.add_argument("--resolution", type=int)
+    if not any(a.dest == "batch_size" for a in p._actions):
+        p.add_argument("--batch-size", type=int)
+
+
+def _image_commands():
+    try:
+        from engine.cli import image_commands
+    except ImportError:
+        raise UserError("image models are not supported by this build") from None
+    return image_commands
+
+
+# -- models -------------------------------------------------------------------------
+def _describe(model) -> str:
+    extra = " (demo quality)" if model.demo else ""
+    base = f" on {model.lineage.get('base', model.base_id)}" if model.base_id else ""
+    return f"{model.name:<28} {model.kind:<5} {model.role:<7} {model.sha256[:12]}{base}{extra}"
+
+
+def cmd_import(args, out) -> dict:
+    out.open_engine(args)
+    job = out.run_job("models.import", {"path": args.path, "name": args.name, "kind": args.kind,
+                                        "copy": not args.reference})
+    result = dict(job.result)
+    result["_text"] = f"imported {result['name']} ({result['kind']}, {result['files']} files, sha256 " \
+                      f"{result['sha256'][:12]})"
+    return result
+
+
+def cmd_list(args, out) -> dict:
+    engine = out.open_engine(args)
+    models = engine.models.list(kind=args.kind, role=args.role)
+    return {"models": [m.to_dict() for m in models], "_text": "\n".join(_describe(m) for m in models) or "no models"}
+
+
+def cmd_verify(args, out) -> dict:
+    engine = out.open_engine(args)
+    report = engine.models.verify(args.name)
+    if not report["ok"]:
+        problems = report.get("error") or ", ".join(
+            f"{key}: {', '.join(report[key][:3])}" for key in ("missing", "changed") if report[key])
+        raise UserError(f"model '{args.name}' failed verification: {problems}",
+                        hint="copy the model again and re-import it")
+    report["_text"] = f"{report['name']}: {report['files']} files match their SHA-256 manifest"
+    return report
+
+
+def cmd_remove(args, out) -> dict:
+    engine = out.open_engine(args)
+    result = engine.models.remove(args.name)
+    result["_text"] = f"removed {result['removed']}"
+    return result
+
+
+def cmd_starter(args, out) -> dict:
+    engine = out.open_engine(args)
+    kinds = ["text", "image"] if args.kind == "all" else [args.kind]
+    result = {}
+    for kind in kinds:
+        if kind == "text":
+            from engine.text import starter
+        else:
+            try:
+                from engine.image import starter
+            except ImportError:
+                result[kind] = {"skipped": "image starter not in this build"}
+                continue
+        if args.rebuild:
+            out.info(f"rebuilding the starter {kind} model (this trains it from scratch) ...")
+            result[f"{kind}_build"] = starter.build_starter(progress=out.info)
+            existing = engine.models.find(starter.NAME)
+            if existing is not None and existing.name == starter.NAME:
+                engine.models.remove(starter.NAME)
+        result[kind] = starter.install_into(engine, None)
+    result["_text"] = "\n".join(f"{k}: {v}" for k, v in result.items() if not k.endswith("_build"))
+    return result
+
+
+# -- train ---------------------------------------------------------------------------
+TRAIN_FIELDS = ("method", "max_steps", "epochs", "output_name", "learning_rate", "weight_decay", "warmup_steps",
+                "schedule", "batch_size", "grad_accum", "max_length", "lora_r", "lora_alpha", "lora_dropout",
+                "target_modules", "precision", "save_every", "keep_checkpoints", "eval_every",
+                "early_stopping_patience", "val_fraction", "system", "seed", "data_version")
+
+
+def text_config_from_args(args) -> dict:
+    config = {"model": args.model, "data": args.data}
+    for name in TRAIN_FIELDS:
+        value = getattr(args, name, None)
+        if value is not None:
+            config[name] = value
+    for flag in ("packing", "gradient_checkpointing", "merge"):
+        if getattr(args, flag, False):
+            config[flag] = True
+    if args.target_modules == ["all-linear"]:
+        config["target_modules"] = "all-linear"
+    return config
+
+
+def _print_train_metrics(out):
+    def on_event(event):
+        if event.type == "metric" and event.data["name"] in ("val_loss", "perplexity"):
+            out.info(f"  step {event.data['step']}: {event.data['name']} {event.data['value']:.4f}")
+    return on_event
+
+
+def cmd_train(args, out) -> dict:
+    engine = out.open_engine(args)
+    from engine.training.runs import get_run, list_runs
+    if args.list_runs:
+        rows = list_runs(engine)
+        return {"runs": rows, "_text": "\n".join(
+            f"{r['id']}  {r['kind']:<5} {r['state']:<11} step {r['step']}/{r['total_steps']}  "
+            f"{r['config'].get('model')} on {r['config'].get('data')}" for r in rows) or "no runs"}
+    if args.resume:
+        run = get_run(engine, args.resume)
+        if run["kind"] != "text":
+            model = engine.models.find(str(run["config"].get("model") or ""))
+            return _image_commands().run_train(args, out, model)
+        job = out.run_job("text.train", {"resume": run["id"]}, title=f"Resume {run['id']}",
+                          on_event=_print_train_metrics(out))
+    else:
+        if not args.model or not args.data:
+            raise UserError("--model and --data are required (or --resume RUN)")
+        model = engine.models.get(args.model)
+        if model.kind == "image":
+            return _image_commands().run_train(args, out, model)
+        job = out.run_job("text.train", {"config": text_config_from_args(args)}, on_event=_print_train_metrics(out))
+    result = dict(job.result)
+    result["job"] = job.id
+    result["_text"] = (f"run {result['run_id']}: {result['steps']} steps, best validation loss "
+                       f"{result['best_val_loss'] if result['best_val_loss'] is not None else '-'}; "
+                       f"saved {result['role']} '{result['model']}'"
+                       + (f" and merged model '{result['merged_model']}'" if result.get("merged_model") else ""))
+    return result
+
+
+# -- generate --------------------------------------------------------------------------
+GEN_FIELDS = ("max_new_tokens", "temperature", "top_p", "top_k", "repetition_penalty", "num_beams", "stop", "seed")
+
+
+def cmd_generate(args, out) -> dict:
+    engine = out.open_engine(args)
+    model = engine.models.get(args.model)
+    if model.kind == "image":
+        return _image_commands().run_generate(args, out, model)
+    prompts = list(args.prompt)
+    if args.prompts_file:
+        try:
+            with open(args.prompts_file, encoding="utf-8-sig") as handle:
+                prompts += [line.rstrip("\n") for line in handle if line.strip()]
+        except OSError as exc:
+            raise UserError(f"cannot read {args.prompts_file}: {exc.strerror}") from None
+    if not prompts:
+        raise UserError("no prompt given", hint="pass --prompt TEXT or --prompts-file FILE")
+    params = {name: getattr(args, name) for name in GEN_FIELDS if getattr(args, name, None) is not None}
+    base = engine.models.get(model.base_id) if model.role == "adapter" else model
+    if base.demo:
+        out.info(f"note: {base.name} is a demo-quality starter model")
+    stream = sys.stderr if out.json_mode else sys.stdout
+    current = [-1]
+
+    def on_event(event):
+        if event.type != "partial" or "token" not in event.data:
+            return
+        index = event.data.get("index", 0)
+        if index != current[0]:
+            if current[0] >= 0:
+                print(file=stream)
+            if len(prompts) > 1:
+                print(f"[{index + 1}] ", end="", file=stream)
+            current[0] = index
+        print(event.data["token"], end="", file=stream, flush=True)
+
+    job = out.run_job("text.generate", {"model": model.name if model.role == "base" else base.name,
+                                        "adapter": args.adapter or (model.name if model.role == "adapter" else None),
+                                        "prompts": prompts, "params": params, "system": args.system,
+                                        "chat": not args.no_chat, "quantize": "int8" if args.int8 else None},
+                      on_event=on_event)
+    if current[0] >= 0:
+        print(file=stream, flush=True)
+    results = job.result["results"]
+    return {"results": results, "job": job.id, "model": base.name, "adapter": results[0]["adapter"] if results else None}
+
+
+__all__ = ["register"]
