@@ -110,6 +110,7 @@ def evaluate_task(ctx: JobContext) -> dict:
         outputs[label] = texts
     report = {"task": task.name, "dataset": dataset, "dataset_version": ref["version"], "dataset_hash": ref["hash"],
               "split": config.split, "examples": len(cases), "params": params, "systems": results,
+              "metrics": list(task.evaluation),
               "created_at": time.time(), "config": asdict(config),
               "samples": [{"prompt": c[0], "reference": c[1], "outputs": {label: outputs[label][i] for label in outputs}}
                           for i, c in enumerate(cases[:10])]}

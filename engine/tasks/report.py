@@ -49,23 +49,32 @@ def svg_chart(systems: list[dict], metrics=CHART_METRICS) -> str:
     return "".join(parts)
 
 
-def _table_rows(systems: list[dict]) -> list[list[str]]:
+def _chosen(report: dict) -> list[str]:
+    """The task's evaluation choice, in display order (all metrics when it made none)."""
+    chosen = report.get("metrics") or list(METRIC_LABELS)
+    return [m for m in METRIC_LABELS if m in chosen]
+
+
+def _table_rows(systems: list[dict], metrics: list[str]) -> list[list[str]]:
     header = ["Metric"] + [s["label"] for s in systems]
     rows = [header]
-    for metric, label in METRIC_LABELS.items():
-        rows.append([label] + [f'{s["metrics"].get(metric, 0):g}' for s in systems])
+    for metric in metrics:
+        rows.append([METRIC_LABELS[metric]] + [f'{s["metrics"].get(metric, 0):g}' for s in systems])
     return rows
 
 
+def _chart(report: dict) -> str:
+    return svg_chart(report["systems"], [m for m in _chosen(report) if m in CHART_METRICS] or CHART_METRICS)
+
+
 def render_markdown(report: dict) -> str:
-    systems = report["systems"]
-    rows = _table_rows(systems)
+    rows = _table_rows(report["systems"], _chosen(report))
     lines = [f"# Evaluation: {report['task']}", "",
              f"Dataset `{report['dataset']}` version {report['dataset_version']}, split `{report['split']}`, "
              f"{report['examples']} examples. Generated {time.strftime('%Y-%m-%d %H:%M', time.localtime(report['created_at']))}.",
              "", "| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
     lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
-    lines += ["", svg_chart(systems), "", "## Samples", ""]
+    lines += ["", _chart(report), "", "## Samples", ""]
     for sample in report.get("samples", []):
         lines.append(f"- **Prompt:** {sample['prompt']}")
         lines.append(f"  - Reference: {sample['reference']}")
@@ -76,8 +85,7 @@ def render_markdown(report: dict) -> str:
 
 def render_html(report: dict) -> str:
     esc = html.escape
-    systems = report["systems"]
-    rows = _table_rows(systems)
+    rows = _table_rows(report["systems"], _chosen(report))
     table = "<table><thead><tr>" + "".join(f"<th>{esc(c)}</th>" for c in rows[0]) + "</tr></thead><tbody>"
     table += "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows[1:])
     table += "</tbody></table>"
@@ -95,7 +103,7 @@ def render_html(report: dict) -> str:
         f"<h1>Evaluation: {esc(report['task'])}</h1>"
         f"<p>Dataset <code>{esc(report['dataset'])}</code> version {report['dataset_version']}, split "
         f"<code>{esc(report['split'])}</code>, {report['examples']} examples. Generated {when}.</p>"
-        f"{table}<h2>Chart</h2>{svg_chart(systems)}<h2>Samples</h2><ul>{samples}</ul></body></html>\n")
+        f"{table}<h2>Chart</h2>{_chart(report)}<h2>Samples</h2><ul>{samples}</ul></body></html>\n")
 
 
 def render(report: dict, fmt: str) -> str:

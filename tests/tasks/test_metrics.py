@@ -39,3 +39,13 @@ def test_evaluate_and_report_with_chart():
     assert "| BLEU |" in markdown and "<svg" in markdown
     svg = svg_chart(report["systems"])
     assert svg.count("<rect") == 5 * 2 + 2  # bars + legend swatches
+
+
+def test_report_follows_the_tasks_evaluation_choice():
+    scores = {"bleu": 10.0, "rouge_l": 20.0, "distinct_1": 30.0, "distinct_2": 40.0, "pass_rate": 50.0,
+              "avg_chars": 12.0}
+    report = {"task": "ads", "dataset": "d", "dataset_version": 1, "split": "test", "examples": 1, "created_at": 0,
+              "metrics": ["bleu", "pass_rate"], "systems": [{"label": "base model", "metrics": scores}]}
+    markdown = render(report, "md")
+    assert "| BLEU |" in markdown and "| Pass rate % |" in markdown and "ROUGE-L" not in markdown
+    assert render(report, "html").count("<rect") == 2 + 1
