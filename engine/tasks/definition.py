@@ -40,6 +40,8 @@ class Generation:
     temperature: float = 0.8
     top_p: float = 0.95
     seed: int = 0
+    top_k: int | None = None
+    repetition_penalty: float | None = None
     num_inference_steps: int | None = None
     width: int | None = None
     height: int | None = None
