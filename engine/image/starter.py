@@ -31,14 +31,14 @@ class StarterRecipe:
     tokenizer_vocab: int = 600
     max_length: int = 40
     vae_channels: list = field(default_factory=lambda: [32, 64, 64])
-    vae_steps: int = 1200
-    vae_batch: int = 32
+    vae_steps: int = 800
+    vae_batch: int = 16
     vae_lr: float = 1e-3
     vae_kl_weight: float = 1e-6
     unet_channels: list = field(default_factory=lambda: [64, 128])
     text_hidden: int = 64
     text_layers: int = 2
-    unet_steps: int = 2400
+    unet_steps: int = 1600
     unet_batch: int = 32
     unet_lr: float = 5e-4
     caption_dropout: float = 0.1
@@ -100,7 +100,7 @@ def build_starter(out_dir: Path | None = None, progress=print, recipe: StarterRe
 
     recipe = recipe or StarterRecipe.load()
     out_dir = Path(out_dir or pipeline_dir())
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    torch.set_num_threads(max(1, int(os.environ.get("AIGC_THREADS") or os.cpu_count() or 1)))
     torch.manual_seed(recipe.seed)
     gen = torch.Generator().manual_seed(recipe.seed)
     started = time.monotonic()
