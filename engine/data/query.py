@@ -42,8 +42,9 @@ def row_to_dict(row, workspace=None) -> dict:
 
 def records(con, ds, version: int, offset: int = 0, limit: int = 200, workspace=None, **filters) -> list[dict]:
     where, args = _filters(ds, version, **filters)
-    sql = (f"SELECT m.*, r.fields FROM members m JOIN records r ON r.hash = m.record WHERE {where} "
-           f"ORDER BY m.item LIMIT ? OFFSET ?")
+    # page over the members index alone, then join the 200 records of the page
+    sql = (f"SELECT m.*, r.fields FROM members m JOIN records r ON r.hash = m.record WHERE m.id IN "
+           f"(SELECT m.id FROM members m WHERE {where} ORDER BY m.item LIMIT ? OFFSET ?) ORDER BY m.item")
     return [row_to_dict(r, workspace) for r in con.execute(sql, [*args, int(limit), int(offset)])]
 
 

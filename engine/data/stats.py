@@ -21,8 +21,8 @@ def _bucket(length: int) -> str:
 def compute(con, ds, version: int) -> dict:
     where, args = store.in_version(ds, version)
     live = where + " AND m.status != 'rejected'"
-    lengths = con.execute(f"SELECT r.chars AS chars, count(*) AS n FROM members m JOIN records r ON r.hash = m.record "
-                          f"WHERE {live} GROUP BY r.chars ORDER BY r.chars", args).fetchall()
+    lengths = con.execute(f"SELECT m.chars AS chars, count(*) AS n FROM members m "
+                          f"WHERE {live} GROUP BY m.chars ORDER BY m.chars", args).fetchall()
     histogram = {f"{lo}-{hi - 1}": 0 for lo, hi in zip(EDGES, EDGES[1:])}
     histogram[f"{EDGES[-1]}+"] = 0
     total = sum(r["n"] for r in lengths)

@@ -15,12 +15,12 @@ import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
 
-from engine.data.records import canonical_json, content_hash, text_length
+from engine.data.records import canonical_json, text_length
 from engine.errors import NotFound, UserError
 
 MOD = 1 << 128
 BATCH = 5000
-MEMBER_COLUMNS = "id, dataset_id, item, record, since, until, split, status, label, tags, note, origin, line"
+MEMBER_COLUMNS = "id, dataset_id, item, record, chars, since, until, split, status, label, tags, note, origin, line"
 
 
 @dataclass
@@ -139,11 +139,11 @@ class NewVersion:
                 del bucket[value]
         self.count += delta
 
-    def _open(self, item: int, record: str, ann: dict, origin: str, line) -> int:
+    def _open(self, item: int, record: str, chars: int, ann: dict, origin: str, line) -> int:
         member_id = self.next_id
         self.next_id += 1
-        tags = json.dumps(ann["tags"], ensure_ascii=False)
-        self._members.append((member_id, self.ds["id"], item, record, self.version, ann["split"], ann["status"],
+        tags = json.dumps(ann["tags"], ensure_ascii=False) if ann["tags"] else "[]"
+        self._members.append((member_id, self.ds["id"], item, record, chars, self.version, ann["split"], ann["status"],
                               ann["label"], tags, ann["note"], origin, line))
         self._tags.extend((tag, member_id) for tag in ann["tags"])
         self.acc = (self.acc + member_digest(record, ann["split"], ann["status"], ann["label"], tags,
@@ -159,24 +159,26 @@ class NewVersion:
                                              row["note"])) % MOD
         self._count(row["split"], row["status"], -1)
 
-    def put_record(self, fields: dict) -> str:
-        digest = content_hash(fields)
-        self._records.append((digest, canonical_json(fields), text_length(fields)))
-        return digest
+    def put_record(self, fields: dict) -> tuple[str, int]:
+        text = canonical_json(fields)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]  # == content_hash(fields)
+        chars = text_length(fields)
+        self._records.append((digest, text, chars))
+        return digest, chars
 
     # -- changes -------------------------------------------------------------
     def add(self, fields: dict, ann: dict, origin: str = "", line=None) -> int:
         """A new example; returns its item number."""
-        record = self.put_record(fields)
+        record, chars = self.put_record(fields)
         item = self.next_item
         self.next_item += 1
-        self._open(item, record, ann, origin, line)
+        self._open(item, record, chars, ann, origin, line)
         self.added += 1
         return item
 
     def replace(self, row, fields: dict | None = None, **changes) -> None:
         """Close membership ``row`` and open its successor with new content and/or annotations."""
-        record = self.put_record(fields) if fields is not None else row["record"]
+        record, chars = self.put_record(fields) if fields is not None else (row["record"], row["chars"])
         ann = {"split": row["split"], "status": row["status"], "label": row["label"],
                "tags": json.loads(row["tags"]), "note": row["note"]}
         ann.update(changes)
@@ -186,7 +188,7 @@ class NewVersion:
                 and ann["note"] == row["note"]):
             return
         self._close(row)
-        self._open(row["item"], record, ann, row["origin"], row["line"])
+        self._open(row["item"], record, chars, ann, row["origin"], row["line"])
         self.changed += 1
 
     def remove(self, row) -> None:
@@ -203,8 +205,8 @@ class NewVersion:
             self._closed.clear()
         if self._members:
             con.executemany(
-                "INSERT INTO members(id, dataset_id, item, record, since, split, status, label, tags, note, origin,"
-                " line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._members)
+                "INSERT INTO members(id, dataset_id, item, record, chars, since, split, status, label, tags, note,"
+                " origin, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._members)
             self._members.clear()
         if self._tags:
             con.executemany("INSERT OR IGNORE INTO member_tags(tag, member_id) VALUES (?, ?)", self._tags)

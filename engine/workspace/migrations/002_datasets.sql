@@ -38,6 +38,7 @@ CREATE TABLE members (
     dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
     item       INTEGER NOT NULL,
     record     TEXT NOT NULL REFERENCES records(hash),
+    chars      INTEGER NOT NULL DEFAULT 0,
     since      INTEGER NOT NULL,
     until      INTEGER,
     split      TEXT NOT NULL DEFAULT 'train',
