@@ -101,7 +101,7 @@ def _sample(source: Source) -> list[dict]:
 def as_user_error(source: Source, exc: RowError) -> UserError:
     where = f" line {exc.line}" if exc.line and source.reader in ("jsonl", "json", "txt", "metadata.jsonl") else \
         (f" row {exc.line}" if exc.line else "")
-    origin = source.data.name if source.data.is_file() else getattr(exc, "origin", None) or source.data.name
+    origin = source.data.name if source.data.is_file() else source.data.name + "/" + source.reader
     what = f" field {exc.field}" if exc.field else ""
     return UserError(f"{origin}{where}{what}: {exc.message}",
                      hint="fix that row, or import with --skip-bad to leave bad rows out")
@@ -143,9 +143,14 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
         if source.reader != "captions":
             meta = data / source.reader
             source.encoding = normalise_encoding(encoding) if encoding else detect_encoding(meta)
-            rows = [row for _, row in islice(
-                read_jsonl(meta, source.encoding) if source.reader.endswith("jsonl") else
-                read_csv(meta, source.encoding), SAMPLE_ROWS)]
+            try:
+                rows = [row for _, row in islice(
+                    read_jsonl(meta, source.encoding) if source.reader.endswith("jsonl") else
+                    read_csv(meta, source.encoding), SAMPLE_ROWS)]
+            except RowError as exc:
+                unit = "line" if source.reader.endswith("jsonl") else "row"
+                raise UserError(f"{meta.name} {unit} {exc.line}{' field ' + exc.field if exc.field else ''}: "
+                                f"{exc.message}", hint="fix the metadata file and import again") from None
             source.columns = list(dict.fromkeys(k for r in rows for k in r))
             source.mapping = mapping_mod.detect_mapping(source.columns, "image", overrides)
             mapping_mod.check_mapping(source.mapping, source.columns, "image", meta.name, fmt)

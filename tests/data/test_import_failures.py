@@ -93,3 +93,19 @@ def test_cli_failure_is_one_line(tmp_path):
     assert proc.returncode != 0
     assert proc.stderr.strip().splitlines()[-1].startswith("error: ")
     assert "bad.jsonl line 2" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_malformed_image_metadata(tmp_path, failing_import):
+    folder = f.hf_folder(tmp_path / "kit")
+    (folder / "metadata.jsonl").write_text('{"file_name": "img/p0.png", "text": "a"}\n{"file_name": \n',
+                                           encoding="utf-8")
+    error = failing_import(folder)
+    assert error.startswith("metadata.jsonl line 2") and "not valid JSON" in error
+
+
+def test_missing_image_named_in_metadata(tmp_path, failing_import):
+    folder = f.hf_folder(tmp_path / "kit")
+    with open(folder / "metadata.jsonl", "a", encoding="utf-8") as handle:
+        handle.write('{"file_name": "img/gone.png", "text": "丢了"}\n')
+    error = failing_import(folder)
+    assert error.startswith("metadata.jsonl line 3 field file_name") and "gone.png" in error
