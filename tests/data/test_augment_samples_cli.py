@@ -41,17 +41,23 @@ def test_augment_refuses_unknown_ops(eng):
     assert job.state.value == "failed" and "unknown augmentation 'backtranslate'" in job.error
 
 
-def test_sample_installer_is_idempotent(eng):
+def test_sample_installer_is_idempotent(eng, tmp_path):
     from engine.data.samples import sample_sources
     if not sample_sources():
         pytest.skip("resources/samples/datasets is not in this checkout")
-    first = eng.jobs.run("samples.install", {})
-    assert first.state.value == "succeeded", first.error
+    import threading
+
+    from engine.data.samples import install_sample_datasets
+    from engine.jobs import JobContext
+    ctx = JobContext("samples-test", {}, eng.workspace, tmp_path / "log.txt", lambda e: None, lambda f, m: None,
+                     lambda s, n, v: None, threading.Event(), engine=eng)
+    first = install_sample_datasets(eng, ctx)
     names = {name for name, _ in sample_sources()}
-    assert names <= {d.name for d in eng.data.list()}
+    assert set(first["added"]) == names == {d.name for d in eng.data.list()}
+    assert all(d.count > 0 for d in eng.data.list())
     before = {d.name: d.version_hash for d in eng.data.list()}
-    second = eng.jobs.run("samples.install", {})
-    assert second.result["datasets"]["added"] == [] and {d.name: d.version_hash for d in eng.data.list()} == before
+    second = install_sample_datasets(eng, ctx)
+    assert second["added"] == [] and {d.name: d.version_hash for d in eng.data.list()} == before
 
 
 def test_selftest_check(eng):
