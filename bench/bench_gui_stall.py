@@ -55,15 +55,20 @@ class Heartbeat:
                 "longest_stall_ms": round(max(0.0, ordered[-1] - self.interval_ms), 1)}
 
 
+def run_event_loop(seconds: float) -> None:
+    """Let Qt's own event loop run (as in the real app), not a Python polling loop."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
 def measure(window, app, seconds: float) -> dict:
     """Idle heartbeat, then the heartbeat during a training run started from the Training tab."""
     from desktop.screenshots import wait_until
     beat = Heartbeat()
     beat.start()
-    end = time.monotonic() + min(3.0, seconds)
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.001)
+    run_event_loop(min(3.0, seconds))
     idle = beat.summary()
     page = window.show_page("training")
     page.refresh()
@@ -72,10 +77,7 @@ def measure(window, app, seconds: float) -> dict:
         raise SystemExit("no text model and text dataset to train on")
     wait_until(app, lambda: page.chart_points() >= 1, timeout=300)
     beat.start()
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.001)
+    run_event_loop(seconds)
     training = beat.summary()
     beat.stop()
     points = page.chart_points()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop.style import current_palette
@@ -12,10 +13,12 @@ LOSS_COLORS = {"loss": "#3b6fe0", "val_loss": "#e0783b"}
 class LossChart(QWidget):
     """Feed it ``add(name, step, value)``; names with "loss" go on top, the learning rate below."""
 
+    REDRAW_MS = 250
+
     def __init__(self, parent=None):
         super().__init__(parent)
         colors = current_palette()
-        pg.setConfigOptions(antialias=True)
+        pg.setConfigOptions(antialias=False)  # software-rendered antialiasing costs whole frames
         self.plot = pg.PlotWidget(background=colors["surface"])
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("left", self.tr("Loss"))
@@ -35,6 +38,13 @@ class LossChart(QWidget):
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.lr_plot)
         self.series: dict[str, tuple[list[int], list[float]]] = {}
+        self._dirty: set[str] = set()
+        # Redrawing on every metric would keep the GUI thread busy during fast runs; a few
+        # redraws a second look just as live.
+        self._redraw = QTimer(self)
+        self._redraw.setInterval(self.REDRAW_MS)
+        self._redraw.setSingleShot(True)
+        self._redraw.timeout.connect(self.flush)
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.titles = {"loss": self.tr("training loss"), "val_loss": self.tr("validation loss")}
 
@@ -45,6 +55,7 @@ class LossChart(QWidget):
         self.lr_plot.clear()
         self.series.clear()
         self.curves.clear()
+        self._dirty.clear()
 
     def points(self, name: str = "loss") -> int:
         return len(self.series.get(name, ([], []))[0])
@@ -59,6 +70,17 @@ class LossChart(QWidget):
                 ys.pop()
         xs.append(step)
         ys.append(value)
+        self._dirty.add(name)
+        if not self._redraw.isActive():
+            self._redraw.start()
+
+    def flush(self) -> None:
+        """Draw the points that arrived since the last redraw."""
+        for name in sorted(self._dirty):
+            self._curve(name).setData(*self.series[name])
+        self._dirty.clear()
+
+    def _curve(self, name: str):
         curve = self.curves.get(name)
         if curve is None:
             if name in ("learning_rate", "lr"):
@@ -69,9 +91,10 @@ class LossChart(QWidget):
                 curve = self.plot.plot(pen=pg.mkPen(color, width=2), symbol=symbol, symbolSize=6,
                                        symbolBrush=color, name=self.titles.get(name, name))
             self.curves[name] = curve
-        curve.setData(xs, ys)
+        return curve
 
     def load(self, metrics: list[dict]) -> None:
         self.clear()
         for metric in metrics:
             self.add(metric["name"], metric["step"], metric["value"])
+        self.flush()
