@@ -111,8 +111,6 @@ class ImageGenerator:
                 on_step(step + 1, total, path)
             return callback_kwargs
 
-        if self.adapter:
-            kwargs["cross_attention_kwargs"] = None  # scale is set on the adapter itself
         started = time.time()
         with torch.inference_mode():
             images = run(callback_on_step_end=step_end, **kwargs).images

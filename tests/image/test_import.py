@@ -27,8 +27,9 @@ def test_diffusers_folder_imports_and_verifies(eng, tiny_sd_dir):
     assert model.info["family"] == "sd1" and model.info["source_kind"] == "diffusers-folder"
     assert set(model.info["parameters"]) == {"unet", "vae", "text_encoder"}
     assert len(model.sha256) == 64
-    assert eng.models.verify("tiny-sd")["ok"] if isinstance(eng.models.verify("tiny-sd"), dict) and \
-        "ok" in eng.models.verify("tiny-sd") else True
+    assert eng.models.verify("tiny-sd")["ok"]
+    from engine.image.verify import verify_pipeline_folder
+    assert verify_pipeline_folder(model.path)["family"] == "sd1"
 
 
 def test_single_file_converts_offline_to_the_same_weights(eng, tiny_sd_dir, tiny_sd_file):
