@@ -13,12 +13,13 @@ def run_generate(ctx) -> dict:
         raise UserError("no model given", hint="pass --model NAME")
     ctx.report(0.0, "loading model")
     generator = ctx.engine.text.generator(params["model"], params.get("adapter"), params.get("quantize"))
-    counts = [0] * len(prompts)
+    started = set()
 
     def on_token(index: int, piece: str) -> None:
-        counts[index] += 1
+        if index not in started:  # progress per prompt, not per token: the tokens are the progress
+            started.add(index)
+            ctx.report(index / len(prompts), f"prompt {index + 1}/{len(prompts)}")
         ctx.partial(index=index, token=piece)
-        ctx.report((index + min(0.99, counts[index] / 256)) / len(prompts), f"prompt {index + 1}/{len(prompts)}")
 
     results = generator.generate(prompts, params.get("params") or {}, on_token=on_token,
                                  should_stop=ctx.cancelled, system=params.get("system"),
