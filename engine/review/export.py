@@ -74,14 +74,18 @@ def write_table(items: list[ReviewItem], out: Path) -> Path:
     elif suffix == ".xlsx":
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         book = Workbook(write_only=True)
         sheet = book.create_sheet("approved")
         sheet.append(columns)
         for row in rows:
             cells = []
             for column in columns:
-                cell = WriteOnlyCell(sheet, value=row[column])
-                if isinstance(row[column], str) and row[column].startswith("="):
+                value = row[column]
+                if isinstance(value, str):  # control characters cannot be stored in a worksheet
+                    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str) and value.startswith("="):
                     cell.data_type = "s"  # text that looks like a formula stays text
                 cells.append(cell)
             sheet.append(cells)

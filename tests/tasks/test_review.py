@@ -57,10 +57,11 @@ def test_bad_review_actions(eng, queue):
 def test_export_holds_exactly_the_approved_outputs_with_inputs_beside(eng, queue, tmp_path, suffix):
     eng.review.approve(queue[0].id)
     eng.review.edit(queue[3].id, "=SUM(1,2) stays text")
+    eng.review.edit(queue[2].id, "bell\x07 and nul\x00 from a model")
     eng.review.reject(queue[1].id)
     out = tmp_path / f"approved{suffix}"
     result = eng.review.export(out, task="slogans")
-    assert result["items"] == 2 and result["ids"] == [queue[0].id, queue[3].id]
+    assert result["items"] == 3 and result["ids"] == [queue[0].id, queue[2].id, queue[3].id]
     if suffix == ".csv":
         with open(out, encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -71,8 +72,11 @@ def test_export_holds_exactly_the_approved_outputs_with_inputs_beside(eng, queue
         sheet = load_workbook(out).active
         values = list(sheet.iter_rows(values_only=True))
         rows = [dict(zip(values[0], r)) for r in values[1:]]
-    assert [r["product"] for r in rows] == ["item 0", "item 3"]
-    assert [r["output"] for r in rows] == ["item 0: made for students", "=SUM(1,2) stays text"]
+    assert [r["product"] for r in rows] == ["item 0", "item 2", "item 3"]
+    assert rows[0]["output"] == "item 0: made for students" and rows[2]["output"] == "=SUM(1,2) stays text"
+    control = "bell\x07 and nul\x00 from a model"
+    assert rows[1]["output"] == (control.replace("\x07", "\ufffd").replace("\x00", "\ufffd")
+                                 if suffix == ".xlsx" else control)
     assert rows[0]["audience"] == "students" and rows[0]["step"] == "copy" and rows[0]["status"] == "approved"
 
 
