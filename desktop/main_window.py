@@ -193,12 +193,15 @@ class MainWindow(QMainWindow):
 
         def done(job_id, state):
             if state == "succeeded":
-                QTimer.singleShot(1500, lambda: self._drop_banner_row(row))
+                QTimer.singleShot(1500, row, lambda: self._drop_banner_row(row))  # skipped if the row is gone
             self.refresh_all()
         row.finished.connect(done)
         return row
 
     def _drop_banner_row(self, row) -> None:
+        from shiboken6 import isValid
+        if not isValid(row) or not isValid(self):
+            return
         row.deleteLater()
         if self.banner_layout.count() <= 1:
             self.banner.hide()

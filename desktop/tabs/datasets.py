@@ -184,8 +184,9 @@ class DatasetsPage(Page):
         self.list.clear()
         for info in datasets:
             kind = self.tr("images") if info.modality == "image" else self.tr("text")
-            item = QListWidgetItem(icons.icon("image" if info.modality == "image" else "text"),
-                                   f"{info.name}\n{self.tr('v%1 · %2 examples · %3').replace('%1', str(info.version)).replace('%2', str(info.count)).replace('%3', kind)}")
+            line = self.tr("v%1 · %2 examples · %3").replace("%1", str(info.version)) \
+                .replace("%2", str(info.count)).replace("%3", kind)
+            item = QListWidgetItem(icons.icon("image" if info.modality == "image" else "text"), f"{info.name}\n{line}")
             item.setData(Qt.ItemDataRole.UserRole, info)
             item.setSizeHint(QSize(200, 50))
             self.list.addItem(item)

@@ -16,6 +16,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -59,14 +60,18 @@ def fill(ts_path: Path, glossary: dict[str, str]) -> list[str]:
 def main(argv: list[str]) -> int:
     sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "desktop").rglob("*.py"))
     status = 0
+    check_only = "--check" in argv
+    out_dir = Path(tempfile.mkdtemp(prefix="aigc-i18n-")) if check_only else HERE   # --check leaves the repo as is
     for language in LANGUAGES:
-        ts_path = HERE / f"workbench_{language}.ts"
+        ts_path = out_dir / f"workbench_{language}.ts"
+        if check_only and (HERE / ts_path.name).exists():
+            shutil.copy(HERE / ts_path.name, ts_path)
         subprocess.run([tool("pyside6-lupdate"), "-silent", "-no-obsolete", "-locations", "none", *sources,
                         "-ts", str(ts_path)], check=True, cwd=ROOT)
         glossary = json.loads((HERE / f"{language}.json").read_text(encoding="utf-8"))
         missing = fill(ts_path, glossary)
         subprocess.run([tool("pyside6-lrelease"), "-silent", str(ts_path), "-qm",
-                        str(HERE / f"workbench_{language}.qm")], check=True, cwd=ROOT)
+                        str(out_dir / f"workbench_{language}.qm")], check=True, cwd=ROOT)
         for source in missing:
             print(f"{language}: no translation for {source!r}", file=sys.stderr)
         if missing and "--check" in argv:

@@ -10,6 +10,174 @@
         <source>Examples imported from your files, cleaned, split and versioned</source>
         <translation>从您的文件导入的样本，经过清洗、划分并保留版本</translation>
     </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Import a file or folder (Ctrl+I)</source>
+        <translation>导入文件或文件夹 (Ctrl+I)</translation>
+    </message>
+    <message>
+        <source>No datasets yet</source>
+        <translation>还没有数据集</translation>
+    </message>
+    <message>
+        <source>Import the examples you already have: a spreadsheet, a JSON Lines file, a text file or a folder of images.</source>
+        <translation>导入您已有的样本：表格、JSON Lines 文件、文本文件或图片文件夹。</translation>
+    </message>
+    <message>
+        <source>Import a dataset</source>
+        <translation>导入数据集</translation>
+    </message>
+    <message>
+        <source>Search text…</source>
+        <translation>搜索文本…</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>Unreviewed</source>
+        <translation>未审阅</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <source>Any split</source>
+        <translation>全部划分</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练集</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>验证集</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试集</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Accept (A)</source>
+        <translation>接受 (A)</translation>
+    </message>
+    <message>
+        <source>Reject (R)</source>
+        <translation>驳回 (R)</translation>
+    </message>
+    <message>
+        <source>Tag… (T)</source>
+        <translation>标签… (T)</translation>
+    </message>
+    <message>
+        <source>Clean</source>
+        <translation>清洗</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>划分</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>版本历史</translation>
+    </message>
+    <message>
+        <source>images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>v%1 · %2 examples · %3</source>
+        <translation>v%1 · %2 条样本 · %3</translation>
+    </message>
+    <message>
+        <source>Version %1 · %2 examples</source>
+        <translation>版本 %1 · %2 条样本</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>图片描述</translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>%1 shown of %2 matching</source>
+        <translation>已显示 %1 / 共 %2 条匹配</translation>
+    </message>
+    <message>
+        <source>Add a tag</source>
+        <translation>添加标签</translation>
+    </message>
+    <message numerus="yes">
+        <source>Tag for %n record(s):</source>
+        <translation><numerusform>为 %n 条记录添加标签：</numerusform></translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>接受</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>驳回</translation>
+    </message>
+    <message>
+        <source>Mark unreviewed</source>
+        <translation>标为未审阅</translation>
+    </message>
+    <message>
+        <source>Add tag…</source>
+        <translation>添加标签…</translation>
+    </message>
+    <message>
+        <source>Export dataset</source>
+        <translation>导出数据集</translation>
+    </message>
 </context>
 <context>
     <name>ErrorDialog</name>
@@ -31,6 +199,196 @@
     <message>
         <source>Write text and render images with a base model or a trained adapter</source>
         <translation>使用基础模型或训练好的适配器撰写文案、生成图像</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+</context>
+<context>
+    <name>ImagePanel</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Adapter</source>
+        <translation>适配器</translation>
+    </message>
+    <message>
+        <source>Adapter strength</source>
+        <translation>适配器强度</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Native</source>
+        <translation>原生</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>引导强度</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批量</translation>
+    </message>
+    <message>
+        <source>Scheduler</source>
+        <translation>采样器</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Describe the image, e.g. product poster, a blue handbag on a red background</source>
+        <translation>描述画面，例如：产品海报，红色背景上的蓝色手提包</translation>
+    </message>
+    <message>
+        <source>Negative prompt: what to avoid (blurry, text, watermark)</source>
+        <translation>反向提示词：需要避免的内容（模糊、文字、水印）</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Select an image to see which model, adapter, seed and settings made it.</source>
+        <translation>选择一张图片，查看生成它的模型、适配器、种子和参数。</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Write a prompt and pick a model first.</source>
+        <translation>请先填写提示词并选择模型。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import a dataset</source>
+        <translation>导入数据集</translation>
+    </message>
+    <message>
+        <source>A .jsonl, .json, .csv, .tsv, .xlsx or .txt file, or a folder of images</source>
+        <translation>.jsonl、.json、.csv、.tsv、.xlsx 或 .txt 文件，或一个图片文件夹</translation>
+    </message>
+    <message>
+        <source>File…</source>
+        <translation>文件…</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>文件夹…</translation>
+    </message>
+    <message>
+        <source>e.g. ad-copy-2026</source>
+        <translation>例如 ad-copy-2026</translation>
+    </message>
+    <message>
+        <source>detect</source>
+        <translation>自动识别</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Dataset name</source>
+        <translation>数据集名称</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Encoding</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>Choose a file to see what will be imported.</source>
+        <translation>选择文件后，这里会显示将要导入的内容。</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Column mapping</source>
+        <translation>列映射</translation>
+    </message>
+    <message>
+        <source>First rows</source>
+        <translation>前几行</translation>
+    </message>
+    <message>
+        <source>Choose a file to import</source>
+        <translation>选择要导入的文件</translation>
+    </message>
+    <message>
+        <source>Data files (*.jsonl *.json *.csv *.tsv *.xlsx *.txt);;All files (*)</source>
+        <translation>数据文件 (*.jsonl *.json *.csv *.tsv *.xlsx *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Choose a folder of images</source>
+        <translation>选择图片文件夹</translation>
+    </message>
+    <message>
+        <source>Reading the first rows…</source>
+        <translation>正在读取前几行…</translation>
+    </message>
+    <message>
+        <source>Format: %1</source>
+        <translation>格式：%1</translation>
+    </message>
+    <message>
+        <source>Encoding: %1</source>
+        <translation>编码：%1</translation>
+    </message>
+    <message>
+        <source>Content: %1</source>
+        <translation>内容：%1</translation>
+    </message>
+    <message>
+        <source>images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Column in the file</source>
+        <translation>文件中的列</translation>
+    </message>
+    <message>
+        <source>Give the dataset a name.</source>
+        <translation>请为数据集命名。</translation>
     </message>
 </context>
 <context>
@@ -88,6 +446,29 @@
     </message>
 </context>
 <context>
+    <name>LossChart</name>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>LR</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>validation loss</source>
+        <translation>验证损失</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>AIGC Workbench</source>
@@ -127,6 +508,77 @@
     </message>
 </context>
 <context>
+    <name>ModelImportDialog</name>
+    <message>
+        <source>Import a model</source>
+        <translation>导入模型</translation>
+    </message>
+    <message>
+        <source>A model folder, or a single .safetensors checkpoint</source>
+        <translation>模型文件夹，或单个 .safetensors 权重文件</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>文件夹…</translation>
+    </message>
+    <message>
+        <source>File…</source>
+        <translation>文件…</translation>
+    </message>
+    <message>
+        <source>Detect</source>
+        <translation>自动识别</translation>
+    </message>
+    <message>
+        <source>Text model</source>
+        <translation>文本模型</translation>
+    </message>
+    <message>
+        <source>Image model</source>
+        <translation>图像模型</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Press Check to verify the files before anything is imported.</source>
+        <translation>点击“检查”，在导入前先校验文件。</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Choose the model folder</source>
+        <translation>选择模型文件夹</translation>
+    </message>
+    <message>
+        <source>Choose a checkpoint</source>
+        <translation>选择权重文件</translation>
+    </message>
+    <message>
+        <source>Checking the files…</source>
+        <translation>正在检查文件…</translation>
+    </message>
+    <message>
+        <source>The files passed verification.</source>
+        <translation>文件已通过校验。</translation>
+    </message>
+</context>
+<context>
     <name>ModelsPage</name>
     <message>
         <source>Models</source>
@@ -135,6 +587,86 @@
     <message>
         <source>Base models and trained adapters on this machine</source>
         <translation>本机上的基础模型和已训练的适配器</translation>
+    </message>
+    <message>
+        <source>Import model…</source>
+        <translation>导入模型…</translation>
+    </message>
+    <message>
+        <source>No models yet</source>
+        <translation>还没有模型</translation>
+    </message>
+    <message>
+        <source>Import a model folder from a USB stick, or load the starter models with the sample content.</source>
+        <translation>从 U 盘导入模型文件夹，或随示例内容加载入门模型。</translation>
+    </message>
+    <message>
+        <source>Import a model</source>
+        <translation>导入模型</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Trained on</source>
+        <translation>训练数据</translation>
+    </message>
+    <message>
+        <source>Fingerprint</source>
+        <translation>指纹</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>添加时间</translation>
+    </message>
+    <message>
+        <source>Verify files</source>
+        <translation>校验文件</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>adapter</source>
+        <translation>适配器</translation>
+    </message>
+    <message>
+        <source>base</source>
+        <translation>基础</translation>
+    </message>
+    <message>
+        <source>starter</source>
+        <translation>入门</translation>
+    </message>
+    <message>
+        <source>Verifying %1…</source>
+        <translation>正在校验 %1…</translation>
+    </message>
+    <message>
+        <source>%1: every file matches its fingerprint.</source>
+        <translation>%1：所有文件与指纹一致。</translation>
+    </message>
+    <message>
+        <source>Remove model</source>
+        <translation>删除模型</translation>
+    </message>
+    <message>
+        <source>Remove %1 from this workspace?</source>
+        <translation>要从此工作区删除 %1 吗？</translation>
     </message>
 </context>
 <context>
@@ -165,6 +697,126 @@
     <message>
         <source>Approve, edit or reject outputs before they are used</source>
         <translation>在使用前通过、修改或驳回生成结果</translation>
+    </message>
+    <message>
+        <source>Export approved…</source>
+        <translation>导出已通过…</translation>
+    </message>
+    <message>
+        <source>Add approved to dataset</source>
+        <translation>将已通过内容加入数据集</translation>
+    </message>
+    <message>
+        <source>Approved and edited outputs become new training examples of the task's dataset</source>
+        <translation>已通过和修改过的结果会成为该任务数据集的新训练样本</translation>
+    </message>
+    <message>
+        <source>To review</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Nothing to review</source>
+        <translation>没有待审核的内容</translation>
+    </message>
+    <message>
+        <source>Run a task on a batch of inputs (Tasks tab) and its outputs queue up here for approval.</source>
+        <translation>在“任务”页对一批输入运行任务，结果会在这里排队等待审核。</translation>
+    </message>
+    <message>
+        <source>The output; edit it to correct it before approving.</source>
+        <translation>生成结果；可先修改再通过。</translation>
+    </message>
+    <message>
+        <source>Comment (optional), e.g. too long, wrong tone</source>
+        <translation>备注（可选），例如：太长、语气不对</translation>
+    </message>
+    <message>
+        <source>Approve (Ctrl+Enter)</source>
+        <translation>通过 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Reject (Ctrl+R)</source>
+        <translation>驳回 (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>All tasks</source>
+        <translation>全部任务</translation>
+    </message>
+    <message>
+        <source>to review</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>已通过</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <source>Passes the task's checks</source>
+        <translation>符合任务的检查规则</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>模型：%1</translation>
+    </message>
+    <message>
+        <source>Adapter: %1</source>
+        <translation>适配器：%1</translation>
+    </message>
+    <message>
+        <source>Seed: %1</source>
+        <translation>种子：%1</translation>
+    </message>
+    <message>
+        <source>Run: %1</source>
+        <translation>批次：%1</translation>
+    </message>
+    <message>
+        <source>Reviewed by %1</source>
+        <translation>审核人 %1</translation>
+    </message>
+    <message>
+        <source>Export approved outputs</source>
+        <translation>导出已通过的结果</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <source>%1 example(s) added to the dataset</source>
+        <translation>已向数据集添加 %1 条样本</translation>
     </message>
 </context>
 <context>
@@ -275,6 +927,253 @@
         <source>What each department needs done, and how to judge it</source>
         <translation>各部门要完成的内容任务，以及评判标准</translation>
     </message>
+    <message>
+        <source>New task</source>
+        <translation>新建任务</translation>
+    </message>
+    <message>
+        <source>No tasks yet</source>
+        <translation>还没有任务</translation>
+    </message>
+    <message>
+        <source>A task says what a department needs written or drawn, with a prompt template and the rules a good result follows.</source>
+        <translation>任务描述部门需要撰写或绘制的内容，包括提示词模板和合格结果应遵循的规则。</translation>
+    </message>
+    <message>
+        <source>Create a task</source>
+        <translation>创建任务</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Adapter</source>
+        <translation>适配器</translation>
+    </message>
+    <message>
+        <source>Prompt template</source>
+        <translation>提示词模板</translation>
+    </message>
+    <message>
+        <source>e.g. Write a one-line ad for {product} aimed at {audience}, tone: {tone}.</source>
+        <translation>例如：为{product}写一句面向{audience}的广告语，语气：{tone}。</translation>
+    </message>
+    <message>
+        <source>Variable</source>
+        <translation>变量</translation>
+    </message>
+    <message>
+        <source>Example value</source>
+        <translation>示例值</translation>
+    </message>
+    <message>
+        <source>Output rules</source>
+        <translation>输出规则</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>comma-separated</source>
+        <translation>用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Length (characters)</source>
+        <translation>长度（字符）</translation>
+    </message>
+    <message>
+        <source>Must mention</source>
+        <translation>必须包含</translation>
+    </message>
+    <message>
+        <source>Must not mention</source>
+        <translation>不得包含</translation>
+    </message>
+    <message>
+        <source>Steps (composite task)</source>
+        <translation>步骤（组合任务）</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>A single-step task uses the template above. Steps run in order; a step can use an earlier one as {steps.NAME.output}.</source>
+        <translation>单步任务使用上面的模板。各步骤按顺序执行；后面的步骤可用 {steps.NAME.output} 引用前一步的结果。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Run on a file…</source>
+        <translation>对文件批量运行…</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>template only</source>
+        <translation>仅模板</translation>
+    </message>
+    <message>
+        <source>Preview: write a template with {variables}.</source>
+        <translation>预览：请编写含 {变量} 的模板。</translation>
+    </message>
+    <message>
+        <source>Preview: %1</source>
+        <translation>预览：%1</translation>
+    </message>
+    <message>
+        <source>New task: fill in the name and the template, then Save.</source>
+        <translation>新任务：填写名称和模板，然后保存。</translation>
+    </message>
+    <message>
+        <source>Give the task a name.</source>
+        <translation>请为任务命名。</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Remove task</source>
+        <translation>删除任务</translation>
+    </message>
+    <message>
+        <source>Remove the task %1? Its outputs stay in the review queue.</source>
+        <translation>要删除任务 %1 吗？它的结果仍保留在审核队列中。</translation>
+    </message>
+    <message>
+        <source>Inputs for %1</source>
+        <translation>%1 的输入</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.xlsx *.jsonl);;All files (*)</source>
+        <translation>表格 (*.csv *.xlsx *.jsonl);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>TextPanel</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Adapter</source>
+        <translation>适配器</translation>
+    </message>
+    <message>
+        <source>Compare with</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <source>Max new tokens</source>
+        <translation>最多生成词元数</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Write the prompt, e.g. Write a one-line ad for a leather tote bag aimed at commuters.</source>
+        <translation>填写提示词，例如：为面向通勤族的皮革托特包写一句广告语。</translation>
+    </message>
+    <message>
+        <source>Generate (Ctrl+Enter)</source>
+        <translation>生成 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>The answer appears here as it is written.</source>
+        <translation>生成的内容会逐字显示在这里。</translation>
+    </message>
+    <message>
+        <source>None (base model)</source>
+        <translation>无（基础模型）</translation>
+    </message>
+    <message>
+        <source>No comparison</source>
+        <translation>不对比</translation>
+    </message>
+    <message>
+        <source>Write a prompt and pick a model first.</source>
+        <translation>请先填写提示词并选择模型。</translation>
+    </message>
+    <message>
+        <source>%1 tokens/s</source>
+        <translation>%1 词元/秒</translation>
+    </message>
 </context>
 <context>
     <name>TrainingPage</name>
@@ -285,6 +1184,181 @@
     <message>
         <source>Fine-tune a text or image model on a dataset version</source>
         <translation>在某个数据集版本上微调文本或图像模型</translation>
+    </message>
+    <message>
+        <source>New run</source>
+        <translation>新建训练</translation>
+    </message>
+    <message>
+        <source>LoRA adapter (recommended)</source>
+        <translation>LoRA 适配器（推荐）</translation>
+    </message>
+    <message>
+        <source>Full fine-tune (small models)</source>
+        <translation>全参数微调（适合小模型）</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Quick</source>
+        <translation>快速</translation>
+    </message>
+    <message>
+        <source>Balanced</source>
+        <translation>均衡</translation>
+    </message>
+    <message>
+        <source>Thorough</source>
+        <translation>充分</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>高级设置</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>LoRA rank</source>
+        <translation>LoRA 秩</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Max length (tokens)</source>
+        <translation>最大长度（词元）</translation>
+    </message>
+    <message>
+        <source>Checkpoint every</source>
+        <translation>检查点间隔（步）</translation>
+    </message>
+    <message>
+        <source>Pick a model and a dataset.</source>
+        <translation>请选择模型和数据集。</translation>
+    </message>
+    <message>
+        <source>Start training</source>
+        <translation>开始训练</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>训练记录</translation>
+    </message>
+    <message>
+        <source>Resume run</source>
+        <translation>继续训练</translation>
+    </message>
+    <message>
+        <source>No run selected</source>
+        <translation>未选择训练</translation>
+    </message>
+    <message>
+        <source>Start a run to see its loss curve here.</source>
+        <translation>开始训练后，这里会显示损失曲线。</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>Validation samples</source>
+        <translation>验证样例</translation>
+    </message>
+    <message>
+        <source>Checkpoints</source>
+        <translation>检查点</translation>
+    </message>
+    <message>
+        <source>%1 is a %2 dataset; %3 is a %4 model.</source>
+        <translation>%1 是 %2 数据集，而 %3 是 %4 模型。</translation>
+    </message>
+    <message>
+        <source>The memory check runs when the run starts.</source>
+        <translation>内存检查将在训练开始时进行。</translation>
+    </message>
+    <message>
+        <source>Checking memory…</source>
+        <translation>正在检查内存…</translation>
+    </message>
+    <message>
+        <source>Fits in memory: needs about %1 GiB of %2 GiB free.</source>
+        <translation>内存充足：约需 %1 GiB，可用 %2 GiB。</translation>
+    </message>
+    <message>
+        <source>Fits in memory.</source>
+        <translation>内存充足。</translation>
+    </message>
+    <message>
+        <source>No checkpoints yet</source>
+        <translation>暂无检查点</translation>
+    </message>
+    <message>
+        <source>tokens/s</source>
+        <translation>词元/秒</translation>
+    </message>
+    <message>
+        <source>steps/s</source>
+        <translation>步/秒</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>约剩 %1</translation>
+    </message>
+</context>
+<context>
+    <name>VersionsDialog</name>
+    <message>
+        <source>History of %1</source>
+        <translation>%1 的版本历史</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变更</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Select a version to see what changed since the one before it.</source>
+        <translation>选择一个版本，查看它相对上一版本的变化。</translation>
+    </message>
+    <message>
+        <source>The first version: everything was added.</source>
+        <translation>第一个版本：全部为新增内容。</translation>
+    </message>
+    <message>
+        <source>v%1 → v%2: %3 added, %4 removed, %5 changed</source>
+        <translation>v%1 → v%2：新增 %3，删除 %4，修改 %5</translation>
     </message>
 </context>
 </TS>
