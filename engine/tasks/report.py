@@ -75,11 +75,14 @@ def render_markdown(report: dict) -> str:
              "", "| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
     lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
     lines += ["", _chart(report), "", "## Samples", ""]
+    def one_line(text: str) -> str:
+        return " ".join(str(text).split()).replace("|", "\\|")
+
     for sample in report.get("samples", []):
-        lines.append(f"- **Prompt:** {sample['prompt']}")
-        lines.append(f"  - Reference: {sample['reference']}")
+        lines.append(f"- **Prompt:** {one_line(sample['prompt'])}")
+        lines.append(f"  - Reference: {one_line(sample['reference'])}")
         for label, text in sample["outputs"].items():
-            lines.append(f"  - {label}: {text}")
+            lines.append(f"  - {label}: {one_line(text)}")
     return "\n".join(lines) + "\n"
 
 
