@@ -180,7 +180,8 @@ def test_settings_persist_and_geometry_restores(make_window, qtbot, settings):
     from desktop.app import build_window, parse_args
     again = build_window(parse_args(["--workspace", str(window.engine.root)]), settings)
     qtbot.addWidget(again)
-    assert (again.width(), again.height()) == saved
+    screen = again.screen().availableGeometry()
+    assert again.height() == saved[1] and again.width() == min(saved[0], screen.width() - 2)
     assert settings.theme == "dark" and settings.device == "cpu"
     settings.theme = "light"
 
