@@ -48,6 +48,8 @@ def load_examples(engine, data: str, version: int | None = None) -> tuple[list[d
         else:
             rows = read_jsonl(path)
         return rows, {"dataset": str(path.resolve()), "dataset_id": None, "version": None, "hash": sha256_file(path)}
+    if path.suffix.lower() in (".jsonl", ".json"):
+        raise UserError(f"{path} does not exist", hint="give the path of a .jsonl file or the name of a dataset")
     data_api = getattr(engine, "data", None)
     if data_api is None:
         raise UserError(f"dataset '{data}' not found", hint="give a .jsonl file path or import the dataset first")

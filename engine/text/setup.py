@@ -28,6 +28,9 @@ def resolve_run(ctx) -> tuple[TrainConfig, dict, list[dict], bool]:
     if run is not None:
         if run["kind"] != "text":
             raise UserError(f"run {run['id']} is an {run['kind']} run, not a text run")
+        if run.get("job_state") in ("running", "queued") and run["job_id"] != ctx.job_id:
+            raise UserError(f"run {run['id']} is already being trained by job {run['job_id']}",
+                            hint="wait for it, or cancel that job first")
         if run["state"] == "succeeded":
             raise UserError(f"run {run['id']} already finished", hint="start a new run instead")
         config = TrainConfig.from_dict(run["config"])

@@ -25,10 +25,16 @@ def _workspace(engine):
     return getattr(engine, "workspace", engine)
 
 
+_SELECT = "SELECT runs.*, jobs.state AS job_state FROM runs LEFT JOIN jobs ON jobs.id = runs.job_id"
+
+
 def _row_to_dict(row) -> dict:
     data = dict(row)
     for key in _JSON_FIELDS:
         data[key] = json.loads(data[key] or "{}")
+    # a run whose job died with the process (SIGKILL, power cut) still says "running"
+    if data["state"] in ("created", "running") and data.get("job_state") in ("interrupted", "failed", "cancelled"):
+        data["state"] = "interrupted"
     return data
 
 
@@ -48,9 +54,9 @@ def create_run(engine, kind: str, config: dict, job_id: str | None = None) -> di
 def get_run(engine, run_id: str) -> dict:
     """A run by id or unique id prefix; ``dir`` is a string path."""
     con = _workspace(engine).db()
-    row = con.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+    row = con.execute(f"{_SELECT} WHERE runs.id = ?", (run_id,)).fetchone()
     if row is None:
-        rows = con.execute("SELECT * FROM runs WHERE id LIKE ? ORDER BY created_at DESC", (run_id + "%",)).fetchall()
+        rows = con.execute(f"{_SELECT} WHERE runs.id LIKE ? ORDER BY runs.created_at DESC", (run_id + "%",)).fetchall()
         row = rows[0] if len(rows) == 1 else None
     if row is None:
         raise NotFound(f"no training run '{run_id}'", hint="'aigc train --list-runs' shows the runs")
@@ -58,11 +64,11 @@ def get_run(engine, run_id: str) -> dict:
 
 
 def list_runs(engine, kind: str | None = None) -> list[dict]:
-    sql, args = "SELECT * FROM runs", []
+    sql, args = _SELECT, []
     if kind:
-        sql += " WHERE kind = ?"
+        sql += " WHERE runs.kind = ?"
         args.append(kind)
-    sql += " ORDER BY created_at DESC"
+    sql += " ORDER BY runs.created_at DESC"
     return [_row_to_dict(r) for r in _workspace(engine).db().execute(sql, args)]
 
 

@@ -193,7 +193,7 @@ def test_sigkill_mid_run_then_resume_finishes(tmp_path, tiny_models, data_file):
         killed = eng.jobs.get(job_id)
         assert killed.state.value == "interrupted"
         run = eng.text.runs()[0]
-        assert run["state"] == "running" and run["step"] == 6
+        assert run["state"] == "interrupted" and run["step"] == 6
         resumed = eng.jobs.wait(eng.jobs.resume(job_id).id)
         assert resumed.state.value == "succeeded", resumed.error
         curve = losses(eng, resumed.id)
@@ -201,3 +201,16 @@ def test_sigkill_mid_run_then_resume_finishes(tmp_path, tiny_models, data_file):
         for step in range(7, 15):
             assert curve[step] == pytest.approx(reference[step], rel=1e-5, abs=1e-6), step
         assert eng.models.get("out").lineage["run_id"] == run["id"]
+
+
+def test_train_on_a_catalog_dataset_records_its_version(eng, tiny_models, data_file):
+    imported(eng, tiny_models["llama"], "l")
+    job = eng.data.import_file(data_file, "ads")
+    assert eng.jobs.wait(job.id).state.value == "succeeded"
+    result = train(eng, model="l", data="ads", max_steps=2, output_name="ads-lora").result
+    adapter = eng.models.get("ads-lora")
+    ref = eng.data.version_ref("ads")
+    assert adapter.lineage["dataset"] == ref["dataset"] and adapter.lineage["dataset_version"] == ref["version"]
+    assert adapter.lineage["run_id"] == result["run_id"]
+    missing = eng.jobs.run("text.train", {"config": {"model": "l", "data": "nope.jsonl"}})
+    assert missing.state.value == "failed" and "does not exist" in missing.error
