@@ -214,3 +214,41 @@ def test_train_on_a_catalog_dataset_records_its_version(eng, tiny_models, data_f
     assert adapter.lineage["run_id"] == result["run_id"]
     missing = eng.jobs.run("text.train", {"config": {"model": "l", "data": "nope.jsonl"}})
     assert missing.state.value == "failed" and "does not exist" in missing.error
+
+
+def test_packing_accumulation_checkpointing_and_early_stopping(eng, tiny_models, data_file):
+    imported(eng, tiny_models["mistral"], "m")
+    job = train(eng, model="m", data=str(data_file), max_steps=3, batch_size=2, grad_accum=2, packing=True,
+                gradient_checkpointing=True, max_length=128, output_name="packed")
+    assert job.result["steps"] == 3
+    # a learning rate far below float resolution leaves the weights, hence the validation loss, unchanged
+    job = train(eng, model="m", data=str(data_file), max_steps=20, learning_rate=1e-12, schedule="constant",
+                eval_every=2, early_stopping_patience=2, output_name="stopped")
+    assert job.result["stopped_early"] is True and job.result["steps"] == 6
+    assert eng.models.get("stopped").info["weights"] == "best"
+
+
+def test_generation_options(eng, tiny_models):
+    imported(eng, tiny_models["llama"], "l")
+    gen = eng.text.generator("l")
+    greedy = {"max_new_tokens": 12, "temperature": 0, "repetition_penalty": 1.0}
+    full = gen.generate(["Write a short ad for tea."], greedy)[0]
+    assert full["finish_reason"] == "length" and full["tokens"] == 12
+    stop = full["text"][len(full["text"]) // 2:][:3]
+    if stop.strip():
+        cut = gen.generate(["Write a short ad for tea."], {**greedy, "stop": [stop]})[0]
+        assert cut["finish_reason"] == "stop" and stop not in cut["text"]
+        assert full["text"].startswith(cut["text"])
+    beams = gen.generate(["Write a short ad for tea."], {**greedy, "num_beams": 3}, on_token=lambda t: None)[0]
+    assert beams["tokens"] >= 1
+    sampled = [gen.generate(["tea"], {"max_new_tokens": 8, "seed": 5, "temperature": 1.0})[0]["text"] for _ in "ab"]
+    assert sampled[0] == sampled[1]    # a seed reproduces the sample
+    raw = gen.generate(["Fresh tea for"], {**greedy, "max_new_tokens": 3}, chat=False)[0]
+    assert raw["prompt_tokens"] < full["prompt_tokens"]
+    from engine.errors import UserError
+    import pytest as _pytest
+    with _pytest.raises(UserError):
+        gen.generate(["x"], {"top_p": 2})
+    with _pytest.raises(UserError):
+        gen.generate(["x"], {"bogus": 1})
+    assert "<|assistant|>" in eng.text.render_template("l")
