@@ -75,6 +75,7 @@ QLineEdit, QPlainTextEdit, QTextEdit, QSpinBox, QDoubleSpinBox, QComboBox {{
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus, QComboBox:focus {{
     border-color: {c['accent']}; }}
 QComboBox::drop-down {{ border: none; width: 20px; }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 0; border: none; }}
 QTableView, QTreeView, QListView {{ background: {c['surface']}; border: 1px solid {c['border']}; border-radius: 8px;
     alternate-background-color: {c['alt_row']}; gridline-color: {c['border']};
     selection-background-color: {c['selection']}; selection-color: {c['text']}; }}

@@ -171,6 +171,7 @@ class TasksPage(Page):
         column.addLayout(buttons)
         column.addStretch(1)
         scroll = QScrollArea()
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidgetResizable(True)
         scroll.setWidget(editor)
         splitter.addWidget(scroll)

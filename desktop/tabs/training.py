@@ -107,8 +107,6 @@ class TrainingPage(Page):
         grid.addRow(self.tr("Max length (tokens)"), self.max_length)
         grid.addRow(self.tr("Checkpoint every"), self.save_every)
         self.advanced = advanced
-        for widget in (self.steps, self.lr, self.rank, self.batch, self.max_length, self.save_every):
-            widget.setEnabled(True)
         form_layout.addWidget(advanced)
         self.preflight = QLabel(self.tr("Pick a model and a dataset."))
         self.preflight.setObjectName("muted")
@@ -132,6 +130,7 @@ class TrainingPage(Page):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_host)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(340)
         scroll.setMaximumWidth(420)
         splitter.addWidget(scroll)
@@ -236,6 +235,10 @@ class TrainingPage(Page):
 
     def update_preflight(self) -> None:
         model, dataset = self.selected_model(), self.selected_dataset()
+        if not self.models or not self.datasets:
+            self.preflight.setText(self.tr("Import a base model (Models) and a dataset (Datasets) first."))
+            self.start_button.setEnabled(False)
+            return
         if model is None or dataset is None:
             self.preflight.setText(self.tr("Pick a model and a dataset."))
             self.start_button.setEnabled(False)

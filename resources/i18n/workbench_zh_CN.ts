@@ -1290,6 +1290,10 @@
         <translation>检查点</translation>
     </message>
     <message>
+        <source>Import a base model (Models) and a dataset (Datasets) first.</source>
+        <translation>请先导入基础模型（模型页）和数据集（数据集页）。</translation>
+    </message>
+    <message>
         <source>%1 is a %2 dataset; %3 is a %4 model.</source>
         <translation>%1 是 %2 数据集，而 %3 是 %4 模型。</translation>
     </message>
