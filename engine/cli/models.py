@@ -188,7 +188,9 @@ TRAIN_FIELDS = ("method", "max_steps", "epochs", "output_name", "learning_rate",
 
 
 def text_config_from_args(args) -> dict:
-    config = {"model": args.model, "data": args.data}
+    from pathlib import Path
+    data = Path(args.data).expanduser()
+    config = {"model": args.model, "data": str(data.resolve()) if data.is_file() else args.data}
     for name in TRAIN_FIELDS:
         value = getattr(args, name, None)
         if value is not None:

@@ -59,3 +59,24 @@ def test_bad_import_exits_non_zero_with_one_line(capsys, tmp_path):
 def test_train_needs_model_and_data(capsys, tmp_path):
     code, _, captured = aigc(capsys, tmp_path / "ws", "train", "--model", "nope", "--data", "x.jsonl")
     assert code != 0 and "no model named 'nope'" in captured.err
+
+
+def test_train_resume_by_run_id(capsys, tmp_path, tiny_models):
+    from engine.api import Engine
+    ws = tmp_path / "ws"
+    data = write_jsonl(tmp_path / "ads.jsonl", examples(30))
+    with Engine.open(ws) as eng:
+        assert eng.jobs.run("models.import", {"path": str(tiny_models["llama"]), "name": "l"}).state.value == "succeeded"
+
+        def stop_at_3(event):
+            if event.type == "metric" and event.data["name"] == "loss" and event.data["step"] == 3:
+                eng.jobs.cancel(event.job_id)
+        eng.jobs.subscribe(stop_at_3)
+        job = eng.jobs.wait(eng.text.train({"model": "l", "data": str(data), "max_steps": 6, "save_every": 2}).id)
+        assert job.state.value == "cancelled"
+        run_id = eng.text.runs()[0]["id"]
+        assert eng.text.runs()[0]["state"] == "cancelled"
+    code, result, _ = aigc(capsys, ws, "train", "--resume", run_id[:-2])
+    assert code == 0 and result["run_id"] == run_id and result["steps"] == 6
+    code, _, captured = aigc(capsys, ws, "train", "--resume", run_id)
+    assert code != 0 and "already finished" in captured.err

@@ -252,3 +252,20 @@ def test_generation_options(eng, tiny_models):
     with _pytest.raises(UserError):
         gen.generate(["x"], {"bogus": 1})
     assert "<|assistant|>" in eng.text.render_template("l")
+
+
+def test_cancel_generation_mid_stream(eng, tiny_models):
+    imported(eng, tiny_models["llama"], "l")
+    tokens = []
+
+    def on_event(event):
+        if event.type == "partial":
+            tokens.append(event.data["token"])
+            if len(tokens) == 3:
+                eng.jobs.cancel(event.job_id)
+    unsubscribe = eng.jobs.subscribe(on_event)
+    job = eng.jobs.wait(eng.text.generate("l", ["Write a short ad for tea."],
+                                          {"max_new_tokens": 200, "temperature": 0, "repetition_penalty": 1.0}).id)
+    unsubscribe()
+    assert job.state.value == "cancelled"
+    assert 3 <= len(tokens) <= 5
