@@ -110,7 +110,8 @@ def build_model(config: TrainConfig, base_path: str, device, checkpoint=None):
         source = str(checkpoint / "model") if checkpoint is not None else base_path
         model = load_model(source, "float32", device.kind)
     else:
-        dtype = "float32" if device.kind == "cpu" else device.dtype
+        # frozen base in the GPU's half precision under autocast; fp32 where there is no autocast (CPU, MPS)
+        dtype = device.dtype if device.kind == "cuda" else "float32"
         model = load_model(base_path, dtype, device.kind, quantization_config=quant)
         if quant is not None:
             from peft import prepare_model_for_kbit_training
