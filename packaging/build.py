@@ -2,6 +2,7 @@
 
     python packaging/build.py --variant cpu            # dist/aigc-workbench/
     python packaging/build.py --variant cpu --tarball  # and the Linux tarball beside it
+    python packaging/build.py --skip-build --gui-check # open the built window under Xvfb, screenshot
 
 Steps: check the build environment matches the variant (a CPU build needs a
 CPU-only torch, a CUDA build a CUDA torch), run PyInstaller on
@@ -59,6 +60,29 @@ def check_environment(variant: str, python: str) -> dict:
     return info
 
 
+def check_exclusions(variant: str) -> None:
+    """Fail in seconds, not after a full build, if a left-out module is needed at run time."""
+    out = subprocess.run([sys.executable, str(PACKAGING / "exclusion_check.py"), "--variant", variant],
+                         capture_output=True, text=True, cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    if out.returncode != 0:
+        reason = next((line for line in out.stderr.splitlines() if line.startswith("error:")), out.stderr[-500:])
+        raise BuildError(f"a module the build leaves out is needed ({reason.removeprefix('error: ')}): "
+                         "fix EXCLUDED_MODULES in packaging/bundle_rules.py")
+
+
+def run_frozen_status(app_dir: Path, home: Path) -> dict:
+    """``aigc --json status`` from the build: imports torch and detects the device."""
+    command = [str(executable(Path(app_dir).resolve(), rules.CLI_NAME)), "--workspace", str(home / "workspace"), "--json", "status"]
+    out = subprocess.run(command, capture_output=True, text=True, env=clean_env(home), timeout=600, cwd=home)
+    try:
+        status = json.loads(out.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        return {"ok": False, "error": out.stderr.strip()[-1500:]}
+    return {"ok": out.returncode == 0 and bool(status.get("device", {}).get("kind")),
+            "device": status.get("device", {}).get("label") or status.get("device", {}).get("kind"),
+            "offline": status.get("offline"), "libraries": status.get("libraries")}
+
+
 def run_pyinstaller(variant: str, dist: Path, work: Path, log_path: Path) -> float:
     command = [sys.executable, "-m", "PyInstaller", str(PACKAGING / "aigc-workbench.spec"), "--noconfirm",
                "--clean", "--log-level", "WARN", "--distpath", str(dist), "--workpath", str(work / variant),
@@ -99,7 +123,7 @@ def written_files(home: Path) -> list[str]:
 def run_frozen_selftest(app_dir: Path, home: Path, timeout: float = 1800) -> dict:
     """``aigc-workbench --selftest --json`` from the build; returns its report plus timing."""
     env = clean_env(home)
-    command = [str(executable(app_dir, rules.APP_NAME)), "--selftest", "--json"]
+    command = [str(executable(Path(app_dir).resolve(), rules.APP_NAME)), "--selftest", "--json"]
     if shutil.which("unshare") and _can_unshare_network():
         command = ["unshare", "--map-root-user", "--net", *command]  # no network interface at all
     started = time.monotonic()
@@ -131,13 +155,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-build", action="store_true", help="reuse the existing build: report and self-test only")
     parser.add_argument("--skip-selftest", action="store_true", help="do not run the frozen self-test")
     parser.add_argument("--tarball", action="store_true", help="also pack the Linux tarball with its SHA-256 file")
+    parser.add_argument("--gui-check", action="store_true",
+                        help="also open the window under Xvfb and save dist/aigc-workbench-VARIANT-gui.png (Linux)")
     args = parser.parse_args(argv)
 
+    args.dist, args.work = args.dist.resolve(), args.work.resolve()
     app_dir = args.dist / rules.APP_NAME
     report: dict = {"variant": args.variant, "platform": platform.platform(), "python": platform.python_version()}
     try:
         report["torch"] = check_environment(args.variant, sys.executable)
         if not args.skip_build:
+            check_exclusions(args.variant)
             report["build_seconds"] = round(run_pyinstaller(args.variant, args.dist, args.work,
                                                             args.work / f"pyinstaller-{args.variant}.log"), 1)
             print(f"build: done in {report['build_seconds'] / 60:.1f} min", file=sys.stderr)
@@ -148,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
         print(format_report(sizes, app_dir))
         if not args.skip_selftest:
             import tempfile
+            with tempfile.TemporaryDirectory(prefix="aigc-frozen-home-") as home:
+                report["status"] = status = run_frozen_status(app_dir, Path(home))
+                print(f"status: {'ok' if status['ok'] else 'FAILED'} device {status.get('device')} "
+                      f"offline guard {status.get('offline')}" + ("" if status["ok"] else f"\n{status.get('error')}"))
             with tempfile.TemporaryDirectory(prefix="aigc-frozen-home-") as home:
                 print("selftest: running the frozen self-test (network guard on) ...", file=sys.stderr, flush=True)
                 report["selftest"] = selftest = run_frozen_selftest(app_dir, Path(home))
@@ -160,6 +192,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(selftest["stderr_tail"], file=sys.stderr)
             if selftest["home_writes"]:
                 print(f"selftest: wrote outside its workspace: {selftest['home_writes'][:10]}", file=sys.stderr)
+        if args.gui_check:
+            from linux.gui_check import check_gui
+            report["gui"] = gui = check_gui(app_dir, args.dist / f"{rules.APP_NAME}-{args.variant}-gui.png")
+            if gui["ok"]:
+                print(f"gui: window shown after {gui['seconds_to_window']}s, screenshot {gui['screenshot']}")
+            else:
+                print(f"gui: FAILED (window after {gui['seconds_to_window']}s)\n{gui['log_tail']}", file=sys.stderr)
         if args.tarball:
             from linux.make_tarball import make_tarball
             tarball, digest = make_tarball(app_dir, args.dist, args.variant)
@@ -171,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         _write_report(args.dist, args.variant, report)
         return 2
     _write_report(args.dist, args.variant, report)
-    ok = report.get("selftest", {"ok": True})["ok"] and not report.get("selftest", {}).get("home_writes")
+    ok = (report.get("selftest", {"ok": True})["ok"] and not report.get("selftest", {}).get("home_writes")
+          and report.get("gui", {"ok": True})["ok"] and report.get("status", {"ok": True})["ok"])
     return 0 if ok else 1
 
 

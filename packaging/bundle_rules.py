@@ -27,7 +27,7 @@ METADATA_DISTRIBUTIONS = (
     "huggingface-hub", "accelerate", "numpy", "pillow", "platformdirs", "PySide6-Essentials", "shiboken6",
     "pyqtgraph", "openpyxl", "charset-normalizer", "psutil", "sacrebleu", "regex", "tqdm", "filelock",
     "packaging", "pyyaml", "requests", "jinja2", "fsspec", "sympy", "networkx", "typing-extensions",
-    "importlib-metadata", "portalocker", "tabulate", "colorama",
+    "importlib-metadata", "httpx2", "httpcore2", "httpx", "httpcore", "portalocker", "tabulate", "colorama", "lxml",
 )
 
 # Packages that import parts of themselves lazily, by name, where the import scan
@@ -47,14 +47,13 @@ EXCLUDED_MODULES = [
     "tkinter", "_tkinter", "turtle", "idlelib", "lib2to3", "pydoc_data",
     "IPython", "ipykernel", "ipywidgets", "jupyter", "notebook", "matplotlib", "pandas",
     "tensorboard", "tensorboardX", "torch.utils.tensorboard", "tensorflow", "keras", "jax", "flax", "wandb",
-    "torch.utils.bottleneck", "torchgen", "caffe2", "onnx", "onnxruntime", "torchvision",
+    "torch.utils.bottleneck", "caffe2", "onnx", "onnxruntime", "torchvision",
     "transformers.commands", "transformers.cli", "diffusers.commands", "huggingface_hub.cli",
     "huggingface_hub.commands", "sacrebleu.tokenizers.tokenizer_ja_mecab",
     "sacrebleu.tokenizers.tokenizer_ko_mecab", "pyqtgraph.examples", "pyqtgraph.opengl",
     "PyQt5", "PyQt6", "PySide2", "sip",
-    # download-only helpers: the program never downloads (hf_xet is the Hub's transfer client;
-    # lxml is only used by optional XML paths of openpyxl and sacrebleu's dataset downloader)
-    "hf_xet", "lxml",
+    # the Hub's transfer client: the program never downloads
+    "hf_xet",
 ]
 
 # Submodule names left out of LAZY_PACKAGES collection: test suites, command-line
@@ -77,7 +76,9 @@ EXCLUDED_FILES = [
     "PySide6/Qt/plugins/networkinformation/*", "PySide6/Qt/plugins/tls/*",
     "PySide6/Qt/plugins/wayland-graphics-integration-server/*",
     # the GTK theme plugin would drag GTK, cairo and pango along; Qt's own dialogs are used instead
-    "PySide6/Qt/plugins/platformthemes/libqgtk3.*",
+    "PySide6/Qt/plugins/platformthemes/libqgtk3.*", "libgtk-3.so*", "libgdk-3.so*", "libatk-1.0.so*",
+    "libatk-bridge-2.0.so*", "libatspi.so*", "libcairo.so*", "libcairo-gobject.so*", "libpango-1.0.so*",
+    "libpangocairo-1.0.so*", "libpangoft2-1.0.so*", "libgdk_pixbuf-2.0.so*", "libepoxy.so*",
 ]
 
 # GPU libraries that a CPU build never loads.

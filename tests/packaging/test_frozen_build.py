@@ -102,3 +102,12 @@ def test_tarball_holds_the_whole_build(app_dir, tmp_path):
     with tarfile.open(tarball) as archive:
         names = archive.getnames()
     assert "aigc-workbench/aigc-workbench" in names and "aigc-workbench/aigc" in names
+
+
+def test_frozen_window_opens_under_xvfb(app_dir, tmp_path):
+    from linux.gui_check import check_gui, missing_tools
+    if missing_tools():
+        pytest.skip(f"needs {', '.join(missing_tools())} (apt-get install xvfb x11-utils imagemagick)")
+    result = check_gui(app_dir, tmp_path / "gui.png")
+    assert result["ok"], result["log_tail"]
+    assert (tmp_path / "gui.png").stat().st_size > 10_000
