@@ -60,6 +60,37 @@ def check_environment(variant: str, python: str) -> dict:
     return info
 
 
+def starter_folders() -> dict[str, Path]:
+    """Where the starter models' weights live in resources/ (the text and image areas say where)."""
+    sys.path.insert(0, str(ROOT))
+    from engine.samples import resources_dir
+    from engine.text.starter import RESOURCE_PATH
+    from engine.image.starter import pipeline_dir
+    return {"text": resources_dir() / RESOURCE_PATH, "image": pipeline_dir()}
+
+
+def check_starters(build_missing: bool) -> dict:
+    """The build ships the starter models: their weights must be in resources/ first."""
+    found = {}
+    for kind, folder in starter_folders().items():
+        has_weights = folder.is_dir() and any(folder.rglob("*.safetensors"))
+        if not has_weights and build_missing:
+            print(f"build: training the starter {kind} model (aigc models starter --rebuild --kind {kind}) ...",
+                  file=sys.stderr, flush=True)
+            import tempfile
+            with tempfile.TemporaryDirectory(prefix="aigc-starter-") as workspace:
+                code = subprocess.run([sys.executable, "-m", "engine", "--workspace", workspace, "models", "starter",
+                                       "--rebuild", "--kind", kind], cwd=ROOT).returncode
+            if code != 0:
+                raise BuildError(f"training the starter {kind} model failed (exit {code})")
+            has_weights = any(folder.rglob("*.safetensors"))
+        if not has_weights:
+            raise BuildError(f"the starter {kind} model is missing from {folder}: run "
+                             f"'aigc models starter --rebuild --kind {kind}' or pass --build-starters")
+        found[kind] = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    return found
+
+
 def check_exclusions(variant: str) -> None:
     """Fail in seconds, not after a full build, if a left-out module is needed at run time."""
     out = subprocess.run([sys.executable, str(PACKAGING / "exclusion_check.py"), "--variant", variant],
@@ -153,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
     parser.add_argument("--work", type=Path, default=ROOT / "build", help="PyInstaller work folder (default: build/)")
     parser.add_argument("--skip-build", action="store_true", help="reuse the existing build: report and self-test only")
+    parser.add_argument("--build-starters", action="store_true",
+                        help="train the starter models first if their weights are not in resources/")
     parser.add_argument("--skip-selftest", action="store_true", help="do not run the frozen self-test")
     parser.add_argument("--tarball", action="store_true", help="also pack the Linux tarball with its SHA-256 file")
     parser.add_argument("--gui-check", action="store_true",
@@ -165,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report["torch"] = check_environment(args.variant, sys.executable)
         if not args.skip_build:
+            report["starter_bytes"] = check_starters(args.build_starters)
             check_exclusions(args.variant)
             report["build_seconds"] = round(run_pyinstaller(args.variant, args.dist, args.work,
                                                             args.work / f"pyinstaller-{args.variant}.log"), 1)

@@ -169,6 +169,12 @@ def excluded_modules(variant: str) -> list[str]:
     return EXCLUDED_MODULES + extra
 
 
+def project_version() -> str:
+    import tomllib
+    with open(ROOT / "pyproject.toml", "rb") as handle:
+        return tomllib.load(handle)["project"]["version"]
+
+
 def link_cli(folder: Path) -> Path:
     """``aigc`` beside ``aigc-workbench`` as a relative symlink: one executable, two names."""
     link = Path(folder) / CLI_NAME

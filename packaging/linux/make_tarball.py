@@ -22,9 +22,9 @@ EXECUTABLES = ("aigc-workbench", "aigc")
 
 
 def project_version() -> str:
-    import tomllib
-    with open(ROOT / "pyproject.toml", "rb") as handle:
-        return tomllib.load(handle)["project"]["version"]
+    sys.path.insert(0, str(ROOT / "packaging"))
+    from bundle_rules import project_version as version
+    return version()
 
 
 def tarball_name(variant: str, version: str | None = None) -> str:

@@ -165,3 +165,11 @@ def test_tarball_refuses_a_folder_without_the_program(tmp_path):
     (tmp_path / "aigc-workbench").mkdir()
     with pytest.raises(SystemExit, match="build first"):
         make_tarball(tmp_path / "aigc-workbench", tmp_path, "cpu")
+
+
+def test_build_refuses_a_torch_that_does_not_match_the_variant():
+    import build
+    info = build.check_environment("cpu", sys.executable)  # this environment has a CPU-only torch
+    assert info["cuda"] is None and info["version"]
+    with pytest.raises(build.BuildError, match="CUDA build needs a CUDA torch"):
+        build.check_environment("cuda", sys.executable)
