@@ -174,7 +174,11 @@ def cmd_starter(args, out) -> dict:
             result[f"{kind}_build"] = starter.build_starter(progress=out.info)
             existing = engine.models.find(starter.NAME)
             if existing is not None and existing.name == starter.NAME:
-                engine.models.remove(starter.NAME)
+                try:
+                    engine.models.remove(starter.NAME)
+                except UserError as exc:
+                    out.info(f"note: the rebuilt weights are in resources/, but this workspace keeps its old "
+                             f"'{starter.NAME}' entry: {exc}")
         result[kind] = starter.install_into(engine, None)
     result["_text"] = "\n".join(f"{k}: {v}" for k, v in result.items() if not k.endswith("_build"))
     return result

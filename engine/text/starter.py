@@ -10,6 +10,7 @@ not facts. ``install_into`` registers it by reference (nothing is copied).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -97,10 +98,14 @@ def build_starter(out_dir: Path | None = None, progress=print, recipe: StarterTe
     from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
     from engine.api import Engine
     from engine.errors import UserError
+    from engine import devices
     recipe = recipe or StarterTextRecipe.load()
     out_dir = Path(out_dir or model_dir())
     started = time.monotonic()
     scratch = Path(tempfile.mkdtemp(prefix="aigc-starter-text-"))
+    threads_before = os.environ.get("AIGC_THREADS")
+    os.environ["AIGC_THREADS"] = threads_before or str(os.cpu_count() or 1)  # a rebuild may use every core
+    threads = devices.detect(refresh=True).threads
     try:
         rows, texts = corpus(recipe)
         progress(f"starter text: {len(rows)} sample examples, training the tokenizer")
@@ -147,7 +152,7 @@ def build_starter(out_dir: Path | None = None, progress=print, recipe: StarterTe
         card = {"name": NAME, "quality": "demo", "architecture": "LlamaForCausalLM",
                 "parameters": sum(p.numel() for p in model.parameters()), "recipe": asdict(recipe),
                 "final_loss": metrics.get("loss"), "val_loss": metrics.get("val_loss"),
-                "train_seconds": seconds, "torch_threads": torch.get_num_threads(),
+                "train_seconds": seconds, "torch_threads": threads,
                 "note": "Demo quality: a tiny model trained on the sample datasets; good for trying the workflow."}
         atomic.write_json(work / "starter.json", card)
         atomic.replace_dir(work, out_dir)
@@ -155,6 +160,11 @@ def build_starter(out_dir: Path | None = None, progress=print, recipe: StarterTe
         return card
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        if threads_before is None:
+            os.environ.pop("AIGC_THREADS", None)
+        else:
+            os.environ["AIGC_THREADS"] = threads_before
+        devices.detect(refresh=True)
 
 
 def install_into(engine, ctx=None) -> dict:
