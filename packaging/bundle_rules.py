@@ -100,13 +100,15 @@ def _norm(path: str) -> str:
 
 
 def resource_datas(resources: Path = RESOURCES) -> list[tuple[str, str]]:
-    """Every file under resources/ as (source file, destination folder) pairs."""
+    """Every file under resources/ as (source file, destination folder) pairs, hidden ones left out."""
     datas = []
     if not resources.is_dir():
         return datas
     for path in sorted(resources.rglob("*")):
-        if not path.is_file() or "__pycache__" in path.parts or path.name in (".DS_Store", "Thumbs.db"):
-            continue
+        relative = path.relative_to(resources)
+        hidden = any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
+        if not path.is_file() or hidden or path.name == "Thumbs.db":
+            continue  # hidden: editor files, .DS_Store, folders still being written (".name.building")
         dest = Path("resources") / path.parent.relative_to(resources)
         datas.append((str(path), _norm(str(dest))))
     return datas

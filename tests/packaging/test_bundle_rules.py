@@ -3,6 +3,7 @@ in whole, tests and benchmarks stay out, CUDA libraries stay out of the CPU buil
 and the spec uses these rules."""
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -24,6 +25,9 @@ def test_every_resource_file_is_collected(tmp_path):
     (tmp_path / "icon.png").write_bytes(b"png")
     (tmp_path / "samples" / "__pycache__").mkdir()
     (tmp_path / "samples" / "__pycache__" / "x.pyc").write_bytes(b"")
+    (tmp_path / "starter" / ".pipeline.building").mkdir(parents=True)
+    (tmp_path / "starter" / ".pipeline.building" / "half.safetensors").write_bytes(b"")
+    (tmp_path / ".DS_Store").write_bytes(b"")
     datas = rules.resource_datas(tmp_path)
     assert sorted(datas) == sorted([
         (str(tmp_path / "icon.png"), "resources"),
@@ -34,7 +38,10 @@ def test_every_resource_file_is_collected(tmp_path):
 
 def test_the_real_resources_folder_is_collected_whole():
     datas = rules.resource_datas()
-    files = {p for p in (ROOT / "resources").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    files = {p for p in (ROOT / "resources").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+             and not any(part.startswith(".") for part in p.relative_to(ROOT / "resources").parts)}
+    tracked = subprocess.run(["git", "ls-files", "resources"], capture_output=True, text=True, cwd=ROOT).stdout.split()
+    assert {ROOT / name for name in tracked} <= files  # everything in the repository goes in
     assert {Path(src) for src, _ in datas} == files
     for src, dest in datas:
         assert Path(dest) == Path("resources") / Path(src).parent.relative_to(ROOT / "resources")

@@ -81,7 +81,8 @@ def test_build_contains_resources_and_no_tests(app_dir):
     internal = app_dir / "_internal"
     resources = ROOT / "resources"
     for path in resources.rglob("*"):
-        if path.is_file() and "__pycache__" not in path.parts:
+        hidden = any(part.startswith(".") or part == "__pycache__" for part in path.relative_to(resources).parts)
+        if path.is_file() and not hidden:
             assert (internal / "resources" / path.relative_to(resources)).is_file(), path
     assert not (internal / "tests").exists() and not (internal / "bench").exists()
     assert not list(internal.glob("**/libtorch_cuda*")) and not (internal / "nvidia").exists()
