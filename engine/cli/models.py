@@ -27,6 +27,9 @@ def register(sub) -> None:
     p = models.add_parser("verify", help="re-check a model's files against its SHA-256 manifest")
     p.add_argument("name")
     p.set_defaults(handler=cmd_verify)
+    p = models.add_parser("show", help="one model: facts, lineage and (text) its rendered chat template")
+    p.add_argument("name")
+    p.set_defaults(handler=cmd_show)
     p = models.add_parser("remove", help="remove a model from the catalog")
     p.add_argument("name")
     p.set_defaults(handler=cmd_remove)
@@ -147,6 +150,20 @@ def cmd_verify(args, out) -> dict:
                         hint="copy the model again and re-import it")
     report["_text"] = f"{report['name']}: {report['files']} files match their SHA-256 manifest"
     return report
+
+
+def cmd_show(args, out) -> dict:
+    engine = out.open_engine(args)
+    model = engine.models.get(args.name)
+    data = model.to_dict()
+    lines = [_describe(model), f"path      {model.path}", f"sha256    {model.sha256}"]
+    lines += [f"{k:<9} {v}" for k, v in model.lineage.items()]
+    lines += [f"{k:<9} {v}" for k, v in model.info.items() if not isinstance(v, (dict, list))]
+    if model.kind == "text":
+        data["rendered_template"] = engine.text.render_template(model.name)
+        lines += ["", "chat template renders a conversation as:", data["rendered_template"]]
+    data["_text"] = "\n".join(lines)
+    return data
 
 
 def cmd_remove(args, out) -> dict:

@@ -27,6 +27,9 @@ def test_models_train_generate_round_trip(capsys, tmp_path, tiny_models):
                            "--lr", "0.01", "--name", "g-ads", "--save-every", "2")
     assert code == 0 and result["model"] == "g-ads" and result["steps"] == 3
     run_id = result["run_id"]
+    code, result, _ = aigc(capsys, ws, "models", "show", "g-ads")
+    assert result["role"] == "adapter" and result["lineage"]["run_id"] == run_id
+    assert "<|assistant|>" in result["rendered_template"]
     code, result, _ = aigc(capsys, ws, "train", "--list-runs")
     assert [r["id"] for r in result["runs"]] == [run_id] and result["runs"][0]["state"] == "succeeded"
     code, result, captured = aigc(capsys, ws, "generate", "--model", "g", "--adapter", "g-ads", "--prompt",
