@@ -250,7 +250,10 @@ def run_training(ctx) -> dict:
         runs.update_run(ctx.engine, run["id"], state="cancelled", step=trainer.step)
         raise
     except BaseException as exc:
-        runs.update_run(ctx.engine, run["id"], state="failed")
+        if not resumed and trainer.step == 0 and ck.latest_checkpoint(trainer.run_dir) is None:
+            runs.delete_run(ctx.engine, run["id"])   # refused before training: leave nothing behind
+        else:
+            runs.update_run(ctx.engine, run["id"], state="failed")
         if _is_oom(exc):
             raise UserError(f"out of memory at step {trainer.step + 1} of run {run['id']}; the last checkpoint "
                             f"(step {max(0, trainer.last_saved)}) is intact",

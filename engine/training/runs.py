@@ -92,5 +92,13 @@ def update_run(engine, run_id: str, **fields) -> dict:
     return get_run(engine, run_id)
 
 
+def delete_run(engine, run_id: str) -> None:
+    """Forget a run and its folder (a run that failed before its first step leaves nothing behind)."""
+    import shutil
+    run = get_run(engine, run_id)
+    _workspace(engine).db().execute("DELETE FROM runs WHERE id = ?", (run["id"],))
+    shutil.rmtree(run["dir"], ignore_errors=True)
+
+
 def run_dir(engine, run_id: str) -> Path:
     return Path(get_run(engine, run_id)["dir"])

@@ -117,6 +117,7 @@ def test_bad_training_input(eng, tiny_models, tmp_path):
     job = eng.jobs.run("text.train", {"config": {"model": "g", "data": str(broken), "bogus": 1}})
     assert job.state.value == "failed" and "bogus" in job.error
     assert eng.models.list(role="adapter") == []
+    assert eng.text.runs() == [] and list((eng.root / "runs").iterdir()) == []
 
 
 def test_memory_preflight_refuses_with_suggestions(eng, tiny_models, data_file, monkeypatch):
