@@ -133,8 +133,12 @@ class ModelsAPI:
                  manifest["sha256"], json.dumps(lineage, ensure_ascii=False, default=str),
                  json.dumps(info or {}, ensure_ascii=False, default=str), int(demo),
                  int(self._inside_workspace(folder)), time.time()))
-        except Exception:
+        except Exception as exc:
             shutil.rmtree(self.manifest_path(model_id).parent, ignore_errors=True)
+            import sqlite3
+            if isinstance(exc, sqlite3.IntegrityError) and "name" in str(exc):
+                raise UserError(f"a model named '{name}' already exists",
+                                hint="choose another --name or remove it first") from None
             raise
         return self.get(model_id)
 
