@@ -18,7 +18,9 @@ def load_tokenizer(path: str):
 def load_model(path: str, dtype: str = "float32", device: str = "cpu", quantization_config=None):
     import torch
     from transformers import AutoModelForCausalLM
+    from transformers.utils import logging as hf_logging
     from engine.devices import torch_dtype
+    hf_logging.disable_progress_bar()  # progress goes through the job, not stray bars on stderr
     kwargs = {"local_files_only": True, "trust_remote_code": False, "dtype": torch_dtype(dtype)}
     if quantization_config is not None:
         kwargs.update(quantization_config=quantization_config, device_map={"": 0})
