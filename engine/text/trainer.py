@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 import random
+import shutil
 import time
 from pathlib import Path
 
+from engine.atomic import replace_dir, write_json
 from engine.errors import Cancelled, UserError
 from engine.training import checkpoints as ck
 from engine.training import runs
@@ -121,13 +123,11 @@ class TextTrainer:
         return path
 
     def save_best(self) -> None:
-        from engine.atomic import replace_dir
+        """``<run>/best/``: the weights with the lowest validation loss so far, replaced atomically."""
         tmp = self.run_dir / ".best-tmp"
-        import shutil
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         self._write_weights(tmp)
-        from engine.atomic import write_json
         write_json(tmp / "best.json", {"step": self.step, "val_loss": self.best_val})
         replace_dir(tmp, self.run_dir / "best")
 
