@@ -31,6 +31,22 @@ def seed_row(parent_tr) -> tuple[QSpinBox, QCheckBox, QHBoxLayout]:
     return seed, lock, row
 
 
+def image_provenance(info: dict | None) -> dict:
+    """The generator's provenance record from a PNG's text chunks (the full JSON one when present)."""
+    import json
+    info = dict(info or {})
+    try:
+        full = json.loads(info.get("aigc:provenance") or "null")
+    except ValueError:
+        full = None
+    if isinstance(full, dict):
+        return full
+    seed = info.get("seed")
+    return {"prompt": info.get("prompt"), "model": info.get("model"), "adapter": info.get("adapter"),
+            "model_sha256": info.get("model_sha256"), "adapter_sha256": info.get("adapter_sha256"),
+            "seed": int(seed) if str(seed or "").isdigit() else None}
+
+
 class TextPanel(QWidget):
     def __init__(self, page):
         super().__init__()
@@ -105,17 +121,29 @@ class TextPanel(QWidget):
         outputs = QSplitter()
         self.outputs: list[QPlainTextEdit] = []
         self.output_titles: list[QLabel] = []
-        for _ in range(2):
+        self.review_buttons: list[QPushButton] = []
+        self.finished: list[dict | None] = [None, None]   # per pane: the finished output and its provenance
+        self.requests: dict[str, dict] = {}                # job id -> what was asked (prompt, model, adapter)
+        for index in range(2):
             pane = QWidget()
             pane_layout = QVBoxLayout(pane)
             pane_layout.setContentsMargins(0, 0, 0, 0)
+            header = QHBoxLayout()
             title = QLabel()
             title.setObjectName("sectionTitle")
+            review = QPushButton(icons.icon("review"), self.tr("Send to review"))
+            review.setToolTip(self.tr("Queue this output in the Review tab with the model, adapter, "
+                                      "settings and seed that made it"))
+            review.setEnabled(False)
+            review.clicked.connect(lambda checked=False, i=index: self.send_to_review(i))
+            header.addWidget(title, 1)
+            header.addWidget(review)
             text = QPlainTextEdit()
             text.setReadOnly(True)
             text.setPlaceholderText(self.tr("The answer appears here as it is written."))
-            pane_layout.addWidget(title)
+            pane_layout.addLayout(header)
             pane_layout.addWidget(text, 1)
+            self.review_buttons.append(review)
             outputs.addWidget(pane)
             self.outputs.append(text)
             self.output_titles.append(title)
@@ -170,13 +198,18 @@ class TextPanel(QWidget):
         for pane, adapter in runs:
             self.outputs[pane].clear()
             self.output_titles[pane].setText(adapter or self.tr("Base model"))
+            self.finished[pane] = None
+            self.review_buttons[pane].setEnabled(False)
+            request = {"prompt": prompt, "model": model, "adapter": adapter}
             Op(self, self.page.engine.text.generate, model, [prompt], params, adapter).success(
-                lambda job, pane=pane: self._started(job, pane)).failure(self._failed).run_in_background()
+                lambda job, pane=pane, request=request: self._started(job, pane, request)) \
+                .failure(self._failed).run_in_background()
         self.generate_button.setEnabled(False)
         self.stop_button.setEnabled(True)
 
-    def _started(self, job, pane: int) -> None:
+    def _started(self, job, pane: int, request: dict) -> None:
         self.jobs[job.id] = pane
+        self.requests[job.id] = request
         self.tokens[job.id] = 0
         self.started[job.id] = time.monotonic()
 
@@ -205,11 +238,40 @@ class TextPanel(QWidget):
         if job_id not in self.jobs or state not in ("succeeded", "failed", "cancelled", "interrupted"):
             return
         pane = self.jobs.pop(job_id)
+        request = self.requests.pop(job_id, None)
         if state == "failed":
             self.outputs[pane].appendPlainText("\n⚠ " + str(data.get("error") or ""))
+        if state == "succeeded" and request is not None:
+            Op(self, self.page.engine.jobs.get, job_id).success(
+                lambda job, pane=pane, request=request: self._output_ready(pane, request, job)).run_in_background()
         if not self.jobs:
             self.generate_button.setEnabled(True)
             self.stop_button.setEnabled(False)
+
+
+    def _output_ready(self, pane: int, request: dict, job) -> None:
+        results = (job.result or {}).get("results") or []
+        if not results or not str(results[0].get("text", "")).strip():
+            return
+        first = results[0]
+        self.finished[pane] = {**request, "text": str(first["text"]), "seed": first.get("seed"),
+                               "params": first.get("params") or {}}
+        self.review_buttons[pane].setEnabled(True)
+
+    def send_to_review(self, pane: int) -> None:
+        output = self.finished[pane]
+        if output is None:
+            return
+        self.review_buttons[pane].setEnabled(False)
+        Op(self, self.page.engine.review.add, "text", output["prompt"], text=output["text"], model=output["model"],
+           adapter=output["adapter"], params=output["params"], seed=output["seed"]).success(
+            lambda item: self.page.sent_to_review(item, self.speed)).failure(
+            lambda exc, details: self._review_failed(pane, exc, details)).run_in_background()
+
+    def _review_failed(self, pane: int, exc, details) -> None:
+        from desktop.widgets.error_dialog import show_error
+        self.review_buttons[pane].setEnabled(True)
+        show_error(self, exc, details)
 
 
 class ImagePanel(QWidget):
@@ -312,7 +374,17 @@ class ImagePanel(QWidget):
         self.provenance.setWordWrap(True)
         self.provenance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.gallery.currentItemChanged.connect(self._show_provenance)
-        column.addWidget(self.provenance)
+        self.gallery.setSelectionMode(Gallery.SelectionMode.ExtendedSelection)
+        self.gallery.itemSelectionChanged.connect(
+            lambda: self.review_button.setEnabled(bool(self.gallery.selectedItems())))
+        footer = QHBoxLayout()
+        footer.addWidget(self.provenance, 1)
+        self.review_button = QPushButton(icons.icon("review"), self.tr("Send to review"))
+        self.review_button.setToolTip(self.tr("Queue the selected images in the Review tab with their provenance"))
+        self.review_button.setEnabled(False)
+        self.review_button.clicked.connect(self.send_to_review)
+        footer.addWidget(self.review_button, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(footer)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
 
@@ -397,6 +469,29 @@ class ImagePanel(QWidget):
         text = "\n".join(f"{k}: {v[:300] if isinstance(v, str) else v}" for k, v in info.items())
         self.provenance.setText(text or item.data(Qt.ItemDataRole.UserRole))
 
+    def send_to_review(self) -> None:
+        items = self.gallery.selectedItems()
+        if not items:
+            return
+        outputs = [(item.data(Qt.ItemDataRole.UserRole), image_provenance(item.data(Qt.ItemDataRole.UserRole + 1)))
+                   for item in items]
+        review = self.page.engine.review
+
+        def add_all():
+            return [review.add("image", prov.get("prompt") or self.prompt.toPlainText().strip() or path,
+                               image_path=path, model=prov.get("model"), adapter=prov.get("adapter"),
+                               params=prov.get("params") or {}, seed=prov.get("seed"),
+                               model_sha256=prov.get("model_sha256"), adapter_sha256=prov.get("adapter_sha256"))
+                    for path, prov in outputs]
+        self.review_button.setEnabled(False)
+        Op(self, add_all).success(lambda added: self.page.sent_to_review(added, self.status)).failure(
+            self._review_failed).run_in_background()
+
+    def _review_failed(self, exc, details) -> None:
+        from desktop.widgets.error_dialog import show_error
+        self.review_button.setEnabled(bool(self.gallery.selectedItems()))
+        show_error(self, exc, details)
+
     def on_state(self, job_id: str, state: str, data: dict) -> None:
         if job_id == self.job_id and state in ("succeeded", "failed", "cancelled", "interrupted"):
             self.generate_button.setEnabled(True)
@@ -440,3 +535,10 @@ class GenerationPage(Page):
     def _show(self, models) -> None:
         self.text.set_models(models)
         self.image.set_models(models)
+
+    def sent_to_review(self, added, label: QLabel) -> None:
+        count = len(added) if isinstance(added, list) else 1
+        label.setText(self.tr("%n output(s) sent to review", "", count))
+        review = self.window_.pages.get("review")
+        if review is not None and review.available():
+            review.refresh()

@@ -168,7 +168,8 @@ class ReviewPage(Page):
         for item in self.items:
             mark = {"approved": "✓", "rejected": "✕"}.get(item.status, "•")
             text = (item.edited_text or item.output_text or item.prompt or "").replace("\n", " ")
-            entry = QListWidgetItem(f"{mark} {item.task} · {item.step}\n{text[:70]}")
+            origin = f"{item.task} · {item.step}" if item.task else self.tr("Generation")
+            entry = QListWidgetItem(f"{mark} {origin}\n{text[:70]}")
             if item.modality == "image":
                 entry.setIcon(icons.icon("image"))
             entry.setData(Qt.ItemDataRole.UserRole, item)
@@ -212,7 +213,8 @@ class ReviewPage(Page):
         parts = [self.tr("Model: %1").replace("%1", str(item.model or "-")),
                  self.tr("Adapter: %1").replace("%1", str(item.adapter or "-")),
                  self.tr("Seed: %1").replace("%1", str(item.seed)),
-                 self.tr("Run: %1").replace("%1", str(item.run_id))]
+                 (self.tr("Run: %1").replace("%1", str(item.run_id)) if item.run_id
+                  else self.tr("Sent from Generation"))]
         if item.reviewed_by:
             parts.append(self.tr("Reviewed by %1").replace("%1", item.reviewed_by))
         self.provenance.setText(" · ".join(parts))

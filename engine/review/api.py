@@ -20,6 +20,20 @@ class ReviewAPI:
     def get(self, item_id) -> ReviewItem:
         return queue.get_item(self.ws, item_id)
 
+    def add(self, modality: str, prompt: str, text: str | None = None, image_path: str | None = None,
+            model: str | None = None, adapter: str | None = None, params: dict | None = None,
+            seed: int | None = None, task: str | None = None, system: str | None = None,
+            model_sha256: str | None = None, adapter_sha256: str | None = None) -> ReviewItem:
+        """Queue a one-off output (text, or an image file copied into the workspace) with its provenance.
+
+        Model and adapter hashes come from the catalog when not given; ``task`` is optional and,
+        when given, checks the output against the task's rules and lets it feed back later.
+        """
+        from engine.review.oneoff import add_output
+        return add_output(self.engine, modality, prompt, text=text, image_path=image_path, model=model,
+                          adapter=adapter, params=params, seed=seed, task=task, system=system,
+                          model_sha256=model_sha256, adapter_sha256=adapter_sha256)
+
     def approve(self, item_id, comment: str | None = None) -> ReviewItem:
         return queue.approve(self.ws, item_id, comment)
 

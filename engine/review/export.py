@@ -31,6 +31,8 @@ def _iso(ts) -> str:
 
 
 def _image_name(item: ReviewItem) -> str:
+    if item.run_id is None:  # a one-off output: its review id keeps the name unique
+        return f"{item.task or 'oneoff'}_item{item.id:06d}_{item.step}.png"
     return f"{item.task}_{item.run_id}_r{item.row_index:05d}_c{item.candidate}_{item.step}.png"
 
 
@@ -45,7 +47,7 @@ def table_rows(items: list[ReviewItem]) -> tuple[list[str], list[dict]]:
     rows = []
     for item in items:
         meta = {
-            "task": item.task, "run_id": item.run_id, "row": item.row_index, "candidate": item.candidate,
+            "task": item.task or "", "run_id": item.run_id or "", "row": item.row_index, "candidate": item.candidate,
             "step": item.step, "output": item.final_text if item.modality == "text" else "",
             "generated_output": item.output_text or "", "edited": item.edited_text is not None,
             "status": item.status, "comment": item.comment or "", "reviewed_by": item.reviewed_by or "",

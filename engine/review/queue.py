@@ -26,8 +26,8 @@ def os_user() -> str:
 @dataclass
 class ReviewItem:
     id: int
-    task: str
-    run_id: str
+    task: str | None        # None: a one-off output sent to review without a task
+    run_id: str | None      # None: a one-off output, not part of a batch run
     row_index: int
     candidate: int
     step: str

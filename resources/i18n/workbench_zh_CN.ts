@@ -208,6 +208,10 @@
         <source>Image</source>
         <translation>图像</translation>
     </message>
+    <message numerus="yes">
+        <source>%n output(s) sent to review</source>
+        <translation><numerusform>已将 %n 条输出送审</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>ImagePanel</name>
@@ -278,6 +282,14 @@
     <message>
         <source>Select an image to see which model, adapter, seed and settings made it.</source>
         <translation>选择一张图片，查看生成它的模型、适配器、种子和参数。</translation>
+    </message>
+    <message>
+        <source>Send to review</source>
+        <translation>送审</translation>
+    </message>
+    <message>
+        <source>Queue the selected images in the Review tab with their provenance</source>
+        <translation>将选中的图片连同来源信息加入“审核”队列</translation>
     </message>
     <message>
         <source>None</source>
@@ -771,6 +783,10 @@
         <translation>全部任务</translation>
     </message>
     <message>
+        <source>Generation</source>
+        <translation>生成</translation>
+    </message>
+    <message>
         <source>to review</source>
         <translation>待审核</translation>
     </message>
@@ -801,6 +817,10 @@
     <message>
         <source>Run: %1</source>
         <translation>批次：%1</translation>
+    </message>
+    <message>
+        <source>Sent from Generation</source>
+        <translation>来自“生成”页</translation>
     </message>
     <message>
         <source>Reviewed by %1</source>
@@ -1153,6 +1173,14 @@
     <message>
         <source>Stop</source>
         <translation>停止</translation>
+    </message>
+    <message>
+        <source>Send to review</source>
+        <translation>送审</translation>
+    </message>
+    <message>
+        <source>Queue this output in the Review tab with the model, adapter, settings and seed that made it</source>
+        <translation>将此输出连同生成它的模型、适配器、参数和种子加入“审核”队列</translation>
     </message>
     <message>
         <source>The answer appears here as it is written.</source>

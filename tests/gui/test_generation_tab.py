@@ -23,6 +23,21 @@ def test_generate_text_streams_tokens_into_both_panes(make_window, qtbot, tiny_t
     assert first and first == second       # same model, same seed, greedy: identical
     assert "tokens/s" in panel.speed.text()
 
+    # send the second pane's output to review: it arrives with its provenance
+    qtbot.waitUntil(lambda: panel.review_buttons[1].isEnabled(), timeout=10_000)
+    panel.review_buttons[1].click()
+    wait_ops(qtbot)
+    assert not panel.review_buttons[1].isEnabled()
+    [item] = window.engine.review.list()
+    model = window.engine.models.get("tiny-llama")
+    assert (item.modality, item.task, item.prompt) == ("text", None, "Write an ad for a tote bag")
+    assert item.output_text.strip() == second.strip() and item.model == "tiny-llama"
+    assert item.model_sha256 == model.sha256 and item.seed == panel.seed.value()
+    assert item.params.get("max_new_tokens") == 12
+    review = window.show_page("review")
+    wait_ops(qtbot)
+    assert review.queue.count() == 1 and "Generation" in review.queue.item(0).text()
+
 
 def test_generate_image_fills_gallery_with_provenance(make_window, qtbot, tiny_image_dir):
     window = make_window()
@@ -41,3 +56,12 @@ def test_generate_image_fills_gallery_with_provenance(make_window, qtbot, tiny_i
     assert panel.progress.value() == 1000
     panel.gallery.setCurrentRow(0)
     assert "tiny-sd" in panel.provenance.text()
+
+    assert panel.review_button.isEnabled()
+    panel.review_button.click()
+    wait_ops(qtbot)
+    [item] = window.engine.review.list()
+    assert (item.modality, item.prompt, item.model) == ("image", "product poster, a blue handbag", "tiny-sd")
+    assert item.model_sha256 == window.engine.models.get("tiny-sd").sha256
+    assert item.params["steps"] == 2 and item.seed is not None
+    assert open(item.image_path, "rb").read() == open(panel.gallery.paths()[0], "rb").read()

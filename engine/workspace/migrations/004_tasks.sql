@@ -4,7 +4,8 @@ CREATE TABLE tasks (
     name        TEXT NOT NULL UNIQUE,
     definition  TEXT NOT NULL,
     created_at  REAL NOT NULL,
-    updated_at  REAL NOT NULL
+    updated_at  REAL NOT NULL,
+    archived_at REAL            -- archived tasks are hidden from the list, never deleted
 );
 
 CREATE TABLE task_runs (
@@ -23,10 +24,11 @@ CREATE TABLE task_runs (
 CREATE INDEX task_runs_task ON task_runs(task_id);
 
 -- One row per (run, input row, candidate, step): every intermediate output is kept.
+-- A one-off output sent to review from the Generation tab has no run, and may have no task.
 CREATE TABLE task_outputs (
     id             INTEGER PRIMARY KEY,
-    run_id         TEXT NOT NULL REFERENCES task_runs(id),
-    task_name      TEXT NOT NULL,
+    run_id         TEXT REFERENCES task_runs(id),
+    task_name      TEXT,
     row_index      INTEGER NOT NULL,
     candidate      INTEGER NOT NULL DEFAULT 0,
     step           TEXT NOT NULL,

@@ -1,0 +1,117 @@
+"""One-off outputs sent to review from the Generation tab (or ``aigc review add``).
+
+They are rows of ``task_outputs`` without a run: the text or the image (copied
+into the blob store byte for byte, so its PNG provenance chunks travel with it),
+the model and adapter with their manifest hashes, the parameters, the seed and
+the prompt. A task is optional; with one, the output is checked against the
+task's rules and, once approved, flows back into the task's dataset like any
+batch output.
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from engine.errors import NotFound, UserError
+from engine.review.queue import ReviewItem, get_item, os_user
+
+MODALITIES = ("text", "image")
+ONEOFF_STEP = "output"
+
+
+def _model_hash(engine, name: str | None, given: str | None, field: str) -> str | None:
+    """The manifest digest of a catalog model; a name the catalog does not know keeps the given hash."""
+    if given or not name:
+        return given
+    try:
+        return engine.models.get(name).sha256
+    except NotFound:
+        raise UserError(f"field '{field}': no model named '{name}' in the catalog",
+                        hint="'aigc models list' shows the models; pass its hash instead") from None
+
+
+def _step_for(task, modality: str):
+    """The task step a one-off output stands for: the dataset step when it has this modality."""
+    steps = task.effective_steps()
+    wanted = task.dataset_step()
+    for step in steps:
+        if step.name == wanted and step.modality == modality:
+            return step
+    for step in steps:
+        if step.modality == modality:
+            return step
+    raise UserError(f"task {task.name} has no {modality} step", hint=f"send it without a task, or pick a task "
+                    f"that produces {modality}")
+
+
+def add_output(engine, modality: str, prompt: str, text: str | None = None, image_path: str | None = None,
+               model: str | None = None, adapter: str | None = None, params: dict | None = None,
+               seed: int | None = None, task: str | None = None, system: str | None = None,
+               model_sha256: str | None = None, adapter_sha256: str | None = None) -> ReviewItem:
+    """Queue one output for review; every check runs before anything is written."""
+    from engine.tasks import constraints as checks
+    from engine.tasks.store import get_task
+    ws = engine.workspace
+    if modality not in MODALITIES:
+        raise UserError(f"field 'modality': '{modality}' is not one of {', '.join(MODALITIES)}")
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise UserError("field 'prompt': the prompt is empty", hint="send the prompt that produced the output")
+    source: Path | None = None
+    if modality == "text":
+        if not isinstance(text, str) or not text.strip():
+            raise UserError("field 'text': the output text is empty", hint="generate something first")
+        if image_path:
+            raise UserError("field 'image_path': a text output has no image", hint="use modality 'image'")
+    else:
+        if not image_path:
+            raise UserError("field 'image_path': an image output needs its image file")
+        source = Path(image_path).expanduser()
+        if not source.is_file():
+            raise UserError(f"image file {source} does not exist", hint="generate the image again")
+        from PIL import Image, UnidentifiedImageError
+        try:
+            with Image.open(source) as probe:
+                probe.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            raise UserError(f"image file {source} is not a readable image ({exc})") from None
+    try:
+        json.dumps(params or {})
+    except (TypeError, ValueError) as exc:
+        raise UserError(f"field 'params': not JSON-compatible ({exc})") from None
+    if seed is not None and not isinstance(seed, int):
+        raise UserError(f"field 'seed': expected a whole number, got {seed!r}")
+    model_sha256 = _model_hash(engine, model, model_sha256, "model")
+    adapter_sha256 = _model_hash(engine, adapter, adapter_sha256, "adapter")
+    task_def = get_task(ws, task) if task else None
+    step_name, failures = ONEOFF_STEP, []
+    if task_def is not None:
+        step = _step_for(task_def, modality)
+        step_name = step.name
+        if modality == "text":
+            failures = checks.check(text, task_def.step_constraints(step))
+        system = system if system is not None else (task_def.step_system(step) or None)
+
+    image_sha = stored = None
+    if source is not None:
+        image_sha = ws.blobs.put_file(source)
+        stored = str(ws.blobs.path_for(image_sha))
+    user, now = os_user(), time.time()
+    record = {
+        "run_id": None, "task_name": task_def.name if task_def else None, "row_index": 0, "candidate": 0,
+        "step": step_name, "step_index": 0, "modality": modality, "prompt": prompt, "system_prompt": system or None,
+        "output_text": text if modality == "text" else None, "image_path": stored, "image_sha256": image_sha,
+        "input_row": "{}", "model": model, "model_sha256": model_sha256, "adapter": adapter,
+        "adapter_sha256": adapter_sha256, "params": json.dumps(params or {}, ensure_ascii=False),
+        "seed": seed, "attempts": 1, "failures": json.dumps(failures, ensure_ascii=False),
+        "passed": int(not failures), "created_by": user, "created_at": now,
+    }
+    columns = list(record)
+    with ws.transaction() as con:
+        cursor = con.execute(f"INSERT INTO task_outputs({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                             [record[c] for c in columns])
+        item_id = cursor.lastrowid
+        con.execute("INSERT INTO review_audit(output_id, action, user, at, comment, before, after) "
+                    "VALUES (?, 'add', ?, ?, NULL, NULL, ?)",
+                    (item_id, user, now, json.dumps({"status": "pending"})))
+    return get_item(ws, item_id)
