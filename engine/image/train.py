@@ -127,8 +127,17 @@ def run_training(ctx) -> dict:
     random.seed(config.seed)
     np.random.seed(config.seed % 2**32)
     torch.manual_seed(config.seed)
+    start_weights = None
+    if config.init_adapter:
+        start_weights = _init_adapter_weights(engine, config, ctx.log)
     unet.add_adapter(LoraConfig(r=config.rank, lora_alpha=config.alpha, init_lora_weights="gaussian",
                                 target_modules=UNET_TARGETS))
+    if start_weights is not None:
+        result = set_peft_model_state_dict(unet, start_weights)
+        missing = [k for k in getattr(result, "missing_keys", []) if "lora" in k]
+        if missing:
+            raise UserError(f"adapter {config.init_adapter} does not fit this model's UNet "
+                            f"({len(missing)} LoRA weights missing)", hint="start without --init-adapter")
     groups = [{"params": [p for p in unet.parameters() if p.requires_grad], "lr": config.learning_rate}]
     if config.train_text_encoder:
         for encoder in encoders:
@@ -318,3 +327,25 @@ def _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base)
     if was_training:
         unet.train()
     return paths
+
+
+def _init_adapter_weights(engine, config: ImageTrainConfig, log) -> dict:
+    """The UNet LoRA weights of ``config.init_adapter`` in peft layout; adopts its rank and alpha."""
+    from diffusers.utils.state_dict_utils import convert_unet_state_dict_to_peft
+    from safetensors.torch import load_file
+
+    from engine.image import lora_io
+    from engine.image.pipeline import resolve
+
+    adapter = resolve(engine, config.init_adapter, "adapter")
+    meta = lora_io.adapter_info(adapter.path)
+    state = load_file(str(lora_io.lora_file(adapter.path)))
+    unet_state = {k[len("unet."):]: v for k, v in state.items() if k.startswith("unet.")}
+    if not unet_state:
+        raise UserError(f"adapter {config.init_adapter} has no UNet LoRA weights to start from")
+    if meta.get("rank"):
+        config.rank = int(meta["rank"])
+    if meta.get("alpha"):
+        config.alpha = float(meta["alpha"])
+    log(f"starting from adapter {adapter.name} (rank {config.rank})")
+    return convert_unet_state_dict_to_peft(unet_state)

@@ -12,6 +12,7 @@ class ImageTrainConfig:
     data: str = ""                     # dataset name or image folder
     data_version: int | None = None
     output_name: str = ""              # adapter name in the catalog
+    init_adapter: str = ""             # start from this adapter's weights (retrain with feedback)
     resolution: int = 0                # 0: the model's native size
     max_steps: int = 0                 # 0: use epochs
     epochs: int = 1

@@ -99,3 +99,25 @@ def test_lora_for_another_architecture_is_refused(eng, imported, tmp_path):
     generator = eng.image.generator(str(other), job.result["path"])
     with pytest.raises(UserError, match="different base|layer"):
         generator.generate("a ball", {"steps": 2, "width": 16, "height": 16})
+
+
+def test_training_can_start_from_an_existing_adapter(eng, imported, tmp_path):
+    """Retrain with feedback starts from the latest adapter: with a zero learning rate the
+    new adapter equals the one it started from, and differs from a fresh start."""
+    from pathlib import Path
+
+    from safetensors.torch import load_file
+    data = caption_folder(tmp_path / "data")
+    first, _ = train(eng, data, name="first", validation_every=0, rank=2, alpha=2)
+    assert first.state.value == "succeeded", first.error
+    frozen = {"learning_rate": 0.0, "max_steps": 1, "validation_every": 0, "checkpoint_every": 0}
+    warm, _ = train(eng, data, name="warm", init_adapter="first", **frozen)
+    cold, _ = train(eng, data, name="cold", rank=2, alpha=2, **frozen)
+    assert warm.state.value == "succeeded", warm.error
+    weights = {n: load_file(str(Path(j.result["path"]) / "pytorch_lora_weights.safetensors"))
+               for n, j in (("first", first), ("warm", warm), ("cold", cold))}
+    assert weights["warm"].keys() == weights["first"].keys()
+    for key, value in weights["first"].items():
+        np.testing.assert_allclose(weights["warm"][key].float().numpy(), value.float().numpy(), atol=1e-6)
+    assert any((weights["cold"][k] - v).abs().max() > 1e-4 for k, v in weights["first"].items())
+    assert eng.models.get("warm").lineage.get("run_id") == warm.result["run_id"]
