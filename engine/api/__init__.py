@@ -115,3 +115,8 @@ class Engine:
     def review(self):
         from engine.review import ReviewAPI
         return ReviewAPI(self)
+
+    @cached_property
+    def bundles(self):
+        from engine.bundles import BundlesAPI
+        return BundlesAPI(self)

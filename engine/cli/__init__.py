@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "engine.cli.models",
     "engine.cli.tasks",
     "engine.cli.data",
+    "engine.cli.bundle",
 ]
 
 

@@ -57,4 +57,5 @@ AREA_MODULES: list[str] = [
     "engine.text.jobs",
     "engine.tasks.area",
     "engine.image.jobs",
+    "engine.bundles.jobs",
 ]

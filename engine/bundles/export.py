@@ -1,0 +1,233 @@
+"""The ``bundle.export`` job: models, adapters, datasets and tasks into one verified ``.zip``.
+
+Models and adapters travel as their catalog folder, file by file, re-hashed on
+the way so a file changed since import is refused rather than shipped.
+Datasets travel as the product's own lossless export of one version (native
+JSONL with annotations, or an imagefolder with its metadata) and tasks as their
+task file, both written by their own areas. The zip is written under a temporary
+name and renamed only when complete.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import uuid
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from engine import __version__
+from engine.bundles.manifest import MANIFEST_NAME, BundleFile, BundleItem, BundleManifest
+from engine.errors import UserError
+from engine.jobs import JobContext, job_kind
+
+CHUNK = 1 << 22
+STORED_SUFFIXES = {".safetensors", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".zip", ".gz", ".model"}
+
+
+@dataclass
+class ExportConfig:
+    out: str
+    models: list[str] = field(default_factory=list)
+    adapters: list[str] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)     # NAME or NAME@VERSION
+    tasks: list[str] = field(default_factory=list)
+    overwrite: bool = False
+
+    @classmethod
+    def from_params(cls, params: dict) -> "ExportConfig":
+        known = {k: v for k, v in params.items() if k in cls.__dataclass_fields__}
+        cfg = cls(**known)
+        for key in ("models", "adapters", "datasets", "tasks"):
+            setattr(cfg, key, [str(v) for v in (getattr(cfg, key) or [])])
+        if not cfg.out:
+            raise UserError("a bundle export needs an output path", hint="aigc bundle export OUT.zip --model NAME ...")
+        return cfg
+
+
+@dataclass
+class PlannedItem:
+    item: BundleItem
+    sources: list[tuple[Path, str, dict | None]] = field(default_factory=list)  # (file, relpath, expected entry)
+    dataset: tuple[str, int, str] | None = None   # (name, version, modality): exported at run time
+    task: str | None = None
+
+
+def split_dataset_spec(spec: str) -> tuple[str, str | None]:
+    name, at, version = spec.rpartition("@")
+    return (name, version) if at and name else (spec, None)
+
+
+def _model_item(engine, name: str, wanted_role: str, index: int) -> PlannedItem:
+    from engine.models import manifest as mf
+    model = engine.models.get(name)
+    if model.role != wanted_role:
+        flag = "--adapter" if model.role == "adapter" else "--model"
+        raise UserError(f"'{model.name}' is a {model.role} model, not {'an adapter' if wanted_role == 'adapter' else 'a base model'}",
+                        hint=f"name it with {flag}")
+    try:
+        catalog = mf.read_manifest(engine.models.manifest_path(model.id))
+    except (OSError, ValueError):
+        raise UserError(f"model '{model.name}': its manifest.json is missing or damaged",
+                        hint=f"run 'aigc models verify {model.name}'") from None
+    folder = Path(model.path)
+    sources = []
+    for rel, entry in sorted(catalog.get("files", {}).items()):
+        path = folder / rel
+        if not path.is_file():
+            raise UserError(f"model '{model.name}': file {path} is missing",
+                            hint=f"run 'aigc models verify {model.name}'; import the model again")
+        sources.append((path, rel, entry))
+    item_type = "adapter" if model.role == "adapter" else "model"
+    item = BundleItem(type=item_type, name=model.name, root=f"items/{index:02d}-{item_type}", kind=model.kind,
+                      sha256=model.sha256, lineage=dict(model.lineage),
+                      info={**model.info, "role": model.role, "demo": model.demo})
+    if model.role == "adapter":
+        base = engine.models.find(model.base_id) if model.base_id else None
+        item.base_sha256 = model.lineage.get("base_sha256") or (base.sha256 if base else None)
+        item.base_name = base.name if base else model.lineage.get("base")
+        if not item.base_sha256:
+            raise UserError(f"adapter '{model.name}' does not record which base model it was trained on",
+                            hint="it cannot be moved safely; train it again in this version")
+    elif model.base_id:
+        item.lineage.setdefault("base_sha256", model.lineage.get("base_sha256"))
+    return PlannedItem(item, sources)
+
+
+def plan(engine, cfg: ExportConfig) -> list[PlannedItem]:
+    """Resolve every requested item now, so a wrong name fails before any byte is written."""
+    from engine.data import store as data_store
+    planned: list[PlannedItem] = []
+    for name in cfg.models:
+        planned.append(_model_item(engine, name, "base", len(planned) + 1))
+    for name in cfg.adapters:
+        planned.append(_model_item(engine, name, "adapter", len(planned) + 1))
+    con = engine.workspace.db()
+    for spec in cfg.datasets:
+        name, version = split_dataset_spec(spec)
+        ds = data_store.find_dataset(con, name)
+        number = data_store.resolve_version(con, ds, version)
+        ref = engine.data.version_ref(ds["name"], number)
+        index = len(planned) + 1
+        item = BundleItem(type="dataset", name=ds["name"], root=f"items/{index:02d}-dataset", kind=ds["modality"],
+                          info={"version": number, "hash": ref.get("hash"),
+                                "format": "imagefolder" if ds["modality"] == "image" else "jsonl"})
+        planned.append(PlannedItem(item, dataset=(ds["name"], number, ds["modality"])))
+    for name in cfg.tasks:
+        task = engine.tasks.get(name)
+        index = len(planned) + 1
+        refs = {"dataset": task.dataset, "model": task.model, "adapter": task.adapter}
+        item = BundleItem(type="task", name=task.name, root=f"items/{index:02d}-task",
+                          info={"references": {k: v for k, v in refs.items() if v}})
+        planned.append(PlannedItem(item, task=task.name))
+    if not planned:
+        raise UserError("nothing to export", hint="name at least one --model, --adapter, --dataset or --task")
+    seen = set()
+    for p in planned:
+        key = (p.item.type, p.item.name)
+        if key in seen:
+            raise UserError(f"{p.item.type} '{p.item.name}' is named twice")
+        seen.add(key)
+    return planned
+
+
+def _stage_generated(engine, planned: list[PlannedItem], staging: Path, ctx: JobContext | None) -> None:
+    """Write dataset exports and task files into ``staging`` and turn them into file sources."""
+    from engine.data.export import ExportConfig as DataExportConfig
+    from engine.data.export import export as export_dataset
+    from engine.models.manifest import model_files
+    from engine.tasks import store as task_store
+    for p in planned:
+        if ctx:
+            ctx.check_cancelled()
+        folder = staging / p.item.root
+        if p.dataset:
+            name, version, modality = p.dataset
+            if ctx:
+                ctx.report(0.02, f"exporting dataset {name} v{version}")
+            target = folder / ("images" if modality == "image" else "records.jsonl")
+            result = export_dataset(engine, DataExportConfig(name=name, format=p.item.info["format"], out=str(target),
+                                                             version=version, include_rejected=True))
+            p.item.info.update(count=result["count"], file=target.name, hash=result["hash"])
+        elif p.task:
+            task_store.write_task_file([engine.tasks.get(p.task)], folder / "task.json")
+            p.item.info["file"] = "task.json"
+        else:
+            continue
+        p.sources = [(path, path.relative_to(folder).as_posix(), None) for path in model_files(folder)]
+
+
+def _zip_info(member: str, suffix: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(member, date_time=(2020, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_STORED if suffix.lower() in STORED_SUFFIXES else zipfile.ZIP_DEFLATED
+    info.external_attr = (stat.S_IFREG | 0o644) << 16
+    return info
+
+
+def _write_file(zf: zipfile.ZipFile, source: Path, member: str, progress) -> BundleFile:
+    digest, size = hashlib.sha256(), 0
+    with open(source, "rb") as reader, zf.open(_zip_info(member, source.suffix), "w", force_zip64=True) as writer:
+        for block in iter(lambda: reader.read(CHUNK), b""):
+            digest.update(block)
+            writer.write(block)
+            size += len(block)
+            progress(len(block))
+    return BundleFile(path="", size=size, sha256=digest.hexdigest())
+
+
+def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> dict:
+    out = Path(cfg.out).expanduser().resolve()
+    if out.suffix.lower() != ".zip":
+        raise UserError(f"{out}: a bundle is a .zip file", hint="give an output name ending in .zip")
+    if out.exists() and not cfg.overwrite:
+        raise UserError(f"{out} already exists", hint="choose another name, or pass --force to replace it")
+    if out.is_dir():
+        raise UserError(f"{out} is a folder", hint="give the path of a .zip file")
+    planned = plan(engine, cfg)
+    staging = engine.workspace.folder("tmp") / f"bundle-export-{uuid.uuid4().hex[:8]}"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:6]}.tmp")
+    try:
+        _stage_generated(engine, planned, staging, ctx)
+        total = max(1, sum(path.stat().st_size for p in planned for path, _, _ in p.sources))
+        done = [0]
+
+        def progress(count: int) -> None:
+            done[0] += count
+            if ctx:
+                ctx.check_cancelled()
+                ctx.report(0.05 + 0.93 * done[0] / total, f"writing {done[0] / 1e6:,.1f} of {total / 1e6:,.1f} MB")
+
+        manifest = BundleManifest(items=[p.item for p in planned], product_version=__version__)
+        with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
+            for p in planned:
+                if ctx:
+                    ctx.log(f"adding {p.item.type} {p.item.name} ({len(p.sources)} files)")
+                for source, rel, expected in p.sources:
+                    written = _write_file(zf, source, f"{p.item.root}/{rel}", progress)
+                    if expected is not None and (written.sha256 != expected["sha256"]
+                                                 or written.size != expected["size"]):
+                        raise UserError(f"{p.item.type} '{p.item.name}': file {rel} changed since it entered the "
+                                        "catalog", hint=f"run 'aigc models verify {p.item.name}'")
+                    written.path = rel
+                    p.item.files.append(written)
+            zf.writestr(_zip_info(MANIFEST_NAME, ".json"), manifest.to_json().encode("utf-8"))
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if tmp.exists():
+            tmp.unlink()
+    if ctx:
+        ctx.report(1.0, f"wrote {out.name}")
+    return {"out": str(out), "bytes": out.stat().st_size, "files": sum(len(p.item.files) for p in planned),
+            "items": [{"type": p.item.type, "name": p.item.name, "files": len(p.item.files), "bytes": p.item.size}
+                      for p in planned], "config": asdict(cfg)}
+
+
+@job_kind("bundle.export", title="Export bundle")
+def export_job(ctx: JobContext) -> dict:
+    return write_bundle(ctx.engine, ExportConfig.from_params(ctx.params), ctx)

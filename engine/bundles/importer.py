@@ -1,0 +1,186 @@
+"""The ``bundle.import`` job: verify everything, then register models, adapters, datasets and tasks.
+
+Order matters for the promise that a failure leaves the workspace unchanged:
+
+1. the manifest, every entry name and every file's size and SHA-256 are checked
+   while the files are extracted into a staging folder under ``tmp/``;
+2. names, adapter bases and task files are resolved, and every staged model is
+   verified the way the catalog verifies imports;
+3. only then are items registered, and if anything still fails (or the job is
+   cancelled) the items registered so far are removed again.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from engine.bundles.checks import check_model_folder
+from engine.bundles.plan import ItemPlan, first_problem, parse_renames, plan_import, resolve_tasks
+from engine.bundles.reader import BundleReader
+from engine.errors import UserError
+from engine.jobs import JobContext, job_kind
+
+
+@dataclass
+class ImportConfig:
+    path: str
+    renames: list[str] = field(default_factory=list)   # "OLD=NEW" or "TYPE:OLD=NEW"
+
+    @classmethod
+    def from_params(cls, params: dict) -> "ImportConfig":
+        if not params.get("path"):
+            raise UserError("a bundle import needs the path of the bundle", hint="aigc bundle import PATH")
+        renames = params.get("renames") or []
+        if isinstance(renames, dict):
+            renames = [f"{k}={v}" for k, v in renames.items()]
+        return cls(path=str(params["path"]), renames=[str(r) for r in renames])
+
+
+class SubProgress:
+    """A job context whose progress fractions land inside ``[start, end]`` of the outer job's."""
+
+    def __init__(self, ctx: JobContext, start: float, end: float):
+        self._ctx, self._start, self._end = ctx, start, end
+        self.job_id = ctx.job_id
+
+    def report(self, fraction: float | None = None, message: str | None = None) -> None:
+        self._ctx.report(None if fraction is None else self._start + (self._end - self._start) * fraction, message)
+
+    def __getattr__(self, name):
+        return getattr(self._ctx, name)
+
+
+class Undo:
+    """What has been registered so far, removed again in reverse order if the import fails."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.steps: list[tuple[str, str]] = []
+
+    def undo(self) -> None:
+        from engine.tasks import store as task_store
+        for kind, name in reversed(self.steps):
+            try:
+                if kind == "model":
+                    self.engine.models.remove(name)
+                elif kind == "folder":
+                    shutil.rmtree(name, ignore_errors=True)
+                elif kind == "dataset":
+                    self.engine.data.delete(name)
+                elif kind == "task":
+                    task_store.remove_task(self.engine.workspace, name)
+            except Exception:  # noqa: BLE001 - keep undoing the rest
+                pass
+        self.steps.clear()
+
+
+def _check_space(folder: Path, needed: int) -> None:
+    free = shutil.disk_usage(folder).free
+    if needed * 2 > free:  # staged copy plus the final one, until the staging folder is removed
+        raise UserError(f"the bundle needs about {needed * 2 / 1e9:.1f} GB free in {folder}, "
+                        f"only {free / 1e9:.1f} GB are free", hint="free some disk space, or use another workspace")
+
+
+def _register_model(engine, p: ItemPlan, staged: Path, bundle: Path, undo: Undo) -> dict:
+    from engine.models.catalog import new_model_id
+    item = p.item
+    base_id = None
+    if item.type == "adapter":
+        base = next((m for m in engine.models.list() if m.sha256 == item.base_sha256 and m.role == "base"), None)
+        if base is None:
+            raise UserError(f"adapter '{item.name}': its base model is not in this workspace")
+        base_id = base.id
+    model_id = new_model_id()
+    final = engine.workspace.root / "models" / model_id
+    final.mkdir(parents=True)
+    undo.steps.append(("folder", str(final)))
+    os.replace(staged, final / "files")
+    manifest = {"files": {f.path: {"sha256": f.sha256, "size": f.size} for f in item.files}, "sha256": item.sha256}
+    info = {k: v for k, v in item.info.items() if k not in ("role", "demo")}
+    info["bundle"] = {"file": bundle.name, "name": item.name}
+    role = "adapter" if item.type == "adapter" else item.info.get("role", "base")
+    model = engine.models.register(p.target, item.kind, role, final / "files", base=base_id,
+                                   lineage=dict(item.lineage), info=info, model_id=model_id, manifest=manifest)
+    undo.steps.append(("model", model.id))
+    return {"id": model.id, "sha256": model.sha256}
+
+
+def _import_dataset(engine, p: ItemPlan, staged: Path, bundle: Path, ctx, undo: Undo) -> dict:
+    from engine.data.importer import ImportConfig as DataImportConfig
+    from engine.data.importer import import_into
+    info = p.item.info
+    source = staged / (info.get("file") or ("images" if p.item.kind == "image" else "records.jsonl"))
+    message = f"from bundle {bundle.name} ({p.item.name} v{info.get('version')})"
+    cfg = DataImportConfig(path=str(source), name=p.target, format=info.get("format") or "jsonl", message=message)
+    try:
+        result = import_into(engine, cfg, ctx)
+    except UserError as exc:
+        raise UserError(f"dataset '{p.item.name}': {exc.message}", hint=exc.hint) from None
+    undo.steps.append(("dataset", p.target))
+    return {"version": result["version"], "hash": result["hash"], "count": result["count"],
+            "hash_matches": result["hash"] == info.get("hash")}
+
+
+def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> dict:
+    bundle = Path(cfg.path).expanduser().resolve()
+    check = ctx.check_cancelled if ctx else None
+    report = ctx.report if ctx else (lambda *a, **k: None)
+    staging = engine.workspace.folder("tmp") / f"bundle-import-{uuid.uuid4().hex[:8]}"
+    undo = Undo(engine)
+    results = []
+    try:
+        with BundleReader(bundle) as reader:
+            manifest = reader.manifest
+            plans = plan_import(engine, manifest, parse_renames(cfg.renames))
+            problem = first_problem(plans)
+            if problem:
+                raise problem
+            _check_space(engine.workspace.root, manifest.size)
+            reader.verify(extract_to=staging, check=check,
+                          progress=lambda f, m: report(0.02 + 0.5 * f, m))
+        resolve_tasks(engine, plans, lambda item, rel: (staging / item.root / rel).read_bytes())
+        problem = first_problem(plans)
+        if problem:
+            raise problem
+        for p in plans:
+            if p.item.type in ("model", "adapter") and p.action == "add":
+                report(0.55, f"verifying {p.item.type} {p.item.name}")
+                facts = check_model_folder(p.item, staging / p.item.root)
+                if ctx and facts.get("parameters"):
+                    ctx.log(f"{p.item.type} {p.item.name}: {facts['parameters']:,} parameters verified")
+        for index, p in enumerate(plans):
+            if check:
+                check()
+            start = 0.65 + 0.33 * index / len(plans)
+            report(start, f"adding {p.item.type} {p.target}")
+            entry = {"type": p.item.type, "name": p.item.name, "target": p.target, "action": p.action}
+            if p.action == "present":
+                results.append(entry)
+                continue
+            staged = staging / p.item.root
+            if p.item.type in ("model", "adapter"):
+                entry.update(_register_model(engine, p, staged, bundle, undo))
+            elif p.item.type == "dataset":
+                sub = SubProgress(ctx, start, start + 0.33 / len(plans)) if ctx else None
+                entry.update(_import_dataset(engine, p, staged, bundle, sub, undo))
+            else:
+                from engine.tasks import store as task_store
+                task_store.save_tasks(engine.workspace, [p.task])
+                undo.steps.append(("task", p.target))
+            results.append(entry)
+    except BaseException:
+        undo.undo()
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    report(1.0, f"imported {sum(1 for r in results if r['action'] == 'add')} item(s)")
+    return {"path": str(bundle), "items": results, "added": sum(1 for r in results if r["action"] == "add"),
+            "present": sum(1 for r in results if r["action"] == "present"), "config": asdict(cfg)}
+
+
+@job_kind("bundle.import", title="Import bundle")
+def import_job(ctx: JobContext) -> dict:
+    return import_bundle(ctx.engine, ImportConfig.from_params(ctx.params), ctx)

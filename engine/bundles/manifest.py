@@ -1,0 +1,173 @@
+"""The bundle manifest: what a bundle holds, file by file, with sizes and SHA-256.
+
+``manifest.json`` sits at the root of the zip. Every item (model, adapter,
+dataset, task) lives under its own folder ``items/NN-type/`` so that names with
+any characters never become paths. Reading a manifest checks every field and
+every path before anything else looks at the bundle.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import asdict, dataclass, field
+
+from engine.errors import UserError
+
+FORMAT = "aigc-bundle"
+FORMAT_VERSION = 1
+MANIFEST_NAME = "manifest.json"
+ITEM_TYPES = ("model", "adapter", "dataset", "task")
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+MAX_MANIFEST_BYTES = 64 << 20
+
+
+@dataclass
+class BundleFile:
+    path: str          # relative to the item's root, forward slashes
+    size: int
+    sha256: str
+
+
+@dataclass
+class BundleItem:
+    type: str          # model | adapter | dataset | task
+    name: str
+    root: str          # folder inside the zip, e.g. items/01-model
+    files: list[BundleFile] = field(default_factory=list)
+    kind: str | None = None          # models/adapters: text | image; datasets: the modality
+    sha256: str | None = None        # models/adapters: the catalog's manifest digest
+    base_sha256: str | None = None   # adapters: the base model they were trained on
+    base_name: str | None = None     # adapters: the base's name where the bundle was made
+    lineage: dict = field(default_factory=dict)
+    info: dict = field(default_factory=dict)
+
+    def member(self, file: BundleFile) -> str:
+        return f"{self.root}/{file.path}"
+
+    @property
+    def size(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+@dataclass
+class BundleManifest:
+    items: list[BundleItem] = field(default_factory=list)
+    format: str = FORMAT
+    format_version: int = FORMAT_VERSION
+    created_at: float = field(default_factory=time.time)
+    product_version: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+    @property
+    def size(self) -> int:
+        return sum(item.size for item in self.items)
+
+
+def check_relative_path(path, where: str) -> str:
+    """A safe relative path: no absolute paths, drive letters, backslashes, '..' or empty parts."""
+    if not isinstance(path, str) or not path:
+        raise UserError(f"{where}: path is missing or not text")
+    if path.startswith("/") or "\\" in path or re.match(r"^[A-Za-z]:", path) or "\x00" in path:
+        raise UserError(f"{where}: path '{path}' is absolute or uses backslashes, which a bundle never holds",
+                        hint="the bundle was not made by AIGC Workbench or was altered; do not import it")
+    parts = path.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise UserError(f"{where}: path '{path}' leaves its folder ('..' or empty parts)",
+                        hint="the bundle was not made by AIGC Workbench or was altered; do not import it")
+    return path
+
+
+def _need(data: dict, key: str, kind, where: str, optional: bool = False):
+    value = data.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise UserError(f"{where}: field '{key}' is missing or not {getattr(kind, '__name__', kind)}",
+                        hint="the bundle's manifest.json is damaged; make the bundle again")
+    return value
+
+
+def _file_from(data, where: str) -> BundleFile:
+    if not isinstance(data, dict):
+        raise UserError(f"{where}: must be an object with path, size and sha256")
+    path = check_relative_path(data.get("path"), where)
+    size = _need(data, "size", int, f"{where} ({path})")
+    digest = _need(data, "sha256", str, f"{where} ({path})")
+    if size < 0 or not SHA256_RE.match(digest):
+        raise UserError(f"{where} ({path}): size or sha256 is not valid",
+                        hint="the bundle's manifest.json is damaged; make the bundle again")
+    return BundleFile(path, size, digest)
+
+
+def _item_from(data, index: int) -> BundleItem:
+    where = f"manifest.json item #{index + 1}"
+    if not isinstance(data, dict):
+        raise UserError(f"{where}: must be an object")
+    item_type = _need(data, "type", str, where)
+    if item_type not in ITEM_TYPES:
+        raise UserError(f"{where}: type '{item_type}' is not one of {', '.join(ITEM_TYPES)}",
+                        hint="this bundle may come from a newer version of AIGC Workbench")
+    name = _need(data, "name", str, where)
+    where = f"manifest.json {item_type} '{name}'"
+    root = check_relative_path(_need(data, "root", str, where), where)
+    files_data = _need(data, "files", list, where)
+    files = [_file_from(f, f"{where} file #{i + 1}") for i, f in enumerate(files_data)]
+    seen = set()
+    for f in files:
+        if f.path in seen:
+            raise UserError(f"{where}: file '{f.path}' is listed twice")
+        seen.add(f.path)
+    item = BundleItem(type=item_type, name=name, root=root, files=files,
+                      kind=_need(data, "kind", str, where, optional=True),
+                      sha256=_need(data, "sha256", str, where, optional=True),
+                      base_sha256=_need(data, "base_sha256", str, where, optional=True),
+                      base_name=_need(data, "base_name", str, where, optional=True),
+                      lineage=_need(data, "lineage", dict, where, optional=True) or {},
+                      info=_need(data, "info", dict, where, optional=True) or {})
+    if item_type in ("model", "adapter"):
+        if item.kind not in ("text", "image") or not item.sha256 or not SHA256_RE.match(item.sha256):
+            raise UserError(f"{where}: field 'kind' or 'sha256' is missing or not valid",
+                            hint="the bundle's manifest.json is damaged; make the bundle again")
+        if item_type == "adapter" and not (item.base_sha256 and SHA256_RE.match(item.base_sha256)):
+            raise UserError(f"{where}: field 'base_sha256' (the adapter's base model) is missing",
+                            hint="the bundle's manifest.json is damaged; make the bundle again")
+    if not files:
+        raise UserError(f"{where}: the item lists no files")
+    return item
+
+
+def manifest_from_json(text: str | bytes) -> BundleManifest:
+    """Parse and check a manifest; a problem raises a one-line UserError naming the field."""
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise UserError(f"manifest.json{f' line {line}' if line else ''}: not valid JSON "
+                        f"({getattr(exc, 'msg', exc)})", hint="the bundle is damaged; make it again") from None
+    if not isinstance(data, dict):
+        raise UserError("manifest.json: must be a JSON object", hint="the bundle is damaged; make it again")
+    if data.get("format") != FORMAT:
+        raise UserError(f"manifest.json: field 'format' is {data.get('format')!r}, not '{FORMAT}'",
+                        hint="this is not an AIGC Workbench bundle")
+    version = _need(data, "format_version", int, "manifest.json")
+    if version > FORMAT_VERSION:
+        raise UserError(f"manifest.json: bundle format version {version} is newer than this program reads "
+                        f"({FORMAT_VERSION})", hint="update AIGC Workbench on this machine")
+    items = [_item_from(item, i) for i, item in enumerate(_need(data, "items", list, "manifest.json"))]
+    if not items:
+        raise UserError("manifest.json: the bundle holds no items")
+    roots, names = set(), set()
+    for item in items:
+        if item.root in roots or any(item.root.startswith(r + "/") or r.startswith(item.root + "/") for r in roots):
+            raise UserError(f"manifest.json {item.type} '{item.name}': folder '{item.root}' overlaps another item")
+        roots.add(item.root)
+        if (item.type, item.name) in names:
+            raise UserError(f"manifest.json: {item.type} '{item.name}' appears twice")
+        names.add((item.type, item.name))
+    created = data.get("created_at")
+    return BundleManifest(items=items, format=FORMAT, format_version=version,
+                          created_at=float(created) if isinstance(created, (int, float)) else 0.0,
+                          product_version=str(data.get("product_version") or ""))

@@ -1,0 +1,163 @@
+"""Open a bundle and prove it is whole: manifest, member names, sizes and SHA-256 of every file.
+
+Nothing here writes to a workspace. ``BundleReader.verify`` hashes every file
+(optionally extracting it into a staging folder at the same time); any problem
+is a one-line ``UserError`` naming the item and the file.
+"""
+from __future__ import annotations
+
+import hashlib
+import stat
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Callable
+
+from engine.bundles.manifest import (MANIFEST_NAME, MAX_MANIFEST_BYTES, BundleFile, BundleItem, BundleManifest,
+                                     check_relative_path, manifest_from_json)
+from engine.errors import UserError
+
+CHUNK = 1 << 22
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle")
+DAMAGED_HINT = "copy the bundle again from the original; it was altered or damaged on the way"
+
+
+class BundleReader:
+    """``with BundleReader(path) as reader: reader.manifest; reader.verify(...)``"""
+
+    def __init__(self, path):
+        self.path = Path(path).expanduser()
+        if not self.path.is_file():
+            raise UserError(f"{self.path}: no such bundle file", hint="give the path of the .zip bundle")
+        try:
+            self.zip = zipfile.ZipFile(self.path)
+        except zipfile.BadZipFile:
+            raise UserError(f"{self.path}: not a complete zip file (it may have been cut short while copying)",
+                            hint=DAMAGED_HINT) from None
+        except OSError as exc:
+            raise UserError(f"{self.path}: cannot be read ({exc.strerror})") from None
+        try:
+            self.members = self._check_members()
+            self.manifest = self._read_manifest()
+            self._check_listing()
+        except BaseException:
+            self.zip.close()
+            raise
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- structure --------------------------------------------------------------
+    def _check_members(self) -> dict[str, zipfile.ZipInfo]:
+        members: dict[str, zipfile.ZipInfo] = {}
+        for info in self.zip.infolist():
+            name = info.filename
+            if info.is_dir():
+                check_relative_path(name.rstrip("/"), f"{self.path.name} folder entry")
+                continue
+            check_relative_path(name, f"{self.path.name} entry")
+            mode = info.external_attr >> 16
+            if stat.S_ISLNK(mode) or (mode and not stat.S_ISREG(mode)):
+                raise UserError(f"{self.path.name}: entry '{name}' is a link or special file, which a bundle never "
+                                "holds", hint="do not import this bundle; make it again with AIGC Workbench")
+            if info.flag_bits & 0x1:
+                raise UserError(f"{self.path.name}: entry '{name}' is encrypted", hint="make the bundle again")
+            if name in members:
+                raise UserError(f"{self.path.name}: entry '{name}' appears twice", hint=DAMAGED_HINT)
+            members[name] = info
+        return members
+
+    def _read_manifest(self) -> BundleManifest:
+        info = self.members.get(MANIFEST_NAME)
+        if info is None:
+            raise UserError(f"{self.path.name}: manifest.json is missing, so this is not an AIGC Workbench bundle",
+                            hint="make bundles with 'aigc bundle export' or the Models manager")
+        if info.file_size > MAX_MANIFEST_BYTES:
+            raise UserError(f"{self.path.name}: manifest.json is implausibly large ({info.file_size:,} bytes)",
+                            hint=DAMAGED_HINT)
+        try:
+            data = self.zip.read(MANIFEST_NAME)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise UserError(f"{self.path.name}: manifest.json is damaged ({exc})", hint=DAMAGED_HINT) from None
+        return manifest_from_json(data)
+
+    def _check_listing(self) -> None:
+        """Every listed file present with its size; nothing unlisted; no pickle weights."""
+        listed = {MANIFEST_NAME}
+        for item in self.manifest.items:
+            for file in item.files:
+                member = item.member(file)
+                listed.add(member)
+                where = f"{item.type} '{item.name}' file {file.path}"
+                if Path(file.path).suffix.lower() in PICKLE_SUFFIXES:
+                    raise UserError(f"{where}: pickle files can run code when loaded and are refused",
+                                    hint="convert the weights to .safetensors on a trusted machine")
+                info = self.members.get(member)
+                if info is None:
+                    raise UserError(f"{where} is missing from the bundle", hint=DAMAGED_HINT)
+                if info.file_size != file.size:
+                    raise UserError(f"{where} holds {info.file_size:,} bytes, the manifest says {file.size:,}",
+                                    hint=DAMAGED_HINT)
+        extra = sorted(set(self.members) - listed)
+        if extra:
+            raise UserError(f"{self.path.name}: entry '{extra[0]}' is not listed in manifest.json"
+                            f"{f' ({len(extra)} such entries)' if len(extra) > 1 else ''}", hint=DAMAGED_HINT)
+
+    # -- content ----------------------------------------------------------------
+    def _hash_member(self, item: BundleItem, file: BundleFile, target: Path | None,
+                     progress: Callable[[int], None]) -> None:
+        where = f"{item.type} '{item.name}' file {file.path}"
+        digest, size = hashlib.sha256(), 0
+        writer = None
+        try:
+            if target is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                writer = open(target, "xb")
+            with self.zip.open(item.member(file)) as reader:
+                for block in iter(lambda: reader.read(CHUNK), b""):
+                    size += len(block)
+                    if size > file.size:
+                        raise UserError(f"{where} is larger than the manifest says", hint=DAMAGED_HINT)
+                    digest.update(block)
+                    if writer is not None:
+                        writer.write(block)
+                    progress(len(block))
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise UserError(f"{where} is damaged ({str(exc)[:80]})", hint=DAMAGED_HINT) from None
+        except FileExistsError:
+            raise UserError(f"{where}: two entries would land on the same file", hint=DAMAGED_HINT) from None
+        finally:
+            if writer is not None:
+                writer.close()
+        if size != file.size or digest.hexdigest() != file.sha256:
+            raise UserError(f"{where} does not match its SHA-256 in manifest.json", hint=DAMAGED_HINT)
+
+    def verify(self, extract_to: Path | None = None, progress: Callable[[float, str], None] | None = None,
+               check: Callable[[], None] | None = None) -> None:
+        """Hash every file against the manifest; with ``extract_to`` also write it under ``extract_to/root``."""
+        total = max(1, self.manifest.size)
+        done = [0]
+        for item in self.manifest.items:
+            for file in item.files:
+                if check:
+                    check()
+                target = None
+                if extract_to is not None:
+                    target = extract_to / item.root / file.path
+                    if not target.resolve().is_relative_to(extract_to.resolve()):
+                        raise UserError(f"{item.type} '{item.name}' file {file.path} would land outside its folder",
+                                        hint=DAMAGED_HINT)
+
+                def step(count: int, item=item, file=file) -> None:
+                    done[0] += count
+                    if check:
+                        check()
+                    if progress:
+                        progress(done[0] / total, f"checking {item.type} {item.name}: {file.path}")
+                self._hash_member(item, file, target, step)
