@@ -1,13 +1,14 @@
 """The Tasks tab: tasks by department; edit name, department, modality, prompt template with a
 live preview, output constraints, linked dataset and model, and the ordered steps of a
-composite task; duplicate, remove, and run a task on a file of inputs."""
+composite task; duplicate, archive (hidden behind "Show archived", never deleted), and run a
+task on a file of inputs."""
 from __future__ import annotations
 
 import re
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QSplitter,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QSplitter,
                                QStackedWidget, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -36,6 +37,7 @@ class TasksPage(Page):
     def __init__(self, window):
         super().__init__(window, self.tr("Tasks"), self.tr("What each department needs done, and how to judge it"))
         self.tasks = []
+        self.archived: set[str] = set()
         self.current = None
         self.new_button = QPushButton(icons.icon("add", "#ffffff"), self.tr("New task"))
         self.new_button.setProperty("primary", True)
@@ -54,13 +56,21 @@ class TasksPage(Page):
         self.empty.button.clicked.connect(self.new_task)
         self.inner.addWidget(self.empty)
         splitter = QSplitter()
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
         self.tree = QTreeWidget()
         self.tree.setObjectName("tasksTree")
         self.tree.setHeaderHidden(True)
-        self.tree.setMinimumWidth(230)
-        self.tree.setMaximumWidth(320)
         self.tree.currentItemChanged.connect(self._select)
-        splitter.addWidget(self.tree)
+        self.show_archived = QCheckBox(self.tr("Show archived"))
+        self.show_archived.setToolTip(self.tr("Archived tasks keep their runs and reviewed outputs"))
+        self.show_archived.toggled.connect(lambda *_: self._fill_tree())
+        side_layout.addWidget(self.tree, 1)
+        side_layout.addWidget(self.show_archived)
+        side.setMinimumWidth(230)
+        side.setMaximumWidth(320)
+        splitter.addWidget(side)
 
         editor = QWidget()
         column = QVBoxLayout(editor)
@@ -155,16 +165,16 @@ class TasksPage(Page):
         self.save_button.clicked.connect(self.save)
         self.duplicate_button = QPushButton(icons.icon("copy"), self.tr("Duplicate"))
         self.duplicate_button.clicked.connect(self.duplicate)
-        self.remove_button = QPushButton(icons.icon("delete"), self.tr("Remove"))
-        self.remove_button.setProperty("danger", True)
-        self.remove_button.clicked.connect(self.remove)
+        self.archive_button = QPushButton(icons.icon("archive"), self.tr("Archive"))
+        self.archive_button.setToolTip(self.tr("Hide the task from the list; its runs and outputs stay"))
+        self.archive_button.clicked.connect(self.toggle_archived)
         self.run_button = QPushButton(icons.icon("play"), self.tr("Run on a file…"))
         self.run_button.clicked.connect(self.run_on_file)
         self.message = QLabel()
         self.message.setObjectName("muted")
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.duplicate_button)
-        buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.archive_button)
         buttons.addStretch(1)
         buttons.addWidget(self.message)
         buttons.addWidget(self.run_button)
@@ -191,7 +201,7 @@ class TasksPage(Page):
         def load():
             models = engine.models.list() if hasattr(type(engine), "models") else []
             datasets = engine.data.list() if hasattr(type(engine), "data") else []
-            return engine.tasks.list(), models, datasets
+            return engine.tasks.list(), models, datasets, engine.tasks.archived()
         Op(self, load).success(self._show).run_in_background()
 
     def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
@@ -199,8 +209,7 @@ class TasksPage(Page):
             self.refresh()
 
     def _show(self, loaded) -> None:
-        self.tasks, models, datasets = loaded
-        keep = self.current.name if self.current else None
+        self.tasks, models, datasets, self.archived = loaded
         for box, names in ((self.dataset, [d.name for d in datasets]),
                            (self.model, [m.name for m in models if m.role == "base"]),
                            (self.adapter, [m.name for m in models if m.role == "adapter"])):
@@ -210,11 +219,22 @@ class TasksPage(Page):
                 box.addItem(name, name)
         self.department.clear()
         self.department.addItems(sorted({t.department for t in self.tasks if t.department}))
+        self.show_archived.setText(self.tr("Show archived (%1)").replace("%1", str(len(self.archived)))
+                                   if self.archived else self.tr("Show archived"))
+        self._fill_tree()
+
+    def visible_tasks(self) -> list:
+        show = self.show_archived.isChecked()
+        return [t for t in self.tasks if show or t.name not in self.archived]
+
+    def _fill_tree(self) -> None:
+        keep = self.current.name if self.current else None
         self.tree.blockSignals(True)
         self.tree.clear()
         groups: dict[str, QTreeWidgetItem] = {}
         select = None
-        for task in sorted(self.tasks, key=lambda t: (t.department or "~", t.name)):
+        visible = self.visible_tasks()
+        for task in sorted(visible, key=lambda t: (t.department or "~", t.name)):
             department = task.department or self.tr("Other")
             group = groups.get(department)
             if group is None:
@@ -227,15 +247,21 @@ class TasksPage(Page):
             item = QTreeWidgetItem([task.title_zh if self._chinese() and task.title_zh else (task.title or task.name)])
             item.setIcon(0, icons.icon("image" if task.modality == "image" else "text"))
             item.setToolTip(0, task.name)
+            if task.name in self.archived:
+                item.setText(0, self.tr("%1 (archived)").replace("%1", item.text(0)))
+                item.setForeground(0, self.palette().placeholderText())
             item.setData(0, Qt.ItemDataRole.UserRole, task)
             group.addChild(item)
             if task.name == keep or select is None:
                 select = item if task.name == keep or select is None else select
         self.tree.expandAll()
         self.tree.blockSignals(False)
-        self.inner.setCurrentWidget(self.detail if self.tasks else self.empty)
+        self.inner.setCurrentWidget(self.detail if visible or self.archived else self.empty)
         if select is not None:
             self.tree.setCurrentItem(select)
+        elif self.current is not None and self.current.name not in {t.name for t in visible}:
+            self.new_task()
+            self.message.setText(self.tr("Select a task, or create a new one."))
 
     def _chinese(self) -> bool:
         from PySide6.QtCore import QLocale
@@ -246,6 +272,15 @@ class TasksPage(Page):
         if task is None:
             return
         self.current = task
+        archived = task.name in self.archived
+        self.archive_button.setText(self.tr("Restore") if archived else self.tr("Archive"))
+        self.archive_button.setToolTip(self.tr("Bring the task back into the list") if archived else
+                                       self.tr("Hide the task from the list; its runs and outputs stay"))
+        hint = self.tr("Archived: restore it to use it again.")
+        if archived:
+            self.message.setText(hint)
+        elif self.message.text() == hint:
+            self.message.clear()
         self.name.setText(task.name)
         self.title_edit.setText(task.title_zh if self._chinese() and task.title_zh else task.title)
         self.department.setCurrentText(task.department)
@@ -347,16 +382,19 @@ class TasksPage(Page):
         definition = {**self.current.to_dict(), "name": f"{self.current.name}-{number}"}
         Op(self, self.engine.tasks.create, definition).success(self._saved).run_in_background()
 
-    def remove(self) -> None:
+    def toggle_archived(self) -> None:
+        """Archive the selected task (it leaves the list) or restore an archived one."""
         if self.current is None:
             return
-        answer = QMessageBox.question(self, self.tr("Remove task"),
-                                      self.tr("Remove the task %1? Its outputs stay in the review queue.")
-                                      .replace("%1", self.current.name))
-        if answer == QMessageBox.StandardButton.Yes:
-            name = self.current.name
-            self.current = None
-            Op(self, self.engine.tasks.remove, name).success(lambda _: self.refresh()).run_in_background()
+        name = self.current.name
+        call = self.engine.tasks.unarchive if name in self.archived else self.engine.tasks.archive
+        Op(self, call, name).success(self._archived_changed).failure(
+            lambda exc, details: self.message.setText("⚠ " + reason_of(exc))).run_in_background()
+
+    def _archived_changed(self, result: dict) -> None:
+        text = self.tr("Archived %1") if result["archived"] else self.tr("Restored %1")
+        self.refresh()
+        self.message.setText("✓ " + text.replace("%1", result["task"]))
 
     def run_on_file(self, path: str | None = None) -> None:
         if self.current is None:

@@ -1,4 +1,4 @@
-"""aigc task list|show|create|import|export|run|runs|eval and aigc review list|show|approve|reject|edit|audit|export|feedback"""
+"""aigc task list|show|create|archive|unarchive|import|export|run|runs|eval and aigc review list|show|approve|reject|edit|audit|export|feedback"""
 from __future__ import annotations
 
 import json
@@ -12,8 +12,14 @@ def register(sub) -> None:
     task = sub.add_parser("task", help="tasks: definitions, batch runs, evaluation").add_subparsers(
         dest="task_command", metavar="ACTION")
     task.required = True
-    p = task.add_parser("list", help="the tasks in the workspace")
+    p = task.add_parser("list", help="the tasks in the workspace (archived ones with --archived)")
+    p.add_argument("--archived", action="store_true", help="list the archived tasks instead")
     p.set_defaults(handler=cmd_task_list)
+    for action, text in (("archive", "hide a task from the list (keeps its runs and outputs)"),
+                         ("unarchive", "bring an archived task back")):
+        p = task.add_parser(action, help=text)
+        p.add_argument("task")
+        p.set_defaults(handler=cmd_task_archive, archive=action == "archive")
     p = task.add_parser("show", help="one task's definition")
     p.add_argument("task")
     p.set_defaults(handler=cmd_task_show)
@@ -113,9 +119,17 @@ def _task_line(t) -> str:
     return f"{t.name:<20} {t.department or '-':<18} {steps:<32} model {t.model or '-'}  dataset {t.dataset or '-'}"
 
 
+def cmd_task_archive(args, out) -> dict:
+    engine = out.open_engine(args)
+    result = engine.tasks.archive(args.task) if args.archive else engine.tasks.unarchive(args.task)
+    state = "archived" if result["archived"] else "active"
+    result["_text"] = f"task {result['task']} is {state}" + ("" if result["changed"] else " (unchanged)")
+    return result
+
+
 def cmd_task_list(args, out) -> dict:
     engine = out.open_engine(args)
-    tasks = engine.tasks.list()
+    tasks = engine.tasks.list(archived=bool(getattr(args, "archived", False)))
     return {"tasks": [t.to_dict() for t in tasks], "_text": "\n".join(_task_line(t) for t in tasks) or "no tasks"}
 
 

@@ -17,8 +17,22 @@ class TasksAPI:
         self.ws = engine.workspace
 
     # -- definitions ------------------------------------------------------------
-    def list(self) -> list[TaskDef]:
-        return store.list_tasks(self.ws)
+    def list(self, archived: bool | None = None) -> list[TaskDef]:
+        """Every task by default; ``archived=False`` only active ones, ``True`` only archived ones."""
+        return store.list_tasks(self.ws, archived)
+
+    def archive(self, name: str) -> dict:
+        """Hide a task from the task list; its runs, outputs and reviews stay. Undo with ``unarchive``."""
+        task = self.get(name)
+        return {"task": task.name, "archived": True, "changed": store.set_archived(self.ws, task.name, True)}
+
+    def unarchive(self, name: str) -> dict:
+        task = self.get(name)
+        return {"task": task.name, "archived": False, "changed": store.set_archived(self.ws, task.name, False)}
+
+    def archived(self) -> set[str]:
+        """Names of the archived tasks."""
+        return store.archived_names(self.ws)
 
     def get(self, name: str) -> TaskDef:
         return store.get_task(self.ws, name)

@@ -39,8 +39,27 @@ def task_id(workspace, name: str) -> int:
     return row[0]
 
 
-def list_tasks(workspace) -> list[TaskDef]:
-    return [_row_to_task(r) for r in workspace.db().execute("SELECT * FROM tasks ORDER BY name")]
+def list_tasks(workspace, archived: bool | None = None) -> list[TaskDef]:
+    """All tasks (``archived=None``), only active ones (False) or only archived ones (True)."""
+    where = {None: "", False: " WHERE archived_at IS NULL", True: " WHERE archived_at IS NOT NULL"}[archived]
+    return [_row_to_task(r) for r in workspace.db().execute(f"SELECT * FROM tasks{where} ORDER BY name")]
+
+
+def archived_names(workspace) -> set[str]:
+    return {r[0] for r in workspace.db().execute("SELECT name FROM tasks WHERE archived_at IS NOT NULL")}
+
+
+def set_archived(workspace, name: str, archived: bool) -> bool:
+    """Archive (hide from the task list, keep everything) or bring back a task; returns whether it changed."""
+    tid = task_id(workspace, name)
+    with workspace.transaction() as con:
+        if archived:
+            changed = con.execute("UPDATE tasks SET archived_at = ? WHERE id = ? AND archived_at IS NULL",
+                                  (time.time(), tid)).rowcount
+        else:
+            changed = con.execute("UPDATE tasks SET archived_at = NULL WHERE id = ? AND archived_at IS NOT NULL",
+                                  (tid,)).rowcount
+    return bool(changed)
 
 
 def save_tasks(workspace, tasks: list[TaskDef], replace: bool = False) -> dict:

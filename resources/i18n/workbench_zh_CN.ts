@@ -964,6 +964,14 @@
         <translation>创建任务</translation>
     </message>
     <message>
+        <source>Show archived</source>
+        <translation>显示已归档</translation>
+    </message>
+    <message>
+        <source>Archived tasks keep their runs and reviewed outputs</source>
+        <translation>归档的任务保留其运行记录和已审核的输出</translation>
+    </message>
+    <message>
         <source>Task</source>
         <translation>任务</translation>
     </message>
@@ -1068,8 +1076,20 @@
         <translation>复制</translation>
     </message>
     <message>
-        <source>Remove</source>
-        <translation>删除</translation>
+        <source>Archive</source>
+        <translation>归档</translation>
+    </message>
+    <message>
+        <source>Hide the task from the list; its runs and outputs stay</source>
+        <translation>从列表中隐藏此任务；其运行记录和输出仍会保留</translation>
+    </message>
+    <message>
+        <source>Archived %1</source>
+        <translation>已归档 %1</translation>
+    </message>
+    <message>
+        <source>Restored %1</source>
+        <translation>已恢复 %1</translation>
     </message>
     <message>
         <source>Run on a file…</source>
@@ -1080,8 +1100,32 @@
         <translation>（无）</translation>
     </message>
     <message>
+        <source>Show archived (%1)</source>
+        <translation>显示已归档（%1）</translation>
+    </message>
+    <message>
         <source>Other</source>
         <translation>其他</translation>
+    </message>
+    <message>
+        <source>%1 (archived)</source>
+        <translation>%1（已归档）</translation>
+    </message>
+    <message>
+        <source>Select a task, or create a new one.</source>
+        <translation>请选择一个任务，或新建任务。</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Bring the task back into the list</source>
+        <translation>将任务恢复到列表中</translation>
+    </message>
+    <message>
+        <source>Archived: restore it to use it again.</source>
+        <translation>已归档：恢复后即可再次使用。</translation>
     </message>
     <message>
         <source>template only</source>
@@ -1106,14 +1150,6 @@
     <message>
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
-    </message>
-    <message>
-        <source>Remove task</source>
-        <translation>删除任务</translation>
-    </message>
-    <message>
-        <source>Remove the task %1? Its outputs stay in the review queue.</source>
-        <translation>要删除任务 %1 吗？它的结果仍保留在审核队列中。</translation>
     </message>
     <message>
         <source>Inputs for %1</source>

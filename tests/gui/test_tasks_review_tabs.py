@@ -44,6 +44,46 @@ def test_task_editor_preview_and_save(make_window, qtbot):
     qtbot.waitUntil(lambda: len(window.engine.tasks.list()) == 2, timeout=5000)
 
 
+def tree_names(page) -> list[str]:
+    return sorted(page.tree.topLevelItem(g).child(c).toolTip(0) for g in range(page.tree.topLevelItemCount())
+                  for c in range(page.tree.topLevelItem(g).childCount()))
+
+
+def test_archive_hides_task_behind_show_archived(make_window, qtbot):
+    window = make_window()
+    engine = window.engine
+    engine.tasks.create(SLOGANS)
+    engine.tasks.create({**SLOGANS, "name": "slogans-b"})
+    page = window.show_page("tasks")
+    page.refresh()
+    wait_ops(qtbot)
+    assert tree_names(page) == ["slogans", "slogans-b"] and page.current.name == "slogans"
+    assert page.archive_button.text() == "Archive"
+    page.archive_button.click()
+    wait_ops(qtbot)
+    assert engine.tasks.archived() == {"slogans"}
+    assert tree_names(page) == ["slogans-b"] and page.message.text().startswith("✓")
+    assert page.show_archived.text() == "Show archived (1)"
+    page.show_archived.setChecked(True)
+    assert tree_names(page) == ["slogans", "slogans-b"]
+    archived = next(page.tree.topLevelItem(0).child(c) for c in range(page.tree.topLevelItem(0).childCount())
+                    if page.tree.topLevelItem(0).child(c).toolTip(0) == "slogans")
+    assert "(archived)" in archived.text(0)
+    page.tree.setCurrentItem(archived)
+    assert page.archive_button.text() == "Restore"
+    page.duplicate_button.click()               # Duplicate still works on an archived task
+    qtbot.waitUntil(lambda: len(engine.tasks.list()) == 3, timeout=5000)
+    wait_ops(qtbot)
+    page.tree.setCurrentItem(next(page.tree.topLevelItem(0).child(c)
+                                  for c in range(page.tree.topLevelItem(0).childCount())
+                                  if page.tree.topLevelItem(0).child(c).toolTip(0) == "slogans"))
+    page.archive_button.click()
+    wait_ops(qtbot)
+    assert engine.tasks.archived() == set()
+    page.show_archived.setChecked(False)
+    assert tree_names(page) == ["slogans", "slogans-2", "slogans-b"]
+
+
 def test_run_task_then_review_by_keyboard(make_window, qtbot, tmp_path):
     window = make_window()
     engine = window.engine
