@@ -1,5 +1,5 @@
 """The Models manager: base models and adapters with lineage; import with a verification
-report first; verify and remove."""
+report first; verify and remove; offline bundles in and out (desktop.tabs.bundles)."""
 from __future__ import annotations
 
 import time
@@ -124,6 +124,15 @@ class ModelsPage(Page):
         self.import_button = QPushButton(icons.icon("import", "#ffffff"), self.tr("Import model…"))
         self.import_button.setProperty("primary", True)
         self.import_button.clicked.connect(lambda: self.open_import())
+        self.bundle_import_button = QPushButton(icons.icon("import"), self.tr("Import bundle…"))
+        self.bundle_import_button.setToolTip(self.tr("Models, adapters, datasets and tasks from another machine, "
+                                                     "verified before anything is added"))
+        self.bundle_import_button.clicked.connect(lambda: self.open_bundle_import())
+        self.bundle_export_button = QPushButton(icons.icon("export"), self.tr("Export bundle…"))
+        self.bundle_export_button.setToolTip(self.tr("One .zip with fingerprints, for a USB stick"))
+        self.bundle_export_button.clicked.connect(lambda: self.open_bundle_export())
+        self.add_action_button(self.bundle_import_button)
+        self.add_action_button(self.bundle_export_button)
         self.add_action_button(self.import_button)
         layout = QVBoxLayout(self.content)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -175,7 +184,8 @@ class ModelsPage(Page):
             Op(self, self.engine.models.list).success(self._show).run_in_background()
 
     def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
-        if kind in ("models.import", "samples.install", "text.train", "image.train") and state == "succeeded":
+        if kind in ("models.import", "samples.install", "text.train", "image.train", "bundle.import") \
+                and state == "succeeded":
             self.refresh()
 
     def _show(self, models) -> None:
@@ -220,6 +230,28 @@ class ModelsPage(Page):
         dialog = ModelImportDialog(self.engine, self, path)
         dialog.open()
         self.import_dialog = dialog
+        return dialog
+
+    def open_bundle_import(self, path: str = ""):
+        from desktop.tabs.bundles import BundleImportDialog
+        dialog = BundleImportDialog(self, path)
+        dialog.open()
+        self.bundle_dialog = dialog
+        return dialog
+
+    def open_bundle_export(self):
+        """The export dialog, with the selected model (and an adapter's base) already ticked."""
+        from desktop.tabs.bundles import BundleExportDialog
+        model = self.selected()
+        preselect = []
+        if model is not None:
+            preselect.append(model.name)
+            base = next((m for m in self.models if m.id == model.base_id), None)
+            if base is not None:
+                preselect.append(base.name)
+        dialog = BundleExportDialog(self, preselect)
+        dialog.open()
+        self.bundle_dialog = dialog
         return dialog
 
     def verify_selected(self) -> None:

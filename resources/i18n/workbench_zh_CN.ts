@@ -1,6 +1,180 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BundleExportDialog</name>
+    <message>
+        <source>Export an offline bundle</source>
+        <translation>导出离线包</translation>
+    </message>
+    <message>
+        <source>Where to write the bundle, e.g. a USB stick</source>
+        <translation>离线包的保存位置，例如U盘</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>What to include</source>
+        <translation>包含内容</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Base models</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Adapters</source>
+        <translation>适配器</translation>
+    </message>
+    <message>
+        <source>Datasets</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>An adapter needs its base model on the other machine: include it unless it is already there.</source>
+        <translation>适配器需要在另一台机器上有其基础模型：除非那里已有，否则请一并勾选。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Export bundle</source>
+        <translation>导出离线包</translation>
+    </message>
+    <message>
+        <source>Bundles (*.zip)</source>
+        <translation>离线包 (*.zip)</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Choose where to write the bundle.</source>
+        <translation>请选择离线包的保存位置。</translation>
+    </message>
+    <message>
+        <source>Tick at least one item to include.</source>
+        <translation>请至少勾选一项。</translation>
+    </message>
+</context>
+<context>
+    <name>BundleImportDialog</name>
+    <message>
+        <source>Import an offline bundle</source>
+        <translation>导入离线包</translation>
+    </message>
+    <message>
+        <source>A bundle .zip exported by AIGC Workbench on another machine</source>
+        <translation>另一台机器上由 AIGC Workbench 导出的离线包 .zip</translation>
+    </message>
+    <message>
+        <source>File…</source>
+        <translation>文件…</translation>
+    </message>
+    <message>
+        <source>Press Check: every file is verified against its fingerprint before anything is imported.</source>
+        <translation>请按“检查”：导入前会根据指纹校验每个文件。</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>On import</source>
+        <translation>导入时</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Choose a bundle</source>
+        <translation>选择离线包</translation>
+    </message>
+    <message>
+        <source>Bundles (*.zip)</source>
+        <translation>离线包 (*.zip)</translation>
+    </message>
+    <message>
+        <source>Verifying every file of the bundle…</source>
+        <translation>正在校验离线包中的每个文件…</translation>
+    </message>
+    <message>
+        <source>The bundle could not be read.</source>
+        <translation>无法读取该离线包。</translation>
+    </message>
+    <message>
+        <source>Verified %1 files (%2), made by AIGC Workbench %3.</source>
+        <translation>已校验 %1 个文件（%2），由 AIGC Workbench %3 生成。</translation>
+    </message>
+    <message>
+        <source>Ready: %1 item(s) will be added.</source>
+        <translation>就绪：将添加 %1 项。</translation>
+    </message>
+    <message>
+        <source>Cannot import yet: %1</source>
+        <translation>暂不能导入：%1</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Adapter</source>
+        <translation>适配器</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>%1 records</source>
+        <translation>%1 条记录</translation>
+    </message>
+    <message>
+        <source>already here, skipped</source>
+        <translation>本机已有，跳过</translation>
+    </message>
+    <message>
+        <source>will be added</source>
+        <translation>将被添加</translation>
+    </message>
+    <message>
+        <source>its base model is missing</source>
+        <translation>缺少其基础模型</translation>
+    </message>
+</context>
+<context>
     <name>DatasetsPage</name>
     <message>
         <source>Datasets</source>
@@ -603,6 +777,22 @@
     <message>
         <source>Import model…</source>
         <translation>导入模型…</translation>
+    </message>
+    <message>
+        <source>Import bundle…</source>
+        <translation>导入离线包…</translation>
+    </message>
+    <message>
+        <source>Models, adapters, datasets and tasks from another machine, verified before anything is added</source>
+        <translation>来自另一台机器的模型、适配器、数据集和任务，添加前先逐一校验</translation>
+    </message>
+    <message>
+        <source>Export bundle…</source>
+        <translation>导出离线包…</translation>
+    </message>
+    <message>
+        <source>One .zip with fingerprints, for a USB stick</source>
+        <translation>一个带指纹校验的 .zip，可拷到U盘</translation>
     </message>
     <message>
         <source>No models yet</source>

@@ -1,0 +1,279 @@
+"""Offline bundles in the Models manager: import (the verification report comes first, nothing is
+registered until the user presses Import) and export of models, adapters, datasets and tasks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout)
+
+from desktop.bridge import Op
+from desktop.widgets.error_dialog import reason_of
+
+
+def human_size(count: int | float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count:,.0f} {unit}" if unit == "B" else f"{count:,.1f} {unit}"
+        count /= 1024
+    return str(count)
+
+
+class _Progress(QObject):
+    """Carries a worker thread's progress callback onto the GUI thread (a queued signal)."""
+
+    changed = Signal(float, str)
+
+
+class BundleImportDialog(QDialog):
+    """Pick a bundle, read its verification report, then import."""
+
+    def __init__(self, page, path: str = ""):
+        super().__init__(page)
+        self.setObjectName("bundleImportDialog")
+        self.setWindowTitle(self.tr("Import an offline bundle"))
+        self.resize(760, 480)
+        self.page = page
+        self.engine = page.engine
+        self.report_data: dict | None = None
+        self.path = QLineEdit(path)
+        self.path.setPlaceholderText(self.tr("A bundle .zip exported by AIGC Workbench on another machine"))
+        self.path.textChanged.connect(self._path_changed)
+        browse = QPushButton(self.tr("File…"))
+        browse.clicked.connect(self._pick)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        self.summary = QLabel(self.tr("Press Check: every file is verified against its fingerprint before "
+                                      "anything is imported."))
+        self.summary.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.items = QTreeWidget()
+        self.items.setHeaderLabels([self.tr("Item"), self.tr("Kind"), self.tr("Size"), self.tr("On import")])
+        self.items.setRootIsDecorated(False)
+        self.items.setColumnWidth(0, 260)
+        self.items.setColumnWidth(1, 110)
+        self.items.setColumnWidth(2, 90)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.check_button = buttons.addButton(self.tr("Check"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.import_button = buttons.addButton(self.tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setProperty("primary", True)
+        self.import_button.setEnabled(False)
+        self.check_button.clicked.connect(self.check)
+        buttons.accepted.connect(self.start)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.items, 1)
+        layout.addWidget(buttons)
+        self._relay = _Progress(self)
+        self._relay.changed.connect(lambda fraction, _m: self.progress.setValue(int(fraction * 1000)))
+
+    def _pick(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a bundle"), "", self.tr("Bundles (*.zip)"))
+        if path:
+            self.path.setText(path)
+            self.check()
+
+    def _path_changed(self) -> None:
+        self.report_data = None
+        self.import_button.setEnabled(False)
+
+    def check(self) -> None:
+        path = self.path.text().strip()
+        if not path:
+            return
+        self.items.clear()
+        self.import_button.setEnabled(False)
+        self.check_button.setEnabled(False)
+        self.summary.setText(self.tr("Verifying every file of the bundle…"))
+        self.progress.setValue(0)
+        self.progress.show()
+        relay = self._relay
+        Op(self, self.engine.bundles.inspect, path, progress=lambda f, m: relay.changed.emit(float(f), str(m))) \
+            .success(self._show_report).failure(self._refused).run_in_background()
+
+    def _refused(self, exc, details) -> None:
+        self.progress.hide()
+        self.check_button.setEnabled(True)
+        self.summary.setText("✕ " + reason_of(exc))
+
+    def _show_report(self, report: dict) -> None:
+        self.progress.hide()
+        self.check_button.setEnabled(True)
+        self.report_data = report
+        if not report.get("ok"):
+            self.summary.setText("✕ " + str(report.get("error") or self.tr("The bundle could not be read.")))
+            return
+        made = self.tr("Verified %1 files (%2), made by AIGC Workbench %3.") \
+            .replace("%1", str(report["files"])).replace("%2", human_size(report["bytes"])) \
+            .replace("%3", str(report.get("product_version") or "?"))
+        for entry in report["items"]:
+            self.items.addTopLevelItem(self._item(entry))
+        if report["importable"]:
+            adding = sum(1 for e in report["items"] if e["action"] != "present")
+            verdict = self.tr("Ready: %1 item(s) will be added.").replace("%1", str(adding))
+        else:
+            verdict = self.tr("Cannot import yet: %1").replace("%1", "; ".join(report["problems"]))
+        self.summary.setText(("✓ " if report["importable"] else "⚠ ") + made + " " + verdict)
+        self.import_button.setEnabled(bool(report["importable"]))
+
+    def _item(self, entry: dict) -> QTreeWidgetItem:
+        types = {"model": self.tr("Base model"), "adapter": self.tr("Adapter"), "dataset": self.tr("Dataset"),
+                 "task": self.tr("Task")}
+        name = entry["name"] if entry["target"] == entry["name"] else f"{entry['name']} → {entry['target']}"
+        if entry["type"] == "dataset" and entry.get("version"):
+            name += f"  v{entry['version']} · " + self.tr("%1 records").replace("%1", str(entry.get("count", "?")))
+        if entry["problems"]:
+            state = "⚠ " + "; ".join(entry["problems"])
+        elif entry["action"] == "present":
+            state = self.tr("already here, skipped")
+        else:
+            state = self.tr("will be added")
+            if entry["type"] == "adapter" and entry.get("base") == "missing":
+                state = "⚠ " + self.tr("its base model is missing")
+        item = QTreeWidgetItem([name, types.get(entry["type"], entry["type"]), human_size(entry.get("bytes", 0)),
+                                state])
+        item.setData(0, Qt.ItemDataRole.UserRole, entry)
+        return item
+
+    def start(self) -> None:
+        if not (self.report_data and self.report_data.get("importable")):
+            return
+        self.import_button.setEnabled(False)
+        Op(self, self.engine.bundles.import_, self.report_data["path"]).success(self._started) \
+            .failure(self._refused).run_in_background()
+
+    def _started(self, job) -> None:
+        self.page.window_.show_banner_job(job)
+        self.accept()
+
+
+class BundleExportDialog(QDialog):
+    """Tick what travels (models, adapters, datasets, tasks) and where the .zip goes."""
+
+    GROUPS = ("models", "adapters", "datasets", "tasks")
+
+    def __init__(self, page, preselect: list[str] | None = None):
+        super().__init__(page)
+        self.setObjectName("bundleExportDialog")
+        self.setWindowTitle(self.tr("Export an offline bundle"))
+        self.resize(640, 520)
+        self.page = page
+        self.engine = page.engine
+        self.preselect = set(preselect or [])
+        self.overwrite = False
+        self.out = QLineEdit()
+        self.out.setPlaceholderText(self.tr("Where to write the bundle, e.g. a USB stick"))
+        self.out.textEdited.connect(lambda *_: setattr(self, "overwrite", False))
+        browse = QPushButton(self.tr("Save as…"))
+        browse.clicked.connect(self._pick)
+        row = QHBoxLayout()
+        row.addWidget(self.out, 1)
+        row.addWidget(browse)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([self.tr("What to include"), self.tr("Details")])
+        self.tree.setColumnWidth(0, 300)
+        self.groups: dict[str, QTreeWidgetItem] = {}
+        for key, label in zip(self.GROUPS, (self.tr("Base models"), self.tr("Adapters"), self.tr("Datasets"),
+                                            self.tr("Tasks"))):
+            group = QTreeWidgetItem([label])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsAutoTristate)
+            self.tree.addTopLevelItem(group)
+            self.groups[key] = group
+        self.note = QLabel(self.tr("An adapter needs its base model on the other machine: include it unless it "
+                                   "is already there."))
+        self.note.setObjectName("muted")
+        self.note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button.setProperty("primary", True)
+        buttons.accepted.connect(self.start)
+        buttons.rejected.connect(self.reject)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.note)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        engine = self.engine
+
+        def load():
+            models = engine.models.list()
+            datasets = engine.data.list() if hasattr(type(engine), "data") else []
+            tasks = engine.tasks.list(archived=False) if hasattr(type(engine), "tasks") else []
+            return models, datasets, tasks
+        Op(self, load).success(self._fill).run_in_background()
+
+    def _pick(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export bundle"), "workbench-bundle.zip",
+                                              self.tr("Bundles (*.zip)"))
+        if path:
+            self.out.setText(path if path.lower().endswith(".zip") else path + ".zip")
+            self.overwrite = True  # the save dialog already asked about replacing an existing file
+
+    def _fill(self, loaded) -> None:
+        models, datasets, tasks = loaded
+        kinds = {"text": self.tr("Text"), "image": self.tr("Image")}
+        for model in models:
+            group = "models" if model.role == "base" else "adapters"
+            detail = kinds.get(model.kind, model.kind) + f" · {(model.sha256 or '')[:12]}"
+            self._add(group, model.name, detail)
+        for dataset in datasets:
+            self._add("datasets", dataset.name, f"v{dataset.version} · {kinds.get(dataset.modality, '')}")
+        for task in tasks:
+            self._add("tasks", task.name, task.department or "")
+        for group in self.groups.values():
+            group.setExpanded(group.childCount() > 0)
+            group.setHidden(group.childCount() == 0)
+
+    def _add(self, group: str, name: str, detail: str) -> None:
+        item = QTreeWidgetItem([name, detail])
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
+        item.setCheckState(0, Qt.CheckState.Checked if name in self.preselect else Qt.CheckState.Unchecked)
+        item.setData(0, Qt.ItemDataRole.UserRole, name)
+        self.groups[group].addChild(item)
+
+    def set_checked(self, group: str, name: str, checked: bool = True) -> None:
+        parent = self.groups[group]
+        for index in range(parent.childCount()):
+            if parent.child(index).data(0, Qt.ItemDataRole.UserRole) == name:
+                parent.child(index).setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def chosen(self) -> dict[str, list[str]]:
+        result = {}
+        for key, group in self.groups.items():
+            result[key] = [group.child(i).data(0, Qt.ItemDataRole.UserRole) for i in range(group.childCount())
+                           if group.child(i).checkState(0) == Qt.CheckState.Checked]
+        return result
+
+    def start(self) -> None:
+        out = self.out.text().strip()
+        chosen = self.chosen()
+        if not out:
+            self.message.setText("⚠ " + self.tr("Choose where to write the bundle."))
+            return
+        if not any(chosen.values()):
+            self.message.setText("⚠ " + self.tr("Tick at least one item to include."))
+            return
+        if not out.lower().endswith(".zip"):
+            out += ".zip"
+        self.export_button.setEnabled(False)
+        Op(self, self.engine.bundles.export, Path(out), overwrite=self.overwrite, **chosen) \
+            .success(self._started).failure(self._refused).run_in_background()
+
+    def _refused(self, exc, details) -> None:
+        self.export_button.setEnabled(True)
+        self.message.setText("✕ " + reason_of(exc))
+
+    def _started(self, job) -> None:
+        self.page.window_.show_banner_job(job)
+        self.accept()
