@@ -99,6 +99,13 @@ def _model_item(engine, name: str, wanted_role: str, index: int) -> PlannedItem:
 def plan(engine, cfg: ExportConfig) -> list[PlannedItem]:
     """Resolve every requested item now, so a wrong name fails before any byte is written."""
     from engine.data import store as data_store
+    out = Path(cfg.out).expanduser().resolve()
+    if out.suffix.lower() != ".zip":
+        raise UserError(f"{out}: a bundle is a .zip file", hint="give an output name ending in .zip")
+    if out.is_dir():
+        raise UserError(f"{out} is a folder", hint="give the path of a .zip file")
+    if out.exists() and not cfg.overwrite:
+        raise UserError(f"{out} already exists", hint="choose another name, or pass --force to replace it")
     planned: list[PlannedItem] = []
     for name in cfg.models:
         planned.append(_model_item(engine, name, "base", len(planned) + 1))
@@ -179,12 +186,6 @@ def _write_file(zf: zipfile.ZipFile, source: Path, member: str, progress) -> Bun
 
 def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> dict:
     out = Path(cfg.out).expanduser().resolve()
-    if out.suffix.lower() != ".zip":
-        raise UserError(f"{out}: a bundle is a .zip file", hint="give an output name ending in .zip")
-    if out.exists() and not cfg.overwrite:
-        raise UserError(f"{out} already exists", hint="choose another name, or pass --force to replace it")
-    if out.is_dir():
-        raise UserError(f"{out} is a folder", hint="give the path of a .zip file")
     planned = plan(engine, cfg)
     staging = engine.workspace.folder("tmp") / f"bundle-export-{uuid.uuid4().hex[:8]}"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -63,7 +63,7 @@ class BundleReader:
                 continue
             check_relative_path(name, f"{self.path.name} entry")
             mode = info.external_attr >> 16
-            if stat.S_ISLNK(mode) or (mode and not stat.S_ISREG(mode)):
+            if stat.S_IFMT(mode) not in (0, stat.S_IFREG):  # links, devices, pipes
                 raise UserError(f"{self.path.name}: entry '{name}' is a link or special file, which a bundle never "
                                 "holds", hint="do not import this bundle; make it again with AIGC Workbench")
             if info.flag_bits & 0x1:
