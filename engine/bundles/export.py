@@ -214,6 +214,8 @@ def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> di
                                         "catalog", hint=f"run 'aigc models verify {p.item.name}'")
                     written.path = rel
                     p.item.files.append(written)
+                    if ctx:
+                        ctx.check_cancelled()
             zf.writestr(_zip_info(MANIFEST_NAME, ".json"), manifest.to_json().encode("utf-8"))
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
