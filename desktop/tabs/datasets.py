@@ -136,13 +136,17 @@ class DatasetsPage(Page):
         actions.addStretch(1)
         self.clean_button = QPushButton(self.tr("Clean"))
         self.split_button = QPushButton(self.tr("Split"))
+        self.augment_button = QPushButton(self.tr("Augment…"))
+        self.augment_button.setToolTip(self.tr("Add reworded copies of the training examples (text datasets)"))
+        self.augment_button.clicked.connect(self.augment)
         self.export_button = QPushButton(icons.icon("export"), self.tr("Export…"))
         self.history_button = QPushButton(self.tr("History"))
         self.clean_button.clicked.connect(self.clean)
         self.split_button.clicked.connect(self.split)
         self.export_button.clicked.connect(self.export)
         self.history_button.clicked.connect(self.show_history)
-        for button in (self.clean_button, self.split_button, self.export_button, self.history_button):
+        for button in (self.clean_button, self.split_button, self.augment_button, self.export_button,
+                       self.history_button):
             actions.addWidget(button)
         column.addLayout(actions)
         splitter.addWidget(detail)
@@ -204,6 +208,7 @@ class DatasetsPage(Page):
             info.version != self.current_info.version
         self.current, self.current_info = info.name, info
         self.heading.setText(info.name)
+        self.augment_button.setEnabled(info.modality == "text")
         counts = info.counts or {}
         details = ", ".join(f"{k} {v}" for k, v in counts.items() if isinstance(v, int) and k != "total")
         self.summary.setText(self.tr("Version %1 · %2 examples").replace("%1", str(info.version))
@@ -336,6 +341,16 @@ class DatasetsPage(Page):
     def split(self) -> None:
         if self.current:
             self._submit(self.engine.data.split, self.current, 0.1, 0.1, 0)
+
+    def augment(self):
+        """The augment dialog (text datasets; images are augmented on the fly during training)."""
+        if not self.current:
+            return None
+        from desktop.tabs.dataset_augment import AugmentDialog
+        dialog = AugmentDialog(self, self.current)
+        dialog.open()
+        self.augment_dialog = dialog
+        return dialog
 
     def export(self) -> None:
         if not self.current:

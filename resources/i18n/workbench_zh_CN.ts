@@ -1,6 +1,93 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AugmentDialog</name>
+    <message>
+        <source>Augment %1</source>
+        <translation>扩充 %1</translation>
+    </message>
+    <message>
+        <source>Adds reworded copies of the training examples as a new version. Only the prompt side changes, so every answer stays correct; validation and test examples are never touched.</source>
+        <translation>将训练样本的改写副本作为新版本添加。只改动提示部分，因此每个答案依然正确；验证集和测试集样本不会被改动。</translation>
+    </message>
+    <message>
+        <source>Operations</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Synonyms: swap words for ones with the same meaning</source>
+        <translation>同义词：把词换成意思相同的词</translation>
+    </message>
+    <message>
+        <source>Swap: change the order of two words or clauses</source>
+        <translation>交换：调换两个词或分句的顺序</translation>
+    </message>
+    <message>
+        <source>Delete: drop a word or clause</source>
+        <translation>删除：去掉一个词或分句</translation>
+    </message>
+    <message>
+        <source>Rephrase: wrap the request in another polite form</source>
+        <translation>改述：换一种礼貌的说法提出请求</translation>
+    </message>
+    <message>
+        <source>Copies per example</source>
+        <translation>每条样本的副本数</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Examples added</source>
+        <translation>新增样本</translation>
+    </message>
+    <message>
+        <source>Augment</source>
+        <translation>扩充</translation>
+    </message>
+    <message>
+        <source>Synonyms</source>
+        <translation>同义词</translation>
+    </message>
+    <message>
+        <source>Swap</source>
+        <translation>交换</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Rephrase</source>
+        <translation>改述</translation>
+    </message>
+    <message>
+        <source>The augmentation was %1; the dataset is unchanged.</source>
+        <translation>扩充已%1；数据集未改变。</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>中断</translation>
+    </message>
+    <message>
+        <source>Version %1: %2 augmented example(s) added, tagged aug:… so they are easy to filter.</source>
+        <translation>版本 %1：已添加 %2 条扩充样本，带有 aug:… 标签，便于筛选。</translation>
+    </message>
+</context>
+<context>
     <name>BundleExportDialog</name>
     <message>
         <source>Export an offline bundle</source>
@@ -263,6 +350,14 @@
     <message>
         <source>Split</source>
         <translation>划分</translation>
+    </message>
+    <message>
+        <source>Augment…</source>
+        <translation>扩充…</translation>
+    </message>
+    <message>
+        <source>Add reworded copies of the training examples (text datasets)</source>
+        <translation>为训练样本添加改写后的副本（仅限文本数据集）</translation>
     </message>
     <message>
         <source>Export…</source>
