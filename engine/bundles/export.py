@@ -9,6 +9,7 @@ name and renamed only when complete.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -77,7 +78,7 @@ def _model_item(engine, name: str, wanted_role: str, index: int) -> PlannedItem:
     for rel, entry in sorted(catalog.get("files", {}).items()):
         path = folder / rel
         if not path.is_file():
-            raise UserError(f"model '{model.name}': file {path} is missing",
+            raise UserError(f"{'adapter' if model.role == 'adapter' else 'model'} '{model.name}': file {path} is missing",
                             hint=f"run 'aigc models verify {model.name}'; import the model again")
         sources.append((path, rel, entry))
     item_type = "adapter" if model.role == "adapter" else "model"
@@ -184,6 +185,32 @@ def _write_file(zf: zipfile.ZipFile, source: Path, member: str, progress) -> Bun
     return BundleFile(path="", size=size, sha256=digest.hexdigest())
 
 
+def _check_space(folder: Path, needed: int) -> None:
+    free = shutil.disk_usage(folder).free
+    if needed > free:
+        raise UserError(f"the bundle needs about {needed / 1e9:.2f} GB and {folder} has {free / 1e9:.2f} GB free",
+                        hint="free some space, use a larger stick, or export fewer items per bundle")
+
+
+def _write_zip(tmp: Path, planned: list[PlannedItem], manifest: BundleManifest, progress,
+               ctx: JobContext | None) -> None:
+    """Every source file into the zip, hashed on the way; the manifest last, once every hash is known."""
+    with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
+        for p in planned:
+            if ctx:
+                ctx.log(f"adding {p.item.type} {p.item.name} ({len(p.sources)} files)")
+            for source, rel, expected in p.sources:
+                written = _write_file(zf, source, f"{p.item.root}/{rel}", progress)
+                if expected is not None and (written.sha256 != expected["sha256"] or written.size != expected["size"]):
+                    raise UserError(f"{p.item.type} '{p.item.name}': file {rel} changed since it entered the "
+                                    "catalog", hint=f"run 'aigc models verify {p.item.name}'")
+                written.path = rel
+                p.item.files.append(written)
+                if ctx:
+                    ctx.check_cancelled()
+        zf.writestr(_zip_info(MANIFEST_NAME, ".json"), manifest.to_json().encode("utf-8"))
+
+
 def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> dict:
     out = Path(cfg.out).expanduser().resolve()
     planned = plan(engine, cfg)
@@ -201,22 +228,18 @@ def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> di
                 ctx.check_cancelled()
                 ctx.report(0.05 + 0.93 * done[0] / total, f"writing {done[0] / 1e6:,.1f} of {total / 1e6:,.1f} MB")
 
+        _check_space(out.parent, total)
         manifest = BundleManifest(items=[p.item for p in planned], product_version=__version__)
-        with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
-            for p in planned:
-                if ctx:
-                    ctx.log(f"adding {p.item.type} {p.item.name} ({len(p.sources)} files)")
-                for source, rel, expected in p.sources:
-                    written = _write_file(zf, source, f"{p.item.root}/{rel}", progress)
-                    if expected is not None and (written.sha256 != expected["sha256"]
-                                                 or written.size != expected["size"]):
-                        raise UserError(f"{p.item.type} '{p.item.name}': file {rel} changed since it entered the "
-                                        "catalog", hint=f"run 'aigc models verify {p.item.name}'")
-                    written.path = rel
-                    p.item.files.append(written)
-                    if ctx:
-                        ctx.check_cancelled()
-            zf.writestr(_zip_info(MANIFEST_NAME, ".json"), manifest.to_json().encode("utf-8"))
+        try:
+            _write_zip(tmp, planned, manifest, progress, ctx)
+        except OSError as exc:
+            if exc.errno == errno.EFBIG:
+                raise UserError(f"{out.parent} cannot hold a file this large ({total / 1e9:.1f} GB)",
+                                hint="a FAT32 USB stick stops at 4 GB: format it as exFAT or NTFS, or export "
+                                     "fewer items per bundle") from None
+            if exc.errno == errno.ENOSPC:
+                raise UserError(f"{out.parent} is full", hint="free some space or use a larger stick") from None
+            raise
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, out)

@@ -103,7 +103,8 @@ def _register_model(engine, p: ItemPlan, staged: Path, bundle: Path, undo: Undo)
     info["bundle"] = {"file": bundle.name, "name": item.name}
     role = "adapter" if item.type == "adapter" else item.info.get("role", "base")
     model = engine.models.register(p.target, item.kind, role, final / "files", base=base_id,
-                                   lineage=dict(item.lineage), info=info, model_id=model_id, manifest=manifest)
+                                   lineage=dict(item.lineage), info=info, model_id=model_id, manifest=manifest,
+                                   demo=bool(item.info.get("demo")))
     undo.steps.append(("model", model.id))
     return {"id": model.id, "sha256": model.sha256}
 
@@ -149,8 +150,10 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
             if p.item.type in ("model", "adapter") and p.action == "add":
                 report(0.55, f"verifying {p.item.type} {p.item.name}")
                 facts = check_model_folder(p.item, staging / p.item.root)
-                if ctx and facts.get("parameters"):
-                    ctx.log(f"{p.item.type} {p.item.name}: {facts['parameters']:,} parameters verified")
+                params = facts.get("parameters")
+                if ctx and params:
+                    total = sum(params.values()) if isinstance(params, dict) else params
+                    ctx.log(f"{p.item.type} {p.item.name}: verified ({total:,} parameters)")
         for index, p in enumerate(plans):
             if check:
                 check()

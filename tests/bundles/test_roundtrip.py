@@ -112,3 +112,24 @@ def test_export_refuses_unknown_names_and_wrong_roles(filled_a, tmp_path):
     with pytest.raises(UserError, match="already exists"):
         filled_a.bundles.export(tmp_path / "x.zip", tasks=["ad-copy"])
     export(filled_a, tmp_path / "x.zip", tasks=["ad-copy"], overwrite=True)
+
+
+def test_export_refuses_a_model_changed_since_import(filled_a, text_lora_dir, tmp_path):
+    import shutil
+
+    import pytest
+
+    from engine.errors import UserError
+    copy = tmp_path / "lora-copy"
+    shutil.copytree(text_lora_dir, copy)
+    filled_a.models.register("lora-copy", "text", "adapter", copy, base="tiny-base")
+    config = copy / "adapter_config.json"
+    config.write_text(config.read_text(encoding="utf-8").replace('"r": 4', '"r": 8'), encoding="utf-8")
+    out = tmp_path / "changed.zip"
+    job = filled_a.jobs.wait(filled_a.bundles.export(out, adapters=["lora-copy"]).id)
+    assert job.state.value == "failed"
+    assert "adapter 'lora-copy': file adapter_config.json changed since it entered the catalog" in job.error
+    assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".changed")] == []
+    (copy / "adapter_config.json").unlink()
+    with pytest.raises(UserError, match="adapter_config.json is missing"):
+        filled_a.bundles.export(out, adapters=["lora-copy"])
