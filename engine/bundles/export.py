@@ -66,7 +66,8 @@ def _model_item(engine, name: str, wanted_role: str, index: int) -> PlannedItem:
     model = engine.models.get(name)
     if model.role != wanted_role:
         flag = "--adapter" if model.role == "adapter" else "--model"
-        raise UserError(f"'{model.name}' is a {model.role} model, not {'an adapter' if wanted_role == 'adapter' else 'a base model'}",
+        wanted = "an adapter" if wanted_role == "adapter" else "a base model"
+        raise UserError(f"'{model.name}' is a {model.role} model, not {wanted}",
                         hint=f"name it with {flag}")
     try:
         catalog = mf.read_manifest(engine.models.manifest_path(model.id))
@@ -78,7 +79,8 @@ def _model_item(engine, name: str, wanted_role: str, index: int) -> PlannedItem:
     for rel, entry in sorted(catalog.get("files", {}).items()):
         path = folder / rel
         if not path.is_file():
-            raise UserError(f"{'adapter' if model.role == 'adapter' else 'model'} '{model.name}': file {path} is missing",
+            what = "adapter" if model.role == "adapter" else "model"
+            raise UserError(f"{what} '{model.name}': file {path} is missing",
                             hint=f"run 'aigc models verify {model.name}'; import the model again")
         sources.append((path, rel, entry))
     item_type = "adapter" if model.role == "adapter" else "model"

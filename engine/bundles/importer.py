@@ -159,7 +159,11 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
                 check()
             start = 0.65 + 0.33 * index / len(plans)
             report(start, f"adding {p.item.type} {p.target}")
-            entry = {"type": p.item.type, "name": p.item.name, "target": p.target, "action": p.action}
+            entry = {"type": p.item.type, "name": p.item.name, "target": p.target, "action": p.action,
+                     "notes": p.notes}
+            for note in p.notes:
+                if ctx:
+                    ctx.log(f"{p.item.type} {p.target}: {note}")
             if p.action == "present":
                 results.append(entry)
                 continue

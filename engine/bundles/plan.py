@@ -22,11 +22,13 @@ class ItemPlan:
     base_in_bundle: str | None = None  # adapters: the bundle item that provides their base
     problems: list[str] = field(default_factory=list)
     task: object = None              # tasks: the TaskDef to save, references renamed
+    notes: list[str] = field(default_factory=list)   # worth knowing, not a reason to refuse
 
     def to_dict(self) -> dict:
         item = self.item
         out = {"type": item.type, "name": item.name, "target": self.target, "action": self.action,
-               "files": len(item.files), "bytes": item.size, "kind": item.kind, "problems": self.problems}
+               "files": len(item.files), "bytes": item.size, "kind": item.kind, "problems": self.problems,
+               "notes": self.notes}
         if item.type in ("model", "adapter"):
             out["sha256"] = item.sha256
         if item.type == "adapter":
@@ -147,6 +149,19 @@ def _renamed_refs(definition: dict, models: dict, datasets: dict) -> dict:
     return definition
 
 
+def _missing_references(engine, task, models: dict, datasets: dict) -> list[str]:
+    """Models and datasets a task names that will be neither here nor arriving with the bundle."""
+    notes = []
+    for step in task.effective_steps():
+        for kind, name in (("model", step.model), ("adapter", step.adapter)):
+            if name and name not in models.values() and engine.models.find(name) is None:
+                notes.append(f"step {step.name} uses {kind} '{name}', which is not in this workspace")
+    for name in {task.dataset, *(s.dataset for s in task.steps)} - {None}:
+        if name not in datasets.values() and not engine.data.exists(name):
+            notes.append(f"its dataset '{name}' is not here yet (approved outputs will create it)")
+    return notes
+
+
 def resolve_tasks(engine, plans: list[ItemPlan], read_bytes) -> None:
     """Read each task item's file (``read_bytes(item, relpath)``), rename its references, compare with here."""
     from engine.errors import NotFound
@@ -175,6 +190,7 @@ def resolve_tasks(engine, plans: list[ItemPlan], read_bytes) -> None:
         except UserError as exc:
             p.problems.append(exc.message)
             continue
+        p.notes = _missing_references(engine, p.task, models, datasets)
         try:
             existing = engine.tasks.get(p.target)
         except NotFound:

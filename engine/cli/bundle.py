@@ -54,7 +54,8 @@ def cmd_export(args, out) -> dict:
     result = dict(job.result)
     result["job"] = job.id
     lines = [f"wrote {result['out']} ({_size(result['bytes'])}, {result['files']} files)"]
-    lines += [f"  {i['type']:<8} {i['name']:<28} {i['files']:>5} files  {_size(i['bytes']):>10}" for i in result["items"]]
+    lines += [f"  {i['type']:<8} {i['name']:<28} {i['files']:>5} files  {_size(i['bytes']):>10}"
+              for i in result["items"]]
     result["_text"] = "\n".join(lines)
     return result
 
@@ -77,6 +78,7 @@ def cmd_inspect(args, out) -> dict:
         state = "; ".join(item["problems"]) if item["problems"] else \
             ("already here, skipped" if item["action"] == "present" else "will be added")
         lines.append(f"  {item['type']:<8} {item['name']}{target}{extra}  [{state}]")
+        lines += [f"           note: {note}" for note in item.get("notes", [])]
     lines.append("ready to import" if report["importable"] else
                  "import needs --rename for the items marked above, or their base models first")
     report["_text"] = "\n".join(lines)

@@ -133,3 +133,16 @@ def test_export_refuses_a_model_changed_since_import(filled_a, text_lora_dir, tm
     (copy / "adapter_config.json").unlink()
     with pytest.raises(UserError, match="adapter_config.json is missing"):
         filled_a.bundles.export(out, adapters=["lora-copy"])
+
+
+def test_inspect_notes_what_a_task_needs_that_is_not_coming(filled_a, eng_b, tmp_path):
+    out = tmp_path / "task-only.zip"
+    export(filled_a, out, tasks=["ad-copy"])
+    report = eng_b.bundles.inspect(out)
+    assert report["importable"]
+    notes = report["items"][0]["notes"]
+    assert any("model 'tiny-base'" in n for n in notes) and any("adapter 'tiny-ads-lora'" in n for n in notes)
+    assert any("dataset 'ads'" in n for n in notes)
+    export(filled_a, tmp_path / "with-data.zip", datasets=["ads"], tasks=["ad-copy"])
+    notes = eng_b.bundles.inspect(tmp_path / "with-data.zip", renames=["ads=ads2"])["items"][1]["notes"]
+    assert not any("dataset" in n for n in notes)
