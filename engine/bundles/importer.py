@@ -77,11 +77,13 @@ class Undo:
         self.steps.clear()
 
 
-def _check_space(folder: Path, needed: int) -> None:
+def _check_space(folder: Path, manifest) -> None:
+    """Model files are moved out of staging; dataset files are read into the workspace, so they count twice."""
+    needed = sum(item.size * (1 if item.type in ("model", "adapter") else 2) for item in manifest.items)
     free = shutil.disk_usage(folder).free
-    if needed * 2 > free:  # staged copy plus the final one, until the staging folder is removed
-        raise UserError(f"the bundle needs about {needed * 2 / 1e9:.1f} GB free in {folder}, "
-                        f"only {free / 1e9:.1f} GB are free", hint="free some disk space, or use another workspace")
+    if needed > free:
+        raise UserError(f"the bundle needs about {needed / 1e9:.2f} GB free in {folder}, "
+                        f"only {free / 1e9:.2f} GB are free", hint="free some disk space, or use another workspace")
 
 
 def _register_model(engine, p: ItemPlan, staged: Path, bundle: Path, undo: Undo) -> dict:
@@ -139,7 +141,7 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
             problem = first_problem(plans)
             if problem:
                 raise problem
-            _check_space(engine.workspace.root, manifest.size)
+            _check_space(engine.workspace.root, manifest)
             reader.verify(extract_to=staging, check=check,
                           progress=lambda f, m: report(0.02 + 0.5 * f, m))
         resolve_tasks(engine, plans, lambda item, rel: (staging / item.root / rel).read_bytes())
