@@ -184,3 +184,25 @@ def link_cli(folder: Path) -> Path:
         link.unlink()
     link.symlink_to(APP_NAME)
     return link
+
+
+def strip_debug_info(folder: Path) -> int:
+    """Remove debug sections (``strip --strip-debug``: symbols stay) from the ELF files of a
+    Linux build; returns the bytes saved. Libraries with a .hmac/.chk integrity file are left alone."""
+    import shutil
+    import subprocess
+    if shutil.which("strip") is None:
+        return 0
+    saved = 0
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        if path.with_name(path.name + ".hmac").exists() or path.with_suffix(".chk").exists():
+            continue
+        with open(path, "rb") as handle:
+            if handle.read(4) != b"\x7fELF":
+                continue
+        before = path.stat().st_size
+        if subprocess.run(["strip", "--strip-debug", str(path)], capture_output=True).returncode == 0:
+            saved += before - path.stat().st_size
+    return saved

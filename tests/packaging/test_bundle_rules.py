@@ -110,7 +110,7 @@ def test_spec_uses_the_rules_and_builds_both_executables():
     spec = (PACKAGING / "aigc-workbench.spec").read_text(encoding="utf-8")
     for call in ("rules.data_files()", "rules.hidden_imports()", "rules.excluded_modules(variant)",
                  "rules.filter_toc(a.binaries, variant)", "rules.filter_toc(a.datas, variant)",
-                 "name=rules.APP_NAME", "name=rules.CLI_NAME", "rules.link_cli(", "entry.py", "rthook_offline.py"):
+                 "name=rules.APP_NAME", "name=rules.CLI_NAME", "rules.link_cli(", "rules.strip_debug_info(", "entry.py", "rthook_offline.py"):
         assert call in spec, call
     compile(spec, "aigc-workbench.spec", "exec")
 
@@ -180,3 +180,22 @@ def test_build_refuses_a_torch_that_does_not_match_the_variant():
     assert info["cuda"] is None and info["version"]
     with pytest.raises(build.BuildError, match="CUDA build needs a CUDA torch"):
         build.check_environment("cuda", sys.executable)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF files")
+def test_strip_debug_info_keeps_libraries_loadable(tmp_path):
+    import ctypes
+    import shutil
+    import sysconfig
+    if shutil.which("strip") is None:
+        pytest.skip("needs binutils' strip")
+    source = Path(sysconfig.get_config_var("LIBDIR")) / sysconfig.get_config_var("INSTSONAME")
+    if not source.is_file():
+        pytest.skip("no shared libpython here")
+    copy = tmp_path / source.name
+    shutil.copy2(source, copy)
+    (tmp_path / "notes.txt").write_text("not an ELF file")
+    saved = rules.strip_debug_info(tmp_path)
+    assert saved == source.stat().st_size - copy.stat().st_size >= 0
+    assert (tmp_path / "notes.txt").read_text() == "not an ELF file"
+    ctypes.CDLL(str(copy))  # still a loadable library
