@@ -41,7 +41,8 @@ def _window_mapped(display: str) -> bool:
     return any(WINDOW_TITLE in line and "has no name" not in line for line in out.stdout.splitlines())
 
 
-def check_gui(app_dir: Path, screenshot: Path, timeout: float = 180, settle: float = 4) -> dict:
+def check_gui(app_dir: Path, screenshot: Path, timeout: float = 180, settle: float = 4,
+              app_args: tuple[str, ...] = ()) -> dict:
     """Returns {"ok", "seconds_to_window", "screenshot", "log_tail"}."""
     app_dir, screenshot = Path(app_dir).resolve(), Path(screenshot).resolve()
     missing = missing_tools()
@@ -62,7 +63,7 @@ def check_gui(app_dir: Path, screenshot: Path, timeout: float = 180, settle: flo
         (home / "run").mkdir(mode=0o700)
         started = time.monotonic()
         with open(log_path, "wb") as log:
-            app = subprocess.Popen([str(app_dir / "aigc-workbench")], env=env, stdout=log, stderr=subprocess.STDOUT,
+            app = subprocess.Popen([str(app_dir / "aigc-workbench"), *app_args], env=env, stdout=log, stderr=subprocess.STDOUT,
                                    cwd=home)
         while time.monotonic() - started < timeout:
             if app.poll() is not None:
@@ -97,8 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Open the frozen GUI under Xvfb and take a screenshot.")
     parser.add_argument("app_dir", nargs="?", type=Path, default=ROOT / "dist" / "aigc-workbench")
     parser.add_argument("--out", type=Path, default=ROOT / "dist" / "gui-check.png")
+    parser.add_argument("--lang", choices=("en", "zh_CN"), help="interface language for this run")
     args = parser.parse_args(argv)
-    result = check_gui(args.app_dir, args.out)
+    result = check_gui(args.app_dir, args.out, app_args=("--lang", args.lang) if args.lang else ())
     if result["ok"]:
         print(f"gui: window shown after {result['seconds_to_window']}s, screenshot {result['screenshot']}")
         return 0

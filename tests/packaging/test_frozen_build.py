@@ -105,10 +105,11 @@ def test_tarball_holds_the_whole_build(app_dir, tmp_path):
     assert "aigc-workbench/aigc-workbench" in names and "aigc-workbench/aigc" in names
 
 
-def test_frozen_window_opens_under_xvfb(app_dir, tmp_path):
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_frozen_window_opens_under_xvfb(app_dir, tmp_path, language):
     from linux.gui_check import check_gui, missing_tools
     if missing_tools():
         pytest.skip(f"needs {', '.join(missing_tools())} (apt-get install xvfb x11-utils imagemagick)")
-    result = check_gui(app_dir, tmp_path / "gui.png")
+    result = check_gui(app_dir, tmp_path / "gui.png", app_args=("--lang", language))
     assert result["ok"], result["log_tail"]
     assert (tmp_path / "gui.png").stat().st_size > 10_000
