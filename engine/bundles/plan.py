@@ -125,6 +125,9 @@ def _check_existing(engine, p: ItemPlan) -> None:
                 p.action, p.base_id = "present", found.base_id
             else:
                 p.problems.append(f"a different model named '{p.target}' already exists")
+        twin = next((m for m in engine.models.list() if m.sha256 == item.sha256 and m.name != p.target), None)
+        if twin is not None and p.action == "add":
+            p.notes.append(f"the same files are already here as '{twin.name}'; this adds a second copy")
     elif item.type == "dataset":
         if engine.data.exists(p.target):
             if engine.data.get(p.target).version_hash == item.info.get("hash"):

@@ -88,7 +88,10 @@ def test_rename_on_import_and_task_follows(filled_a, tmp_path):
     export(a, out, adapters=["tiny-ads-lora"], datasets=["ads"], tasks=["ad-copy"])
     report = a.bundles.inspect(out)  # identical items are already here: nothing to do
     assert [i["action"] for i in report["items"]] == ["present", "present", "present"]
-    job = import_(a, out, ["tiny-ads-lora=ads-lora-hq", "dataset:ads=ads-hq", "ad-copy=ad-copy-hq"])
+    renames = ["tiny-ads-lora=ads-lora-hq", "dataset:ads=ads-hq", "ad-copy=ad-copy-hq"]
+    notes = a.bundles.inspect(out, renames=renames)["items"][0]["notes"]
+    assert notes == ["the same files are already here as 'tiny-ads-lora'; this adds a second copy"]
+    job = import_(a, out, renames)
     assert job.state.value == "succeeded", job.error
     task = a.tasks.get("ad-copy-hq")
     assert (task.dataset, task.adapter, task.model) == ("ads-hq", "ads-lora-hq", "tiny-base")
