@@ -1,9 +1,16 @@
 """Pictures of the real window: ``python -m desktop.screenshots OUTDIR [--lang zh_CN]``.
 
 Opens the main window on a sample workspace (created in a temporary folder unless
-``--workspace`` is given), waits for the sample content, and writes one PNG per tab,
-plus one of a training run in progress with its loss chart when training is
-available.
+``--workspace`` is given), waits for the sample content and the starter models,
+then brings the product into a working state (``desktop.screenshot_scenes``: a
+trained adapter, generated text and posters, a review queue from a sample task
+run) and writes one PNG per view, plus one of a training run in progress with its
+live chart. ``--quick`` only pictures the tabs as they open.
+
+The pictures in ``docs/screenshots/`` are made with::
+
+    python -m desktop.screenshots docs/screenshots --optimise
+    python -m desktop.screenshots docs/screenshots --optimise --lang zh_CN
 """
 from __future__ import annotations
 
@@ -36,8 +43,26 @@ def settle(app, ms: int = 400) -> None:
         time.sleep(0.02)
 
 
-def grab(window, path: Path) -> None:
+def optimise(path: Path) -> None:
+    """Rewrite a PNG with an adaptive 256-colour palette when that is smaller (UI pictures lose nothing
+    visible; the README and docs stay light)."""
+    from PIL import Image
+    with Image.open(path) as image:
+        image.load()
+        rgb = image.convert("RGB")
+    palette = rgb.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    candidate = path.with_suffix(".tmp.png")
+    palette.save(candidate, "PNG", optimize=True)
+    if candidate.stat().st_size < path.stat().st_size:
+        candidate.replace(path)
+    else:
+        candidate.unlink()
+
+
+def grab(window, path: Path, small: bool = False) -> None:
     window.grab().save(str(path), "PNG")
+    if small:
+        optimise(path)
     print(path, flush=True)
 
 
@@ -47,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=("en", "zh_CN"), default="en")
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
     parser.add_argument("--workspace", help="use this workspace instead of a fresh temporary one")
-    parser.add_argument("--no-training", action="store_true", help="skip the training-in-progress picture")
+    parser.add_argument("--quick", action="store_true",
+                        help="only the tabs as they open: no training, generation or task runs")
+    parser.add_argument("--optimise", action="store_true", help="palette PNGs (about a third of the size)")
     parser.add_argument("--size", default="1360x860")
     args = parser.parse_args(argv)
 
@@ -55,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QSettings
 
     from desktop.app import build_window, create_app, parse_args
+    from desktop.screenshot_scenes import Scenes
     from desktop.settings import Settings
 
     out = Path(args.outdir)
@@ -76,19 +104,31 @@ def main(argv: list[str] | None = None) -> int:
     window.refresh_all()
     settle(app, 800)
     suffix = "" if args.lang == "en" else f"-{args.lang}"
-    for index, key in enumerate(window.pages):
-        window.show_page(key)
-        settle(app, 500)
-        grab(window, out / f"{index + 1:02d}-{key}{suffix}.png")
-    training = window.pages["training"]
-    if not args.no_training and hasattr(training, "start_demo_run"):
-        window.show_page("training")
-        if training.start_demo_run():
-            wait_until(app, lambda: training.chart_points() >= 8, timeout=300)
-            settle(app, 300)
-            grab(window, out / f"07-training-running{suffix}.png")
-            training.cancel_current()
-            wait_until(app, lambda: not window.engine.jobs.active(), timeout=120)
+
+    def shot(name: str) -> None:
+        grab(window, out / f"{name}{suffix}.png", args.optimise)
+
+    scenes = Scenes(app, window, args.lang, wait_until, settle)
+    if args.quick:
+        for index, key in enumerate(window.pages):
+            window.show_page(key)
+            settle(app, 500)
+            shot(f"{index + 1:02d}-{key}")
+    else:
+        scenes.train_adapter()
+        scenes.run_sample_tasks()
+        window.refresh_all()
+        settle(app, 800)
+        for name, scene in (("01-tasks", scenes.tasks), ("02-datasets", lambda: window.show_page("datasets")),
+                            ("03-training", scenes.training_finished), ("04-generation-text", scenes.generation_text),
+                            ("05-generation-image", scenes.generation_images), ("06-review", scenes.review),
+                            ("07-models", scenes.models)):
+            scene()
+            settle(app, 400)
+            shot(name)
+        if scenes.training_running():
+            shot("08-training-running")
+        scenes.stop_training()
     window._closing = True
     window.engine.close()
     window.close()

@@ -454,7 +454,11 @@ class ImagePanel(QWidget):
         if data.get("image"):
             Op(self, self._read_provenance, data["image"]).success(
                 lambda info, path=data["image"]: self.gallery.add_image(
-                    path, self.prompt.toPlainText().strip(), info)).run_in_background()
+                    path, self._caption(info), info)).run_in_background()
+
+    def _caption(self, info: dict) -> str:
+        prov = image_provenance(info)
+        return self.tr("seed %1").replace("%1", str(prov.get("seed", "?")))
 
     @staticmethod
     def _read_provenance(path: str) -> dict:
@@ -465,9 +469,28 @@ class ImagePanel(QWidget):
     def _show_provenance(self, item, _previous=None) -> None:
         if item is None:
             return
-        info = item.data(Qt.ItemDataRole.UserRole + 1) or {}
-        text = "\n".join(f"{k}: {v[:300] if isinstance(v, str) else v}" for k, v in info.items())
-        self.provenance.setText(text or item.data(Qt.ItemDataRole.UserRole))
+        prov = image_provenance(item.data(Qt.ItemDataRole.UserRole + 1))
+        self.provenance.setText(self.provenance_text(prov) or item.data(Qt.ItemDataRole.UserRole))
+
+    def provenance_text(self, prov: dict) -> str:
+        """Which model, adapter, seed and settings made an image, in three short lines."""
+        if not prov.get("model"):
+            return ""
+        params = prov.get("params") or {}
+        model = f"{prov['model']} ({(prov.get('model_sha256') or '')[:12]})"
+        if prov.get("adapter"):
+            model += f" + {prov['adapter']} ({(prov.get('adapter_sha256') or '')[:12]})" \
+                     f" × {params.get('adapter_scale', 1.0)}"
+        settings = [self.tr("Seed %1").replace("%1", str(prov.get("seed"))),
+                    self.tr("%1 steps").replace("%1", str(params.get("steps", "?"))),
+                    self.tr("guidance %1").replace("%1", str(params.get("guidance_scale", "?"))),
+                    f"{params.get('width', '?')}×{params.get('height', '?')}",
+                    str(params.get("scheduler") or "default")]
+        lines = [self.tr("Model: %1").replace("%1", model), " · ".join(settings),
+                 self.tr("Prompt: %1").replace("%1", str(prov.get("prompt", "")))]
+        if prov.get("negative_prompt"):
+            lines[-1] += "  ·  " + self.tr("Avoid: %1").replace("%1", str(prov["negative_prompt"]))
+        return "\n".join(lines)
 
     def send_to_review(self) -> None:
         items = self.gallery.selectedItems()

@@ -152,9 +152,10 @@ class ModelsPage(Page):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setColumnWidth(0, 280)
         self.tree.setColumnWidth(1, 110)
-        self.tree.setColumnWidth(2, 240)
+        self.tree.setColumnWidth(2, 300)
         self.tree.setColumnWidth(3, 150)
         self.tree.setRootIsDecorated(True)
+        self.tree.currentItemChanged.connect(lambda item, _previous=None: self.describe(self.selected()))
         actions = QHBoxLayout()
         self.verify_button = QPushButton(self.tr("Verify files"))
         self.remove_button = QPushButton(icons.icon("delete"), self.tr("Remove"))
@@ -221,6 +222,30 @@ class ModelsPage(Page):
         item.setData(0, Qt.ItemDataRole.UserRole, model)
         item.setToolTip(0, model.path)
         return item
+
+    def describe(self, model) -> None:
+        """The selected model's lineage and fingerprint in a few lines beneath the list."""
+        if model is None:
+            self.detail.clear()
+            return
+        kind = self.tr("Text") if model.kind == "text" else self.tr("Image")
+        fingerprint = self.tr("fingerprint %1").replace("%1", (model.sha256 or "")[:16])
+        lines = [f"<b>{model.name}</b> · {kind} · {fingerprint}"]
+        if model.role == "adapter":
+            base = next((m for m in self.models if m.id == model.base_id), None)
+            lineage = model.lineage or {}
+            line = self.tr("Adapter of %1").replace("%1", base.name if base else "?")
+            if lineage.get("dataset"):
+                line += " · " + self.tr("trained on %1 version %2").replace("%1", str(lineage["dataset"])) \
+                    .replace("%2", str(lineage.get("dataset_version", "?")))
+            if lineage.get("run_id"):
+                line += " · " + self.tr("run %1").replace("%1", str(lineage["run_id"]))
+            lines.append(line)
+        elif model.demo:
+            lines.append(self.tr("Starter model: small and quick, for trying the workflow; import your own "
+                                 "model for real work."))
+        lines.append(model.path)
+        self.detail.setText("<br>".join(lines))
 
     def selected(self):
         item = self.tree.currentItem()

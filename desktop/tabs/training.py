@@ -82,7 +82,14 @@ class TrainingPage(Page):
         advanced = QGroupBox(self.tr("Advanced"))
         advanced.setCheckable(True)
         advanced.setChecked(False)
-        grid = QFormLayout(advanced)
+        advanced_body = QWidget()   # folded away until "Advanced" is ticked, so the runs list keeps its room
+        QVBoxLayout(advanced).addWidget(advanced_body)
+        grid = QFormLayout(advanced_body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        advanced.toggled.connect(advanced_body.setVisible)
+        advanced.toggled.connect(lambda on: advanced.setFlat(not on))   # folded: the title only, no empty frame
+        advanced_body.setVisible(False)
+        advanced.setFlat(True)
         self.steps = QSpinBox()
         self.steps.setRange(1, 100_000)
         self.lr = QDoubleSpinBox()
@@ -131,8 +138,8 @@ class TrainingPage(Page):
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_host)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(340)
-        scroll.setMaximumWidth(420)
+        scroll.setMinimumWidth(360)
+        scroll.setMaximumWidth(460)
         splitter.addWidget(scroll)
 
         right = QWidget()
@@ -320,7 +327,35 @@ class TrainingPage(Page):
         self.row_holder.addWidget(self.current_row)
         self.start_button.setEnabled(job.state.value not in ACTIVE)
         Op(self, self.engine.jobs.metrics, job.id).success(
-            lambda metrics: [self.chart.add(m["name"], m["step"], m["value"]) for m in metrics]).run_in_background()
+            lambda metrics, job=job: self._history(job, metrics)).run_in_background()
+        if job.log_path:
+            Op(self, log_tail, job.log_path).success(
+                lambda text, job_id=job.id: self._show_log(job_id, text)).run_in_background()
+
+    def _history(self, job, metrics: list[dict]) -> None:
+        """A run picked from the list: its curves so far, and for a finished one what it came to."""
+        if job.id != self.current_job:
+            return
+        for m in metrics:
+            self.chart.add(m["name"], m["step"], m["value"])
+        if job.state.value in ACTIVE:
+            return
+        last = {m["name"]: m for m in metrics}
+        parts = [{"succeeded": self.tr("Finished"), "failed": self.tr("Failed"), "cancelled": self.tr("Cancelled"),
+                  "interrupted": self.tr("Interrupted")}.get(job.state.value, job.state.value)]
+        if "loss" in last:
+            parts.append(self.tr("%1 steps").replace("%1", str(last["loss"]["step"])))
+            parts.append(self.tr("final loss %1").replace("%1", f"{last['loss']['value']:.3f}"))
+        if "val_loss" in last:
+            best = min(m["value"] for m in metrics if m["name"] == "val_loss")
+            parts.append(self.tr("best validation loss %1").replace("%1", f"{best:.3f}"))
+        if job.started_at and job.finished_at:
+            parts.append(_duration(job.finished_at - job.started_at))
+        self.stats.setText(" · ".join(parts))
+
+    def _show_log(self, job_id: str, text: str) -> None:
+        if job_id == self.current_job and text and not self.log.toPlainText():
+            self.log.setPlainText(text)
 
     def cancel_current(self) -> None:
         if self.current_row is not None:
@@ -396,8 +431,18 @@ class TrainingPage(Page):
         if not self.start_button.isEnabled():
             return False
         self.steps.setValue(400)
-        self.start({"max_steps": 400, "save_every": 100, "eval_every": 10})
+        self.start({"max_steps": 400, "save_every": 100, "eval_every": 10, "learning_rate": 1e-3, "batch_size": 4})
         return True
+
+
+def log_tail(path: str, limit: int = 400) -> str:
+    """The last lines of a job's log file (a run picked from the list shows what it wrote)."""
+    from collections import deque
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return "".join(deque(handle, maxlen=limit)).rstrip("\n")
+    except OSError:
+        return ""
 
 
 def _duration(seconds: float) -> str:

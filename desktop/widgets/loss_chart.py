@@ -1,4 +1,9 @@
-"""Live training curves with pyqtgraph: training and validation loss, learning rate beneath."""
+"""Live training curves with pyqtgraph: training and validation loss, learning rate beneath.
+
+Per-step training loss is noisy with small batches, so it is drawn faint with a smoothed
+line on top (an exponential moving average, bias-corrected like TensorBoard's), kept up
+to date point by point so a long run costs nothing extra per redraw.
+"""
 from __future__ import annotations
 
 import pyqtgraph as pg
@@ -8,6 +13,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from desktop.style import current_palette
 
 LOSS_COLORS = {"loss": "#3b6fe0", "val_loss": "#e0783b"}
+SMOOTHING = 0.85
+SMOOTHED = "loss_smoothed"
 
 
 class LossChart(QWidget):
@@ -46,7 +53,8 @@ class LossChart(QWidget):
         self._redraw.setSingleShot(True)
         self._redraw.timeout.connect(self.flush)
         self.curves: dict[str, pg.PlotDataItem] = {}
-        self.titles = {"loss": self.tr("training loss"), "val_loss": self.tr("validation loss")}
+        self.titles = {"loss": self.tr("training loss"), "val_loss": self.tr("validation loss"),
+                       SMOOTHED: self.tr("training loss (smoothed)")}
 
     def clear(self) -> None:
         for curve in self.curves.values():
@@ -71,8 +79,24 @@ class LossChart(QWidget):
         xs.append(step)
         ys.append(value)
         self._dirty.add(name)
+        if name == "loss":
+            self._smooth()
         if not self._redraw.isActive():
             self._redraw.start()
+
+    def _smooth(self) -> None:
+        """Extend the smoothed curve by the new point (or rebuild it after a resumed run's replay)."""
+        xs, ys = self.series["loss"]
+        sx, sy = self.series.setdefault(SMOOTHED, ([], []))
+        if not sx or len(sx) != len(xs) - 1:
+            sx.clear()
+            sy.clear()
+            self._ema = 0.0
+        for index in range(len(sx), len(xs)):
+            self._ema = SMOOTHING * self._ema + (1 - SMOOTHING) * ys[index]
+            sx.append(xs[index])
+            sy.append(self._ema / (1 - SMOOTHING ** (index + 1)))
+        self._dirty.add(SMOOTHED)
 
     def flush(self) -> None:
         """Draw the points that arrived since the last redraw."""
@@ -85,8 +109,13 @@ class LossChart(QWidget):
         if curve is None:
             if name in ("learning_rate", "lr"):
                 curve = self.lr_plot.plot(pen=pg.mkPen("#1f9d55", width=2))
+            elif name == "loss":   # the raw points: faint, behind the smoothed line
+                color = pg.mkColor(LOSS_COLORS["loss"])
+                color.setAlpha(70)
+                curve = self.plot.plot(pen=pg.mkPen(color, width=1))
+                curve.setZValue(-1)
             else:
-                color = LOSS_COLORS.get(name, "#8a63d2")
+                color = LOSS_COLORS.get("loss" if name == SMOOTHED else name, "#8a63d2")
                 symbol = "o" if name == "val_loss" else None
                 curve = self.plot.plot(pen=pg.mkPen(color, width=2), symbol=symbol, symbolSize=6,
                                        symbolBrush=color, name=self.titles.get(name, name))

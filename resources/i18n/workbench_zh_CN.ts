@@ -568,6 +568,34 @@
         <source>Write a prompt and pick a model first.</source>
         <translation>请先填写提示词并选择模型。</translation>
     </message>
+    <message>
+        <source>seed %1</source>
+        <translation>种子 %1</translation>
+    </message>
+    <message>
+        <source>Seed %1</source>
+        <translation>种子 %1</translation>
+    </message>
+    <message>
+        <source>%1 steps</source>
+        <translation>%1 步</translation>
+    </message>
+    <message>
+        <source>guidance %1</source>
+        <translation>引导系数 %1</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>模型：%1</translation>
+    </message>
+    <message>
+        <source>Prompt: %1</source>
+        <translation>提示词：%1</translation>
+    </message>
+    <message>
+        <source>Avoid: %1</source>
+        <translation>避免：%1</translation>
+    </message>
 </context>
 <context>
     <name>ImportDialog</name>
@@ -747,6 +775,10 @@
     <message>
         <source>validation loss</source>
         <translation>验证损失</translation>
+    </message>
+    <message>
+        <source>training loss (smoothed)</source>
+        <translation>训练损失（平滑）</translation>
     </message>
 </context>
 <context>
@@ -948,6 +980,26 @@
     <message>
         <source>starter</source>
         <translation>入门</translation>
+    </message>
+    <message>
+        <source>fingerprint %1</source>
+        <translation>指纹 %1</translation>
+    </message>
+    <message>
+        <source>Adapter of %1</source>
+        <translation>%1 的适配器</translation>
+    </message>
+    <message>
+        <source>trained on %1 version %2</source>
+        <translation>基于 %1 第 %2 版训练</translation>
+    </message>
+    <message>
+        <source>run %1</source>
+        <translation>运行 %1</translation>
+    </message>
+    <message>
+        <source>Starter model: small and quick, for trying the workflow; import your own model for real work.</source>
+        <translation>入门模型：小而快，用于体验整个流程；正式工作请导入你自己的模型。</translation>
     </message>
     <message>
         <source>Verifying %1…</source>
@@ -1661,6 +1713,34 @@
     <message>
         <source>Fits in memory.</source>
         <translation>内存充足。</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>%1 steps</source>
+        <translation>%1 步</translation>
+    </message>
+    <message>
+        <source>final loss %1</source>
+        <translation>最终损失 %1</translation>
+    </message>
+    <message>
+        <source>best validation loss %1</source>
+        <translation>最佳验证损失 %1</translation>
     </message>
     <message>
         <source>No checkpoints yet</source>

@@ -1,0 +1,166 @@
+"""What the screenshots show: the real window doing real work on the sample workspace.
+
+Each scene drives the widgets the way a user would (pick, type, click) and waits
+for the engine's jobs to finish, so the pictures show a trained adapter with its
+lineage, generated text beside the base model's, a gallery of starter-model
+posters, a review queue filled by a sample task run, and a training run in
+progress with its live chart.
+"""
+from __future__ import annotations
+
+import time
+
+TEXT_PROMPT = {   # worded like the sample ad-copy dataset the starter model and the adapter learned from
+    "en": "Write a one-line ad (max 60 characters) for the Harbor leather tote bag aimed at busy commuters, "
+          "tone: minimalist.",
+    "zh_CN": "为极光750ml保温水杯写一句面向居家办公族的广告语（不超过30个字），语气：简约。",
+}
+IMAGE_PROMPTS = ("product poster, a blue handbag on a red background, yellow sun in the top left corner",
+                 "product poster, a red bottle on a teal gradient background, white band at the bottom")
+EXAMPLE_VALUES = {
+    "en": {"product": "the Harbor leather tote", "audience": "commuters", "tone": "warm"},
+    "zh_CN": {"product": "港湾真皮托特包", "audience": "通勤族", "tone": "温暖"},
+}
+ADAPTER = "ad-copy-lora"
+
+
+class Scenes:
+    def __init__(self, app, window, lang: str, wait_until, settle):
+        self.app, self.window, self.lang = app, window, lang
+        self.wait_until, self.settle = wait_until, settle
+        self.engine = window.engine
+
+    # -- helpers ------------------------------------------------------------------------
+    def wait_job(self, job, timeout: float = 900.0):
+        engine = self.engine
+        self.wait_until(self.app, lambda: engine.jobs.get(job.id).state.value not in ("queued", "running"),
+                        timeout=timeout)
+        done = engine.jobs.get(job.id)
+        if done.state.value != "succeeded":
+            raise RuntimeError(f"{done.kind} ended {done.state.value}: {done.error}")
+        return done
+
+    # -- content ------------------------------------------------------------------------
+    def train_adapter(self, steps: int = 60) -> None:
+        """A short finished run, so Models shows an adapter with lineage and Generation can compare."""
+        if any(m.name == ADAPTER for m in self.engine.models.list(role="adapter")):
+            return
+        config = {"model": "starter-text", "data": "ad-copy", "method": "lora", "max_steps": steps,
+                  "learning_rate": 2e-3, "lora_r": 8, "lora_alpha": 16, "batch_size": 4, "max_length": 128,
+                  "save_every": steps, "eval_every": 10, "output_name": ADAPTER}
+        self.wait_job(self.engine.jobs.submit("text.train", {"config": config}, title="Train ad-copy adapter"))
+
+    def run_sample_tasks(self) -> None:
+        """Fill the review queue from the sample tasks, and review a few outputs."""
+        from engine.tasks.area import sample_inputs_path
+        if self.engine.review.counts().get("pending", 0):
+            return
+        for name, limit in (("ad-copy", 6), ("product-poster", 2)):
+            task = self.engine.tasks.get(name)
+            self.wait_job(self.engine.tasks.run(name, sample_inputs_path(task), limit=limit))
+        items = self.engine.review.list(task="ad-copy")
+        if len(items) >= 3:
+            self.engine.review.approve(items[0].id, "good tone")
+            self.engine.review.reject(items[1].id, "too long" if self.lang == "en" else "太长")
+
+    # -- tabs ---------------------------------------------------------------------------
+    def tasks(self) -> None:
+        from PySide6.QtCore import Qt
+        page = self.window.show_page("tasks")
+        self.settle(self.app, 300)
+        for g in range(page.tree.topLevelItemCount()):
+            group = page.tree.topLevelItem(g)
+            for c in range(group.childCount()):
+                if group.child(c).data(0, Qt.ItemDataRole.UserRole).name == "ad-copy":
+                    page.tree.setCurrentItem(group.child(c))
+        values = EXAMPLE_VALUES[self.lang]
+        for row in range(page.variables.rowCount()):
+            key = page.variables.item(row, 0).text()
+            if key in values:
+                page.variables.item(row, 1).setText(values[key])
+        self.settle(self.app, 500)
+
+    def training_finished(self) -> None:
+        page = self.window.show_page("training")
+        page.refresh()
+        self.settle(self.app, 300)
+        if page.runs_list.count():
+            page.runs_list.setCurrentRow(0)
+        self.wait_until(self.app, lambda: page.chart_points() > 0, timeout=30)
+        self.settle(self.app, 600)
+
+    def generation_text(self) -> None:
+        page = self.window.show_page("generation")
+        page.refresh()
+        self.settle(self.app, 300)
+        panel = page.text
+        page.modes.setCurrentWidget(panel)
+        panel.model.setCurrentIndex(max(0, panel.model.findData("starter-text")))
+        panel.adapter.setCurrentIndex(max(0, panel.adapter.findData(ADAPTER)))
+        panel.compare.setCurrentIndex(max(0, panel.compare.findData("")))   # beside the base model
+        panel.prompt.setPlainText(TEXT_PROMPT[self.lang])
+        panel.max_tokens.setValue(48)
+        panel.temperature.setValue(0.3)
+        panel.generate_button.click()
+        self.wait_until(self.app, lambda: not panel.generate_button.isEnabled(), timeout=10)
+        self.wait_until(self.app, lambda: panel.generate_button.isEnabled(), timeout=300)
+        self.wait_until(self.app, lambda: panel.review_buttons[0].isEnabled(), timeout=20)
+        self.settle(self.app, 400)
+
+    def generation_images(self) -> None:
+        page = self.window.show_page("generation")
+        panel = page.image
+        page.modes.setCurrentWidget(panel)
+        panel.model.setCurrentIndex(max(0, panel.model.findData("starter-image")))
+        panel.negative.setPlainText("blurry, text, watermark")
+        panel.steps.setValue(20)
+        panel.guidance.setValue(4.0)
+        panel.batch.setValue(4)
+        for seed, prompt in zip((7, 21), IMAGE_PROMPTS):
+            panel.prompt.setPlainText(prompt)
+            panel.seed.setValue(seed)
+            panel.generate_button.click()
+            self.wait_until(self.app, lambda: not panel.generate_button.isEnabled(), timeout=10)
+            self.wait_until(self.app, lambda: panel.generate_button.isEnabled(), timeout=600)
+        self.wait_until(self.app, lambda: panel.gallery.count() >= 8, timeout=30)
+        panel.gallery.setCurrentRow(0)
+        self.settle(self.app, 500)
+
+    def review(self) -> None:
+        from PySide6.QtCore import Qt
+        page = self.window.show_page("review")
+        page.refresh()
+        self.settle(self.app, 400)
+        page.status_filter.setCurrentIndex(page.status_filter.findData(""))   # all: shows the marks
+        self.settle(self.app, 300)
+        for row in range(page.queue.count()):
+            item = page.queue.item(row).data(Qt.ItemDataRole.UserRole)
+            if item.status == "pending" and item.modality == "image":   # a poster with its provenance
+                page.queue.setCurrentRow(row)
+                break
+        self.settle(self.app, 400)
+
+    def models(self) -> None:
+        page = self.window.show_page("models")
+        page.refresh()
+        self.settle(self.app, 400)
+        for index in range(page.tree.topLevelItemCount()):
+            top = page.tree.topLevelItem(index)
+            if top.childCount():
+                page.tree.setCurrentItem(top.child(0))
+        self.settle(self.app, 300)
+
+    def training_running(self, points: int = 30, timeout: float = 300) -> bool:
+        page = self.window.show_page("training")
+        if not page.start_demo_run():
+            return False
+        started = time.monotonic()
+        self.wait_until(self.app, lambda: page.chart_points() >= points, timeout=timeout)
+        page.refresh()   # the Runs list shows the run as running
+        self.settle(self.app, 400)
+        return time.monotonic() - started < timeout
+
+    def stop_training(self) -> None:
+        page = self.window.pages["training"]
+        page.cancel_current()
+        self.wait_until(self.app, lambda: not self.engine.jobs.active(), timeout=120)
