@@ -6,10 +6,16 @@ Opens the real main window on a fresh sample workspace, starts a text training r
 the starter model from the Training tab, and runs a 10 ms QTimer heartbeat on the GUI
 thread. A stall is the gap between heartbeats beyond the 10 ms interval. Prints JSON:
 the longest and 99th-percentile gaps while training and, for comparison, while idle.
+
+``--trace-stalls FILE`` arms ``faulthandler`` on every heartbeat: when the GUI thread
+misses its beat by more than ``--trace-ms`` (default 40 ms), a C-level watchdog, which
+needs no GIL, writes every thread's Python stack to FILE. That shows whether the GUI
+thread was busy (and where) or waiting for the GIL while a worker ran C code.
 """
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import os
 import sys
@@ -24,9 +30,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 class Heartbeat:
     """Records the gaps between ticks of a timer on the GUI thread."""
 
-    def __init__(self, interval_ms: int = 10):
+    def __init__(self, interval_ms: int = 10, trace=None, trace_ms: float = 40.0):
         from PySide6.QtCore import QTimer
         self.interval_ms = interval_ms
+        self.trace, self.trace_ms = trace, trace_ms
         self.gaps: list[float] = []
         self.last = time.perf_counter()
         self.timer = QTimer()
@@ -40,11 +47,15 @@ class Heartbeat:
 
     def stop(self) -> None:
         self.timer.stop()
+        if self.trace is not None:
+            faulthandler.cancel_dump_traceback_later()
 
     def tick(self) -> None:
         now = time.perf_counter()
         self.gaps.append((now - self.last) * 1000)
         self.last = now
+        if self.trace is not None:
+            faulthandler.dump_traceback_later((self.interval_ms + self.trace_ms) / 1000, file=self.trace)
 
     def summary(self) -> dict:
         if not self.gaps:
@@ -63,10 +74,10 @@ def run_event_loop(seconds: float) -> None:
     loop.exec()
 
 
-def measure(window, app, seconds: float) -> dict:
+def measure(window, app, seconds: float, trace=None, trace_ms: float = 40.0) -> dict:
     """Idle heartbeat, then the heartbeat during a training run started from the Training tab."""
     from desktop.screenshots import wait_until
-    beat = Heartbeat()
+    beat = Heartbeat(trace=trace, trace_ms=trace_ms)
     beat.start()
     run_event_loop(min(3.0, seconds))
     idle = beat.summary()
@@ -90,7 +101,10 @@ def measure(window, app, seconds: float) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--trace-stalls", metavar="FILE", help="write all thread stacks at each stall to FILE")
+    parser.add_argument("--trace-ms", type=float, default=40.0, help="a stall worth tracing (ms past the beat)")
     args = parser.parse_args(argv)
+    trace = open(args.trace_stalls, "w") if args.trace_stalls else None
     import engine  # noqa: F401
     from PySide6.QtCore import QSettings
 
@@ -105,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     window.open_workspace()
     wait_until(app, lambda: window.engine is not None, timeout=60)
     wait_until(app, lambda: window.engine.workspace.get_setting("samples_installed") is not None, timeout=900)
-    result = measure(window, app, args.seconds)
+    result = measure(window, app, args.seconds, trace, args.trace_ms)
     from engine import devices
     result.update(device=devices.detect().kind, cpu_cores=os.cpu_count(), seconds=args.seconds)
     window._closing = True

@@ -214,7 +214,7 @@ class ModelsPage(Page):
         if lineage.get("dataset"):
             trained = f"{lineage['dataset']} v{lineage.get('dataset_version', '?')}"
             if lineage.get("run_id"):
-                trained += f" · {self.tr('run')} {lineage['run_id']}"
+                trained += f" · {lineage['run_id']}"   # run ids read "run-…" already
         name = model.name + ("  · " + self.tr("starter") if model.demo else "")
         item = QTreeWidgetItem([name, f"{kind} {role}", trained, (model.sha256 or "")[:12],
                                 time.strftime("%Y-%m-%d", time.localtime(model.created_at or 0))])
@@ -239,7 +239,7 @@ class ModelsPage(Page):
                 line += " · " + self.tr("trained on %1 version %2").replace("%1", str(lineage["dataset"])) \
                     .replace("%2", str(lineage.get("dataset_version", "?")))
             if lineage.get("run_id"):
-                line += " · " + self.tr("run %1").replace("%1", str(lineage["run_id"]))
+                line += " · " + self.tr("by %1").replace("%1", str(lineage["run_id"]))
             lines.append(line)
         elif model.demo:
             lines.append(self.tr("Starter model: small and quick, for trying the workflow; import your own "

@@ -102,7 +102,10 @@ class ReviewPage(Page):
                 label = QLabel(title)
                 label.setObjectName("sectionTitle")
                 column.addWidget(label)
-            column.addWidget(widget, 1 if widget is self.output else 0)
+                if widget is self.output:
+                    self.output_title = label
+            # the text box or the picture takes the free height (only one of them shows)
+            column.addWidget(widget, 1 if widget in (self.output, self.image) else 0)
         column.addLayout(buttons)
         splitter.addWidget(detail)
         splitter.setStretchFactor(1, 1)
@@ -200,6 +203,7 @@ class ReviewPage(Page):
         self.prompt.setText(item.prompt or "")
         self.output.setPlainText(item.edited_text or item.output_text or "")
         self.output.setVisible(item.modality != "image")
+        self.output_title.setVisible(item.modality != "image")
         if item.image_path:
             pixmap = QPixmap(item.image_path)
             self.image.setPixmap(pixmap.scaled(256, 256, Qt.AspectRatioMode.KeepAspectRatio,

@@ -106,7 +106,7 @@ class TasksPage(Page):
         self.variables.setHorizontalHeaderLabels([self.tr("Variable"), self.tr("Example value")])
         self.variables.horizontalHeader().setStretchLastSection(True)
         self.variables.verticalHeader().setVisible(False)
-        self.variables.setMaximumHeight(120)
+        self.variables.setMaximumHeight(150)
         self.preview = QLabel()
         self.preview.setObjectName("muted")
         self.preview.setWordWrap(True)

@@ -57,8 +57,8 @@ class LossChart(QWidget):
                        SMOOTHED: self.tr("training loss (smoothed)")}
 
     def clear(self) -> None:
-        for curve in self.curves.values():
-            curve.getViewBox().removeItem(curve) if curve.getViewBox() else None
+        # PlotItem.clear() takes every curve (and its legend entry) off the plot; removing them
+        # one by one first made Qt remove the same items twice.
         self.plot.clear()
         self.lr_plot.clear()
         self.series.clear()

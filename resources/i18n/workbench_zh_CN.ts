@@ -509,6 +509,14 @@
         <translation>原生</translation>
     </message>
     <message>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>Keep the same seed so results can be reproduced and compared</source>
+        <translation>保持相同的种子，以便复现和对比结果</translation>
+    </message>
+    <message>
         <source>Steps</source>
         <translation>步数</translation>
     </message>
@@ -994,8 +1002,8 @@
         <translation>基于 %1 第 %2 版训练</translation>
     </message>
     <message>
-        <source>run %1</source>
-        <translation>运行 %1</translation>
+        <source>by %1</source>
+        <translation>来自 %1</translation>
     </message>
     <message>
         <source>Starter model: small and quick, for trying the workflow; import your own model for real work.</source>
@@ -1518,6 +1526,14 @@
     <message>
         <source>Sampling</source>
         <translation>采样</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>Keep the same seed so results can be reproduced and compared</source>
+        <translation>保持相同的种子，以便复现和对比结果</translation>
     </message>
     <message>
         <source>Max new tokens</source>
