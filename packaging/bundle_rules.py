@@ -186,18 +186,23 @@ def link_cli(folder: Path) -> Path:
     return link
 
 
+# Files whose debug sections are dropped in a Linux build: the Python runtime built on this
+# machine (pyenv builds keep -g). Libraries from wheels are left alone: auditwheel's
+# patchelf rewrites them so that strip produces files the loader rejects.
+STRIP_PATTERNS = ("_internal/libpython3*.so*", "_internal/python3*/lib-dynload/*.so")
+
+
 def strip_debug_info(folder: Path) -> int:
-    """Remove debug sections (``strip --strip-debug``: symbols stay) from the ELF files of a
-    Linux build; returns the bytes saved. Libraries with a .hmac/.chk integrity file are left alone."""
+    """``strip --strip-debug`` (symbols stay) on the STRIP_PATTERNS files of a Linux build;
+    returns the bytes saved."""
     import shutil
     import subprocess
     if shutil.which("strip") is None:
         return 0
+    folder = Path(folder)
     saved = 0
-    for path in sorted(Path(folder).rglob("*")):
+    for path in sorted({p for pattern in STRIP_PATTERNS for p in folder.glob(pattern)}):
         if path.is_symlink() or not path.is_file():
-            continue
-        if path.with_name(path.name + ".hmac").exists() or path.with_suffix(".chk").exists():
             continue
         with open(path, "rb") as handle:
             if handle.read(4) != b"\x7fELF":

@@ -183,7 +183,7 @@ def test_build_refuses_a_torch_that_does_not_match_the_variant():
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF files")
-def test_strip_debug_info_keeps_libraries_loadable(tmp_path):
+def test_strip_debug_info_touches_only_the_python_runtime(tmp_path):
     import ctypes
     import shutil
     import sysconfig
@@ -192,10 +192,13 @@ def test_strip_debug_info_keeps_libraries_loadable(tmp_path):
     source = Path(sysconfig.get_config_var("LIBDIR")) / sysconfig.get_config_var("INSTSONAME")
     if not source.is_file():
         pytest.skip("no shared libpython here")
-    copy = tmp_path / source.name
-    shutil.copy2(source, copy)
-    (tmp_path / "notes.txt").write_text("not an ELF file")
+    internal = tmp_path / "_internal"
+    (internal / "numpy.libs").mkdir(parents=True)
+    runtime = internal / source.name
+    shutil.copy2(source, runtime)
+    wheel_lib = internal / "numpy.libs" / "libfromwheel.so"
+    shutil.copy2(source, wheel_lib)  # stands for a patchelf-rewritten library from a wheel
     saved = rules.strip_debug_info(tmp_path)
-    assert saved == source.stat().st_size - copy.stat().st_size >= 0
-    assert (tmp_path / "notes.txt").read_text() == "not an ELF file"
-    ctypes.CDLL(str(copy))  # still a loadable library
+    assert saved == source.stat().st_size - runtime.stat().st_size >= 0
+    assert wheel_lib.read_bytes() == source.read_bytes()
+    ctypes.CDLL(str(runtime))  # still a loadable library
