@@ -209,23 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         report["size"] = sizes
         print(format_report(sizes, app_dir))
         if not args.skip_selftest:
-            import tempfile
-            with tempfile.TemporaryDirectory(prefix="aigc-frozen-home-") as home:
-                report["status"] = status = run_frozen_status(app_dir, Path(home))
-                print(f"status: {'ok' if status['ok'] else 'FAILED'} device {status.get('device')} "
-                      f"offline guard {status.get('offline')}" + ("" if status["ok"] else f"\n{status.get('error')}"))
-            with tempfile.TemporaryDirectory(prefix="aigc-frozen-home-") as home:
-                print("selftest: running the frozen self-test (network guard on) ...", file=sys.stderr, flush=True)
-                report["selftest"] = selftest = run_frozen_selftest(app_dir, Path(home))
-            for check in selftest.get("checks", []):
-                print(f"selftest: {'ok  ' if check.get('ok') else 'FAIL'} {check.get('name')} ({check.get('seconds')}s)"
-                      + ("" if check.get("ok") else f" {check.get('error')}"))
-            print(f"selftest: {'passed' if selftest['ok'] else 'FAILED'} in {selftest['seconds']}s "
-                  f"(exit {selftest['exit_code']}, network {'namespace without interfaces' if selftest['command'][0] == 'unshare' else 'guard'})")
-            if not selftest["ok"]:
-                print(selftest["stderr_tail"], file=sys.stderr)
-            if selftest["home_writes"]:
-                print(f"selftest: wrote outside its workspace: {selftest['home_writes'][:10]}", file=sys.stderr)
+            run_frozen_checks(app_dir, report)
         if args.gui_check:
             from linux.gui_check import check_gui
             report["gui"] = gui = check_gui(app_dir, args.dist / f"{rules.APP_NAME}-{args.variant}-gui.png")
@@ -233,20 +217,48 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"gui: window shown after {gui['seconds_to_window']}s, screenshot {gui['screenshot']}")
             else:
                 print(f"gui: FAILED (window after {gui['seconds_to_window']}s)\n{gui['log_tail']}", file=sys.stderr)
-        if args.tarball:
+        if args.tarball and checks_passed(report):
             from linux.make_tarball import make_tarball
             tarball, digest = make_tarball(app_dir, args.dist, args.variant)
             report["tarball"] = {"path": str(tarball), "sha256": digest, "bytes": tarball.stat().st_size}
             print(f"tarball: {tarball} ({tarball.stat().st_size / 2**20:.0f} MiB) sha256 {digest}")
+        elif args.tarball:
+            print("tarball: not packed, a check above failed", file=sys.stderr)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         report["error"] = str(exc)
         _write_report(args.dist, args.variant, report)
         return 2
     _write_report(args.dist, args.variant, report)
-    ok = (report.get("selftest", {"ok": True})["ok"] and not report.get("selftest", {}).get("home_writes")
-          and report.get("gui", {"ok": True})["ok"] and report.get("status", {"ok": True})["ok"])
-    return 0 if ok else 1
+    return 0 if checks_passed(report) else 1
+
+
+def checks_passed(report: dict) -> bool:
+    selftest = report.get("selftest", {"ok": True})
+    return (selftest["ok"] and not selftest.get("home_writes") and report.get("status", {"ok": True})["ok"]
+            and report.get("gui", {"ok": True})["ok"])
+
+
+def run_frozen_checks(app_dir: Path, report: dict) -> None:
+    """``aigc status`` and the self-test from the build, each in its own empty home folder."""
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="aigc-frozen-home-") as home:
+        report["status"] = status = run_frozen_status(app_dir, Path(home))
+    print(f"status: {'ok' if status['ok'] else 'FAILED'} device {status.get('device')} "
+          f"offline guard {status.get('offline')}" + ("" if status["ok"] else f"\n{status.get('error')}"))
+    with tempfile.TemporaryDirectory(prefix="aigc-frozen-home-") as home:
+        print("selftest: running the frozen self-test (network guard on) ...", file=sys.stderr, flush=True)
+        report["selftest"] = selftest = run_frozen_selftest(app_dir, Path(home))
+    for check in selftest.get("checks", []):
+        print(f"selftest: {'ok  ' if check.get('ok') else 'FAIL'} {check.get('name')} ({check.get('seconds')}s)"
+              + ("" if check.get("ok") else f" {check.get('error')}"))
+    isolation = "no network interface" if selftest["command"][0] == "unshare" else "network guard"
+    print(f"selftest: {'passed' if selftest['ok'] else 'FAILED'} in {selftest['seconds']}s "
+          f"(exit {selftest['exit_code']}, {isolation})")
+    if not selftest["ok"]:
+        print(selftest["stderr_tail"], file=sys.stderr)
+    if selftest["home_writes"]:
+        print(f"selftest: wrote outside its workspace: {selftest['home_writes'][:10]}", file=sys.stderr)
 
 
 def _write_report(dist: Path, variant: str, report: dict) -> None:
