@@ -88,6 +88,7 @@ class Scenes:
             page.runs_list.setCurrentRow(0)
         self.wait_until(self.app, lambda: page.chart_points() > 0, timeout=30)
         self.settle(self.app, 600)
+        page.chart.flush()
 
     def generation_text(self) -> None:
         page = self.window.show_page("generation")
@@ -158,6 +159,7 @@ class Scenes:
         self.wait_until(self.app, lambda: page.chart_points() >= points, timeout=timeout)
         page.refresh()   # the Runs list shows the run as running
         self.settle(self.app, 400)
+        page.chart.flush()
         return time.monotonic() - started < timeout
 
     def stop_training(self) -> None:
