@@ -38,7 +38,16 @@ def create_app(argv: list[str] | None = None):
     app.setApplicationName("AIGC Workbench")
     app.setOrganizationName("AIGC Workbench")
     app.setApplicationDisplayName("AIGC Workbench")
+    collect_garbage_on_gui_thread(app)
     return app
+
+
+def collect_garbage_on_gui_thread(app) -> None:
+    """Python's cycle collector may otherwise run on a job worker thread and destroy a
+    widget there, which deadlocks Qt against the GIL; collect on the GUI thread instead."""
+    if getattr(app, "_aigc_gc", None) is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+        app._aigc_gc = GarbageCollector(interval=1.0)
 
 
 def build_window(args: argparse.Namespace, settings=None):

@@ -48,6 +48,14 @@ def make_window(qtbot, settings, workspace_dir):
             engine.close()
             window.engine = None
     qtbot.waitUntil(lambda: Op.pending() == 0, timeout=60_000)
+    import gc
+    from shiboken6 import isValid
+    for window in windows:
+        if isValid(window):
+            window.close()
+            window.deleteLater()
+    qtbot.wait(10)
+    gc.collect()  # widgets die here, on the GUI thread, never on a job worker
     from desktop import i18n
     from PySide6.QtWidgets import QApplication
     i18n.install(QApplication.instance(), "en")
