@@ -86,12 +86,9 @@ def choose_precision(config: TrainConfig, device) -> Precision:
     import torch
     name = config.precision
     if name == "auto":
-        if device.kind == "cuda":
-            name = "bf16" if device.bf16_supported else "fp16"
-        elif device.kind == "cpu" and device.autocast_dtype == "bfloat16":
-            name = "bf16"
-        else:
-            name = "fp32"
+        # CPU stays fp32: bf16 autocast measured 2x slower than fp32 here for small models
+        # (autocast casts dominate); ask for --precision bf16 explicitly to try it.
+        name = ("bf16" if device.bf16_supported else "fp16") if device.kind == "cuda" else "fp32"
     if name == "fp16" and device.kind != "cuda":
         raise UserError("--precision fp16 needs a CUDA GPU", hint="use --precision auto")
     scaler = torch.amp.GradScaler("cuda") if name == "fp16" else None
