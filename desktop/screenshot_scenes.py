@@ -48,7 +48,7 @@ class Scenes:
         config = {"model": "starter-text", "data": "ad-copy", "method": "lora", "max_steps": steps,
                   "learning_rate": 2e-3, "lora_r": 8, "lora_alpha": 16, "batch_size": 4, "max_length": 128,
                   "save_every": steps, "eval_every": 10, "output_name": ADAPTER}
-        self.wait_job(self.engine.jobs.submit("text.train", {"config": config}, title="Train ad-copy adapter"))
+        self.wait_job(self.engine.jobs.submit("text.train", {"config": config}))
 
     def run_sample_tasks(self) -> None:
         """Fill the review queue from the sample tasks, and review a few outputs."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox,
                                QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
@@ -79,17 +79,13 @@ class TrainingPage(Page):
         form.addRow(self.tr("Preset"), presets)
         form_layout.addWidget(setup)
 
-        advanced = QGroupBox(self.tr("Advanced"))
-        advanced.setCheckable(True)
-        advanced.setChecked(False)
-        advanced_body = QWidget()   # folded away until "Advanced" is ticked, so the runs list keeps its room
-        QVBoxLayout(advanced).addWidget(advanced_body)
-        grid = QFormLayout(advanced_body)
-        grid.setContentsMargins(0, 0, 0, 0)
-        advanced.toggled.connect(advanced_body.setVisible)
-        advanced.toggled.connect(lambda on: advanced.setFlat(not on))   # folded: the title only, no empty frame
-        advanced_body.setVisible(False)
-        advanced.setFlat(True)
+        # "Advanced" folds the hyperparameters away, so the runs list keeps its room
+        self.advanced_toggle = QCheckBox(self.tr("Advanced"))
+        form_layout.addWidget(self.advanced_toggle)
+        advanced = QGroupBox()
+        grid = QFormLayout(advanced)
+        self.advanced_toggle.toggled.connect(advanced.setVisible)
+        advanced.setVisible(False)
         self.steps = QSpinBox()
         self.steps.setRange(1, 100_000)
         self.lr = QDoubleSpinBox()
@@ -219,10 +215,17 @@ class TrainingPage(Page):
         for run in self.runs:
             state = run.get("state") or ""
             config = run.get("config") or {}
-            item = QListWidgetItem(f"{run['id']} · {run.get('kind')} · {state}\n"
+            kind = {"text": self.tr("text"), "image": self.tr("image")}.get(run.get("kind"), run.get("kind"))
+            state = self.state_name(state)
+            item = QListWidgetItem(f"{run['id']} · {kind} · {state}\n"
                                    f"{config.get('model', '')} ← {config.get('data', '')}")
             item.setData(Qt.ItemDataRole.UserRole, run)
             self.runs_list.addItem(item)
+
+    def state_name(self, state: str) -> str:
+        return {"running": self.tr("running"), "queued": self.tr("queued"), "succeeded": self.tr("finished"),
+                "failed": self.tr("failed"), "cancelled": self.tr("cancelled"),
+                "interrupted": self.tr("interrupted")}.get(state, state)
 
     def selected_model(self):
         name = self.model_box.currentData()
@@ -318,7 +321,8 @@ class TrainingPage(Page):
         self.chart.clear()
         self.log.clear()
         self.samples.clear()
-        self.run_title.setText(job.title)
+        from desktop.job_titles import job_title
+        self.run_title.setText(job_title(job.title))
         if self.current_row is not None:
             self.current_row.deleteLater()
         self.current_row = JobRow(self.bridge, job, compact=True)

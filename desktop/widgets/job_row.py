@@ -25,7 +25,8 @@ class JobRow(QWidget):
         layout.setContentsMargins(0, 4, 0, 4)
         layout.setSpacing(4)
         top = QHBoxLayout()
-        self.title = QLabel(job.title)
+        from desktop.job_titles import job_title
+        self.title = QLabel(job_title(job.title))
         self.title.setStyleSheet("font-weight: 600;")
         self.state_label = QLabel()
         self.cancel_button = QPushButton(self.tr("Cancel"))

@@ -752,6 +752,73 @@
     </message>
 </context>
 <context>
+    <name>JobTitles</name>
+    <message>
+        <source>Import dataset</source>
+        <translation>导入数据集</translation>
+    </message>
+    <message>
+        <source>Export dataset</source>
+        <translation>导出数据集</translation>
+    </message>
+    <message>
+        <source>Clean dataset</source>
+        <translation>清洗数据集</translation>
+    </message>
+    <message>
+        <source>Split dataset</source>
+        <translation>划分数据集</translation>
+    </message>
+    <message>
+        <source>Augment dataset</source>
+        <translation>扩充数据集</translation>
+    </message>
+    <message>
+        <source>Augment</source>
+        <translation>扩充</translation>
+    </message>
+    <message>
+        <source>Load sample content</source>
+        <translation>加载示例内容</translation>
+    </message>
+    <message>
+        <source>Import model</source>
+        <translation>导入模型</translation>
+    </message>
+    <message>
+        <source>Train text model</source>
+        <translation>训练文本模型</translation>
+    </message>
+    <message>
+        <source>Train image LoRA</source>
+        <translation>训练图像 LoRA</translation>
+    </message>
+    <message>
+        <source>Generate text</source>
+        <translation>生成文本</translation>
+    </message>
+    <message>
+        <source>Generate images</source>
+        <translation>生成图像</translation>
+    </message>
+    <message>
+        <source>Run task</source>
+        <translation>运行任务</translation>
+    </message>
+    <message>
+        <source>Evaluate task</source>
+        <translation>评估任务</translation>
+    </message>
+    <message>
+        <source>Export bundle</source>
+        <translation>导出离线包</translation>
+    </message>
+    <message>
+        <source>Import bundle</source>
+        <translation>导入离线包</translation>
+    </message>
+</context>
+<context>
     <name>JobsPanel</name>
     <message>
         <source>Jobs</source>
@@ -1705,6 +1772,38 @@
     <message>
         <source>Checkpoints</source>
         <translation>检查点</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>中断</translation>
     </message>
     <message>
         <source>Import a base model (Models) and a dataset (Datasets) first.</source>

@@ -1,0 +1,40 @@
+"""Job titles in the interface language.
+
+The engine names its jobs in English ("Train text model", "Run task ad-copy"); the
+window shows the known phrases translated and keeps the names that follow them.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+
+def _phrases() -> dict[str, str]:
+    return {
+        "Import dataset": QCoreApplication.translate("JobTitles", "Import dataset"),
+        "Export dataset": QCoreApplication.translate("JobTitles", "Export dataset"),
+        "Clean dataset": QCoreApplication.translate("JobTitles", "Clean dataset"),
+        "Split dataset": QCoreApplication.translate("JobTitles", "Split dataset"),
+        "Augment dataset": QCoreApplication.translate("JobTitles", "Augment dataset"),
+        "Augment": QCoreApplication.translate("JobTitles", "Augment"),
+        "Load sample content": QCoreApplication.translate("JobTitles", "Load sample content"),
+        "Import model": QCoreApplication.translate("JobTitles", "Import model"),
+        "Train text model": QCoreApplication.translate("JobTitles", "Train text model"),
+        "Train image LoRA": QCoreApplication.translate("JobTitles", "Train image LoRA"),
+        "Generate text": QCoreApplication.translate("JobTitles", "Generate text"),
+        "Generate images": QCoreApplication.translate("JobTitles", "Generate images"),
+        "Run task": QCoreApplication.translate("JobTitles", "Run task"),
+        "Evaluate task": QCoreApplication.translate("JobTitles", "Evaluate task"),
+        "Export bundle": QCoreApplication.translate("JobTitles", "Export bundle"),
+        "Import bundle": QCoreApplication.translate("JobTitles", "Import bundle"),
+    }
+
+
+def job_title(title: str) -> str:
+    """``title`` with its leading known phrase translated ("Run task ad-copy" -> "运行任务 ad-copy")."""
+    phrases = _phrases()
+    for english in sorted(phrases, key=len, reverse=True):
+        if title == english:
+            return phrases[english]
+        if title.startswith(english + " "):
+            return phrases[english] + title[len(english):]
+    return title
