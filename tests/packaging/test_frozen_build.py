@@ -113,3 +113,18 @@ def test_frozen_window_opens_under_xvfb(app_dir, tmp_path, language):
     result = check_gui(app_dir, tmp_path / "gui.png", app_args=("--lang", language))
     assert result["ok"], result["log_tail"]
     assert (tmp_path / "gui.png").stat().st_size > 10_000
+
+
+def test_frozen_selftest_from_a_read_only_install(app_dir, tmp_path):
+    """The program never writes into its own folder: it runs from a read-only mount."""
+    probe = subprocess.run(["unshare", "--map-root-user", "--mount", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("needs unprivileged user and mount namespaces (unshare)")
+    folder = str(app_dir.resolve())
+    script = (f"mount --bind '{folder}' '{folder}' && mount -o remount,bind,ro '{folder}' && "
+              f"! touch '{folder}/probe' 2>/dev/null && exec '{folder}/aigc-workbench' --selftest --json")
+    out = subprocess.run(["unshare", "--map-root-user", "--mount", "--net", "sh", "-c", script],
+                         capture_output=True, text=True, env=frozen_env(tmp_path), timeout=1800)
+    assert out.returncode == 0, out.stderr[-3000:]
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["ok"] and all(check["ok"] for check in report["checks"])
