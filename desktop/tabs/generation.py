@@ -523,7 +523,9 @@ class ImagePanel(QWidget):
         if job_id == self.job_id and state in ("succeeded", "failed", "cancelled", "interrupted"):
             self.generate_button.setEnabled(True)
             self.stop_button.setEnabled(False)
-            self.status.setText(str(data.get("error") or data.get("message") or state))
+            done = {"succeeded": self.tr("Done: the images are in the gallery."),
+                    "cancelled": self.tr("Stopped."), "interrupted": self.tr("Stopped.")}
+            self.status.setText(str(data.get("error") or done.get(state) or data.get("message") or state))
             self.job_id = None
 
 
