@@ -14,6 +14,7 @@ def train_params(args, model) -> dict:
     params = {
         "model": model.name if model is not None else None, "data": _get(args, "data"),
         "data_version": _get(args, "data_version"), "output_name": _get(args, "output_name"),
+        "init_adapter": _get(args, "init_adapter"),
         "resolution": _get(args, "resolution"), "max_steps": _get(args, "max_steps", _get(args, "steps")),
         "epochs": _get(args, "epochs"), "batch_size": _get(args, "batch_size"),
         "gradient_accumulation": _get(args, "grad_accum"), "learning_rate": _get(args, "learning_rate"),

@@ -48,6 +48,7 @@ def register(sub) -> None:
     p.add_argument("--resume", metavar="RUN", help="continue a stopped run where it left off")
     p.add_argument("--list-runs", action="store_true", help="list training runs and exit")
     p.add_argument("--output-name", "--name", dest="output_name")
+    p.add_argument("--init-adapter", metavar="ADAPTER", help="start from this adapter's weights (LoRA)")
     p.add_argument("--learning-rate", "--lr", dest="learning_rate", type=float)
     p.add_argument("--weight-decay", type=float)
     p.add_argument("--warmup-steps", type=int)
@@ -205,7 +206,7 @@ def cmd_starter(args, out) -> dict:
 TRAIN_FIELDS = ("method", "max_steps", "epochs", "output_name", "learning_rate", "weight_decay", "warmup_steps",
                 "schedule", "batch_size", "grad_accum", "max_length", "lora_r", "lora_alpha", "lora_dropout",
                 "target_modules", "precision", "save_every", "keep_checkpoints", "eval_every",
-                "early_stopping_patience", "val_fraction", "system", "seed", "data_version")
+                "early_stopping_patience", "val_fraction", "system", "seed", "data_version", "init_adapter")
 
 
 def text_config_from_args(args) -> dict:

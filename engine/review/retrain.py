@@ -12,9 +12,11 @@ from engine.errors import UserError
 from engine.tasks.store import get_task
 
 
-def latest_adapter(engine, dataset: str, kind: str, fallback: str | None) -> str | None:
-    """The newest adapter whose lineage names ``dataset``, else ``fallback``."""
-    adapters = [a for a in engine.models.list(kind=kind, role="adapter") if a.lineage.get("dataset") == dataset]
+def latest_adapter(engine, dataset: str, kind: str, fallback: str | None, base: str | None = None) -> str | None:
+    """The newest adapter of ``base`` whose lineage names ``dataset``, else ``fallback``."""
+    base_id = engine.models.get(base).id if base else None
+    adapters = [a for a in engine.models.list(kind=kind, role="adapter") if a.lineage.get("dataset") == dataset
+                and (base_id is None or a.base_id == base_id)]
     if adapters:
         return max(adapters, key=lambda a: a.created_at).name
     return fallback
@@ -37,7 +39,7 @@ def retrain_plan(engine, task_name: str, **overrides) -> dict:
         raise UserError(f"task {task.name} has no model-served step with a dataset to retrain",
                         hint="give the task a model and a dataset")
     ref = engine.data.version_ref(dataset)
-    start = latest_adapter(engine, dataset, step.modality, step.adapter)
+    start = latest_adapter(engine, dataset, step.modality, step.adapter, step.model)
     warm = bool(start) and _accepts(step.modality, "init_adapter")
     output = f"{task.name}-feedback-v{ref['version']}"
     if step.modality == "text":

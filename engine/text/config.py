@@ -15,6 +15,7 @@ class TrainConfig:
     data: str                           # dataset name, or a path to a JSONL file
     method: str = "lora"
     output_name: str | None = None      # catalog name of the result (default: "<model>-<run id>")
+    init_adapter: str | None = None     # start LoRA from this adapter's weights (retrain with feedback)
     data_version: int | None = None
     # optimisation
     learning_rate: float = 2e-4

@@ -95,7 +95,29 @@ def choose_precision(config: TrainConfig, device) -> Precision:
     return Precision(name, device.kind, scaler)
 
 
-def build_model(config: TrainConfig, base_path: str, device, checkpoint=None):
+def start_adapter(engine, config: TrainConfig, base) -> str | None:
+    """The folder of ``config.init_adapter`` after checking it fits ``base``; adopts its LoRA shape."""
+    if not config.init_adapter:
+        return None
+    if config.method == "full":
+        raise UserError("--init-adapter needs --method lora", hint="drop --init-adapter for a full fine-tune")
+    adapter = engine.models.get(config.init_adapter)
+    if adapter.role != "adapter" or adapter.kind != "text":
+        raise UserError(f"{adapter.name} is not a text adapter", hint="name an adapter from 'aigc models list'")
+    if adapter.base_id != base.id:
+        raise UserError(f"adapter {adapter.name} was trained on another base model",
+                        hint=f"train on its base, or start without --init-adapter")
+    import json
+    from pathlib import Path
+    settings = json.loads((Path(adapter.path) / "adapter_config.json").read_text(encoding="utf-8"))
+    config.lora_r = int(settings.get("r", config.lora_r))
+    config.lora_alpha = int(settings.get("lora_alpha", config.lora_alpha))
+    targets = settings.get("target_modules")
+    config.target_modules = sorted(targets) if isinstance(targets, list) else targets or config.target_modules
+    return str(adapter.path)
+
+
+def build_model(config: TrainConfig, base_path: str, device, checkpoint=None, init_adapter_path=None):
     """The trainable model: LoRA-wrapped base, or the full model (from the checkpoint when resuming)."""
     import torch
     from engine.text.loader import load_model
@@ -114,10 +136,13 @@ def build_model(config: TrainConfig, base_path: str, device, checkpoint=None):
             from peft import prepare_model_for_kbit_training
             model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=config.gradient_checkpointing)
         model = apply_lora(model, config.lora_r, config.lora_alpha, config.lora_dropout, config.target_modules)
-        if checkpoint is not None:
+        start = checkpoint / "adapter" if checkpoint is not None else init_adapter_path
+        if start is not None:
+            from pathlib import Path
+
             from peft import set_peft_model_state_dict
             from safetensors.torch import load_file
-            set_peft_model_state_dict(model, load_file(str(checkpoint / "adapter" / "adapter_model.safetensors")))
+            set_peft_model_state_dict(model, load_file(str(Path(start) / "adapter_model.safetensors")))
         for param in model.parameters():  # trainable weights in fp32 whatever the base dtype
             if param.requires_grad and param.dtype != torch.float32:
                 param.data = param.data.float()

@@ -39,7 +39,7 @@ class TextTrainer:
         from engine import devices
         from engine.text.data import BatchPlan, encode_all, split_examples
         from engine.text.loader import load_tokenizer
-        from engine.text.setup import build_model, choose_precision
+        from engine.text.setup import build_model, choose_precision, start_adapter
         from engine.training.schedule import make_optimizer, make_scheduler, warmup_steps
         cfg, ctx = self.config, self.ctx
         self.device = devices.detect()
@@ -65,7 +65,10 @@ class TextTrainer:
         per_epoch = max(1, math.ceil(self.plan.batches_per_epoch() / cfg.grad_accum))
         self.total_steps = cfg.max_steps or max(1, math.ceil(per_epoch * cfg.epochs))
         ctx.report(0.02, "loading model")
-        self.model = build_model(cfg, base.path, self.device, checkpoint)
+        init_path = start_adapter(ctx.engine, cfg, base)
+        if init_path:
+            ctx.log(f"starting from adapter {cfg.init_adapter}")
+        self.model = build_model(cfg, base.path, self.device, checkpoint, init_path)
         self.precision = choose_precision(cfg, self.device)
         self.optimizer = make_optimizer(self.model.named_parameters(), cfg.learning_rate, cfg.weight_decay)
         warm = warmup_steps(self.total_steps, cfg.warmup_steps, cfg.warmup_ratio)

@@ -71,7 +71,9 @@ def test_run_review_feedback_then_retrain_from_the_new_version(eng, trained, tmp
     from engine.review.retrain import retrain_plan
     plan = retrain_plan(eng, "ads", max_steps=2)
     assert plan["config"]["data_version"] == before + 1 and plan["latest_adapter"] == "ads-lora"
+    assert plan["warm_start"] and plan["config"]["init_adapter"] == "ads-lora"
     retrain = ok(eng, eng.review.retrain("ads", max_steps=2))
+    assert "starting from adapter ads-lora" in open(retrain.log_path, encoding="utf-8").read()
     adapter = eng.models.get(f"ads-feedback-v{before + 1}")
     assert adapter.role == "adapter" and adapter.lineage["dataset_version"] == before + 1
     assert retrain.params["config"]["data_version"] == before + 1

@@ -270,3 +270,20 @@ def test_cancel_generation_mid_stream(eng, tiny_models):
     unsubscribe()
     assert job.state.value == "cancelled"
     assert 3 <= len(tokens) <= 5
+
+
+def test_training_can_start_from_an_existing_adapter(eng, tiny_models, data_file):
+    """Retrain with feedback: a run started from an adapter begins with its weights."""
+    from peft import PeftModel  # noqa: F401 - the adapter format is plain peft
+    from safetensors.torch import load_file
+    imported(eng, tiny_models["llama"], "l")
+    train(eng, model="l", data=str(data_file), max_steps=4, learning_rate=1e-2, output_name="first", lora_r=4,
+          lora_alpha=8)
+    frozen = {"max_steps": 1, "learning_rate": 1e-12, "warmup_steps": 0, "warmup_ratio": 0.0}
+    train(eng, model="l", data=str(data_file), output_name="warm", init_adapter="first", **frozen)
+    train(eng, model="l", data=str(data_file), output_name="cold", lora_r=4, lora_alpha=8, **frozen)
+    weights = {n: load_file(os.path.join(eng.models.get(n).path, "adapter_model.safetensors"))
+               for n in ("first", "warm", "cold")}
+    assert weights["warm"].keys() == weights["first"].keys()
+    assert all((weights["warm"][k] - v).abs().max() < 1e-6 for k, v in weights["first"].items())
+    assert any((weights["cold"][k] - v).abs().max() > 1e-4 for k, v in weights["first"].items())
