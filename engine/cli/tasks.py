@@ -1,4 +1,4 @@
-"""aigc task list|show|create|archive|unarchive|import|export|run|runs|eval and aigc review list|show|approve|reject|edit|audit|export|feedback"""
+"""aigc task list|show|create|archive|unarchive|import|export|run|runs|eval and aigc review add|list|show|approve|reject|edit|audit|export|feedback"""
 from __future__ import annotations
 
 import json
@@ -75,6 +75,17 @@ def register(sub) -> None:
     review = sub.add_parser("review", help="review queue: approve, reject, edit, export, feedback").add_subparsers(
         dest="review_command", metavar="ACTION")
     review.required = True
+    p = review.add_parser("add", help="queue a one-off output (text, or an image file) with its provenance")
+    p.add_argument("--modality", required=True, choices=("text", "image"))
+    p.add_argument("--prompt", required=True, help="the prompt that produced the output")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--text", help="the output text (modality text)")
+    what.add_argument("--image", metavar="PATH", help="the output image file (modality image)")
+    p.add_argument("--task", help="the task it belongs to: checked against its rules, fed back to its dataset")
+    p.add_argument("--model")
+    p.add_argument("--adapter")
+    p.add_argument("--seed", type=int)
+    p.set_defaults(handler=cmd_review_add)
     p = review.add_parser("list", help="outputs waiting for review (filters combine)")
     p.add_argument("--task")
     p.add_argument("--status", action="append", choices=("pending", "approved", "rejected"))
@@ -258,6 +269,13 @@ def _item_line(i) -> str:
     flag = "ok  " if i.passed else "FAIL"
     edited = " (edited)" if i.edited_text is not None else ""
     return f"{i.id:>6}  {i.status:<8} {flag} {i.task}/{i.step} row {i.row_index + 1}  {str(text)[:70]}{edited}"
+
+
+def cmd_review_add(args, out) -> dict:
+    engine = out.open_engine(args)
+    item = engine.review.add(args.modality, args.prompt, text=args.text, image_path=args.image, model=args.model,
+                             adapter=args.adapter, seed=args.seed, task=args.task)
+    return {"item": item.to_dict(), "_text": _item_line(item)}
 
 
 def cmd_review_list(args, out) -> dict:

@@ -52,3 +52,31 @@ def test_errors_are_one_line_and_change_nothing(capsys, tmp_path):
     assert code == 4 and "no review item 1" in err
     code, _, err = run(capsys, ws, "task", "show", "nope")
     assert code == 4 and "no task named 'nope'" in err
+
+
+def test_review_add_queues_one_off_outputs(capsys, tmp_path):
+    """aigc review add: text checked against the task's rules, an image copied in, errors on one line."""
+    from PIL import Image
+    ws = tmp_path / "ws"
+    (tmp_path / "t.json").write_text(json.dumps(TEMPLATE_TASK), encoding="utf-8")
+    run(capsys, ws, "task", "create", "--from", str(tmp_path / "t.json"))
+    code, out, err = run(capsys, ws, "review", "add", "--modality", "text", "--prompt", "ad for a tote",
+                         "--text", "Shop MegaMart totes", "--task", "slogans", "--seed", "11")
+    assert code == 0, err
+    item = out["item"]
+    assert (item["task"], item["seed"], item["status"], item["passed"]) == ("slogans", 11, "pending", False)
+    assert item["output_text"] == "Shop MegaMart totes"
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(tmp_path / "poster.png")
+    code, out, err = run(capsys, ws, "review", "add", "--modality", "image", "--prompt", "red poster",
+                         "--image", str(tmp_path / "poster.png"))
+    assert code == 0 and out["item"]["task"] is None and out["item"]["image_path"], err
+    code, out, _ = run(capsys, ws, "review", "list", "--task", "slogans")
+    assert len(out["items"]) == 1
+    code, _, err = run(capsys, ws, "review", "add", "--modality", "image", "--prompt", "p", "--image",
+                       str(tmp_path / "missing.png"))
+    assert code != 0 and err.strip().count("\n") == 0 and "missing.png does not exist" in err
+    code, _, err = run(capsys, ws, "review", "add", "--modality", "text", "--prompt", "p", "--text", "x",
+                       "--model", "nope")
+    assert code != 0 and "no model named 'nope'" in err
+    code, out, _ = run(capsys, ws, "review", "list")
+    assert len(out["items"]) == 2
