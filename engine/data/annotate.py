@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from engine.data import query, records as rec, store
+from engine.data import busy, query, records as rec, store
 from engine.errors import UserError
 
 CONTENT_TEXT = ("system", "instruction", "input", "output", "messages")
@@ -81,7 +81,7 @@ def edit(ws, name, items: list[int], changes: dict, message: str) -> dict:
         raise UserError(f"cannot edit field '{sorted(unknown)[0]}'", hint="editable: " + ", ".join(EDITABLE))
     if not items:
         raise UserError("no records given", hint="pass one or more record ids")
-    with ws.transaction() as con:
+    with busy.write(ws, f"edit dataset '{name}'") as con:
         ds = store.find_dataset(con, name)
         version = store.NewVersion(con, ds, message)
         for row in _rows_with_fields(con, ds, [int(i) for i in items]):
@@ -95,7 +95,7 @@ def bulk(ws, name, changes: dict, message: str, search=None, tag=None, status=No
         raise UserError("bulk edits change annotations only (status, label, tags, note, split)")
     if not any((search, tag, status, split)):
         raise UserError("a bulk edit needs a filter", hint="e.g. --where-tag spam, --where-status unreviewed")
-    with ws.transaction() as con:
+    with busy.write(ws, f"edit dataset '{name}'") as con:
         ds = store.find_dataset(con, name)
         version = store.NewVersion(con, ds, message)
         where, args = query._filters(ds, ds["head"], search=search, tag=tag, status=status, split=split)

@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 from typing import Iterator
 
-from engine.data import annotate, query, records as rec, stats as stats_mod, store, versions as versions_mod
+from engine.data import annotate, busy, query, records as rec, stats as stats_mod, store, versions as versions_mod
 from engine.data.store import DatasetInfo
 from engine.errors import UserError
 
@@ -65,7 +65,7 @@ class DataAPI:
         return self._con().execute("SELECT 1 FROM datasets WHERE name = ?", (name,)).fetchone() is not None
 
     def delete(self, name) -> dict:
-        with self._ws.transaction() as con:
+        with busy.write(self._ws, f"delete dataset '{name}'") as con:
             ds = store.find_dataset(con, name)
             con.execute("DELETE FROM member_tags WHERE member_id IN (SELECT id FROM members WHERE dataset_id = ?)",
                         (ds["id"],))
@@ -178,7 +178,7 @@ class DataAPI:
             except rec.RecordError as exc:
                 raise UserError(f"example {index} field {exc.field}: {exc.message}") from None
         kind = modality or ("image" if "image" in prepared[0][0] else "text")
-        with self._ws.transaction() as con:
+        with busy.write(self._ws, f"add examples to dataset '{name}'") as con:
             row = con.execute("SELECT * FROM datasets WHERE name = ?", (name,)).fetchone()
             ds = row or store.create_dataset(con, name, kind)
             if any(("image" in f) != (ds["modality"] == "image") for f, _ in prepared):

@@ -14,7 +14,7 @@ import random
 import re
 from dataclasses import asdict, dataclass, field
 
-from engine.data import query, records as rec, store
+from engine.data import busy, query, records as rec, store
 from engine.data.lexicon import SYNONYMS
 from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
@@ -120,7 +120,8 @@ def augment(engine, cfg: AugmentConfig, ctx: JobContext | None = None) -> dict:
         raise UserError("--per-example must be at least 1")
     rng = random.Random(cfg.seed)
     ws = engine.workspace
-    with ws.transaction() as con:
+    with busy.write(ws, f"augment dataset '{cfg.name}'", interactive=False,
+                    job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, cfg.name)
         if ds["modality"] != "text":
             raise UserError(f"dataset '{cfg.name}' holds images; image augmentation (flip, crop, colour jitter) "

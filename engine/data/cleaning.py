@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from engine.data import pii, query, records as rec, store
+from engine.data import busy, pii, query, records as rec, store
 from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
 
@@ -245,7 +245,8 @@ def clean(engine, name, rules_dict: dict, ctx: JobContext | None = None) -> dict
     decisions, report = decide(engine, ds, rules, ctx)
     if ctx:
         ctx.report(0.9, f"writing {len(decisions):,} changes")
-    with ws.transaction() as con:
+    with busy.write(ws, f"clean dataset '{name}'", interactive=False,
+                    job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, name)
         if ds["head"] != started_at:
             raise UserError(f"dataset '{name}' changed while it was being cleaned", hint="run the cleaning again")

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from engine.data import records as rec
+from engine.data import busy, records as rec
 from engine.data import store
 from engine.data.images import verify_image
 from engine.data.readers import RowError
@@ -85,7 +85,8 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
     skipped: list[dict] = []
     skipped_count = 0
     seen = 0
-    with ws.transaction() as con:
+    with busy.write(ws, f"import into dataset '{cfg.name}'", interactive=False,
+                    job_id=ctx.job_id if ctx else None) as con:
         existing = con.execute("SELECT * FROM datasets WHERE name = ?", (cfg.name,)).fetchone()
         if existing is not None and not cfg.append:
             raise UserError(f"a dataset named '{cfg.name}' already exists",

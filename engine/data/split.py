@@ -12,7 +12,7 @@ import random
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
-from engine.data import query, records as rec, store
+from engine.data import busy, query, records as rec, store
 from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
 
@@ -90,7 +90,8 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
     wanted = {item: side[root] for item, root in zip(items, roots)}
     if ctx:
         ctx.report(0.8, "writing the new version")
-    with ws.transaction() as con:
+    with busy.write(ws, f"split dataset '{cfg.name}'", interactive=False,
+                    job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, cfg.name)
         if ds["head"] != started_at:
             raise UserError(f"dataset '{cfg.name}' changed while it was being split", hint="run the split again")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from engine.data import store
+from engine.data import busy, store
 
 EDGES = (0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192)
 
@@ -59,6 +59,6 @@ def get(con, ds, version: int) -> dict:
     if row and row["stats"]:
         return json.loads(row["stats"])
     result = compute(con, ds, version)
-    con.execute("UPDATE dataset_versions SET stats = ? WHERE dataset_id = ? AND version = ?",
-                (json.dumps(result, ensure_ascii=False), ds["id"], version))
+    busy.try_write(con, "UPDATE dataset_versions SET stats = ? WHERE dataset_id = ? AND version = ?",
+                   (json.dumps(result, ensure_ascii=False), ds["id"], version))
     return result
