@@ -1,15 +1,23 @@
-"""Text generation: streaming, sampling, stop strings, beams, chat, cancel mid-stream.
+"""Text generation: batched prompts, streaming, sampling, stop strings, beams, chat, cancel mid-stream.
 
 A ``TextGenerator`` wraps a loaded base model (kept by ``TextAPI`` between calls)
 and the adapter to apply. Adapters are loaded into one ``PeftModel`` by name, so
 switching adapter never reloads the base; the bare base runs with the adapters
 disabled.
+
+Prompts run ``batch_size`` at a time in one left-padded ``generate`` call.
+Each prompt has its own seed and its own random stream (``engine.text.batching``),
+so a prompt's output depends on its text, the parameters and its seed, not on
+which prompts share its batch. Greedy and beam outputs are the same batched or
+alone; a batched output can still differ from the same prompt run alone by
+float noise (padded batches run other matrix shapes), which in rare near ties
+changes a token. Results record the batch size and the prompt's position so a
+run can be repeated exactly as it was made.
 """
 from __future__ import annotations
 
 import random
 from dataclasses import asdict, dataclass, field
-from typing import Callable
 
 from engine.errors import UserError
 from engine.text.templates import render
@@ -24,7 +32,8 @@ class GenerationParams:
     repetition_penalty: float = 1.1
     num_beams: int = 1
     stop: list[str] = field(default_factory=list)
-    seed: int | None = None
+    seed: int | None = None           # prompt i gets seed + i
+    batch_size: int = 8               # prompts per generate call
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "GenerationParams":
@@ -34,13 +43,14 @@ class GenerationParams:
         if unknown:
             raise UserError(f"unknown generation parameter '{unknown[0]}'",
                             hint="use max_new_tokens, temperature, top_p, top_k, repetition_penalty, num_beams, "
-                                 "stop, seed")
+                                 "stop, seed, batch_size")
         if isinstance(data.get("stop"), str):
             data["stop"] = [data["stop"]]
         params = cls(**{k: v for k, v in data.items() if v is not None})
         checks = [("max_new_tokens", params.max_new_tokens >= 1), ("temperature", params.temperature >= 0),
                   ("top_p", 0 < params.top_p <= 1), ("top_k", params.top_k >= 0),
-                  ("repetition_penalty", params.repetition_penalty > 0), ("num_beams", params.num_beams >= 1)]
+                  ("repetition_penalty", params.repetition_penalty > 0), ("num_beams", params.num_beams >= 1),
+                  ("batch_size", isinstance(params.batch_size, int) and params.batch_size >= 1)]
         for name, ok in checks:
             if not ok:
                 raise UserError(f"generation parameter {name}={getattr(params, name)} is out of range")
@@ -48,34 +58,6 @@ class GenerationParams:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-class _Streamer:
-    """Decodes new tokens incrementally and hands finished text pieces to ``on_text``."""
-
-    def __init__(self, tokenizer, on_text: Callable[[str], None]):
-        self.tokenizer, self.on_text = tokenizer, on_text
-        self.tokens: list[int] = []
-        self.sent = 0
-        self.prompt_seen = False
-
-    def put(self, value) -> None:
-        if not self.prompt_seen:   # generate() first passes the prompt
-            self.prompt_seen = True
-            return
-        self.tokens.extend(value.reshape(-1).tolist())
-        text = self.tokenizer.decode(self.tokens, skip_special_tokens=True)
-        if text.endswith("\ufffd"):   # half of a multi-byte character
-            return
-        if len(text) > self.sent:
-            self.on_text(text[self.sent:])
-            self.sent = len(text)
-
-    def end(self) -> None:
-        text = self.tokenizer.decode(self.tokens, skip_special_tokens=True)
-        if len(text) > self.sent:
-            self.on_text(text[self.sent:])
-            self.sent = len(text)
 
 
 def _stop_criteria(should_stop):
@@ -107,72 +89,92 @@ class TextGenerator:
         return render(self.loaded.tokenizer, messages, add_generation_prompt=True)
 
     def generate(self, prompts: list[str], params: dict | GenerationParams | None = None, on_token=None,
-                 should_stop=None, system: str | None = None, chat: bool = True) -> list[dict]:
-        """One result per prompt: text, tokens, seed, finish_reason, params.
+                 should_stop=None, system: str | None = None, chat: bool = True,
+                 seeds: list[int] | None = None) -> list[dict]:
+        """One result per prompt: text, tokens, seed, finish_reason, params, batch.
 
         ``on_token(index, text)`` gets each new piece of text of prompt ``index``
         (``on_token(text)`` is accepted too); ``should_stop()`` returning True ends
-        generation after the current token.
+        generation after the current token. ``seeds`` gives each prompt its own
+        seed (else ``params.seed + index``, else random).
         """
         params = params if isinstance(params, GenerationParams) else GenerationParams.from_dict(params)
         if isinstance(prompts, str):
             prompts = [prompts]
+        if seeds is not None and len(seeds) != len(prompts):
+            raise UserError(f"{len(seeds)} seeds for {len(prompts)} prompts", hint="give one seed per prompt")
+        if seeds is None:
+            seeds = [params.seed + i if params.seed is not None else random.randrange(2**31)
+                     for i in range(len(prompts))]
         emit = _two_argument(on_token) if on_token is not None else None
         results = []
         with self.loaded.lock, self.loaded.adapter_context(self.adapter_name):
-            for index, prompt in enumerate(prompts):
+            for start in range(0, len(prompts), params.batch_size):
                 if should_stop is not None and should_stop():
                     break
-                results.append(self._one(index, prompt, params, emit, should_stop, system, chat))
+                end = min(start + params.batch_size, len(prompts))
+                results += self._batch(start, prompts[start:end], seeds[start:end], params, emit, should_stop,
+                                       system, chat)
         return results
 
-    def _one(self, index, prompt, params: GenerationParams, on_token, should_stop, system, chat) -> dict:
+    def _encode(self, index: int, prompt: str, system, chat) -> list[int]:
+        ids = self.loaded.tokenizer(self.render_prompt(prompt, system, chat), add_special_tokens=not chat)["input_ids"]
+        context = self.loaded.context_length
+        if context and len(ids) >= context:
+            raise UserError(f"prompt {index + 1} is {len(ids)} tokens, the model's context is {context}",
+                            hint="shorten the prompt")
+        return list(ids)
+
+    def _batch(self, first: int, prompts, seeds, params: GenerationParams, on_token, should_stop, system,
+               chat) -> list[dict]:
         import torch
         from transformers import StoppingCriteriaList
-        tokenizer, model = self.loaded.tokenizer, self.loaded.model
-        seed = params.seed if params.seed is not None else random.randrange(2**31)
-        seed = seed + index if params.seed is not None else seed
-        torch.manual_seed(seed)
-        text_in = self.render_prompt(prompt, system, chat)
-        enc = tokenizer(text_in, return_tensors="pt", add_special_tokens=not chat)
-        enc = {k: v.to(self.loaded.device) for k, v in enc.items()}
-        prompt_len = enc["input_ids"].shape[1]
+        from engine.text import batching
+        tokenizer, model, device = self.loaded.tokenizer, self.loaded.model, self.loaded.device
+        rows = [self._encode(first + i, p, system, chat) for i, p in enumerate(prompts)]
+        pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else (self.loaded.eos_ids or [0])[0]
+        ids, mask, pads = batching.left_pad(rows, pad_id)
+        width = ids.shape[1]
         context = self.loaded.context_length
-        if context and prompt_len >= context:
-            raise UserError(f"prompt {index + 1} is {prompt_len} tokens, the model's context is {context}",
-                            hint="shorten the prompt")
-        max_new = min(params.max_new_tokens, context - prompt_len) if context else params.max_new_tokens
+        limits = [min(params.max_new_tokens, context - len(r)) if context else params.max_new_tokens for r in rows]
+        beams = params.num_beams
+        sampling = None
+        if params.temperature > 0 and beams == 1:
+            sampling = {"temperature": params.temperature, "top_k": params.top_k, "top_p": params.top_p}
         user_stop = _stop_criteria(should_stop)
-        kwargs = dict(max_new_tokens=max_new, repetition_penalty=params.repetition_penalty,
-                      num_beams=params.num_beams, pad_token_id=tokenizer.pad_token_id,
-                      eos_token_id=self.loaded.eos_ids, stopping_criteria=StoppingCriteriaList([user_stop]))
-        if params.temperature > 0 and params.num_beams == 1:
-            kwargs.update(do_sample=True, temperature=params.temperature, top_p=params.top_p, top_k=params.top_k)
-        else:
-            kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        kwargs = dict(max_new_tokens=max(limits), num_beams=beams, pad_token_id=pad_id,
+                      eos_token_id=self.loaded.eos_ids, do_sample=False, temperature=None, top_p=None, top_k=None,
+                      repetition_penalty=None,
+                      logits_processor=batching.processors(pads, params.repetition_penalty, sampling, seeds,
+                                                           device, beams),
+                      stopping_criteria=StoppingCriteriaList([user_stop, batching.row_limits(limits, width)]))
         if params.stop:
             kwargs.update(stop_strings=list(params.stop), tokenizer=tokenizer)
         streamer = None
-        if on_token is not None and params.num_beams == 1:
-            streamer = _Streamer(tokenizer, lambda piece: on_token(index, piece))
+        if on_token is not None and beams == 1:
+            streamer = batching.BatchStreamer(tokenizer, len(rows), self.loaded.eos_ids,
+                                              lambda row, piece: on_token(first + row, piece))
             kwargs["streamer"] = streamer
         with torch.inference_mode():
-            output = model.generate(**enc, **kwargs)
-        new_tokens = output[0, prompt_len:].tolist()
-        text = tokenizer.decode(new_tokens, skip_special_tokens=True)
-        finish = "length" if len(new_tokens) >= max_new else "stop"
-        if params.stop:
-            cut = min((text.find(s) for s in params.stop if s and s in text), default=-1)
-            if cut >= 0:
-                text, finish = text[:cut], "stop"
-        if user_stop.triggered:
-            finish = "cancelled"
-        if on_token is not None and streamer is None:
-            on_token(index, text)
-        return {"text": text, "tokens": len(new_tokens), "prompt_tokens": prompt_len, "seed": seed,
-                "finish_reason": finish, "params": params.to_dict(), "model": self.base_name,
-                "adapter": self.adapter_label, "prompt": prompt}
-
+            output = model.generate(input_ids=ids.to(device), attention_mask=mask.to(device), **kwargs)
+        results = []
+        for row, (prompt, seed, limit) in enumerate(zip(prompts, seeds, limits)):
+            new_tokens = batching.trim(output[row, width:].tolist(), self.loaded.eos_ids, pad_id, limit)
+            text = tokenizer.decode(new_tokens, skip_special_tokens=True)
+            finish = "length" if len(new_tokens) >= limit else "stop"
+            if params.stop:
+                cut = min((text.find(s) for s in params.stop if s and s in text), default=-1)
+                if cut >= 0:
+                    text, finish = text[:cut], "stop"
+            if user_stop.triggered:
+                finish = "cancelled"
+            if on_token is not None and streamer is None:
+                on_token(first + row, text)
+            results.append({"text": text, "tokens": len(new_tokens), "prompt_tokens": len(rows[row]),
+                            "seed": int(seed), "finish_reason": finish, "params": params.to_dict(),
+                            "batch": {"size": len(rows), "position": row}, "model": self.base_name,
+                            "adapter": self.adapter_label, "prompt": prompt})
+        return results
 
 def _two_argument(on_token):
     """Accept ``on_token(text)`` as well as ``on_token(index, text)``."""
