@@ -90,12 +90,15 @@ def run_engine(path: str) -> dict:
                 t0 = time.perf_counter()
                 call()
                 queries[label] = round((time.perf_counter() - t0) * 1000, 1)
+            t0 = time.perf_counter()
+            engine.data.stats("bench")
+            queries["stats_cached"] = round((time.perf_counter() - t0) * 1000, 1)
             db_mb = round((Path(ws) / "workspace.db").stat().st_size / 2**20, 1)
         finally:
             engine.close()
     return {"rows": job.result["imported"], "seconds": round(seconds, 2), "cpu_seconds": import_cpu,
             "peak_rss_mb": peak_rss_mb(),
-            "query_ms": queries, "database_mb": db_mb}
+            "stats_ms": queries["stats"], "query_ms": queries, "database_mb": db_mb}
 
 
 def child(kind: str, path: str) -> dict:

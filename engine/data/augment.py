@@ -152,6 +152,7 @@ def augment(engine, cfg: AugmentConfig, ctx: JobContext | None = None) -> dict:
                                   "note": f"augmented from #{row['item']} ({op})", "split": cfg.split},
                             origin=f"augment:{row['item']}", line=None)
                 per_op[op] += 1
+        version.measure_duplicates()
         result = version.commit({"augment": asdict(cfg), "report": per_op})
     return {"dataset": cfg.name, "version": result["version"], "added": version.added, "per_op": per_op,
             "config": asdict(cfg)}

@@ -271,6 +271,7 @@ def clean(engine, name, rules_dict: dict, ctx: JobContext | None = None) -> dict
                     tags.add("pii:found")
                 changes["tags"] = sorted(tags)
                 version.replace(row, new_fields, **changes)
+        version.measure_duplicates()
         result = version.commit({"report": report, "rules": asdict(rules)})
     return {"dataset": name, "version": result["version"], "created": result["created"],
             "affected": result["changed"], "report": report, "rules": asdict(rules)}

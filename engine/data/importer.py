@@ -140,6 +140,7 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
         if ctx:
             ctx.check_cancelled()
             ctx.report(0.995, "committing")
+        version.measure_duplicates()
         result = version.commit({"import": asdict(cfg), "source": source.describe(), "skipped": skipped_count})
     if ctx:
         ctx.report(1.0, f"imported {version.added:,} examples")

@@ -1,6 +1,11 @@
 """Dataset statistics: counts per split and status, length histogram, labels, duplicate ratio.
 
-A version never changes, so its statistics are computed once and kept with it.
+Counts, lengths and labels come from the aggregates every version keeps up to
+date as it is made (``store.NewVersion``), so stats cost what the histogram
+holds, not what the dataset holds; the exact-duplicate ratio is measured by the
+jobs that read every record anyway (import, clean) and carried by the versions
+made after them. Lengths of 8192 characters and more are kept to the nearest 256
+below. A version never changes, so its statistics are also cached.
 """
 from __future__ import annotations
 
@@ -18,47 +23,81 @@ def _bucket(length: int) -> str:
     return f"{EDGES[-1]}+"
 
 
-def compute(con, ds, version: int) -> dict:
-    where, args = store.in_version(ds, version)
-    live = where + " AND m.status != 'rejected'"
-    lengths = con.execute(f"SELECT m.chars AS chars, count(*) AS n FROM members m "
-                          f"WHERE {live} GROUP BY m.chars ORDER BY m.chars", args).fetchall()
+def _lengths(pairs: list[tuple[int, int]]) -> tuple[dict, int]:
+    """(length, how many) sorted by length -> the 'length' block and the number of records."""
     histogram = {f"{lo}-{hi - 1}": 0 for lo, hi in zip(EDGES, EDGES[1:])}
     histogram[f"{EDGES[-1]}+"] = 0
-    total = sum(r["n"] for r in lengths)
+    total = sum(n for _, n in pairs)
     running, median, p95 = 0, None, None
-    for row in lengths:
-        histogram[_bucket(row["chars"])] += row["n"]
-        running += row["n"]
+    for chars, n in pairs:
+        histogram[_bucket(chars)] += n
+        running += n
         if median is None and running >= total / 2:
-            median = row["chars"]
+            median = chars
         if p95 is None and running >= total * 0.95:
-            p95 = row["chars"]
-    labels = {(r[0] if r[0] is not None else "(none)"): r[1] for r in con.execute(
-        f"SELECT m.label, count(*) FROM members m WHERE {live} GROUP BY m.label ORDER BY count(*) DESC", args)}
-    distinct = con.execute(f"SELECT count(DISTINCT m.record) FROM members m WHERE {live}", args).fetchone()[0]
-    tags = {r[0]: r[1] for r in con.execute(
-        f"SELECT t.tag, count(*) FROM member_tags t JOIN members m ON m.id = t.member_id WHERE {where} "
+            p95 = chars
+    return ({"unit": "characters", "histogram": histogram, "min": pairs[0][0] if pairs else 0,
+             "max": pairs[-1][0] if pairs else 0,
+             "mean": round(sum(c * n for c, n in pairs) / total, 1) if total else 0,
+             "median": median or 0, "p95": p95 or 0}, total)
+
+
+def _tags(con, ds, version: int) -> dict:
+    where, args = store.in_version(ds, version)
+    # tagged memberships are few: start from the tags, not from every membership of the version
+    return {r[0]: r[1] for r in con.execute(
+        f"SELECT t.tag, count(*) FROM member_tags t CROSS JOIN members m ON m.id = t.member_id WHERE {where} "
         f"GROUP BY t.tag ORDER BY count(*) DESC LIMIT 50", args)}
+
+
+def distinct_live(con, ds_id: int) -> int:
+    """Distinct contents among the non-rejected memberships of the newest version (one sort, in memory)."""
+    con.execute("PRAGMA temp_store = MEMORY")
+    return con.execute("SELECT count(DISTINCT record) FROM members WHERE dataset_id = ? AND until IS NULL "
+                       "AND status != 'rejected'", (ds_id,)).fetchone()[0]
+
+
+def from_aggregates(con, ds, version: int, count: int, counts: dict) -> dict:
+    live = counts[store.LIVE]
+    length, total = _lengths(sorted((int(k), n) for k, n in live["chars"].items()))
+    labels = dict(sorted(live["labels"].items(), key=lambda kv: -kv[1]))
+    measured = live.get("duplicates") or {}
+    return {"dataset": ds["name"], "modality": ds["modality"], "version": version, "count": count,
+            "usable": total, "split": counts.get("split", {}), "status": counts.get("status", {}),
+            "length": length, "labels": labels, "tags": _tags(con, ds, version),
+            "duplicate_ratio": measured.get("ratio", 0.0), "duplicates_measured_at": measured.get("version")}
+
+
+def compute(con, ds, version: int) -> dict:
+    """Statistics by scanning the version's memberships (for versions without aggregates)."""
+    where, args = store.in_version(ds, version)
+    live = where + " AND m.status != 'rejected'"
+    pairs = [tuple(r) for r in con.execute(f"SELECT m.chars, count(*) FROM members m WHERE {live} "
+                                           f"GROUP BY m.chars ORDER BY m.chars", args)]
+    length, total = _lengths(pairs)
+    labels = {(r[0] if r[0] is not None else store.NO_LABEL): r[1] for r in con.execute(
+        f"SELECT m.label, count(*) FROM members m WHERE {live} GROUP BY m.label ORDER BY count(*) DESC", args)}
+    con.execute("PRAGMA temp_store = MEMORY")
+    distinct = con.execute(f"SELECT count(DISTINCT m.record) FROM members m WHERE {live}", args).fetchone()[0]
     row = con.execute("SELECT count, counts FROM dataset_versions WHERE dataset_id = ? AND version = ?",
                       (ds["id"], version)).fetchone()
-    counts = json.loads(row["counts"])
+    counts = store.public_counts(row["counts"])
     return {"dataset": ds["name"], "modality": ds["modality"], "version": version, "count": row["count"],
             "usable": total, "split": counts.get("split", {}), "status": counts.get("status", {}),
-            "length": {"unit": "characters", "histogram": histogram,
-                       "min": lengths[0]["chars"] if lengths else 0, "max": lengths[-1]["chars"] if lengths else 0,
-                       "mean": round(sum(r["chars"] * r["n"] for r in lengths) / total, 1) if total else 0,
-                       "median": median or 0, "p95": p95 or 0},
-            "labels": labels, "tags": tags,
-            "duplicate_ratio": round(1 - distinct / total, 4) if total else 0.0}
+            "length": length, "labels": labels, "tags": _tags(con, ds, version),
+            "duplicate_ratio": round(1 - distinct / total, 4) if total else 0.0, "duplicates_measured_at": version}
 
 
 def get(con, ds, version: int) -> dict:
-    row = con.execute("SELECT stats FROM dataset_versions WHERE dataset_id = ? AND version = ?",
+    row = con.execute("SELECT stats, count, counts FROM dataset_versions WHERE dataset_id = ? AND version = ?",
                       (ds["id"], version)).fetchone()
     if row and row["stats"]:
         return json.loads(row["stats"])
-    result = compute(con, ds, version)
+    counts = json.loads(row["counts"])
+    if store.LIVE in counts:
+        result = from_aggregates(con, ds, version, row["count"], counts)
+    else:  # a version made before the aggregates were kept: scan it once
+        result = compute(con, ds, version)
     busy.try_write(con, "UPDATE dataset_versions SET stats = ? WHERE dataset_id = ? AND version = ?",
                    (json.dumps(result, ensure_ascii=False), ds["id"], version))
     return result

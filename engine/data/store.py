@@ -19,6 +19,9 @@ from engine.data.records import canonical_json, text_length
 from engine.errors import NotFound, UserError
 
 MOD = 1 << 128
+LIVE = "live"
+NO_LABEL = "(none)"
+EXACT_LENGTHS = 8192  # longer lengths are kept to the nearest lower multiple of 256 so the map stays small
 BATCH = 5000
 MEMBER_COLUMNS = "id, dataset_id, item, record, chars, since, until, split, status, label, tags, note, origin, line"
 
@@ -41,6 +44,17 @@ class DatasetInfo:
 def member_digest(record: str, split: str, status: str, label, tags: str, note: str) -> int:
     key = "\x1f".join((record, split, status, label or "", tags, note))
     return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:16], "big")
+
+
+def live_length_key(chars: int) -> str:
+    return str(chars if chars < EXACT_LENGTHS else chars - chars % 256)
+
+
+def public_counts(counts_json: str) -> dict:
+    """Counts per split and status, without the aggregates kept for stats."""
+    counts = json.loads(counts_json)
+    counts.pop(LIVE, None)
+    return counts
 
 
 def version_hash(acc: int, count: int) -> str:
@@ -84,7 +98,7 @@ def info(con, ds: sqlite3.Row) -> DatasetInfo:
                       (ds["id"], ds["head"])).fetchone()
     return DatasetInfo(id=ds["id"], name=ds["name"], modality=ds["modality"], version=ds["head"],
                        version_hash=row["hash"] if row else "", count=row["count"] if row else 0,
-                       counts=json.loads(row["counts"]) if row else {}, created_at=ds["created_at"])
+                       counts=public_counts(row["counts"]) if row else {}, created_at=ds["created_at"])
 
 
 def create_dataset(con, name: str, modality: str) -> sqlite3.Row:
@@ -119,7 +133,12 @@ class NewVersion:
                            (ds["id"], ds["head"])).fetchone()
         self.acc = int(prev["acc"], 16) if prev else 0
         self.count = prev["count"] if prev else 0
-        self.counts = json.loads(prev["counts"]) if prev else {"status": {}, "split": {}}
+        self.counts = json.loads(prev["counts"]) if prev else {"status": {}, "split": {}, LIVE: {"chars": {}, "labels": {}}}
+        # lengths and labels of the non-rejected records, kept up to date like the counts so that
+        # stats never scans the dataset; absent (None) for a version made before they were kept
+        self._live = self.counts.get(LIVE)
+        self._live_chars = self._live["chars"] if self._live is not None else None
+        self._live_labels = self._live["labels"] if self._live is not None else None
         self.next_item = ds["next_item"]
         self.next_id = (con.execute("SELECT coalesce(max(id), 0) FROM members").fetchone()[0]) + 1
         self._records: list[tuple] = []
@@ -131,13 +150,19 @@ class NewVersion:
         self.removed = 0
 
     # -- bookkeeping ---------------------------------------------------------
-    def _count(self, split: str, status: str, delta: int) -> None:
+    def _count(self, split: str, status: str, chars: int, label, delta: int) -> None:
         for key, value in (("split", split), ("status", status)):
             bucket = self.counts.setdefault(key, {})
             bucket[value] = bucket.get(value, 0) + delta
             if bucket[value] == 0:
                 del bucket[value]
         self.count += delta
+        if status != "rejected" and self._live is not None:
+            for bucket, key in ((self._live_chars, live_length_key(chars)),
+                                (self._live_labels, NO_LABEL if label is None else label)):
+                bucket[key] = bucket.get(key, 0) + delta
+                if bucket[key] == 0:
+                    del bucket[key]
 
     def _open(self, item: int, record: str, chars: int, ann: dict, origin: str, line) -> int:
         member_id = self.next_id
@@ -148,7 +173,7 @@ class NewVersion:
         self._tags.extend((tag, member_id) for tag in ann["tags"])
         self.acc = (self.acc + member_digest(record, ann["split"], ann["status"], ann["label"], tags,
                                              ann["note"])) % MOD
-        self._count(ann["split"], ann["status"], +1)
+        self._count(ann["split"], ann["status"], chars, ann["label"], +1)
         if len(self._members) >= BATCH:
             self.flush()
         return member_id
@@ -157,7 +182,7 @@ class NewVersion:
         self._closed.append((self.version, row["id"]))
         self.acc = (self.acc - member_digest(row["record"], row["split"], row["status"], row["label"], row["tags"],
                                              row["note"])) % MOD
-        self._count(row["split"], row["status"], -1)
+        self._count(row["split"], row["status"], row["chars"], row["label"], -1)
 
     def put_record(self, fields: dict) -> tuple[str, int]:
         text = canonical_json(fields)
@@ -211,6 +236,16 @@ class NewVersion:
         if self._tags:
             con.executemany("INSERT OR IGNORE INTO member_tags(tag, member_id) VALUES (?, ?)", self._tags)
             self._tags.clear()
+
+    def measure_duplicates(self) -> None:
+        """Record the exact-duplicate ratio of the new version (jobs that wrote every row call this)."""
+        from engine.data.stats import distinct_live
+        if self._live is None:
+            return
+        self.flush()
+        total = sum(self._live_chars.values())
+        ratio = round(1 - distinct_live(self.con, self.ds["id"]) / total, 4) if total else 0.0
+        self._live["duplicates"] = {"ratio": ratio, "version": self.version}
 
     @property
     def changes(self) -> int:
