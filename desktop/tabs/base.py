@@ -68,7 +68,8 @@ class Page(QWidget):
         return self.engine is not None and (not self.facade or has_facade(self.engine, self.facade))
 
     def on_engine(self, engine) -> None:
-        """The workspace is open: load what the tab shows (through Op, never inline)."""
+        """The workspace is open: load what the tab shows (through Op, never inline); by default, refresh."""
+        self.refresh()
 
     def refresh(self) -> None:
         """Reload after something changed elsewhere (a job finished, samples installed)."""

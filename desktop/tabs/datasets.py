@@ -171,9 +171,6 @@ class DatasetsPage(Page):
         return super().eventFilter(watched, event)
 
     # -- loading ------------------------------------------------------------
-    def on_engine(self, engine) -> None:
-        self.refresh()
-
     def refresh(self) -> None:
         if self.available():
             Op(self, self.engine.data.list).success(self._show_datasets).run_in_background()

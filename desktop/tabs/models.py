@@ -177,9 +177,6 @@ class ModelsPage(Page):
         self.panel = panel
         self.models = []
 
-    def on_engine(self, engine) -> None:
-        self.refresh()
-
     def refresh(self) -> None:
         if self.available():
             Op(self, self.engine.models.list).success(self._show).run_in_background()

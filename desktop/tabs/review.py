@@ -131,9 +131,6 @@ class ReviewPage(Page):
         return super().eventFilter(watched, event)
 
     # -- loading ---------------------------------------------------------------
-    def on_engine(self, engine) -> None:
-        self.refresh()
-
     def refresh(self) -> None:
         if not self.available():
             return

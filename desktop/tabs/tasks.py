@@ -190,9 +190,6 @@ class TasksPage(Page):
         self.detail = splitter
 
     # -- loading ----------------------------------------------------------------
-    def on_engine(self, engine) -> None:
-        self.refresh()
-
     def refresh(self) -> None:
         if not self.available():
             return

@@ -173,9 +173,6 @@ class TrainingPage(Page):
         self.bridge.progress.connect(self._on_progress)
 
     # -- data -------------------------------------------------------------------
-    def on_engine(self, engine) -> None:
-        self.refresh()
-
     def refresh(self) -> None:
         if not self.available():
             return

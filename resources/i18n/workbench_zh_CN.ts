@@ -501,6 +501,10 @@
         <translation>适配器强度</translation>
     </message>
     <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
         <source>Image</source>
         <translation>图像</translation>
     </message>
@@ -603,6 +607,14 @@
     <message>
         <source>Avoid: %1</source>
         <translation>避免：%1</translation>
+    </message>
+    <message>
+        <source>Done: the images are in the gallery.</source>
+        <translation>完成：图片已加入图库。</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
     </message>
 </context>
 <context>
@@ -1350,6 +1362,17 @@
     </message>
 </context>
 <context>
+    <name>TaskCombo</name>
+    <message>
+        <source>The task this output belongs to: review checks it against the task's rules and approved outputs can be fed back into the task's dataset</source>
+        <translation>此输出所属的任务：审核时按该任务的规则检查，通过的输出可回流到该任务的数据集</translation>
+    </message>
+    <message>
+        <source>No task</source>
+        <translation>不属于任务</translation>
+    </message>
+</context>
+<context>
     <name>TasksPage</name>
     <message>
         <source>Tasks</source>
@@ -1589,6 +1612,10 @@
     <message>
         <source>Compare with</source>
         <translation>对比</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
     </message>
     <message>
         <source>Sampling</source>

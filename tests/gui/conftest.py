@@ -45,6 +45,7 @@ def make_window(qtbot, settings, workspace_dir):
         window._closing = True
         if engine is not None:
             window.bridge.detach()
+            wait_ops(qtbot, timeout=60_000)   # a refresh still reading the database must not meet a closed one
             engine.close()
             window.engine = None
     qtbot.waitUntil(lambda: Op.pending() == 0, timeout=60_000)

@@ -38,6 +38,20 @@ def test_generate_text_streams_tokens_into_both_panes(make_window, qtbot, tiny_t
     wait_ops(qtbot)
     assert review.queue.count() == 1 and "Generation" in review.queue.item(0).text()
 
+    # a task made elsewhere shows up on the next visit; the first pane's output goes to that task
+    window.engine.tasks.create({"name": "ad-copy", "template": "{product}",
+                                "constraints": {"banned_terms": ["MegaMart"]}})
+    window.show_page("generation")
+    wait_ops(qtbot)
+    assert [panel.task.itemData(i) for i in range(panel.task.count())] == [None, "ad-copy"]
+    assert page.image.task.count() == 2
+    panel.task.setCurrentIndex(panel.task.findData("ad-copy"))
+    panel.review_buttons[0].click()
+    wait_ops(qtbot)
+    [for_task] = window.engine.review.list(task="ad-copy")
+    assert for_task.output_text.strip() == first.strip() and for_task.seed == item.seed
+    assert panel.task.task() == "ad-copy"
+
 
 def test_generate_image_fills_gallery_with_provenance(make_window, qtbot, tiny_image_dir):
     window = make_window()
