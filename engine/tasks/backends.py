@@ -56,11 +56,22 @@ class StepBackend:
     def is_template(self) -> bool:
         return self.model_name is None
 
-    def text(self, engine, prompts: list[str], params: dict, system: str, should_stop) -> list[dict]:
-        """One text per prompt: dicts with text, seed and the parameters used."""
+    def text(self, engine, prompts: list[str], params: dict, system: str, should_stop,
+             seeds: list[int] | None = None) -> list[dict]:
+        """One text per prompt, in one batched call: dicts with text, seed, batch and the parameters used.
+
+        The step's own ``batch_size`` param caps the batch (1 turns batching off);
+        each prompt keeps its seed whatever batch it lands in.
+        """
         generator = engine.text.generator(self.model_name, self.adapter_name)
         gen_params = {k: v for k, v in params.items() if k in TEXT_PARAMS or k == "seed"}
-        results = generator.generate(prompts, gen_params, should_stop=should_stop, system=system or None)
+        size = self.step.params.get("batch_size")
+        if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 1):
+            raise UserError(f"step {self.step.name}: params.batch_size is {size!r}, not a whole number >= 1",
+                            hint="set it to 1 or more, or remove it to batch the whole chunk")
+        gen_params["batch_size"] = size or max(1, len(prompts))
+        results = generator.generate(prompts, gen_params, should_stop=should_stop, system=system or None,
+                                     seeds=seeds)
         if should_stop():
             raise Cancelled()  # a text cut short by a cancel is not an output
         if len(results) != len(prompts):

@@ -1,8 +1,11 @@
 """The ``task.run`` job: a task over every input row, step by step, resumable.
 
-Rows are processed in small chunks; within a chunk each step runs for all the
-chunk's rows at once (prompts batched), so a text model is loaded once and
-reused. Every (row, candidate, step) output is committed as soon as its step
+Rows are processed in small chunks; within a chunk each text step sends all
+the chunk's prompts in one batched ``generate`` call (a model is loaded once
+and reused), and constraint retries send the rows still failing as one batch.
+Every prompt has its own seed (``item_seed``) and random stream, so the seed
+recorded reproduces that row alone or in any batch; the record also keeps the
+batch size and position, since a padded batch can differ by float noise. Every (row, candidate, step) output is committed as soon as its step
 finishes; a resumed run reloads them and never redoes a finished one. The
 input rows are snapshotted beside the run's config, so a resume works on the
 same rows even if the file has changed since.
@@ -212,9 +215,12 @@ class TaskRun:
                                             result.get("seed", seed), 1, []))
         else:
             results = self._text_with_retries(index, backend, todo, prompts, params, system, limits)
-            for (r, c), prompt, (text, seed, attempts, failures) in zip(todo, prompts, results):
+            for (r, c), prompt, (text, seed, attempts, failures, batch) in zip(todo, prompts, results):
+                used = {**params, "seed": seed}
+                if batch:
+                    used.update(batch_size=batch["size"], batch_position=batch["position"])
                 records.append(self._record(index, step, backend, r, c, prompt, system, text, None, None,
-                                            {**params, "seed": seed}, seed, attempts, failures))
+                                            used, seed, attempts, failures))
         self._store(records)
 
     def _text_with_retries(self, index, backend, todo, prompts, params, system, limits):
@@ -227,29 +233,27 @@ class TaskRun:
             self.ctx.check_cancelled()
             seeds = [item_seed(self.base_seed, todo[i][0], todo[i][1], index, attempt) for i in waiting]
             if backend.is_template:
-                texts = [(prompts[i], None) for i in waiting]
+                texts = [(prompts[i], None, None) for i in waiting]
             else:
                 texts = self._generate_text(backend, [prompts[i] for i in waiting], params, seeds, system)
             still = []
-            for i, (text, seed) in zip(waiting, texts):
+            for i, (text, seed, batch) in zip(waiting, texts):
                 failures = checks.check(text, limits)
                 if best[i] is None or len(failures) < len(best[i][3]):
-                    best[i] = (text, seed, attempt + 1, failures)
+                    best[i] = (text, seed, attempt + 1, failures, batch)
                 else:
-                    best[i] = (*best[i][:2], attempt + 1, best[i][3])
+                    best[i] = (best[i][0], best[i][1], attempt + 1, best[i][3], best[i][4])
                 if failures and not backend.is_template:
                     still.append(i)
             waiting = still
         return best
 
     def _generate_text(self, backend, prompts, params, seeds, system):
-        """Batched when every prompt can share one seed-derived generator, else prompt by prompt."""
-        out = []
-        for prompt, seed in zip(prompts, seeds):
-            self.ctx.check_cancelled()
-            result = backend.text(self.engine, [prompt], {**params, "seed": seed}, system, self.ctx.cancelled)[0]
-            out.append((str(result["text"]).strip(), result.get("seed", seed)))
-        return out
+        """(text, seed, batch) per prompt, from one batched call; each prompt keeps its own seed."""
+        self.ctx.check_cancelled()
+        results = backend.text(self.engine, prompts, {k: v for k, v in params.items() if k != "seed"}, system,
+                               self.ctx.cancelled, seeds=seeds)
+        return [(str(r["text"]).strip(), r.get("seed", seed), r.get("batch")) for r, seed in zip(results, seeds)]
 
     def _record(self, index, step, backend, r, c, prompt, system, text, image_path, image_sha, params, seed,
                 attempts, failures) -> dict:
