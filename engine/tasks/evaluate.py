@@ -58,14 +58,27 @@ def _base_model(engine, task, adapter: str | None) -> str:
     raise UserError(f"task {task.name} has no text model to evaluate", hint="set the task's model")
 
 
+EVAL_BATCH = 8
+
+
 def _generate(ctx, engine, model, adapter, cases, params, label, offset, total) -> list[str]:
+    """Examples in batches of consecutive cases sharing a system prompt; each keeps the seed it had alone."""
     generator = engine.text.generator(model, adapter)
-    outputs = []
-    for index, (prompt, _reference, system) in enumerate(cases):
+    outputs: list[str] = []
+    start = 0
+    while start < len(cases):
+        system = cases[start][2]
+        end = start + 1
+        while end < len(cases) and end - start < EVAL_BATCH and cases[end][2] == system:
+            end += 1
         ctx.check_cancelled()
-        result = generator.generate([prompt], dict(params), should_stop=ctx.cancelled, system=system)[0]
-        outputs.append(str(result["text"]).strip())
-        ctx.report((offset + index + 1) / total, f"{label}: example {index + 1} of {len(cases)}")
+        seeds = [params["seed"]] * (end - start) if params.get("seed") is not None else None
+        results = generator.generate([c[0] for c in cases[start:end]], {**params, "batch_size": EVAL_BATCH},
+                                     should_stop=ctx.cancelled, system=system, seeds=seeds)
+        ctx.check_cancelled()
+        outputs += [str(r["text"]).strip() for r in results]
+        start = end
+        ctx.report((offset + start) / total, f"{label}: example {start} of {len(cases)}")
     return outputs
 
 
