@@ -1,35 +1,24 @@
 """The Training tab: choose model, dataset and preset, see the memory check, start, follow the
-live curves, log, validation images and checkpoints; cancel and resume."""
+live run (training_monitor.py); cancel and resume."""
 from __future__ import annotations
 
 import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox,
-                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+                               QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSpinBox,
+                               QSplitter, QVBoxLayout, QWidget)
 
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
-from desktop.widgets.gallery import Gallery
-from desktop.widgets.job_row import JobRow
-from desktop.widgets.loss_chart import LossChart
+from desktop.tabs.training_monitor import RunMonitor
 
 # steps, learning rate, LoRA rank for each preset (text / image)
 PRESETS = {"quick": (30, 3e-4, 8), "balanced": (200, 2e-4, 16), "thorough": (800, 1e-4, 32)}
-ACTIVE = ("queued", "running")
-
-
 def list_runs(engine) -> list[dict]:
     from engine.training.runs import list_runs as runs
     return runs(engine)
-
-
-def checkpoints_of(run_dir: str) -> list[str]:
-    from pathlib import Path
-    folder = Path(run_dir)
-    return sorted(p.name for p in folder.glob("step-*") if p.is_dir()) if folder.is_dir() else []
 
 
 class TrainingPage(Page):
@@ -40,9 +29,6 @@ class TrainingPage(Page):
         super().__init__(window, self.tr("Training"),
                          self.tr("Fine-tune a text or image model on a dataset version"))
         self.models, self.datasets, self.runs = [], [], []
-        self.current_job: str | None = None
-        self.current_row: JobRow | None = None
-        self.started_at = 0.0
         self._build()
 
     # -- layout ---------------------------------------------------------------
@@ -138,39 +124,13 @@ class TrainingPage(Page):
         scroll.setMaximumWidth(460)
         splitter.addWidget(scroll)
 
-        right = QWidget()
-        column = QVBoxLayout(right)
-        column.setContentsMargins(12, 0, 0, 0)
-        self.run_title = QLabel(self.tr("No run selected"))
-        self.run_title.setStyleSheet("font-size: 16px; font-weight: 600;")
-        self.stats = QLabel(self.tr("Start a run to see its loss curve here."))
-        self.stats.setObjectName("muted")
-        self.row_holder = QVBoxLayout()
-        column.addWidget(self.run_title)
-        column.addWidget(self.stats)
-        column.addLayout(self.row_holder)
-        self.chart = LossChart()
-        column.addWidget(self.chart, 3)
-        self.details = QTabWidget()
-        self.log = QPlainTextEdit()
-        self.log.setReadOnly(True)
-        self.log.setMaximumBlockCount(2000)
-        self.samples = Gallery()
-        self.checkpoints = QListWidget()
-        self.details.addTab(self.log, self.tr("Log"))
-        self.details.addTab(self.samples, self.tr("Validation samples"))
-        self.details.addTab(self.checkpoints, self.tr("Checkpoints"))
-        column.addWidget(self.details, 2)
-        splitter.addWidget(right)
+        self.monitor = RunMonitor(self)
+        splitter.addWidget(self.monitor)
         splitter.setStretchFactor(1, 1)
 
         self.model_box.currentIndexChanged.connect(self.update_preflight)
         self.data_box.currentIndexChanged.connect(self.update_preflight)
         self.apply_preset("quick")
-        self.bridge.metric.connect(self._on_metric)
-        self.bridge.log.connect(self._on_log)
-        self.bridge.partial.connect(self._on_partial)
-        self.bridge.progress.connect(self._on_progress)
 
     # -- data -------------------------------------------------------------------
     def refresh(self) -> None:
@@ -311,52 +271,22 @@ class TrainingPage(Page):
         from desktop.widgets.error_dialog import show_error
         show_error(self, exc, details)
 
+    # -- the run on the right --------------------------------------------------------
+    @property
+    def current_job(self) -> str | None:
+        return self.monitor.current_job
+
+    @property
+    def current_row(self):
+        return self.monitor.current_row
+
+    @property
+    def chart(self):
+        return self.monitor.chart
+
     def follow(self, job) -> None:
         """Show this job's progress, curves and log."""
-        self.current_job = job.id
-        self.started_at = time.monotonic()
-        self.chart.clear()
-        self.log.clear()
-        self.samples.clear()
-        from desktop.job_titles import job_title
-        self.run_title.setText(job_title(job.title))
-        if self.current_row is not None:
-            self.current_row.deleteLater()
-        self.current_row = JobRow(self.bridge, job, compact=True)
-        self.current_row.resume_requested.connect(self.resume_job)
-        self.current_row.finished.connect(lambda *_: self.start_button.setEnabled(True))
-        self.row_holder.addWidget(self.current_row)
-        self.start_button.setEnabled(job.state.value not in ACTIVE)
-        Op(self, self.engine.jobs.metrics, job.id).success(
-            lambda metrics, job=job: self._history(job, metrics)).run_in_background()
-        if job.log_path:
-            Op(self, log_tail, job.log_path).success(
-                lambda text, job_id=job.id: self._show_log(job_id, text)).run_in_background()
-
-    def _history(self, job, metrics: list[dict]) -> None:
-        """A run picked from the list: its curves so far, and for a finished one what it came to."""
-        if job.id != self.current_job:
-            return
-        for m in metrics:
-            self.chart.add(m["name"], m["step"], m["value"])
-        if job.state.value in ACTIVE:
-            return
-        last = {m["name"]: m for m in metrics}
-        parts = [{"succeeded": self.tr("Finished"), "failed": self.tr("Failed"), "cancelled": self.tr("Cancelled"),
-                  "interrupted": self.tr("Interrupted")}.get(job.state.value, job.state.value)]
-        if "loss" in last:
-            parts.append(self.tr("%1 steps").replace("%1", str(last["loss"]["step"])))
-            parts.append(self.tr("final loss %1").replace("%1", f"{last['loss']['value']:.3f}"))
-        if "val_loss" in last:
-            best = min(m["value"] for m in metrics if m["name"] == "val_loss")
-            parts.append(self.tr("best validation loss %1").replace("%1", f"{best:.3f}"))
-        if job.started_at and job.finished_at:
-            parts.append(_duration(job.finished_at - job.started_at))
-        self.stats.setText(" · ".join(parts))
-
-    def _show_log(self, job_id: str, text: str) -> None:
-        if job_id == self.current_job and text and not self.log.toPlainText():
-            self.log.setPlainText(text)
+        self.monitor.follow(job)
 
     def cancel_current(self) -> None:
         if self.current_row is not None:
@@ -370,9 +300,7 @@ class TrainingPage(Page):
         self.resume_button.setEnabled(bool(run) and run.get("state") not in ("succeeded", "running", "queued"))
         if not run:
             return
-        self.checkpoints.clear()
-        Op(self, checkpoints_of, run.get("dir") or "").success(
-            lambda names: self.checkpoints.addItems(names or [self.tr("No checkpoints yet")])).run_in_background()
+        self.monitor.show_checkpoints(run.get("dir") or "")
         if run.get("job_id") and run.get("job_id") != self.current_job:
             Op(self, self.engine.jobs.get, run["job_id"]).success(self.follow).run_in_background()
 
@@ -381,37 +309,6 @@ class TrainingPage(Page):
         run = item.data(Qt.ItemDataRole.UserRole) if item else None
         if run and run.get("job_id"):
             self.resume_job(run["job_id"])
-
-    # -- live updates ---------------------------------------------------------------
-    def _on_metric(self, job_id: str, name: str, step: int, value: float) -> None:
-        if job_id != self.current_job:
-            return
-        self.chart.add(name, step, value)
-        if name in ("tokens_per_second", "steps_per_second"):
-            unit = self.tr("tokens/s") if name == "tokens_per_second" else self.tr("steps/s")
-            self._speed = f"{value:,.0f} {unit}" if value >= 10 else f"{value:.2f} {unit}"
-
-    def _on_progress(self, job_id: str, fraction: float, message: str) -> None:
-        if job_id != self.current_job:
-            return
-        elapsed = time.monotonic() - self.started_at
-        parts = [message]
-        if getattr(self, "_speed", None):
-            parts.append(self._speed)
-        if 0.05 < fraction < 1.0:
-            remaining = elapsed * (1 - fraction) / fraction
-            parts.append(self.tr("about %1 left").replace("%1", _duration(remaining)))
-        self.stats.setText(" · ".join(p for p in parts if p))
-
-    def _on_log(self, job_id: str, text: str) -> None:
-        if job_id == self.current_job:
-            self.log.appendPlainText(text)
-            if text.startswith("checkpoint "):
-                self.checkpoints.addItem(text.split(" ", 1)[1])
-
-    def _on_partial(self, job_id: str, data: dict) -> None:
-        if job_id == self.current_job and data.get("image"):
-            self.samples.add_image(data["image"], data.get("prompt") or f"step {data.get('step', '')}")
 
     # -- for screenshots and tests ---------------------------------------------------------
     def chart_points(self) -> int:
@@ -435,21 +332,3 @@ class TrainingPage(Page):
         self.start({"max_steps": 400, "save_every": 100, "eval_every": 10, "learning_rate": 1e-3, "batch_size": 4})
         return True
 
-
-def log_tail(path: str, limit: int = 400) -> str:
-    """The last lines of a job's log file (a run picked from the list shows what it wrote)."""
-    from collections import deque
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return "".join(deque(handle, maxlen=limit)).rstrip("\n")
-    except OSError:
-        return ""
-
-
-def _duration(seconds: float) -> str:
-    seconds = int(seconds)
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m {seconds % 60:02d}s"
-    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"

@@ -1264,6 +1264,73 @@
     </message>
 </context>
 <context>
+    <name>RunMonitor</name>
+    <message>
+        <source>No run selected</source>
+        <translation>未选择训练</translation>
+    </message>
+    <message>
+        <source>Start a run to see its loss curve here.</source>
+        <translation>开始训练后，这里会显示损失曲线。</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>Validation samples</source>
+        <translation>验证样例</translation>
+    </message>
+    <message>
+        <source>Checkpoints</source>
+        <translation>检查点</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>%1 steps</source>
+        <translation>%1 步</translation>
+    </message>
+    <message>
+        <source>final loss %1</source>
+        <translation>最终损失 %1</translation>
+    </message>
+    <message>
+        <source>best validation loss %1</source>
+        <translation>最佳验证损失 %1</translation>
+    </message>
+    <message>
+        <source>No checkpoints yet</source>
+        <translation>暂无检查点</translation>
+    </message>
+    <message>
+        <source>tokens/s</source>
+        <translation>词元/秒</translation>
+    </message>
+    <message>
+        <source>steps/s</source>
+        <translation>步/秒</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>约剩 %1</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -1781,26 +1848,6 @@
         <translation>继续训练</translation>
     </message>
     <message>
-        <source>No run selected</source>
-        <translation>未选择训练</translation>
-    </message>
-    <message>
-        <source>Start a run to see its loss curve here.</source>
-        <translation>开始训练后，这里会显示损失曲线。</translation>
-    </message>
-    <message>
-        <source>Log</source>
-        <translation>日志</translation>
-    </message>
-    <message>
-        <source>Validation samples</source>
-        <translation>验证样例</translation>
-    </message>
-    <message>
-        <source>Checkpoints</source>
-        <translation>检查点</translation>
-    </message>
-    <message>
         <source>text</source>
         <translation>文本</translation>
     </message>
@@ -1855,50 +1902,6 @@
     <message>
         <source>Fits in memory.</source>
         <translation>内存充足。</translation>
-    </message>
-    <message>
-        <source>Finished</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>Cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <source>Interrupted</source>
-        <translation>已中断</translation>
-    </message>
-    <message>
-        <source>%1 steps</source>
-        <translation>%1 步</translation>
-    </message>
-    <message>
-        <source>final loss %1</source>
-        <translation>最终损失 %1</translation>
-    </message>
-    <message>
-        <source>best validation loss %1</source>
-        <translation>最佳验证损失 %1</translation>
-    </message>
-    <message>
-        <source>No checkpoints yet</source>
-        <translation>暂无检查点</translation>
-    </message>
-    <message>
-        <source>tokens/s</source>
-        <translation>词元/秒</translation>
-    </message>
-    <message>
-        <source>steps/s</source>
-        <translation>步/秒</translation>
-    </message>
-    <message>
-        <source>about %1 left</source>
-        <translation>约剩 %1</translation>
     </message>
 </context>
 <context>

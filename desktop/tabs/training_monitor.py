@@ -1,0 +1,162 @@
+"""One training run followed live: its job row, loss curves, log, validation images and checkpoints;
+a run picked from the list shows its history and, once finished, what it came to."""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtWidgets import QLabel, QListWidget, QPlainTextEdit, QTabWidget, QVBoxLayout, QWidget
+
+from desktop.bridge import Op
+from desktop.widgets.gallery import Gallery
+from desktop.widgets.job_row import JobRow
+from desktop.widgets.loss_chart import LossChart
+
+ACTIVE = ("queued", "running")
+
+
+class RunMonitor(QWidget):
+    """The right side of the Training tab. ``page`` gives the engine, the bridge and the Start button."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.page = page
+        self.current_job: str | None = None
+        self.current_row: JobRow | None = None
+        self.started_at = 0.0
+        self._speed = ""
+        column = QVBoxLayout(self)
+        column.setContentsMargins(12, 0, 0, 0)
+        self.run_title = QLabel(self.tr("No run selected"))
+        self.run_title.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.stats = QLabel(self.tr("Start a run to see its loss curve here."))
+        self.stats.setObjectName("muted")
+        self.row_holder = QVBoxLayout()
+        column.addWidget(self.run_title)
+        column.addWidget(self.stats)
+        column.addLayout(self.row_holder)
+        self.chart = LossChart()
+        column.addWidget(self.chart, 3)
+        self.details = QTabWidget()
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(2000)
+        self.samples = Gallery()
+        self.checkpoints = QListWidget()
+        self.details.addTab(self.log, self.tr("Log"))
+        self.details.addTab(self.samples, self.tr("Validation samples"))
+        self.details.addTab(self.checkpoints, self.tr("Checkpoints"))
+        column.addWidget(self.details, 2)
+        bridge = page.bridge
+        bridge.metric.connect(self._on_metric)
+        bridge.log.connect(self._on_log)
+        bridge.partial.connect(self._on_partial)
+        bridge.progress.connect(self._on_progress)
+
+    def follow(self, job) -> None:
+        """Show this job's progress, curves and log."""
+        page = self.page
+        self.current_job = job.id
+        self.started_at = time.monotonic()
+        self.chart.clear()
+        self.log.clear()
+        self.samples.clear()
+        from desktop.job_titles import job_title
+        self.run_title.setText(job_title(job.title))
+        if self.current_row is not None:
+            self.current_row.deleteLater()
+        self.current_row = JobRow(page.bridge, job, compact=True)
+        self.current_row.resume_requested.connect(page.resume_job)
+        self.current_row.finished.connect(lambda *_: page.start_button.setEnabled(True))
+        self.row_holder.addWidget(self.current_row)
+        page.start_button.setEnabled(job.state.value not in ACTIVE)
+        Op(self, page.engine.jobs.metrics, job.id).success(
+            lambda metrics, job=job: self._history(job, metrics)).run_in_background()
+        if job.log_path:
+            Op(self, log_tail, job.log_path).success(
+                lambda text, job_id=job.id: self._show_log(job_id, text)).run_in_background()
+
+    def _history(self, job, metrics: list[dict]) -> None:
+        """A run picked from the list: its curves so far, and for a finished one what it came to."""
+        if job.id != self.current_job:
+            return
+        for m in metrics:
+            self.chart.add(m["name"], m["step"], m["value"])
+        if job.state.value in ACTIVE:
+            return
+        last = {m["name"]: m for m in metrics}
+        parts = [{"succeeded": self.tr("Finished"), "failed": self.tr("Failed"), "cancelled": self.tr("Cancelled"),
+                  "interrupted": self.tr("Interrupted")}.get(job.state.value, job.state.value)]
+        if "loss" in last:
+            parts.append(self.tr("%1 steps").replace("%1", str(last["loss"]["step"])))
+            parts.append(self.tr("final loss %1").replace("%1", f"{last['loss']['value']:.3f}"))
+        if "val_loss" in last:
+            best = min(m["value"] for m in metrics if m["name"] == "val_loss")
+            parts.append(self.tr("best validation loss %1").replace("%1", f"{best:.3f}"))
+        if job.started_at and job.finished_at:
+            parts.append(duration(job.finished_at - job.started_at))
+        self.stats.setText(" · ".join(parts))
+
+    def _show_log(self, job_id: str, text: str) -> None:
+        if job_id == self.current_job and text and not self.log.toPlainText():
+            self.log.setPlainText(text)
+
+    def show_checkpoints(self, run_dir: str) -> None:
+        self.checkpoints.clear()
+        Op(self, checkpoints_of, run_dir).success(
+            lambda names: self.checkpoints.addItems(names or [self.tr("No checkpoints yet")])).run_in_background()
+
+    # -- live updates ---------------------------------------------------------------
+    def _on_metric(self, job_id: str, name: str, step: int, value: float) -> None:
+        if job_id != self.current_job:
+            return
+        self.chart.add(name, step, value)
+        if name in ("tokens_per_second", "steps_per_second"):
+            unit = self.tr("tokens/s") if name == "tokens_per_second" else self.tr("steps/s")
+            self._speed = f"{value:,.0f} {unit}" if value >= 10 else f"{value:.2f} {unit}"
+
+    def _on_progress(self, job_id: str, fraction: float, message: str) -> None:
+        if job_id != self.current_job:
+            return
+        elapsed = time.monotonic() - self.started_at
+        parts = [message]
+        if self._speed:
+            parts.append(self._speed)
+        if 0.05 < fraction < 1.0:
+            remaining = elapsed * (1 - fraction) / fraction
+            parts.append(self.tr("about %1 left").replace("%1", duration(remaining)))
+        self.stats.setText(" · ".join(p for p in parts if p))
+
+    def _on_log(self, job_id: str, text: str) -> None:
+        if job_id == self.current_job:
+            self.log.appendPlainText(text)
+            if text.startswith("checkpoint "):
+                self.checkpoints.addItem(text.split(" ", 1)[1])
+
+    def _on_partial(self, job_id: str, data: dict) -> None:
+        if job_id == self.current_job and data.get("image"):
+            self.samples.add_image(data["image"], data.get("prompt") or f"step {data.get('step', '')}")
+
+
+def checkpoints_of(run_dir: str) -> list[str]:
+    from pathlib import Path
+    folder = Path(run_dir)
+    return sorted(p.name for p in folder.glob("step-*") if p.is_dir()) if folder.is_dir() else []
+
+
+def log_tail(path: str, limit: int = 400) -> str:
+    """The last lines of a job's log file (a run picked from the list shows what it wrote)."""
+    from collections import deque
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return "".join(deque(handle, maxlen=limit)).rstrip("\n")
+    except OSError:
+        return ""
+
+
+def duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m {seconds % 60:02d}s"
+    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
