@@ -16,6 +16,8 @@ from desktop.tabs.training_monitor import RunMonitor
 
 # steps, learning rate, LoRA rank for each preset (text / image)
 PRESETS = {"quick": (30, 3e-4, 8), "balanced": (200, 2e-4, 16), "thorough": (800, 1e-4, 32)}
+
+
 def list_runs(engine) -> list[dict]:
     from engine.training.runs import list_runs as runs
     return runs(engine)
