@@ -81,6 +81,7 @@ class ImageGenerator:
         adapters = [self.adapter.name] if self.adapter else []
         pipe.scheduler, p.scheduler = make_scheduler(pipe, p.scheduler, adapters)
         scheduler_class = type(pipe.scheduler).__name__
+        prediction_type = pipe.scheduler.config.get("prediction_type", "epsilon")  # from the model's own config
         seed = int(p.seed) if p.seed is not None else secrets.randbelow(2**31 - 1)
         p.seed = seed
         seeds = [seed + i for i in range(p.batch_size)]
@@ -122,7 +123,7 @@ class ImageGenerator:
                     "adapter": self.adapter.name if self.adapter else None,
                     "adapter_sha256": self.adapter.sha256 if self.adapter else None,
                     "params": {**asdict(p), "seed": image_seed, "batch_index": index, "batch_seed": seed},
-                    "scheduler_class": scheduler_class, "memory": memory, "device": device_info.kind, "seconds": seconds,
+                    "scheduler_class": scheduler_class, "prediction_type": prediction_type, "memory": memory, "device": device_info.kind, "seconds": seconds,
                     "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "software": _software()}
             path = provenance.save_png(image, out / f"{stamp}-{image_seed}-{index}.png", prov)
             results.append({"path": str(path), "seed": image_seed, "provenance": prov})

@@ -78,6 +78,9 @@ def fit_unet(cfg: dict, shapes: dict, family: Family) -> dict:
         cfg["transformer_layers_per_block"] = depths
     if p + "label_emb.0.0.weight" in shapes:
         cfg["projection_class_embeddings_input_dim"] = shapes[p + "label_emb.0.0.weight"][1]
+        pooled = shapes.get(TEXT_PREFIXES["sdxl"]["text_encoder_2"] + "text_projection")
+        if family.name == "sdxl" and pooled:  # the pooled text plus six size/crop ids, each embedded this wide
+            cfg["addition_time_embed_dim"] = (cfg["projection_class_embeddings_input_dim"] - pooled[-1]) // 6
     return cfg
 
 
@@ -95,8 +98,12 @@ def fit_vae(cfg: dict, shapes: dict) -> dict:
     return cfg
 
 
-def fit_clip(cfg: dict, shapes: dict, prefix: str) -> dict:
-    """CLIP text encoder sizes from HF-layout (``text_model.``) or OpenCLIP-layout tensors."""
+def fit_clip(cfg: dict, shapes: dict, prefix: str, penultimate: bool = False) -> dict:
+    """CLIP text encoder sizes from HF-layout (``text_model.``) or OpenCLIP-layout tensors.
+
+    ``penultimate``: the family conditions on the second-to-last OpenCLIP block (SD 2.x), so the
+    diffusers encoder stops one block short when the checkpoint carries the original full tower.
+    """
     cfg = dict(cfg)
     hf = prefix + "text_model."
     if hf + "embeddings.token_embedding.weight" in shapes:
@@ -108,8 +115,10 @@ def fit_clip(cfg: dict, shapes: dict, prefix: str) -> dict:
         vocab, width = shapes[prefix + "token_embedding.weight"]
         cfg["max_position_embeddings"] = shapes[prefix + "positional_embedding"][0]
         layers = len(_indices(shapes, re.escape(prefix + "transformer.resblocks.") + r"(\d+)\."))
-        # SD 2.x uses the penultimate layer and drops the last one; SDXL keeps all of bigG
-        cfg["num_hidden_layers"] = layers - 1 if cfg.get("num_hidden_layers", layers) < layers else layers
+        # an original SD 2.x file holds OpenCLIP's whole tower (with its text projection) and the last block goes
+        # unused; a file exported from diffusers holds only the blocks in use and no projection. SDXL keeps all.
+        full_tower = prefix + "text_projection" in shapes
+        cfg["num_hidden_layers"] = layers - 1 if penultimate and full_tower and layers > 1 else layers
         cfg["intermediate_size"] = shapes[prefix + "transformer.resblocks.0.mlp.c_fc.weight"][0]
         if prefix + "text_projection" in shapes:
             cfg["projection_dim"] = shapes[prefix + "text_projection"][-1]
@@ -135,7 +144,7 @@ def prepare_config_folder(family: Family, shapes: dict, target: Path) -> Path:
     rewrite(target / "unet" / "config.json", lambda c: fit_unet(c, shapes, family))
     rewrite(target / "vae" / "config.json", lambda c: fit_vae(c, shapes))
     for name, prefix in TEXT_PREFIXES[family.name].items():
-        rewrite(target / name / "config.json", lambda c, p=prefix: fit_clip(c, shapes, p))
+        rewrite(target / name / "config.json", lambda c, p=prefix: fit_clip(c, shapes, p, family.name == "sd2"))
         tok_name = name.replace("text_encoder", "tokenizer")
         settings = json.loads((target / tok_name / "tokenizer_config.json").read_text(encoding="utf-8"))
         clip_tokenizer.write_openclip_tokenizer(target / tok_name, pad_token=settings.get("pad_token"))

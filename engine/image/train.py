@@ -151,6 +151,7 @@ def run_training(ctx) -> dict:
     scaler = torch.amp.GradScaler("cuda") if use_scaler else None
     noise_scheduler = DDPMScheduler.from_config(pipe.scheduler.config)
     prediction = noise_scheduler.config.prediction_type
+    ctx.log(f"{family} model, prediction type {prediction}")
     conditioner = TextConditioner(pipe, sdxl)
 
     ctx.report(0.02, f"reading {len(examples)} images")

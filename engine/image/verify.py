@@ -221,6 +221,13 @@ def _check_consistency(folder: Path, family: Family, configs: dict) -> None:
     if unet.get("in_channels") != vae.get("latent_channels") and unet.get("in_channels") not in (8, 9):
         raise UserError(f"{folder / 'unet' / 'config.json'}: UNet takes {unet.get('in_channels')} channels but the "
                         f"VAE makes {vae.get('latent_channels')}", hint="the components come from different models")
+    pooled = configs.get("text_encoder_2", {}).get("projection_dim")
+    if unet.get("addition_embed_type") == "text_time" and pooled:
+        time_dim, wanted = unet.get("addition_time_embed_dim") or 0, unet.get("projection_class_embeddings_input_dim")
+        if wanted not in (6 * time_dim + pooled, 5 * time_dim + pooled):  # 6 size/crop ids; 5 for a refiner
+            raise UserError(f"{folder / 'unet' / 'config.json'}: projection_class_embeddings_input_dim {wanted} does "
+                            f"not fit addition_time_embed_dim {time_dim} and the text projection {pooled}",
+                            hint="set addition_time_embed_dim to match, or re-export the model")
     width = sum(configs[n].get("hidden_size", 0) for n in family.text_encoders)
     if unet.get("cross_attention_dim") != width:
         raise UserError(f"{folder / 'unet' / 'config.json'}: cross_attention_dim {unet.get('cross_attention_dim')} "
