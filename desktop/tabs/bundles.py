@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayo
                                QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout)
 
 from desktop.bridge import Op
+from desktop.widgets.dialog_parts import check_import_buttons, path_row
 from desktop.widgets.error_dialog import reason_of
 
 
@@ -40,11 +41,7 @@ class BundleImportDialog(QDialog):
         self.path = QLineEdit(path)
         self.path.setPlaceholderText(self.tr("A bundle .zip exported by AIGC Workbench on another machine"))
         self.path.textChanged.connect(self._path_changed)
-        browse = QPushButton(self.tr("File…"))
-        browse.clicked.connect(self._pick)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
+        row = path_row(self.path, (self.tr("File…"), self._pick))
         self.summary = QLabel(self.tr("Press Check: every file is verified against its fingerprint before "
                                       "anything is imported."))
         self.summary.setWordWrap(True)
@@ -58,14 +55,7 @@ class BundleImportDialog(QDialog):
         self.items.setColumnWidth(0, 260)
         self.items.setColumnWidth(1, 110)
         self.items.setColumnWidth(2, 90)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.check_button = buttons.addButton(self.tr("Check"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.import_button = buttons.addButton(self.tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.setProperty("primary", True)
-        self.import_button.setEnabled(False)
-        self.check_button.clicked.connect(self.check)
-        buttons.accepted.connect(self.start)
-        buttons.rejected.connect(self.reject)
+        buttons = check_import_buttons(self, self.tr("Check"), self.tr("Import"))
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.summary)

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGridLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
+                               QHBoxLayout, QLabel, QLineEdit, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from desktop.bridge import Op
+from desktop.widgets.dialog_parts import path_row
 from desktop.widgets.error_dialog import reason_of
 
 TEXT_TARGETS = ("-", "system", "instruction", "input", "output", "messages", "label", "tags", "note", "status", "split")
@@ -39,14 +40,7 @@ class ImportDialog(QDialog):
 
         self.path = QLineEdit(path or "")
         self.path.setPlaceholderText(self.tr("A .jsonl, .json, .csv, .tsv, .xlsx or .txt file, or a folder of images"))
-        pick_file = QPushButton(self.tr("File…"))
-        pick_file.clicked.connect(self._pick_file)
-        pick_folder = QPushButton(self.tr("Folder…"))
-        pick_folder.clicked.connect(self._pick_folder)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(pick_file)
-        row.addWidget(pick_folder)
+        row = path_row(self.path, (self.tr("File…"), self._pick_file), (self.tr("Folder…"), self._pick_folder))
 
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("e.g. ad-copy-2026"))

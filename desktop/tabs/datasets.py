@@ -8,12 +8,12 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QMenu, QPushButton, QSplitter,
-                               QStackedWidget, QTableView, QVBoxLayout, QWidget)
+                               QTableView, QVBoxLayout, QWidget)
 
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
-from desktop.widgets.empty_state import EmptyState
+from desktop.widgets.empty_state import EmptyState, empty_stack
 from desktop.widgets.lazy_table import Column, LazyTableModel
 
 
@@ -44,15 +44,10 @@ class DatasetsPage(Page):
         self._build()
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self.content)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.inner = QStackedWidget()
-        layout.addWidget(self.inner)
         self.empty = EmptyState("datasets", self.tr("No datasets yet"),
                                 self.tr("Import the examples you already have: a spreadsheet, a JSON Lines "
                                         "file, a text file or a folder of images."), self.tr("Import a dataset"))
-        self.empty.button.clicked.connect(lambda: self.open_import())
-        self.inner.addWidget(self.empty)
+        self.inner = empty_stack(self.content, self.empty, lambda: self.open_import())
 
         splitter = QSplitter()
         self.list = QListWidget()

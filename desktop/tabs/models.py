@@ -5,14 +5,15 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
-                               QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
-from desktop.widgets.empty_state import EmptyState
+from desktop.widgets.dialog_parts import check_import_buttons, path_row
+from desktop.widgets.empty_state import EmptyState, empty_stack
 from desktop.widgets.error_dialog import reason_of
 
 
@@ -41,14 +42,7 @@ class ModelImportDialog(QDialog):
         self.engine = engine
         self.path = QLineEdit(path)
         self.path.setPlaceholderText(self.tr("A model folder, or a single .safetensors checkpoint"))
-        folder = QPushButton(self.tr("Folder…"))
-        folder.clicked.connect(self._pick_folder)
-        single = QPushButton(self.tr("File…"))
-        single.clicked.connect(self._pick_file)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(folder)
-        row.addWidget(single)
+        row = path_row(self.path, (self.tr("Folder…"), self._pick_folder), (self.tr("File…"), self._pick_file))
         self.name = QLineEdit()
         self.kind = QComboBox()
         for value, label in (("", self.tr("Detect")), ("text", self.tr("Text model")),
@@ -61,14 +55,7 @@ class ModelImportDialog(QDialog):
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
         self.report.setPlaceholderText(self.tr("Press Check to verify the files before anything is imported."))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.check_button = buttons.addButton(self.tr("Check"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.import_button = buttons.addButton(self.tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.setProperty("primary", True)
-        self.import_button.setEnabled(False)
-        self.check_button.clicked.connect(self.check)
-        buttons.accepted.connect(self.start)
-        buttons.rejected.connect(self.reject)
+        buttons = check_import_buttons(self, self.tr("Check"), self.tr("Import"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.report, 1)
@@ -134,15 +121,10 @@ class ModelsPage(Page):
         self.add_action_button(self.bundle_import_button)
         self.add_action_button(self.bundle_export_button)
         self.add_action_button(self.import_button)
-        layout = QVBoxLayout(self.content)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.inner = QStackedWidget()
-        layout.addWidget(self.inner)
         self.empty = EmptyState("models", self.tr("No models yet"),
                                 self.tr("Import a model folder from a USB stick, or load the starter models "
                                         "with the sample content."), self.tr("Import a model"))
-        self.empty.button.clicked.connect(lambda: self.open_import())
-        self.inner.addWidget(self.empty)
+        self.inner = empty_stack(self.content, self.empty, lambda: self.open_import())
         self.tree = QTreeWidget()
         self.tree.setObjectName("modelsTree")
         self.tree.setColumnCount(5)

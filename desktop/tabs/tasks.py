@@ -9,13 +9,13 @@ import re
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QSplitter,
-                               QStackedWidget, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
+                               QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
-from desktop.widgets.empty_state import EmptyState
+from desktop.widgets.empty_state import EmptyState, empty_stack
 from desktop.widgets.error_dialog import reason_of
 
 VARIABLE = re.compile(r"\{([A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*)\}")
@@ -46,15 +46,10 @@ class TasksPage(Page):
         self._build()
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self.content)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.inner = QStackedWidget()
-        layout.addWidget(self.inner)
         self.empty = EmptyState("tasks", self.tr("No tasks yet"),
                                 self.tr("A task says what a department needs written or drawn, with a prompt "
                                         "template and the rules a good result follows."), self.tr("Create a task"))
-        self.empty.button.clicked.connect(self.new_task)
-        self.inner.addWidget(self.empty)
+        self.inner = empty_stack(self.content, self.empty, self.new_task)
         splitter = QSplitter()
         side = QWidget()
         side_layout = QVBoxLayout(side)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop import icons
 from desktop.style import current_palette
@@ -34,3 +34,16 @@ class EmptyState(QWidget):
             self.button = QPushButton(action)
             self.button.setProperty("primary", True)
             layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+
+
+def empty_stack(host: QWidget, empty: EmptyState, on_action=None) -> QStackedWidget:
+    """Fill ``host`` with a stack that starts on ``empty`` (its button runs ``on_action``); the tab adds
+    its real view to the stack and switches to it once there is something to show."""
+    layout = QVBoxLayout(host)
+    layout.setContentsMargins(0, 0, 0, 0)
+    stack = QStackedWidget()
+    layout.addWidget(stack)
+    if on_action is not None and empty.button is not None:
+        empty.button.clicked.connect(on_action)
+    stack.addWidget(empty)
+    return stack
