@@ -191,6 +191,8 @@ def run_training(ctx) -> dict:
             scaler.load_state_dict(torch.load(latest / "scaler.pt", weights_only=True))
         checkpoints.restore_checkpoint_rng(latest)
         ctx.log(f"resumed from {latest.name}")
+        for number, value in enumerate(losses, 1):  # the new job's chart shows the whole curve
+            ctx.metric("loss", value, number)
 
     prompts = config.validation_prompts or [e["caption"] for e in examples[:2]]
     unet.train()
