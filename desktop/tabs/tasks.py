@@ -1,30 +1,23 @@
 """The Tasks tab: tasks by department; edit name, department, modality, prompt template with a
 live preview, output constraints, linked dataset and model, and the ordered steps of a
 composite task; duplicate, archive (hidden behind "Show archived", never deleted), and run a
-task on a file of inputs."""
+task on a file of inputs. The template editor is task_template.py."""
 from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, QSplitter,
+                               QPushButton, QScrollArea, QSpinBox, QSplitter,
                                QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.tabs.task_template import TemplateEditor
 from desktop.widgets.empty_state import EmptyState, empty_stack
 from desktop.widgets.error_dialog import reason_of
-
-VARIABLE = re.compile(r"\{([A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*)\}")
-
-
-def render_preview(template: str, values: dict) -> str:
-    from engine.tasks.template import render
-    return render(template, values, {}, where="template")
-
 
 def terms(text: str) -> list[str]:
     return [t.strip() for t in re.split(r"[,，;；]", text) if t.strip()]
@@ -91,31 +84,11 @@ class TasksPage(Page):
         form.addRow(self.tr("Adapter"), self.adapter)
         column.addWidget(basics)
 
-        prompt = QGroupBox(self.tr("Prompt template"))
-        prompt_layout = QVBoxLayout(prompt)
-        self.template = QPlainTextEdit()
-        self.template.setPlaceholderText(self.tr("e.g. Write a one-line ad for {product} aimed at {audience}, "
-                                                 "tone: {tone}."))
-        self.template.setMaximumHeight(90)
-        self.variables = QTableWidget(0, 2)
-        self.variables.setHorizontalHeaderLabels([self.tr("Variable"), self.tr("Example value")])
-        self.variables.horizontalHeader().setStretchLastSection(True)
-        self.variables.verticalHeader().setVisible(False)
-        self.variables.setMaximumHeight(150)
-        self.preview = QLabel()
-        self.preview.setObjectName("muted")
-        self.preview.setWordWrap(True)
-        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        prompt_layout.addWidget(self.template)
-        prompt_layout.addWidget(self.variables)
-        prompt_layout.addWidget(self.preview)
-        column.addWidget(prompt)
-        self._preview_timer = QTimer(self)
-        self._preview_timer.setSingleShot(True)
-        self._preview_timer.setInterval(200)
-        self._preview_timer.timeout.connect(self.update_preview)
-        self.template.textChanged.connect(self._template_changed)
-        self.variables.itemChanged.connect(lambda *_: self._preview_timer.start())
+        self.template_editor = TemplateEditor()
+        self.template = self.template_editor.template
+        self.variables = self.template_editor.variables
+        self.preview = self.template_editor.preview
+        column.addWidget(self.template_editor)
 
         rules = QGroupBox(self.tr("Output rules"))
         form = QFormLayout(rules)
@@ -295,35 +268,11 @@ class TasksPage(Page):
                                             step.template)):
                 self.steps.setItem(row, column, QTableWidgetItem(value))
 
-    # -- template preview -----------------------------------------------------------
-    def _template_changed(self) -> None:
-        names = list(dict.fromkeys(VARIABLE.findall(self.template.toPlainText())))
-        current = {self.variables.item(r, 0).text(): (self.variables.item(r, 1).text()
-                                                      if self.variables.item(r, 1) else "")
-                   for r in range(self.variables.rowCount()) if self.variables.item(r, 0)}
-        self.variables.blockSignals(True)
-        self.variables.setRowCount(len(names))
-        for row, name in enumerate(names):
-            key = QTableWidgetItem(name)
-            key.setFlags(key.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.variables.setItem(row, 0, key)
-            self.variables.setItem(row, 1, QTableWidgetItem(current.get(name, "")))
-        self.variables.blockSignals(False)
-        self._preview_timer.start()
-
     def variable_values(self) -> dict:
-        return {self.variables.item(r, 0).text(): (self.variables.item(r, 1).text() or "{" +
-                                                    self.variables.item(r, 0).text() + "}")
-                for r in range(self.variables.rowCount()) if self.variables.item(r, 0)}
+        return self.template_editor.variable_values()
 
     def update_preview(self) -> None:
-        template = self.template.toPlainText()
-        if not template.strip():
-            self.preview.setText(self.tr("Preview: write a template with {variables}."))
-            return
-        Op(self, render_preview, template, self.variable_values()).success(
-            lambda text: self.preview.setText(self.tr("Preview: %1").replace("%1", text))).failure(
-            lambda exc, details: self.preview.setText("⚠ " + reason_of(exc))).run_in_background()
+        self.template_editor.update_preview()
 
     # -- editing ------------------------------------------------------------------------
     def definition(self) -> dict:

@@ -1514,22 +1514,6 @@
         <translation>适配器</translation>
     </message>
     <message>
-        <source>Prompt template</source>
-        <translation>提示词模板</translation>
-    </message>
-    <message>
-        <source>e.g. Write a one-line ad for {product} aimed at {audience}, tone: {tone}.</source>
-        <translation>例如：为{product}写一句面向{audience}的广告语，语气：{tone}。</translation>
-    </message>
-    <message>
-        <source>Variable</source>
-        <translation>变量</translation>
-    </message>
-    <message>
-        <source>Example value</source>
-        <translation>示例值</translation>
-    </message>
-    <message>
         <source>Output rules</source>
         <translation>输出规则</translation>
     </message>
@@ -1634,14 +1618,6 @@
         <translation>仅模板</translation>
     </message>
     <message>
-        <source>Preview: write a template with {variables}.</source>
-        <translation>预览：请编写含 {变量} 的模板。</translation>
-    </message>
-    <message>
-        <source>Preview: %1</source>
-        <translation>预览：%1</translation>
-    </message>
-    <message>
         <source>New task: fill in the name and the template, then Save.</source>
         <translation>新任务：填写名称和模板，然后保存。</translation>
     </message>
@@ -1660,6 +1636,33 @@
     <message>
         <source>Tables (*.csv *.xlsx *.jsonl);;All files (*)</source>
         <translation>表格 (*.csv *.xlsx *.jsonl);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateEditor</name>
+    <message>
+        <source>Prompt template</source>
+        <translation>提示词模板</translation>
+    </message>
+    <message>
+        <source>e.g. Write a one-line ad for {product} aimed at {audience}, tone: {tone}.</source>
+        <translation>例如：为{product}写一句面向{audience}的广告语，语气：{tone}。</translation>
+    </message>
+    <message>
+        <source>Variable</source>
+        <translation>变量</translation>
+    </message>
+    <message>
+        <source>Example value</source>
+        <translation>示例值</translation>
+    </message>
+    <message>
+        <source>Preview: write a template with {variables}.</source>
+        <translation>预览：请编写含 {变量} 的模板。</translation>
+    </message>
+    <message>
+        <source>Preview: %1</source>
+        <translation>预览：%1</translation>
     </message>
 </context>
 <context>
