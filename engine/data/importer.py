@@ -85,8 +85,8 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
     skipped: list[dict] = []
     skipped_count = 0
     seen = 0
-    with busy.write(ws, f"import into dataset '{cfg.name}'", interactive=False,
-                    job_id=ctx.job_id if ctx else None) as con:
+    with store.bulk_writes(ws.db()), busy.write(ws, f"import into dataset '{cfg.name}'", interactive=False,
+                                                job_id=ctx.job_id if ctx else None) as con:
         existing = con.execute("SELECT * FROM datasets WHERE name = ?", (cfg.name,)).fetchone()
         if existing is not None and not cfg.append:
             raise UserError(f"a dataset named '{cfg.name}' already exists",
