@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QIcon, QKeySequence, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QMenu, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+                               QListWidget, QListWidgetItem, QMenu, QPushButton, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.tabs.dataset_filters import RecordFilters
 from desktop.widgets.empty_state import EmptyState, empty_stack
 from desktop.widgets.lazy_table import Column, LazyTableModel
 
@@ -69,35 +70,11 @@ class DatasetsPage(Page):
         column.addWidget(self.heading)
         column.addWidget(self.summary)
 
-        filters = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search text…"))
-        self.search.addAction(icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setClearButtonEnabled(True)
-        self.status_filter = QComboBox()
-        for value, label in (("", self.tr("Any status")), ("unreviewed", self.tr("Unreviewed")),
-                             ("accepted", self.tr("Accepted")), ("rejected", self.tr("Rejected"))):
-            self.status_filter.addItem(label, value)
-        self.split_filter = QComboBox()
-        for value, label in (("", self.tr("Any split")), ("train", self.tr("Train")),
-                             ("val", self.tr("Validation")), ("test", self.tr("Test"))):
-            self.split_filter.addItem(label, value)
-        self.tag_filter = QLineEdit()
-        self.tag_filter.setPlaceholderText(self.tr("Tag"))
-        self.tag_filter.setMaximumWidth(140)
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.status_filter)
-        filters.addWidget(self.split_filter)
-        filters.addWidget(self.tag_filter)
-        column.addLayout(filters)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(250)
-        self._debounce.timeout.connect(self.load_records)
-        self.search.textChanged.connect(self._debounce.start)
-        self.tag_filter.textChanged.connect(self._debounce.start)
-        self.status_filter.currentIndexChanged.connect(self.load_records)
-        self.split_filter.currentIndexChanged.connect(self.load_records)
+        self.record_filters = RecordFilters()
+        self.search = self.record_filters.search
+        self.status_filter = self.record_filters.status_filter
+        self.record_filters.changed.connect(self.load_records)
+        column.addWidget(self.record_filters)
 
         self.model = LazyTableModel([], self)
         self.model.loaded.connect(self._loaded)
@@ -239,8 +216,7 @@ class DatasetsPage(Page):
         return None
 
     def filters(self) -> dict:
-        return {"search": self.search.text().strip() or None, "tag": self.tag_filter.text().strip() or None,
-                "status": self.status_filter.currentData() or None, "split": self.split_filter.currentData() or None}
+        return self.record_filters.values()
 
     def load_records(self) -> None:
         if not self.current:

@@ -292,14 +292,6 @@
         <translation>导入数据集</translation>
     </message>
     <message>
-        <source>Search text…</source>
-        <translation>搜索文本…</translation>
-    </message>
-    <message>
-        <source>Any status</source>
-        <translation>全部状态</translation>
-    </message>
-    <message>
         <source>Unreviewed</source>
         <translation>未审阅</translation>
     </message>
@@ -310,26 +302,6 @@
     <message>
         <source>Rejected</source>
         <translation>已驳回</translation>
-    </message>
-    <message>
-        <source>Any split</source>
-        <translation>全部划分</translation>
-    </message>
-    <message>
-        <source>Train</source>
-        <translation>训练集</translation>
-    </message>
-    <message>
-        <source>Validation</source>
-        <translation>验证集</translation>
-    </message>
-    <message>
-        <source>Test</source>
-        <translation>测试集</translation>
-    </message>
-    <message>
-        <source>Tag</source>
-        <translation>标签</translation>
     </message>
     <message>
         <source>Accept (A)</source>
@@ -1122,6 +1094,49 @@
     <message>
         <source>This part of the workbench is not installed. Update AIGC Workbench to use it.</source>
         <translation>工作台的这一部分尚未安装。请更新 AIGC 工作台后使用。</translation>
+    </message>
+</context>
+<context>
+    <name>RecordFilters</name>
+    <message>
+        <source>Search text…</source>
+        <translation>搜索文本…</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>Unreviewed</source>
+        <translation>未审阅</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已驳回</translation>
+    </message>
+    <message>
+        <source>Any split</source>
+        <translation>全部划分</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练集</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>验证集</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试集</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>标签</translation>
     </message>
 </context>
 <context>
