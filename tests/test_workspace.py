@@ -118,3 +118,31 @@ def test_workspace_env_var_and_default(monkeypatch, tmp_path):
     monkeypatch.setenv("AIGC_WORKBENCH_HOME", str(tmp_path / "envws"))
     assert resolve_workspace(None) == (tmp_path / "envws").resolve()
     assert resolve_workspace(tmp_path / "x") == (tmp_path / "x").resolve()
+
+
+def test_close_while_another_thread_queries_does_not_crash(workspace_dir):
+    """A background reader (a GUI refresh) may still be inside a query when the workspace closes."""
+    import threading
+    ws = Workspace.open(workspace_dir)
+    ws.db().execute("CREATE TABLE t (x)")
+    ws.db().executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(20000)])
+    started, errors = threading.Event(), []
+
+    def reader():
+        con = ws.db()
+        started.set()
+        try:
+            for _ in range(30):
+                con.execute("SELECT sum(a.x) FROM t a JOIN t b ON a.x = b.x").fetchone()
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    started.wait(5)
+    ws.close()
+    thread.join(60)
+    assert not errors
+    with pytest.raises(UserError, match="closed"):
+        ws.db()
+    Workspace.open(workspace_dir).close()

@@ -37,7 +37,7 @@ class Workspace:
         self.db_path = root / "workspace.db"
         self._lock = WorkspaceLock(root)
         self._local = threading.local()
-        self._all_connections: list[sqlite3.Connection] = []
+        self._all_connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._con_lock = threading.Lock()
         self.blobs: BlobStore | None = None
         self.closed = False
@@ -65,7 +65,7 @@ class Workspace:
                 (root / name).mkdir(exist_ok=True)
             con = _db.open_database(ws.db_path)
             ws._local.con = con
-            ws._all_connections.append(con)
+            ws._all_connections.append((threading.current_thread(), con))
             ws.blobs = BlobStore(root / "blobs")
         except BaseException:
             ws._lock.release()
@@ -82,7 +82,7 @@ class Workspace:
             con = _db.connect(self.db_path)
             self._local.con = con
             with self._con_lock:
-                self._all_connections.append(con)
+                self._all_connections.append((threading.current_thread(), con))
         return con
 
     @contextmanager
@@ -112,12 +112,19 @@ class Workspace:
             return
         self.closed = True
         with self._con_lock:
-            for con in self._all_connections:
-                try:
-                    con.close()
-                except sqlite3.Error:
-                    pass
-            self._all_connections.clear()
+            # Closing a connection while another live thread is inside a query on it crashes
+            # the interpreter; those are left to close with their thread (db() refuses new use).
+            current = threading.current_thread()
+            keep = []
+            for thread, con in self._all_connections:
+                if thread is current or not thread.is_alive():
+                    try:
+                        con.close()
+                    except sqlite3.Error:
+                        pass
+                else:
+                    keep.append((thread, con))
+            self._all_connections = keep
         self._lock.release()
 
     def __enter__(self):
