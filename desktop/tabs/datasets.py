@@ -14,6 +14,7 @@ from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
 from desktop.tabs.dataset_filters import RecordFilters
+from desktop.widgets.buttons import primary_button
 from desktop.widgets.empty_state import EmptyState, empty_stack
 from desktop.widgets.lazy_table import Column, LazyTableModel
 
@@ -36,11 +37,9 @@ class DatasetsPage(Page):
                          self.tr("Examples imported from your files, cleaned, split and versioned"))
         self.current: str | None = None
         self.current_info = None
-        self.import_button = QPushButton(icons.icon("import", "#ffffff"), self.tr("Import…"))
-        self.import_button.setProperty("primary", True)
+        self.import_button = primary_button("import", self.tr("Import…"), lambda: self.open_import())
         self.import_button.setShortcut(QKeySequence("Ctrl+I"))
         self.import_button.setToolTip(self.tr("Import a file or folder (Ctrl+I)"))
-        self.import_button.clicked.connect(lambda: self.open_import())
         self.add_action_button(self.import_button)
         self._build()
 

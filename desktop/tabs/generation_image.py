@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.generation_shared import DONE_STATES, GenerationPanel
+from desktop.widgets.buttons import primary_button
 from desktop.widgets.gallery import Gallery
 from desktop.widgets.model_combo import seed_row
 
@@ -101,9 +102,7 @@ class ImagePanel(GenerationPanel):
         column.addWidget(self.prompt)
         column.addWidget(self.negative)
         buttons = QHBoxLayout()
-        self.generate_button = QPushButton(icons.icon("play", "#ffffff"), self.tr("Generate"))
-        self.generate_button.setProperty("primary", True)
-        self.generate_button.clicked.connect(self.generate)
+        self.generate_button = primary_button("play", self.tr("Generate"), self.generate)
         self.stop_button = QPushButton(icons.icon("stop"), self.tr("Stop"))
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)

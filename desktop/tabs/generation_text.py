@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayo
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.generation_shared import DONE_STATES, GenerationPanel
+from desktop.widgets.buttons import primary_button
 from desktop.widgets.model_combo import seed_row
 
 
@@ -66,10 +67,8 @@ class TextPanel(GenerationPanel):
         self.prompt.setMaximumHeight(120)
         self.column.addWidget(self.prompt)
         buttons = QHBoxLayout()
-        self.generate_button = QPushButton(icons.icon("play", "#ffffff"), self.tr("Generate (Ctrl+Enter)"))
-        self.generate_button.setProperty("primary", True)
+        self.generate_button = primary_button("play", self.tr("Generate (Ctrl+Enter)"), self.generate)
         self.generate_button.setShortcut("Ctrl+Return")
-        self.generate_button.clicked.connect(self.generate)
         self.stop_button = QPushButton(icons.icon("stop"), self.tr("Stop"))
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)

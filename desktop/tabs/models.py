@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialo
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.widgets.buttons import primary_button
 from desktop.widgets.dialog_parts import check_import_buttons, path_row
 from desktop.widgets.empty_state import EmptyState, empty_stack
 from desktop.widgets.error_dialog import reason_of
@@ -108,9 +109,7 @@ class ModelsPage(Page):
 
     def __init__(self, window):
         super().__init__(window, self.tr("Models"), self.tr("Base models and trained adapters on this machine"))
-        self.import_button = QPushButton(icons.icon("import", "#ffffff"), self.tr("Import model…"))
-        self.import_button.setProperty("primary", True)
-        self.import_button.clicked.connect(lambda: self.open_import())
+        self.import_button = primary_button("import", self.tr("Import model…"), lambda: self.open_import())
         self.bundle_import_button = QPushButton(icons.icon("import"), self.tr("Import bundle…"))
         self.bundle_import_button.setToolTip(self.tr("Models, adapters, datasets and tasks from another machine, "
                                                      "verified before anything is added"))

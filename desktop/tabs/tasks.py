@@ -16,6 +16,7 @@ from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
 from desktop.tabs.task_template import TemplateEditor
+from desktop.widgets.buttons import primary_button
 from desktop.widgets.empty_state import EmptyState, empty_stack
 from desktop.widgets.error_dialog import reason_of
 
@@ -32,9 +33,7 @@ class TasksPage(Page):
         self.tasks = []
         self.archived: set[str] = set()
         self.current = None
-        self.new_button = QPushButton(icons.icon("add", "#ffffff"), self.tr("New task"))
-        self.new_button.setProperty("primary", True)
-        self.new_button.clicked.connect(self.new_task)
+        self.new_button = primary_button("add", self.tr("New task"), self.new_task)
         self.add_action_button(self.new_button)
         self._build()
 

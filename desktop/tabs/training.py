@@ -13,6 +13,7 @@ from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
 from desktop.tabs.training_monitor import RunMonitor
+from desktop.widgets.buttons import primary_button
 
 # steps, learning rate, LoRA rank for each preset (text / image)
 PRESETS = {"quick": (30, 3e-4, 8), "balanced": (200, 2e-4, 16), "thorough": (800, 1e-4, 32)}
@@ -103,9 +104,7 @@ class TrainingPage(Page):
         self.preflight.setObjectName("muted")
         self.preflight.setWordWrap(True)
         form_layout.addWidget(self.preflight)
-        self.start_button = QPushButton(icons.icon("play", "#ffffff"), self.tr("Start training"))
-        self.start_button.setProperty("primary", True)
-        self.start_button.clicked.connect(self.start)
+        self.start_button = primary_button("play", self.tr("Start training"), self.start)
         form_layout.addWidget(self.start_button)
         runs_title = QLabel(self.tr("Runs"))
         runs_title.setObjectName("sectionTitle")
