@@ -98,25 +98,32 @@ class DataAPI:
             raise UserError(f"dataset '{ds['name']}' has no record {id}")
         return query.row_to_dict(row, self._ws)
 
-    # -- annotation (each call makes one new version) --------------------------
-    def update_record(self, name, id: int, message: str | None = None, **changes) -> dict:
-        return annotate.edit(self._ws, name, [id], changes, message or f"edit record {id}")
+    # -- annotation (each call makes one new version, or with draft=True amends the open draft) ----
+    def update_record(self, name, id: int, message: str | None = None, draft: bool = False, **changes) -> dict:
+        return annotate.edit(self._ws, name, [id], changes, message or f"edit record {id}", draft)
 
-    def set_status(self, name, ids: list[int], status: str, note: str | None = None) -> dict:
+    def set_status(self, name, ids: list[int], status: str, note: str | None = None, draft: bool = False) -> dict:
         changes = {"status": status, **({"note": note} if note is not None else {})}
-        return annotate.edit(self._ws, name, list(ids), changes, f"{status} {len(ids)} record(s)")
+        return annotate.edit(self._ws, name, list(ids), changes, f"{status} {len(ids)} record(s)", draft)
 
-    def add_tags(self, name, ids: list[int], tags) -> dict:
-        return annotate.edit(self._ws, name, list(ids), {"add_tags": tags}, f"tag {len(ids)} record(s)")
+    def add_tags(self, name, ids: list[int], tags, draft: bool = False) -> dict:
+        return annotate.edit(self._ws, name, list(ids), {"add_tags": tags}, f"tag {len(ids)} record(s)", draft)
 
-    def remove_tags(self, name, ids: list[int], tags) -> dict:
-        return annotate.edit(self._ws, name, list(ids), {"remove_tags": tags}, f"untag {len(ids)} record(s)")
+    def remove_tags(self, name, ids: list[int], tags, draft: bool = False) -> dict:
+        return annotate.edit(self._ws, name, list(ids), {"remove_tags": tags}, f"untag {len(ids)} record(s)", draft)
 
     def bulk(self, name, changes: dict, search=None, tag=None, status=None, split=None,
-             message: str | None = None) -> dict:
+             message: str | None = None, draft: bool = False) -> dict:
         """Change annotations of every record matching the filter, e.g. reject everything tagged spam."""
         return annotate.bulk(self._ws, name, changes, message or "bulk edit " + json.dumps(changes, ensure_ascii=False),
-                             search=search, tag=tag, status=status, split=split)
+                             search=search, tag=tag, status=status, split=split, draft=draft)
+
+    def commit_draft(self, name, message: str | None = None) -> dict:
+        """Seal the open draft version (later edits start a new one); a no-op when there is none."""
+        with busy.write(self._ws, f"commit the draft of dataset '{name}'") as con:
+            ds = store.find_dataset(con, name)
+            sealed = store.seal_draft(con, ds, message)
+        return {"dataset": ds["name"], "committed": sealed is not None, **(sealed or {"version": ds["head"]})}
 
     # -- versions and stats ----------------------------------------------------
     def versions(self, name) -> list[dict]:
@@ -135,9 +142,13 @@ class DataAPI:
         return stats_mod.get(con, ds, store.resolve_version(con, ds, version))
 
     def version_ref(self, name, version=None) -> dict:
-        """What a training run records as its data lineage."""
+        """What a training run records as its data lineage; an open draft is sealed first so it cannot change."""
         con = self._con()
-        return versions_mod.ref(con, store.find_dataset(con, name), version)
+        ds = store.find_dataset(con, name)
+        if store.resolve_version(con, ds, version) == ds["head"] and store.is_draft(con, ds):
+            with busy.write(self._ws, f"commit the draft of dataset '{name}'") as tx:
+                store.seal_draft(tx, store.find_dataset(tx, name))
+        return versions_mod.ref(con, ds, version)
 
     # -- for training, tasks and review ------------------------------------------
     def iter_examples(self, name, version=None, split=None) -> Iterator[dict]:

@@ -145,14 +145,19 @@ class NewVersion:
     hands out assume nobody else writes meanwhile.
     """
 
-    def __init__(self, con: sqlite3.Connection, ds: sqlite3.Row, message: str, job_id: str | None = None):
+    def __init__(self, con: sqlite3.Connection, ds: sqlite3.Row, message: str, job_id: str | None = None,
+                 draft: bool = False):
         self.con = con
         self.ds = ds
-        self.version = ds["head"] + 1
         self.message = message
         self.job_id = job_id
-        prev = con.execute("SELECT acc, count, counts FROM dataset_versions WHERE dataset_id = ? AND version = ?",
+        prev = con.execute("SELECT acc, count, counts, info FROM dataset_versions WHERE dataset_id = ? AND version = ?",
                            (ds["id"], ds["head"])).fetchone()
+        # a draft collects many small edits: while it is the newest version, the next draft edit amends it
+        self.draft = draft
+        self.amending = bool(draft and prev and json.loads(prev["info"]).get("draft"))
+        self.edits = json.loads(prev["info"]).get("edits", 0) if self.amending else 0
+        self.version = ds["head"] if self.amending else ds["head"] + 1
         self.acc = int(prev["acc"], 16) if prev else 0
         self.count = prev["count"] if prev else 0
         self.counts = json.loads(prev["counts"]) if prev else {"status": {}, "split": {},
@@ -202,7 +207,12 @@ class NewVersion:
         return member_id
 
     def _close(self, row) -> None:
-        self._closed.append((self.version, row["id"]))
+        if row["since"] == self.version:  # opened by the draft being amended: it never was in a sealed version
+            self._flush_members()
+            self.con.execute("DELETE FROM member_tags WHERE member_id = ?", (row["id"],))
+            self.con.execute("DELETE FROM members WHERE id = ?", (row["id"],))
+        else:
+            self._closed.append((self.version, row["id"]))
         self.acc = (self.acc - member_digest(row["record"], row["split"], row["status"], row["label"], row["tags"],
                                              row["note"])) % MOD
         self._count(row["split"], row["status"], row["chars"], row["label"], -1)
@@ -251,6 +261,13 @@ class NewVersion:
         if self._closed:
             con.executemany("UPDATE members SET until = ? WHERE id = ?", self._closed)
             self._closed.clear()
+        self._flush_members()
+
+    def _flush_members(self) -> None:
+        con = self.con
+        if self._records:
+            con.executemany("INSERT OR IGNORE INTO records(hash, fields, chars) VALUES (?, ?, ?)", self._records)
+            self._records.clear()
         if self._members:
             con.executemany(
                 "INSERT INTO members(id, dataset_id, item, record, chars, since, split, status, label, tags, note,"
@@ -279,6 +296,18 @@ class NewVersion:
         if not self.changes and not allow_empty:
             return {"version": self.ds["head"], "created": False, "added": 0, "changed": 0, "removed": 0}
         digest = version_hash(self.acc, self.count)
+        if self.draft:
+            info = {**(info or {}), "draft": True, "edits": self.edits + 1}
+            self.message = draft_message(info["edits"])
+        if self.amending:
+            self.con.execute(
+                "UPDATE dataset_versions SET hash = ?, count = ?, acc = ?, counts = ?, info = ?, stats = NULL,"
+                " message = ?, created_at = ? WHERE dataset_id = ? AND version = ?",
+                (digest, self.count, f"{self.acc:032x}", json.dumps(self.counts), json.dumps(info, ensure_ascii=False),
+                 draft_message(info["edits"]), time.time(), self.ds["id"], self.version))
+            self.con.execute("UPDATE datasets SET next_item = ? WHERE id = ?", (self.next_item, self.ds["id"]))
+            return {"version": self.version, "created": False, "amended": True, "hash": digest, "count": self.count,
+                    "added": self.added, "changed": self.changed, "removed": self.removed}
         self.con.execute(
             "INSERT INTO dataset_versions(dataset_id, version, hash, count, acc, counts, message, job_id, info,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -288,6 +317,30 @@ class NewVersion:
                          (self.version, self.next_item, self.ds["id"]))
         return {"version": self.version, "created": True, "hash": digest, "count": self.count,
                 "added": self.added, "changed": self.changed, "removed": self.removed}
+
+
+def draft_message(edits: int) -> str:
+    return f"draft: {edits} edit(s)"
+
+
+def is_draft(con, ds) -> bool:
+    row = con.execute("SELECT info FROM dataset_versions WHERE dataset_id = ? AND version = ?",
+                      (ds["id"], ds["head"])).fetchone()
+    return bool(row and json.loads(row["info"]).get("draft"))
+
+
+def seal_draft(con, ds, message: str | None = None) -> dict | None:
+    """Make the newest version an ordinary (never amended) one if it is a draft; returns it, or None."""
+    row = con.execute("SELECT info FROM dataset_versions WHERE dataset_id = ? AND version = ?",
+                      (ds["id"], ds["head"])).fetchone()
+    info = json.loads(row["info"]) if row else {}
+    if not info.get("draft"):
+        return None
+    info["draft"] = False
+    message = message or f"{info.get('edits', 0)} edit(s)"
+    con.execute("UPDATE dataset_versions SET info = ?, message = ? WHERE dataset_id = ? AND version = ?",
+                (json.dumps(info, ensure_ascii=False), message, ds["id"], ds["head"]))
+    return {"version": ds["head"], "edits": info.get("edits", 0), "message": message}
 
 
 def head_rows(con, ds, where: str = "", args: list | tuple = (), order: str = "m.item"):

@@ -18,9 +18,11 @@ def history(con, ds) -> list[dict]:
     out = []
     for r in rows:
         info = json.loads(r["info"])
-        out.append({"version": r["version"], "hash": r["hash"], "count": r["count"], "counts": store.public_counts(r["counts"]),
+        out.append({"version": r["version"], "hash": r["hash"], "count": r["count"],
+                    "counts": store.public_counts(r["counts"]),
                     "message": r["message"], "job_id": r["job_id"], "created_at": r["created_at"],
-                    "report": info.get("report"), "head": r["version"] == ds["head"]})
+                    "report": info.get("report"), "head": r["version"] == ds["head"],
+                    "draft": bool(info.get("draft")) and r["version"] == ds["head"]})
     return out
 
 
