@@ -241,14 +241,14 @@ def clean(engine, name, rules_dict: dict, ctx: JobContext | None = None) -> dict
     rules = CleanRules.from_dict(rules_dict)
     ws = engine.workspace
     ds = store.find_dataset(ws.db(), name)
-    started_at = ds["head"]
+    started_at = store.head_state(ws.db(), ds)
     decisions, report = decide(engine, ds, rules, ctx)
     if ctx:
         ctx.report(0.9, f"writing {len(decisions):,} changes")
     with busy.write(ws, f"clean dataset '{name}'", interactive=False,
                     job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, name)
-        if ds["head"] != started_at:
+        if store.head_state(con, ds) != started_at:
             raise UserError(f"dataset '{name}' changed while it was being cleaned", hint="run the cleaning again")
         version = store.NewVersion(con, ds, "clean: " + ", ".join(f"{k} {v}" for k, v in report.items()
                                                                   if isinstance(v, int) and v),

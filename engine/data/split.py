@@ -57,9 +57,9 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
     ws = engine.workspace
     con = ws.db()
     ds = store.find_dataset(con, cfg.name)
-    started_at = ds["head"]
+    started_at = store.head_state(con, ds)
     items, labels, signatures = [], [], []
-    for index, row in enumerate(query.iter_members(con, ds, started_at, exclude_rejected=True)):
+    for index, row in enumerate(query.iter_members(con, ds, ds["head"], exclude_rejected=True)):
         if ctx and index % 1000 == 0:
             ctx.check_cancelled()
             ctx.report(0.5 * index / max(1, ds["next_item"]), f"read {index:,} records")
@@ -93,7 +93,7 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
     with busy.write(ws, f"split dataset '{cfg.name}'", interactive=False,
                     job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, cfg.name)
-        if ds["head"] != started_at:
+        if store.head_state(con, ds) != started_at:
             raise UserError(f"dataset '{cfg.name}' changed while it was being split", hint="run the split again")
         version = store.NewVersion(con, ds, f"split val={cfg.val} test={cfg.test} seed={cfg.seed}",
                                    job_id=ctx.job_id if ctx else None)

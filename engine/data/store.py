@@ -323,6 +323,13 @@ def draft_message(edits: int) -> str:
     return f"draft: {edits} edit(s)"
 
 
+def head_state(con, ds) -> tuple:
+    """Newest version and its hash: a draft changes in place, so a job checks both before it writes."""
+    row = con.execute("SELECT hash FROM dataset_versions WHERE dataset_id = ? AND version = ?",
+                      (ds["id"], ds["head"])).fetchone()
+    return ds["head"], row["hash"] if row else ""
+
+
 def is_draft(con, ds) -> bool:
     row = con.execute("SELECT info FROM dataset_versions WHERE dataset_id = ? AND version = ?",
                       (ds["id"], ds["head"])).fetchone()

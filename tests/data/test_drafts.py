@@ -46,3 +46,15 @@ def test_sealed_draft_is_not_amended_and_training_lineage_seals_it(eng, tmp_path
     eng.data.set_status("ds", [1], "rejected", draft=True)
     assert [v["version"] for v in eng.data.versions("ds")] == [1, 2, 3, 4, 5, 6]
     assert eng.data.records("ds", version=4)[3]["status"] == "unreviewed"
+
+
+def test_head_state_changes_when_a_draft_is_amended(eng, tmp_path, run_import):
+    """Clean and split compare it before writing, since a draft keeps its version number."""
+    from engine.data import store
+    run_import(f.write_jsonl(tmp_path / "a.jsonl", f.alpaca_rows()), name="ds")
+    eng.data.set_status("ds", [1], "accepted", draft=True)
+    con = eng.workspace.db()
+    before = store.head_state(con, store.find_dataset(con, "ds"))
+    eng.data.set_status("ds", [2], "accepted", draft=True)
+    after = store.head_state(con, store.find_dataset(con, "ds"))
+    assert before[0] == after[0] == 2 and before != after
