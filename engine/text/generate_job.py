@@ -1,7 +1,8 @@
-"""The ``text.generate`` job: tokens stream out as partial results; cancel stops mid-stream."""
+"""The ``text.generate`` job: tokens stream out as partial results, in prompt order; cancel stops mid-stream."""
 from __future__ import annotations
 
 from engine.errors import Cancelled, UserError
+from engine.text.generator import GenerationParams
 
 
 def run_generate(ctx) -> dict:
@@ -15,15 +16,32 @@ def run_generate(ctx) -> dict:
     generator = ctx.engine.text.generator(params["model"], params.get("adapter"), params.get("quantize"))
     started = set()
 
-    def on_token(index: int, piece: str) -> None:
+    def emit(index: int, piece: str) -> None:
         if index not in started:  # progress per prompt, not per token: the tokens are the progress
             started.add(index)
             ctx.report(index / len(prompts), f"prompt {index + 1}/{len(prompts)}")
         ctx.partial(index=index, token=piece)
 
-    results = generator.generate(prompts, params.get("params") or {}, on_token=on_token,
-                                 should_stop=ctx.cancelled, system=params.get("system"),
-                                 chat=params.get("chat", True))
+    gen_params = GenerationParams.from_dict(params.get("params") or {})
+    results = []
+    # Batches are run here one by one so the stream stays in prompt order for the readers (GUI pane, CLI):
+    # a batch's first prompt streams live, the others' pieces follow when their batch ends.
+    for start in range(0, len(prompts), gen_params.batch_size):
+        if ctx.cancelled():
+            break
+        batch = prompts[start:start + gen_params.batch_size]
+        held: dict[int, list[str]] = {}
+
+        def on_token(index: int, piece: str, start=start, held=held) -> None:
+            if index == 0:
+                emit(start, piece)
+            else:
+                held.setdefault(index, []).append(piece)
+        seeds = None if gen_params.seed is None else [gen_params.seed + start + i for i in range(len(batch))]
+        results += generator.generate(batch, gen_params, on_token=on_token, should_stop=ctx.cancelled,
+                                      system=params.get("system"), chat=params.get("chat", True), seeds=seeds)
+        for index in sorted(held):
+            emit(start + index, "".join(held[index]))
     if ctx.cancelled():
         raise Cancelled()
     ctx.report(1.0, f"{len(results)} generated")

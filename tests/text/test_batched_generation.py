@@ -80,3 +80,21 @@ def test_bad_batch_size_and_seed_count_are_refused(gen):
         gen.generate(["x"], {"batch_size": 0})
     with pytest.raises(UserError, match="2 seeds for 1 prompts"):
         gen.generate(["x"], {}, seeds=[1, 2])
+
+
+def test_generate_job_streams_in_prompt_order_while_batching(eng, gen):
+    seen = []
+    unsubscribe = eng.jobs.subscribe(lambda e: seen.append((e.data["index"], e.data["token"]))
+                                     if e.type == "partial" else None)
+    job = eng.jobs.wait(eng.text.generate("l", PROMPTS, {"max_new_tokens": 8, "temperature": 0.8, "seed": 3,
+                                                         "batch_size": 2}).id)
+    unsubscribe()
+    assert job.state.value == "succeeded", job.error
+    order = [index for index, _ in seen]
+    assert order == sorted(order) and set(order) <= set(range(len(PROMPTS)))
+    results = job.result["results"]
+    assert [r["seed"] for r in results] == [3 + i for i in range(len(PROMPTS))]
+    assert [r["batch"] for r in results][:3] == [{"size": 2, "position": 0}, {"size": 2, "position": 1},
+                                                 {"size": 2, "position": 0}]
+    for i, r in enumerate(results):
+        assert "".join(t for index, t in seen if index == i).startswith(r["text"])
