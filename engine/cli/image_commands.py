@@ -60,7 +60,7 @@ def generate_params(args) -> dict:
               "width": _get(args, "width"), "height": _get(args, "height"),
               "batch_size": _get(args, "batch_size"), "scheduler": _get(args, "scheduler"),
               "init_image": _get(args, "init_image"), "strength": _get(args, "strength"),
-              "adapter_scale": _get(args, "adapter_scale")}
+              "adapter_scale": _get(args, "adapter_scale"), "memory": _get(args, "memory")}
     return {k: v for k, v in params.items() if v is not None}
 
 

@@ -91,6 +91,7 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int)
     p.add_argument("--int8", action="store_true", help="int8 dynamic quantization (CPU)")
     _image_flags(p)
+    p.add_argument("--memory", choices=("auto", "none", "low"), help="image memory savers (low: attention slicing)")
     p.set_defaults(handler=cmd_generate)
 
 

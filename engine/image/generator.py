@@ -113,8 +113,15 @@ class ImageGenerator:
             return callback_kwargs
 
         started = time.time()
-        with torch.inference_mode():
-            images = run(callback_on_step_end=step_end, **kwargs).images
+        try:
+            with torch.inference_mode():
+                images = run(callback_on_step_end=step_end, **kwargs).images
+        except Exception as exc:  # noqa: BLE001 - only out-of-memory is translated, the rest passes on
+            from engine.image import oom
+            if not oom.is_oom(exc):
+                raise
+            oom.release_memory()
+            raise oom.generation_oom(exc, p.width, p.height, p.batch_size, memory) from None
         seconds = round(time.time() - started, 3)
         results = []
         for index, (image, image_seed) in enumerate(zip(images, seeds)):

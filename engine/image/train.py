@@ -229,19 +229,23 @@ def run_training(ctx) -> dict:
                 checkpoints.save_checkpoint(run_dir, step, write_checkpoint, {"losses": losses},
                                             keep=config.keep_checkpoints)
                 runs.update_run(engine, run["id"], step=step)
+        unet.eval()
+        images = _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base)
     except Cancelled:
         runs.update_run(engine, run["id"], state="cancelled", step=step)
         raise
-    except torch.OutOfMemoryError:
+    except BaseException as exc:
         runs.update_run(engine, run["id"], state="failed", step=step)
-        raise UserError("ran out of memory while training", hint="lower --batch-size or --resolution, or turn on "
-                        "gradient checkpointing; the last checkpoint is intact") from None
-    except BaseException:
-        runs.update_run(engine, run["id"], state="failed", step=step)
+        from engine.image import oom
+        if isinstance(exc, Exception) and oom.is_oom(exc):
+            del pipe, unet, vae, encoders, optimizer
+            oom.release_memory()
+            saved = checkpoints.latest_checkpoint(run_dir)
+            raise oom.training_oom(exc, resolution, config.batch_size, min(step + 1, total),
+                                   checkpoints.load_state(saved)["step"] if saved else 0,
+                                   config.gradient_checkpointing) from None
         raise
 
-    unet.eval()
-    images = _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base)
     ctx.report(0.96, "saving the LoRA")
     name = config.output_name or f"{base.name}-lora-{run['id'][-6:]}"
     lineage = {"base_sha256": base.sha256, "base": base.name, "dataset": data_ref.get("dataset"),

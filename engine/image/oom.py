@@ -1,0 +1,87 @@
+"""Out-of-memory failures of image training and generation, turned into one line that says what to change.
+
+PyTorch reports running out of memory in several shapes: ``torch.OutOfMemoryError``
+(``torch.cuda.OutOfMemoryError`` is the same class) on a GPU, a ``RuntimeError``
+mentioning "out of memory" from other back ends, and on the CPU a ``RuntimeError``
+from the allocator ("DefaultCPUAllocator: can't allocate memory: you tried to
+allocate N bytes") or a plain ``MemoryError``. All of them mean the same thing
+to the person: the job asked for more memory than the machine has.
+"""
+from __future__ import annotations
+
+import re
+
+from engine.errors import UserError
+
+CPU_ALLOCATOR = "DefaultCPUAllocator: can't allocate memory"
+_TRIED = re.compile(r"(?:tried|try) to allocate (\d+(?:\.\d+)?)\s*(bytes|[KMGT]i?B)", re.IGNORECASE)
+_UNITS = {"bytes": 1, "kb": 1e3, "kib": 2**10, "mb": 1e6, "mib": 2**20, "gb": 1e9, "gib": 2**30, "tb": 1e12,
+          "tib": 2**40}
+
+
+def is_oom(exc: BaseException) -> bool:
+    """Whether ``exc`` is any of the ways PyTorch says it ran out of memory."""
+    if isinstance(exc, MemoryError):
+        return True
+    try:
+        import torch
+        if isinstance(exc, torch.OutOfMemoryError):
+            return True
+    except ImportError:  # pragma: no cover - torch is always there when images run
+        pass
+    if isinstance(exc, RuntimeError):
+        text = str(exc)
+        return "out of memory" in text.lower() or CPU_ALLOCATOR in text
+    return False
+
+
+def requested_bytes(exc: BaseException) -> int | None:
+    """The size of the allocation that failed, when the message says it."""
+    match = _TRIED.search(str(exc))
+    if not match:
+        return None
+    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} bytes"
+
+
+def _where(exc: BaseException) -> str:
+    gpu = "cuda" in str(exc).lower() or type(exc).__name__ == "OutOfMemoryError"
+    wanted = requested_bytes(exc)
+    place = "GPU" if gpu else "RAM"
+    return f"{place}; one allocation needed {_size(wanted)}" if wanted else place
+
+
+def training_oom(exc: BaseException, resolution: int, batch_size: int, step: int, saved_step: int,
+                 gradient_checkpointing: bool) -> UserError:
+    """The one-line failure of a training run that ran out of memory, with what to lower or turn on."""
+    tips = [f"a smaller --resolution (now {resolution})" if resolution > 64 else None,
+            f"a smaller --batch-size (now {batch_size})" if batch_size > 1 else None,
+            None if gradient_checkpointing else "--gradient-checkpointing"]
+    tips = [t for t in tips if t] or ["a smaller model, or close other programs that use memory"]
+    kept = f"the step-{saved_step} checkpoint is intact" if saved_step else "no checkpoint was written yet"
+    return UserError(f"out of memory at training step {step} at {resolution}x{resolution}, batch {batch_size} "
+                     f"({_where(exc)}); {kept}", hint="try " + ", ".join(tips))
+
+
+def generation_oom(exc: BaseException, width: int, height: int, batch_size: int, memory: dict) -> UserError:
+    """The one-line failure of a generation that ran out of memory, with what to lower or turn on."""
+    tips = [f"a smaller --width/--height (now {width}x{height})" if max(width, height) > 64 else None,
+            f"a smaller --batch-size (now {batch_size})" if batch_size > 1 else None,
+            None if memory.get("attention_slicing") else "--memory low (attention slicing and VAE tiling)"]
+    tips = [t for t in tips if t] or ["a smaller model, or close other programs that use memory"]
+    return UserError(f"out of memory generating {batch_size} image(s) at {width}x{height} ({_where(exc)})",
+                     hint="try " + ", ".join(tips))
+
+
+def release_memory() -> None:
+    """Give back what the failed attempt held, so the next try starts clean."""
+    import gc
+    gc.collect()
+    from engine.image.pipeline import clear_cuda
+    clear_cuda()
