@@ -90,7 +90,8 @@ def load_pipeline(folder: Path, device=None, dtype=None):
 
 def estimate_bytes(pipe, width: int, height: int, batch: int) -> int:
     """Weights plus a rough attention/activation allowance for one denoising step."""
-    weights = sum(p.numel() * p.element_size() for m in (pipe.unet, pipe.vae, pipe.text_encoder) for p in m.parameters())
+    modules = [pipe.unet, pipe.vae, pipe.text_encoder, getattr(pipe, "text_encoder_2", None)]  # SDXL has two
+    weights = sum(p.numel() * p.element_size() for m in modules if m is not None for p in m.parameters())
     factor = getattr(pipe, "vae_scale_factor", 8)
     tokens = (width // factor) * (height // factor)
     attention = 2 * batch * 8 * tokens * tokens * 4  # one self-attention map, CFG doubles the batch

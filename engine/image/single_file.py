@@ -127,6 +127,16 @@ def fit_clip(cfg: dict, shapes: dict, prefix: str, penultimate: bool = False) ->
     return cfg
 
 
+def fit_scheduler(cfg: dict, shapes: dict) -> dict:
+    """The empty ``v_pred`` / ``ztsnr`` marker tensors some fine-tunes carry switch the family's default."""
+    cfg = dict(cfg)
+    if "v_pred" in shapes:
+        cfg["prediction_type"] = "v_prediction"
+    if "ztsnr" in shapes:  # zero terminal SNR needs the last timestep sampled: trailing spacing
+        cfg.update(rescale_betas_zero_snr=True, timestep_spacing="trailing")
+    return cfg
+
+
 TEXT_PREFIXES = {"sd1": {"text_encoder": "cond_stage_model.transformer."},
                  "sd2": {"text_encoder": "cond_stage_model.model."},
                  "sdxl": {"text_encoder": "conditioner.embedders.0.transformer.",
@@ -142,6 +152,7 @@ def prepare_config_folder(family: Family, shapes: dict, target: Path) -> Path:
         path.write_text(json.dumps(fn(data), indent=2), encoding="utf-8")
 
     rewrite(target / "unet" / "config.json", lambda c: fit_unet(c, shapes, family))
+    rewrite(target / "scheduler" / "scheduler_config.json", lambda c: fit_scheduler(c, shapes))
     rewrite(target / "vae" / "config.json", lambda c: fit_vae(c, shapes))
     for name, prefix in TEXT_PREFIXES[family.name].items():
         rewrite(target / name / "config.json", lambda c, p=prefix: fit_clip(c, shapes, p, family.name == "sd2"))

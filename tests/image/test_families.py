@@ -126,3 +126,17 @@ def test_sd2_lora_trains_on_the_velocity_target(eng, tiny_family_dirs, tmp_path)
                                        "checkpoint_every": 0, "validation_steps": 2})
     assert job.state.value == "succeeded", job.error
     assert any("v_prediction" in line for line in Path(job.log_path).read_text().splitlines())
+
+
+def test_v_pred_markers_in_a_single_file_switch_the_prediction_type(eng, tiny_family_dirs, tmp_path):
+    import torch
+    from safetensors.torch import save_file
+    state = load_file(tiny_family_dirs["sdxl"]["file"])
+    marked = tmp_path / "xl-vpred.safetensors"
+    save_file({**state, "v_pred": torch.tensor([]), "ztsnr": torch.tensor([])}, str(marked))
+    model = imported(eng, marked, "xl-vpred")
+    config = json.loads((Path(model.path) / "scheduler" / "scheduler_config.json").read_text())
+    assert config["prediction_type"] == "v_prediction" and config["rescale_betas_zero_snr"] is True
+    made = eng.image.generator("xl-vpred").generate("a red bottle", GEN, out_dir=tmp_path)[0]
+    assert made["provenance"]["prediction_type"] == "v_prediction"
+    assert np.isfinite(pixels(made["path"])).all() and pixels(made["path"]).std() > 0
