@@ -7,8 +7,19 @@ from engine.jobs import JobContext, job_kind
 
 @job_kind("image.train", title="Train image LoRA", resumable=True)
 def train_image_lora(ctx: JobContext) -> dict:
+    from engine.errors import UserError
+    from engine.image import oom
     from engine.image.train import run_training
-    return run_training(ctx)
+    try:
+        return run_training(ctx)
+    except Exception as exc:  # noqa: BLE001 - out of memory before the first step (loading, LoRA layers)
+        if isinstance(exc, UserError) or not oom.is_oom(exc):
+            raise
+        from engine.image.train_config import ImageTrainConfig
+        config = ImageTrainConfig.from_params(ctx.params)
+        oom.release_memory()
+        raise oom.training_oom(exc, config.resolution, config.batch_size, None, 0, config.gradient_checkpointing,
+                               config.rank) from None
 
 
 @job_kind("image.generate", title="Generate images")

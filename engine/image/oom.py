@@ -57,16 +57,23 @@ def _where(exc: BaseException) -> str:
     return f"{place}; one allocation needed {_size(wanted)}" if wanted else place
 
 
-def training_oom(exc: BaseException, resolution: int, batch_size: int, step: int, saved_step: int,
-                 gradient_checkpointing: bool) -> UserError:
-    """The one-line failure of a training run that ran out of memory, with what to lower or turn on."""
+def training_oom(exc: BaseException, resolution: int, batch_size: int, step: int | None, saved_step: int,
+                 gradient_checkpointing: bool, rank: int = 0) -> UserError:
+    """The one-line failure of a training run that ran out of memory, with what to lower or turn on.
+
+    ``step`` None: it failed while setting up (loading the model, adding the LoRA layers);
+    ``resolution`` 0: the model's native size, not known yet.
+    """
     tips = [f"a smaller --resolution (now {resolution})" if resolution > 64 else None,
             f"a smaller --batch-size (now {batch_size})" if batch_size > 1 else None,
-            None if gradient_checkpointing else "--gradient-checkpointing"]
+            None if gradient_checkpointing else "--gradient-checkpointing",
+            f"a lower --lora-r (now {rank})" if rank >= 64 else None]
     tips = [t for t in tips if t] or ["a smaller model, or close other programs that use memory"]
+    where = f"at training step {step}" if step else "while setting up training"
+    size = f" at {resolution}x{resolution}" if resolution else ""
     kept = f"the step-{saved_step} checkpoint is intact" if saved_step else "no checkpoint was written yet"
-    return UserError(f"out of memory at training step {step} at {resolution}x{resolution}, batch {batch_size} "
-                     f"({_where(exc)}); {kept}", hint="try " + ", ".join(tips))
+    return UserError(f"out of memory {where}{size}, batch {batch_size} ({_where(exc)}); {kept}",
+                     hint="try " + ", ".join(tips))
 
 
 def generation_oom(exc: BaseException, width: int, height: int, batch_size: int, memory: dict) -> UserError:

@@ -243,7 +243,7 @@ def run_training(ctx) -> dict:
             saved = checkpoints.latest_checkpoint(run_dir)
             raise oom.training_oom(exc, resolution, config.batch_size, min(step + 1, total),
                                    checkpoints.load_state(saved)["step"] if saved else 0,
-                                   config.gradient_checkpointing) from None
+                                   config.gradient_checkpointing, config.rank) from None
         raise
 
     ctx.report(0.96, "saving the LoRA")

@@ -88,3 +88,17 @@ def test_cli_memory_low_turns_on_attention_slicing(workspace_dir, tiny_sd_dir, t
     from engine.image.provenance import read_provenance
     memory = read_provenance(result["images"][0]["path"])["memory"]
     assert memory["attention_slicing"] is True and memory["vae_tiling"] is True
+
+
+def test_training_that_cannot_allocate_its_lora_layers_fails_with_the_message(eng, tiny_sd_dir, tmp_path):
+    from image.tiny import caption_folder
+    job = eng.jobs.run("models.import", {"path": str(tiny_sd_dir), "name": "tiny", "kind": "image"})
+    assert job.state.value == "succeeded", job.error
+    rank = 2**45  # one LoRA matrix of this rank needs petabytes: the allocator refuses at once
+    job = eng.jobs.run("image.train", {"model": "tiny", "data": str(caption_folder(tmp_path / "data")),
+                                       "resolution": 16, "max_steps": 1, "rank": rank, "name": "huge"})
+    assert job.state.value == "failed"
+    assert job.error.startswith("out of memory while setting up training at 16x16, batch 1 (RAM; one allocation"), \
+        job.error
+    assert f"--lora-r (now {rank})" in job.error and "\n" not in job.error
+    assert eng.models.list(role="adapter") == []
