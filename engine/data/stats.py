@@ -50,11 +50,17 @@ def _tags(con, ds, version: int) -> dict:
         f"GROUP BY t.tag ORDER BY count(*) DESC LIMIT 50", args)}
 
 
-def distinct_live(con, ds_id: int) -> int:
-    """Distinct contents among the non-rejected memberships of the newest version (one sort, in memory)."""
-    con.execute("PRAGMA temp_store = MEMORY")
-    return con.execute("SELECT count(DISTINCT record) FROM members WHERE dataset_id = ? AND until IS NULL "
-                       "AND status != 'rejected'", (ds_id,)).fetchone()[0]
+IN_MEMORY_SORT_ROWS = 1_000_000  # about 40 MB of sort; larger versions sort through a temporary file
+
+
+def distinct_live(con, ds_id: int, rows: int) -> int:
+    """Distinct contents among the non-rejected memberships of the newest version (one sort of ``rows``)."""
+    con.execute(f"PRAGMA temp_store = {'MEMORY' if rows <= IN_MEMORY_SORT_ROWS else 'FILE'}")
+    try:
+        return con.execute("SELECT count(DISTINCT record) FROM members WHERE dataset_id = ? AND until IS NULL "
+                           "AND status != 'rejected'", (ds_id,)).fetchone()[0]
+    finally:
+        con.execute("PRAGMA temp_store = DEFAULT")
 
 
 def from_aggregates(con, ds, version: int, count: int, counts: dict) -> dict:
@@ -77,7 +83,6 @@ def compute(con, ds, version: int) -> dict:
     length, total = _lengths(pairs)
     labels = {(r[0] if r[0] is not None else store.NO_LABEL): r[1] for r in con.execute(
         f"SELECT m.label, count(*) FROM members m WHERE {live} GROUP BY m.label ORDER BY count(*) DESC", args)}
-    con.execute("PRAGMA temp_store = MEMORY")
     distinct = con.execute(f"SELECT count(DISTINCT m.record) FROM members m WHERE {live}", args).fetchone()[0]
     row = con.execute("SELECT count, counts FROM dataset_versions WHERE dataset_id = ? AND version = ?",
                       (ds["id"], version)).fetchone()

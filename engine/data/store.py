@@ -284,7 +284,7 @@ class NewVersion:
             return
         self.flush()
         total = sum(self._live_chars.values())
-        ratio = round(1 - distinct_live(self.con, self.ds["id"]) / total, 4) if total else 0.0
+        ratio = round(1 - distinct_live(self.con, self.ds["id"], total) / total, 4) if total else 0.0
         self._live["duplicates"] = {"ratio": ratio, "version": self.version}
 
     @property
