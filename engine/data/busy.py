@@ -43,11 +43,12 @@ def busy_error(con: sqlite3.Connection, what: str, me: str | None = None) -> Use
 @contextmanager
 def wait_limit(con: sqlite3.Connection, milliseconds: int):
     """Use a different busy timeout on this thread's connection for the duration of the block."""
+    before = con.execute("PRAGMA busy_timeout").fetchone()[0]
     con.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
     try:
         yield con
     finally:
-        con.execute(f"PRAGMA busy_timeout = {JOB_WAIT_MS}")
+        con.execute(f"PRAGMA busy_timeout = {int(before)}")
 
 
 @contextmanager

@@ -73,3 +73,11 @@ def test_busy_error_names_another_operation_without_a_job(eng, tmp_path, run_imp
         release.set()
         thread.join()
     assert eng.data.delete("small") == {"deleted": "small"}
+
+
+def test_interactive_wait_is_restored_after_the_edit(eng, tmp_path, run_import):
+    run_import(f.write_jsonl(tmp_path / "small.jsonl", f.alpaca_rows()), name="small")
+    con = eng.workspace.db()
+    before = con.execute("PRAGMA busy_timeout").fetchone()[0]
+    eng.data.set_status("small", [1], "accepted")
+    assert con.execute("PRAGMA busy_timeout").fetchone()[0] == before == busy.JOB_WAIT_MS
