@@ -181,7 +181,9 @@ def cmd_show(args, out) -> dict:
              f"length    mean {stats['length']['mean']} median {stats['length']['median']} "
              f"p95 {stats['length']['p95']} max {stats['length']['max']} characters",
              "labels    " + (", ".join(f"{k} {v:,}" for k, v in list(stats["labels"].items())[:10]) or "-"),
-             f"duplicates {stats['duplicate_ratio'] * 100:.1f}%", ""]
+             f"duplicates {stats['duplicate_ratio'] * 100:.1f}%"
+             + (f" (measured at version {stats['duplicates_measured_at']})"
+                if stats.get("duplicates_measured_at") not in (None, stats["version"]) else ""), ""]
     for r in rows:
         body = {k: r[k] for k in ("system", "instruction", "input", "output", "messages", "caption", "file_name")
                 if r.get(k)}
