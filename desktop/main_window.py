@@ -250,6 +250,9 @@ class MainWindow(QMainWindow):
         if self._closing or self.engine is None:
             event.accept()
             return
+        if not all(page.ready_to_close() for page in self.pages.values() if hasattr(page, "ready_to_close")):
+            event.ignore()
+            return
         active = self.engine.jobs.active()
         if active:
             answer = QMessageBox.question(

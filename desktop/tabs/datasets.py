@@ -14,6 +14,7 @@ from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
 from desktop.tabs.dataset_filters import RecordFilters
+from desktop.tabs.datasets_draft import DraftControl
 from desktop.widgets.buttons import primary_button
 from desktop.widgets.empty_state import EmptyState, empty_stack
 from desktop.widgets.lazy_table import Column, LazyTableModel
@@ -102,7 +103,10 @@ class DatasetsPage(Page):
         self.accept_button.clicked.connect(lambda: self.set_status("accepted"))
         self.reject_button.clicked.connect(lambda: self.set_status("rejected"))
         self.tag_button.clicked.connect(self.tag_selected)
-        for button in (self.accept_button, self.reject_button, self.tag_button):
+        self.draft = DraftControl(self)
+        self.draft.changed.connect(lambda: self._loaded(self.model.rowCount(), self.model.total))
+        self.commit_button = self.draft.button
+        for button in (self.accept_button, self.reject_button, self.tag_button, self.commit_button):
             actions.addWidget(button)
         actions.addStretch(1)
         self.clean_button = QPushButton(self.tr("Clean"))
@@ -172,6 +176,13 @@ class DatasetsPage(Page):
         if item is None:
             return
         info = item.data(Qt.ItemDataRole.UserRole)
+        if info.name != self.current and not self.draft.settle():
+            self.list.blockSignals(True)
+            self.list.setCurrentItem(_previous)
+            self.list.blockSignals(False)
+            return
+        if info.name != self.draft.name:
+            self.draft.track(info.name)
         changed = info.name != self.current or self.current_info is None or \
             info.version != self.current_info.version
         self.current, self.current_info = info.name, info
@@ -179,8 +190,7 @@ class DatasetsPage(Page):
         self.augment_button.setEnabled(info.modality == "text")
         counts = info.counts or {}
         details = ", ".join(f"{k} {v}" for k, v in counts.items() if isinstance(v, int) and k != "total")
-        self.summary.setText(self.tr("Version %1 · %2 examples").replace("%1", str(info.version))
-                             .replace("%2", str(info.count)) + (f" · {details}" if details else ""))
+        self.summary.setText(self._version_text(info) + (f" · {details}" if details else ""))
         if changed:
             self._set_columns(info.modality)
             self.load_records()
@@ -226,19 +236,23 @@ class DatasetsPage(Page):
 
     def _loaded(self, loaded: int, total: int) -> None:
         if self.current_info is not None:
-            base = self.tr("Version %1 · %2 examples").replace("%1", str(self.current_info.version)) \
-                .replace("%2", str(self.current_info.count))
+            base = self._version_text(self.current_info)
             self.summary.setText(base + " · " + self.tr("%1 shown of %2 matching").replace("%1", str(loaded))
                                  .replace("%2", str(total)))
 
-    # -- editing ----------------------------------------------------------------
+    def _version_text(self, info) -> str:
+        """The version line; "draft" while review edits wait to be committed."""
+        version = str(info.version) + (" " + self.tr("(draft)") if self.draft.is_open else "")
+        return self.tr("Version %1 · %2 examples").replace("%1", version).replace("%2", str(info.count))
+
+    # -- editing (each edit amends the dataset's open draft) --------------------
     def selected_rows(self) -> list[dict]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [self.model.rows[r] for r in rows]
 
     def _edit(self, row: dict, key: str, value: str) -> None:
         name = self.current
-        Op(self, self.engine.data.update_record, name, row["id"], **{key: value}).success(
+        Op(self, self.engine.data.update_record, name, row["id"], draft=True, **{key: value}).success(
             lambda _: self._after_edit([row["id"]], {key: value})).run_in_background()
 
     def set_status(self, status: str) -> None:
@@ -246,7 +260,7 @@ class DatasetsPage(Page):
         if not rows or not self.current:
             return
         ids = [r["id"] for r in rows]
-        Op(self, self.engine.data.set_status, self.current, ids, status).success(
+        Op(self, self.engine.data.set_status, self.current, ids, status, draft=True).success(
             lambda _: self._after_edit(ids, {"status": status}, advance=True)).run_in_background()
 
     def tag_selected(self) -> None:
@@ -257,7 +271,7 @@ class DatasetsPage(Page):
         if not ok or not tag.strip():
             return
         ids = [r["id"] for r in rows]
-        Op(self, self.engine.data.add_tags, self.current, ids, [tag.strip()]).success(
+        Op(self, self.engine.data.add_tags, self.current, ids, [tag.strip()], draft=True).success(
             lambda _: self._after_edit(ids, None)).run_in_background()
 
     def _after_edit(self, ids: list, changes: dict | None, advance: bool = False) -> None:
@@ -272,7 +286,19 @@ class DatasetsPage(Page):
             current = self.table.currentIndex()
             if current.isValid() and current.row() + 1 < self.model.rowCount():
                 self.table.selectRow(current.row() + 1)
+        self.draft.reload()
         Op(self, self.engine.data.get, self.current).success(self._refresh_info).run_in_background()
+
+    def commit_edits(self, message: str | None = None):
+        """Seal the review edits as one version (asks for a message when none is given)."""
+        return self.draft.commit(message)
+
+    def draft_committed(self) -> None:
+        self.refresh()
+
+    def ready_to_close(self) -> bool:
+        """Asked by the window before it closes: an open draft is committed, kept or the close cancelled."""
+        return self.draft.settle()
 
     def _refresh_info(self, info) -> None:
         self.current_info = info

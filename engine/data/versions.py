@@ -22,7 +22,8 @@ def history(con, ds) -> list[dict]:
                     "counts": store.public_counts(r["counts"]),
                     "message": r["message"], "job_id": r["job_id"], "created_at": r["created_at"],
                     "report": info.get("report"), "head": r["version"] == ds["head"],
-                    "draft": bool(info.get("draft")) and r["version"] == ds["head"]})
+                    "draft": bool(info.get("draft")) and r["version"] == ds["head"],
+                    "edits": info.get("edits", 0)})
     return out
 
 

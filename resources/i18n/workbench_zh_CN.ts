@@ -392,6 +392,10 @@
         <translation>已显示 %1 / 共 %2 条匹配</translation>
     </message>
     <message>
+        <source>(draft)</source>
+        <translation>（草稿）</translation>
+    </message>
+    <message>
         <source>Add a tag</source>
         <translation>添加标签</translation>
     </message>
@@ -418,6 +422,45 @@
     <message>
         <source>Export dataset</source>
         <translation>导出数据集</translation>
+    </message>
+</context>
+<context>
+    <name>DraftControl</name>
+    <message>
+        <source>Seal the review edits as one version with a message (Ctrl+S)</source>
+        <translation>将审阅修改连同说明保存为一个版本（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>Commit edits (%1)</source>
+        <translation>提交修改（%1）</translation>
+    </message>
+    <message>
+        <source>Commit edits</source>
+        <translation>提交修改</translation>
+    </message>
+    <message>
+        <source>What did this review change? (%1 edit(s) in dataset '%2')</source>
+        <translation>本次审阅改了什么？（数据集“%2”中有 %1 处修改）</translation>
+    </message>
+    <message>
+        <source>Reviewed %1 edit(s)</source>
+        <translation>审阅了 %1 处修改</translation>
+    </message>
+    <message>
+        <source>Uncommitted edits</source>
+        <translation>未提交的修改</translation>
+    </message>
+    <message>
+        <source>Dataset '%1' has %2 uncommitted edit(s). Commit them as one version now?</source>
+        <translation>数据集“%1”有 %2 处未提交的修改。现在将它们提交为一个版本吗？</translation>
+    </message>
+    <message>
+        <source>Commit</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>Keep as draft</source>
+        <translation>保留为草稿</translation>
     </message>
 </context>
 <context>

@@ -40,6 +40,26 @@ def test_import_wizard_then_review_by_keyboard(make_window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: page.model.rows[0]["status"] == "accepted", timeout=10_000)
     wait_ops(qtbot)
     assert window.engine.data.record("support", page.model.rows[0]["id"])["status"] == "accepted"
+    before = len(window.engine.data.versions("support"))
+    qtbot.waitUntil(lambda: page.draft.edits == 1, timeout=10_000)
+    assert "draft" in page.summary.text() and page.commit_button.isEnabled()
+
+    page.table.selectRow(1)
+    qtbot.keyClick(page.table, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: page.model.rows[1]["status"] == "rejected", timeout=10_000)
+    page._edit(page.model.rows[2], "output", "改过的回答")
+    qtbot.waitUntil(lambda: page.draft.edits == 3, timeout=10_000)
+    assert page.commit_button.text() == "Commit edits (3)"
+    assert len(window.engine.data.versions("support")) == before
+    page.commit_edits("first review pass")
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: page.draft.edits == 0, timeout=10_000)
+    versions = window.engine.data.versions("support")
+    assert len(versions) == before and not versions[-1]["draft"]
+    assert versions[-1]["message"] == "first review pass"
+    diff = window.engine.data.diff("support", versions[-2]["version"], versions[-1]["version"])
+    assert diff["counts"]["changed"] == 3
+    assert "draft" not in page.summary.text() and not page.commit_button.isEnabled()
 
     page.status_filter.setCurrentIndex(page.status_filter.findData("accepted"))
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
@@ -88,3 +108,45 @@ def test_lazy_table_fetches_pages_as_the_view_scrolls(qtbot):
     assert 400 <= model.rowCount() < 2000
     assert calls[:2] == [0, 200]
     assert model.data(model.index(250, 1)) == "row 250"
+
+
+def test_commit_button_asks_for_a_message_and_closing_offers_to_commit(make_window, qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+    window = make_window()
+    page = window.show_page("datasets")
+    job = window.engine.data.import_file(str(write_csv(tmp_path / "a.csv", rows=5)), "support",
+                                         mapping={"问题": "instruction", "回答": "output", "类别": "label"})
+    assert window.engine.jobs.wait(job.id, timeout=60).state == "succeeded"
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 5, timeout=20_000)
+    page.table.setFocus()
+    page.table.selectRow(0)
+    qtbot.keyClick(page.table, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: page.draft.edits == 1, timeout=10_000)
+    page.commit_button.click()
+    dialog = page.draft.dialog
+    assert "1" in dialog.labelText()
+    dialog.setTextValue("accepted the first")
+    dialog.accept()
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: page.draft.edits == 0, timeout=10_000)
+    assert window.engine.data.versions("support")[-1]["message"] == "accepted the first"
+
+    page.table.selectRow(1)
+    qtbot.keyClick(page.table, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: page.draft.edits == 1, timeout=10_000)
+
+    def answer(role_text):
+        box = page.draft.question
+        button = next(b for b in box.buttons() if b.text() == role_text or
+                      box.standardButton(b) == QMessageBox.StandardButton.Cancel and role_text == "Cancel")
+        button.click()
+
+    from PySide6.QtCore import QTimer
+    QTimer.singleShot(200, lambda: answer("Cancel"))
+    assert page.ready_to_close() is False
+    assert window.engine.data.versions("support")[-1]["draft"]
+    QTimer.singleShot(200, lambda: answer("Commit"))
+    assert page.ready_to_close() is True
+    versions = window.engine.data.versions("support")
+    assert not versions[-1]["draft"] and versions[-1]["edits"] == 1
