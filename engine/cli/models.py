@@ -90,6 +90,9 @@ def register(sub) -> None:
     p.add_argument("--stop", action="append", help="stop when this text appears (repeatable)")
     p.add_argument("--seed", type=int)
     p.add_argument("--int8", action="store_true", help="int8 dynamic quantization (CPU)")
+    p.add_argument("--batch-size", type=int,
+                   help="prompts run together in one generate call (text, default 8) or images per prompt; "
+                        "lower it when memory runs out")
     _image_flags(p)
     p.add_argument("--memory", choices=("auto", "none", "low"), help="image memory savers (low: attention slicing)")
     p.set_defaults(handler=cmd_generate)
@@ -265,7 +268,8 @@ def cmd_train(args, out) -> dict:
 
 
 # -- generate --------------------------------------------------------------------------
-GEN_FIELDS = ("max_new_tokens", "temperature", "top_p", "top_k", "repetition_penalty", "num_beams", "stop", "seed")
+GEN_FIELDS = ("max_new_tokens", "temperature", "top_p", "top_k", "repetition_penalty", "num_beams", "stop", "seed",
+              "batch_size")
 
 
 def cmd_generate(args, out) -> dict:
@@ -282,6 +286,8 @@ def cmd_generate(args, out) -> dict:
             raise UserError(f"cannot read {args.prompts_file}: {exc.strerror}") from None
     if not prompts:
         raise UserError("no prompt given", hint="pass --prompt TEXT or --prompts-file FILE")
+    if args.batch_size is not None and args.batch_size < 1:
+        raise UserError(f"--batch-size {args.batch_size} must be 1 or more", hint="e.g. --batch-size 4")
     params = {name: getattr(args, name) for name in GEN_FIELDS if getattr(args, name, None) is not None}
     base = engine.models.get(model.base_id) if model.role == "adapter" else model
     if base.demo:

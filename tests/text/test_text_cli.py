@@ -83,3 +83,18 @@ def test_train_resume_by_run_id(capsys, tmp_path, tiny_models):
     assert code == 0 and result["run_id"] == run_id and result["steps"] == 6
     code, _, captured = aigc(capsys, ws, "train", "--resume", run_id)
     assert code != 0 and "already finished" in captured.err
+
+
+def test_generate_batch_size_reaches_the_job_and_is_checked(capsys, tmp_path, tiny_models):
+    from engine.api import Engine
+    ws = tmp_path / "ws"
+    assert aigc(capsys, ws, "models", "import", str(tiny_models["gpt2"]), "--name", "g")[0] == 0
+    prompts = ["one", "two", "three"]
+    code, result, _ = aigc(capsys, ws, "generate", "--model", "g", *[a for p in prompts for a in ("--prompt", p)],
+                           "--batch-size", "2", "--max-new-tokens", "3", "--temperature", "0")
+    assert code == 0 and len(result["results"]) == 3
+    assert [r["prompt"] for r in result["results"]] == prompts
+    with Engine.open(ws) as eng:
+        assert eng.jobs.get(result["job"]).params["params"]["batch_size"] == 2
+    code, _, captured = aigc(capsys, ws, "generate", "--model", "g", "--prompt", "x", "--batch-size", "0")
+    assert code != 0 and "--batch-size 0 must be 1 or more" in captured.err and "started" not in captured.err
