@@ -75,7 +75,14 @@ def register(sub) -> None:
     p.add_argument("--split", dest="set_split", choices=("train", "val", "test"))
     p.add_argument("--set", action="append", metavar="FIELD=VALUE",
                    help="edit a field of one record (instruction, input, output, system, caption)")
+    p.add_argument("--draft", action="store_true",
+                   help="collect this edit in the open draft version (sealed by 'aigc data commit')")
     p.set_defaults(handler=cmd_annotate)
+
+    p = cmds.add_parser("commit", help="seal the open draft version (annotation edits collected with --draft)")
+    p.add_argument("name")
+    p.add_argument("--message", "-m", help="what the edits changed (default: the number of edits)")
+    p.set_defaults(handler=cmd_commit)
 
     register_jobs(cmds)
 
@@ -252,19 +259,28 @@ def cmd_annotate(args, out) -> dict:
             ids = [int(x) for x in args.ids.split(",") if x.strip()]
         except ValueError:
             raise UserError(f"--ids '{args.ids}' must be comma-separated numbers") from None
-        result = engine.data.update_record(args.name, ids[0], **changes) if len(ids) == 1 else \
-            _edit_many(engine, args.name, ids, changes)
+        result = engine.data.update_record(args.name, ids[0], draft=args.draft, **changes) if len(ids) == 1 else \
+            _edit_many(engine, args.name, ids, changes, args.draft)
     else:
         result = engine.data.bulk(args.name, changes, search=args.where_search, tag=args.where_tag,
-                                  status=args.where_status, split=args.where_split)
-    result["_text"] = (f"version {result['version']}: {result['changed']} record(s) changed" if result.get("created")
+                                  status=args.where_status, split=args.where_split, draft=args.draft)
+    changed = f"version {result['version']}: {result['changed']} record(s) changed"
+    result["_text"] = (changed if result.get("created") else changed + " (draft amended)" if result.get("amended")
                        else "nothing changed")
     return result
 
 
-def _edit_many(engine, name, ids, changes) -> dict:
+def _edit_many(engine, name, ids, changes, draft: bool = False) -> dict:
     from engine.data import annotate
-    return annotate.edit(engine.workspace, name, ids, changes, f"edit {len(ids)} records")
+    return annotate.edit(engine.workspace, name, ids, changes, f"edit {len(ids)} records", draft)
+
+
+def cmd_commit(args, out) -> dict:
+    engine = out.open_engine(args)
+    result = engine.data.commit_draft(args.name, args.message)
+    result["_text"] = (f"version {result['version']} committed: {result['edits']} edit(s), \"{result['message']}\""
+                       if result["committed"] else f"no open draft: version {result['version']} is already committed")
+    return result
 
 
 def cmd_clean(args, out) -> dict:
