@@ -136,17 +136,57 @@ def test_commit_button_asks_for_a_message_and_closing_offers_to_commit(make_wind
     qtbot.keyClick(page.table, Qt.Key.Key_R)
     qtbot.waitUntil(lambda: page.draft.edits == 1, timeout=10_000)
 
-    def answer(role_text):
-        box = page.draft.question
-        button = next(b for b in box.buttons() if b.text() == role_text or
-                      box.standardButton(b) == QMessageBox.StandardButton.Cancel and role_text == "Cancel")
-        button.click()
-
     from PySide6.QtCore import QTimer
-    QTimer.singleShot(200, lambda: answer("Cancel"))
+    QTimer.singleShot(200, lambda: answer(page, "Cancel"))
     assert page.ready_to_close() is False
     assert window.engine.data.versions("support")[-1]["draft"]
-    QTimer.singleShot(200, lambda: answer("Commit"))
+    QTimer.singleShot(200, lambda: answer(page, "Commit"))
     assert page.ready_to_close() is True
     versions = window.engine.data.versions("support")
     assert not versions[-1]["draft"] and versions[-1]["edits"] == 1
+
+
+def answer(page, text):
+    """Click a button of the open-draft question (it runs modally, so a timer answers it)."""
+    from PySide6.QtWidgets import QMessageBox
+    box = page.draft.question
+    cancel = QMessageBox.StandardButton.Cancel
+    next(b for b in box.buttons() if b.text() == text or text == "Cancel" and box.standardButton(b) == cancel).click()
+
+
+def test_switching_dataset_with_a_draft_asks_and_the_draft_survives(make_window, qtbot, tmp_path):
+    from PySide6.QtCore import QTimer
+    window = make_window()
+    page = window.show_page("datasets")
+    mapping = {"问题": "instruction", "回答": "output", "类别": "label"}
+    for name in ("a", "b"):
+        job = window.engine.data.import_file(str(write_csv(tmp_path / f"{name}.csv", rows=4)), name, mapping=mapping)
+        assert window.engine.jobs.wait(job.id, timeout=60).state == "succeeded"
+    page.refresh()
+    qtbot.waitUntil(lambda: page.list.count() == 2 and page.model.rowCount() == 4, timeout=20_000)
+    assert page.current == "a"
+    page.table.setFocus()
+    page.table.selectRow(0)
+    qtbot.keyClick(page.table, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: page.draft.edits == 1, timeout=10_000)
+
+    QTimer.singleShot(200, lambda: answer(page, "Cancel"))
+    page.list.setCurrentRow(1)
+    assert page.current == "a" and page.list.currentRow() == 0 and page.draft.edits == 1
+
+    QTimer.singleShot(200, lambda: answer(page, "Keep as draft"))
+    page.list.setCurrentRow(1)
+    assert page.current == "b"
+    wait_ops(qtbot)
+    assert page.draft.edits == 0 and "draft" not in page.summary.text()
+    assert window.engine.data.versions("a")[-1]["draft"]
+
+    page.list.setCurrentRow(0)   # no question: b has no draft; a's draft from before shows again
+    qtbot.waitUntil(lambda: page.draft.edits == 1, timeout=10_000)
+    assert "draft" in page.summary.text() and page.commit_button.text() == "Commit edits (1)"
+    QTimer.singleShot(200, lambda: answer(page, "Cancel"))
+    window.close()   # the window asks too: cancelling keeps it open
+    assert window.isVisible() and window.engine is not None
+    page.commit_edits("accepted one")
+    qtbot.waitUntil(lambda: page.draft.edits == 0, timeout=10_000)
+    assert window.engine.data.versions("a")[-1]["message"] == "accepted one"
