@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
 
 from engine.errors import UserError
 
@@ -53,43 +51,47 @@ class Output:
     # -- jobs -----------------------------------------------------------------
     def run_job(self, kind: str, params: dict, title: str | None = None, on_event=None, resume_of: str | None = None):
         """Run a job in the foreground: progress on stderr, Ctrl-C cancels cleanly."""
+        jobs = self.engine.jobs
+        start = (lambda: jobs.resume(resume_of)) if resume_of else (lambda: jobs.submit(kind, params, title))
+        return self.follow(start, on_event=on_event, show_log=True)
+
+    def follow(self, job, on_event=None, show_log: bool = False, cancelled_note: str = ""):
+        """Follow a job until it ends; a failure or cancel becomes a UserError.
+
+        ``job`` is a submitted Job, or a callable that submits one: then the listener is in
+        place before the job starts, so no streamed token or progress line is missed.
+        """
         engine = self.engine
-        done = threading.Event()
+        followed = [None if callable(job) else job.id]
 
         def listen(event):
-            if event.job_id != job_id[0]:
+            if event.job_id != followed[0]:
                 return
             if event.type == "progress":
                 self.progress(event.data["fraction"], event.data["message"])
-            elif event.type == "log":
+            elif event.type == "log" and show_log:
                 print(f"  {event.data['text']}", file=sys.stderr, flush=True)
             if on_event:
                 on_event(event)
 
-        job_id = [None]
         unsubscribe = engine.jobs.subscribe(listen)
         try:
-            job = engine.jobs.resume(resume_of) if resume_of else engine.jobs.submit(kind, params, title)
-            job_id[0] = job.id
-            previous = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
-            try:
-                while True:
-                    job = engine.jobs.wait(job.id, timeout=0.2)
-                    if job.state.finished:
-                        break
-            except KeyboardInterrupt:
-                self.info("cancelling ...")
-                engine.jobs.cancel(job.id)
-                job = engine.jobs.wait(job.id)
-            finally:
-                if previous is not None:
-                    signal.signal(signal.SIGINT, previous)
+            if callable(job):
+                job = job()
+                followed[0] = job.id
+            while True:
+                job = engine.jobs.wait(job.id, timeout=0.2)
+                if job.state.finished:
+                    break
+        except KeyboardInterrupt:
+            self.info("cancelling ...")
+            engine.jobs.cancel(job.id)
+            job = engine.jobs.wait(job.id)
         finally:
             unsubscribe()
-            done.set()
         if job.state.value == "failed":
             raise UserError(f"{job.kind} job {job.id} failed: {job.error}")
         if job.state.value == "cancelled":
-            raise UserError(f"{job.kind} job {job.id} was cancelled", hint=f"resume it with 'aigc jobs resume {job.id}'"
-                            if job.resumable else None)
+            raise UserError(f"{job.kind} job {job.id} was cancelled{cancelled_note}",
+                            hint=f"resume it with 'aigc jobs resume {job.id}'" if job.resumable else None)
         return job

@@ -212,29 +212,7 @@ def cmd_task_run(args, out) -> dict:
 
 def _wait(out, job):
     """Follow a job submitted through a facade: progress on stderr, Ctrl-C cancels it."""
-    engine = out.engine
-
-    def listen(event):
-        if event.job_id == job.id and event.type == "progress":
-            out.progress(event.data["fraction"], event.data["message"])
-    unsubscribe = engine.jobs.subscribe(listen)
-    try:
-        while True:
-            current = engine.jobs.wait(job.id, timeout=0.2)
-            if current.state.finished:
-                break
-    except KeyboardInterrupt:
-        out.info("cancelling ...")
-        engine.jobs.cancel(job.id)
-        current = engine.jobs.wait(job.id)
-    finally:
-        unsubscribe()
-    if current.state.value == "failed":
-        raise UserError(f"{current.kind} job {current.id} failed: {current.error}")
-    if current.state.value == "cancelled":
-        raise UserError(f"{current.kind} job {current.id} was cancelled; finished rows are kept",
-                        hint=f"resume it with 'aigc jobs resume {current.id}'" if current.resumable else None)
-    return current
+    return out.follow(job, cancelled_note="; finished rows are kept")
 
 
 def cmd_task_runs(args, out) -> dict:

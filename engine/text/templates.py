@@ -87,6 +87,7 @@ def _token_labels(tokenizer, text: str, spans: list[tuple[int, int]]) -> tuple[l
         enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
         offsets = enc["offset_mapping"]
     except (NotImplementedError, TypeError, ValueError):
+        # Python ("slow") tokenizers have no offset mapping: label piece by piece instead.
         return _token_labels_by_prefix(tokenizer, text, spans)
     ids = list(enc["input_ids"])
     labels = []
