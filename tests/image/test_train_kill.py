@@ -18,14 +18,16 @@ ROOT = Path(__file__).resolve().parents[2]
 STEPS, CHECKPOINT_EVERY, PAUSE_AT = 6, 2, 5
 
 CHILD = """
-import sys, time
+import os, sys, time
 sys.path.insert(0, {root!r})
 import engine
 from engine.api import Engine
 eng = Engine.open({ws!r})
 def pause(event):
     if event.type == "metric" and event.data["name"] == "loss" and event.data["step"] == {pause_at}:
-        open({flag!r}, "w").write(event.job_id)
+        with open({flag!r} + ".tmp", "w") as handle:
+            handle.write(event.job_id)
+        os.replace({flag!r} + ".tmp", {flag!r})  # the parent must never see an empty flag
         time.sleep(600)
 eng.jobs.subscribe(pause)
 eng.jobs.run("image.train", {params!r})

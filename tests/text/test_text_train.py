@@ -159,14 +159,16 @@ def test_resume_after_cancel_is_exact(eng, tiny_models, data_file):
 
 
 CHILD = """
-import sys, threading, time
+import os, sys, threading, time
 sys.path.insert(0, {root!r})
 import engine
 from engine.api import Engine
 eng = Engine.open({ws!r})
 def pause(event):
     if event.type == "metric" and event.data["name"] == "loss" and event.data["step"] == 8:
-        open({flag!r}, "w").write(event.job_id)
+        with open({flag!r} + ".tmp", "w") as handle:
+            handle.write(event.job_id)
+        os.replace({flag!r} + ".tmp", {flag!r})  # the parent must never see an empty flag
         time.sleep(600)
 eng.jobs.subscribe(pause)
 eng.jobs.run("text.train", {{"config": {config!r}}})
