@@ -57,7 +57,31 @@ def check_environment(variant: str, python: str) -> dict:
         raise BuildError(
             f"the CUDA build needs a CUDA torch, this environment has torch {info['version']} (CPU only): "
             "pip install torch --index-url https://download.pytorch.org/whl/cu128, in a separate build environment")
+    info["lock"] = check_lock(variant, python)
     return info
+
+
+LOCK_VARIANTS = {"cpu": "linux-cpu", "cuda": "linux-cuda"}
+
+
+def check_lock(variant: str, python: str) -> dict:
+    """Every package pinned in the lock must be installed at exactly its pinned version."""
+    lock_variant = LOCK_VARIANTS[variant] if sys.platform.startswith("linux") else (
+        "windows" if sys.platform == "win32" else "macos")
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); from engine import lockfile; "
+            "print(json.dumps(lockfile.lock_status(sys.argv[2]).to_dict()))")
+    out = subprocess.run([python, "-c", code, str(ROOT), lock_variant], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise BuildError(f"could not compare the environment with the lock: {out.stderr.strip().splitlines()[-1:]}")
+    status = json.loads(out.stdout.strip().splitlines()[-1])
+    if status["matches"] is None:
+        raise BuildError(f"requirements/{lock_variant}.lock does not exist: run scripts/update-lock.sh")
+    if not status["matches"]:
+        wrong = ", ".join(f"{name} {v['installed'] or 'missing'} (lock {v['locked']})"
+                          for name, v in list(status["mismatched"].items())[:5])
+        raise BuildError(f"this environment does not match requirements/{lock_variant}.lock: {wrong}; "
+                         f"install it with: pip install --require-hashes -r requirements/{lock_variant}.lock")
+    return status
 
 
 def starter_folders() -> dict[str, Path]:

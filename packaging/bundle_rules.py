@@ -154,6 +154,8 @@ def data_files() -> list[tuple[str, str]]:
     """resources/, data files of our packages and of the libraries, package metadata."""
     from PyInstaller.utils.hooks import collect_data_files, copy_metadata
     datas = resource_datas()
+    # The lock files, so the packaged build's status and About box can say what it was built from.
+    datas += [(str(lock), "resources/requirements") for lock in sorted((ROOT / "requirements").glob("*.lock"))]
     for package in OWN_PACKAGES:
         datas += collect_data_files(package, excludes=["**/__pycache__/**"])
     for package in DATA_PACKAGES:

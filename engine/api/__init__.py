@@ -50,7 +50,7 @@ class Engine:
         return self.workspace.root
 
     def status(self, with_device: bool = True) -> dict:
-        from engine import offline
+        from engine import lockfile, offline
         from engine.workspace import db
         info = {
             "workspace": str(self.workspace.root),
@@ -61,6 +61,7 @@ class Engine:
             "platform": platform.platform(),
             "offline": offline.guard_active(),
             "libraries": library_versions(),
+            "lock": lockfile.lock_status().to_dict(),
             "jobs": {state: n for state, n in self.workspace.db().execute(
                 "SELECT state, count(*) FROM jobs GROUP BY state")},
             "sample_content": self.workspace.get_setting("samples_installed") is not None,

@@ -55,9 +55,15 @@ def cmd_status(args, out) -> dict:
         f"offline guard   {'on' if status['offline'] else 'OFF'}",
         f"jobs            {', '.join(f'{k}: {v}' for k, v in status['jobs'].items()) or 'none'}",
         "libraries       " + ", ".join(f"{k} {v or '-'}" for k, v in status["libraries"].items()),
+        f"lock            {_lock_line(status['lock'])}",
     ]
     status["_text"] = "\n".join(lines)
     return status
+
+
+def _lock_line(lock: dict) -> str:
+    from engine.lockfile import LockStatus
+    return LockStatus(**lock).summary()
 
 
 def cmd_selftest(args, out) -> dict:

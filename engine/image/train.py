@@ -87,7 +87,7 @@ def run_training(ctx) -> dict:
     import torch
     from diffusers import DDPMScheduler
     from diffusers.training_utils import compute_snr
-    from peft import LoraConfig
+    from peft import LoraConfig, inject_adapter_in_model
     from peft.utils import get_peft_model_state_dict, set_peft_model_state_dict
     from safetensors.torch import load_file, save_file
 
@@ -141,8 +141,10 @@ def run_training(ctx) -> dict:
     groups = [{"params": [p for p in unet.parameters() if p.requires_grad], "lr": config.learning_rate}]
     if config.train_text_encoder:
         for encoder in encoders:
-            encoder.add_adapter(LoraConfig(r=config.rank, lora_alpha=config.alpha, init_lora_weights="gaussian",
-                                           target_modules=TEXT_TARGETS))
+            # peft directly, as diffusers' own training examples do: transformers' add_adapter
+            # would tie this path to the peft release each transformers release demands.
+            inject_adapter_in_model(LoraConfig(r=config.rank, lora_alpha=config.alpha, init_lora_weights="gaussian",
+                                               target_modules=TEXT_TARGETS), encoder)
             groups.append({"params": [p for p in encoder.parameters() if p.requires_grad],
                            "lr": config.text_encoder_lr})
     if config.gradient_checkpointing:
