@@ -1,11 +1,19 @@
 """Settings: workspace folder, device preference, language and theme."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
 from desktop import style
+from desktop.bridge import Op
+
+
+def environment_report() -> dict:
+    """Library versions and whether they match the lock file (importlib metadata only: no torch import)."""
+    from engine.api import library_versions
+    from engine.lockfile import lock_status
+    return {"libraries": library_versions(), "lock": lock_status()}
 
 
 class SettingsDialog(QDialog):
@@ -48,6 +56,14 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
         form.addRow(self.tr("Theme"), self.theme)
 
+        self.versions = QLabel(self.tr("Reading library versions…"))
+        self.versions.setObjectName("versionsLabel")
+        self.versions.setWordWrap(True)
+        self.versions.setTextInteractionFlags(self.versions.textInteractionFlags()
+                                              | Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.tr("Libraries"), self.versions)
+        Op(self, environment_report).success(self._show_versions).run_in_background()
+
         note = QLabel(self.tr("The device applies to jobs started from now on. "
                               "A new language applies the next time the workbench starts."))
         note.setObjectName("muted")
@@ -60,6 +76,19 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(buttons)
+
+    def _show_versions(self, report: dict) -> None:
+        names = ", ".join(f"{name} {version or '-'}" for name, version in report["libraries"].items())
+        lock = report["lock"]
+        if lock.matches is None:
+            state = self.tr("no lock file for %1").replace("%1", lock.variant)
+        elif lock.matches:
+            state = self.tr("matches the lock file %1 (%2 packages)").replace("%1", lock.variant) \
+                .replace("%2", str(lock.pinned))
+        else:
+            state = self.tr("differs from the lock file %1: %2").replace("%1", lock.variant).replace(
+                "%2", ", ".join(f"{n} {v['installed'] or '-'} ≠ {v['locked']}" for n, v in list(lock.mismatched.items())[:4]))
+        self.versions.setText(f"{names}\n{state}")
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the workspace folder"), self.workspace.text())
