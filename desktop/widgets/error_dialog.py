@@ -42,6 +42,8 @@ def show_error(parent: QWidget | None, exc: BaseException | str, details: str = 
     """Show the error without blocking the caller (the dialog is window-modal)."""
     dialog = ErrorDialog(parent if isinstance(parent, QWidget) else None, reason_of(exc), details, title)
     open_dialogs.append(dialog)
-    dialog.finished.connect(lambda *_: open_dialogs.remove(dialog) if dialog in open_dialogs else None)
+    forget = lambda *_: open_dialogs.remove(dialog) if dialog in open_dialogs else None  # noqa: E731
+    dialog.finished.connect(forget)
+    dialog.destroyed.connect(forget)  # its parent window closed before anyone answered it
     dialog.open()
     return dialog
