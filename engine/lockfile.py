@@ -29,6 +29,11 @@ class LockStatus:
         return {"variant": self.variant, "lock": self.lock_path, "matches": self.matches,
                 "pinned": self.pinned, "mismatched": self.mismatched}
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "LockStatus":
+        return cls(variant=data["variant"], lock_path=data["lock"], matches=data["matches"],
+                   pinned=data.get("pinned", 0), mismatched=data.get("mismatched", {}))
+
     def summary(self) -> str:
         if self.matches is None:
             return f"no lock file for {self.variant}"

@@ -63,7 +63,7 @@ def cmd_status(args, out) -> dict:
 
 def _lock_line(lock: dict) -> str:
     from engine.lockfile import LockStatus
-    return LockStatus(**lock).summary()
+    return LockStatus.from_dict(lock).summary()
 
 
 def cmd_selftest(args, out) -> dict:
