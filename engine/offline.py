@@ -235,7 +235,10 @@ def child_env(env: dict | None = None) -> dict:
 
 def python_command(args, python: str | None = None) -> list[str]:
     """``[python, *args]`` run behind the guard: ``args`` is what follows ``python`` (``-m mod ...``,
-    ``-c code ...`` or ``script.py ...``). Start it with ``env=child_env()``."""
+    ``-c code ...`` or ``script.py ...``). Start it with ``env=child_env()``. A packaged (frozen) build has no
+    Python interpreter to start: use multiprocessing there, whose children are guarded too."""
+    if getattr(sys, "frozen", False) and python is None:
+        raise RuntimeError("a packaged build cannot start a Python interpreter; use multiprocessing instead")
     return [python or sys.executable, "-m", "engine.guarded", *args]
 
 
