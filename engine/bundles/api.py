@@ -50,6 +50,7 @@ class BundlesAPI:
         if refusal:
             problems.insert(0, str(refusal))
         return {"path": str(path), "ok": True, "signature": signature, "require_signature": required,
+                "signature_problem": str(refusal) if refusal else None,
                 "format_version": manifest.format_version,
                 "product_version": manifest.product_version, "created_at": manifest.created_at,
                 "bytes": manifest.size, "files": sum(len(i.files) for i in manifest.items),

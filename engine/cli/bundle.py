@@ -91,8 +91,12 @@ def cmd_inspect(args, out) -> dict:
             ("already here, skipped" if item["action"] == "present" else "will be added")
         lines.append(f"  {item['type']:<8} {item['name']}{target}{extra}  [{state}]")
         lines += [f"           note: {note}" for note in item.get("notes", [])]
-    lines.append("ready to import" if report["importable"] else
-                 "import needs --rename for the items marked above, or their base models first")
+    if report["importable"]:
+        lines.append("ready to import")
+    elif report.get("signature_problem"):
+        lines.append(f"cannot import here: {report['signature_problem']}")
+    else:
+        lines.append("import needs --rename for the items marked above, or their base models first")
     report["_text"] = "\n".join(lines)
     return report
 

@@ -112,6 +112,8 @@ def test_workspace_policy_refuses_unsigned_and_stripped_bundles(capsys, machines
     assert "is not signed" in refused(capsys, branch, "bundle", "import", str(unsigned))
     report = ok(capsys, branch, "bundle", "inspect", str(unsigned))
     assert report["ok"] and not report["importable"] and "is not signed" in report["problems"][0]
+    assert main(["--workspace", str(branch), "bundle", "inspect", str(unsigned)]) == 0
+    assert "cannot import here: unsigned.zip is not signed" in capsys.readouterr().out
 
     signed = tmp_path / "signed.zip"
     export(capsys, hq, signed)
