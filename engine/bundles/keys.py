@@ -240,6 +240,6 @@ def signature_problem(info: dict, bundle: str) -> UserError | None:
                               "policy off with 'aigc keys require off'")
     if not info["trusted"]:
         return UserError(f"{bundle} is signed by key '{info['key_name']}' ({info['short']}), which this workspace "
-                         "does not trust", hint="if you know it is theirs, 'aigc keys trust THEIR_KEY.pub.json' "
-                                                "(compare the fingerprint with the sender)")
+                         "does not trust", hint="compare the fingerprint with the sender, then run "
+                                                "'aigc keys trust THEIR_KEY.pub.json'")
     return None
