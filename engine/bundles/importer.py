@@ -204,7 +204,8 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report(1.0, f"imported {sum(1 for r in results if r['action'] == 'add')} item(s)")
-    return {"path": str(bundle), "items": results, "signature": signature, "added": sum(1 for r in results if r["action"] == "add"),
+    return {"path": str(bundle), "items": results, "signature": signature,
+            "added": sum(1 for r in results if r["action"] == "add"),
             "present": sum(1 for r in results if r["action"] == "present"), "config": asdict(cfg)}
 
 

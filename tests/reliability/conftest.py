@@ -30,7 +30,8 @@ def eng_b(tmp_path):
 
 @pytest.fixture
 def light_bundle(eng_a, tmp_path) -> Path:
-    rows = [{"instruction": f"为产品 {i} 写广告", "output": f"产品 {i}：轻巧耐用。", "tags": ["ad"]} for i in range(6)]
+    rows = [{"instruction": f"为产品 {i} 写广告", "output": f"产品 {i}：轻巧耐用。", "tags": ["ad"]}
+            for i in range(6)]
     eng_a.data.add_examples("ads", rows, "first version", modality="text")
     eng_a.tasks.create({"name": "ad-copy", "template": "Write an ad for {product}", "dataset": "ads"})
     out = tmp_path / "light.zip"
