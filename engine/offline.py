@@ -4,8 +4,9 @@
 imported; ``engine/__init__`` calls it. The guard lets loopback and Unix sockets
 through (Qt and multiprocessing use them) and refuses everything else with a
 message instead of a hang behind an air gap: connecting (TCP or UDP), sending a
-datagram to an address, and every name lookup (forward and reverse) except
-``localhost`` and numeric loopback addresses.
+datagram to an address, raw packet sockets on any interface but loopback, and
+every name lookup (forward and reverse) except ``localhost`` and numeric
+loopback addresses.
 
 Child processes: ``enable()`` marks the environment (``AIGC_NETWORK_GUARD=1``),
 and a process that imports ``engine`` with that mark is always guarded, whatever
@@ -43,7 +44,7 @@ OFFLINE_ENV = {
 
 _lock = threading.Lock()
 _guard_on = False
-_SOCKET_METHODS = ("connect", "connect_ex", "sendto", "sendmsg")
+_SOCKET_METHODS = ("connect", "connect_ex", "sendto", "sendmsg", "bind")
 _RESOLVERS = ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo")
 _original_methods = {name: getattr(socket.socket, name) for name in _SOCKET_METHODS if hasattr(socket.socket, name)}
 _original_resolvers = {name: getattr(socket, name) for name in _RESOLVERS}
@@ -79,7 +80,7 @@ def _is_local(address) -> bool:
         return True
     if not isinstance(address, tuple) or not address:
         return True
-    return _is_loopback_host(address[0])
+    return address[0] == "lo" or _is_loopback_host(address[0])  # "lo": a packet socket's loopback interface
 
 
 def _refuse(target) -> None:
@@ -90,8 +91,19 @@ def _refuse(target) -> None:
     )
 
 
+_PACKET = getattr(socket, "AF_PACKET", None)   # raw frames on an interface (Linux, needs root)
+
+
 def _inet(sock) -> bool:
-    return sock.family in (socket.AF_INET, socket.AF_INET6)
+    return sock.family in (socket.AF_INET, socket.AF_INET6) or (_PACKET is not None and sock.family == _PACKET)
+
+
+def _guarded_bind(sock, address):
+    # a packet socket bound to an interface sends raw frames with plain send(); only loopback is allowed
+    if _PACKET is not None and sock.family == _PACKET and not (isinstance(address, tuple) and address
+                                                              and address[0] == "lo"):
+        _refuse(address)
+    return _original_methods["bind"](sock, address)
 
 
 def _guarded_connect(sock, address):
@@ -152,7 +164,7 @@ def _guarded_getnameinfo(sockaddr, flags):
 
 
 _GUARDED_METHODS = {"connect": _guarded_connect, "connect_ex": _guarded_connect_ex,
-                    "sendto": _guarded_sendto, "sendmsg": _guarded_sendmsg}
+                    "sendto": _guarded_sendto, "sendmsg": _guarded_sendmsg, "bind": _guarded_bind}
 _GUARDED_RESOLVERS = {"getaddrinfo": _guarded_getaddrinfo, "gethostbyname": _guarded_gethostbyname,
                       "gethostbyname_ex": _guarded_gethostbyname_ex, "gethostbyaddr": _guarded_gethostbyaddr,
                       "getnameinfo": _guarded_getnameinfo}

@@ -16,6 +16,10 @@ TARGET = ("10.255.255.1", 9)
 NAME = "updates.example.com"
 
 
+class Unavailable(Exception):
+    """This machine cannot even try (e.g. raw sockets without root)."""
+
+
 def _outcome(fn) -> str:
     try:
         result = fn()
@@ -32,6 +36,14 @@ def attempts() -> dict[str, str]:
 
     def udp():
         return socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+
+    def raw_frame():
+        try:
+            raw = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        except (AttributeError, PermissionError):
+            raise Unavailable() from None
+        raw.bind(("eth0", 0))
+        raw.send(bytes(60))
 
     def open_asyncio():
         async def go():
@@ -56,6 +68,7 @@ def attempts() -> dict[str, str]:
         "getnameinfo": lambda: socket.getnameinfo(TARGET, 0),
         "asyncio_open_connection": open_asyncio,
         "urllib_urlopen": lambda: urllib.request.urlopen(f"http://{TARGET[0]}/", timeout=5),
+        "raw_packet_socket": raw_frame,
     }
     return {name: _outcome(fn) for name, fn in probes.items()}
 

@@ -46,7 +46,7 @@ def run_isolated(code: str, env: dict | None = None) -> dict:
 
 
 def assert_all_blocked(outcomes: dict, where: str) -> int:
-    let_through = {k: v for k, v in outcomes.items() if v != "NetworkBlocked"}
+    let_through = {k: v for k, v in outcomes.items() if v not in ("NetworkBlocked", "Unavailable")}
     assert not let_through, f"{where}: not refused by the guard: {let_through}"
     return len(outcomes)
 
@@ -55,7 +55,7 @@ def assert_all_blocked(outcomes: dict, where: str) -> int:
 def test_every_socket_path_is_refused_in_the_engine_process():
     outcomes = run_isolated("import engine, json\nfrom reliability import netprobe\n"
                             "print(json.dumps(netprobe.attempts()))")
-    assert len(outcomes) == 17
+    assert len(outcomes) == 18
     assert_all_blocked(outcomes, "engine process")
 
 
