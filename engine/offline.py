@@ -179,7 +179,7 @@ def _spawn_command_with_guard(**kwds):
     """multiprocessing's spawn command line, importing ``engine`` (and so the guard) before anything else."""
     argv = _original_spawn_command(**kwds)
     if getattr(sys, "frozen", False) or "-c" not in argv:
-        return argv  # a frozen build's own entry point imports engine first
+        return argv  # a packaged build's entry point (packaging/entry.py) imports engine first
     index = argv.index("-c") + 1
     root = engine_root()
     argv = list(argv)
