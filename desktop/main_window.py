@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
     # -- settings -------------------------------------------------------------
     def open_settings(self) -> None:
         from desktop.settings_dialog import SettingsDialog
-        dialog = SettingsDialog(self.settings, self)
+        dialog = SettingsDialog(self.settings, self, engine=self.engine)
         dialog.workspace_changed.connect(self.switch_workspace)
         dialog.device_changed.connect(self.status.detect_device)
         dialog.open()

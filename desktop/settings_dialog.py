@@ -1,9 +1,9 @@
-"""Settings: workspace folder, device preference, language and theme."""
+"""Settings: workspace folder, device preference, language, theme, and the workspace's bundle signature policy."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QVBoxLayout)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
 from desktop import style
 from desktop.bridge import Op
@@ -20,8 +20,9 @@ class SettingsDialog(QDialog):
     workspace_changed = Signal(str)
     device_changed = Signal(str)
 
-    def __init__(self, settings, parent=None):
+    def __init__(self, settings, parent=None, engine=None):
         super().__init__(parent)
+        self.engine = engine
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(520)
@@ -55,6 +56,14 @@ class SettingsDialog(QDialog):
             self.theme.addItem(label, value)
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
         form.addRow(self.tr("Theme"), self.theme)
+
+        self.require_signature = QCheckBox(self.tr("Import only bundles signed by a trusted key"))
+        self.require_signature.setObjectName("requireSignature")
+        self.require_signature.setToolTip(self.tr("Stored in this workspace. Trust a department's key with "
+                                                  "'aigc keys trust FILE'."))
+        self.require_signature.setEnabled(engine is not None)
+        self.require_signature.setChecked(engine is not None and engine.keys.require_signature())
+        form.addRow(self.tr("Bundles"), self.require_signature)
 
         self.versions = QLabel(self.tr("Reading library versions…"))
         self.versions.setObjectName("versionsLabel")
@@ -104,6 +113,8 @@ class SettingsDialog(QDialog):
             from PySide6.QtWidgets import QApplication
             style.apply(QApplication.instance(), self.settings.theme)
         self.settings.sync()
+        if self.engine is not None and self.require_signature.isChecked() != self.engine.keys.require_signature():
+            self.engine.keys.set_require_signature(self.require_signature.isChecked())
         super().accept()
         if self.settings.device != old_device:
             self.device_changed.emit(self.settings.device)

@@ -27,8 +27,11 @@ class NotFound(UserError):
     exit_code = 4
 
 
-class NetworkBlocked(UserError):
-    """Raised when engine code tries to open a non-local network connection."""
+class NetworkBlocked(UserError, OSError):
+    """Raised when code in an engine process tries to reach the network (connect, send, name lookup).
+
+    It is also an ``OSError``, the error code written for a machine without a network already
+    expects, so libraries that fall back when offline (``socket.getfqdn``) keep doing so."""
 
     exit_code = 5
 

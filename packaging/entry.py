@@ -4,10 +4,11 @@
     aigc-workbench --selftest      the offline end-to-end check, headless (exit 0 when it passes)
     aigc-workbench aigc ARGS...    the command line (``aigc ARGS...`` beside it does the same)
 
-``freeze_support()`` runs first so that a spawned worker process re-enters here
-and does its work instead of opening a second window. ``import engine`` comes
-next: it sets the Hugging Face offline switches and the network guard before any
-model library can be imported, exactly as in the source tree.
+``import engine`` comes first: it sets the Hugging Face offline switches and the
+network guard before any model library can be imported, exactly as in the source
+tree, and so also in a spawned worker process. ``freeze_support()`` runs next so
+that such a worker re-enters here and does its work instead of opening a second
+window.
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ def dispatch(argv: list[str]) -> int:
 
 
 def main() -> int:
+    import engine  # noqa: F401 - the guard is on before a spawned worker runs any of its target's code
     multiprocessing.freeze_support()
     return dispatch(sys.argv[1:])
 

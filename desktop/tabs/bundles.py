@@ -111,8 +111,17 @@ class BundleImportDialog(QDialog):
             verdict = self.tr("Ready: %1 item(s) will be added.").replace("%1", str(adding))
         else:
             verdict = self.tr("Cannot import yet: %1").replace("%1", "; ".join(report["problems"]))
-        self.summary.setText(("✓ " if report["importable"] else "⚠ ") + made + " " + verdict)
+        self.summary.setText(("✓ " if report["importable"] else "⚠ ") + made + " " + self._signer(report) + " "
+                             + verdict)
         self.import_button.setEnabled(bool(report["importable"]))
+
+    def _signer(self, report: dict) -> str:
+        info = report.get("signature") or {"signed": False}
+        if not info["signed"]:
+            return self.tr("Not signed.")
+        text = self.tr("Signed by key %1 (%2), trusted.") if info["trusted"] else \
+            self.tr("Signed by key %1 (%2), NOT trusted here.")
+        return text.replace("%1", info["key_name"]).replace("%2", info["short"])
 
     def _item(self, entry: dict) -> QTreeWidgetItem:
         types = {"model": self.tr("Base model"), "adapter": self.tr("Adapter"), "dataset": self.tr("Dataset"),

@@ -121,3 +121,8 @@ class Engine:
     def bundles(self):
         from engine.bundles import BundlesAPI
         return BundlesAPI(self)
+
+    @cached_property
+    def keys(self):
+        from engine.bundles.keys import KeysAPI
+        return KeysAPI(self)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from engine import __version__
 from engine.bundles.manifest import MANIFEST_NAME, BundleFile, BundleItem, BundleManifest
+from engine.bundles.signing import SIGNATURE_NAME, sign_manifest
 from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
 
@@ -36,6 +37,8 @@ class ExportConfig:
     datasets: list[str] = field(default_factory=list)     # NAME or NAME@VERSION
     tasks: list[str] = field(default_factory=list)
     overwrite: bool = False
+    sign: str | None = None      # signing key name; None: the workspace's default key, if it has one
+    no_sign: bool = False        # write an unsigned bundle even when a key exists
 
     @classmethod
     def from_params(cls, params: dict) -> "ExportConfig":
@@ -99,9 +102,21 @@ def _model_item(engine, name: str, wanted_role: str, index: int) -> PlannedItem:
     return PlannedItem(item, sources)
 
 
+def signing_key(engine, cfg: ExportConfig):
+    """``(name, private key)`` to sign with, or None for an unsigned bundle."""
+    if cfg.no_sign:
+        if cfg.sign:
+            raise UserError("--sign and --no-sign contradict each other", hint="give one of them")
+        return None
+    if not cfg.sign and engine.keys.default_name() is None:
+        return None
+    return engine.keys.private_key(cfg.sign)
+
+
 def plan(engine, cfg: ExportConfig) -> list[PlannedItem]:
     """Resolve every requested item now, so a wrong name fails before any byte is written."""
     from engine.data import store as data_store
+    signing_key(engine, cfg)
     out = Path(cfg.out).expanduser().resolve()
     if out.suffix.lower() != ".zip":
         raise UserError(f"{out}: a bundle is a .zip file", hint="give an output name ending in .zip")
@@ -195,8 +210,9 @@ def _check_space(folder: Path, needed: int) -> None:
 
 
 def _write_zip(tmp: Path, planned: list[PlannedItem], manifest: BundleManifest, progress,
-               ctx: JobContext | None) -> None:
-    """Every source file into the zip, hashed on the way; the manifest last, once every hash is known."""
+               ctx: JobContext | None, key=None) -> None:
+    """Every source file into the zip, hashed on the way; the manifest last, once every hash is known,
+    and its signature when a key is given."""
     with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
         for p in planned:
             if ctx:
@@ -210,12 +226,17 @@ def _write_zip(tmp: Path, planned: list[PlannedItem], manifest: BundleManifest, 
                 p.item.files.append(written)
                 if ctx:
                     ctx.check_cancelled()
-        zf.writestr(_zip_info(MANIFEST_NAME, ".json"), manifest.to_json().encode("utf-8"))
+        manifest_bytes = manifest.to_json().encode("utf-8")
+        zf.writestr(_zip_info(MANIFEST_NAME, ".json"), manifest_bytes)
+        if key is not None:
+            name, private = key
+            zf.writestr(_zip_info(SIGNATURE_NAME, ".json"), sign_manifest(private, name, manifest_bytes))
 
 
 def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> dict:
     out = Path(cfg.out).expanduser().resolve()
     planned = plan(engine, cfg)
+    key = signing_key(engine, cfg)
     staging = engine.workspace.folder("tmp") / f"bundle-export-{uuid.uuid4().hex[:8]}"
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:6]}.tmp")
@@ -233,7 +254,7 @@ def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> di
         _check_space(out.parent, total)
         manifest = BundleManifest(items=[p.item for p in planned], product_version=__version__)
         try:
-            _write_zip(tmp, planned, manifest, progress, ctx)
+            _write_zip(tmp, planned, manifest, progress, ctx, key)
         except OSError as exc:
             if exc.errno == errno.EFBIG:
                 raise UserError(f"{out.parent} cannot hold a file this large ({total / 1e9:.1f} GB)",
@@ -251,7 +272,15 @@ def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> di
             tmp.unlink()
     if ctx:
         ctx.report(1.0, f"wrote {out.name}")
+    signed = None
+    if key is not None:
+        from engine.bundles.signing import short_fingerprint
+        fp = engine.keys.describe_own(key[0])
+        signed = {"key_name": key[0], "fingerprint": fp, "short": short_fingerprint(fp)}
+        if ctx:
+            ctx.log(f"signed with key {key[0]} ({signed['short']})")
     return {"out": str(out), "bytes": out.stat().st_size, "files": sum(len(p.item.files) for p in planned),
+            "signed_by": signed,
             "items": [{"type": p.item.type, "name": p.item.name, "files": len(p.item.files), "bytes": p.item.size}
                       for p in planned], "config": asdict(cfg)}
 

@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from engine.bundles.checks import check_model_folder
+from engine.bundles.keys import signature_problem
+from engine.bundles.manifest import ALTERED_HINT
 from engine.bundles.plan import ItemPlan, first_problem, parse_renames, plan_import, resolve_tasks
 from engine.bundles.reader import BundleReader
 from engine.errors import UserError
@@ -28,6 +30,7 @@ from engine.jobs import JobContext, job_kind
 class ImportConfig:
     path: str
     renames: list[str] = field(default_factory=list)   # "OLD=NEW" or "TYPE:OLD=NEW"
+    require_signature: bool = False   # on top of the workspace policy, which always applies
 
     @classmethod
     def from_params(cls, params: dict) -> "ImportConfig":
@@ -36,7 +39,8 @@ class ImportConfig:
         renames = params.get("renames") or []
         if isinstance(renames, dict):
             renames = [f"{k}={v}" for k, v in renames.items()]
-        return cls(path=str(params["path"]), renames=[str(r) for r in renames])
+        return cls(path=str(params["path"]), renames=[str(r) for r in renames],
+                   require_signature=bool(params.get("require_signature")))
 
 
 class SubProgress:
@@ -115,7 +119,10 @@ def _import_dataset(engine, p: ItemPlan, staged: Path, bundle: Path, ctx, undo: 
     from engine.data.importer import ImportConfig as DataImportConfig
     from engine.data.importer import import_into
     info = p.item.info
-    source = staged / (info.get("file") or ("images" if p.item.kind == "image" else "records.jsonl"))
+    source = staged / p.item.entry_file()   # checked against the item's listed files when the manifest was read
+    if not source.resolve().is_relative_to(staged.resolve()):
+        raise UserError(f"dataset '{p.item.name}': file {p.item.entry_file()} lies outside the bundle",
+                        hint=ALTERED_HINT)
     message = f"from bundle {bundle.name} ({p.item.name} v{info.get('version')})"
     cfg = DataImportConfig(path=str(source), name=p.target, format=info.get("format") or "jsonl", message=message)
     try:
@@ -123,8 +130,10 @@ def _import_dataset(engine, p: ItemPlan, staged: Path, bundle: Path, ctx, undo: 
     except UserError as exc:
         raise UserError(f"dataset '{p.item.name}': {exc.message}", hint=exc.hint) from None
     undo.steps.append(("dataset", p.target))
-    return {"version": result["version"], "hash": result["hash"], "count": result["count"],
-            "hash_matches": result["hash"] == info.get("hash")}
+    if result["hash"] != info.get("hash"):
+        raise UserError(f"dataset '{p.item.name}': its records add up to version hash {str(result['hash'])[:12]}, "
+                        f"the manifest says {str(info.get('hash'))[:12]}; nothing was imported", hint=ALTERED_HINT)
+    return {"version": result["version"], "hash": result["hash"], "count": result["count"], "hash_matches": True}
 
 
 def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> dict:
@@ -137,6 +146,15 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
     try:
         with BundleReader(bundle) as reader:
             manifest = reader.manifest
+            signature = engine.keys.describe(reader.signature)
+            if cfg.require_signature or engine.keys.require_signature():
+                problem = signature_problem(signature, bundle.name)
+                if problem:
+                    raise problem
+            if ctx:
+                ctx.log(f"signed by key {signature['key_name']} ({signature['short']}), "
+                        f"{'trusted as ' + signature['trusted_as'] if signature['trusted'] else 'NOT trusted here'}"
+                        if signature["signed"] else "the bundle is not signed")
             plans = plan_import(engine, manifest, parse_renames(cfg.renames))
             problem = first_problem(plans)
             if problem:
@@ -144,7 +162,7 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
             _check_space(engine.workspace.root, manifest)
             reader.verify(extract_to=staging, check=check,
                           progress=lambda f, m: report(0.02 + 0.5 * f, m))
-        resolve_tasks(engine, plans, lambda item, rel: (staging / item.root / rel).read_bytes())
+        resolve_tasks(engine, plans, lambda item, rel: (staging / item.root / rel).read_bytes())  # rel is checked
         problem = first_problem(plans)
         if problem:
             raise problem
@@ -186,7 +204,8 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report(1.0, f"imported {sum(1 for r in results if r['action'] == 'add')} item(s)")
-    return {"path": str(bundle), "items": results, "added": sum(1 for r in results if r["action"] == "add"),
+    return {"path": str(bundle), "items": results, "signature": signature,
+            "added": sum(1 for r in results if r["action"] == "add"),
             "present": sum(1 for r in results if r["action"] == "present"), "config": asdict(cfg)}
 
 

@@ -20,6 +20,8 @@ MANIFEST_NAME = "manifest.json"
 ITEM_TYPES = ("model", "adapter", "dataset", "task")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 MAX_MANIFEST_BYTES = 64 << 20
+DATASET_FORMATS = ("jsonl", "imagefolder")
+ALTERED_HINT = "the bundle was not made by AIGC Workbench or was altered; do not import it"
 
 
 @dataclass
@@ -44,6 +46,11 @@ class BundleItem:
 
     def member(self, file: BundleFile) -> str:
         return f"{self.root}/{file.path}"
+
+    def entry_file(self) -> str:
+        """The file (task, dataset records) or folder (image dataset) the item is read from, inside ``root``."""
+        default = "task.json" if self.type == "task" else ("images" if self.kind == "image" else "records.jsonl")
+        return self.info.get("file") or default
 
     @property
     def size(self) -> int:
@@ -72,11 +79,10 @@ def check_relative_path(path, where: str) -> str:
         raise UserError(f"{where}: path is missing or not text")
     if path.startswith("/") or "\\" in path or re.match(r"^[A-Za-z]:", path) or "\x00" in path:
         raise UserError(f"{where}: path '{path}' is absolute or uses backslashes, which a bundle never holds",
-                        hint="the bundle was not made by AIGC Workbench or was altered; do not import it")
+                        hint=ALTERED_HINT)
     parts = path.split("/")
     if any(part in ("", ".", "..") for part in parts):
-        raise UserError(f"{where}: path '{path}' leaves its folder ('..' or empty parts)",
-                        hint="the bundle was not made by AIGC Workbench or was altered; do not import it")
+        raise UserError(f"{where}: path '{path}' leaves its folder ('..' or empty parts)", hint=ALTERED_HINT)
     return path
 
 
@@ -136,7 +142,26 @@ def _item_from(data, index: int) -> BundleItem:
                             hint="the bundle's manifest.json is damaged; make the bundle again")
     if not files:
         raise UserError(f"{where}: the item lists no files")
+    _check_entry_file(item, where)
     return item
+
+
+def _check_entry_file(item: BundleItem, where: str) -> None:
+    """A dataset or task is read from ``info.file``: it must be one of the item's own listed files (or, for an
+    image dataset, the folder holding them), never a path that leaves the bundle."""
+    if item.type not in ("dataset", "task"):
+        return
+    if "file" in item.info and not isinstance(item.info["file"], str):
+        raise UserError(f"{where}: field 'info.file' is not text", hint=ALTERED_HINT)
+    rel = check_relative_path(item.entry_file(), f"{where} field 'info.file'")
+    listed = {f.path for f in item.files}
+    folder = item.type == "dataset" and item.kind == "image"
+    if rel not in listed and not (folder and any(p.startswith(rel + "/") for p in listed)):
+        raise UserError(f"{where}: field 'info.file' names '{rel}', which is not one of the item's files",
+                        hint=ALTERED_HINT)
+    if item.type == "dataset" and item.info.get("format", "jsonl") not in DATASET_FORMATS:
+        raise UserError(f"{where}: field 'info.format' is {item.info.get('format')!r}, not one of "
+                        f"{', '.join(DATASET_FORMATS)}", hint=ALTERED_HINT)
 
 
 def manifest_from_json(text: str | bytes) -> BundleManifest:

@@ -175,7 +175,7 @@ def resolve_tasks(engine, plans: list[ItemPlan], read_bytes) -> None:
     for p in plans:
         if p.item.type != "task" or p.problems:
             continue
-        rel = p.item.info.get("file") or "task.json"
+        rel = p.item.entry_file()  # one of the item's listed files (checked when the manifest was read)
         where = f"task '{p.item.name}' file {rel}"
         try:
             data = json.loads(read_bytes(p.item, rel))

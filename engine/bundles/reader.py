@@ -15,6 +15,7 @@ from typing import Callable
 
 from engine.bundles.manifest import (MANIFEST_NAME, MAX_MANIFEST_BYTES, BundleFile, BundleItem, BundleManifest,
                                      check_relative_path, manifest_from_json)
+from engine.bundles.signing import MAX_SIGNATURE_BYTES, SIGNATURE_NAME, Signature, verify_signature
 from engine.errors import UserError
 
 CHUNK = 1 << 22
@@ -39,6 +40,7 @@ class BundleReader:
         try:
             self.members = self._check_members()
             self.manifest = self._read_manifest()
+            self.signature = self._read_signature()
             self._check_listing()
         except BaseException:
             self.zip.close()
@@ -85,11 +87,25 @@ class BundleReader:
             data = self.zip.read(MANIFEST_NAME)
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise UserError(f"{self.path.name}: manifest.json is damaged ({exc})", hint=DAMAGED_HINT) from None
+        self.manifest_bytes = data
         return manifest_from_json(data)
+
+    def _read_signature(self) -> Signature | None:
+        """The signer, when the bundle is signed; a signature that does not match the manifest is a refusal."""
+        info = self.members.get(SIGNATURE_NAME)
+        if info is None:
+            return None
+        if info.file_size > MAX_SIGNATURE_BYTES:
+            raise UserError(f"{self.path.name}: {SIGNATURE_NAME} is implausibly large", hint=DAMAGED_HINT)
+        try:
+            data = self.zip.read(SIGNATURE_NAME)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise UserError(f"{self.path.name}: {SIGNATURE_NAME} is damaged ({exc})", hint=DAMAGED_HINT) from None
+        return verify_signature(data, self.manifest_bytes, self.path.name)
 
     def _check_listing(self) -> None:
         """Every listed file present with its size; nothing unlisted; no pickle weights."""
-        listed = {MANIFEST_NAME}
+        listed = {MANIFEST_NAME, SIGNATURE_NAME}
         for item in self.manifest.items:
             for file in item.files:
                 member = item.member(file)
@@ -104,6 +120,8 @@ class BundleReader:
                 if info.file_size != file.size:
                     raise UserError(f"{where} holds {info.file_size:,} bytes, the manifest says {file.size:,}",
                                     hint=DAMAGED_HINT)
+        from engine.data.archive import check_expansion
+        check_expansion(self.path.name, list(self.members.values()), None)
         extra = sorted(set(self.members) - listed)
         if extra:
             raise UserError(f"{self.path.name}: entry '{extra[0]}' is not listed in manifest.json"
@@ -141,6 +159,9 @@ class BundleReader:
     def verify(self, extract_to: Path | None = None, progress: Callable[[float, str], None] | None = None,
                check: Callable[[], None] | None = None) -> None:
         """Hash every file against the manifest; with ``extract_to`` also write it under ``extract_to/root``."""
+        if extract_to is not None:
+            from engine.data.archive import check_expansion
+            check_expansion(self.path.name, list(self.members.values()), extract_to)
         total = max(1, self.manifest.size)
         done = [0]
         for item in self.manifest.items:

@@ -36,3 +36,36 @@ def _bundles(engine) -> dict:
     if engine.tasks.get("selftest-bundle-task-2").dataset != "selftest-bundle-data-2":
         raise UserError("the imported task does not point at the renamed dataset")
     return {"bytes": size, "records": copy.count}
+
+
+@check("bundle-signature")
+def _bundle_signature(engine) -> dict:
+    """Sign a bundle with a fresh key, see it verified, then see a re-hashed alteration refused."""
+    import hashlib
+    import json
+    import zipfile
+    engine.data.add_examples("selftest-signed", [{"instruction": "签名", "output": "已签名"}], "signed",
+                             modality="text")
+    key = engine.keys.create("selftest-key")
+    with tempfile.TemporaryDirectory(prefix="aigc-selftest-sign-") as folder:
+        out, bad = Path(folder) / "signed.zip", Path(folder) / "altered.zip"
+        job = engine.jobs.wait(engine.bundles.export(out, datasets=["selftest-signed"]).id)
+        if job.state.value != "succeeded" or not job.result.get("signed_by"):
+            raise UserError(f"signed bundle export failed: {job.error or job.result}")
+        report = engine.bundles.inspect(out)
+        if not (report["ok"] and report["signature"].get("own")):
+            raise UserError(f"the signature of a fresh bundle was not verified: {report.get('signature')}")
+        with zipfile.ZipFile(out) as zin, zipfile.ZipFile(bad, "w") as zout:
+            members = {n: zin.read(n) for n in zin.namelist()}
+            manifest = json.loads(members["manifest.json"])
+            entry = manifest["items"][0]
+            data = members[f"{entry['root']}/{entry['files'][0]['path']}"] + b"\n"
+            members[f"{entry['root']}/{entry['files'][0]['path']}"] = data
+            entry["files"][0].update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
+            members["manifest.json"] = json.dumps(manifest).encode()
+            for name, content in members.items():
+                zout.writestr(name, content)
+        report = engine.bundles.inspect(bad)
+        if report["ok"] or "signature" not in report["error"]:
+            raise UserError("an altered bundle with recomputed hashes was not refused by its signature")
+    return {"fingerprint": key["short"]}

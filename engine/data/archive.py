@@ -8,9 +8,46 @@ from pathlib import Path, PurePosixPath
 
 from engine.errors import UserError
 
+BOMB_HINT = "the archive is built to fill the disk, or damaged; make it again from the original files"
+
 MAX_TOTAL = 20 << 30   # 20 GiB unpacked
-MAX_RATIO = 200        # unpacked / packed, per member (text compresses ~10x, a bomb ~1000x)
+MAX_RATIO = 200        # unpacked / packed (text compresses ~10x, a bomb ~1000x)
+RATIO_FLOOR = 1 << 20  # below 1 MiB unpacked a high ratio harms nobody
 MAX_FILES = 2_000_000
+DISK_RESERVE = 256 << 20  # what an unpacked archive must leave free on its disk
+
+
+def free_space(path: Path) -> int:
+    """Free bytes on the disk that holds ``path`` (or its nearest existing parent)."""
+    path = Path(path).resolve()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return shutil.disk_usage(path).free
+
+
+def check_expansion(name: str, members: list[zipfile.ZipInfo], dest: Path | None,
+                    max_total: int = MAX_TOTAL, max_ratio: int = MAX_RATIO) -> int:
+    """Refuse an archive that would unpack to too much: per member, in aggregate, and against the free space of
+    ``dest`` (None: no unpacking, only the ratios). Returns the unpacked size the headers declare."""
+    files = [m for m in members if not m.is_dir()]
+    total = sum(m.file_size for m in files)
+    packed = sum(m.compress_size for m in files)
+    for m in files:
+        if m.file_size > RATIO_FLOOR and m.file_size > max_ratio * max(1, m.compress_size):
+            raise UserError(f"{name}: entry '{m.filename}' expands {m.file_size // max(1, m.compress_size)}x "
+                            f"(zip bomb?); nothing was unpacked", hint=BOMB_HINT)
+    if total > RATIO_FLOOR and total > max_ratio * max(1, packed):
+        raise UserError(f"{name}: its {len(files):,} entries expand {total // max(1, packed)}x together, from "
+                        f"{packed:,} to {total:,} bytes (zip bomb?); nothing was unpacked", hint=BOMB_HINT)
+    if total > max_total:
+        raise UserError(f"{name}: unpacks to {total / (1 << 30):.1f} GiB, over the {max_total / (1 << 30):.0f} GiB "
+                        "an archive may hold (zip bomb?); nothing was unpacked", hint=BOMB_HINT)
+    if dest is not None:
+        free = free_space(dest)
+        if total > free - DISK_RESERVE:
+            raise UserError(f"{name}: unpacks to {total / 1e9:.2f} GB and {dest} has {free / 1e9:.2f} GB free; "
+                            "nothing was unpacked", hint="free some disk space, or split the archive")
+    return total
 
 
 def _fail(zip_path: Path, member: str, what: str) -> UserError:
@@ -31,7 +68,6 @@ def safe_extract(zip_path: Path, target: Path, max_total: int = MAX_TOTAL, max_r
         members = archive.infolist()
         if len(members) > MAX_FILES:
             raise _fail(zip_path, members[0].filename, f"is one of {len(members):,} files, over {MAX_FILES:,}")
-        total = 0
         for info in members:
             name = info.filename
             parts = PurePosixPath(name.replace("\\", "/")).parts
@@ -40,11 +76,7 @@ def safe_extract(zip_path: Path, target: Path, max_total: int = MAX_TOTAL, max_r
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
                 raise _fail(zip_path, name, "is a symbolic link")
-            total += info.file_size
-            if total > max_total:
-                raise _fail(zip_path, name, f"takes the unpacked size over {max_total >> 30} GiB (zip bomb?)")
-            if info.compress_size and info.file_size / info.compress_size > max_ratio and info.file_size > (1 << 20):
-                raise _fail(zip_path, name, f"expands {info.file_size // max(1, info.compress_size)}x (zip bomb?)")
+        check_expansion(zip_path.name, members, target, max_total, max_ratio)
         for info in members:
             dest = (root / info.filename).resolve()
             if not dest.is_relative_to(root):

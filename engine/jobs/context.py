@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from engine.errors import Cancelled
+from engine.jobs import logfile
 from engine.jobs.model import JobEvent
 
 
@@ -48,8 +49,7 @@ class JobContext:
 
     def log(self, text: str) -> None:
         stamp = time.strftime("%H:%M:%S")
-        with open(self.log_path, "a", encoding="utf-8") as handle:
-            handle.write(f"{stamp} {text}\n")
+        logfile.append(self.log_path, f"{stamp} {text}\n")
         self._publish(JobEvent(self.job_id, "log", {"text": text}))
 
     def partial(self, **data) -> None:

@@ -14,6 +14,7 @@ from collections import deque
 from typing import Callable
 
 from engine.errors import Cancelled, NotFound, UserError
+from engine.jobs import logfile
 from engine.jobs.context import JobContext
 from engine.jobs.model import Job, JobEvent, JobState
 from engine.jobs.registry import get_kind
@@ -226,8 +227,7 @@ class JobRunner:
                             progress=ctx.fraction)
         except BaseException as exc:  # noqa: BLE001 - every failure is recorded, none is lost
             reason = one_line_reason(exc)
-            with open(log_path, "a", encoding="utf-8") as handle:
-                handle.write(traceback.format_exc())
+            logfile.append(log_path, traceback.format_exc())
             self._set_state(job_id, JobState.FAILED, message=reason, error=reason, finished_at=time.time(),
                             progress=ctx.fraction)
         else:

@@ -9,6 +9,9 @@ Layout::
     runs/               training runs: config, checkpoints, logs
     jobs/               one log file per job
     exports/            default destination for exports
+    keys/               bundle signing keys (private halves, owner-only)
+
+Everything in it is its owner's only: folders 0700, files 0600 (POSIX).
 """
 from __future__ import annotations
 
@@ -29,6 +32,27 @@ __all__ = ["Workspace", "default_workspace", "resolve_workspace"]
 SUBFOLDERS = ("blobs", "models", "runs", "jobs", "exports", "tmp")
 
 
+def private_files() -> None:
+    """Everything this process creates from now on is its owner's only (0700 folders, 0600 files).
+
+    A workspace holds a department's data, models and logs; the setting is process-wide so that files
+    written by libraries (weights, images, SQLite's journal) are covered too. POSIX only."""
+    if os.name != "nt":
+        os.umask(0o077)
+
+
+def _owner_only(path: Path, mode: int) -> None:
+    """Take group and other permissions off a folder this user owns (workspaces made before this rule too)."""
+    if os.name == "nt":
+        return
+    try:
+        info = path.stat()
+        if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            os.chmod(path, mode)
+    except OSError:
+        pass
+
+
 class Workspace:
     """An open, locked workspace. Use ``Workspace.open(path)`` and ``close()``."""
 
@@ -47,11 +71,12 @@ class Workspace:
         root = resolve_workspace(path)
         if root.exists() and not root.is_dir():
             raise UserError(f"workspace path {root} is a file, not a folder", hint="choose a folder")
+        private_files()
         if not root.exists():
             if not create:
                 raise UserError(f"workspace {root} does not exist", hint="run 'aigc init' first")
             try:
-                root.mkdir(parents=True)
+                root.mkdir(parents=True, mode=0o700)
             except OSError as exc:
                 raise UserError(f"cannot create workspace folder {root}: {exc.strerror}",
                                 hint="choose a folder you can write to") from None
@@ -61,8 +86,12 @@ class Workspace:
         ws = cls(root)
         ws._lock.acquire()
         try:
+            _owner_only(root, 0o700)
             for name in SUBFOLDERS:
-                (root / name).mkdir(exist_ok=True)
+                (root / name).mkdir(mode=0o700, exist_ok=True)
+                _owner_only(root / name, 0o700)
+            if not ws.db_path.exists():  # SQLite gives its -wal and -shm files the database file's mode
+                os.close(os.open(ws.db_path, os.O_WRONLY | os.O_CREAT, 0o600))
             con = _db.open_database(ws.db_path)
             ws._local.con = con
             ws._all_connections.append((threading.current_thread(), con))
@@ -104,7 +133,7 @@ class Workspace:
     # -- folders --------------------------------------------------------
     def folder(self, *parts: str) -> Path:
         path = self.root.joinpath(*parts)
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
         return path
 
     def close(self) -> None:

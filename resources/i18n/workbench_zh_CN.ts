@@ -260,6 +260,18 @@
         <source>its base model is missing</source>
         <translation>缺少其基础模型</translation>
     </message>
+    <message>
+        <source>Not signed.</source>
+        <translation>未签名。</translation>
+    </message>
+    <message>
+        <source>Signed by key %1 (%2), trusted.</source>
+        <translation>由密钥 %1（%2）签名，受信任。</translation>
+    </message>
+    <message>
+        <source>Signed by key %1 (%2), NOT trusted here.</source>
+        <translation>由密钥 %1（%2）签名，本工作区不信任该密钥。</translation>
+    </message>
 </context>
 <context>
     <name>DatasetsPage</name>
@@ -1449,6 +1461,18 @@
     <message>
         <source>Choose the workspace folder</source>
         <translation>选择工作区文件夹</translation>
+    </message>
+    <message>
+        <source>Import only bundles signed by a trusted key</source>
+        <translation>只导入由受信任密钥签名的离线包</translation>
+    </message>
+    <message>
+        <source>Stored in this workspace. Trust a department's key with 'aigc keys trust FILE'.</source>
+        <translation>保存在此工作区中。用 'aigc keys trust FILE' 信任某个部门的密钥。</translation>
+    </message>
+    <message>
+        <source>Bundles</source>
+        <translation>离线包</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,88 @@
+"""Two workspaces and a small real bundle (a dataset and a task: no model needed) to attack."""
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+
+def _open(path):
+    from engine.api import Engine
+    return Engine.open(path)
+
+
+@pytest.fixture
+def eng_a(tmp_path):
+    engine = _open(tmp_path / "machine-a")
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def eng_b(tmp_path):
+    engine = _open(tmp_path / "machine-b")
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def light_bundle(eng_a, tmp_path) -> Path:
+    rows = [{"instruction": f"为产品 {i} 写广告", "output": f"产品 {i}：轻巧耐用。", "tags": ["ad"]}
+            for i in range(6)]
+    eng_a.data.add_examples("ads", rows, "first version", modality="text")
+    eng_a.tasks.create({"name": "ad-copy", "template": "Write an ad for {product}", "dataset": "ads"})
+    out = tmp_path / "light.zip"
+    job = eng_a.jobs.wait(eng_a.bundles.export(out, datasets=["ads"], tasks=["ad-copy"]).id)
+    assert job.state.value == "succeeded", job.error
+    return out
+
+
+def state(engine) -> dict:
+    """Everything an import could change, to prove a refused import changed nothing."""
+    ws = engine.workspace
+    return {"models": sorted(m.name for m in engine.models.list()),
+            "datasets": sorted((d.name, d.version_hash) for d in engine.data.list()),
+            "tasks": sorted(t.name for t in engine.tasks.list()),
+            "tmp": sorted(p.name for p in (ws.root / "tmp").iterdir())}
+
+
+def refused(engine, path, **kwargs) -> str:
+    """Import must fail and change nothing; returns the reason."""
+    before = state(engine)
+    job = engine.jobs.wait(engine.bundles.import_(path, **kwargs).id)
+    assert job.state.value == "failed", job.result
+    assert state(engine) == before
+    return job.error
+
+
+def rebuild(src: Path, dst: Path, manifest_change=None, change=None, extra: dict | None = None,
+            rehash: bool = False, compression=zipfile.ZIP_DEFLATED) -> Path:
+    """Copy a bundle the way an attacker would: edit members, edit the manifest, add entries, recompute hashes."""
+    with zipfile.ZipFile(src) as zin:
+        members = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+    manifest = json.loads(members.pop("manifest.json"))
+    signature = members.pop("signature.json", None)
+    members = {n: (change(n, d) if change else d) for n, d in members.items()}
+    members.update(extra or {})
+    if rehash:
+        for item in manifest["items"]:
+            for f in item["files"]:
+                data = members.get(f"{item['root']}/{f['path']}")
+                if data is not None:
+                    f["size"], f["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+    if manifest_change:
+        manifest_change(manifest)
+    with zipfile.ZipFile(dst, "w", compression, compresslevel=9 if compression else None) as zout:
+        for name, data in members.items():
+            zout.writestr(name, data)
+        zout.writestr("manifest.json", json.dumps(manifest))
+        if signature is not None:
+            zout.writestr("signature.json", signature)
+    return dst
+
+
+def item(manifest: dict, item_type: str) -> dict:
+    return next(i for i in manifest["items"] if i["type"] == item_type)
