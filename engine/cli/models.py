@@ -56,7 +56,8 @@ def register(sub) -> None:
     p.add_argument("--batch-size", type=int)
     p.add_argument("--grad-accum", type=int)
     p.add_argument("--max-length", type=int)
-    p.add_argument("--packing", action="store_true")
+    p.add_argument("--packing", action="store_true",
+                   help="concatenate examples into full-length rows; each example still sees only itself")
     p.add_argument("--lora-r", type=int)
     p.add_argument("--lora-alpha", type=int)
     p.add_argument("--lora-dropout", type=float)
