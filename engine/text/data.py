@@ -186,18 +186,26 @@ def collate(batch: list[tuple], pad_id: int):
 
 def check_packing(model, device: str) -> bool:
     """True when the model keeps packed examples apart: the second of two packed pieces gives the
-    same logits as on its own. Architectures that ignore restarting position_ids fail this."""
+    same logits as on its own. Architectures that ignore restarting position_ids fail this.
+
+    "The same" is judged against how far the logits move when the pieces do see each other, so
+    half-precision rounding on a GPU does not count as a leak.
+    """
     import torch
     vocab = int(model.get_input_embeddings().weight.shape[0])
     generator = torch.Generator().manual_seed(0)
     first, second = (torch.randint(1, max(2, vocab), (1, 6), generator=generator) for _ in range(2))
+    joined = torch.cat([first, second], 1).to(device)
     was_training = model.training
     model.eval()
     try:
         with torch.no_grad():
-            packed = model(input_ids=torch.cat([first, second], 1).to(device), use_cache=False,
-                           position_ids=torch.arange(6).repeat(2).unsqueeze(0).to(device)).logits[0, 6:]
-            alone = model(input_ids=second.to(device), use_cache=False).logits[0]
+            alone = model(input_ids=second.to(device), use_cache=False).logits[0].float()
+            packed = model(input_ids=joined, use_cache=False,
+                           position_ids=torch.arange(6).repeat(2).unsqueeze(0).to(device)).logits[0, 6:].float()
+            mixed = model(input_ids=joined, use_cache=False,
+                          position_ids=torch.arange(12).unsqueeze(0).to(device)).logits[0, 6:].float()
     finally:
         model.train(was_training)
-    return bool(torch.allclose(packed.float(), alone.float(), atol=1e-3, rtol=1e-3))
+    leak, contact = float((packed - alone).abs().max()), float((mixed - alone).abs().max())
+    return leak <= max(1e-3, 0.05 * contact)

@@ -64,3 +64,17 @@ def test_padding_in_a_packed_batch_is_its_own_segment(tok):
         assert batch["position_ids"][row, :real].tolist() == positions
         assert batch["position_ids"][row, real:].tolist() == list(range(pad))
         assert (batch["labels"][row, real:] == IGNORE).all()
+
+
+def test_an_attention_that_ignores_packed_positions_is_detected(tiny_models):
+    """A custom attention without transformers' mask support sees across examples: packing is refused."""
+    from transformers import AttentionInterface, AutoModelForCausalLM
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    def causal_only(module, query, key, value, attention_mask, **kwargs):
+        kwargs.pop("is_causal", None)
+        return sdpa_attention_forward(module, query, key, value, None, is_causal=True, **kwargs)
+    AttentionInterface.register("causal_only_test", causal_only)
+    model = AutoModelForCausalLM.from_pretrained(str(tiny_models["llama"]), local_files_only=True,
+                                                 attn_implementation="causal_only_test")
+    assert check_packing(model, "cpu") is False
