@@ -6,7 +6,7 @@ cheap; torch is imported only when a device is actually detected.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from engine.errors import UserError
 
@@ -61,13 +61,22 @@ def _cpu_bf16() -> bool:
         return False
 
 
+def free_memory(kind: str) -> int:
+    """Bytes free on the device right now; other programs come and go, so this is never cached."""
+    if kind == "cuda":
+        import torch
+        return int(torch.cuda.mem_get_info(torch.cuda.current_device())[0])
+    return system_memory()[1]
+
+
 _cached: DeviceInfo | None = None
 
 
 def detect(refresh: bool = False) -> DeviceInfo:
+    """The compute device: its static facts are found once, its free memory is read anew on every call."""
     global _cached
     if _cached is not None and not refresh:
-        return _cached
+        return replace(_cached, free_memory=free_memory(_cached.kind))
     import torch
 
     wanted = os.environ.get("AIGC_DEVICE", "").strip().lower() or None
@@ -98,7 +107,7 @@ def detect(refresh: bool = False) -> DeviceInfo:
                           threads=threads, bf16_supported=bf16)
         torch.set_num_threads(threads)
     _cached = info
-    return info
+    return replace(info)
 
 
 def torch_device(info: DeviceInfo | None = None):

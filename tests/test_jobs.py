@@ -23,6 +23,20 @@ def _boom(ctx):
     raise ValueError("the input had no rows")
 
 
+@job_kind("test.late_cancel", title="Late cancel")
+def _late_cancel(ctx):
+    ctx.check_cancelled()
+    (ctx.workspace.root / "written.txt").write_text("done", encoding="utf-8")   # the work's side effect
+    ctx.engine.jobs.cancel(ctx.job_id)   # the cancel arrives after the work, before the job is recorded
+    return {"written": True}
+
+
+def test_a_job_whose_work_returned_succeeds_despite_a_late_cancel(eng):
+    job = eng.jobs.run("test.late_cancel")
+    assert job.state == JobState.SUCCEEDED and job.result == {"written": True}
+    assert (eng.workspace.root / "written.txt").read_text(encoding="utf-8") == "done"
+
+
 def test_job_succeeds_with_progress_metrics_log_and_events(eng):
     events = []
     eng.jobs.subscribe(events.append)

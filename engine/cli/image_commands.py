@@ -37,9 +37,10 @@ def run_train(args, out, model) -> dict:
         raise UserError(f"model '{model.name}' is an adapter", hint="train on its base model instead")
     params = train_params(args, model)
     if getattr(args, "resume", None):
+        # the run continues with its stored config; options given again must agree with it (checked by the job)
         run = get_run(engine, args.resume)
-        params = {**run["config"], **{k: v for k, v in params.items() if k != "model" or v}, "resume_run": run["id"]}
-    if not params.get("model") or not params.get("data"):
+        params = {**{k: v for k, v in params.items() if k != "model"}, "resume_run": run["id"]}
+    elif not params.get("model") or not params.get("data"):
         raise UserError("--model and --data are required (or --resume RUN)")
 
     def on_event(event):

@@ -42,7 +42,7 @@ def register(sub) -> None:
     p.add_argument("--model")
     p.add_argument("--data", help="dataset name, or a .jsonl file (Alpaca, prompt/completion or messages)")
     p.add_argument("--data-version", type=int)
-    p.add_argument("--method", choices=["lora", "full", "qlora"], default="lora")
+    p.add_argument("--method", choices=["lora", "full", "qlora"], help="default: lora")
     p.add_argument("--max-steps", type=int)
     p.add_argument("--epochs", type=float)
     p.add_argument("--resume", metavar="RUN", help="continue a stopped run where it left off")
@@ -56,7 +56,8 @@ def register(sub) -> None:
     p.add_argument("--batch-size", type=int)
     p.add_argument("--grad-accum", type=int)
     p.add_argument("--max-length", type=int)
-    p.add_argument("--packing", action="store_true")
+    p.add_argument("--packing", action="store_true",
+                   help="concatenate examples into full-length rows; each example still sees only itself")
     p.add_argument("--lora-r", type=int)
     p.add_argument("--lora-alpha", type=int)
     p.add_argument("--lora-dropout", type=float)
@@ -213,10 +214,9 @@ TRAIN_FIELDS = ("method", "max_steps", "epochs", "output_name", "learning_rate",
                 "early_stopping_patience", "val_fraction", "system", "seed", "data_version", "init_adapter")
 
 
-def text_config_from_args(args) -> dict:
-    from pathlib import Path
-    data = Path(args.data).expanduser()
-    config = {"model": args.model, "data": str(data.resolve()) if data.is_file() else args.data}
+def _text_options(args) -> dict:
+    """The training options given on the command line (not --model/--data)."""
+    config = {}
     for name in TRAIN_FIELDS:
         value = getattr(args, name, None)
         if value is not None:
@@ -227,6 +227,23 @@ def text_config_from_args(args) -> dict:
     if args.target_modules == ["all-linear"]:
         config["target_modules"] = "all-linear"
     return config
+
+
+def text_config_from_args(args) -> dict:
+    from pathlib import Path
+    data = Path(args.data).expanduser()
+    return {"model": args.model, "data": str(data.resolve()) if data.is_file() else args.data, **_text_options(args)}
+
+
+def _refuse_changed_options(args, run: dict) -> None:
+    """A resume continues with the run's stored config: options given again must agree with it."""
+    stored = run["config"]
+    changed = {k: (stored.get(k), v) for k, v in _text_options(args).items() if stored.get(k) != v}
+    if changed:
+        key, (was, now) = next(iter(changed.items()))
+        raise UserError(f"run {run['id']} was started with {key} {was!r}, not {now!r}: a resume continues the run "
+                        f"with its own settings" + (f" ({len(changed)} settings differ)" if len(changed) > 1 else ""),
+                        hint="resume without changed options, or start a new run with the new settings")
 
 
 def _print_train_metrics(out):
@@ -249,6 +266,7 @@ def cmd_train(args, out) -> dict:
         if run["kind"] != "text":
             model = engine.models.find(str(run["config"].get("model") or ""))
             return _image_commands().run_train(args, out, model)
+        _refuse_changed_options(args, run)
         job = out.run_job("text.train", {"resume": run["id"]}, title=f"Resume {run['id']}",
                           on_event=_print_train_metrics(out))
     else:

@@ -163,10 +163,13 @@ class DataAPI:
                 yield {"id": row["item"], "image_path": str(self._ws.blobs.path_for(fields["image"])),
                        "caption": fields.get("caption", ""), "label": row["label"], "split": row["split"]}
             else:
-                yield {"id": row["item"], "system": fields.get("system", ""),
-                       "instruction": fields.get("instruction", ""), "input": fields.get("input", ""),
-                       "output": fields.get("output", ""), "messages": fields.get("messages"),
-                       "label": row["label"], "split": row["split"]}
+                example = {"id": row["item"], "system": fields.get("system", ""),
+                           "instruction": fields.get("instruction", ""), "input": fields.get("input", ""),
+                           "output": fields.get("output", ""), "messages": fields.get("messages"),
+                           "label": row["label"], "split": row["split"]}
+                if rec.is_plain_text(fields):
+                    example["text"] = fields["output"]   # continued pre-training: no prompt, learn every token
+                yield example
 
     def add_examples(self, name, examples: list[dict], message: str, dedupe: bool = True,
                      modality: str | None = None) -> dict:

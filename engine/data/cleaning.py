@@ -162,7 +162,7 @@ def decide(engine, ds, rules: CleanRules, ctx: JobContext | None) -> tuple[dict,
     report = {name: 0 for name in ("empty", "length", "tokens", "script", "banned", "pii", "exact_dup", "near_dup")}
     pii_kinds: dict[str, int] = {}
     decisions: dict[int, tuple] = {}
-    seen_exact: dict[int, int] = {}
+    seen_exact: dict[bytes, int] = {}
     survivors: list[int] = []
     signatures = []
     for index, row in enumerate(query.iter_members(con, ds, head, exclude_rejected=True)):
@@ -209,7 +209,7 @@ def decide(engine, ds, rules: CleanRules, ctx: JobContext | None) -> tuple[dict,
                 else:
                     decisions[item] = (None, None, f"personal data: {summary}")
         if rule is None and rules.exact_dup:
-            key = hash(neardup.normalise(text))
+            key = neardup.exact_key(text)
             if key in seen_exact:
                 rule, note = "exact_dup", f"same text as #{seen_exact[key]}"
             else:

@@ -6,6 +6,7 @@ estimated Jaccard similarity confirms them; a union-find joins the groups.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -18,11 +19,21 @@ _rng = np.random.default_rng(20260101)
 _A = _rng.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)  # odd multipliers
 _B = _rng.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64)
 _STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
+_SPACES = re.compile(r"\s+", re.UNICODE)
 
 
 def normalise(text: str) -> str:
-    """NFKC, lower case, no spaces or punctuation: what 'the same text' means for duplicates."""
+    """NFKC, lower case, no spaces or punctuation: what 'similar text' compares for near duplicates."""
     return _STRIP.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def exact_key(text: str) -> bytes:
+    """Digest of the text after NFKC, case folding and whitespace folding only.
+
+    Punctuation, digits and symbols stay: "1.5" and "15", "a - b" and "a + b" are different texts.
+    """
+    folded = _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    return hashlib.blake2b(folded.encode("utf-8"), digest_size=20).digest()
 
 
 def signature(text: str) -> np.ndarray:

@@ -93,6 +93,11 @@ def text_fields(example: dict) -> dict:
     return fields
 
 
+def is_plain_text(fields: dict) -> bool:
+    """A text record with an answer and no prompt, input or chat turns: a TXT line or paragraph, a text column."""
+    return bool(fields.get("output")) and not any(fields.get(name) for name in ("instruction", "input", "messages"))
+
+
 def image_fields(digest: str, caption, file_name: str) -> dict:
     return {"image": digest, "caption": _text(caption, "caption"), "file_name": file_name}
 

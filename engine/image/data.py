@@ -45,7 +45,8 @@ def load_examples(engine, data, version=None, split: str | None = "train") -> tu
     path = Path(str(data)).expanduser()
     if path.is_dir():
         examples = folder_examples(path)
-        ref = {"dataset": str(path), "dataset_id": None, "version": None, "hash": None}
+        ref = {"dataset": str(path), "dataset_id": None, "version": None,
+               "hash": dataset_digest(examples) if examples else None}
         where = str(path)
     else:
         api = getattr(engine, "data", None)
@@ -71,20 +72,44 @@ def load_examples(engine, data, version=None, split: str | None = "train") -> tu
     return examples, ref
 
 
+def image_size(path: Path) -> tuple[int, int]:
+    """(width, height) from the file header, without decoding the pixels."""
+    from PIL import Image
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{path}: not a readable image ({exc})", hint="remove or replace that file") from None
+
+
+def dataset_digest(examples: list[dict]) -> str:
+    """SHA-256 over every image's bytes and caption: what a resume checks the data against."""
+    import hashlib
+
+    from engine.workspace.blobs import sha256_file
+    digest = hashlib.sha256()
+    for example in examples:
+        digest.update(f"{example['id']}\0{example.get('caption', '')}\0".encode("utf-8"))
+        digest.update(sha256_file(Path(example["image_path"])).encode())
+    return digest.hexdigest()
+
+
 class ImageBatcher:
-    """Deterministic batches: order from (seed, epoch); crops/flips/dropout from the global RNG (checkpointed)."""
+    """Deterministic batches: order from (seed, epoch); crops/flips/dropout from the global RNG (checkpointed).
+
+    Images are decoded when their batch is built and dropped after, so memory does not grow with the
+    dataset; only the sizes are read up front (from the file headers) to place images in buckets.
+    """
 
     def __init__(self, examples: list[dict], resolution: int, center_crop: bool = True, flip: bool = True,
-                 caption_dropout: float = 0.0, buckets: bool = False):
-        from PIL import Image
+                 caption_dropout: float = 0.0, buckets: bool = False, batch_size: int = 1):
         self.examples = examples
         self.resolution = resolution
+        self.batch_size = batch_size
         self.center_crop, self.flip, self.caption_dropout = center_crop, flip, caption_dropout
-        self.images = []
-        for example in examples:
-            with Image.open(example["image_path"]) as image:
-                self.images.append(image.convert("RGB").copy())
         self.buckets = self._buckets(resolution) if buckets else None
+        self.sizes = [image_size(Path(e["image_path"])) for e in examples] if buckets else None
+        self._plan: tuple[tuple[int, int], list[list[int]]] | None = None
 
     @staticmethod
     def _buckets(resolution: int) -> list[tuple[int, int]]:
@@ -96,18 +121,35 @@ class ImageBatcher:
                 found.append((w, h))
         return sorted(set(found))
 
-    def order(self, seed: int, epoch: int) -> list[int]:
+    def epoch_batches(self, seed: int, epoch: int) -> list[list[int]]:
+        """The batches of one epoch, as example indexes: each from one bucket, in an order shuffled by the seed."""
+        if self._plan and self._plan[0] == (seed, epoch):
+            return self._plan[1]
         import random
+        rng = random.Random(f"{seed}:{epoch}")
         indices = list(range(len(self.examples)))
-        random.Random(f"{seed}:{epoch}").shuffle(indices)
-        if self.buckets:  # group by bucket so a batch shares one size
-            indices.sort(key=lambda i: self.bucket_for(i))
-        return indices
+        rng.shuffle(indices)
+        size = self.batch_size
+        if not self.buckets:
+            batches = [indices[i:i + size] for i in range(0, len(indices), size)]
+        else:
+            groups: dict[tuple[int, int], list[int]] = {}
+            for index in indices:
+                groups.setdefault(self.bucket_for(index), []).append(index)
+            batches = [members[i:i + size] for _, members in sorted(groups.items())
+                       for i in range(0, len(members), size)]
+            rng.shuffle(batches)
+        self._plan = ((seed, epoch), batches)
+        return batches
+
+    def batches_per_epoch(self) -> int:
+        """The same for every epoch: the bucket sizes do not change, only the order."""
+        return len(self.epoch_batches(0, 0))
 
     def bucket_for(self, index: int) -> tuple[int, int]:
         if not self.buckets:
             return (self.resolution, self.resolution)
-        w, h = self.images[index].size
+        w, h = self.sizes[index]
         return min(self.buckets, key=lambda b: abs(b[0] / b[1] - w / h))
 
     def tensor(self, index: int, size: tuple[int, int]):
@@ -116,7 +158,12 @@ class ImageBatcher:
         import numpy as np
         import torch
         from PIL import Image
-        image = self.images[index]
+        path = self.examples[index]["image_path"]
+        try:
+            with Image.open(path) as source:
+                image = source.convert("RGB")
+        except (OSError, ValueError) as exc:
+            raise UserError(f"{path}: not a readable image ({exc})", hint="remove or replace that file") from None
         tw, th = size
         scale = max(tw / image.width, th / image.height)
         resized = image.resize((max(tw, round(image.width * scale)), max(th, round(image.height * scale))),
@@ -135,7 +182,10 @@ class ImageBatcher:
         import random
 
         import torch
-        size = self.bucket_for(indices[0])
+        sizes = {self.bucket_for(index) for index in indices}
+        if len(sizes) != 1:
+            raise ValueError(f"a batch spans buckets {sorted(sizes)}")
+        size = sizes.pop()
         pixels, captions, originals, crops = [], [], [], []
         for index in indices:
             tensor, original, crop = self.tensor(index, size)

@@ -21,7 +21,6 @@ class ModelRef:
 
 def resolve(engine, model, role: str = "base") -> ModelRef:
     """A catalog name/id, a ModelInfo, or a folder/file path -> ModelRef."""
-    from engine.image.importer import pipeline_digest
     if model is None:
         raise UserError("no model given", hint="pass --model NAME")
     if hasattr(model, "path") and hasattr(model, "name"):
@@ -40,12 +39,12 @@ def resolve(engine, model, role: str = "base") -> ModelRef:
         if not (path / "model_index.json").is_file():
             raise UserError(f"{path}: not an imported diffusers pipeline folder",
                             hint="import it first with 'aigc models import PATH --kind image'")
-        from engine.image.verify import read_json
-        from engine.image.families import family_of_folder
-        te = path / "text_encoder" / "config.json"
-        family = family_of_folder(read_json(path / "model_index.json", "model_index.json"),
-                                  read_json(te, "text encoder config") if te.is_file() else None).name
-        return ModelRef(path.name, path, pipeline_digest(path), family, None, {})
+        # a folder outside the catalog passes the same checks as an import (no code, no pickles,
+        # weights that fit their configs), and its digest is of the files as they are now
+        from engine.image.verify import file_manifest, manifest_digest, verify_pipeline_folder
+        report = verify_pipeline_folder(path, check_tensors=True)
+        return ModelRef(path.name, path, manifest_digest(file_manifest(path)), report["family"], None,
+                        {"family": report["family"], "resolution": report["resolution"]})
     models = getattr(engine, "models", None) if engine is not None else None
     if models is None:
         raise NotFound(f"no model '{text}'", hint="give a model name from 'aigc models list' or a folder")

@@ -44,16 +44,48 @@ class TextConditioner:
         return torch.cat(states, dim=-1), pooled
 
 
-def _find_run(engine, ctx, config_dict: dict) -> dict:
-    """The run this job continues (resume) or a new one."""
+def _resolve_run(engine, ctx):
+    """(config, run, base, examples, data ref): a new run, or the stopped run this job resumes.
+
+    A resume continues with the run's stored config; new parameters that differ are refused,
+    and so is a base model or training data that changed since the run started.
+    """
+    from engine.image.pipeline import resolve
     wanted = ctx.params.get("resume_run")
-    if wanted:
-        return runs.get_run(engine, wanted)
-    if ctx.resumed_from:
-        for run in runs.list_runs(engine, RUN_KIND):
-            if run.get("job_id") == ctx.resumed_from:
-                return run
-    return runs.create_run(engine, RUN_KIND, config_dict, ctx.job_id)
+    run = runs.get_run(engine, wanted) if wanted else None
+    if run is None and ctx.resumed_from:
+        run = next((r for r in runs.list_runs(engine, RUN_KIND) if r.get("job_id") == ctx.resumed_from), None)
+    if run is None:
+        config = ImageTrainConfig.from_params(ctx.params)
+        base = resolve(engine, config.model, "base")
+        examples, data_ref = load_examples(engine, config.data, config.data_version)
+        config.base_sha256, config.dataset_hash = base.sha256 or "", data_ref.get("hash") or ""
+        if config.data_version is None:
+            config.data_version = data_ref.get("version")
+        return config, runs.create_run(engine, RUN_KIND, config.to_dict(), ctx.job_id), base, examples, data_ref
+    if run["kind"] != RUN_KIND:
+        raise UserError(f"run {run['id']} is a {run['kind']} run, not an image LoRA run")
+    if run["state"] == "succeeded":
+        raise UserError(f"run {run['id']} already finished", hint="start a new run instead")
+    if run.get("job_state") in ("running", "queued") and run["job_id"] != ctx.job_id:
+        raise UserError(f"run {run['id']} is already being trained by job {run['job_id']}",
+                        hint="wait for it, or cancel that job first")
+    config = ImageTrainConfig.from_params(run["config"])
+    changed = config.conflicts({k: v for k, v in ctx.params.items() if k != "resume_run"})
+    if changed:
+        key, (was, now) = next(iter(changed.items()))
+        raise UserError(f"run {run['id']} was started with {key} {was!r}, not {now!r}: a resume continues the run "
+                        f"with its own settings" + (f" ({len(changed)} settings differ)" if len(changed) > 1 else ""),
+                        hint="resume without changed options, or start a new run with the new settings")
+    base = resolve(engine, config.model, "base")
+    if config.base_sha256 and base.sha256 != config.base_sha256:
+        raise UserError(f"base model '{base.name}' changed since run {run['id']} started",
+                        hint="re-import the original model to resume, or start a new run")
+    examples, data_ref = load_examples(engine, config.data, config.data_version)
+    if config.dataset_hash and data_ref.get("hash") != config.dataset_hash:
+        raise UserError(f"training data '{config.data}' changed since run {run['id']} started",
+                        hint="resume needs the same images and captions; start a new run for new data")
+    return config, run, base, examples, data_ref
 
 
 def _precision(config: ImageTrainConfig, device_info):
@@ -93,17 +125,12 @@ def run_training(ctx) -> dict:
 
     from engine import devices
     from engine.image import lora_io
-    from engine.image.pipeline import load_pipeline, resolve
+    from engine.image.pipeline import load_pipeline
 
     engine = ctx.engine
-    config = ImageTrainConfig.from_params(ctx.params)
-    base = resolve(engine, config.model, "base")
+    config, run, base, examples, data_ref = _resolve_run(engine, ctx)
     family = base.family or base.info.get("family") or "sd1"
-    examples, data_ref = load_examples(engine, config.data, config.data_version)
-    run = _find_run(engine, ctx, config.to_dict())
     run_dir = Path(run["dir"])
-    if run["config"] and run["config"] != config.to_dict() and ctx.params.get("resume_run") is None and ctx.resumed_from:
-        config = ImageTrainConfig.from_params(run["config"])
     runs.update_run(engine, run["id"], state="running", job_id=ctx.job_id)
     ctx.log(f"run {run['id']} in {run_dir}")
 
@@ -158,8 +185,8 @@ def run_training(ctx) -> dict:
 
     ctx.report(0.02, f"reading {len(examples)} images")
     batcher = ImageBatcher(examples, resolution, config.center_crop, config.flip, config.caption_dropout,
-                           config.buckets)
-    per_epoch = math.ceil(len(examples) / config.batch_size)
+                           config.buckets, config.batch_size)
+    per_epoch = batcher.batches_per_epoch()
     total = config.max_steps or math.ceil(config.epochs * per_epoch / config.gradient_accumulation)
     runs.update_run(engine, run["id"], total_steps=total)
 
@@ -176,6 +203,12 @@ def run_training(ctx) -> dict:
         torch.save(optimizer.state_dict(), folder / "optimizer.pt")
         if scaler is not None:
             torch.save(scaler.state_dict(), folder / "scaler.pt")
+
+    def save(step: int) -> None:
+        nonlocal saved
+        checkpoints.save_checkpoint(run_dir, step, write_checkpoint, {"losses": losses}, keep=config.keep_checkpoints)
+        runs.update_run(engine, run["id"], step=step)
+        saved = step
 
     step, losses = 0, []
     latest = checkpoints.latest_checkpoint(run_dir)
@@ -196,6 +229,7 @@ def run_training(ctx) -> dict:
         for number, value in enumerate(losses, 1):  # the new job's chart shows the whole curve
             ctx.metric("loss", value, number)
 
+    saved = step
     prompts = config.validation_prompts or [e["caption"] for e in examples[:2]]
     unet.train()
     started = time.monotonic()
@@ -207,8 +241,7 @@ def run_training(ctx) -> dict:
             for micro in range(config.gradient_accumulation):
                 index = step * config.gradient_accumulation + micro
                 epoch, position = divmod(index, per_epoch)
-                order = batcher.order(config.seed, epoch)
-                chosen = order[position * config.batch_size:(position + 1) * config.batch_size]
+                chosen = batcher.epoch_batches(config.seed, epoch)[position]
                 pixels, captions, originals, crops, size = batcher.batch(chosen)
                 loss = _loss(pipe, unet, vae, conditioner, noise_scheduler, prediction, config, pixels, captions,
                              originals, crops, size, device, autocast_dtype, compute_snr)
@@ -228,12 +261,13 @@ def run_training(ctx) -> dict:
             if config.validation_every and step % config.validation_every == 0 and step < total:
                 _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base)
             if config.checkpoint_every and (step % config.checkpoint_every == 0 or step == total):
-                checkpoints.save_checkpoint(run_dir, step, write_checkpoint, {"losses": losses},
-                                            keep=config.keep_checkpoints)
-                runs.update_run(engine, run["id"], step=step)
+                save(step)
         unet.eval()
         images = _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base)
     except Cancelled:
+        if step > saved:   # like text training: a cancelled run keeps its progress for --resume
+            save(step)
+            ctx.log(f"cancelled: checkpoint at step {step}")
         runs.update_run(engine, run["id"], state="cancelled", step=step)
         raise
     except BaseException as exc:
@@ -242,9 +276,9 @@ def run_training(ctx) -> dict:
         if isinstance(exc, Exception) and oom.is_oom(exc):
             del pipe, unet, vae, encoders, optimizer
             oom.release_memory()
-            saved = checkpoints.latest_checkpoint(run_dir)
+            last = checkpoints.latest_checkpoint(run_dir)
             raise oom.training_oom(exc, resolution, config.batch_size, min(step + 1, total),
-                                   checkpoints.load_state(saved)["step"] if saved else 0,
+                                   checkpoints.load_state(last)["step"] if last else 0,
                                    config.gradient_checkpointing, config.rank) from None
         raise
 

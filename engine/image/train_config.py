@@ -40,9 +40,12 @@ class ImageTrainConfig:
     validation_seed: int = 1234
     validation_steps: int = 20
     register: bool = True
+    base_sha256: str = ""              # set when the run starts: a resume refuses a changed base model
+    dataset_hash: str = ""             # ... or changed training data
 
     @classmethod
-    def from_params(cls, params: dict) -> "ImageTrainConfig":
+    def given(cls, params: dict) -> dict:
+        """The config fields that ``params`` sets (aliases resolved, None left out)."""
         names = {f.name for f in fields(cls)}
         aliases = {"steps": "max_steps", "lr": "learning_rate", "name": "output_name", "lora_rank": "rank",
                    "lora_alpha": "alpha", "version": "data_version"}
@@ -51,9 +54,19 @@ class ImageTrainConfig:
             key = aliases.get(key, key)
             if key in names and value is not None:
                 values[key] = value
-        config = cls(**values)
+        return values
+
+    @classmethod
+    def from_params(cls, params: dict) -> "ImageTrainConfig":
+        config = cls(**cls.given(params))
         config.validate()
         return config
+
+    def conflicts(self, params: dict) -> dict:
+        """field -> (this config's value, the value in params) where params set something else."""
+        mine = self.to_dict()
+        return {key: (mine[key], value) for key, value in self.given(params).items()
+                if key not in ("base_sha256", "dataset_hash") and value != mine[key]}
 
     def validate(self) -> None:
         if not self.model:

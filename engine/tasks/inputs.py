@@ -1,8 +1,11 @@
-"""Input rows for a batch run, from CSV, XLSX or JSONL, checked against the template variables."""
+"""Input rows for a batch run, from CSV, TSV, XLSX, JSONL or JSON, checked against the template variables.
+
+The files are read by the dataset readers (engine.data.readers), so an input file opens exactly
+as it would as a dataset: the same encodings (UTF-8 with or without BOM, GB18030, UTF-16), JSON
+arrays as well as JSON Lines, the same row numbers in messages.
+"""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
@@ -11,101 +14,46 @@ from engine.errors import UserError
 SUFFIXES = (".csv", ".tsv", ".xlsx", ".jsonl", ".json")
 
 
-def _decode(path: Path) -> str:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    from charset_normalizer import from_bytes
-    best = from_bytes(raw).best()
-    if best is None:
-        raise UserError(f"{path}: cannot tell the text encoding", hint="save the file as UTF-8")
-    return str(best)
-
-
-def _cell(value) -> str:
+def _text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _read_csv(path: Path, delimiter: str) -> tuple[list[str], list[dict]]:
-    reader = csv.reader(io.StringIO(_decode(path)), delimiter=delimiter)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise UserError(f"{path}: the file is empty", hint="the first line must name the columns") from None
-    rows = []
-    for line_no, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) > len(header):
-            raise UserError(f"{path}: line {line_no} has {len(values)} values but the header names {len(header)} columns")
-        rows.append({h: (values[i] if i < len(values) else "") for i, h in enumerate(header)})
-    return header, rows
-
-
-def _read_xlsx(path: Path) -> tuple[list[str], list[dict]]:
-    from openpyxl import load_workbook
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for a bad file
-        raise UserError(f"{path}: not a readable XLSX workbook ({exc})") from None
-    sheet = book.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
-    try:
-        header = [_cell(h).strip() for h in next(rows_iter)]
-    except StopIteration:
-        raise UserError(f"{path}: the first sheet is empty") from None
-    rows = []
-    for values in rows_iter:
-        if not any(_cell(v).strip() for v in values):
-            continue
-        rows.append({h: _cell(values[i]) if i < len(values) else "" for i, h in enumerate(header) if h})
-    book.close()
-    return [h for h in header if h], rows
-
-
-def _read_jsonl(path: Path) -> tuple[list[str], list[dict]]:
-    header: list[str] = []
-    rows = []
-    for line_no, line in enumerate(_decode(path).splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"{path}: line {line_no}: not valid JSON ({exc.msg})") from None
-        if not isinstance(obj, dict):
-            raise UserError(f"{path}: line {line_no}: expected a JSON object")
-        for key in obj:
-            if key not in header:
-                header.append(key)
-        rows.append({k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) if v is not None else ""
-                     for k, v in obj.items()})
-    return header, rows
+def _rows(path: Path):
+    from engine.data import readers
+    from engine.data.encoding import detect_encoding
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        return "row", readers.read_csv(path, delimiter="\t" if suffix == ".tsv" else ",")
+    if suffix == ".xlsx":
+        return "row", readers.read_xlsx(path)
+    if suffix == ".jsonl":
+        return "line", readers.read_jsonl(path)
+    if suffix == ".json":
+        from engine.data.sources import _json_is_lines
+        lines = _json_is_lines(path, detect_encoding(path))
+        return "line", (readers.read_jsonl(path) if lines else readers.read_json(path))
+    raise UserError(f"{path}: unsupported input format '{suffix}'", hint="use " + ", ".join(SUFFIXES))
 
 
 def read_rows(path: str | Path) -> tuple[list[str], list[dict]]:
     """(columns, rows) of an input file; each row maps column name to a string."""
+    from engine.data.readers import RowError
     path = Path(path)
     if not path.is_file():
         raise UserError(f"input file {path} does not exist")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        header, rows = _read_csv(path, ",")
-    elif suffix == ".tsv":
-        header, rows = _read_csv(path, "\t")
-    elif suffix == ".xlsx":
-        header, rows = _read_xlsx(path)
-    elif suffix in (".jsonl", ".json"):
-        header, rows = _read_jsonl(path)
-    else:
-        raise UserError(f"{path}: unsupported input format '{suffix}'", hint="use " + ", ".join(SUFFIXES))
+    unit, stream = _rows(path)
+    header: list[str] = []
+    rows = []
+    try:
+        for _, row in stream:
+            header += [key for key in row if key not in header]
+            rows.append({key: _text(value) for key, value in row.items()})
+    except RowError as exc:
+        where = f": {unit} {exc.line}" if exc.line else ""
+        what = f" {exc.field}" if exc.field else ""
+        raise UserError(f"{path}{where}{what}: {exc.message}", hint="fix the file and run again") from None
     if not rows:
         raise UserError(f"{path}: no input rows", hint="add rows below the header")
     return header, rows

@@ -102,17 +102,24 @@ class BatchPlan:
     def _rng(self, epoch: int) -> random.Random:
         return random.Random(self.seed * 100_003 + epoch)
 
-    def _packed_rows(self, order: list[int]) -> list[tuple[list[int], list[int]]]:
-        rows, ids, labels = [], [], []
+    def _packed_rows(self, order: list[int]) -> list[tuple[list[int], list[int], list[int]]]:
+        """Examples concatenated into rows of at most max_length, each with its own positions from 0.
+
+        The restarting position_ids let the model keep the examples apart (block-diagonal attention),
+        and the first token of each example is not a target: it is never predicted from the one before.
+        """
+        rows, ids, labels, positions = [], [], [], []
         for index in order:
             e_ids, e_labels = self.encoded[index]
             if ids and len(ids) + len(e_ids) > self.max_length:
-                rows.append((ids, labels))
-                ids, labels = [], []
-            ids, labels = ids + list(e_ids), labels + list(e_labels)
-            ids, labels = ids[:self.max_length], labels[:self.max_length]
+                rows.append((ids, labels, positions))
+                ids, labels, positions = [], [], []
+            ids = ids + list(e_ids)
+            labels = labels + [IGNORE] + list(e_labels[1:])
+            positions = positions + list(range(len(e_ids)))
+            ids, labels, positions = ids[:self.max_length], labels[:self.max_length], positions[:self.max_length]
         if ids:
-            rows.append((ids, labels))
+            rows.append((ids, labels, positions))
         return rows
 
     def epoch_batches(self, epoch: int) -> list[list[tuple[list[int], list[int]]]]:
@@ -150,15 +157,55 @@ class BatchPlan:
             epoch, index = epoch + 1, 0
 
 
-def collate(batch: list[tuple[list[int], list[int]]], pad_id: int):
-    """Right-padded tensors: input_ids, attention_mask and labels (-100 on padding)."""
+def collate(batch: list[tuple], pad_id: int):
+    """Right-padded tensors: input_ids, labels (-100 on padding) and attention_mask.
+
+    Packed rows ``(ids, labels, positions)`` give position_ids instead of an attention_mask: from
+    restarting positions transformers builds the block-diagonal causal mask, so the examples in a row
+    do not see each other. The padding is its own segment (positions from 0) and carries no labels.
+    """
     import torch
-    width = max(len(ids) for ids, _ in batch)
+    width = max(len(item[0]) for item in batch)
+    packed = any(len(item) == 3 for item in batch)
     input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
     labels = torch.full((len(batch), width), IGNORE, dtype=torch.long)
     mask = torch.zeros((len(batch), width), dtype=torch.long)
-    for row, (ids, labs) in enumerate(batch):
+    positions = torch.zeros((len(batch), width), dtype=torch.long)
+    for row, item in enumerate(batch):
+        ids, labs = item[0], item[1]
         input_ids[row, :len(ids)] = torch.tensor(ids)
         labels[row, :len(labs)] = torch.tensor(labs)
         mask[row, :len(ids)] = 1
+        pos = item[2] if len(item) == 3 else range(len(ids))
+        positions[row, :len(ids)] = torch.tensor(list(pos))
+        positions[row, len(ids):] = torch.arange(width - len(ids))
+    if packed:
+        return {"input_ids": input_ids, "position_ids": positions, "labels": labels}
     return {"input_ids": input_ids, "attention_mask": mask, "labels": labels}
+
+
+def check_packing(model, device: str) -> bool:
+    """True when the model keeps packed examples apart: the second of two packed pieces gives the
+    same logits as on its own. Architectures that ignore restarting position_ids fail this.
+
+    "The same" is judged against how far the logits move when the pieces do see each other, so
+    half-precision rounding on a GPU does not count as a leak.
+    """
+    import torch
+    vocab = int(model.get_input_embeddings().weight.shape[0])
+    generator = torch.Generator().manual_seed(0)
+    first, second = (torch.randint(1, max(2, vocab), (1, 6), generator=generator) for _ in range(2))
+    joined = torch.cat([first, second], 1).to(device)
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            alone = model(input_ids=second.to(device), use_cache=False).logits[0].float()
+            packed = model(input_ids=joined, use_cache=False,
+                           position_ids=torch.arange(6).repeat(2).unsqueeze(0).to(device)).logits[0, 6:].float()
+            mixed = model(input_ids=joined, use_cache=False,
+                          position_ids=torch.arange(12).unsqueeze(0).to(device)).logits[0, 6:].float()
+    finally:
+        model.train(was_training)
+    leak, contact = float((packed - alone).abs().max()), float((mixed - alone).abs().max())
+    return leak <= max(1e-3, 0.05 * contact)

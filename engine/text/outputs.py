@@ -22,12 +22,37 @@ def load_best(trainer) -> bool:
         return False
     from safetensors.torch import load_file
     if trainer.config.method == "full":
+        state = {}
         for shard in sorted((best / "model").glob("*.safetensors")):
-            trainer.model.load_state_dict(load_file(str(shard)), strict=False)
+            state.update(load_file(str(shard)))
+        load_full_weights(trainer.model, state, best / "model")
     else:
         from peft import set_peft_model_state_dict
         set_peft_model_state_dict(trainer.model, load_file(str(best / "adapter" / "adapter_model.safetensors")))
     return True
+
+
+def load_full_weights(model, state: dict, where: Path) -> None:
+    """Load every weight of ``model`` from ``state`` or fail naming what does not fit.
+
+    Only a tied weight (the output layer sharing the embedding's tensor) may be absent: it is
+    saved once, under the embedding's name.
+    """
+    hint = "the run's checkpoints are intact; delete its best/ folder to finish with the last weights"
+    try:
+        result = model.load_state_dict(state, strict=False)
+    except RuntimeError as exc:   # a shape mismatch
+        reason = " ".join(str(exc).split())[:200]
+        raise UserError(f"{where}: the best weights do not fit the model ({reason})", hint=hint) from None
+    current = model.state_dict()
+    loaded = {current[k].data_ptr() for k in state if k in current}
+    missing = [k for k in result.missing_keys if current[k].data_ptr() not in loaded]
+    if missing or result.unexpected_keys:
+        parts = [f"{len(missing)} weights missing (first: {missing[0]})" if missing else "",
+                 f"{len(result.unexpected_keys)} unexpected (first: {result.unexpected_keys[0]})"
+                 if result.unexpected_keys else ""]
+        raise UserError(f"{where}: the best weights do not match the model: {'; '.join(p for p in parts if p)}",
+                        hint=hint)
 
 
 def output_name(trainer) -> str:

@@ -21,24 +21,41 @@ PLAIN_TEMPLATE = (
 IGNORE = -100
 
 
+def _answer(example: dict):
+    return example.get("output") if example.get("output") is not None else example.get("completion")
+
+
+def plain_text(example: dict) -> str | None:
+    """The text of a plain-text record (continued pre-training), or None for a prompt/answer or chat example.
+
+    A record is plain text when it has ``text``, or an answer with no prompt, input or chat turns (a TXT
+    corpus line, a single text column): it is learnt whole, not as a reply to an empty prompt.
+    """
+    if example.get("messages") or example.get("instruction") or example.get("prompt") or example.get("input"):
+        return None
+    if example.get("text") is not None:
+        return str(example["text"])
+    answer = _answer(example)
+    return str(answer) if answer else None
+
+
 def to_messages(example: dict, system: str | None = None) -> list[dict] | None:
-    """Chat messages for one example, or None for a plain-text record (``{"text": ...}``)."""
+    """Chat messages for one example, or None for a plain-text record (see ``plain_text``)."""
     messages = example.get("messages")
     if messages:
         msgs = [{"role": str(m.get("role", "")).strip(), "content": str(m.get("content") or "")} for m in messages]
         msgs = [{"role": "user" if m["role"] == "human" else "assistant" if m["role"] in ("gpt", "bot") else m["role"],
                  "content": m["content"]} for m in msgs]
-    elif example.get("instruction") is not None or example.get("prompt") is not None:
-        user = str(example.get("instruction") if example.get("instruction") is not None else example.get("prompt"))
+    elif plain_text(example) is not None:
+        return None
+    elif any(example.get(key) is not None for key in ("instruction", "prompt", "input")):
+        user = str(example.get("instruction") or example.get("prompt") or "")
         extra = example.get("input")
         if extra:
-            user = f"{user}\n\n{extra}"
-        answer = example.get("output") if example.get("output") is not None else example.get("completion")
-        msgs = [{"role": "user", "content": user}, {"role": "assistant", "content": str(answer or "")}]
+            user = f"{user}\n\n{extra}" if user else str(extra)
+        msgs = [{"role": "user", "content": user}, {"role": "assistant", "content": str(_answer(example) or "")}]
         if example.get("system"):
             msgs.insert(0, {"role": "system", "content": str(example["system"])})
-    elif example.get("text") is not None:
-        return None
     else:
         raise UserError("example has none of the fields messages, instruction/output, prompt/completion or text",
                         hint="map your columns to instruction and output when importing the dataset")
@@ -117,7 +134,7 @@ def encode_example(tokenizer, example: dict, max_length: int, system: str | None
     messages = to_messages(example, system)
     if messages is None:
         eos = tokenizer.eos_token or ""
-        ids = tokenizer(str(example["text"]) + eos, add_special_tokens=False)["input_ids"][:max_length]
+        ids = tokenizer(plain_text(example) + eos, add_special_tokens=False)["input_ids"][:max_length]
         return (list(ids), list(ids)) if len(ids) > 1 else None
     if not any(m["role"] == "assistant" and m["content"].strip() for m in messages):
         return None

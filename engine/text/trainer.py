@@ -69,6 +69,11 @@ class TextTrainer:
         if init_path:
             ctx.log(f"starting from adapter {cfg.init_adapter}")
         self.model = build_model(cfg, base.path, self.device, checkpoint, init_path)
+        if cfg.packing:
+            from engine.text.data import check_packing
+            if not check_packing(self.model, self.device.kind):
+                raise UserError(f"--packing: {base.name} does not keep packed examples apart (its attention "
+                                "ignores restarting positions)", hint="train without --packing")
         self.precision = choose_precision(cfg, self.device)
         self.optimizer = make_optimizer(self.model.named_parameters(), cfg.learning_rate, cfg.weight_decay)
         warm = warmup_steps(self.total_steps, cfg.warmup_steps, cfg.warmup_ratio)
@@ -152,7 +157,7 @@ class TextTrainer:
                 batch = collate(self.val_set[start:start + self.config.batch_size], self.tokenizer.pad_token_id)
                 batch = {k: v.to(self.device.kind) for k, v in batch.items()}
                 with self.precision.autocast():
-                    loss = self.model(**batch).loss
+                    loss = self.model(**batch, use_cache=False).loss
                 tokens = int((batch["labels"][:, 1:] != -100).sum())
                 total_loss += float(loss) * tokens
                 total_tokens += tokens
@@ -168,13 +173,13 @@ class TextTrainer:
         for epoch, index, batch in batches:
             tensors = {k: v.to(self.device.kind) for k, v in collate(batch, self.tokenizer.pad_token_id).items()}
             with self.precision.autocast():
-                loss = self.model(**tensors).loss / cfg.grad_accum
+                loss = self.model(**tensors, use_cache=False).loss / cfg.grad_accum
             if self.precision.scaler is not None:
                 self.precision.scaler.scale(loss).backward()
             else:
                 loss.backward()
             loss_sum += float(loss.detach())
-            tokens += int(tensors["attention_mask"].sum())
+            tokens += sum(len(item[0]) for item in batch)
             self.position = (epoch, index + 1)
         params = [p for p in self.model.parameters() if p.requires_grad]
         if self.precision.scaler is not None:

@@ -21,13 +21,25 @@ def rejected(eng, name):
     return {r["id"]: r for r in eng.data.records(name, status="rejected")}
 
 
-def test_exact_duplicates_normalised(eng):
-    make(eng, ["这款茶很香。", "这款茶  很香", "THE TEA.", "the tea", "不同的内容"])
+def test_exact_duplicates_fold_width_case_and_spaces(eng):
+    make(eng, ["这款茶很香。", " 这款茶很香。\n", "THE  TEA.", "ｔｈｅ tea.", "不同的内容"])
     result = clean(eng, "c", "exact-dup")
     assert result["report"]["exact_dup"] == 2
     gone = rejected(eng, "c")
     assert set(gone) == {2, 4}
     assert gone[2]["tags"] == ["clean:exact_dup"] and "#1" in gone[2]["note"]
+
+
+def test_exact_duplicates_keep_punctuation_digits_and_symbols(eng):
+    make(eng, ["Price: 1.5 yuan", "Price 15 yuan!", "a - b", "a + b", "这款茶很香。", "这款茶很香！"])
+    assert clean(eng, "c", "exact-dup")["report"]["exact_dup"] == 0
+    assert rejected(eng, "c") == {}
+
+
+def test_exact_key_is_a_stable_digest():
+    from engine.data.neardup import exact_key
+    assert exact_key("The  Tea") == exact_key("the tea") and len(exact_key("x")) >= 16
+    assert exact_key("a - b") != exact_key("a + b") and exact_key("1.5") != exact_key("15")
 
 
 def test_exact_duplicate_compares_the_whole_record(eng):

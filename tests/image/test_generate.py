@@ -83,3 +83,16 @@ def test_generate_job_streams_previews_and_images(eng, tiny_sd_dir, tmp_path):
     assert job.state.value == "succeeded", job.error
     assert [e.data["step"] for e in events if "preview" in e.data] == [1, 2, 3]
     assert [e.data["image"] for e in events if "image" in e.data] == [job.result["images"][0]["path"]]
+
+
+def test_a_folder_outside_the_catalog_passes_the_import_checks_first(eng, tiny_sd_copy, tmp_path):
+    (tiny_sd_copy / "unet" / "attention_patch.py").write_text("import os\n", encoding="utf-8")
+    with pytest.raises(UserError, match="attention_patch.py.*Python code"):
+        eng.image.generator(str(tiny_sd_copy)).generate("a red bottle", BASE, out_dir=tmp_path)
+    (tiny_sd_copy / "unet" / "attention_patch.py").unlink()
+    import json
+    config = json.loads((tiny_sd_copy / "unet" / "config.json").read_text(encoding="utf-8"))
+    config["cross_attention_dim"] = config["cross_attention_dim"] * 2   # weights no longer fit the config
+    (tiny_sd_copy / "unet" / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(UserError, match="unet"):
+        eng.image.generator(str(tiny_sd_copy)).generate("a red bottle", BASE, out_dir=tmp_path)

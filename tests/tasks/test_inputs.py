@@ -41,3 +41,27 @@ def test_bad_inputs_name_the_line(tmp_path):
 def test_missing_columns_are_listed():
     with pytest.raises(UserError, match=r"missing column\(s\) audience, tone .*the file has: product"):
         check_columns("in.csv", ["product"], ["product", "audience", "tone"], "ads")
+
+
+def test_utf16_files_as_excel_saves_them(tmp_path):
+    text = "product\taudience\r\n水杯\t学生\r\n台灯\t白领\r\n"
+    (tmp_path / "unicode.tsv").write_bytes(text.encode("utf-16"))              # BOM + UTF-16 LE
+    (tmp_path / "unicode.csv").write_bytes(text.replace("\t", ",").encode("utf-16-le"))   # no BOM
+    for name in ("unicode.tsv", "unicode.csv"):
+        columns, data = read_rows(tmp_path / name)
+        assert columns == ["product", "audience"], name
+        assert data == [{"product": "水杯", "audience": "学生"}, {"product": "台灯", "audience": "白领"}], name
+
+
+def test_json_array_and_json_lines_in_a_json_file(tmp_path):
+    rows = [{"product": "水杯", "price": 12}, {"product": "台灯", "tags": ["a", "b"]}]
+    (tmp_path / "array.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    (tmp_path / "lines.json").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                                         encoding="utf-8")
+    for name in ("array.json", "lines.json"):
+        columns, data = read_rows(tmp_path / name)
+        assert columns == ["product", "price", "tags"], name
+        assert data == [{"product": "水杯", "price": "12"}, {"product": "台灯", "tags": '["a", "b"]'}], name
+    (tmp_path / "broken.json").write_text('[{"product": "mug"},\n {"product": }]', encoding="utf-8")
+    with pytest.raises(UserError, match="broken.json: line 2"):
+        read_rows(tmp_path / "broken.json")

@@ -74,7 +74,7 @@ def test_batch_plan_is_deterministic_and_resumable(tok):
         resumed = again.iterate(epoch, index)
         assert [next(resumed)[2] for _ in range(len(first) - 5)] == [b for _, _, b in first[5:]]
         if packing:
-            assert all(len(ids) <= 64 for batch in plan.epoch_batches(0) for ids, _ in batch)
+            assert all(len(ids) <= 64 for batch in plan.epoch_batches(0) for ids, *_ in batch)
             assert plan.batches_per_epoch() < 30 / 4
     batch = collate(encoded[:3], tok.pad_token_id)
     assert batch["input_ids"].shape == batch["labels"].shape == batch["attention_mask"].shape

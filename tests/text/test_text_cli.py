@@ -98,3 +98,24 @@ def test_generate_batch_size_reaches_the_job_and_is_checked(capsys, tmp_path, ti
         assert eng.jobs.get(result["job"]).params["params"]["batch_size"] == 2
     code, _, captured = aigc(capsys, ws, "generate", "--model", "g", "--prompt", "x", "--batch-size", "0")
     assert code != 0 and "--batch-size 0 must be 1 or more" in captured.err and "started" not in captured.err
+
+
+def test_resume_keeps_the_run_settings(capsys, tmp_path, tiny_models):
+    from engine.api import Engine
+    ws = tmp_path / "ws"
+    data = write_jsonl(tmp_path / "ads.jsonl", examples(30))
+    assert aigc(capsys, ws, "models", "import", str(tiny_models["llama"]), "--name", "l")[0] == 0
+    with Engine.open(ws) as eng:
+        def stop(event):
+            if event.type == "metric" and event.data["name"] == "loss" and event.data["step"] == 2:
+                eng.jobs.cancel(event.job_id)
+        eng.jobs.subscribe(stop)
+        job = eng.jobs.run("text.train", {"config": {"model": "l", "data": str(data), "max_steps": 6,
+                                                     "batch_size": 4, "save_every": 50}})
+        assert job.state.value == "cancelled", job.error
+        run_id = eng.workspace.db().execute("SELECT id FROM runs WHERE job_id = ?", (job.id,)).fetchone()["id"]
+    code, _, captured = aigc(capsys, ws, "train", "--resume", run_id, "--max-steps", "9", "--lr", "0.1")
+    assert code != 0 and "max_steps 6, not 9" in captured.err and "2 settings differ" in captured.err
+    code, result, captured = aigc(capsys, ws, "train", "--resume", run_id, "--max-steps", "6")
+    assert code == 0, captured.err
+    assert result["run_id"] == run_id and result["steps"] == 6

@@ -123,14 +123,29 @@ def test_bad_training_input(eng, tiny_models, tmp_path):
 def test_memory_preflight_refuses_with_suggestions(eng, tiny_models, data_file, monkeypatch):
     from engine import devices
     imported(eng, tiny_models["llama"], "l")
-    info = devices.detect()
-    monkeypatch.setattr(info, "free_memory", 200 * 2**20)
+    monkeypatch.setattr(devices, "system_memory", lambda: (32 * 2**30, 200 * 2**20))
     with pytest.raises(Exception) as err:
         eng.text.preflight({"model": "l", "data": str(data_file), "method": "full", "batch_size": 8})
     text = str(err.value)
     assert "--method lora" in text and "--batch-size 4" in text and "\n" not in text
-    monkeypatch.setattr(info, "free_memory", 16 * 2**30)
+    monkeypatch.setattr(devices, "system_memory", lambda: (32 * 2**30, 16 * 2**30))
     assert eng.text.preflight({"model": "l", "data": str(data_file)})["fits"] is True
+
+
+def test_preflight_reads_the_free_memory_of_now(eng, tiny_models, data_file, monkeypatch):
+    """A long session: the device is found once, but memory taken since by other programs counts."""
+    from engine import devices
+    imported(eng, tiny_models["llama"], "l")
+    first = devices.detect()
+    params = {"model": "l", "data": str(data_file), "method": "full", "batch_size": 8}
+    monkeypatch.setattr(devices, "system_memory", lambda: (32 * 2**30, 16 * 2**30))
+    assert eng.text.preflight(params)["fits"] is True
+    monkeypatch.setattr(devices, "system_memory", lambda: (32 * 2**30, 200 * 2**20))
+    with pytest.raises(Exception, match="free"):
+        eng.text.preflight(params)
+    now = devices.detect()
+    assert now.free_memory == 200 * 2**20 and (now.kind, now.name, now.total_memory) == \
+        (first.kind, first.name, first.total_memory)
 
 
 CONFIG = dict(model="base", data=None, max_steps=14, batch_size=4, save_every=3, eval_every=5,
