@@ -37,6 +37,8 @@ def register(sub) -> None:
     p.add_argument("--rebuild", action="store_true", help="train the starter models again from resources/")
     p.add_argument("--kind", choices=["text", "image", "all"], default="all")
     p.set_defaults(handler=cmd_starter)
+    from engine.cli.deploy import register_actions
+    register_actions(models)
 
     p = sub.add_parser("train", help="fine-tune a model on a dataset (a resumable job)")
     p.add_argument("--model")

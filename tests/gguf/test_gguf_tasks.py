@@ -1,0 +1,37 @@
+"""A batch task run on a GGUF model: outputs recorded with the file's SHA-256 and quantization, seeds reproduce."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from engine.jobs import JobState
+
+from .conftest import needs_llama_cpp
+
+needs_llama_cpp()
+
+TASK = {"name": "ads", "template": "Write a short ad for {product}.\naudience: {audience}",
+        "system_prompt": "You write ads.", "model": "ads-q8",
+        "generation": {"max_new_tokens": 10, "seed": 5, "temperature": 0.9}, "constraints": {"max_chars": 400}}
+
+
+def test_task_run_on_gguf_model(eng, tmp_path, exported):
+    from tests.tasks.helpers import product_rows, write_csv
+    path = exported["q8_0"][0]
+    job = eng.jobs.run("models.import", {"path": str(path), "name": "ads-q8"})
+    assert job.state.value == "succeeded", job.error
+    eng.tasks.create(TASK)
+    job = eng.jobs.wait(eng.tasks.run("ads", write_csv(tmp_path / "in.csv", product_rows(3)), batch_size=2).id)
+    assert job.state == JobState.SUCCEEDED, job.error
+    rows = eng.workspace.db().execute("SELECT * FROM task_outputs WHERE run_id = ? ORDER BY row_index",
+                                      (job.result["run_id"],)).fetchall()
+    assert len(rows) == 3 and all(r["output_text"] for r in rows)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert {r["model_sha256"] for r in rows} == {digest}
+    params = [json.loads(r["params"]) for r in rows]
+    assert all(p["backend"] == "llama.cpp" and p["quant"] == "q8_0" for p in params)
+    gen = eng.text.generator("ads-q8")
+    first = rows[0]
+    again = gen.generate([first["prompt"]], {"max_new_tokens": 10, "temperature": 0.9}, seeds=[first["seed"]],
+                         system=first["system_prompt"])[0]
+    assert again["text"].strip() == first["output_text"]
