@@ -7,7 +7,6 @@ llama.cpp never sees it. Tensor data is not read (only located).
 """
 from __future__ import annotations
 
-import mmap
 import os
 import struct
 from collections import Counter
@@ -84,15 +83,17 @@ class GGUFInfo:
 
 
 class _Cursor:
-    def __init__(self, buf, path: Path):
-        self.buf, self.pos, self.path, self.size = buf, 0, path, len(buf)
+    """Reads the header through a buffered file, checking every length against the file's real size."""
+
+    def __init__(self, handle, path: Path, size: int):
+        self.handle, self.pos, self.path, self.size = handle, 0, path, size
         self.where = "header"
 
     def take(self, n: int) -> bytes:
         if n < 0 or self.pos + n > self.size:
             raise UserError(f"{self.path}: the file ends at byte {self.size} while reading {self.where} "
                             f"(it needs {self.pos + n})", hint="the file is truncated; copy it again")
-        out = self.buf[self.pos:self.pos + n]
+        out = self.handle.read(n)
         self.pos += n
         return out
 
@@ -104,7 +105,7 @@ class _Cursor:
         if n > self.size - self.pos:
             raise UserError(f"{self.path}: {self.where} claims a {n:,}-byte string but only "
                             f"{self.size - self.pos:,} bytes are left", hint="the file is damaged or truncated")
-        return bytes(self.take(n)).decode("utf-8", errors="replace")
+        return self.take(n).decode("utf-8", errors="replace")
 
     def value(self, vtype: int, depth: int = 0):
         if vtype in _SCALARS:
@@ -148,52 +149,47 @@ def read_gguf(path: str | os.PathLike) -> GGUFInfo:
         if size < 24:
             raise UserError(f"{path}: only {size} bytes, too short for a GGUF header",
                             hint="the file is truncated or not a GGUF model")
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as buf:
-            return _parse(memoryview(buf), path, size)
+        return _parse(_Cursor(handle, path, size), path, size)
 
 
-def _parse(buf, path: Path, size: int) -> GGUFInfo:
-    cur = _Cursor(buf, path)
-    try:
-        if bytes(cur.take(4)) != MAGIC:
-            raise UserError(f"{path}: does not start with the GGUF magic bytes",
-                            hint="give a .gguf model file (llama.cpp format)")
-        version = cur.scalar("<I")
-        if version not in (2, 3):
-            raise UserError(f"{path}: GGUF version {version} is not supported (2 and 3 are)",
-                            hint="convert it again with a current llama.cpp")
-        n_tensors, n_kv = cur.scalar("<Q"), cur.scalar("<Q")
-        for what, count in (("tensor count", n_tensors), ("metadata key count", n_kv)):
-            if count > MAX_COUNT:
-                raise UserError(f"{path}: header field {what} is {count:,}, not a plausible value",
-                                hint="the file is damaged or not a GGUF model")
-        metadata = {}
-        for index in range(n_kv):
-            cur.where = f"metadata key {index + 1}"
-            key = cur.string()
-            cur.where = f"metadata '{key}'"
-            metadata[key] = cur.value(cur.scalar("<I"))
-        types = _quant_sizes()
-        tensors, end = [], 0
-        raw = []
-        for index in range(n_tensors):
-            cur.where = f"tensor info {index + 1}"
-            name = cur.string()
-            cur.where = f"tensor '{name}'"
-            n_dims = cur.scalar("<I")
-            if not 1 <= n_dims <= 4:
-                raise UserError(f"{path}: tensor '{name}' claims {n_dims} dimensions (1 to 4 are possible)",
-                                hint="the file is damaged")
-            shape = tuple(cur.scalar("<Q") for _ in range(n_dims))
-            ggml_type, offset = cur.scalar("<I"), cur.scalar("<Q")
-            raw.append((name, shape, ggml_type, offset))
-    finally:
-        cur.buf = None
+def _parse(cur: _Cursor, path: Path, size: int) -> GGUFInfo:
+    if cur.take(4) != MAGIC:
+        raise UserError(f"{path}: does not start with the GGUF magic bytes",
+                        hint="give a .gguf model file (llama.cpp format)")
+    version = cur.scalar("<I")
+    if version not in (2, 3):
+        raise UserError(f"{path}: GGUF version {version} is not supported (2 and 3 are)",
+                        hint="convert it again with a current llama.cpp")
+    n_tensors, n_kv = cur.scalar("<Q"), cur.scalar("<Q")
+    for what, count in (("tensor count", n_tensors), ("metadata key count", n_kv)):
+        if count > MAX_COUNT:
+            raise UserError(f"{path}: header field {what} is {count:,}, not a plausible value",
+                            hint="the file is damaged or not a GGUF model")
+    metadata = {}
+    for index in range(n_kv):
+        cur.where = f"metadata key {index + 1}"
+        key = cur.string()
+        cur.where = f"metadata '{key}'"
+        metadata[key] = cur.value(cur.scalar("<I"))
+    types = _quant_sizes()
+    raw = []
+    for index in range(n_tensors):
+        cur.where = f"tensor info {index + 1}"
+        name = cur.string()
+        cur.where = f"tensor '{name}'"
+        n_dims = cur.scalar("<I")
+        if not 1 <= n_dims <= 4:
+            raise UserError(f"{path}: tensor '{name}' claims {n_dims} dimensions (1 to 4 are possible)",
+                            hint="the file is damaged")
+        shape = tuple(cur.scalar("<Q") for _ in range(n_dims))
+        ggml_type, offset = cur.scalar("<I"), cur.scalar("<Q")
+        raw.append((name, shape, ggml_type, offset))
     alignment = metadata.get("general.alignment", 32)
     if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1):
         raise UserError(f"{path}: metadata general.alignment is {alignment!r}, not a power of two",
                         hint="the file is damaged")
     data_offset = -(-cur.pos // alignment) * alignment
+    tensors = []
     for name, shape, ggml_type, offset in raw:
         if ggml_type not in types:
             raise UserError(f"{path}: tensor '{name}' has unknown type {ggml_type}",
@@ -204,15 +200,17 @@ def _parse(buf, path: Path, size: int) -> GGUFInfo:
             if d < 1 or d > MAX_ELEMENTS:
                 raise UserError(f"{path}: tensor '{name}' claims dimension {d:,}", hint="the file is damaged")
             elements *= d
-        if elements > MAX_ELEMENTS or shape[0] % block:
-            raise UserError(f"{path}: tensor '{name}' claims shape {list(shape)} of type {type_name}, "
-                            f"which is not a valid size", hint="the file is damaged")
+        if elements > MAX_ELEMENTS:
+            raise UserError(f"{path}: tensor '{name}' claims shape {list(shape)}, {elements:,} values, far more "
+                            f"than any model holds", hint="the file's header is damaged")
+        if shape[0] % block:
+            raise UserError(f"{path}: tensor '{name}' has rows of {shape[0]} values, not a multiple of the "
+                            f"{block}-value blocks of type {type_name}", hint="the file is damaged")
         nbytes = elements // block * block_bytes
         if offset % alignment or data_offset + offset + nbytes > size:
             raise UserError(f"{path}: tensor '{name}' claims {nbytes:,} bytes at offset {offset:,}, beyond the "
                             f"file's {size:,} bytes", hint="the file is truncated or its header is damaged")
         tensors.append(TensorInfo(name, shape, type_name, offset, nbytes))
-        end = max(end, data_offset + offset + nbytes)
     return GGUFInfo(str(path), version, metadata, tensors, data_offset)
 
 

@@ -6,23 +6,12 @@ from pathlib import Path
 
 import pytest
 
-TESTS = Path(__file__).resolve().parents[1]
-for folder in (TESTS, TESTS / "text"):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
+# Only tests/text goes on the path (for text_tiny): this folder's name would shadow the gguf library.
+TEXT_TESTS = Path(__file__).resolve().parents[1] / "text"
+if str(TEXT_TESTS) not in sys.path:
+    sys.path.insert(0, str(TEXT_TESTS))
 
-PROMPT = "Write a short ad for tea."
-
-
-def needs_llama_cpp():
-    return pytest.importorskip("llama_cpp", reason="llama-cpp-python is not installed: GGUF export and the "
-                                                   "llama.cpp backend need it")
-
-
-def run(eng, kind, params):
-    job = eng.jobs.run(kind, params)
-    assert job.state.value == "succeeded", job.error
-    return job
+from gguf_helpers import needs_llama_cpp, run  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import pytest
 
 from engine.cli import main
 
-from .conftest import PROMPT, needs_llama_cpp
+from gguf_helpers import PROMPT, needs_llama_cpp
 
 needs_llama_cpp()
 

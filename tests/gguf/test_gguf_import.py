@@ -9,7 +9,7 @@ import pytest
 
 from engine.cli import main
 
-from .conftest import PROMPT, needs_llama_cpp
+from gguf_helpers import PROMPT, needs_llama_cpp
 
 needs_llama_cpp()
 
@@ -96,18 +96,18 @@ def _tokenizerless(path, arch="llama", tokenizer=False):
     return path
 
 
-def _absurd(src, dest):
+def _absurd(src, dest, rows):
     data = bytearray(src.read_bytes())
     at = data.index(b"token_embd.weight") + len(b"token_embd.weight")
     n_dims = struct.unpack_from("<I", data, at)[0]
     assert n_dims == 2
-    struct.pack_into("<Q", data, at + 4 + 8, 1 << 39)   # rows: half a trillion
+    struct.pack_into("<Q", data, at + 4 + 8, rows)
     dest.write_bytes(bytes(data))
     return dest
 
 
 @pytest.mark.parametrize("case,reason", [
-    ("truncated", "truncated"), ("absurd", "beyond the file"), ("unknown_arch", "architecture 'mamba9'"),
+    ("truncated", "truncated"), ("absurd", "beyond the file"), ("huge", "far more than any model holds"), ("unknown_arch", "architecture 'mamba9'"),
     ("no_tokenizer", "has no tokenizer"), ("not_gguf", "GGUF magic"),
 ])
 def test_bad_gguf_is_refused_and_nothing_registered(capsys, tmp_path, exported, case, reason):
@@ -116,7 +116,9 @@ def test_bad_gguf_is_refused_and_nothing_registered(capsys, tmp_path, exported, 
     if case == "truncated":
         path.write_bytes(good.read_bytes()[:good.stat().st_size // 2])
     elif case == "absurd":
-        _absurd(good, path)
+        _absurd(good, path, 1 << 30)   # a billion rows: within reason for a header, not for this file
+    elif case == "huge":
+        _absurd(good, path, 1 << 39)
     elif case == "unknown_arch":
         _tokenizerless(path, "mamba9", tokenizer=True)
     elif case == "no_tokenizer":

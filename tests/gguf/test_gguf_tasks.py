@@ -6,7 +6,7 @@ import json
 
 from engine.jobs import JobState
 
-from .conftest import needs_llama_cpp
+from gguf_helpers import needs_llama_cpp
 
 needs_llama_cpp()
 
@@ -32,6 +32,7 @@ def test_task_run_on_gguf_model(eng, tmp_path, exported):
     assert all(p["backend"] == "llama.cpp" and p["quant"] == "q8_0" for p in params)
     gen = eng.text.generator("ads-q8")
     first = rows[0]
-    again = gen.generate([first["prompt"]], {"max_new_tokens": 10, "temperature": 0.9}, seeds=[first["seed"]],
-                         system=first["system_prompt"])[0]
+    used = {k: v for k, v in params[0].items()
+            if k in ("max_new_tokens", "temperature", "top_p", "top_k", "repetition_penalty")}
+    again = gen.generate([first["prompt"]], used, seeds=[first["seed"]], system=first["system_prompt"])[0]
     assert again["text"].strip() == first["output_text"]
