@@ -19,6 +19,20 @@ PROBE_TEXTS = [
     "The 2026 update cuts latency by 35% and fixes the memory leak.\n\n  Indented  text\twith tabs.",
 ]
 PROMPT = "Write a short ad for tea."
+# Conversations for perplexity, rendered with the model's chat template: the text it was tuned to read.
+PERPLEXITY_CHATS = [
+    ("Write a short ad for tea.", "Fresh tea for busy students, made to last and priced to please."),
+    ("Reply to a customer whose parcel is late.",
+     "Thank you for reaching out. We are sorry for the delay and will ship a replacement today."),
+    ("为学生写一句茶的广告。", "轻巧耐用的好茶，今天就试试。"),
+    ("Summarise the release note.", "The update cuts latency by 35% and fixes the memory leak."),
+]
+
+
+def chat_texts(tokenizer) -> list[str]:
+    from engine.text.templates import render
+    return [render(tokenizer, [{"role": "user", "content": q}, {"role": "assistant", "content": a}], False)
+            for q, a in PERPLEXITY_CHATS]
 
 
 def torch_logits(model, ids: list[int]):
@@ -94,7 +108,7 @@ def tokenizer_mismatch(tokenizer, llm, texts: list[str]) -> str | None:
 def compare(model, tokenizer, llm, prompt_text: str, n: int = 16, texts: list[str] | None = None) -> dict:
     """Everything the export check and the compression report need, for one GGUF file."""
     import numpy as np
-    texts = texts if texts is not None else PROBE_TEXTS
+    texts = texts if texts is not None else chat_texts(tokenizer)
     ids = list(tokenizer(prompt_text, add_special_tokens=False)["input_ids"])
     ours, torch_speed = torch_greedy(model, ids, n)
     theirs, llama_speed = llama_greedy(llm, ids, n)

@@ -44,14 +44,13 @@ def measure(ctx: JobContext, torch_model, tokenizer, name: str, quants=REPORT_QU
     scratch = ctx.workspace.folder("tmp") / f"compress-{ctx.job_id}"
     scratch.mkdir(parents=True, exist_ok=True)
     rows = []
-    old = ex.CHECK_TOKENS
-    ex.CHECK_TOKENS = tokens
     try:
         for index, quant in enumerate(quants):
             ctx.check_cancelled()
             start = 0.1 + 0.9 * index / len(quants)
             result = ex.export_gguf(ctx, torch_model, tokenizer, scratch / f"{quant}.gguf", quant, name,
-                                    start=start, end=start + 0.9 / len(quants))
+                                    start=start, end=start + 0.9 / len(quants), tokens=tokens,
+                                    strict=False)
             check = result["check"]
             rows.append({"quant": quant, "size": result["size"], "tokens_per_s": check["gguf_tokens_per_s"],
                          "torch_tokens_per_s": check["torch_tokens_per_s"],
@@ -61,7 +60,6 @@ def measure(ctx: JobContext, torch_model, tokenizer, name: str, quants=REPORT_QU
                          "agreement": check["agreement"]})
             (scratch / f"{quant}.gguf").unlink()
     finally:
-        ex.CHECK_TOKENS = old
         shutil.rmtree(scratch, ignore_errors=True)
     torch_speeds = sorted(r["torch_tokens_per_s"] for r in rows)
     torch_row = {"size": torch_size(torch_model), "tokens_per_s": torch_speeds[len(torch_speeds) // 2],
