@@ -1,6 +1,13 @@
 """aigc models export | compress-report: text models out as GGUF files for llama.cpp, LM Studio, Ollama."""
 from __future__ import annotations
 
+from pathlib import Path
+
+
+def _absolute(path: str | None) -> str | None:
+    """Paths are made absolute here: the job may run where the working folder is another."""
+    return str(Path(path).expanduser().absolute()) if path else path
+
 
 def register_actions(models) -> None:
     """Adds the deploy actions to the ``aigc models`` group."""
@@ -33,7 +40,7 @@ def _check_line(result: dict) -> str:
 def cmd_export(args, out) -> dict:
     out.open_engine(args)
     job = out.run_job("models.export", {"model": args.name, "adapter": args.adapter, "format": args.format,
-                                        "quant": args.quant, "out": args.out, "force": args.force})
+                                        "quant": args.quant, "out": _absolute(args.out), "force": args.force})
     result = dict(job.result)
     lines = [f"exported {result['path']} ({result['quant']}, {result['size'] / 1e6:.1f} MB, sha256 "
              f"{result['sha256'][:12]})", _check_line(result)]
@@ -51,7 +58,7 @@ def cmd_compress_report(args, out) -> dict:
         from engine.errors import UserError
         raise UserError(f"--tokens {args.tokens} must be 1 or more")
     job = out.run_job("models.compress_report", {"model": args.name, "adapter": args.adapter, "quants": args.quant,
-                                                 "tokens": args.tokens, "out": args.out})
+                                                 "tokens": args.tokens, "out": _absolute(args.out)})
     result = dict(job.result)
     result["_text"] = result.pop("markdown")
     return result

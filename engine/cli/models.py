@@ -14,7 +14,7 @@ def register(sub) -> None:
     models = sub.add_parser("models", help="base models and trained adapters").add_subparsers(
         dest="models_command", metavar="ACTION")
     models.required = True
-    p = models.add_parser("import", help="verify and import a model folder")
+    p = models.add_parser("import", help="verify and import a model folder, or a .gguf file (llama.cpp)")
     p.add_argument("path")
     p.add_argument("--name")
     p.add_argument("--kind", choices=["text", "image"])

@@ -122,9 +122,9 @@ def test_cancelled_export_leaves_nothing(trained, tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-@pytest.mark.parametrize("arch", ["qwen2"])
+@pytest.mark.parametrize("arch", ["qwen2", "mistral"])
 def test_other_family_exports_exactly(tmp_path, eng, arch):
-    """Qwen2: biases on q/k/v, tied embeddings, rotate-half RoPE kept as it is."""
+    """Qwen2: biases on q/k/v, tied embeddings, rotate-half RoPE kept as it is; Mistral: the Llama graph."""
     import torch
     from transformers import AutoModelForCausalLM
     from text_tiny import make_config, make_tokenizer
@@ -138,3 +138,19 @@ def test_other_family_exports_exactly(tmp_path, eng, arch):
     job = eng.jobs.run("models.export", {"model": "m", "quant": "f16", "out": str(tmp_path / "m.gguf")})
     assert job.state.value == "succeeded", job.error
     assert job.result["check"]["greedy_prefix"] == job.result["check"]["tokens"]
+
+
+def test_compress_report_through_the_cli(capsys, trained, tmp_path):
+    import json
+    code = main(["--workspace", str(trained["workspace"]), "--json", "models", "compress-report", "tiny-ads",
+                 "--quant", "f16", "--quant", "q4_0", "--tokens", "8", "--out", str(tmp_path / "report.md")])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    result = json.loads(captured.out.strip().splitlines()[-1])
+    assert result["model"] == "tiny" and result["adapter"] == "tiny-ads"
+    f16, q4 = result["rows"]
+    assert (f16["quant"], q4["quant"]) == ("f16", "q4_0") and q4["size"] < f16["size"] < result["torch"]["size"]
+    assert f16["greedy_prefix"] == 8 and f16["tokens_per_s"] > 0 and 0 <= q4["agreement"] <= 1
+    table = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "| GGUF q4_0 |" in table and "| PyTorch fp32 |" in table
+    assert sorted(os.listdir(tmp_path)) == ["report.md"]
