@@ -26,6 +26,8 @@ def register_actions(models) -> None:
     p.add_argument("--adapter")
     p.add_argument("--quant", action="append", choices=["f16", "q8_0", "q4_0"], help="repeatable; default all")
     p.add_argument("--tokens", type=int, default=32, help="greedy tokens compared with PyTorch")
+    p.add_argument("--data", metavar="FILE.jsonl", help="measure perplexity on the replies of these records "
+                                                       "(default: a few built-in conversations)")
     p.add_argument("--out", help="also write the table to this Markdown file")
     p.set_defaults(handler=cmd_compress_report)
 
@@ -58,7 +60,8 @@ def cmd_compress_report(args, out) -> dict:
         from engine.errors import UserError
         raise UserError(f"--tokens {args.tokens} must be 1 or more")
     job = out.run_job("models.compress_report", {"model": args.name, "adapter": args.adapter, "quants": args.quant,
-                                                 "tokens": args.tokens, "out": _absolute(args.out)})
+                                                 "tokens": args.tokens, "out": _absolute(args.out),
+                                                 "data": _absolute(args.data)})
     result = dict(job.result)
     result["_text"] = result.pop("markdown")
     return result

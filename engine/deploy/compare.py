@@ -19,7 +19,8 @@ PROBE_TEXTS = [
     "The 2026 update cuts latency by 35% and fixes the memory leak.\n\n  Indented  text\twith tabs.",
 ]
 PROMPT = "Write a short ad for tea."
-# Conversations for perplexity, rendered with the model's chat template: the text it was tuned to read.
+# Conversations for perplexity, rendered with the model's chat template; only the replies are scored,
+# as in training (a tuned model is not taught to predict the user's words).
 PERPLEXITY_CHATS = [
     ("Write a short ad for tea.", "Fresh tea for busy students, made to last and priced to please."),
     ("Reply to a customer whose parcel is late.",
@@ -29,10 +30,13 @@ PERPLEXITY_CHATS = [
 ]
 
 
-def chat_texts(tokenizer) -> list[str]:
-    from engine.text.templates import render
-    return [render(tokenizer, [{"role": "user", "content": q}, {"role": "assistant", "content": a}], False)
+def chat_examples(tokenizer) -> list[tuple[list[int], list[int]]]:
+    """(ids, labels) of each conversation: labels only on the reply, as in training (prompt tokens -100)."""
+    from engine.text.templates import encode_example
+    rows = [encode_example(tokenizer, {"messages": [{"role": "user", "content": q},
+                                                    {"role": "assistant", "content": a}]}, 512)
             for q, a in PERPLEXITY_CHATS]
+    return [r for r in rows if r is not None]
 
 
 def torch_logits(model, ids: list[int]):
@@ -78,14 +82,16 @@ def llama_all_logits(llm, ids: list[int]):
     return llm.scores[:len(ids)].copy()
 
 
-def nll(logits, ids: list[int]) -> tuple[float, int]:
-    """Summed negative log-likelihood of ids[1:] given the logits of ids[:-1]."""
+def nll(logits, ids: list[int], labels: list[int] | None = None) -> tuple[float, int]:
+    """Summed negative log-likelihood of ids[1:] given the logits of ids[:-1] (only where labels != -100)."""
     import numpy as np
     rows = logits[:-1].astype(np.float64)
     rows = rows - rows.max(axis=1, keepdims=True)
     logp = rows - np.log(np.exp(rows).sum(axis=1, keepdims=True))
     target = np.asarray(ids[1:])
-    return float(-logp[np.arange(len(target)), target].sum()), len(target)
+    keep = np.asarray(labels[1:]) != -100 if labels is not None else np.ones(len(target), dtype=bool)
+    picked = logp[np.arange(len(target)), target][keep]
+    return float(-picked.sum()), int(keep.sum())
 
 
 def perplexity(pairs: list[tuple[float, int]]) -> float:
@@ -105,10 +111,21 @@ def tokenizer_mismatch(tokenizer, llm, texts: list[str]) -> str | None:
     return None
 
 
-def compare(model, tokenizer, llm, prompt_text: str, n: int = 16, texts: list[str] | None = None) -> dict:
-    """Everything the export check and the compression report need, for one GGUF file."""
+def file_examples(tokenizer, path, limit: int = 16) -> list[tuple[list[int], list[int]]]:
+    """(ids, labels) of the first ``limit`` trainable records of a .jsonl file (Alpaca, messages, ...)."""
+    from engine.text.data import read_jsonl
+    from engine.text.templates import encode_example
+    rows = [encode_example(tokenizer, r, 512) for r in read_jsonl(path)[:limit * 2]]
+    return [r for r in rows if r is not None][:limit]
+
+
+def compare(model, tokenizer, llm, prompt_text: str, n: int = 16, examples=None) -> dict:
+    """Everything the export check and the compression report need, for one GGUF file.
+
+    ``examples`` ((ids, labels) pairs) are what perplexity is measured on; default: the probe chats.
+    """
     import numpy as np
-    texts = texts if texts is not None else chat_texts(tokenizer)
+    examples = examples if examples is not None else chat_examples(tokenizer)
     ids = list(tokenizer(prompt_text, add_special_tokens=False)["input_ids"])
     ours, torch_speed = torch_greedy(model, ids, n)
     theirs, llama_speed = llama_greedy(llm, ids, n)
@@ -118,12 +135,11 @@ def compare(model, tokenizer, llm, prompt_text: str, n: int = 16, texts: list[st
     forced_llama = llama_all_logits(llm, sequence)[len(ids) - 1:-1].argmax(axis=1)
     agreement = float(np.mean(forced_torch == forced_llama))
     torch_nll, llama_nll = [], []
-    for text in texts:
-        tids = list(tokenizer(text, add_special_tokens=False)["input_ids"])
+    for tids, labels in examples:
         if len(tids) < 2:
             continue
-        torch_nll.append(nll(torch_logits(model, tids), tids))
-        llama_nll.append(nll(llama_all_logits(llm, tids), tids))
+        torch_nll.append(nll(torch_logits(model, tids), tids, labels))
+        llama_nll.append(nll(llama_all_logits(llm, tids), tids, labels))
     return {"tokens": n, "torch_tokens": ours, "gguf_tokens": theirs, "greedy_prefix": prefix,
             "agreement": round(agreement, 4), "perplexity_torch": round(perplexity(torch_nll), 4),
             "perplexity_gguf": round(perplexity(llama_nll), 4), "torch_tokens_per_s": round(torch_speed, 1),

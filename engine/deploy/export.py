@@ -56,7 +56,8 @@ def load_merged(engine, model: str, adapter: str | None):
     return torch_model, tokenizer, base, adapter_info
 
 
-def verify_file(path: Path, torch_model, tokenizer, quant: str, n: int = CHECK_TOKENS, strict: bool = True) -> dict:
+def verify_file(path: Path, torch_model, tokenizer, quant: str, n: int = CHECK_TOKENS, strict: bool = True,
+                examples=None) -> dict:
     """Load ``path`` in llama.cpp and compare it with ``torch_model``; raises UserError when f16 disagrees.
 
     ``strict=False`` (the compression report) measures an f16 difference instead of refusing the file.
@@ -73,7 +74,7 @@ def verify_file(path: Path, torch_model, tokenizer, quant: str, n: int = CHECK_T
         if mismatch:
             raise UserError(f"llama.cpp tokenizes the exported file differently: {mismatch}",
                             hint="this tokenizer cannot be exported faithfully yet")
-        result = compare(torch_model, tokenizer, llm, prompt, n)
+        result = compare(torch_model, tokenizer, llm, prompt, n, examples)
     finally:
         llm.close()
     if strict and quant == "f16" and result["greedy_prefix"] < n:
@@ -91,7 +92,8 @@ def sha256_of(path: Path) -> str:
 
 
 def export_gguf(ctx: JobContext, torch_model, tokenizer, out: Path, quant: str, name: str,
-                start: float = 0.2, end: float = 1.0, tokens: int = CHECK_TOKENS, strict: bool = True) -> dict:
+                start: float = 0.2, end: float = 1.0, tokens: int = CHECK_TOKENS, strict: bool = True,
+                examples=None) -> dict:
     """Write, verify and move into place one GGUF file; returns what it measured."""
     from engine.atomic import _fsync_dir
     from engine.deploy.writer import write_gguf
@@ -103,7 +105,7 @@ def export_gguf(ctx: JobContext, torch_model, tokenizer, out: Path, quant: str, 
                             report=lambda f, m: ctx.report(start + span * 0.6 * f, m), check=ctx.check_cancelled)
         ctx.check_cancelled()
         ctx.report(start + span * 0.65, f"checking {out.name} in llama.cpp")
-        check = verify_file(temp, torch_model, tokenizer, quant, tokens, strict)
+        check = verify_file(temp, torch_model, tokenizer, quant, tokens, strict, examples)
         ctx.check_cancelled()
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())

@@ -38,7 +38,8 @@ def table(rows: list[dict], torch_row: dict) -> str:
     return "\n".join(lines)
 
 
-def measure(ctx: JobContext, torch_model, tokenizer, name: str, quants=REPORT_QUANTS, tokens: int = 32) -> dict:
+def measure(ctx: JobContext, torch_model, tokenizer, name: str, quants=REPORT_QUANTS, tokens: int = 32,
+            examples=None) -> dict:
     """Export each quantization to a scratch folder, measure it, delete it."""
     from engine.deploy import export as ex
     scratch = ctx.workspace.folder("tmp") / f"compress-{ctx.job_id}"
@@ -50,7 +51,7 @@ def measure(ctx: JobContext, torch_model, tokenizer, name: str, quants=REPORT_QU
             start = 0.1 + 0.9 * index / len(quants)
             result = ex.export_gguf(ctx, torch_model, tokenizer, scratch / f"{quant}.gguf", quant, name,
                                     start=start, end=start + 0.9 / len(quants), tokens=tokens,
-                                    strict=False)
+                                    strict=False, examples=examples)
             check = result["check"]
             rows.append({"quant": quant, "size": result["size"], "tokens_per_s": check["gguf_tokens_per_s"],
                          "torch_tokens_per_s": check["torch_tokens_per_s"],
@@ -69,7 +70,8 @@ def measure(ctx: JobContext, torch_model, tokenizer, name: str, quants=REPORT_QU
 
 @job_kind("models.compress_report", title="Compression report")
 def compress_report(ctx: JobContext) -> dict:
-    """params: model, adapter, quants (default f16, q8_0, q4_0), tokens (greedy tokens compared), out (.md)."""
+    """params: model, adapter, quants (default f16, q8_0, q4_0), tokens (greedy tokens compared), out (.md),
+    data (a .jsonl whose replies perplexity is measured on; default a few built-in conversations)."""
     from engine import atomic
     from engine.deploy.export import load_merged
     from engine.deploy.runtime import require_llama_cpp
@@ -82,7 +84,14 @@ def compress_report(ctx: JobContext) -> dict:
     ctx.report(0.02, "loading the model")
     torch_model, tokenizer, base, adapter = load_merged(ctx.engine, params["model"], params.get("adapter"))
     name = f"{base.name}+{adapter.name}" if adapter else base.name
-    result = measure(ctx, torch_model, tokenizer, name, quants, int(params.get("tokens") or 32))
+    examples = None
+    if params.get("data"):
+        from engine.deploy.compare import file_examples
+        examples = file_examples(tokenizer, params["data"])
+        if not examples:
+            raise UserError(f"{params['data']}: no record with a reply to measure perplexity on",
+                            hint="give a .jsonl with instruction/output or messages records")
+    result = measure(ctx, torch_model, tokenizer, name, quants, int(params.get("tokens") or 32), examples)
     result.update(model=base.name, adapter=adapter.name if adapter else None)
     if params.get("out"):
         atomic.write_text(params["out"], f"# Compression report: {name}\n\n{result['markdown']}\n")

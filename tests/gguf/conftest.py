@@ -16,7 +16,7 @@ from gguf_helpers import needs_llama_cpp, run  # noqa: E402
 
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory):
-    """{"root", "workspace", "base", "adapter"}: a tiny llama and a LoRA adapter trained on it."""
+    """{"root", "workspace", "base", "adapter"}: a tiny llama fine-tuned on ad copy and a LoRA adapter on it."""
     needs_llama_cpp()
     from engine.api import Engine
     from text_tiny import build_model, examples, make_tokenizer, write_jsonl
@@ -25,11 +25,15 @@ def trained(tmp_path_factory):
     data = write_jsonl(root / "ads.jsonl", examples(40))
     eng = Engine.open(root / "ws")
     try:
-        run(eng, "models.import", {"path": str(folder), "name": "tiny", "copy": False})
-        run(eng, "text.train", {"config": {"model": "tiny", "data": str(data), "max_steps": 30, "batch_size": 8,
+        run(eng, "models.import", {"path": str(folder), "name": "init", "copy": False})
+        # A random model has near-uniform logits; a short full fine-tune first gives it confident ones.
+        run(eng, "text.train", {"config": {"model": "init", "data": str(data), "method": "full", "max_steps": 30,
+                                           "batch_size": 8, "learning_rate": 1e-2, "warmup_steps": 0,
+                                           "output_name": "tiny", "eval_every": 30, "save_every": 30}})
+        run(eng, "text.train", {"config": {"model": "tiny", "data": str(data), "max_steps": 10, "batch_size": 8,
                                            "learning_rate": 3e-2, "lora_r": 8, "lora_alpha": 16,
                                            "target_modules": "all-linear", "output_name": "tiny-ads",
-                                           "eval_every": 30, "save_every": 30}})
+                                           "eval_every": 10, "save_every": 10}})
     finally:
         eng.close()
     return {"root": root, "workspace": root / "ws", "base": "tiny", "adapter": "tiny-ads"}
