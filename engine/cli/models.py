@@ -14,7 +14,7 @@ def register(sub) -> None:
     models = sub.add_parser("models", help="base models and trained adapters").add_subparsers(
         dest="models_command", metavar="ACTION")
     models.required = True
-    p = models.add_parser("import", help="verify and import a model folder")
+    p = models.add_parser("import", help="verify and import a model folder, or a .gguf file (llama.cpp)")
     p.add_argument("path")
     p.add_argument("--name")
     p.add_argument("--kind", choices=["text", "image"])
@@ -37,6 +37,8 @@ def register(sub) -> None:
     p.add_argument("--rebuild", action="store_true", help="train the starter models again from resources/")
     p.add_argument("--kind", choices=["text", "image", "all"], default="all")
     p.set_defaults(handler=cmd_starter)
+    from engine.cli.deploy import register_actions
+    register_actions(models)
 
     p = sub.add_parser("train", help="fine-tune a model on a dataset (a resumable job)")
     p.add_argument("--model")

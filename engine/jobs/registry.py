@@ -54,6 +54,7 @@ AREA_MODULES: list[str] = [
     "engine.samples",
     "engine.data.jobs",
     "engine.models.importer",
+    "engine.deploy.jobs",
     "engine.text.jobs",
     "engine.tasks.area",
     "engine.image.jobs",

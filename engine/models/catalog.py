@@ -178,7 +178,12 @@ class ModelsAPI:
         if report["ok"] and deep and model.kind == "text" and model.role == "base":
             from engine.models.text_check import verify_text_folder
             try:
-                verify_text_folder(model.path)
+                if model.info.get("format") == "gguf":
+                    from engine.deploy.gguf_file import check_model, read_gguf
+                    from engine.deploy.runtime import gguf_path
+                    check_model(read_gguf(gguf_path(model)))
+                else:
+                    verify_text_folder(model.path)
             except UserError as exc:
                 report.update(ok=False, error=str(exc))
         return report

@@ -69,6 +69,9 @@ def import_model(ctx: JobContext) -> dict:
     if not str(params.get("path") or "") or not src.exists():
         raise UserError(f"{src} does not exist", hint="give the path of the model folder")
     src = src.resolve()
+    if src.suffix.lower() == ".gguf":
+        from engine.deploy.gguf_import import import_gguf
+        return import_gguf(ctx, src, params)
     kind = params.get("kind") or detect_kind(src)
     if kind not in ("text", "image"):
         raise UserError(f"--kind {kind} is not text or image")

@@ -31,6 +31,7 @@ class StepBackend:
     adapter_name: str | None = None
     adapter_sha256: str | None = None
     adapter_scale: float = 1.0
+    model_quant: str | None = None      # GGUF models (llama.cpp): the file's quantization, for provenance
 
     @classmethod
     def resolve(cls, engine, task_name: str, step: Step) -> "StepBackend":
@@ -46,6 +47,8 @@ class StepBackend:
         if getattr(model, "kind", step.modality) != step.modality:
             raise UserError(f"{where}: model '{step.model}' is a {model.kind} model but the step is {step.modality}")
         backend.model_name, backend.model_sha256 = model.name, model.sha256
+        if model.info.get("format") == "gguf":
+            backend.model_quant = model.info.get("quant")
         if step.adapter:
             adapter = _lookup(engine, step.adapter, "adapter", where)
             backend.adapter_name, backend.adapter_sha256 = adapter.name, adapter.sha256

@@ -51,7 +51,7 @@ def _base_model(engine, task, adapter: str | None) -> str:
     step = next((s for s in task.effective_steps() if s.name == task.checked_step()), None)
     if step is not None and step.model:
         return step.model
-    if adapter:
+    if adapter and not _is_gguf(engine, adapter):
         info = engine.models.get(adapter)
         if info.base_id:
             return engine.models.get(info.base_id).name
@@ -61,9 +61,16 @@ def _base_model(engine, task, adapter: str | None) -> str:
 EVAL_BATCH = 8
 
 
+def _is_gguf(engine, name: str | None) -> bool:
+    return bool(name) and engine.models.get(name).info.get("format") == "gguf"
+
+
 def _generate(ctx, engine, model, adapter, cases, params, label, offset, total) -> list[str]:
-    """Examples in batches of consecutive cases sharing a system prompt; each keeps the seed it had alone."""
-    generator = engine.text.generator(model, adapter)
+    """Examples in batches of consecutive cases sharing a system prompt; each keeps the seed it had alone.
+
+    A GGUF model named in place of an adapter (e.g. the export of this adapter) runs on its own.
+    """
+    generator = engine.text.generator(adapter) if _is_gguf(engine, adapter) else engine.text.generator(model, adapter)
     outputs: list[str] = []
     start = 0
     while start < len(cases):
@@ -119,7 +126,8 @@ def evaluate_task(ctx: JobContext) -> dict:
         scores = metrics.evaluate(texts, references, limits)
         for step, key in enumerate(("bleu", "rouge_l", "distinct_1", "distinct_2", "pass_rate", "avg_chars")):
             ctx.metric(f"{position}:{key}", scores[key], step)
-        results.append({"label": label, "model": model, "adapter": adapter, "metrics": scores})
+        results.append({"label": label, "model": adapter if _is_gguf(engine, adapter) else model,
+                        "adapter": None if _is_gguf(engine, adapter) else adapter, "metrics": scores})
         outputs[label] = texts
     report = {"task": task.name, "dataset": dataset, "dataset_version": ref["version"], "dataset_hash": ref["hash"],
               "split": config.split, "examples": len(cases), "params": params, "systems": results,

@@ -217,6 +217,8 @@ class TaskRun:
             results = self._text_with_retries(index, backend, todo, prompts, params, system, limits)
             for (r, c), prompt, (text, seed, attempts, failures, batch) in zip(todo, prompts, results):
                 used = {**params, "seed": seed}
+                if backend.model_quant:
+                    used.update(backend="llama.cpp", quant=backend.model_quant)
                 if batch:
                     used.update(batch_size=batch["size"], batch_position=batch["position"])
                 records.append(self._record(index, step, backend, r, c, prompt, system, text, None, None,

@@ -111,6 +111,8 @@ class TextAPI:
         from engine.text.generator import TextGenerator
         from engine.text.preflight import preflight_inference
         base, adapter = self._resolve(model, adapter)
+        if base.info.get("format") == "gguf":
+            return self._gguf_generator(base, adapter, quantize)
         merged = adapter if quantize == "int8" else None
         with self._load_lock:
             current = self._loaded
@@ -126,6 +128,25 @@ class TextAPI:
                 self._loaded = current
         name = current.ensure_adapter(adapter) if adapter is not None and merged is None else None
         return TextGenerator(current, name, base.name, adapter.name if adapter else None)
+
+    def _gguf_generator(self, base, adapter, quantize):
+        """A GGUF model runs in llama.cpp; it holds the same one-model slot as a PyTorch model."""
+        from engine.deploy.runtime import GGUFGenerator, LoadedGGUF
+        if adapter is not None:
+            raise UserError(f"'{base.name}' is a GGUF model; adapters cannot be applied to it",
+                            hint="export the base with --adapter to get one GGUF with the adapter merged")
+        if quantize:
+            raise UserError(f"'{base.name}' is a GGUF model, already quantized ({base.info.get('quant')})",
+                            hint="drop --int8")
+        with self._load_lock:
+            current = self._loaded
+            if not (isinstance(current, LoadedGGUF) and current.base.id == base.id):
+                self._loaded = None
+                import gc
+                gc.collect()
+                current = LoadedGGUF(base)
+                self._loaded = current
+        return GGUFGenerator(current, base.name)
 
     def unload(self) -> None:
         with self._load_lock:
@@ -147,6 +168,9 @@ class TextAPI:
         base, _ = self._resolve(model)
         messages = messages or [{"role": "system", "content": "You are helpful."},
                                 {"role": "user", "content": "Hello!"}]
+        if base.info.get("format") == "gguf":
+            from engine.deploy.runtime import render_gguf_template
+            return render_gguf_template(base, messages, add_generation_prompt)
         return render(load_tokenizer(base.path), messages, add_generation_prompt)
 
     # -- jobs ---------------------------------------------------------------------

@@ -53,6 +53,9 @@ def resolve_run(ctx) -> tuple[TrainConfig, dict, list[dict], bool]:
         raise UserError(f"model '{base.name}' is an {base.kind} model; text training needs a text model")
     if base.role != "base":
         raise UserError(f"model '{base.name}' is an adapter", hint="train on its base model instead")
+    if base.info.get("format") == "gguf":
+        raise UserError(f"model '{base.name}' is a GGUF file, which runs in llama.cpp but cannot be fine-tuned",
+                        hint="train the original Hugging Face model, then export it with 'aigc models export'")
     rows, ref = load_examples(engine, config.data, config.data_version)
     config.model = base.name
     if config.max_length is None:

@@ -1,0 +1,67 @@
+"""aigc models export | compress-report: text models out as GGUF files for llama.cpp, LM Studio, Ollama."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _absolute(path: str | None) -> str | None:
+    """Paths are made absolute here: the job may run where the working folder is another."""
+    return str(Path(path).expanduser().absolute()) if path else path
+
+
+def register_actions(models) -> None:
+    """Adds the deploy actions to the ``aigc models`` group."""
+    p = models.add_parser("export", help="write a text model (+ adapter merged in) as a checked GGUF file")
+    p.add_argument("name", help="base model, or an adapter (its base is used)")
+    p.add_argument("out", metavar="OUT.gguf")
+    p.add_argument("--adapter", help="merge this adapter into the base before exporting")
+    p.add_argument("--format", choices=["gguf"], default="gguf")
+    p.add_argument("--quant", choices=["f16", "q8_0", "q4_0", "q4_k_m"], default="f16",
+                   help="f16 (exact), q8_0 (about half the size), q4_0 (about a quarter); q4_k_m is not available")
+    p.add_argument("--force", action="store_true", help="replace OUT.gguf if it exists")
+    p.add_argument("--report", action="store_true", help="also print the f16/q8_0/q4_0 compression report")
+    p.set_defaults(handler=cmd_export)
+    p = models.add_parser("compress-report", help="size, decode speed and quality of f16/q8_0/q4_0 GGUF exports")
+    p.add_argument("name")
+    p.add_argument("--adapter")
+    p.add_argument("--quant", action="append", choices=["f16", "q8_0", "q4_0"], help="repeatable; default all")
+    p.add_argument("--tokens", type=int, default=32, help="greedy tokens compared with PyTorch")
+    p.add_argument("--data", metavar="FILE.jsonl", help="measure perplexity on the replies of these records "
+                                                       "(default: a few built-in conversations)")
+    p.add_argument("--out", help="also write the table to this Markdown file")
+    p.set_defaults(handler=cmd_compress_report)
+
+
+def _check_line(result: dict) -> str:
+    check = result["check"]
+    # Perplexity stays in the JSON: on built-in texts it says little about a model tuned on other data.
+    return (f"llama.cpp check: greedy tokens match PyTorch for {check['greedy_prefix']}/{check['tokens']}, "
+            f"top-token agreement {check['agreement'] * 100:.1f}%")
+
+
+def cmd_export(args, out) -> dict:
+    out.open_engine(args)
+    job = out.run_job("models.export", {"model": args.name, "adapter": args.adapter, "format": args.format,
+                                        "quant": args.quant, "out": _absolute(args.out), "force": args.force})
+    result = dict(job.result)
+    lines = [f"exported {result['path']} ({result['quant']}, {result['size'] / 1e6:.1f} MB, sha256 "
+             f"{result['sha256'][:12]})", _check_line(result)]
+    if args.report:
+        report = out.run_job("models.compress_report", {"model": args.name, "adapter": args.adapter}).result
+        result["report"] = {k: v for k, v in report.items() if k != "markdown"}
+        lines += ["", report["markdown"]]
+    result["_text"] = "\n".join(lines)
+    return result
+
+
+def cmd_compress_report(args, out) -> dict:
+    out.open_engine(args)
+    if args.tokens < 1:
+        from engine.errors import UserError
+        raise UserError(f"--tokens {args.tokens} must be 1 or more")
+    job = out.run_job("models.compress_report", {"model": args.name, "adapter": args.adapter, "quants": args.quant,
+                                                 "tokens": args.tokens, "out": _absolute(args.out),
+                                                 "data": _absolute(args.data)})
+    result = dict(job.result)
+    result["_text"] = result.pop("markdown")
+    return result

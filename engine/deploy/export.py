@@ -1,0 +1,144 @@
+"""The ``models.export`` job: a text model (+ adapter merged in) as a checked GGUF file.
+
+The file is written under a temporary name beside the target and renamed into
+place only after llama.cpp loaded it, tokenized the probe texts exactly as our
+tokenizer does and (f16) reproduced our greedy tokens; a cancelled or failed
+export leaves nothing behind.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+from engine.errors import UserError
+from engine.jobs import JobContext, job_kind
+
+CHECK_TOKENS = 16
+
+
+def check_output_path(out: str, force: bool, suffix: str = ".gguf") -> Path:
+    """Where the export goes: an existing file needs ``force``; anything but a regular file is refused."""
+    if not out:
+        raise UserError("no output file given", hint="pass OUT.gguf")
+    path = Path(out).expanduser()
+    if path.suffix.lower() != suffix:
+        raise UserError(f"{path}: the output file must end in {suffix}", hint=f"name it like model{suffix}")
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None:
+        if not stat.S_ISREG(info.st_mode):
+            what = "a symbolic link" if stat.S_ISLNK(info.st_mode) else \
+                "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise UserError(f"{path} is {what}; an export only replaces a regular file", hint="choose another path")
+        if not force:
+            raise UserError(f"{path} already exists", hint="pass --force to replace it, or choose another path")
+    if not path.parent.is_dir():
+        raise UserError(f"{path.parent} is not a folder", hint="create the folder first")
+    return path.absolute()
+
+
+def load_merged(engine, model: str, adapter: str | None):
+    """(PyTorch model in float32 on the CPU with the adapter merged, tokenizer, base info, adapter info)."""
+    from engine.text.loader import load_model, load_tokenizer
+    base, adapter_info = engine.text._resolve(model, adapter)
+    if base.info.get("format") == "gguf":
+        raise UserError(f"'{base.name}' is already a GGUF model", hint="copy its file instead of exporting it")
+    tokenizer = load_tokenizer(base.path)
+    torch_model = load_model(base.path, "float32", "cpu")
+    if adapter_info is not None:
+        from peft import PeftModel
+        torch_model = PeftModel.from_pretrained(torch_model, adapter_info.path, is_trainable=False).merge_and_unload()
+    torch_model.eval()
+    return torch_model, tokenizer, base, adapter_info
+
+
+def verify_file(path: Path, torch_model, tokenizer, quant: str, n: int = CHECK_TOKENS, strict: bool = True,
+                examples=None) -> dict:
+    """Load ``path`` in llama.cpp and compare it with ``torch_model``; raises UserError when f16 disagrees.
+
+    ``strict=False`` (the compression report) measures an f16 difference instead of refusing the file.
+    """
+    from engine.deploy.compare import PROBE_TEXTS, PROMPT, compare, tokenizer_mismatch
+    from engine.deploy.gguf_file import check_model, read_gguf
+    from engine.deploy.runtime import open_llama
+    from engine.text.templates import render
+    info = check_model(read_gguf(path))
+    llm = open_llama(path, n_ctx=min(512, int(info.arch_value("context_length"))), logits_all=True)
+    try:
+        prompt = render(tokenizer, [{"role": "user", "content": PROMPT}], add_generation_prompt=True)
+        mismatch = tokenizer_mismatch(tokenizer, llm, PROBE_TEXTS + [prompt])
+        if mismatch:
+            raise UserError(f"llama.cpp tokenizes the exported file differently: {mismatch}",
+                            hint="this tokenizer cannot be exported faithfully yet")
+        result = compare(torch_model, tokenizer, llm, prompt, n, examples)
+    finally:
+        llm.close()
+    if strict and quant == "f16" and result["greedy_prefix"] < n:
+        raise UserError(f"the f16 file's greedy tokens differ from PyTorch at token {result['greedy_prefix'] + 1} "
+                        f"of {n}", hint="the export is wrong for this model; please report it")
+    return result
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def export_gguf(ctx: JobContext, torch_model, tokenizer, out: Path, quant: str, name: str,
+                start: float = 0.2, end: float = 1.0, tokens: int = CHECK_TOKENS, strict: bool = True,
+                examples=None) -> dict:
+    """Write, verify and move into place one GGUF file; returns what it measured."""
+    from engine.atomic import _fsync_dir
+    from engine.deploy.writer import write_gguf
+    from engine.text.templates import template_of
+    temp = out.with_name(f".{out.name}.{ctx.job_id or os.getpid()}.partial")
+    span = end - start
+    try:
+        counts = write_gguf(torch_model, tokenizer, temp, quant, name, template_of(tokenizer),
+                            report=lambda f, m: ctx.report(start + span * 0.6 * f, m), check=ctx.check_cancelled)
+        ctx.check_cancelled()
+        ctx.report(start + span * 0.65, f"checking {out.name} in llama.cpp")
+        check = verify_file(temp, torch_model, tokenizer, quant, tokens, strict, examples)
+        ctx.check_cancelled()
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, out)
+        _fsync_dir(out.parent)
+    finally:
+        if temp.exists():
+            temp.unlink()
+    return {"path": str(out), "quant": quant, "size": out.stat().st_size, "sha256": sha256_of(out),
+            "tensor_types": counts, "check": check}
+
+
+@job_kind("models.export", title="Export model")
+def export_model(ctx: JobContext) -> dict:
+    """params: model, adapter, format (gguf), quant, out, force."""
+    from engine.deploy.writer import QUANTS, Q4_K_M_NOTE
+    params = ctx.params
+    if (params.get("format") or "gguf") != "gguf":
+        raise UserError(f"--format {params.get('format')} is not available", hint="use --format gguf")
+    quant = params.get("quant") or "f16"
+    if quant == "q4_k_m":
+        raise UserError(Q4_K_M_NOTE, hint="use --quant q4_0 (or f16/q8_0)")
+    if quant not in QUANTS:
+        raise UserError(f"--quant {quant} is not one of {', '.join(QUANTS)}")
+    out = check_output_path(params.get("out") or "", bool(params.get("force")))
+    from engine.deploy.runtime import require_llama_cpp
+    require_llama_cpp()
+    ctx.report(0.02, "loading the model")
+    torch_model, tokenizer, base, adapter = load_merged(ctx.engine, params["model"], params.get("adapter"))
+    ctx.check_cancelled()
+    name = f"{base.name}+{adapter.name}" if adapter else base.name
+    result = export_gguf(ctx, torch_model, tokenizer, out, quant, name)
+    result.update(model=base.name, model_sha256=base.sha256, adapter=adapter.name if adapter else None,
+                  adapter_sha256=adapter.sha256 if adapter else None)
+    ctx.report(1.0, f"exported {out.name}")
+    return result
