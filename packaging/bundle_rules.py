@@ -33,7 +33,7 @@ METADATA_DISTRIBUTIONS = (
 # Packages that import parts of themselves lazily, by name, where the import scan
 # cannot follow: collect all their submodules (filtered below).
 LAZY_PACKAGES = ("transformers", "diffusers", "peft", "sacrebleu", "tokenizers", "safetensors",
-                 "huggingface_hub", "accelerate")
+                 "huggingface_hub", "accelerate", "llama_cpp", "gguf")
 
 # Packages whose non-Python files (vocabularies, JSON tables, CSS, templates) are read at run time.
 DATA_PACKAGES = ("transformers", "diffusers", "peft", "tokenizers", "sacrebleu", "huggingface_hub")
@@ -148,6 +148,15 @@ def hidden_imports() -> list[str]:
     for package in LAZY_PACKAGES:
         names += collect_submodules(package, filter=keep_lazy_module)
     return sorted(set(names))
+
+
+def binaries() -> list[tuple[str, str]]:
+    """Native libraries loaded by path at run time: llama.cpp's, beside its Python package."""
+    from PyInstaller.utils.hooks import collect_dynamic_libs
+    try:
+        return collect_dynamic_libs("llama_cpp")
+    except Exception:  # noqa: BLE001 - the optional llama.cpp backend is absent from this build environment
+        return []
 
 
 def data_files() -> list[tuple[str, str]]:
