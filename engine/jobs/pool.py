@@ -140,13 +140,16 @@ class WorkerProcess:
         self.process.join(10)
         self._close_conn()
 
-    def stop(self, timeout: float = 5.0) -> None:
-        """Ask the worker to finish (it closes its engine), then kill it if it does not."""
+    def request_stop(self) -> None:
         self.retired = True
         try:
             self.conn.send(("stop",))
         except (OSError, ValueError):
             pass
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the worker to finish (it closes its engine), then kill it if it does not."""
+        self.request_stop()
         self.process.join(timeout)
         if self.process.is_alive():
             self.process.kill()
@@ -213,6 +216,8 @@ class WorkerPool:
             self._closed = True
             idle, busy = self._idle, self._busy
             self._idle, self._busy = [], []
+        for worker in idle:
+            worker.request_stop()
         for worker in idle:
             worker.stop()
         for worker in busy:
