@@ -158,7 +158,13 @@ def main(conn, root: str, owner_pid: int) -> None:
                 break
     finally:
         worker_engine.close()
-    # Nothing is left to write: skip the interpreter's teardown (seconds with torch loaded).
+    # Nothing is left to write: skip the interpreter's teardown (seconds with torch loaded), but
+    # release what multiprocessing tracks (tqdm's lock is a named semaphore) so nothing leaks.
+    try:
+        from multiprocessing import util
+        util._run_finalizers()
+    except Exception:  # noqa: BLE001 - best effort on the way out
+        pass
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
             stream.flush()
