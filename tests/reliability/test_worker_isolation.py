@@ -209,3 +209,22 @@ def test_sigkill_during_training_fails_the_job_then_resume_finishes(iso, tiny_ll
     curve = {m["step"]: m["value"] for m in iso.jobs.metrics(resumed.id) if m["name"] == "loss"}
     assert sorted(curve) == list(range(1, 13))   # history up to the checkpoint, then steps 4..12
     assert iso.models.get("out").lineage["run_id"] == run["id"]
+
+
+def test_generation_keeps_its_model_warm_in_the_worker(workspace_dir, tiny_llama_dir):
+    from engine.api import Engine
+    with Engine.open(workspace_dir, isolate=True, workers=1) as eng:
+        assert eng.jobs.run("models.import", {"path": str(tiny_llama_dir), "name": "base"}).state == JobState.SUCCEEDED
+        tokens = []
+        eng.jobs.subscribe(lambda e: tokens.append(e.data["token"]) if e.type == "partial" else None)
+        pids = []
+        for prompt in ("Write a short ad for tea.", "Write a short ad for soap."):
+            job = eng.text.generate("base", [prompt], {"max_new_tokens": 4, "seed": 1})
+            job = eng.jobs.wait(job.id, timeout=300)
+            assert job.state == JobState.SUCCEEDED, job.error
+            pids.append(job_pid(eng, job.id))
+        assert tokens, "no token streamed back from the worker"
+        probe = eng.jobs.run("test.iso.stream")
+        assert pids[0] == pids[1] == probe.result["pid"]
+        assert probe.result["text_loaded"]["model"] == "base"     # still loaded for the next request
+        assert eng.text.loaded() is None                          # and never in this process
