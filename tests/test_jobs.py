@@ -119,3 +119,30 @@ def test_events_arrive_on_worker_threads_not_caller(eng):
     eng.jobs.subscribe(lambda e: threads.add(threading.current_thread().name))
     eng.jobs.run("test.sleepy", {"steps": 1, "delay": 0})
     assert any(name.startswith("aigc-job-worker") for name in threads)
+
+
+@job_kind("test.finishes_after_cancel", title="Finishes after a late cancel")
+def _finishes_after_cancel(ctx):
+    ctx.report(0.5, "last check done")   # the test cancels on this event; the job never checks again
+    return {"complete": True}
+
+
+def test_a_job_that_returned_succeeds_even_if_cancelled_after_its_last_check(eng):
+    eng.jobs.subscribe(lambda e: eng.jobs.cancel(e.job_id) if e.type == "progress" else None)
+    job = eng.jobs.run("test.finishes_after_cancel")
+    assert job.state == JobState.SUCCEEDED and job.result == {"complete": True}
+
+
+def test_isolated_kind_runs_in_a_worker_unless_in_process_is_asked(workspace_dir, monkeypatch):
+    import os
+    from pathlib import Path
+    monkeypatch.syspath_prepend(str(Path(__file__).parent / "reliability"))
+    import test_worker_isolation  # noqa: F401 - registers the test.iso.* kinds
+    from engine.api import Engine
+    with Engine.open(workspace_dir) as engine_:
+        assert engine_.jobs.isolate
+        assert engine_.jobs.run("test.iso.stream").result["pid"] != os.getpid()
+    monkeypatch.setenv("AIGC_INPROCESS_JOBS", "1")
+    with Engine.open(workspace_dir) as engine_:
+        assert not engine_.jobs.isolate
+        assert engine_.jobs.run("test.iso.stream").result["pid"] == os.getpid()

@@ -37,13 +37,23 @@ def library_versions() -> dict[str, str | None]:
 
 
 class Engine:
-    def __init__(self, workspace: Workspace, workers: int = 2):
+    def __init__(self, workspace: Workspace, workers: int = 2, isolate: bool | None = None,
+                 kill_grace: float | None = None, attached: bool = False):
         self.workspace = workspace
-        self.jobs = JobRunner(workspace, workers=workers, engine=self)
+        self.jobs = JobRunner(workspace, workers=workers, engine=self, isolate=isolate, kill_grace=kill_grace,
+                              attached=attached)
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None, workers: int = 2) -> "Engine":
-        return cls(Workspace.open(path), workers=workers)
+    def open(cls, path: str | os.PathLike | None = None, workers: int = 2, isolate: bool | None = None,
+             kill_grace: float | None = None) -> "Engine":
+        """Open (and lock) a workspace. Heavy job kinds run in worker processes unless ``isolate``
+        is False or ``AIGC_INPROCESS_JOBS=1``; see ``engine.jobs.runner``."""
+        return cls(Workspace.open(path), workers=workers, isolate=isolate, kill_grace=kill_grace)
+
+    @classmethod
+    def attach(cls, path: str | os.PathLike) -> "Engine":
+        """The engine of a job worker process: the workspace its owner holds, jobs run in-process."""
+        return cls(Workspace.attach(path), workers=1, attached=True)
 
     @property
     def root(self):

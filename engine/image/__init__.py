@@ -50,6 +50,8 @@ class ImageAPI:
 
     # -- internals shared with the generator -------------------------------------
     def _pipeline_for(self, base, adapter, scale: float):
+        """The shared pipeline set up for ``base`` + ``adapter``; the caller holds ``self._lock``
+        for as long as it uses it (``ImageGenerator.generate`` does)."""
         from engine.image import lora_io
         from engine.image.pipeline import load_pipeline, torch_setup
         device, dtype, info = torch_setup()

@@ -64,7 +64,15 @@ class ImageGenerator:
 
     def generate(self, prompt: str, params: dict | None = None, on_step: Callable | None = None,
                  should_stop: Callable[[], bool] | None = None, out_dir=None) -> list[dict]:
-        """Make ``batch_size`` images; returns [{path, seed, provenance}]. ``on_step(step, total, preview)``."""
+        """Make ``batch_size`` images; returns [{path, seed, provenance}]. ``on_step(step, total, preview)``.
+
+        The shared pipeline is this call's from the adapter swap to the last saved PNG: another
+        generation waits, so it cannot change the adapter or the scheduler under this one, and
+        the provenance names exactly what made the pixels."""
+        with self.api._lock:
+            return self._generate(prompt, params, on_step, should_stop, out_dir)
+
+    def _generate(self, prompt, params, on_step, should_stop, out_dir) -> list[dict]:
         import torch
         if not isinstance(prompt, str) or not prompt.strip():
             raise UserError("the prompt is empty", hint="describe the image to make")

@@ -5,7 +5,7 @@ from engine.image import selfcheck, starter  # noqa: F401 - register the self-te
 from engine.jobs import JobContext, job_kind
 
 
-@job_kind("image.train", title="Train image LoRA", resumable=True)
+@job_kind("image.train", title="Train image LoRA", resumable=True, isolated=True)
 def train_image_lora(ctx: JobContext) -> dict:
     from engine.errors import UserError
     from engine.image import oom
@@ -22,7 +22,7 @@ def train_image_lora(ctx: JobContext) -> dict:
                                config.rank) from None
 
 
-@job_kind("image.generate", title="Generate images")
+@job_kind("image.generate", title="Generate images", isolated=True)
 def generate_images(ctx: JobContext) -> dict:
     from engine.errors import UserError
     params = dict(ctx.params)

@@ -4,6 +4,11 @@ Areas register their kinds at import time::
 
     @job_kind("data.import", title="Import dataset")
     def import_dataset(ctx: JobContext) -> dict: ...
+
+A kind declared ``isolated=True`` (training, generation, task runs: anything that loads
+a model or runs native code that can crash or run out of memory) runs in a worker
+process (``engine.jobs.pool``); the worker imports ``module`` to find the function, so
+a kind defined in any importable module (tests too) can run there.
 """
 from __future__ import annotations
 
@@ -19,16 +24,29 @@ class JobKind:
     fn: Callable
     title: str
     resumable: bool
+    isolated: bool = False
+
+    @property
+    def module(self) -> str:
+        return self.fn.__module__
 
 
 _KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(name: str, title: str = "", resumable: bool = False):
+def job_kind(name: str, title: str = "", resumable: bool = False, isolated: bool = False):
     def decorate(fn):
-        _KINDS[name] = JobKind(name, fn, title or name, resumable)
+        _KINDS[name] = JobKind(name, fn, title or name, resumable, isolated)
         return fn
     return decorate
+
+
+def kind_from_module(name: str, module: str) -> JobKind:
+    """The kind ``name``, importing ``module`` first when it has not registered yet (worker side)."""
+    if name not in _KINDS and module and module != "__main__":
+        import importlib
+        importlib.import_module(module)
+    return get_kind(name)
 
 
 def get_kind(name: str) -> JobKind:

@@ -1,11 +1,17 @@
 """Runs jobs on background threads, records them in the workspace, publishes events.
 
 Subscribers are plain callables taking a ``JobEvent``; they are called on the
-worker thread, so a GUI must hop to its own thread (the desktop bridge does).
+runner's thread, so a GUI must hop to its own thread (the desktop bridge does).
+
+A kind declared ``isolated`` runs in a worker process (``engine.jobs.pool``); its
+runner thread carries the job's calls over, so events, storage and this API are
+the same either way. ``AIGC_INPROCESS_JOBS=1`` (or ``isolate=False``) runs every
+job on its thread instead.
 """
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import traceback
@@ -13,30 +19,43 @@ import uuid
 from collections import deque
 from typing import Callable
 
-from engine.errors import Cancelled, NotFound, UserError
+from engine.errors import NotFound, UserError
 from engine.jobs import logfile
 from engine.jobs.context import JobContext
 from engine.jobs.model import Job, JobEvent, JobState
+from engine.jobs.outcome import Outcome, one_line_reason, run_work  # noqa: F401 - one_line_reason is public here
 from engine.jobs.registry import get_kind
 
 Subscriber = Callable[[JobEvent], None]
+DEFAULT_KILL_GRACE = 10.0
 
 
-def one_line_reason(exc: BaseException) -> str:
-    """The message a person sees for a failed job."""
-    if isinstance(exc, UserError):
-        return str(exc)
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if "out of memory" in text.lower() or isinstance(exc, MemoryError):
-        return ("ran out of memory: " + text[:160] + " (try a smaller batch size, a shorter sequence length, "
-                "LoRA instead of full fine-tuning, or gradient checkpointing)")
-    return f"{type(exc).__name__}: {text[:300]} (details in the job log)"
+def isolate_by_default() -> bool:
+    return os.environ.get("AIGC_INPROCESS_JOBS", "").strip().lower() not in ("1", "true", "yes", "on")
+
+
+def kill_grace_default() -> float:
+    try:
+        return max(0.0, float(os.environ.get("AIGC_JOB_KILL_GRACE", DEFAULT_KILL_GRACE)))
+    except ValueError:
+        return DEFAULT_KILL_GRACE
 
 
 class JobRunner:
-    def __init__(self, workspace, workers: int = 2, engine=None):
+    def __init__(self, workspace, workers: int = 2, engine=None, isolate: bool | None = None,
+                 kill_grace: float | None = None, attached: bool = False):
+        """``isolate``: run isolated kinds in worker processes (default: yes, unless
+        ``AIGC_INPROCESS_JOBS=1``). ``kill_grace``: seconds a cancelled worker job gets to stop
+        before its process is killed. ``attached``: this runner lives in a worker process and
+        must leave the owner's jobs alone."""
         self.workspace = workspace
         self.engine = engine
+        self.isolate = (isolate_by_default() if isolate is None else bool(isolate)) and not attached
+        self.kill_grace = kill_grace_default() if kill_grace is None else float(kill_grace)
+        self._pool = None
+        if self.isolate:
+            from engine.jobs.pool import WorkerPool
+            self._pool = WorkerPool(workspace.root, workers)
         self._subscribers: list[Subscriber] = []
         self._sub_lock = threading.Lock()
         self._queue: deque[str] = deque()
@@ -46,7 +65,7 @@ class JobRunner:
         self._stopping = False
         self._threads = [threading.Thread(target=self._worker, name=f"aigc-job-worker-{i}", daemon=True)
                          for i in range(workers)]
-        self.interrupted_at_start = self._mark_interrupted()
+        self.interrupted_at_start = [] if attached else self._mark_interrupted()
         for thread in self._threads:
             thread.start()
 
@@ -187,6 +206,12 @@ class JobRunner:
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
+        if self._pool is not None:
+            self._pool.close()
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live worker processes (diagnostics and tests)."""
+        return [w.pid for w in self._pool.workers() if w.alive()] if self._pool is not None else []
 
     # -- worker --------------------------------------------------------------
     def _worker(self) -> None:
@@ -200,6 +225,12 @@ class JobRunner:
             self._execute(job_id)
 
     def _execute(self, job_id: str) -> None:
+        try:
+            self._run_and_record(job_id)
+        finally:
+            self._done_events[job_id].set()
+
+    def _run_and_record(self, job_id: str) -> None:
         job = self.get(job_id)
         spec = get_kind(job.kind)
         log_path = self.log_path(job_id)
@@ -212,25 +243,42 @@ class JobRunner:
             con.execute("INSERT INTO job_metrics(job_id, step, name, value, at) VALUES (?, ?, ?, ?, ?)",
                         (job_id, step, name, value, time.time()))
 
+        cancel_event = self._cancel_events[job_id]
         ctx = JobContext(job_id, job.params, self.workspace, log_path, self._publish, store_progress,
-                         store_metric, self._cancel_events[job_id], job.resumed_from, self.engine)
-        import os
-        self._set_state(job_id, JobState.RUNNING, started_at=time.time(), pid=os.getpid(), message="started")
-        ctx.log(f"job {job_id} ({job.kind}) started" + (f", resuming {job.resumed_from}" if job.resumed_from else ""))
+                         store_metric, cancel_event, job.resumed_from, self.engine)
+        # a kind defined in a script's __main__ cannot be imported by a worker: it runs here
+        isolated = self._pool is not None and spec.isolated and spec.module != "__main__"
+        worker = None
         try:
-            result = spec.fn(ctx)   # a cancel arriving after the work returned changes nothing: it is done
-        except Cancelled:
-            ctx.log("cancelled")
-            self._set_state(job_id, JobState.CANCELLED, message="cancelled", finished_at=time.time(),
-                            progress=ctx.fraction)
-        except BaseException as exc:  # noqa: BLE001 - every failure is recorded, none is lost
-            reason = one_line_reason(exc)
-            logfile.append(log_path, traceback.format_exc())
-            self._set_state(job_id, JobState.FAILED, message=reason, error=reason, finished_at=time.time(),
-                            progress=ctx.fraction)
-        else:
+            worker = self._pool.checkout(job.kind) if isolated else None
+            self._set_state(job_id, JobState.RUNNING, started_at=time.time(), message="started",
+                            pid=worker.pid if worker else os.getpid())
+            ctx.log(f"job {job_id} ({job.kind}) started" + (f", resuming {job.resumed_from}" if job.resumed_from else "")
+                    + (f" in worker process {worker.pid}" if worker else ""))
+            if worker is None:
+                outcome = run_work(spec, ctx)
+            else:
+                request = {"job_id": job_id, "kind": job.kind, "module": spec.module, "params": job.params,
+                           "resumed_from": job.resumed_from, "log_path": str(log_path)}
+                outcome = worker.run(request, ctx, cancel_event, self.kill_grace, spec.resumable)
+        except BaseException as exc:  # noqa: BLE001 - the runner itself failed (database, worker start)
+            outcome = Outcome(JobState.FAILED, reason=one_line_reason(exc), details=traceback.format_exc())
+        finally:
+            if worker is not None:
+                self._pool.checkin(worker)
+        self._record(job_id, ctx, outcome)
+
+    def _record(self, job_id: str, ctx: JobContext, outcome: Outcome) -> None:
+        if outcome.state == JobState.SUCCEEDED:
             ctx.log("finished")
             self._set_state(job_id, JobState.SUCCEEDED, message=ctx.message or "done", progress=1.0,
-                            result=json.dumps(result, ensure_ascii=False, default=str), finished_at=time.time())
-        finally:
-            self._done_events[job_id].set()
+                            result=outcome.result_json, finished_at=time.time())
+            return
+        if outcome.state == JobState.CANCELLED:
+            ctx.log(outcome.reason or "cancelled")
+            self._set_state(job_id, JobState.CANCELLED, message=outcome.reason or "cancelled",
+                            finished_at=time.time(), progress=ctx.fraction)
+            return
+        logfile.append(ctx.log_path, outcome.details)
+        self._set_state(job_id, JobState.FAILED, message=outcome.reason, error=outcome.reason,
+                        finished_at=time.time(), progress=ctx.fraction)

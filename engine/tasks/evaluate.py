@@ -89,7 +89,7 @@ def _generate(ctx, engine, model, adapter, cases, params, label, offset, total) 
     return outputs
 
 
-@job_kind("task.eval", title="Evaluate task")
+@job_kind("task.eval", title="Evaluate task", isolated=True)
 def evaluate_task(ctx: JobContext) -> dict:
     config = EvalConfig(**{k: v for k, v in ctx.params.items() if k in EvalConfig.__dataclass_fields__})
     engine = ctx.engine

@@ -7,14 +7,14 @@ from __future__ import annotations
 from engine.jobs import JobContext, job_kind
 
 
-@job_kind("text.train", title="Train text model", resumable=True)
+@job_kind("text.train", title="Train text model", resumable=True, isolated=True)
 def train_text(ctx: JobContext) -> dict:
     """params: {"config": TrainConfig fields} for a new run, or {"resume": run id}."""
     from engine.text.trainer import run_training
     return run_training(ctx)
 
 
-@job_kind("text.generate", title="Generate text")
+@job_kind("text.generate", title="Generate text", isolated=True)
 def generate_text(ctx: JobContext) -> dict:
     """params: model, adapter, prompts (list), params (sampling), system, chat."""
     from engine.text.generate_job import run_generate

@@ -65,6 +65,7 @@ class Workspace:
         self._con_lock = threading.Lock()
         self.blobs: BlobStore | None = None
         self.closed = False
+        self.attached = False     # a job worker's view of a workspace its owner process holds
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, create: bool = True) -> "Workspace":
@@ -99,6 +100,27 @@ class Workspace:
         except BaseException:
             ws._lock.release()
             raise
+        return ws
+
+    @classmethod
+    def attach(cls, path: str | os.PathLike) -> "Workspace":
+        """Open a workspace that another process of this program owns, as its job worker.
+
+        The owner holds the lock and has migrated the database; a worker takes no lock
+        (it must not fight its owner for it) and uses the database (WAL, busy timeout) and
+        the blob store like any other connection."""
+        root = Path(path)
+        ws = cls(root)
+        ws.attached = True
+        con = _db.connect(ws.db_path)
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        if version != _db.latest_version():
+            con.close()
+            raise UserError(f"workspace database {ws.db_path} has schema version {version}, expected "
+                            f"{_db.latest_version()}", hint="open the workspace with the program first")
+        ws._local.con = con
+        ws._all_connections.append((threading.current_thread(), con))
+        ws.blobs = BlobStore(root / "blobs")
         return ws
 
     # -- database -------------------------------------------------------

@@ -1,0 +1,92 @@
+"""How a job ended, as plain data: the same whether it ran on a thread or in a worker process."""
+from __future__ import annotations
+
+import json
+import signal
+import traceback
+from dataclasses import dataclass
+
+from engine.errors import Cancelled, UserError
+from engine.jobs.model import JobState
+
+OOM_HINT = ("try a smaller batch size, a shorter sequence length or resolution, LoRA instead of full "
+            "fine-tuning, or gradient checkpointing")
+
+# A CUDA context that has seen one of these is unusable: the worker that hit it is replaced.
+POISONED = ("cuda error", "device-side assert", "cudnn_status", "cublas_status", "illegal memory access")
+
+
+@dataclass
+class Outcome:
+    state: JobState                 # SUCCEEDED, FAILED or CANCELLED
+    result_json: str | None = None  # the work function's return value, as JSON
+    reason: str = ""                # one line for the person (failed / cancelled)
+    details: str = ""               # for the job log (a traceback)
+    recycle: bool = False           # the worker process must not run another job
+
+    def to_dict(self) -> dict:
+        return {"state": self.state.value, "result_json": self.result_json, "reason": self.reason,
+                "details": self.details, "recycle": self.recycle}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Outcome":
+        return cls(JobState(data["state"]), data.get("result_json"), data.get("reason", ""),
+                   data.get("details", ""), bool(data.get("recycle")))
+
+
+def one_line_reason(exc: BaseException) -> str:
+    """The message a person sees for a failed job."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "out of memory" in text.lower() or isinstance(exc, MemoryError):
+        return f"ran out of memory: {text[:160]} ({OOM_HINT})"
+    return f"{type(exc).__name__}: {text[:300]} (details in the job log)"
+
+
+def run_work(spec, ctx) -> Outcome:
+    """Call the kind's work function. A function that returned has succeeded, even when a
+    cancel arrived after its last check: its result is complete and is kept."""
+    try:
+        result = spec.fn(ctx)
+        result_json = json.dumps(result, ensure_ascii=False, default=str)
+    except Cancelled:
+        return Outcome(JobState.CANCELLED, reason="cancelled")
+    except BaseException as exc:  # noqa: BLE001 - every failure is recorded, none is lost
+        details = traceback.format_exc()
+        poisoned = any(mark in f"{type(exc).__name__}: {exc}".lower() for mark in POISONED)
+        return Outcome(JobState.FAILED, reason=one_line_reason(exc), details=details, recycle=poisoned)
+    return Outcome(JobState.SUCCEEDED, result_json=result_json)
+
+
+_WINDOWS_CRASHES = {0xC0000005: "an access violation", 0xC00000FD: "a stack overflow",
+                    0xC0000409: "a stack buffer overrun", 0xC000001D: "an illegal instruction",
+                    0xC0000017: "running out of memory"}
+
+
+def death_reason(exitcode: int | None, resumable: bool = False) -> str:
+    """One line naming why a worker process ended in the middle of a job, and what to do."""
+    then = "; resume the job to continue from its last checkpoint" if resumable else ""
+    if exitcode is None:
+        return "the worker process stopped answering and was stopped" + then
+    if exitcode < 0:
+        number = -exitcode
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = "unknown signal"
+        named = f"signal {number} ({name})"
+        if name == "SIGKILL":
+            return (f"the worker process was killed by {named} — often the system ran out of memory; "
+                    f"{OOM_HINT}{then}")
+        if name in ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE"):
+            return (f"the worker process crashed with {named} in native code (a library, driver or GPU fault); "
+                    f"the job log has the stack at the crash{then}")
+        if name == "SIGABRT":
+            return (f"the worker process aborted with {named} in native code (often a CUDA or library "
+                    f"assertion); details in the job log{then}")
+        return f"the worker process was stopped by {named}{then}"
+    crash = _WINDOWS_CRASHES.get(exitcode & 0xFFFFFFFF)
+    if crash:
+        return f"the worker process crashed with {crash} (exit code 0x{exitcode & 0xFFFFFFFF:08X}) in native code{then}"
+    return f"the worker process ended unexpectedly with exit code {exitcode}; details in the job log{then}"
