@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "engine.cli.tasks",
     "engine.cli.data",
     "engine.cli.bundle",
+    "engine.cli.runs",
 ]
 
 
