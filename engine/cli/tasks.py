@@ -218,6 +218,8 @@ def cmd_task_run(args, out) -> dict:
     result["_text"] = (f"run {result['run_id']}: {result['outputs']} outputs for {result['rows']} rows "
                        f"({result['failed']} failing constraints, {result['reused']} kept from before); "
                        f"'aigc review list --task {task.name}' shows them")
+    if result.get("flags"):
+        result["_text"] += "\nFLAGGED: " + "; ".join(result["flags"]) + f" ('aigc task runs {task.name} --stats')"
     return result
 
 
