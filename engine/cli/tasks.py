@@ -75,6 +75,14 @@ def register(sub) -> None:
     p.add_argument("--max-new-tokens", type=int)
     p.add_argument("--report", metavar="PATH", help="report path without suffix (.html, .md and .json are written)")
     p.set_defaults(handler=cmd_task_eval)
+    p = task.add_parser("train-head", help="classify tasks: train a sequence-classification head (LoRA) instead "
+                                           "of the generative adapter")
+    p.add_argument("task")
+    p.add_argument("--name", dest="output_name", help="catalog name of the head adapter")
+    p.add_argument("--max-steps", type=int, default=200)
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--learning-rate", "--lr", dest="learning_rate", type=float, default=1e-3)
+    p.set_defaults(handler=cmd_task_train_head)
     p = task.add_parser("leaderboard", help="every base/adapter evaluated on one dataset version, with 95% intervals")
     p.add_argument("task")
     p.add_argument("--version", type=int, help="dataset version (default: the newest one evaluated)")
@@ -263,6 +271,17 @@ def cmd_task_eval(args, out) -> dict:
             "bleu", "rouge_l", "distinct_1", "distinct_2", "pass_rate", "avg_chars")))
     rows.append(f"report: {result['report']['html']}")
     result["_text"] = "\n".join(rows)
+    return result
+
+
+def cmd_task_train_head(args, out) -> dict:
+    engine = out.open_engine(args)
+    job = _wait(out, engine.tasks.train_head(args.task, output_name=args.output_name, max_steps=args.max_steps,
+                                             batch_size=args.batch_size, learning_rate=args.learning_rate))
+    result = dict(job.result)
+    result["job"] = job.id
+    result["_text"] = (f"classification head {result['model']} trained ({result['steps']} steps, run "
+                       f"{result['run_id']}); 'aigc task eval {args.task} --adapter {result['model']}' measures it")
     return result
 
 

@@ -115,6 +115,16 @@ class TasksAPI:
                   "report": str(report) if report else None, "max_new_tokens": max_new_tokens, "free": free}
         return self.engine.jobs.submit("task.eval", params, title=f"Evaluate task {task.name}")
 
+    def train_head(self, name: str, **options):
+        """Train a sequence-classification head (LoRA) for a classify task (job ``classify.train_head``)."""
+        from engine.tasks.classify_head import HeadConfig
+        task = self.get(name)
+        if task.classify is None:
+            raise UserError(f"task {task.name} is not a classify task", hint="give it a classify label set first")
+        params = {"task": task.name, **{k: v for k, v in options.items() if v is not None}}
+        HeadConfig(**params).validate()
+        return self.engine.jobs.submit("classify.train_head", params, title=f"Train a head for {task.name}")
+
     def evals(self, name: str, version: int | None = None) -> list[dict]:
         """Every stored evaluation of a task (one row per evaluated system), oldest first."""
         from engine.tasks.evals_store import list_evals

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from engine.errors import UserError
 
-METHODS = ("generative",)
+METHODS = ("generative", "sequence-classification")  # how the task's adapters are trained
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Label:
 class ClassifySpec:
     labels: list[Label] = field(default_factory=list)
     multi_label: bool = False
-    method: str = "generative"       # generative LoRA, output constrained to the labels by scoring
+    method: str = "generative"       # generative LoRA scored label by label, or a sequence-classification head
     threshold: float = 0.3           # multi-label: labels whose score reaches this are predicted
     separator: str = ", "
 
@@ -143,10 +143,28 @@ def decide(spec: ClassifySpec, loglik: list[float]) -> dict:
     return {"label": spec.join(chosen), "labels": chosen, "confidence": round(confidence, 6), "scores": scores}
 
 
+def decide_probabilities(spec: ClassifySpec, probs: list[float]) -> dict:
+    """Like ``decide`` for a classification head's probabilities (softmax, or per-label sigmoid if multi-label)."""
+    scores = {name: round(float(p), 6) for name, p in zip(spec.names, probs)}
+    best = max(range(len(probs)), key=probs.__getitem__)
+    if spec.multi_label:
+        chosen = [n for n, p in zip(spec.names, probs) if p >= 0.5] or [spec.names[best]]
+    else:
+        chosen = [spec.names[best]]
+    return {"label": spec.join(chosen), "labels": sorted(chosen, key=spec.names.index),
+            "confidence": round(min(scores[n] for n in chosen), 6), "scores": scores}
+
+
 def classify_prompts(engine, model: str, adapter: str | None, spec: ClassifySpec, prompts: list[str],
                      system: str | None = None, should_stop=None) -> list[dict]:
-    """One decision per prompt (see ``decide``), scored by the model (+ adapter)."""
+    """One decision per prompt: a classification head's probabilities when the adapter is one, else every
+    label scored by the model (+ adapter) as the answer (see ``decide``)."""
     from engine.tasks.label_scoring import score_answers
+    if adapter:
+        from engine.tasks.classify_head import classify_with_head, is_head
+        entry = engine.models.get(adapter)
+        if is_head(entry):
+            return classify_with_head(engine, model, entry, spec, prompts, should_stop)
     generator = engine.text.generator(model, adapter)
     loglik = score_answers(generator, prompts, spec.names, system=system, complete=not spec.multi_label,
                            should_stop=should_stop)

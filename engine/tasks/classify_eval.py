@@ -15,6 +15,7 @@ from pathlib import Path
 from engine import atomic
 from engine.errors import UserError
 from engine.tasks import evals_store
+from engine.tasks.classify_head import is_head
 from engine.tasks.classify_metrics import OUTSIDE, bootstrap_ci, statistic_for, summary
 
 MAIN_METRIC = "macro_f1"
@@ -143,6 +144,8 @@ def evaluate_classify(ctx, config, task, dataset: str, model: str) -> dict:
     total = len(cases) * len(systems)
     for position, (label, adapter_name) in enumerate(systems):
         adapter = engine.models.get(adapter_name) if adapter_name else None
+        if free and is_head(adapter):
+            raise UserError(f"{adapter.name} is a classification head; it cannot generate", hint="drop --free")
         system_warnings = data_warnings(engine, task, dataset, ref, cases, adapter)
         warnings += [w for w in system_warnings if w not in warnings]
         decisions = _predict(ctx, engine, model, adapter_name, task, cases, free, label, position * len(cases), total)
@@ -165,7 +168,8 @@ def evaluate_classify(ctx, config, task, dataset: str, model: str) -> dict:
         for step, key in enumerate(("accuracy", "macro_precision", "macro_recall", "macro_f1")):
             ctx.metric(f"{position}:{key}", scores[key], step)
         ids.append(evals_store.record(
-            ctx.workspace, task=task.name, job_id=ctx.job_id, kind="classify", method="free" if free else "scored",
+            ctx.workspace, task=task.name, job_id=ctx.job_id, kind="classify",
+            method="free" if free else "head" if is_head(adapter) else "scored",
             ref=ref, split=config.split, examples=len(cases), model=base, adapter=adapter, main_metric=MAIN_METRIC,
             main_value=scores[MAIN_METRIC], metrics={k: v for k, v in scores.items() if k != "confusion"},
             per_example=per_example, warnings=system_warnings))

@@ -247,7 +247,8 @@ class TaskRun:
         records = []
         for (r, c), prompt, decision in zip(todo, prompts, decisions):
             records.append(self._record(index, step, backend, r, c, prompt, system, decision["label"], None, None,
-                                        {"method": "label-likelihood"}, None, 1, checks.check(decision["label"], limits),
+                                        {"method": self._classify_method(backend)}, None, 1,
+                                        checks.check(decision["label"], limits),
                                         confidence=decision["confidence"], scores=decision["scores"]))
         return records
 
@@ -282,6 +283,11 @@ class TaskRun:
         results = backend.text(self.engine, prompts, {k: v for k, v in params.items() if k != "seed"}, system,
                                self.ctx.cancelled, seeds=seeds)
         return [(str(r["text"]).strip(), r.get("seed", seed), r.get("batch")) for r, seed in zip(results, seeds)]
+
+    def _classify_method(self, backend) -> str:
+        from engine.tasks.classify_head import HEAD_METHOD, is_head
+        adapter = self.engine.models.get(backend.adapter_name) if backend.adapter_name else None
+        return HEAD_METHOD if is_head(adapter) else "label-likelihood"
 
     def _record(self, index, step, backend, r, c, prompt, system, text, image_path, image_sha, params, seed,
                 attempts, failures, confidence=None, scores=None) -> dict:

@@ -132,3 +132,35 @@ def test_free_generation_answers_outside_the_set_count_as_wrong(trained):
         assert any("outside the label set; they count as wrong" in w for w in job.result["warnings"])
         assert "(outside label set)" in metrics["confusion"]["columns"]
     assert trained.tasks.evals("products")[-1]["method"] == "free"
+
+
+def test_sequence_classification_head_is_trained_used_and_recorded(eng, starters, tmp_path):
+    from engine.errors import UserError
+    from engine.training.tensorboard import read_scalars
+    ok(eng, eng.data.import_file(write_jsonl(tmp_path / "p.jsonl", rows(8)), "products-data"))
+    ok(eng, eng.data.split("products-data", val=0.1, test=0.3, seed=0))
+    eng.tasks.create(task_def(classify={"labels": ["tea", "shoes", "lamp"], "method": "sequence-classification"}))
+    job = ok(eng, eng.tasks.train_head("products", output_name="products-head", max_steps=4, batch_size=4))
+    head = eng.models.get("products-head")
+    assert head.role == "adapter" and head.info["method"] == "sequence-classification"
+    assert head.info["labels"] == ["tea", "shoes", "lamp"] and head.lineage["dataset"] == "products-data"
+    board = eng.root / "runs" / job.result["run_id"] / "tensorboard"
+    assert [s for s, _ in read_scalars(board)["train/loss"]] == [1, 2, 3, 4]
+    answers = eng.tasks.classify("products", [{"text": "Fresh tea for busy students."}], adapter="products-head")
+    assert answers[0]["label"] in ("tea", "shoes", "lamp") and abs(sum(answers[0]["scores"].values()) - 1) < 1e-4
+    ok(eng, eng.tasks.evaluate("products", adapter="products-head"))
+    assert [(e["adapter"], e["method"]) for e in eng.tasks.evals("products")] == [
+        (None, "scored"), ("products-head", "head")]
+    with pytest.raises(UserError, match="is a classification head"):
+        eng.text.generator("starter-text", "products-head")
+    eng.tasks.create(task_def(adapter="products-head", classify={"labels": ["tea", "shoes", "lamp"],
+                                                                 "method": "sequence-classification"}), replace=True)
+    ok(eng, eng.tasks.run("products", write_jsonl(tmp_path / "in.jsonl", [{"text": "A lamp for engineers."}])))
+    item = eng.review.list(task="products")[0]
+    assert item.params["method"] == "sequence-classification" and item.output_text in ("tea", "shoes", "lamp")
+    # a correction fed back retrains a head, since that is the task's method
+    eng.review.edit(item.id, "lamp")
+    eng.review.feedback("products")
+    retrain = ok(eng, eng.review.retrain("products", max_steps=2))
+    assert retrain.kind == "classify.train_head" and eng.models.get(retrain.result["model"]).info["method"] == \
+        "sequence-classification"
