@@ -9,6 +9,7 @@ of the task then read the head's probabilities instead of scoring label text.
 """
 from __future__ import annotations
 
+import math
 import random
 import shutil
 import time
@@ -57,8 +58,10 @@ def _load(base_path: str, spec, adapter_path: str | None = None):
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()   # the new head is expected to be missing from the checkpoint
     try:
-        model = AutoModelForSequenceClassification.from_pretrained(
-            base_path, local_files_only=True, trust_remote_code=False, num_labels=len(spec.names),
+        import torch
+        model = AutoModelForSequenceClassification.from_pretrained(   # fp32: a half-precision checkpoint
+            base_path, local_files_only=True, trust_remote_code=False, dtype=torch.float32,  # trains to NaN on CPU
+            num_labels=len(spec.names),
             id2label=dict(enumerate(spec.names)), label2id={n: i for i, n in enumerate(spec.names)},
             problem_type="multi_label_classification" if spec.multi_label else "single_label_classification")
     finally:
@@ -151,6 +154,9 @@ def train_head(ctx: JobContext) -> dict:
             loss.backward()
             optimizer.step()
             value = float(loss.detach())
+            if not math.isfinite(value):
+                raise UserError(f"head training diverged at step {step} (loss {value})",
+                                hint=f"lower --learning-rate (now {cfg.learning_rate})")
             ctx.metric("loss", value, step)
             events.scalar("loss", value, step)
             ctx.report(0.05 + 0.85 * step / cfg.max_steps, f"step {step}/{cfg.max_steps} loss {value:.4f}")

@@ -164,3 +164,21 @@ def test_sequence_classification_head_is_trained_used_and_recorded(eng, starters
     retrain = ok(eng, eng.review.retrain("products", max_steps=2))
     assert retrain.kind == "classify.train_head" and eng.models.get(retrain.result["model"]).info["method"] == \
         "sequence-classification"
+
+
+def test_head_trains_in_fp32_on_a_half_precision_checkpoint(eng, tiny_text_dir, tmp_path):
+    """A checkpoint saved in float16 (like the starter model) used to give a NaN loss at the second step."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from .conftest import import_model
+    half = tmp_path / "half"
+    AutoModelForCausalLM.from_pretrained(tiny_text_dir, dtype=torch.float16).save_pretrained(half)
+    AutoTokenizer.from_pretrained(tiny_text_dir).save_pretrained(half)
+    import_model(eng, half, "starter-text", "text")
+    ok(eng, eng.data.import_file(write_jsonl(tmp_path / "p.jsonl", rows(4)), "products-data"))
+    eng.tasks.create(task_def())
+    job = ok(eng, eng.tasks.train_head("products", output_name="half-head", max_steps=3, batch_size=4,
+                                       learning_rate=1e-2))
+    losses = [m["value"] for m in eng.jobs.metrics(job.id) if m["name"] == "loss"]
+    assert len(losses) == 3 and all(v == v for v in losses)
