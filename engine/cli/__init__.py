@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "engine.cli.data",
     "engine.cli.bundle",
     "engine.cli.keys",
+    "engine.cli.runs",
 ]
 
 

@@ -1,4 +1,4 @@
-"""aigc task list|show|create|archive|unarchive|import|export|run|runs|eval and aigc review add|list|show|approve|reject|edit|audit|export|feedback"""
+"""aigc task list|show|create|archive|unarchive|import|export|run|runs|eval|leaderboard and aigc review add|list|show|approve|reject|edit|audit|export|feedback"""
 from __future__ import annotations
 
 import json
@@ -59,18 +59,35 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, help="base seed (default: the task's)")
     p.add_argument("--retries", type=int, help="new-seed retries for outputs failing the constraints")
     p.set_defaults(handler=cmd_task_run)
-    p = task.add_parser("runs", help="batch runs of a task")
+    p = task.add_parser("runs", help="batch runs of a task (--stats: trends, slowest steps, most-failed rules)")
     p.add_argument("task", nargs="?")
+    p.add_argument("--stats", action="store_true", help="monitoring: per-run numbers, trends and flags")
+    p.add_argument("--last", type=int, metavar="N", help="with --stats: only the last N runs")
     p.set_defaults(handler=cmd_task_runs)
-    p = task.add_parser("eval", help="compare base and adapter (or two adapters) on the test split")
+    p = task.add_parser("eval", help="evaluate the base model, or compare it with an adapter, on the test split")
     p.add_argument("task")
-    p.add_argument("--adapter", required=True, help="an adapter of the task's model, or a GGUF model")
+    p.add_argument("--adapter", help="an adapter of the task's model, or a GGUF model (without it: the base model alone)")
     p.add_argument("--against", help="another adapter (or GGUF model) instead of the base model")
+    p.add_argument("--free", action="store_true",
+                   help="classify tasks: let the model generate its answer instead of scoring the labels")
     p.add_argument("--split", default="test")
     p.add_argument("--limit", type=int)
     p.add_argument("--max-new-tokens", type=int)
     p.add_argument("--report", metavar="PATH", help="report path without suffix (.html, .md and .json are written)")
     p.set_defaults(handler=cmd_task_eval)
+    p = task.add_parser("train-head", help="classify tasks: train a sequence-classification head (LoRA) instead "
+                                           "of the generative adapter")
+    p.add_argument("task")
+    p.add_argument("--name", dest="output_name", help="catalog name of the head adapter")
+    p.add_argument("--max-steps", type=int, default=200)
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--learning-rate", "--lr", dest="learning_rate", type=float, default=1e-3)
+    p.set_defaults(handler=cmd_task_train_head)
+    p = task.add_parser("leaderboard", help="every base/adapter evaluated on one dataset version, with 95% intervals")
+    p.add_argument("task")
+    p.add_argument("--version", type=int, help="dataset version (default: the newest one evaluated)")
+    p.add_argument("--split", default="test")
+    p.set_defaults(handler=cmd_task_leaderboard)
 
     review = sub.add_parser("review", help="review queue: approve, reject, edit, export, feedback").add_subparsers(
         dest="review_command", metavar="ACTION")
@@ -94,6 +111,8 @@ def register(sub) -> None:
     p.add_argument("--step")
     p.add_argument("--run")
     p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--sort", choices=("order", "confidence"), default="order",
+                   help="confidence: least confident classify answers first")
     p.set_defaults(handler=cmd_review_list)
     p = review.add_parser("show", help="one output with its provenance and audit trail")
     p.add_argument("id")
@@ -207,6 +226,8 @@ def cmd_task_run(args, out) -> dict:
     result["_text"] = (f"run {result['run_id']}: {result['outputs']} outputs for {result['rows']} rows "
                        f"({result['failed']} failing constraints, {result['reused']} kept from before); "
                        f"'aigc review list --task {task.name}' shows them")
+    if result.get("flags"):
+        result["_text"] += "\nFLAGGED: " + "; ".join(result["flags"]) + f" ('aigc task runs {task.name} --stats')"
     return result
 
 
@@ -217,6 +238,13 @@ def _wait(out, job):
 
 def cmd_task_runs(args, out) -> dict:
     engine = out.open_engine(args)
+    if args.stats:
+        if not args.task:
+            raise UserError("task runs --stats needs a task name")
+        from engine.cli.task_monitor import trends_text
+        result = engine.tasks.trends(args.task, args.last)
+        result["_text"] = trends_text(result)
+        return result
     runs = engine.tasks.runs(args.task)
     lines = [f"{r['id']}  {r['task_name']:<20} {r['state']:<9} {r['outputs']} outputs / {r['total_items']} items  "
              f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(r['created_at']))}" for r in runs]
@@ -226,10 +254,15 @@ def cmd_task_runs(args, out) -> dict:
 def cmd_task_eval(args, out) -> dict:
     engine = out.open_engine(args)
     job = engine.tasks.evaluate(args.task, adapter=args.adapter, against=args.against, split=args.split,
-                                limit=args.limit, report=args.report, max_new_tokens=args.max_new_tokens)
+                                limit=args.limit, report=args.report, max_new_tokens=args.max_new_tokens,
+                                free=args.free)
     job = _wait(out, job)
     result = dict(job.result)
     result["job"] = job.id
+    if result.get("kind") == "classify":
+        from engine.cli.task_monitor import classify_eval_text
+        result["_text"] = classify_eval_text(result)
+        return result
     rows = [f"{'':<24}" + "".join(f"{k:>12}" for k in ("bleu", "rouge_l", "distinct_1", "distinct_2",
                                                          "pass_rate", "avg_chars"))]
     for system in result["systems"]:
@@ -241,12 +274,33 @@ def cmd_task_eval(args, out) -> dict:
     return result
 
 
+def cmd_task_train_head(args, out) -> dict:
+    engine = out.open_engine(args)
+    job = _wait(out, engine.tasks.train_head(args.task, output_name=args.output_name, max_steps=args.max_steps,
+                                             batch_size=args.batch_size, learning_rate=args.learning_rate))
+    result = dict(job.result)
+    result["job"] = job.id
+    result["_text"] = (f"classification head {result['model']} trained ({result['steps']} steps, run "
+                       f"{result['run_id']}); 'aigc task eval {args.task} --adapter {result['model']}' measures it")
+    return result
+
+
+def cmd_task_leaderboard(args, out) -> dict:
+    engine = out.open_engine(args)
+    from engine.cli.task_monitor import leaderboard_text
+    result = engine.tasks.leaderboard(args.task, version=args.version, split=args.split)
+    result["_text"] = leaderboard_text(result)
+    return result
+
+
 # -- review ----------------------------------------------------------------------
 def _item_line(i) -> str:
     text = (i.final_text or "").replace("\n", " ") if i.modality == "text" else i.image_path
     flag = "ok  " if i.passed else "FAIL"
     edited = " (edited)" if i.edited_text is not None else ""
-    return f"{i.id:>6}  {i.status:<8} {flag} {i.task}/{i.step} row {i.row_index + 1}  {str(text)[:70]}{edited}"
+    confidence = f" [{i.confidence:.2f}]" if i.confidence is not None else ""
+    return (f"{i.id:>6}  {i.status:<8} {flag} {i.task}/{i.step} row {i.row_index + 1}  {str(text)[:70]}"
+            f"{confidence}{edited}")
 
 
 def cmd_review_add(args, out) -> dict:
@@ -259,7 +313,8 @@ def cmd_review_add(args, out) -> dict:
 def cmd_review_list(args, out) -> dict:
     engine = out.open_engine(args)
     items = engine.review.list(task=args.task, status=args.status, failed=True if args.failed else None,
-                               failed_check=args.check, step=args.step, run_id=args.run, limit=args.limit)
+                               failed_check=args.check, step=args.step, run_id=args.run, limit=args.limit,
+                               sort=args.sort)
     return {"items": [i.to_dict() for i in items], "counts": engine.review.counts(args.task),
             "_text": "\n".join(_item_line(i) for i in items) or "the queue is empty"}
 

@@ -231,6 +231,9 @@ def run_training(ctx) -> dict:
 
     saved = step
     prompts = config.validation_prompts or [e["caption"] for e in examples[:2]]
+    from engine.training.tensorboard import TrainingEvents
+    events = TrainingEvents(run_dir, ctx.log)
+    events.config(config.to_dict(), step)
     unet.train()
     started = time.monotonic()
     try:
@@ -256,21 +259,24 @@ def run_training(ctx) -> dict:
             step += 1
             losses.append(round(step_loss, 6))
             ctx.metric("loss", step_loss, step)
+            events.scalar("loss", step_loss, step)
             elapsed = time.monotonic() - started
             ctx.report(0.03 + 0.9 * step / total, f"step {step}/{total} · loss {step_loss:.4f} · {elapsed:.0f}s")
             if config.validation_every and step % config.validation_every == 0 and step < total:
-                _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base)
+                _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base, events)
             if config.checkpoint_every and (step % config.checkpoint_every == 0 or step == total):
                 save(step)
         unet.eval()
-        images = _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base)
+        images = _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base, events)
     except Cancelled:
         if step > saved:   # like text training: a cancelled run keeps its progress for --resume
             save(step)
             ctx.log(f"cancelled: checkpoint at step {step}")
+        events.close()
         runs.update_run(engine, run["id"], state="cancelled", step=step)
         raise
     except BaseException as exc:
+        events.close()
         runs.update_run(engine, run["id"], state="failed", step=step)
         from engine.image import oom
         if isinstance(exc, Exception) and oom.is_oom(exc):
@@ -282,6 +288,7 @@ def run_training(ctx) -> dict:
                                    config.gradient_checkpointing, config.rank) from None
         raise
 
+    events.close()
     ctx.report(0.96, "saving the LoRA")
     name = config.output_name or f"{base.name}-lora-{run['id'][-6:]}"
     lineage = {"base_sha256": base.sha256, "base": base.name, "dataset": data_ref.get("dataset"),
@@ -345,7 +352,7 @@ def _loss(pipe, unet, vae, conditioner, noise_scheduler, prediction, config, pix
     return per_sample.mean()
 
 
-def _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base) -> list[str]:
+def _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base, events=None) -> list[str]:
     """Fixed prompts and seeds, so images from step to step are comparable; streamed to the job."""
     import torch
 
@@ -367,6 +374,8 @@ def _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base)
         path = provenance.save_png(image, folder / f"step-{step:06d}-{index}.png", prov)
         paths.append(str(path))
         ctx.partial(image=str(path), step=step, prompt=prompt)
+        if events is not None:
+            events.image(f"validation/{index}", path, step)
     if was_training:
         unet.train()
     return paths

@@ -56,6 +56,8 @@ class ReviewItem:
     reviewed_by: str | None
     reviewed_at: float | None
     fed_back: dict | None = field(default=None)
+    confidence: float | None = None   # classify tasks: probability of the answer
+    scores: dict | None = None        # classify tasks: every label's probability
 
     @property
     def final_text(self) -> str | None:
@@ -74,7 +76,8 @@ class ReviewItem:
             seed=row["seed"], attempts=row["attempts"], failures=json.loads(row["failures"]),
             passed=bool(row["passed"]), created_by=row["created_by"], created_at=row["created_at"],
             status=row["status"], comment=row["comment"], reviewed_by=row["reviewed_by"],
-            reviewed_at=row["reviewed_at"], fed_back=json.loads(row["fed_back"]) if row["fed_back"] else None)
+            reviewed_at=row["reviewed_at"], fed_back=json.loads(row["fed_back"]) if row["fed_back"] else None,
+            confidence=row["confidence"], scores=json.loads(row["scores"]) if row["scores"] else None)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -96,8 +99,9 @@ def get_item(workspace, item_id) -> ReviewItem:
 def list_items(workspace, task: str | None = None, status: str | list[str] | None = None,
                failed: bool | None = None, failed_check: str | None = None, step: str | None = None,
                run_id: str | None = None, modality: str | None = None, edited: bool | None = None,
-               limit: int | None = None) -> list[ReviewItem]:
-    """Queue items, oldest first, filtered by task, status, constraint failures, step, run."""
+               limit: int | None = None, sort: str | None = None) -> list[ReviewItem]:
+    """Queue items, oldest first (``sort="confidence"``: least confident first), filtered by task, status,
+    constraint failures, step, run."""
     sql, args = "SELECT * FROM task_outputs WHERE 1=1", []
     if task:
         sql += " AND task_name = ?"
@@ -126,7 +130,12 @@ def list_items(workspace, task: str | None = None, status: str | list[str] | Non
         args.append(modality)
     if edited is not None:
         sql += " AND edited_text IS " + ("NOT NULL" if edited else "NULL")
-    sql += " ORDER BY run_id, row_index, candidate, step_index"
+    if sort not in (None, "order", "confidence"):
+        raise UserError(f"unknown sort '{sort}'", hint="use order or confidence")
+    if sort == "confidence":
+        sql += " ORDER BY confidence IS NULL, confidence, id"
+    else:
+        sql += " ORDER BY run_id, row_index, candidate, step_index"
     if limit:
         sql += " LIMIT ?"
         args.append(int(limit))
@@ -167,7 +176,27 @@ def edit(workspace, item_id, text: str, comment: str | None = None, user: str | 
                         hint="approve or reject it")
     if not isinstance(text, str) or not text.strip():
         raise UserError(f"review item {item.id}: the edited text is empty", hint="reject the output instead")
+    text = _label_correction(workspace, item, text)
     return _act(workspace, item_id, "edit", "approved", comment, edited_text=text, user=user)
+
+
+def _label_correction(workspace, item: ReviewItem, text: str) -> str:
+    """For a classify task the correction must name label(s) of its set; returned as the label set spells them."""
+    if not item.task:
+        return text
+    from engine.tasks.store import get_task
+    try:
+        spec = get_task(workspace, item.task).classify
+    except NotFound:
+        return text
+    if spec is None:
+        return text
+    labels = spec.parse(text)
+    if labels is None:
+        raise UserError(f"review item {item.id}: '{text.strip()}' is not a label of task {item.task}",
+                        hint="use " + (f"one or more of (joined by '{spec.separator.strip()}'): " if spec.multi_label
+                                       else "one of: ") + ", ".join(spec.names))
+    return spec.join(labels)
 
 
 def audit_log(workspace, item_id=None, limit: int | None = None) -> list[dict]:

@@ -54,8 +54,14 @@ def retrain_plan(engine, task_name: str, **overrides) -> dict:
 
 
 def retrain_with_feedback(engine, task_name: str, **overrides):
-    plan = retrain_plan(engine, task_name, **overrides)
+    task = get_task(engine.workspace, task_name)
     title = f"Retrain {task_name} with feedback"
+    if task.classify is not None and task.classify.method == "sequence-classification":
+        version = engine.data.version_ref(task.dataset)["version"] if task.dataset else None
+        params = {"task": task.name, "output_name": f"{task.name}-feedback-v{version}"}
+        params.update({k: v for k, v in overrides.items() if k in ("max_steps", "learning_rate") and v is not None})
+        return engine.jobs.submit("classify.train_head", params, title=title)
+    plan = retrain_plan(engine, task_name, **overrides)
     if plan["kind"] == "text":
         return engine.jobs.submit("text.train", {"config": plan["config"]}, title=title)
     return engine.jobs.submit("image.train", plan["config"], title=title)

@@ -102,9 +102,58 @@ class TasksAPI:
 
     def evaluate(self, name: str, adapter: str | None = None, against: str | None = None,
                  split: str = "test", limit: int | None = None, report: str | None = None,
-                 max_new_tokens: int | None = None):
-        """Start an evaluation (job ``task.eval``): base vs adapter, or adapter vs ``against``."""
+                 max_new_tokens: int | None = None, free: bool = False):
+        """Start an evaluation (job ``task.eval``): the base model alone, base vs adapter, or adapter vs ``against``.
+
+        Classify tasks score the labels (``free=True``: let the model generate, answers outside the label set
+        count as wrong). Every evaluated system is kept for ``leaderboard``.
+        """
         task = self.get(name)
+        if limit is not None and (not isinstance(limit, int) or limit < 1):
+            raise UserError(f"--limit must be a whole number >= 1, got {limit!r}")
         params = {"task": task.name, "adapter": adapter, "against": against, "split": split, "limit": limit,
-                  "report": str(report) if report else None, "max_new_tokens": max_new_tokens}
+                  "report": str(report) if report else None, "max_new_tokens": max_new_tokens, "free": free}
         return self.engine.jobs.submit("task.eval", params, title=f"Evaluate task {task.name}")
+
+    def train_head(self, name: str, **options):
+        """Train a sequence-classification head (LoRA) for a classify task (job ``classify.train_head``)."""
+        from engine.tasks.classify_head import HeadConfig
+        task = self.get(name)
+        if task.classify is None:
+            raise UserError(f"task {task.name} is not a classify task", hint="give it a classify label set first")
+        params = {"task": task.name, **{k: v for k, v in options.items() if v is not None}}
+        HeadConfig(**params).validate()
+        return self.engine.jobs.submit("classify.train_head", params, title=f"Train a head for {task.name}")
+
+    def evals(self, name: str, version: int | None = None) -> list[dict]:
+        """Every stored evaluation of a task (one row per evaluated system), oldest first."""
+        from engine.tasks.evals_store import list_evals
+        return list_evals(self.ws, self.get(name).name, version)
+
+    def leaderboard(self, name: str, version: int | None = None, split: str = "test") -> dict:
+        """Systems evaluated on one dataset version, with bootstrap intervals and the newest one's verdict."""
+        from engine.tasks.evals_store import leaderboard
+        return leaderboard(self.engine, name, version, split)
+
+    # -- monitoring ------------------------------------------------------------------
+    def run_stats(self, run_id: str) -> dict:
+        """One run's throughput, error and pass rates, retries, failures by cause, per rule and step, flags."""
+        from engine.tasks.monitor import run_stats
+        return run_stats(self.ws, run_id)
+
+    def trends(self, name: str, limit: int | None = None) -> dict:
+        """Every run of a task with its stats, the slowest steps, the most-failed rules, flagged runs."""
+        from engine.tasks.monitor import task_trends
+        return task_trends(self.ws, name, limit)
+
+    def classify(self, name: str, texts: list[dict], adapter: str | None = None) -> list[dict]:
+        """Answer a classify task for input rows directly (no run, no review): label, confidence, scores."""
+        from engine.tasks.classify import classify_prompts
+        task = self.get(name)
+        if task.classify is None:
+            raise UserError(f"task {task.name} is not a classify task", hint="use 'aigc task run' instead")
+        if not task.model:
+            raise UserError(f"task {task.name} has no model", hint="set the task's model")
+        prompts = [render(task.template, row, {}, where=f"task {task.name} row {i + 1}") for i, row in enumerate(texts)]
+        return classify_prompts(self.engine, task.model, adapter or task.adapter, task.classify, prompts,
+                                task.system_prompt or None)

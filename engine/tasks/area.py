@@ -11,7 +11,7 @@ from pathlib import Path
 from engine.errors import UserError
 from engine.samples import installer, samples_dir
 from engine.selftest import check
-from engine.tasks import evaluate, runner  # noqa: F401 - registers task.run and task.eval
+from engine.tasks import classify_head, evaluate, runner  # noqa: F401 - registers task.run, task.eval, classify.train_head
 from engine.tasks import store
 
 

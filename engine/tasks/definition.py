@@ -11,6 +11,8 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 
 from engine.errors import UserError
+from engine.tasks.classify import ClassifySpec, check_task, classify_from_dict
+from engine.tasks.monitor import RunAlerts, alerts_from_dict
 from engine.tasks.template import parse_template
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -80,6 +82,8 @@ class TaskDef:
     steps: list[Step] = field(default_factory=list)
     evaluation: list[str] = field(default_factory=lambda: list(EVAL_METRICS))
     max_retries: int = 2
+    classify: ClassifySpec | None = None   # a label set: the task answers with labels, scored not generated
+    alerts: RunAlerts = field(default_factory=RunAlerts)
 
     # -- derived -------------------------------------------------------------
     def effective_steps(self) -> list[Step]:
@@ -275,7 +279,10 @@ def task_from_dict(data, where: str = "task") -> TaskDef:
         constraints=constraints_from_dict(data.get("constraints"), f"{where}.constraints"),
         dataset=data.get("dataset") or None, model=data.get("model") or None, adapter=data.get("adapter") or None,
         generation=generation_from_dict(data.get("generation"), f"{where}.generation"),
-        inputs=data.get("inputs") or None, steps=steps, evaluation=list(evaluation), max_retries=retries)
+        inputs=data.get("inputs") or None, steps=steps, evaluation=list(evaluation), max_retries=retries,
+        classify=classify_from_dict(data.get("classify"), f"{where}.classify"),
+        alerts=alerts_from_dict(data.get("alerts"), f"{where}.alerts"))
+    check_task(task)
     validate_steps(task)
     return task
 

@@ -27,6 +27,7 @@ class EvalConfig:
     limit: int | None = None
     report: str | None = None
     max_new_tokens: int | None = None
+    free: bool = False               # classify tasks: let the model generate instead of scoring the labels
 
 
 def prompt_and_reference(example: dict) -> tuple[str, str, str | None] | None:
@@ -98,11 +99,16 @@ def evaluate_task(ctx: JobContext) -> dict:
         if task.checked_step() else None
     if not dataset:
         raise UserError(f"task {task.name} has no dataset to evaluate on", hint="set the task's dataset")
-    if not config.adapter and not config.against:
-        raise UserError("evaluation needs --adapter (compared with the base model)")
+    if config.against and not config.adapter:
+        raise UserError("--against compares two adapters: give --adapter too")
     model = _base_model(engine, task, config.adapter or config.against)
     for name in filter(None, (model, config.adapter, config.against)):
         engine.models.get(name)  # a removed model fails here, before any work
+    if task.classify is not None:
+        from engine.tasks.classify_eval import evaluate_classify
+        return evaluate_classify(ctx, config, task, dataset, model)
+    if config.free:
+        raise UserError(f"--free is for classify tasks; task {task.name} generates text")
     ref = engine.data.version_ref(dataset)
     cases = [c for c in (prompt_and_reference(e) for e in engine.data.iter_examples(dataset, split=config.split))
              if c is not None]
@@ -112,7 +118,9 @@ def evaluate_task(ctx: JobContext) -> dict:
         raise UserError(f"dataset {dataset} version {ref['version']} has no '{config.split}' examples with a target",
                         hint=f"split it first: aigc data split {dataset} --val 0.1 --test 0.1 --seed 0")
     systems = [("base model" if config.against is None else config.against, None if config.against is None
-                else config.against), (config.adapter or "base model", config.adapter)]
+                else config.against)]
+    if config.adapter:
+        systems.append((config.adapter, config.adapter))
     params = task.step_params(next(s for s in task.effective_steps() if s.name == task.checked_step()))
     if config.max_new_tokens:
         params["max_new_tokens"] = config.max_new_tokens
@@ -120,14 +128,18 @@ def evaluate_task(ctx: JobContext) -> dict:
     limits = task.step_constraints(next(s for s in task.effective_steps() if s.name == task.checked_step()))
     total = len(cases) * len(systems)
     references = [c[1] for c in cases]
-    results, outputs = [], {}
+    results, outputs, eval_ids = [], {}, []
     for position, (label, adapter) in enumerate(systems):
         texts = _generate(ctx, engine, model, adapter, cases, params, label, position * len(cases), total)
         scores = metrics.evaluate(texts, references, limits)
-        for step, key in enumerate(("bleu", "rouge_l", "distinct_1", "distinct_2", "pass_rate", "avg_chars")):
+        scores.update(_perplexity(ctx, engine, model, adapter, cases))
+        for step, key in enumerate(("bleu", "rouge_l", "distinct_1", "distinct_2", "pass_rate", "avg_chars",
+                                    "perplexity")):
             ctx.metric(f"{position}:{key}", scores[key], step)
-        results.append({"label": label, "model": adapter if _is_gguf(engine, adapter) else model,
-                        "adapter": None if _is_gguf(engine, adapter) else adapter, "metrics": scores})
+        gguf = adapter is not None and _is_gguf(engine, adapter)
+        system_model, system_adapter = (adapter, None) if gguf else (model, adapter)
+        eval_ids.append(_store(ctx, task, ref, config, system_model, system_adapter, scores, texts, references))
+        results.append({"label": label, "model": system_model, "adapter": system_adapter, "metrics": scores})
         outputs[label] = texts
     report = {"task": task.name, "dataset": dataset, "dataset_version": ref["version"], "dataset_hash": ref["hash"],
               "split": config.split, "examples": len(cases), "params": params, "systems": results,
@@ -144,5 +156,29 @@ def evaluate_task(ctx: JobContext) -> dict:
         paths[fmt] = str(path)
     atomic.write_json(base.with_name(base.name + ".json"), report)
     paths["json"] = str(base.with_name(base.name + ".json"))
+    from engine.tasks.evals_store import set_report
+    set_report(ctx.workspace, eval_ids, paths)
     ctx.report(1.0, "evaluation report written")
-    return {"task": task.name, "examples": len(cases), "systems": results, "report": paths}
+    return {"task": task.name, "examples": len(cases), "systems": results, "report": paths, "eval_ids": eval_ids,
+            "dataset_version": ref["version"]}
+
+
+def _perplexity(ctx, engine, model, adapter, cases) -> dict:
+    """Perplexity of the test references under this system (teacher-forced, answer tokens only)."""
+    from engine.tasks.label_scoring import perplexity
+    if adapter is not None and _is_gguf(engine, adapter):
+        return {"perplexity": float("nan")}  # the llama.cpp backend gives no teacher-forced scores here
+    result = perplexity(engine.text.generator(model, adapter), [(c[0], c[1], c[2]) for c in cases], ctx.cancelled)
+    return {"perplexity": result["perplexity"]}
+
+
+def _store(ctx, task, ref, config, model, adapter, scores, texts, references) -> int:
+    """Keep this system's evaluation for the leaderboard; per-example ROUGE-L is what the bootstrap resamples."""
+    from engine.tasks.evals_store import record
+    values = [round(100 * metrics.rouge_l_chars(h, r), 4) for h, r in zip(texts, references)]
+    engine = ctx.engine
+    return record(ctx.workspace, task=task.name, job_id=ctx.job_id, kind="generate", method="generate", ref=ref,
+                  split=config.split, examples=len(texts), model=engine.models.get(model),
+                  adapter=engine.models.get(adapter) if adapter else None, main_metric="rouge_l",
+                  main_value=scores["rouge_l"], metrics=scores, per_example={"values": values, "keys": references},
+                  warnings=[])

@@ -10,7 +10,7 @@ import time
 
 METRIC_LABELS = {
     "bleu": "BLEU", "rouge_l": "ROUGE-L", "distinct_1": "Distinct-1", "distinct_2": "Distinct-2",
-    "pass_rate": "Pass rate %", "avg_chars": "Avg chars",
+    "pass_rate": "Pass rate %", "avg_chars": "Avg chars", "perplexity": "Perplexity (test)",
 }
 CHART_METRICS = ("bleu", "rouge_l", "distinct_1", "distinct_2", "pass_rate")
 COLORS = ("#8c8c8c", "#2f6fdf", "#e07b00", "#2a9d5c")
@@ -51,7 +51,9 @@ def svg_chart(systems: list[dict], metrics=CHART_METRICS) -> str:
 
 def _chosen(report: dict) -> list[str]:
     """The task's evaluation choice, in display order (all metrics when it made none)."""
-    chosen = report.get("metrics") or list(METRIC_LABELS)
+    chosen = list(report.get("metrics") or METRIC_LABELS)
+    if any("perplexity" in s["metrics"] for s in report.get("systems", [])):
+        chosen.append("perplexity")   # measured on every generation evaluation
     return [m for m in METRIC_LABELS if m in chosen]
 
 

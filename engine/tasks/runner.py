@@ -172,9 +172,14 @@ class TaskRun:
                              (time.time(), self.run_id))
         stats = self.ws.db().execute("SELECT count(*), sum(passed) FROM task_outputs WHERE run_id = ?",
                                      (self.run_id,)).fetchone()
+        from engine.tasks.monitor import run_stats
+        monitor = run_stats(self.ws, self.run_id, self.task)
+        for flag in monitor["flags"]:
+            ctx.log(f"run flagged: {flag}")
         return {"run_id": self.run_id, "task": self.task.name, "rows": len(self.rows), "items": self.total,
                 "outputs": stats[0], "passed": stats[1] or 0, "failed": stats[0] - (stats[1] or 0),
-                "reused": previously, "folder": str(self.folder)}
+                "reused": previously, "folder": str(self.folder), "flags": monitor["flags"],
+                "pass_rate": monitor["pass_rate"], "items_per_minute": monitor["items_per_minute"]}
 
     # -- one step for a few rows ------------------------------------------------
     def _variables(self, row_index: int) -> dict:
@@ -200,9 +205,11 @@ class TaskRun:
         system = self.task.step_system(step)
         limits = self.task.step_constraints(step)
         records = []
+        started = time.perf_counter()
         if step.modality == "image":
             for (r, c), prompt in zip(todo, prompts):
                 ctx.check_cancelled()
+                started = time.perf_counter()
                 seed = item_seed(self.base_seed, r, c, index, 0)
                 out_dir = self.folder / "images" / f"r{r:05d}_c{c}_{step.name}"
                 result = backend.image(self.engine, prompt, {**params, "seed": seed}, out_dir, ctx.cancelled)
@@ -213,6 +220,9 @@ class TaskRun:
                 records.append(self._record(index, step, backend, r, c, prompt, system, None, result["path"], digest,
                                             {**params, "seed": result.get("seed", seed)},
                                             result.get("seed", seed), 1, []))
+                records[-1]["elapsed"] = round(time.perf_counter() - started, 4)
+        elif self.task.classify is not None:
+            records = self._classify(index, step, backend, todo, prompts, system, limits)
         else:
             results = self._text_with_retries(index, backend, todo, prompts, params, system, limits)
             for (r, c), prompt, (text, seed, attempts, failures, batch) in zip(todo, prompts, results):
@@ -223,7 +233,26 @@ class TaskRun:
                     used.update(batch_size=batch["size"], batch_position=batch["position"])
                 records.append(self._record(index, step, backend, r, c, prompt, system, text, None, None,
                                             used, seed, attempts, failures))
+        if step.modality != "image":  # a batch's time is shared by its outputs
+            for rec in records:
+                rec["elapsed"] = round((time.perf_counter() - started) / max(1, len(records)), 4)
         self._store(records)
+
+    def _classify(self, index, step, backend, todo, prompts, system, limits) -> list[dict]:
+        """Label-likelihood answers: every label scored, the best (or, multi-label, those above threshold) kept."""
+        from engine.tasks.classify import classify_prompts
+        if backend.is_template:
+            raise UserError(f"task {self.task.name}: a classify task needs a model", hint="set the task's model")
+        decisions = classify_prompts(self.engine, backend.model_name, backend.adapter_name, self.task.classify,
+                                     prompts, system or None, self.ctx.cancelled)
+        self.ctx.check_cancelled()
+        records = []
+        for (r, c), prompt, decision in zip(todo, prompts, decisions):
+            records.append(self._record(index, step, backend, r, c, prompt, system, decision["label"], None, None,
+                                        {"method": self._classify_method(backend)}, None, 1,
+                                        checks.check(decision["label"], limits),
+                                        confidence=decision["confidence"], scores=decision["scores"]))
+        return records
 
     def _text_with_retries(self, index, backend, todo, prompts, params, system, limits):
         """Generate, check, and regenerate failing outputs with new seeds; keep each item's best attempt."""
@@ -257,8 +286,13 @@ class TaskRun:
                                self.ctx.cancelled, seeds=seeds)
         return [(str(r["text"]).strip(), r.get("seed", seed), r.get("batch")) for r, seed in zip(results, seeds)]
 
+    def _classify_method(self, backend) -> str:
+        from engine.tasks.classify_head import HEAD_METHOD, is_head
+        adapter = self.engine.models.get(backend.adapter_name) if backend.adapter_name else None
+        return HEAD_METHOD if is_head(adapter) else "label-likelihood"
+
     def _record(self, index, step, backend, r, c, prompt, system, text, image_path, image_sha, params, seed,
-                attempts, failures) -> dict:
+                attempts, failures, confidence=None, scores=None) -> dict:
         return {
             "run_id": self.run_id, "task_name": self.task.name, "row_index": r, "candidate": c, "step": step.name,
             "step_index": index, "modality": step.modality, "prompt": prompt, "system_prompt": system or None,
@@ -268,6 +302,8 @@ class TaskRun:
             "adapter_sha256": backend.adapter_sha256, "params": json.dumps(params, ensure_ascii=False, default=str),
             "seed": seed, "attempts": attempts, "failures": json.dumps(failures, ensure_ascii=False),
             "passed": int(not failures), "created_by": self.user, "created_at": time.time(),
+            "confidence": confidence, "scores": json.dumps(scores, ensure_ascii=False) if scores else None,
+            "elapsed": None,
         }
 
     def _store(self, records: list[dict]) -> None:

@@ -100,6 +100,9 @@ class TextAPI:
         if adapter is not None:
             if adapter.role != "adapter" or adapter.kind != "text":
                 raise UserError(f"'{adapter.name}' is not a text adapter")
+            if (adapter.info or {}).get("method") == "sequence-classification":
+                raise UserError(f"'{adapter.name}' is a classification head; it answers its classify task and "
+                                "cannot generate text", hint="use it with 'aigc task run' or 'aigc task eval'")
             if adapter.base_id != model.id:
                 base = models.get(adapter.base_id)
                 raise UserError(f"adapter '{adapter.name}' was trained on '{base.name}', not '{model.name}'",

@@ -31,6 +31,7 @@ class TextTrainer:
         self.bad_evals = 0
         self.last_saved = -1
         self.stopped_early = False
+        self.events = None                 # TensorBoard event writer (engine.training.tensorboard)
 
     # -- setup ---------------------------------------------------------------------
     def prepare(self) -> None:
@@ -80,6 +81,9 @@ class TextTrainer:
         self.scheduler = make_scheduler(self.optimizer, cfg.schedule, warm, self.total_steps)
         if checkpoint is not None:
             self._restore(checkpoint)
+        from engine.training.tensorboard import TrainingEvents
+        self.events = TrainingEvents(self.run_dir, ctx.log)
+        self.events.config(cfg.to_dict(), self.step)
         runs.update_run(ctx.engine, self.run["id"], state="running", job_id=ctx.job_id, step=self.step,
                         total_steps=self.total_steps)
         trainable = sum(p.numel() for p in self.model.parameters() if p.requires_grad)
@@ -143,6 +147,8 @@ class TextTrainer:
     def record(self, name: str, value: float) -> None:
         self.history.append([self.step, name, float(value)])
         self.ctx.metric(name, value, self.step)
+        if self.events is not None:
+            self.events.scalar(name, value, self.step)
 
     def evaluate(self) -> float | None:
         import torch
@@ -212,6 +218,7 @@ class TextTrainer:
                 self.record("loss", loss)
                 self.record("learning_rate", self.scheduler.get_last_lr()[0])
                 ctx.metric("tokens_per_second", tokens / elapsed, self.step)
+                self.events.scalar("tokens_per_second", tokens / elapsed, self.step)
             ctx.report(0.03 + 0.9 * self.step / self.total_steps,
                        f"step {self.step}/{self.total_steps} loss {loss:.4f}")
             if self.step % cfg.eval_every == 0 or self.step == self.total_steps:
@@ -252,12 +259,17 @@ def run_training(ctx) -> dict:
         trainer.loop()
         ctx.report(0.95, "saving the result")
         result = finish_run(trainer)
+        trainer.events.close()
     except Cancelled:
+        if trainer.events is not None:
+            trainer.events.close()
         if getattr(trainer, "model", None) is not None and trainer.step > max(0, trainer.last_saved):
             trainer.save()
         runs.update_run(ctx.engine, run["id"], state="cancelled", step=trainer.step)
         raise
     except BaseException as exc:
+        if trainer.events is not None:
+            trainer.events.close()
         if not resumed and trainer.step == 0 and ck.latest_checkpoint(trainer.run_dir) is None:
             runs.delete_run(ctx.engine, run["id"])   # refused before training: leave nothing behind
         else:

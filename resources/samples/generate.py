@@ -1346,6 +1346,133 @@ def build_posters(specs: list[dict]) -> list[dict]:
 
 
 # ===========================================================================
+# 4b. Decisions: ticket intent (Customer Service) and review sentiment (Marketing)
+# ===========================================================================
+# Classification datasets: the rendered task prompt as the instruction, the label
+# as the output (and the label annotation), and a fixed split per example so the
+# test split is there from the start: per label and language, 70 % train, 10 %
+# validation, 20 % test.
+
+TICKET_INSTRUCTION = "Classify the intent of this customer ticket."
+TICKET_INTENTS = [  # label, description, support request types whose customer messages it covers
+    ("delivery", "where an order is, or why it is late", ["order_delay"]),
+    ("refund", "money back or an exchange for something bought", ["refund", "exchange"]),
+    ("billing", "invoices, VAT details and payment errors", ["invoice", "double_charge"]),
+    ("account", "logging in, passwords and account access", ["password_reset", "account_access"]),
+    ("order_change", "changing the address of an order, or cancelling it", ["address_change", "cancel_order"]),
+    ("product_issue", "a faulty, damaged or wrong item", ["warranty", "damaged_item", "wrong_item"]),
+]
+N_TICKETS_PER_INTENT = 20       # per language: 6 intents x 20 x 2 languages = 240
+SENTIMENT_INSTRUCTION = "What is the sentiment of this product review?"
+SENTIMENTS = [
+    ("positive", "the customer is pleased and would recommend the product"),
+    ("neutral", "factual or lukewarm: neither pleased nor unhappy"),
+    ("negative", "the customer is unhappy with the product or the purchase"),
+]
+N_REVIEWS_PER_SENTIMENT = 20    # per language: 3 x 20 x 2 languages = 120
+REVIEW_PRODUCTS_EN = ["travel mug", "pair of running shoes", "desk lamp", "pair of wireless earbuds", "backpack",
+                      "phone case", "blender", "yoga mat", "kettle", "office chair"]
+REVIEW_PRODUCTS_ZH = ["随行杯", "跑鞋", "台灯", "无线耳机", "双肩包", "手机壳", "破壁机", "瑜伽垫", "电水壶", "办公椅"]
+REVIEW_LEADS_EN = ["", "", "Bought this {p} for my sister. ", "Second {p} from this shop. ", "Used the {p} for two weeks. ",
+                   "Ordered the {p} on a Monday. ", "Got the {p} as a gift. "]
+REVIEW_LEADS_ZH = ["", "", "给妹妹买的{p}。", "第二次在这家店买{p}了。", "{p}用了两周。", "周一下单的{p}。", "朋友送的{p}。"]
+REVIEW_BODIES_EN = {
+    "positive": ["The {p} works perfectly.", "The {p} exceeded my expectations.", "This {p} is worth every penny.",
+                 "It arrived quickly and the {p} looks great.", "Best purchase I've made this year.",
+                 "The {p} feels solid and well made.", "I use the {p} every day and love it.",
+                 "My whole family loves this {p}.", "Really happy with the {p}, highly recommend it."],
+    "neutral": ["The {p} does what it says, nothing more.", "The {p} is okay for the price.",
+                "It arrived on time; too early to say how the {p} holds up.", "The {p} looks as pictured.",
+                "The {p} works as described.", "An average {p}, similar to my old one.",
+                "The {p} is fine. The box was a bit bigger than needed.", "Delivery took four days, as stated."],
+    "negative": ["The {p} stopped working after a week.", "The {p} broke on the second day.",
+                 "The {p} is much smaller than described.", "The {p} feels cheap and flimsy.",
+                 "This {p} was a waste of money.", "The {p} arrived scratched and nobody answered my emails.",
+                 "I would not buy this {p} again.", "Really disappointed with the {p}, it keeps failing."],
+}
+REVIEW_BODIES_ZH = {
+    "positive": ["{p}非常好用。", "{p}超出预期。", "这个{p}物有所值。", "发货很快，{p}颜值很高。", "今年买得最值的东西。",
+                 "{p}做工扎实。", "{p}每天都在用，很喜欢。", "全家人都喜欢这个{p}。", "对{p}很满意，推荐购买。"],
+    "neutral": ["{p}中规中矩，没什么特别。", "{p}这个价格还行。", "按时到货，{p}耐不耐用还不好说。", "{p}和图片一样。",
+                "{p}和描述一致。", "{p}一般，和以前那个差不多。", "{p}还可以，包装盒有点大。", "四天到货，和说的一样。"],
+    "negative": ["{p}用了一周就坏了。", "{p}第二天就坏了。", "{p}比描述的小很多。", "{p}做工粗糙，很廉价。",
+                 "这个{p}完全是浪费钱。", "{p}到货有划痕，客服也不回复。", "不会再买这个{p}了。", "对{p}很失望，老是出问题。"],
+}
+
+
+def _assign_splits(rows: list[dict], per_group: int) -> None:
+    """Per label and language (rows arrive grouped so), 70 % train, 10 % val, 20 % test."""
+    n_val, n_test = round(per_group * 0.1), round(per_group * 0.2)
+    for index, row in enumerate(rows):
+        position = index % per_group
+        row["split"] = "test" if position < n_test else "val" if position < n_test + n_val else "train"
+
+
+def build_ticket_intent() -> list[dict]:
+    rng = rng_for("ticket-intent")
+    rows, seen = [], set()
+    for lang in ("en", "zh"):
+        for label, _, kinds in TICKET_INTENTS:
+            group = []
+            while len(group) < N_TICKETS_PER_INTENT:
+                message = _support_example(rng, lang, rng.choice(kinds))["instruction"]
+                if message in seen:
+                    continue
+                seen.add(message)
+                group.append({"instruction": f"{TICKET_INSTRUCTION}\n\n{message}", "input": "", "output": label,
+                              "label": label})
+            rows += group
+    _assign_splits(rows, N_TICKETS_PER_INTENT)
+    rng.shuffle(rows)
+    return rows
+
+
+def _review(rng: random.Random, lang: str, label: str) -> str:
+    if lang == "en":
+        product = rng.choice(REVIEW_PRODUCTS_EN)
+        lead = rng.choice(REVIEW_LEADS_EN).format(p=product)
+        body = rng.choice(REVIEW_BODIES_EN[label]).format(p=product)
+        return (lead + body).strip()
+    product = rng.choice(REVIEW_PRODUCTS_ZH)
+    return (rng.choice(REVIEW_LEADS_ZH).format(p=product) + rng.choice(REVIEW_BODIES_ZH[label]).format(p=product))
+
+
+def build_review_sentiment() -> list[dict]:
+    rng = rng_for("review-sentiment")
+    rows, seen = [], set()
+    for lang in ("en", "zh"):
+        for label, _ in SENTIMENTS:
+            group = []
+            while len(group) < N_REVIEWS_PER_SENTIMENT:
+                review = _review(rng, lang, label)
+                if review in seen:
+                    continue
+                seen.add(review)
+                group.append({"instruction": f"{SENTIMENT_INSTRUCTION}\n\n{review}", "input": "", "output": label,
+                              "label": label})
+            rows += group
+    _assign_splits(rows, N_REVIEWS_PER_SENTIMENT)
+    rng.shuffle(rows)
+    return rows
+
+
+def check_decisions(tickets: list[dict], reviews: list[dict]) -> None:
+    for rows, labels, per in ((tickets, [t[0] for t in TICKET_INTENTS], N_TICKETS_PER_INTENT),
+                              (reviews, [s[0] for s in SENTIMENTS], N_REVIEWS_PER_SENTIMENT)):
+        assert len(rows) == 2 * len(labels) * per
+        assert len({r["instruction"] for r in rows}) == len(rows)
+        for label in labels:
+            mine = [r for r in rows if r["output"] == label]
+            assert len(mine) == 2 * per and sum(_has_cjk(r["instruction"]) for r in mine) == per, label
+            assert sum(r["split"] == "test" for r in mine) == 2 * round(per * 0.2), label
+        for r in rows:
+            assert list(r) == ["instruction", "input", "output", "label", "split"], r
+            assert r["output"] in labels and r["label"] == r["output"] and "{" not in r["instruction"], r
+            for term in BANNED:
+                assert term.lower() not in r["instruction"].lower(), r
+
+
+# ===========================================================================
 # 5. Batch-run inputs (hand-written, not in the training sets)
 # ===========================================================================
 
@@ -1374,6 +1501,28 @@ INPUT_SUPPORT = [
     ["我想申请退款，买的星河X5手机还没拆封，订单号240530117742。"],
     ["请帮我开一张增值税专用发票，抬头是杭州云启科技有限公司，订单号240601559820。"],
     ["收到的青岚陶瓷随行杯杯口缺了一块，能换一个新的吗？"],
+]
+INPUT_TICKETS = [
+    ["Hi, parcel for order #610442 still says 'label created' after six days. When will it actually ship?"],
+    ["I was charged twice for order #318870, $64.00 both times. Please refund the duplicate."],
+    ["Can't log in since this morning, it says my account is locked. My email is priya.n@example.com."],
+    ["Please cancel order #902311, I ordered the wrong size by mistake."],
+    ["The blender I got yesterday has a cracked jug. Order #557019."],
+    ["I'd like to return the headphones from order #448120 and get my money back."],
+    ["你好，订单240701334512的发票抬头开错了，能重新开一张吗？"],
+    ["我的快递显示已签收，但我根本没收到，订单号240622870031。"],
+    ["收到的颜色和我下单的不一样，我要的是藏青色。"],
+    ["登录时一直提示验证码错误，换了手机也不行。"],
+]
+INPUT_REVIEWS = [
+    ["The travel mug keeps my coffee hot all morning. Love it."],
+    ["The lamp is fine, nothing special."],
+    ["Zipper on the backpack broke within a month."],
+    ["Arrived on Thursday as promised; haven't used the kettle much yet."],
+    ["这双跑鞋穿着很舒服，推荐！"],
+    ["耳机音质一般，和价格差不多。"],
+    ["椅子坐了三天就开始响，很失望。"],
+    ["Exactly what I needed for yoga class, great grip."],
 ]
 INPUT_TECH = [
     ["Version 3.8.0 of the Beacon dashboard shipped on Tuesday. It adds saved filter presets that can be shared with a link. "
@@ -1426,6 +1575,8 @@ def build_inputs(specs: list[dict]) -> None:
     write_csv(INPUTS / "ad-copy.csv", ["product", "audience", "tone"], INPUT_AD_COPY)
     write_csv(INPUTS / "support.csv", ["message"], INPUT_SUPPORT)
     write_csv(INPUTS / "tech-notes.csv", ["note"], INPUT_TECH)
+    write_csv(INPUTS / "tickets.csv", ["message"], INPUT_TICKETS)
+    write_csv(INPUTS / "reviews.csv", ["review"], INPUT_REVIEWS)
     write_csv(INPUTS / "posters.csv", ["product", "colour", "audience"], input_posters(specs))
 
 
@@ -1495,6 +1646,32 @@ def build_tasks() -> list[dict]:
                  "params": {"steps": 20, "width": 64, "height": 64, "guidance_scale": 4.0}},
             ],
         },
+        {
+            "name": "ticket-intent", "title": "Ticket intent", "title_zh": "工单意图", "department": "Customer Service",
+            "modality": "text", "system_prompt": "",
+            "template": TICKET_INSTRUCTION + "\n\n{message}",
+            "constraints": {"min_chars": None, "max_chars": None, "required_terms": [], "banned_terms": [],
+                            "regex": None, "language": None},
+            "dataset": "ticket-intent", "model": "starter-text", "adapter": None,
+            "generation": {"max_new_tokens": 8, "temperature": 0.0, "top_p": 1.0, "seed": 0},
+            "inputs": "inputs/tickets.csv", "steps": [],
+            "classify": {"labels": [{"name": n, "description": d} for n, d, _ in TICKET_INTENTS],
+                         "multi_label": False, "method": "generative"},
+            "alerts": {"min_confidence": 0.5},
+        },
+        {
+            "name": "review-sentiment", "title": "Review sentiment", "title_zh": "评论情感", "department": "Marketing",
+            "modality": "text", "system_prompt": "",
+            "template": SENTIMENT_INSTRUCTION + "\n\n{review}",
+            "constraints": {"min_chars": None, "max_chars": None, "required_terms": [], "banned_terms": [],
+                            "regex": None, "language": None},
+            "dataset": "review-sentiment", "model": "starter-text", "adapter": None,
+            "generation": {"max_new_tokens": 8, "temperature": 0.0, "top_p": 1.0, "seed": 0},
+            "inputs": "inputs/reviews.csv", "steps": [],
+            "classify": {"labels": [{"name": n, "description": d} for n, d in SENTIMENTS],
+                         "multi_label": False, "method": "generative"},
+            "alerts": {"min_confidence": 0.5},
+        },
     ]
 
 
@@ -1549,7 +1726,8 @@ def check(ad: list[dict], support: list[dict], tech: list[dict], posters: list[d
     assert sorted(seen_backgrounds) == sorted(BACKGROUNDS) and min(seen_backgrounds.values()) >= 8, seen_backgrounds
 
     columns = {"inputs/ad-copy.csv": {"product", "audience", "tone"}, "inputs/support.csv": {"message"},
-               "inputs/tech-notes.csv": {"note"}, "inputs/posters.csv": {"product", "colour", "audience"}}
+               "inputs/tech-notes.csv": {"note"}, "inputs/posters.csv": {"product", "colour", "audience"},
+               "inputs/tickets.csv": {"message"}, "inputs/reviews.csv": {"review"}}
     fmt = string.Formatter()
     for task in tasks:
         cols = columns[task["inputs"]]
@@ -1587,15 +1765,19 @@ def origin_md(counts: dict) -> str:
         "| File | Contents | Origin | Licence |",
         "|---|---|---|---|",
         "| `generate.py` | the generator | written for this product | Apache-2.0 (application source) |",
-        f"| `tasks.json` | {counts['tasks']} task definitions (ad-copy, support-replies, tech-summaries, product-poster) | {gen} | CC0-1.0 |",
+        f"| `tasks.json` | {counts['tasks']} task definitions (ad-copy, support-replies, tech-summaries, product-poster, ticket-intent, review-sentiment) | {gen} | CC0-1.0 |",
         f"| `datasets/ad-copy.jsonl` | {counts['ad']} Alpaca examples (instruction, input, output, label = product category), half English, half Simplified Chinese | {gen} | CC0-1.0 |",
         f"| `datasets/support-replies.jsonl` | {counts['support']} Alpaca examples (customer message, reply, label = request type), half English, half Simplified Chinese | {gen} | CC0-1.0 |",
         f"| `datasets/tech-summaries.jsonl` | {counts['tech']} Alpaca examples (instruction, technical note, one-sentence summary, label = note type), half English, half Simplified Chinese | {gen} | CC0-1.0 |",
+        f"| `datasets/ticket-intent.jsonl` | {counts['tickets']} classification examples (ticket prompt, intent label out of {len(TICKET_INTENTS)}, fixed train/val/test split), half English, half Simplified Chinese | {gen} | CC0-1.0 |",
+        f"| `datasets/review-sentiment.jsonl` | {counts['reviews']} classification examples (review prompt, sentiment label out of {len(SENTIMENTS)}, fixed train/val/test split), half English, half Simplified Chinese | {gen} | CC0-1.0 |",
         f"| `datasets/posters/metadata.jsonl` | {counts['posters']} captions (`file_name`, `text`), Hugging Face imagefolder layout | {gen} | CC0-1.0 |",
         f"| `datasets/posters/poster_000.png` … `poster_{counts['posters'] - 1:03d}.png` | {counts['posters']} product posters, 128×128 RGB PNG, drawn with Pillow from simple shapes | {gen} | CC0-1.0 |",
         f"| `inputs/ad-copy.csv` | {len(INPUT_AD_COPY)} rows: product, audience, tone (English and Chinese) | {gen} (rows hand-written in the script) | CC0-1.0 |",
         f"| `inputs/support.csv` | {len(INPUT_SUPPORT)} rows: message (English and Chinese) | {gen} (rows hand-written in the script) | CC0-1.0 |",
         f"| `inputs/tech-notes.csv` | {len(INPUT_TECH)} rows: note (English and Chinese) | {gen} (rows hand-written in the script) | CC0-1.0 |",
+        f"| `inputs/tickets.csv` | {len(INPUT_TICKETS)} rows: message (English and Chinese) | {gen} (rows hand-written in the script) | CC0-1.0 |",
+        f"| `inputs/reviews.csv` | {len(INPUT_REVIEWS)} rows: review (English and Chinese) | {gen} (rows hand-written in the script) | CC0-1.0 |",
         f"| `inputs/posters.csv` | {len(POSTER_AUDIENCES)} rows: product, colour, audience | {gen} (object and colours taken from plain posters in the dataset, audiences hand-written) | CC0-1.0 |",
         "| `ORIGIN.md` | this file | " + gen + " | CC0-1.0 |",
         "",
@@ -1610,6 +1792,12 @@ def origin_md(counts: dict) -> str:
         "  One in five Chinese ad-copy and tech-summary examples uses the English task instruction",
         "  with Chinese content, because that is how a batch run renders Chinese CSV rows into the",
         "  task template; the expected answer stays in Chinese.",
+        "- **Classification datasets** (ticket intent, review sentiment) hold the rendered task",
+        "  prompt as the instruction and the label as the output. Ticket messages are drawn from",
+        "  the support message scenarios, grouped into six intents (delivery, refund, billing,",
+        "  account, order_change, product_issue); reviews are assembled from per-sentiment phrase",
+        "  banks (positive, neutral, negative) with 10 products per language. Each label has 20",
+        "  examples per language with a fixed split: 14 train, 2 validation, 4 test.",
         "- **Posters** cover every combination of 8 objects (bottle, mug, sneaker, phone, handbag,",
         "  lamp, watch, headphones) and 8 background colours (red, orange, yellow, green, teal,",
         "  blue, purple, pink) twice, with the object colour, an optional vertical gradient, an",
@@ -1630,12 +1818,17 @@ def main() -> int:
     posters = build_posters(specs)
     tasks = build_tasks()
     check(ad, support, tech, posters, tasks)
+    tickets, reviews = build_ticket_intent(), build_review_sentiment()
+    check_decisions(tickets, reviews)
+    write_jsonl(DATASETS / "ticket-intent.jsonl", tickets)
+    write_jsonl(DATASETS / "review-sentiment.jsonl", reviews)
     write_jsonl(DATASETS / "ad-copy.jsonl", ad)
     write_jsonl(DATASETS / "support-replies.jsonl", support)
     write_jsonl(DATASETS / "tech-summaries.jsonl", tech)
     build_inputs(specs)
     write_text(ROOT / "tasks.json", json.dumps(tasks, ensure_ascii=False, indent=2) + "\n")
-    counts = {"tasks": len(tasks), "ad": len(ad), "support": len(support), "tech": len(tech), "posters": len(posters)}
+    counts = {"tasks": len(tasks), "ad": len(ad), "support": len(support), "tech": len(tech), "posters": len(posters),
+              "tickets": len(tickets), "reviews": len(reviews)}
     write_text(ROOT / "ORIGIN.md", origin_md(counts))
     print(json.dumps(counts), file=sys.stderr)
     return 0

@@ -49,6 +49,12 @@ def test_lora_trains_registers_and_loads_in_plain_diffusers(eng, imported, tmp_p
     assert [e.data["step"] for e in events if "image" in e.data][:2] == [2, 2]  # validation streamed at step 2
     losses = [m["value"] for m in eng.jobs.metrics(job.id) if m["name"] == "loss"]
     assert len(losses) == 4
+    from engine.training.tensorboard import read_events, read_scalars, read_tags
+    board = eng.root / "runs" / result["run_id"] / "tensorboard"
+    assert [round(v, 5) for _, v in read_scalars(board)["train/loss"]] == [round(v, 5) for v in losses]
+    assert read_tags(board)["validation/0"] == "image" and read_tags(board)["config/text_summary"] == "text"
+    steps = sorted({e.step for e in read_events(board) for v in e.summary.value if v.tag == "validation/0"})
+    assert steps == [2, 4]
 
     from pathlib import Path
     final = Path(result["path"])

@@ -85,3 +85,21 @@ def test_removed_model_is_a_clear_error(eng, trained, tmp_path):
         eng.models.get("ads-lora")
     job = eng.jobs.wait(eng.tasks.evaluate("ads", adapter="ads-lora").id)
     assert job.state == JobState.FAILED and "ads-lora" in job.error
+
+
+def test_generation_eval_adds_perplexity_and_is_kept_for_the_leaderboard(eng, trained, tmp_path):
+    job = ok(eng, eng.tasks.evaluate("ads", adapter="ads-lora", limit=4, report=tmp_path / "r"))
+    base, tuned = job.result["systems"]
+    assert base["metrics"]["perplexity"] > 1 and tuned["metrics"]["perplexity"] < base["metrics"]["perplexity"]
+    assert "Perplexity (test)" in Path(job.result["report"]["html"]).read_text(encoding="utf-8")
+    stored = eng.tasks.evals("ads")
+    assert [(e["adapter"], e["main_metric"], e["kind"]) for e in stored] == [
+        (None, "rouge_l", "generate"), ("ads-lora", "rouge_l", "generate")]
+    assert stored[1]["metrics"]["perplexity"] == tuned["metrics"]["perplexity"]
+    assert stored[0]["report"]["html"] == job.result["report"]["html"]
+    board = eng.tasks.leaderboard("ads")
+    assert {e["system"] for e in board["entries"]} == {"starter-text (base)", "starter-text + ads-lora"}
+    assert board["newest"] == "starter-text + ads-lora" and board["comparison"]["against"] == "starter-text (base)"
+    assert board["comparison"]["significant"] in (True, False)
+    with pytest.raises(UserError, match="no evaluations on dataset version 99"):
+        eng.tasks.leaderboard("ads", version=99)

@@ -26,11 +26,13 @@ def test_export_then_import_into_another_workspace(eng, tmp_path):
     eng.tasks.import_file(samples_dir() / "tasks.json")
     bundle = tmp_path / "bundle" / "tasks.json"
     result = eng.tasks.export_file(bundle)
-    assert len(result["tasks"]) == 4
+    assert len(result["tasks"]) == 6
     assert json.loads(bundle.read_text(encoding="utf-8"))["format"] == "aigc-tasks"
     with Engine.open(tmp_path / "other") as other:
         assert other.tasks.import_file(bundle)["added"] == sorted(result["tasks"])
         assert other.tasks.get("product-poster") == eng.tasks.get("product-poster")
+        assert other.tasks.get("ticket-intent") == eng.tasks.get("ticket-intent")  # label set and alerts kept
+        assert len(other.tasks.get("ticket-intent").classify.labels) == 6
 
 
 def test_a_bad_bundle_changes_nothing(eng, tmp_path):
@@ -51,4 +53,4 @@ def test_sample_installer_is_idempotent(eng):
     first = install_sample_tasks(eng, None)
     assert "product-poster" in first["added"]
     second = install_sample_tasks(eng, None)
-    assert second["added"] == [] and len(second["skipped"]) == 4
+    assert second["added"] == [] and len(second["skipped"]) == 6

@@ -1,0 +1,84 @@
+"""Human-readable text for run monitoring, classification evaluations and leaderboards."""
+from __future__ import annotations
+
+import time
+
+
+def _num(value, fmt: str = "{:.1f}", none: str = "-") -> str:
+    return none if value is None else fmt.format(value)
+
+
+def trends_text(result: dict) -> str:
+    runs = result["runs"]
+    if not runs:
+        return f"task {result['task']} has no runs yet"
+    alerts = ", ".join(f"{k}={v:g}" for k, v in result["alerts"].items()) or "none set"
+    lines = [f"task {result['task']}: {len(runs)} run(s), alert thresholds: {alerts}", "",
+             f"{'run':<34} {'state':<9} {'items':>7} {'items/min':>10} {'pass %':>7} {'error %':>8} "
+             f"{'retries':>8} {'conf':>6}  flags"]
+    for r in runs:
+        when = time.strftime("%m-%d %H:%M", time.localtime(r["created_at"]))
+        lines.append(f"{r['run_id'][:22] + ' ' + when:<34} {r['state']:<9} "
+                     f"{str(r['finished_items']) + '/' + str(r['items']):>7} {_num(r['items_per_minute']):>10} "
+                     f"{_num(r['pass_rate']):>7} {_num(r['error_rate']):>8} {r['retries']:>8} "
+                     f"{_num(r.get('mean_confidence'), '{:.2f}'):>6}  {'; '.join(r['flags']) or 'ok'}")
+    if result["trend"]:
+        lines += ["", "trend (last run minus first): " + ", ".join(f"{k} {v:+g}" for k, v in result["trend"].items())]
+    if result["slowest_steps"]:
+        lines += ["", "slowest steps (mean seconds per output):"]
+        lines += [f"  {s['step']:<20} {s['mean_seconds']:.4f}s over {s['outputs']} outputs"
+                  for s in result["slowest_steps"][:5]]
+    lines += ["", "most-failed rules:"]
+    lines += [f"  {r['rule']:<16} failed {r['failed']} of {r['checked']} (pass rate {r['pass_rate']:.1f}%)"
+              for r in result["most_failed_rules"][:5]] or ["  none"]
+    causes: dict[str, int] = {}
+    for r in runs:
+        for cause, count in r["failures_by_cause"].items():
+            causes[cause] = causes.get(cause, 0) + count
+    if causes:
+        lines += ["", "failures by cause: " + ", ".join(f"{k} {v}" for k, v in sorted(causes.items(),
+                                                                                     key=lambda kv: -kv[1]))]
+    if result["flagged_runs"]:
+        lines += ["", f"FLAGGED: {len(result['flagged_runs'])} run(s): " + ", ".join(result["flagged_runs"])]
+    return "\n".join(lines)
+
+
+def _ci(metrics: dict, key: str) -> str:
+    low, high = metrics["ci"][key]
+    return f"{metrics[key]:6.2f} [{low:6.2f}-{high:6.2f}]"
+
+
+def classify_eval_text(result: dict) -> str:
+    lines = [f"{result['examples']} test examples, dataset version {result['dataset_version']}", "",
+             f"{'system':<28} {'accuracy % [95% CI]':>26} {'macro-F1 % [95% CI]':>26} {'outside':>8}"]
+    for s in result["systems"]:
+        m = s["metrics"]
+        lines.append(f"{s['label'][:28]:<28} {_ci(m, 'accuracy'):>26} {_ci(m, 'macro_f1'):>26} {m['outside']:>8}")
+    for s in result["systems"]:
+        confusion = s["metrics"].get("confusion")
+        if not confusion:
+            continue
+        width = max(6, *(len(c) for c in confusion["columns"]))
+        lines += ["", f"confusion matrix, {s['label']} (rows gold, columns predicted):",
+                  " " * (width + 1) + " ".join(f"{c[:width]:>{width}}" for c in confusion["columns"])]
+        for name, row in zip(confusion["rows"], confusion["matrix"]):
+            lines.append(f"{name[:width]:<{width}} " + " ".join(f"{v:>{width}}" for v in row))
+    for warning in result.get("warnings", []):
+        lines.append(f"warning: {warning}")
+    lines.append(f"report: {result['report']['html']}")
+    return "\n".join(lines)
+
+
+def leaderboard_text(result: dict) -> str:
+    lines = [f"task {result['task']}: dataset {result['dataset']} version {result['dataset_version']}, "
+             f"split {result['split']}, metric {result['metric']} (95% bootstrap interval)", ""]
+    for rank, e in enumerate(result["entries"], 1):
+        newest = "  <- newest" if e["system"] == result["newest"] else ""
+        warn = f"  ({len(e['warnings'])} warning(s))" if e["warnings"] else ""
+        lines.append(f"{rank:>2}. {e['system']:<36} {e['method']:<7} {e['value']:6.2f} "
+                     f"[{e['ci'][0]:6.2f}-{e['ci'][1]:6.2f}]  n={e['examples']}{newest}{warn}")
+    lines += ["", result["comparison"]["text"]]
+    if len(result["versions"]) > 1:
+        lines.append("other evaluated versions: " + ", ".join(str(v) for v in result["versions"]
+                                                             if v != result["dataset_version"]))
+    return "\n".join(lines)
