@@ -135,7 +135,8 @@ def evaluate_task(ctx: JobContext) -> dict:
         scores.update(_perplexity(ctx, engine, model, adapter, cases))
         for step, key in enumerate(("bleu", "rouge_l", "distinct_1", "distinct_2", "pass_rate", "avg_chars",
                                     "perplexity")):
-            ctx.metric(f"{position}:{key}", scores[key], step)
+            if key in scores:
+                ctx.metric(f"{position}:{key}", scores[key], step)
         gguf = adapter is not None and _is_gguf(engine, adapter)
         system_model, system_adapter = (adapter, None) if gguf else (model, adapter)
         eval_ids.append(_store(ctx, task, ref, config, system_model, system_adapter, scores, texts, references))
@@ -167,7 +168,7 @@ def _perplexity(ctx, engine, model, adapter, cases) -> dict:
     """Perplexity of the test references under this system (teacher-forced, answer tokens only)."""
     from engine.tasks.label_scoring import perplexity
     if adapter is not None and _is_gguf(engine, adapter):
-        return {"perplexity": float("nan")}  # the llama.cpp backend gives no teacher-forced scores here
+        return {}  # the llama.cpp backend gives no teacher-forced scores here: no perplexity, shown as "-"
     result = perplexity(engine.text.generator(model, adapter), [(c[0], c[1], c[2]) for c in cases], ctx.cancelled)
     return {"perplexity": result["perplexity"]}
 

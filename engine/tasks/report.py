@@ -61,7 +61,7 @@ def _table_rows(systems: list[dict], metrics: list[str]) -> list[list[str]]:
     header = ["Metric"] + [s["label"] for s in systems]
     rows = [header]
     for metric in metrics:
-        rows.append([METRIC_LABELS[metric]] + [f'{s["metrics"].get(metric, 0):g}' for s in systems])
+        rows.append([METRIC_LABELS[metric]] + [f'{s["metrics"][metric]:g}' if metric in s["metrics"] else "-" for s in systems])
     return rows
 
 

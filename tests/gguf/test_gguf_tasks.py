@@ -61,4 +61,6 @@ def test_evaluation_runs_the_gguf_export_against_its_adapter(trained, exported, 
     samples = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["samples"]
     assert samples and all(s["outputs"]["tiny-ads"] == s["outputs"]["ads-f16"] for s in samples)
     assert any(s["outputs"]["ads-f16"] for s in samples)
-    assert pytorch["metrics"] == gguf_system["metrics"]
+    # Same outputs, same scores; perplexity needs teacher forcing, which only the PyTorch side gives.
+    assert "perplexity" in pytorch["metrics"] and "perplexity" not in gguf_system["metrics"]
+    assert {k: v for k, v in pytorch["metrics"].items() if k != "perplexity"} == gguf_system["metrics"]
