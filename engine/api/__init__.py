@@ -45,6 +45,20 @@ class Engine:
     def open(cls, path: str | os.PathLike | None = None, workers: int = 2) -> "Engine":
         return cls(Workspace.open(path), workers=workers)
 
+    @classmethod
+    def open_for_reading(cls, path: str | os.PathLike | None = None) -> "Engine":
+        """The engine of a workspace, owned if it is free, else read-only beside the process that owns it
+        (for commands that only look: lists, show, status). Jobs cannot be started from a read-only engine."""
+        from engine.errors import WorkspaceLocked
+        try:
+            return cls.open(path)
+        except WorkspaceLocked:
+            return cls(Workspace.open_read_only(path), workers=0)
+
+    @property
+    def read_only(self) -> bool:
+        return self.workspace.read_only
+
     @property
     def root(self):
         return self.workspace.root

@@ -26,6 +26,10 @@ def train_params(args, model) -> dict:
     }
     if params["epochs"] is not None:
         params["epochs"] = max(1, int(round(params["epochs"])))
+    from engine.fields import check_finite
+    for flag, key in (("--resolution", "resolution"), ("--max-steps", "max_steps")):
+        # 0 means "the model's size" / "use epochs" inside a config, never on the command line
+        check_finite(params[key], flag, lo=1)
     return {k: v for k, v in params.items() if v is not None}
 
 

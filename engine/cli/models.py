@@ -140,7 +140,7 @@ def cmd_import(args, out) -> dict:
 
 
 def cmd_list(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     models = engine.models.list(kind=args.kind, role=args.role)
     return {"models": [m.to_dict() for m in models], "_text": "\n".join(_describe(m) for m in models) or "no models"}
 
@@ -158,7 +158,7 @@ def cmd_verify(args, out) -> dict:
 
 
 def cmd_show(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     model = engine.models.get(args.name)
     data = model.to_dict()
     lines = [_describe(model), f"path      {model.path}", f"sha256    {model.sha256}"]

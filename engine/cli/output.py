@@ -14,9 +14,11 @@ class Output:
         self._last_progress = ""
 
     # -- engine ---------------------------------------------------------------
-    def open_engine(self, args, workers: int = 2):
+    def open_engine(self, args, workers: int = 2, read_only: bool = False):
+        """The engine of --workspace; ``read_only`` commands also work beside a process that owns it."""
         from engine.api import Engine
-        self.engine = Engine.open(args.workspace, workers=workers)
+        self.engine = Engine.open_for_reading(args.workspace) if read_only else \
+            Engine.open(args.workspace, workers=workers)
         return self.engine
 
     def close_engine(self) -> None:
@@ -39,7 +41,8 @@ class Output:
             print(line, file=sys.stderr, flush=True)
 
     def fail(self, reason: str) -> None:
-        print(f"error: {reason}", file=sys.stderr, flush=True)
+        one_line = " ".join(str(reason).split("\n")).strip()
+        print(f"error: {one_line}", file=sys.stderr, flush=True)
 
     def result(self, data: dict) -> None:
         if self.json_mode:

@@ -62,7 +62,7 @@ class DataAPI:
         return store.info(con, store.find_dataset(con, name_or_id))
 
     def exists(self, name) -> bool:
-        return self._con().execute("SELECT 1 FROM datasets WHERE name = ?", (name,)).fetchone() is not None
+        return store.lookup(self._con(), name) is not None
 
     def delete(self, name) -> dict:
         with busy.write(self._ws, f"delete dataset '{name}'") as con:
@@ -160,7 +160,12 @@ class DataAPI:
         for row in query.iter_members(con, ds, number, split=split, exclude_rejected=True):
             fields = json.loads(row["fields"])
             if image:
-                yield {"id": row["item"], "image_path": str(self._ws.blobs.path_for(fields["image"])),
+                blob = self._ws.blobs.path_for(fields["image"])
+                if not blob.is_file():
+                    raise UserError(f"dataset '{ds['name']}' record #{row['item']}: its image file {blob} is "
+                                    "missing from the workspace",
+                                    hint="re-import the images, or reject that record")
+                yield {"id": row["item"], "image_path": str(blob),
                        "caption": fields.get("caption", ""), "label": row["label"], "split": row["split"]}
             else:
                 yield {"id": row["item"], "system": fields.get("system", ""),
@@ -190,7 +195,7 @@ class DataAPI:
                 raise UserError(f"example {index} field {exc.field}: {exc.message}") from None
         kind = modality or ("image" if "image" in prepared[0][0] else "text")
         with busy.write(self._ws, f"add examples to dataset '{name}'") as con:
-            row = con.execute("SELECT * FROM datasets WHERE name = ?", (name,)).fetchone()
+            row = store.lookup(con, name)
             ds = row or store.create_dataset(con, name, kind)
             if any(("image" in f) != (ds["modality"] == "image") for f, _ in prepared):
                 raise UserError(f"dataset '{name}' holds {ds['modality']} examples; these do not match")

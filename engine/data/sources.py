@@ -17,6 +17,7 @@ from engine.data.encoding import detect_encoding, normalise_encoding
 from engine.data.readers import RowError, read_csv, read_json, read_jsonl, read_txt, read_xlsx, sniff_delimiter, \
     txt_mode
 from engine.errors import UserError
+from engine.input_paths import check_input_file
 
 FORMATS = ("auto", "alpaca", "sharegpt", "openai", "jsonl", "json", "csv", "tsv", "xlsx", "txt", "imagefolder")
 JSON_SHAPES = ("alpaca", "sharegpt", "openai")
@@ -76,10 +77,11 @@ def _json_is_lines(path: Path, encoding: str) -> bool:
     return second.startswith("{") or second == ""
 
 
-def raw_rows(source: Source) -> Iterator[tuple[int, dict]]:
+def raw_rows(source: Source, skip_bad: bool = False) -> Iterator[tuple[int, dict]]:
+    """Rows of the file; with ``skip_bad`` a JSONL reader yields a bad line as its RowError and goes on."""
     path, reader = source.data, source.reader
     if reader == "jsonl":
-        return read_jsonl(path, source.encoding)
+        return read_jsonl(path, source.encoding, skip_bad=skip_bad)
     if reader == "json":
         return read_json(path, source.encoding)
     if reader in ("csv", "tsv"):
@@ -123,8 +125,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
     fmt = (fmt or "auto").lower()
     if fmt not in FORMATS:
         raise UserError(f"unknown format '{fmt}'", hint="use one of " + ", ".join(FORMATS))
-    if not path.exists():
-        raise UserError(f"{path} does not exist", hint="check the path")
+    check_input_file(path, "import source", allow_dir=True)  # a FIFO would hang, a device never end
     data = path
     if path.is_file() and path.suffix.lower() == ".zip":
         if tmp_dir is None:
@@ -196,8 +197,11 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
     return source
 
 
-def iter_rows(source: Source) -> Iterator[tuple[str, int | None, dict]]:
-    """(origin, line/row, example) with the mapping applied; image rows carry an absolute file_name Path."""
+def iter_rows(source: Source, skip_bad: bool = False) -> Iterator[tuple[str, int | None, dict]]:
+    """(origin, line/row, example) with the mapping applied; image rows carry an absolute file_name Path.
+
+    With ``skip_bad`` a line a reader can step over (JSONL) comes as ``(origin, line, RowError)``.
+    """
     if source.modality == "image":
         if source.data.is_dir():
             yield from images.iter_folder(source.data, source.mapping, source.encoding)
@@ -205,8 +209,8 @@ def iter_rows(source: Source) -> Iterator[tuple[str, int | None, dict]]:
             yield from images.iter_caption_csv(source.data, source.mapping, source.encoding)
         return
     name = source.data.name
-    for line, raw in raw_rows(source):
-        yield name, line, mapping_mod.apply_mapping(raw, source.mapping)
+    for line, raw in raw_rows(source, skip_bad):
+        yield name, line, (raw if isinstance(raw, RowError) else mapping_mod.apply_mapping(raw, source.mapping))
 
 
 def preview(path, fmt: str = "auto", mapping=None, encoding=None, sheet=None, tmp_dir: Path | None = None) -> dict:

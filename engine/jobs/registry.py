@@ -19,14 +19,16 @@ class JobKind:
     fn: Callable
     title: str
     resumable: bool
+    check: Callable | None = None   # check(engine, params): raises UserError before the job is recorded
 
 
 _KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(name: str, title: str = "", resumable: bool = False):
+def job_kind(name: str, title: str = "", resumable: bool = False, check: Callable | None = None):
+    """Register ``fn`` as the job kind ``name``; ``check(engine, params)`` refuses bad input before it starts."""
     def decorate(fn):
-        _KINDS[name] = JobKind(name, fn, title or name, resumable)
+        _KINDS[name] = JobKind(name, fn, title or name, resumable, check)
         return fn
     return decorate
 
@@ -38,6 +40,11 @@ def get_kind(name: str) -> JobKind:
         return _KINDS[name]
     except KeyError:
         raise UserError(f"unknown job kind '{name}'") from None
+
+
+def resumable_kinds() -> list[str]:
+    load_areas()
+    return sorted(k.name for k in _KINDS.values() if k.resumable)
 
 
 def load_areas() -> None:

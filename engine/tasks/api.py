@@ -49,7 +49,9 @@ class TasksAPI:
         """Tasks from a JSON file (an exported bundle or a plain list); all or nothing."""
         return store.save_tasks(self.ws, store.read_task_file(path), replace=replace)
 
-    def export_file(self, path: str | Path, names: list[str] | None = None) -> dict:
+    def export_file(self, path: str | Path, names: list[str] | None = None, force: bool = False) -> dict:
+        from engine.output_paths import check_output_file
+        path = check_output_file(path, force, "task file")
         tasks = [self.get(n) for n in names] if names else self.list()
         if not tasks:
             raise UserError("there are no tasks to export", hint="create or import a task first")
@@ -94,11 +96,25 @@ class TasksAPI:
         rows = []
         for r in self.ws.db().execute(sql, (name,) if name else ()):
             row = dict(r)
+            row["state"] = self._effective_state(row)
             row["config"] = json.loads(row["config"])
             row["outputs"] = self.ws.db().execute("SELECT count(*) FROM task_outputs WHERE run_id = ?",
                                                   (row["id"],)).fetchone()[0]
             rows.append(row)
         return rows
+
+    def _effective_state(self, run: dict) -> str:
+        """A run left 'running' by a job that is no longer running (killed, failed) says what happened."""
+        if run["state"] != "running" or not run.get("job_id"):
+            return run["state"]
+        job = self.ws.db().execute("SELECT state FROM jobs WHERE id = ?", (run["job_id"],)).fetchone()
+        if job is not None and job["state"] in ("running", "queued"):
+            return "running"
+        state = {"cancelled": "stopped", "failed": "failed"}.get(job["state"] if job else "", "interrupted")
+        if not getattr(self.ws, "read_only", False):
+            self.ws.db().execute("UPDATE task_runs SET state = ? WHERE id = ? AND state = 'running'",
+                                 (state, run["id"]))
+        return state
 
     def evaluate(self, name: str, adapter: str | None = None, against: str | None = None,
                  split: str = "test", limit: int | None = None, report: str | None = None,

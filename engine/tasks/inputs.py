@@ -7,22 +7,27 @@ import json
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.input_paths import check_input_file
+from engine.safe_json import loads, read_user_file
 
 SUFFIXES = (".csv", ".tsv", ".xlsx", ".jsonl", ".json")
 
 
 def _decode(path: Path) -> str:
-    raw = path.read_bytes()
+    raw = read_user_file(path, "inputs file")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    from charset_normalizer import from_bytes
-    best = from_bytes(raw).best()
-    if best is None:
-        raise UserError(f"{path}: cannot tell the text encoding", hint="save the file as UTF-8")
-    return str(best)
+    try:
+        raw.decode("utf-8")
+        start = 0
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    line = raw[:start].count(b"\n") + 1
+    raise UserError(f"{path} line {line} (byte offset {start}): not valid UTF-8 (nor GB18030)",
+                    hint="save the file as UTF-8")
 
 
 def _cell(value) -> str:
@@ -55,18 +60,24 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[dict]]:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a bad file
         raise UserError(f"{path}: not a readable XLSX workbook ({exc})") from None
-    sheet = book.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
     try:
-        header = [_cell(h).strip() for h in next(rows_iter)]
-    except StopIteration:
-        raise UserError(f"{path}: the first sheet is empty") from None
-    rows = []
-    for values in rows_iter:
-        if not any(_cell(v).strip() for v in values):
-            continue
-        rows.append({h: _cell(values[i]) if i < len(values) else "" for i, h in enumerate(header) if h})
-    book.close()
+        sheet = book.worksheets[0]
+        rows_iter = sheet.iter_rows(values_only=True)
+        try:
+            header = [_cell(h).strip() for h in next(rows_iter)]
+        except StopIteration:
+            raise UserError(f"{path}: the first sheet is empty") from None
+        rows = []
+        for values in rows_iter:
+            if not any(_cell(v).strip() for v in values):
+                continue
+            rows.append({h: _cell(values[i]) if i < len(values) else "" for i, h in enumerate(header) if h})
+    except UserError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet fails while it is read
+        raise UserError(f"{path}: not a readable XLSX workbook ({type(exc).__name__})") from None
+    finally:
+        book.close()
     return [h for h in header if h], rows
 
 
@@ -76,10 +87,7 @@ def _read_jsonl(path: Path) -> tuple[list[str], list[dict]]:
     for line_no, line in enumerate(_decode(path).splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"{path}: line {line_no}: not valid JSON ({exc.msg})") from None
+        obj = loads(line, f"{path} line {line_no}")
         if not isinstance(obj, dict):
             raise UserError(f"{path}: line {line_no}: expected a JSON object")
         for key in obj:
@@ -92,9 +100,7 @@ def _read_jsonl(path: Path) -> tuple[list[str], list[dict]]:
 
 def read_rows(path: str | Path) -> tuple[list[str], list[dict]]:
     """(columns, rows) of an input file; each row maps column name to a string."""
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"input file {path} does not exist")
+    path = check_input_file(path, "inputs file")
     suffix = path.suffix.lower()
     if suffix == ".csv":
         header, rows = _read_csv(path, ",")
