@@ -190,6 +190,11 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
             "present": sum(1 for r in results if r["action"] == "present"), "config": asdict(cfg)}
 
 
-@job_kind("bundle.import", title="Import bundle")
+def _check_import(engine, params: dict) -> None:
+    from engine.input_paths import check_input_file
+    check_input_file(params.get("path"), "bundle file")  # missing, a folder, a FIFO: said before the job
+
+
+@job_kind("bundle.import", title="Import bundle", check=_check_import)
 def import_job(ctx: JobContext) -> dict:
     return import_bundle(ctx.engine, ImportConfig.from_params(ctx.params), ctx)

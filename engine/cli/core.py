@@ -63,7 +63,8 @@ def cmd_status(args, out) -> dict:
 
 def _lock_line(lock: dict) -> str:
     from engine.lockfile import LockStatus
-    return LockStatus(**lock).summary()
+    known = {("lock_path" if key == "lock" else key): value for key, value in lock.items()}
+    return LockStatus(**known).summary()
 
 
 def cmd_selftest(args, out) -> dict:

@@ -150,12 +150,16 @@ def cmd_preview(args, out) -> dict:
 
 def cmd_import(args, out) -> dict:
     engine = out.open_engine(args)
-    info = engine.data.preview(args.path, args.format, args.map, args.encoding, args.sheet)
-    out.info(_preview_text(info))
+    from pathlib import Path
+
+    from engine.data.importer import check_import
     from engine.data.mapping import parse_map
     params = {"path": args.path, "name": args.name, "format": args.format, "mapping": parse_map(args.map),
               "encoding": args.encoding, "sheet": args.sheet, "skip_bad": args.skip_bad, "append": args.append}
-    from pathlib import Path
+    check_import(engine, params)  # the name, --append and the path first: nothing is read for a refusal
+    info = engine.data.preview(args.path, args.format, args.map, args.encoding, args.sheet, skip_bad=args.skip_bad)
+    if out.chatty:
+        out.info(_preview_text(info))
     params["path"] = str(Path(args.path).expanduser().resolve())
     job = out.run_job("data.import", params)
     result = dict(job.result)

@@ -34,7 +34,16 @@ class Output:
     def info(self, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
+    @property
+    def chatty(self) -> bool:
+        """Progress and job log lines go to a terminal (or with AIGC_PROGRESS=1); a script's stderr then
+        holds only what needs reading: notes and the one-line error."""
+        import os
+        return sys.stderr.isatty() or os.environ.get("AIGC_PROGRESS") == "1"
+
     def progress(self, fraction: float, message: str) -> None:
+        if not self.chatty:
+            return
         line = f"[{fraction * 100:5.1f}%] {message}"
         if line != self._last_progress:
             self._last_progress = line
@@ -72,7 +81,7 @@ class Output:
                 return
             if event.type == "progress":
                 self.progress(event.data["fraction"], event.data["message"])
-            elif event.type == "log" and show_log:
+            elif event.type == "log" and show_log and self.chatty:
                 print(f"  {event.data['text']}", file=sys.stderr, flush=True)
             if on_event:
                 on_event(event)

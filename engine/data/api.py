@@ -32,14 +32,14 @@ class DataAPI:
 
     # -- import ----------------------------------------------------------------
     def preview(self, path, format: str = "auto", mapping=None, encoding: str | None = None,
-                sheet: str | None = None) -> dict:
+                sheet: str | None = None, skip_bad: bool = False) -> dict:
         """What an import would do: format, encoding, delimiter, columns, mapping, first 20 rows, warnings."""
         import shutil
 
         from engine.data.sources import preview
         tmp = self._ws.folder("tmp") / f"preview-{uuid.uuid4().hex[:8]}"
         try:
-            return preview(path, format, mapping, encoding, sheet, tmp_dir=tmp)
+            return preview(path, format, mapping, encoding, sheet, tmp_dir=tmp, skip_bad=skip_bad)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 

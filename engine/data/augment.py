@@ -158,7 +158,18 @@ def augment(engine, cfg: AugmentConfig, ctx: JobContext | None = None) -> dict:
             "config": asdict(cfg)}
 
 
-@job_kind("data.augment", title="Augment dataset")
+def _config(params: dict) -> AugmentConfig:
+    return AugmentConfig(**{k: v for k, v in params.items() if k in AugmentConfig.__dataclass_fields__})
+
+
+def check_augment(engine, params: dict) -> None:
+    cfg = check_fields(_config(params))
+    unknown = [op for op in cfg.ops if op not in OPS]
+    if unknown or not cfg.ops:
+        raise UserError(f"unknown augmentation '{unknown[0] if unknown else ''}'", hint="use " + ", ".join(OPS))
+    store.find_dataset(engine.workspace.db(), cfg.name)
+
+
+@job_kind("data.augment", title="Augment dataset", check=check_augment)
 def augment_job(ctx: JobContext) -> dict:
-    known = {k: v for k, v in ctx.params.items() if k in AugmentConfig.__dataclass_fields__}
-    return augment(ctx.engine, AugmentConfig(**known), ctx)
+    return augment(ctx.engine, _config(ctx.params), ctx)

@@ -100,7 +100,8 @@ def import_into(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> dic
     ws = engine.workspace
     tmp = ws.folder("tmp") / f"import-{uuid.uuid4().hex[:8]}"
     try:
-        source = open_source(cfg.path, cfg.format, cfg.mapping, cfg.encoding, cfg.sheet, tmp_dir=tmp)
+        source = open_source(cfg.path, cfg.format, cfg.mapping, cfg.encoding, cfg.sheet, tmp_dir=tmp,
+                             skip_bad=cfg.skip_bad)
         total = _estimate_total(source)
         return _import(engine, cfg, source, total, ctx)
     finally:

@@ -93,9 +93,11 @@ def raw_rows(source: Source, skip_bad: bool = False) -> Iterator[tuple[int, dict
     raise AssertionError(reader)
 
 
-def _sample(source: Source) -> list[dict]:
+def _sample(source: Source, skip_bad: bool = False) -> list[dict]:
+    """The first rows; with ``skip_bad`` the lines an import would skip are left out of the sample too."""
     try:
-        return [row for _, row in islice(raw_rows(source), SAMPLE_ROWS)]
+        rows = (row for _, row in raw_rows(source, skip_bad) if not isinstance(row, RowError))
+        return list(islice(rows, SAMPLE_ROWS))
     except RowError as exc:
         raise as_user_error(source, exc) from None
 
@@ -118,7 +120,7 @@ def _looks_like_image_csv(columns: list[str], rows: list[dict]) -> bool:
 
 
 def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str | None = None,
-                sheet: str | None = None, tmp_dir: Path | None = None) -> Source:
+                sheet: str | None = None, tmp_dir: Path | None = None, skip_bad: bool = False) -> Source:
     """Inspect ``path``; a zip is unpacked into ``tmp_dir`` (the caller removes it)."""
     path = Path(path).expanduser()
     overrides = mapping_mod.parse_map(mapping)
@@ -171,7 +173,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
         source.delimiter = "\t" if reader == "tsv" else sniff_delimiter(data, source.encoding)
     if reader == "txt":
         source.txt_mode = txt_mode(data, source.encoding)
-    rows = _sample(source)
+    rows = _sample(source, skip_bad)
     if not rows and reader == "xlsx":
         from openpyxl import load_workbook
         book = load_workbook(data, read_only=True)
@@ -213,11 +215,15 @@ def iter_rows(source: Source, skip_bad: bool = False) -> Iterator[tuple[str, int
         yield name, line, (raw if isinstance(raw, RowError) else mapping_mod.apply_mapping(raw, source.mapping))
 
 
-def preview(path, fmt: str = "auto", mapping=None, encoding=None, sheet=None, tmp_dir: Path | None = None) -> dict:
-    source = open_source(path, fmt, mapping, encoding, sheet, tmp_dir)
+def preview(path, fmt: str = "auto", mapping=None, encoding=None, sheet=None, tmp_dir: Path | None = None,
+            skip_bad: bool = False) -> dict:
+    source = open_source(path, fmt, mapping, encoding, sheet, tmp_dir, skip_bad)
     rows = []
     try:
-        for origin, line, example in islice(iter_rows(source), SAMPLE_ROWS):
+        for origin, line, example in islice(iter_rows(source, skip_bad), SAMPLE_ROWS):
+            if isinstance(example, RowError):
+                source.warnings.append(str(as_user_error(source, example)) + " (skipped)")
+                continue
             rows.append({"_origin": origin, "_line": line,
                          **{k: (str(v) if isinstance(v, Path) else v) for k, v in example.items()}})
     except RowError as exc:

@@ -278,7 +278,7 @@ class TaskRun:
                              text=rec["output_text"], image=rec["image_path"], passed=bool(rec["passed"]))
 
 
-@job_kind("task.run", title="Run task", resumable=True)
+@job_kind("task.run", title="Run task", resumable=True, check=lambda engine, params: config_from_params(params))
 def run_task(ctx: JobContext) -> dict:
     config = config_from_params(ctx.params)
     return TaskRun(ctx, config).execute()
