@@ -71,13 +71,8 @@ def generate_params(args) -> dict:
 def run_generate(args, out, model) -> dict:
     """Generate images; progress per step on stderr; the PNG paths are the result."""
     engine = out.engine or out.open_engine(args)
-    prompts = list(_get(args, "prompt", []) or [])
-    if _get(args, "prompts_file"):
-        try:
-            with open(args.prompts_file, encoding="utf-8-sig") as handle:
-                prompts += [line.strip() for line in handle if line.strip()]
-        except OSError as exc:
-            raise UserError(f"cannot read {args.prompts_file}: {exc.strerror}") from None
+    from engine.cli.models import read_prompts_file
+    prompts = list(_get(args, "prompt", []) or []) + [p.strip() for p in read_prompts_file(_get(args, "prompts_file"))]
     if not prompts:
         raise UserError("no prompt given", hint="pass --prompt TEXT")
     adapter = _get(args, "adapter")

@@ -48,10 +48,6 @@ def detect_mapping(columns: list[str], modality: str = "text", overrides: dict |
     """source column -> record field, for the columns we recognise."""
     targets = TEXT_TARGETS if modality == "text" else IMAGE_TARGETS
     overrides = overrides or {}
-    absent = [c for c in overrides if c not in columns]
-    if absent and columns:
-        raise UserError(f"--map {absent[0]}={overrides[absent[0]]}: the file has no column '{absent[0]}'",
-                        hint="its columns are: " + ", ".join(columns[:20]))
     for column, target in overrides.items():
         if target != IGNORE and target not in targets + (("text",) if modality == "text" else ()):
             raise UserError(f"--map {column}={target}: unknown field '{target}'",
@@ -77,6 +73,14 @@ def detect_mapping(columns: list[str], modality: str = "text", overrides: dict |
         if target == "text":
             mapping[column] = "output"
     return mapping
+
+
+def check_overrides(overrides: dict, columns: list[str], source: str) -> None:
+    """Every --map COLUMN names a column the file has (a typo must not pass as 'nothing to map')."""
+    absent = [c for c in overrides if c not in columns]
+    if absent:
+        raise UserError(f"{source}: --map {absent[0]}={overrides[absent[0]]}: there is no column '{absent[0]}'",
+                        hint="its columns are: " + (", ".join(columns[:20]) or "none"))
 
 
 def shape_of(mapping: dict[str, str]) -> str:

@@ -155,6 +155,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
                 raise UserError(f"{meta.name} {unit} {exc.line}{' field ' + exc.field if exc.field else ''}: "
                                 f"{exc.message}", hint="fix the metadata file and import again") from None
             source.columns = list(dict.fromkeys(k for r in rows for k in r))
+            mapping_mod.check_overrides(overrides, source.columns, meta.name)
             source.mapping = mapping_mod.detect_mapping(source.columns, "image", overrides)
             mapping_mod.check_mapping(source.mapping, source.columns, "image", meta.name, fmt)
         else:
@@ -184,6 +185,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
     if not rows:
         raise UserError(f"{data.name} holds no examples", hint="check that it is the right file")
     source.columns = list(dict.fromkeys(k for r in rows for k in r))
+    mapping_mod.check_overrides(overrides, source.columns, data.name)
     if reader in ("csv", "tsv", "xlsx") and fmt == "auto" and _looks_like_image_csv(source.columns, rows):
         source.modality, source.format = "image", "imagefolder"
         source.mapping = mapping_mod.detect_mapping(source.columns, "image", overrides)

@@ -47,8 +47,11 @@ class GenerateParams:
             raise UserError(f"unknown generation parameter '{unknown[0]}'")
         p = check_fields(cls(**known))
         if p.init_image:
+            from engine.data.images import verify_image
             from engine.input_paths import check_input_file
-            check_input_file(p.init_image, "--init-image")
+            problem = verify_image(check_input_file(p.init_image, "--init-image"))
+            if problem:
+                raise UserError(f"--init-image {p.init_image}: the image {problem}", hint="give a PNG or JPEG file")
         p.steps, p.batch_size, p.guidance_scale = int(p.steps), int(p.batch_size), float(p.guidance_scale)
         return p
 

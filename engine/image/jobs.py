@@ -59,8 +59,10 @@ def check_generate(engine, params: dict) -> None:
         check_adapter_files(engine, str(rest["adapter"]))
     out_dir = rest.get("out_dir")
     if out_dir:
+        import os
+
         from engine.input_paths import describe
-        kind = describe(out_dir)
+        kind = "a symbolic link" if os.path.islink(out_dir) else describe(out_dir)
         if kind not in ("missing", "a folder"):
             raise UserError(f"--out {out_dir} is {kind}, not a folder", hint="give a folder for the images")
     GenerateParams.from_dict(rest)

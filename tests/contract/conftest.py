@@ -1,15 +1,9 @@
-"""The bad-input contract: a sample workspace per test, the CLI run in-process, and a snapshot
-of everything a refusal must leave as it was (every table's rows, the file tree, integrity)."""
+"""Fixtures of the bad-input contract: a sample workspace per test (copied from one built per session
+with the sample datasets and tasks and tiny models as the starter models), and a folder for files."""
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import io
-import os
 import shutil
-import sqlite3
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,94 +13,15 @@ for folder in (TESTS, TESTS / "text"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
+from harness import COUNTS  # noqa: E402
 from tasks.conftest import import_model, tiny_image_dir, tiny_text_dir  # noqa: E402,F401 - shared fixtures
 
-SKIP_FILES = {"workspace.db", "workspace.db-wal", "workspace.db-shm", "workspace.lock"}
 
-
-@dataclass
-class Outcome:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def lines(self) -> list[str]:
-        return [line for line in self.err.splitlines() if line.strip()]
-
-
-def run_cli(workspace: Path | None, *argv: str) -> Outcome:
-    """``aigc [--workspace W] ARGV`` in this process: exit code, stdout and stderr."""
-    from engine.cli import main
-    out, err = io.StringIO(), io.StringIO()
-    args = (["--workspace", str(workspace)] if workspace is not None else []) + [str(a) for a in argv]
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(args)
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-    return Outcome(code, out.getvalue(), err.getvalue())
-
-
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()[:16]
-
-
-def tree(root: Path, skip: set[str] = frozenset()) -> dict:
-    """Every entry under ``root`` (lstat: links are not followed) with its kind and, for files, content."""
-    found = {}
-    if not os.path.lexists(root):
-        return found
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            path = Path(dirpath) / name
-            rel = path.relative_to(root).as_posix()
-            if rel in skip:
-                continue
-            st = os.lstat(path)
-            if os.path.islink(path):
-                found[rel] = ("link", os.readlink(path))
-            elif path.is_dir():
-                found[rel] = ("dir",)
-            elif path.is_file():
-                found[rel] = ("file", st.st_size, _digest(path))
-            else:
-                found[rel] = ("special", st.st_mode)
-    return found
-
-
-def snapshot(workspace: Path) -> dict:
-    """Every table's rows, the file tree and PRAGMA integrity_check of a closed workspace."""
-    con = sqlite3.connect(workspace / "workspace.db")
-    try:
-        integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                            "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        rows = {t: sorted(repr(tuple(r)) for r in con.execute(f'SELECT * FROM "{t}"')) for t in tables}
-    finally:
-        con.close()
-    return {"integrity": integrity, "rows": rows, "files": tree(workspace, SKIP_FILES)}
-
-
-def diff(before: dict, after: dict) -> str:
-    """A short description of what changed between two snapshots ('' when nothing did)."""
-    problems = []
-    if after["integrity"] != "ok":
-        problems.append(f"integrity_check: {after['integrity']}")
-    for table in sorted(set(before["rows"]) | set(after["rows"])):
-        if before["rows"].get(table) != after["rows"].get(table):
-            problems.append(f"table {table} changed")
-    added = sorted(set(after["files"]) - set(before["files"]))
-    removed = sorted(set(before["files"]) - set(after["files"]))
-    changed = sorted(k for k in set(before["files"]) & set(after["files"]) if before["files"][k] != after["files"][k])
-    for label, items in (("added", added), ("removed", removed), ("changed", changed)):
-        if items:
-            problems.append(f"files {label}: {', '.join(items[:5])}")
-    return "; ".join(problems)
+def pytest_terminal_summary(terminalreporter):
+    if COUNTS:
+        terminalreporter.write_line(
+            f"bad-input contract: {COUNTS['run']} bad inputs run, {COUNTS['refused cleanly']} refused cleanly, "
+            f"{COUNTS['valid, not run']} valid values not run")
 
 
 @pytest.fixture(scope="session")
@@ -138,29 +53,3 @@ def files(tmp_path):
     return folder
 
 
-def assert_refused(result: Outcome, *named: str, code: int | None = None) -> str:
-    """Non-zero exit, exactly one line on stderr, no traceback, and every ``named`` text in it."""
-    assert result.code != 0, f"exit 0 for bad input; stdout={result.out[-400:]!r} stderr={result.err[-400:]!r}"
-    if code is not None:
-        assert result.code == code, result.err
-    assert "Traceback" not in result.err, result.err[-2000:]
-    assert len(result.lines) == 1, f"expected one line on stderr, got {len(result.lines)}: {result.err[-1500:]!r}"
-    line = result.lines[0]
-    assert line.startswith("error: "), line
-    assert "unexpected" not in line, line
-    for text in named:
-        assert text in line, f"{text!r} not named in: {line}"
-    return line
-
-
-@contextlib.contextmanager
-def unchanged(*roots: Path):
-    """The workspace (and any other folders given) must be exactly as before the block."""
-    workspace, others = roots[0], roots[1:]
-    before = snapshot(workspace)
-    before_others = [tree(r) for r in others]
-    yield
-    changes = diff(before, snapshot(workspace))
-    assert not changes, f"the workspace changed: {changes}"
-    for root, old in zip(others, before_others):
-        assert tree(root) == old, f"{root} changed"

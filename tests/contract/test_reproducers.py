@@ -8,7 +8,7 @@ import stat
 import zipfile
 
 import pytest
-from conftest import assert_refused, run_cli, snapshot, tree, unchanged
+from harness import assert_refused, run_cli, snapshot, tree, unchanged
 
 DEEP = "[" * 100_000 + "]" * 100_000
 
@@ -472,7 +472,7 @@ def test_bundle_import_says_what_the_path_is(ws, files, kind, named):
 
 def test_snapshot_sees_a_change():
     """The snapshot the whole suite relies on notices a changed row and a new file."""
-    from conftest import diff
+    from harness import diff
     before = {"integrity": "ok", "rows": {"t": ["(1,)"]}, "files": {}}
     assert diff(before, {"integrity": "ok", "rows": {"t": ["(2,)"]}, "files": {"x": ("file", 1, "a")}})
     assert snapshot  # imported for the suite's other modules
