@@ -70,7 +70,10 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(hoist_global_options(list(sys.argv[1:] if argv is None else argv)))
+    try:
+        args = parser.parse_args(hoist_global_options(list(sys.argv[1:] if argv is None else argv)))
+    except SystemExit as exc:  # usage error (already printed in one line) or --help
+        return exc.code if isinstance(exc.code, int) else 2
     out = Output(json_mode=args.json)
     try:
         if args.workspace is not None and not args.workspace.strip():

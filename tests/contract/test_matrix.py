@@ -110,6 +110,7 @@ WRITERS = {
     "generate --out": lambda p: ["generate", "--model", "starter-image", "--prompt", "x", "--steps", "1",
                                  "--out", p],
 }
+ANY_TEXT = ("generate --prompts-file", "data clean --rules banned=@")  # any line of text is valid there
 KINDS = ("missing", "folder", "fifo", "device", "symlink", "existing")
 SUFFIX = {"bundle": ".zip", "models": "", "review add": ".png", "generate --init-image": ".png",
           "generate --prompts-file": ".txt", "data clean": ".txt", "task create": ".json", "task import": ".json",
@@ -150,6 +151,8 @@ def _expected(option: str, kind: str, writer: bool) -> str | None:
             return None
         return {"folder": "folder", "fifo": "FIFO", "device": "character device", "symlink": "symbolic link",
                 "existing": "already exists" if option != "generate --out" else "a file"}[kind]
+    if option in ANY_TEXT and kind in ("existing", "symlink"):
+        return None  # a text file, read through a link or not, is what these options take
     return {"missing": "does not exist", "folder": "folder", "fifo": "FIFO", "device": "character device"}.get(kind, "")
 
 
