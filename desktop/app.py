@@ -73,8 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.selftest:
         return run_selftest()
     import engine  # noqa: F401 - offline switches and network guard before anything else
+    from engine.errors import UserError
     app = create_app()
-    window = build_window(args)
+    try:
+        window = build_window(args)
+    except UserError as exc:  # e.g. --workspace ""
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
     window.show()
     window.open_workspace()
     return app.exec()

@@ -71,6 +71,7 @@ def register(sub) -> None:
     p.add_argument("--limit", type=int)
     p.add_argument("--max-new-tokens", type=int)
     p.add_argument("--report", metavar="PATH", help="report path without suffix (.html, .md and .json are written)")
+    p.add_argument("--force", action="store_true", help="replace existing report files")
     p.set_defaults(handler=cmd_task_eval)
 
     review = sub.add_parser("review", help="review queue: approve, reject, edit, export, feedback").add_subparsers(
@@ -231,7 +232,8 @@ def cmd_task_runs(args, out) -> dict:
 def cmd_task_eval(args, out) -> dict:
     engine = out.open_engine(args)
     job = engine.tasks.evaluate(args.task, adapter=args.adapter, against=args.against, split=args.split,
-                                limit=args.limit, report=args.report, max_new_tokens=args.max_new_tokens)
+                                limit=args.limit, report=args.report, max_new_tokens=args.max_new_tokens,
+                                force=args.force)
     job = _wait(out, job)
     result = dict(job.result)
     result["job"] = job.id

@@ -118,9 +118,11 @@ class TasksAPI:
 
     def evaluate(self, name: str, adapter: str | None = None, against: str | None = None,
                  split: str = "test", limit: int | None = None, report: str | None = None,
-                 max_new_tokens: int | None = None):
+                 max_new_tokens: int | None = None, force: bool = False):
         """Start an evaluation (job ``task.eval``): base vs adapter, or adapter vs ``against``."""
+        from engine.tasks.evaluate import report_paths
         task = self.get(name)
+        report_paths(report, force)
         params = {"task": task.name, "adapter": adapter, "against": against, "split": split, "limit": limit,
-                  "report": str(report) if report else None, "max_new_tokens": max_new_tokens}
+                  "report": str(report) if report else None, "max_new_tokens": max_new_tokens, "force": force}
         return self.engine.jobs.submit("task.eval", params, title=f"Evaluate task {task.name}")

@@ -109,12 +109,13 @@ WRITERS = {
     "bundle export OUT": lambda p: ["bundle", "export", p, "--dataset", "ad-copy"],
     "generate --out": lambda p: ["generate", "--model", "starter-image", "--prompt", "x", "--steps", "1",
                                  "--out", p],
+    "task eval --report": lambda p: ["task", "eval", "ad-copy", "--adapter", "starter-text", "--report", p],
 }
 ANY_TEXT = ("generate --prompts-file", "data clean --rules banned=@")  # any line of text is valid there
 KINDS = ("missing", "folder", "fifo", "device", "symlink", "existing")
 SUFFIX = {"bundle": ".zip", "models": "", "review add": ".png", "generate --init-image": ".png",
           "generate --prompts-file": ".txt", "data clean": ".txt", "task create": ".json", "task import": ".json",
-          "generate --out": ""}
+          "generate --out": "", "task eval": ".html"}
 
 
 def _suffix(option: str) -> str:

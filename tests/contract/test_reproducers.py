@@ -291,11 +291,12 @@ def test_bad_values_that_used_to_pass(ws, argv, named):
 
 
 # -- 6. checks before the job starts -----------------------------------------------------------------
-@pytest.mark.parametrize("name, named", [("starter-image", "already exists"), ("team/ads", "'/'"),
+@pytest.mark.parametrize("model, data", [("starter-text", "ad-copy"), ("starter-image", "posters")])
+@pytest.mark.parametrize("name, named", [("STARTER-IMAGE", "already exists"), ("team/ads", "'/'"),
                                          ("x" * 5000, "at most 64")])
-def test_adapter_name_is_checked_before_training(ws, name, named):
+def test_adapter_name_is_checked_before_training(ws, model, data, name, named):
     with unchanged(ws):
-        assert_refused(run_cli(ws, "train", "--model", "starter-text", "--data", "ad-copy", "--max-steps", "1",
+        assert_refused(run_cli(ws, "train", "--model", model, "--data", data, "--max-steps", "1",
                                "--output-name", name), named)
     assert not any((ws / "runs").iterdir())
 
