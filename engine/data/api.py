@@ -227,10 +227,12 @@ class DataAPI:
         return self.engine.jobs.submit("data.split", {"name": name, "val": val, "test": test, "seed": seed,
                                                       "near_duplicates": near_duplicates}, title=f"Split {name}")
 
-    def export(self, name, format: str, out, version=None, split=None, include_rejected: bool = False):
+    def export(self, name, format: str, out, version=None, split=None, include_rejected: bool = False,
+               force: bool = False):
+        """Start a ``data.export`` job; an existing file at ``out`` is replaced only with ``force``."""
         return self.engine.jobs.submit("data.export", {"name": name, "format": format, "out": str(out),
                                                        "version": version, "split": split,
-                                                       "include_rejected": include_rejected},
+                                                       "include_rejected": include_rejected, "force": force},
                                        title=f"Export {name} as {format}")
 
     def augment(self, name, ops: list[str], per_example: int = 1, seed: int = 0, split: str = "train"):

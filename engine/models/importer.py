@@ -66,18 +66,19 @@ def check_import(engine, params: dict) -> tuple[Path, str]:
     """The source path and the model name, refused before the job starts when unusable."""
     from engine.input_paths import check_input_file
     src = check_input_file(str(params.get("path") or ""), "model path", allow_dir=True).resolve()
-    if src.is_dir() and not params.get("kind"):
+    name = engine.models.check_new_name(params.get("name") or (src.stem if src.is_file() else src.name), "--name")
+    kind = params.get("kind")
+    if src.is_dir() and not kind:
         detect_kind(src)  # neither a text model nor an image pipeline: said now
-    elif src.is_dir() and params.get("kind") == "text" and not (src / "config.json").is_file():
+    elif src.is_dir() and kind == "text" and not (src / "config.json").is_file():
         raise UserError(f"model path {src}: no config.json, so it is not a text model folder",
                         hint="give the model's top folder (the one with config.json)")
-    elif src.is_dir() and params.get("kind") == "image" and not (src / "model_index.json").is_file():
+    elif src.is_dir() and kind == "image" and not (src / "model_index.json").is_file():
         raise UserError(f"model path {src}: no model_index.json, so it is not a diffusers pipeline folder",
                         hint="give the pipeline's top folder, or a single .safetensors checkpoint file")
     elif src.is_file() and src.suffix.lower() not in (".safetensors", ".ckpt"):
         raise UserError(f"model path {src}: a single-file model must be a .safetensors checkpoint",
                         hint="give a model folder, or a .safetensors file")
-    name = engine.models.check_new_name(params.get("name") or (src.stem if src.is_file() else src.name), "--name")
     return src, name
 
 

@@ -40,7 +40,18 @@ def run_cli(workspace: Path | None, *argv: str) -> Outcome:
     return Outcome(code, out.getvalue(), err.getvalue())
 
 
+_DIGESTS: dict = {}
+
+
 def _digest(path: Path) -> str:
+    st = os.stat(path)
+    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = _hash(path)
+    return _DIGESTS[key]
+
+
+def _hash(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

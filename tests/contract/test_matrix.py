@@ -73,12 +73,12 @@ def _is_bad(command, option, value) -> bool:
 def test_numeric_option(ws, command, option, integer):
     base = BASE.get(command)
     assert base is not None, f"no base arguments for {' '.join(command)}"
-    for label, value in VALUES.items():
-        if not _is_bad(command, option, value):
-            COUNTS["valid, not run"] += 1
-            continue
-        text = {"nan": "nan", "inf": "inf", "huge": str(10**30)}.get(label, str(value))
-        with unchanged(ws):
+    with unchanged(ws):
+        for label, value in VALUES.items():
+            if not _is_bad(command, option, value):
+                COUNTS["valid, not run"] += 1
+                continue
+            text = {"nan": "nan", "inf": "inf", "huge": str(10**30)}.get(label, str(value))
             assert_refused(run_cli(ws, *command, *base, f"{option}={text}"), option)
 
 
