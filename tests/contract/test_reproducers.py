@@ -353,6 +353,40 @@ def test_task_run_left_running_by_a_killed_process_shows_interrupted(ws):
     assert [j["state"] for j in jobs if j["id"] == "dead-job"] == ["interrupted"]
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_task_run_killed_with_sigkill_is_interrupted_everywhere(ws, files):
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+    inputs = files / "many.csv"
+    inputs.write_text("product,audience,tone\n" + "mug,commuters,playful\n" * 2000)
+    proc = subprocess.Popen([sys.executable, "-m", "engine", "--workspace", str(ws), "task", "run", "ad-copy",
+                             "--inputs", str(inputs), "--batch-size", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            con = sqlite3.connect(f"file:{ws / 'workspace.db'}?mode=ro", uri=True, timeout=30)
+            try:
+                done = con.execute("SELECT count(*) FROM task_outputs").fetchone()[0]
+            finally:
+                con.close()
+            if done >= 3:
+                break
+            time.sleep(0.2)
+        assert done >= 3, "the run never produced outputs"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    runs = json.loads(run_cli(ws, "--json", "task", "runs", "ad-copy").out.strip().splitlines()[-1])["runs"]
+    jobs = json.loads(run_cli(ws, "--json", "jobs", "list").out.strip().splitlines()[-1])["jobs"]
+    assert runs[0]["state"] == "interrupted"
+    assert [j["state"] for j in jobs if j["id"] == runs[0]["job_id"]] == ["interrupted"]
+
+
 # -- 8. --skip-bad skips a bad JSONL line ---------------------------------------------------------------
 def test_skip_bad_skips_a_bad_jsonl_line(ws, files):
     path = files / "one-bad.jsonl"
