@@ -20,7 +20,7 @@ class ImageTrainConfig:
     epochs: int = number(1, lo=1, hi=10_000, integer=True, flag="--epochs")
     batch_size: int = number(1, lo=1, hi=256, integer=True, flag="--batch-size")
     gradient_accumulation: int = number(1, lo=1, hi=4096, integer=True, flag="--grad-accum")
-    learning_rate: float = number(1e-4, lo=0, hi=1, lo_open=True, flag="--learning-rate")
+    learning_rate: float = number(1e-4, lo=0, hi=1, flag="--learning-rate")   # 0: the weights stay as they start
     text_encoder_lr: float = number(5e-5, lo=0, hi=1, lo_open=True)
     rank: int = number(8, lo=1, hi=2**50, integer=True, flag="--lora-r")
     alpha: float = number(8.0, lo=0, hi=65_536, lo_open=True, flag="--lora-alpha")
@@ -35,7 +35,8 @@ class ImageTrainConfig:
     gradient_checkpointing: bool = False
     use_8bit_adam: bool = False        # only with bitsandbytes on CUDA
     seed: int = seed_field(42)
-    checkpoint_every: int = number(50, lo=1, hi=10_000_000, integer=True, flag="--save-every")
+    checkpoint_every: int = number(50, lo=1, hi=10_000_000, integer=True, flag="--save-every",
+                                   zero_means="no checkpoints")
     keep_checkpoints: int = number(2, lo=1, hi=1000, integer=True, flag="--keep-checkpoints")
     validation_every: int = number(0, lo=1, hi=10_000_000, integer=True, flag="--eval-every",
                                    zero_means="only at the end")
