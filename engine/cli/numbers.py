@@ -64,9 +64,15 @@ class Number:
         self.__name__ = "integer" if integer else "number"  # argparse names the type in its messages
 
     def __call__(self, text: str):
-        value = cli_int(text) if self.integer else cli_float(text)
         specs = specs_for(self.command, self.options)
-        if specs and all(spec.problem(value) for spec in specs):
+        if not specs:
+            return cli_int(text) if self.integer else cli_float(text)
+        try:
+            value = int(text.replace("_", ""), 10) if self.integer else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a {'whole number' if self.integer else 'number'}"
+                                             ) from None
+        if all(spec.problem(value) for spec in specs):  # out of every declared range (nan, inf, 10**30 too)
             spec = specs[0]
             raise argparse.ArgumentTypeError(f"{text} {spec.problem(value)}: it must be {spec.describe()}")
         return value
