@@ -1,6 +1,7 @@
 """Start AIGC Workbench: ``aigc-workbench`` / ``python -m desktop``.
 
-    --workspace PATH   open this workspace (default: the last one, else the user data folder)
+    --workspace PATH   open this workspace (default: $AIGC_WORKBENCH_HOME, then the last one, else the user
+                       data folder)
     --samples          load the sample content into the workspace on first open
     --lang en|zh_CN    interface language for this run (default: the saved setting)
     --selftest         run the offline self-test headless and exit 0 (passed) or 1
@@ -62,7 +63,9 @@ def build_window(args: argparse.Namespace, settings=None):
     app = QApplication.instance()
     i18n.install(app, args.lang or settings.language)
     style.apply(app, args.theme or settings.theme)
-    return MainWindow(settings, workspace=args.workspace or settings.workspace or None, samples=args.samples)
+    from engine.workspace.paths import choose_workspace
+    workspace = str(choose_workspace(args.workspace, settings.workspace or None))
+    return MainWindow(settings, workspace=workspace, samples=args.samples)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,8 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.selftest:
         return run_selftest()
     import engine  # noqa: F401 - offline switches and network guard before anything else
+    from engine.errors import UserError
     app = create_app()
-    window = build_window(args)
+    try:
+        window = build_window(args)
+    except UserError as exc:  # e.g. --workspace ""
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
     window.show()
     window.open_workspace()
     return app.exec()

@@ -30,7 +30,8 @@ def test_second_open_in_same_process_is_refused_with_holder(workspace_dir):
 
 def test_second_process_gets_clear_error_and_exit_code(workspace_dir):
     with Workspace.open(workspace_dir):
-        proc = subprocess.run([sys.executable, "-m", "engine", "--workspace", str(workspace_dir), "status"],
+        proc = subprocess.run([sys.executable, "-m", "engine", "--workspace", str(workspace_dir), "init",
+                               "--no-samples"],
                               capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0
     assert "in use by process" in proc.stderr

@@ -353,7 +353,7 @@ class DatasetsPage(Page):
                                                    "JSON Lines (*.jsonl);;CSV (*.csv);;Excel (*.xlsx)")
         if path:
             fmt = "csv" if path.endswith(".csv") else "xlsx" if path.endswith(".xlsx") else "jsonl"
-            self._submit(self.engine.data.export, self.current, fmt, path)
+            self._submit(self.engine.data.export, self.current, fmt, path, force=True)  # the dialog asked
 
     def show_history(self) -> None:
         if not self.current:

@@ -267,7 +267,7 @@ class ReviewPage(Page):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export approved outputs"), "approved.xlsx",
                                               "Excel (*.xlsx);;CSV (*.csv);;JSON Lines (*.jsonl);;ZIP (*.zip)")
         if path:
-            Op(self, self.engine.review.export, path, self.task_filter.currentData()).success(
+            Op(self, self.engine.review.export, path, self.task_filter.currentData(), force=True).success(
                 lambda result: self.counts.setText(self.tr("Exported to %1").replace("%1", path))).run_in_background()
 
     def feed_back(self) -> None:

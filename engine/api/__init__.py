@@ -55,6 +55,20 @@ class Engine:
         """The engine of a job worker process: the workspace its owner holds, jobs run in-process."""
         return cls(Workspace.attach(path), workers=1, attached=True)
 
+    @classmethod
+    def open_for_reading(cls, path: str | os.PathLike | None = None) -> "Engine":
+        """The engine of a workspace, owned if it is free, else read-only beside the process that owns it
+        (for commands that only look: lists, show, status). Jobs cannot be started from a read-only engine."""
+        from engine.errors import WorkspaceLocked
+        try:
+            return cls.open(path)
+        except WorkspaceLocked:
+            return cls(Workspace.open_read_only(path), workers=0)
+
+    @property
+    def read_only(self) -> bool:
+        return self.workspace.read_only
+
     @property
     def root(self):
         return self.workspace.root

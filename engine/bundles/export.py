@@ -23,6 +23,7 @@ from engine import __version__
 from engine.bundles.manifest import MANIFEST_NAME, BundleFile, BundleItem, BundleManifest
 from engine.bundles.signing import SIGNATURE_NAME, sign_manifest
 from engine.errors import UserError
+from engine.output_paths import check_output_file
 from engine.jobs import JobContext, job_kind
 
 CHUNK = 1 << 22
@@ -117,13 +118,9 @@ def plan(engine, cfg: ExportConfig) -> list[PlannedItem]:
     """Resolve every requested item now, so a wrong name fails before any byte is written."""
     from engine.data import store as data_store
     signing_key(engine, cfg)
-    out = Path(cfg.out).expanduser().resolve()
+    out = check_output_file(cfg.out, cfg.overwrite, "bundle file")
     if out.suffix.lower() != ".zip":
         raise UserError(f"{out}: a bundle is a .zip file", hint="give an output name ending in .zip")
-    if out.is_dir():
-        raise UserError(f"{out} is a folder", hint="give the path of a .zip file")
-    if out.exists() and not cfg.overwrite:
-        raise UserError(f"{out} already exists", hint="choose another name, or pass --force to replace it")
     planned: list[PlannedItem] = []
     for name in cfg.models:
         planned.append(_model_item(engine, name, "base", len(planned) + 1))
@@ -234,7 +231,7 @@ def _write_zip(tmp: Path, planned: list[PlannedItem], manifest: BundleManifest, 
 
 
 def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> dict:
-    out = Path(cfg.out).expanduser().resolve()
+    out = check_output_file(cfg.out, cfg.overwrite, "bundle file")
     planned = plan(engine, cfg)
     key = signing_key(engine, cfg)
     staging = engine.workspace.folder("tmp") / f"bundle-export-{uuid.uuid4().hex[:8]}"

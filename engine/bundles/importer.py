@@ -209,6 +209,15 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
             "present": sum(1 for r in results if r["action"] == "present"), "config": asdict(cfg)}
 
 
-@job_kind("bundle.import", title="Import bundle")
+def _check_import(engine, params: dict) -> None:
+    import zipfile
+
+    from engine.input_paths import check_input_file
+    path = check_input_file(params.get("path"), "bundle file")  # missing, a folder, a FIFO: said before the job
+    if not zipfile.is_zipfile(path):
+        raise UserError(f"bundle file {path} is not a zip file", hint="give the .zip that 'aigc bundle export' wrote")
+
+
+@job_kind("bundle.import", title="Import bundle", check=_check_import)
 def import_job(ctx: JobContext) -> dict:
     return import_bundle(ctx.engine, ImportConfig.from_params(ctx.params), ctx)

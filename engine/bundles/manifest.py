@@ -13,6 +13,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from engine.errors import UserError
+from engine.safe_json import MAX_DEPTH, check_depth
 
 FORMAT = "aigc-bundle"
 FORMAT_VERSION = 1
@@ -168,6 +169,10 @@ def manifest_from_json(text: str | bytes) -> BundleManifest:
     """Parse and check a manifest; a problem raises a one-line UserError naming the field."""
     try:
         data = json.loads(text)
+        check_depth(data, "manifest.json", hint="the bundle is damaged; make it again")
+    except RecursionError:
+        raise UserError(f"manifest.json: JSON nested more than {MAX_DEPTH} levels deep",
+                        hint="the bundle is damaged; make it again") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         raise UserError(f"manifest.json{f' line {line}' if line else ''}: not valid JSON "

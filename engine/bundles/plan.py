@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from engine.bundles.manifest import ITEM_TYPES, BundleItem, BundleManifest
 from engine.errors import UserError
+from engine.safe_json import check_depth
 
 
 @dataclass
@@ -179,8 +180,12 @@ def resolve_tasks(engine, plans: list[ItemPlan], read_bytes) -> None:
         where = f"task '{p.item.name}' file {rel}"
         try:
             data = json.loads(read_bytes(p.item, rel))
+            check_depth(data, rel)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             p.problems.append(f"{rel} is not valid JSON ({exc})")
+            continue
+        except (RecursionError, UserError):
+            p.problems.append(f"{rel} is JSON nested too deeply")
             continue
         tasks = data.get("tasks") if isinstance(data, dict) and data.get("format") == task_store.BUNDLE_FORMAT \
             else None

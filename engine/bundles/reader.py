@@ -28,8 +28,8 @@ class BundleReader:
 
     def __init__(self, path):
         self.path = Path(path).expanduser()
-        if not self.path.is_file():
-            raise UserError(f"{self.path}: no such bundle file", hint="give the path of the .zip bundle")
+        from engine.input_paths import check_input_file
+        check_input_file(self.path, "bundle file")  # says what it is: missing, a folder, a FIFO ...
         try:
             self.zip = zipfile.ZipFile(self.path)
         except zipfile.BadZipFile:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 
 from engine.cli.output import Output
@@ -25,8 +26,17 @@ COMMAND_MODULES = [
 ]
 
 
+class Parser(argparse.ArgumentParser):
+    """Usage mistakes are one line on stderr, like every other refusal."""
+
+    def error(self, message: str):
+        sys.stderr.write(f"error: {message} (see '{self.prog} --help')\n")
+        sys.stderr.flush()
+        raise SystemExit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="aigc", description="AIGC Workbench, headless.")
+    parser = Parser(prog="aigc", description="AIGC Workbench, headless.")
     parser.add_argument("--workspace", metavar="PATH",
                         help="workspace folder (default: $AIGC_WORKBENCH_HOME, then the user data folder)")
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line of output")
@@ -34,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    from engine.cli.numbers import check_numbers
+    check_numbers(parser)  # every int/float option: finite, bounded, inside its declared range
     return parser
 
 
@@ -60,9 +72,14 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(hoist_global_options(list(sys.argv[1:] if argv is None else argv)))
+    try:
+        args = parser.parse_args(hoist_global_options(list(sys.argv[1:] if argv is None else argv)))
+    except SystemExit as exc:  # usage error (already printed in one line) or --help
+        return exc.code if isinstance(exc.code, int) else 2
     out = Output(json_mode=args.json)
     try:
+        if args.workspace is not None and not args.workspace.strip():
+            raise UserError("--workspace is empty", hint="give a workspace folder, or leave the option out")
         result = args.handler(args, out)
     except UserError as exc:
         out.fail(str(exc))
@@ -70,8 +87,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         out.fail("interrupted")
         return 130
+    except Exception as exc:  # noqa: BLE001 - a defect still ends in one line, never a traceback
+        if os.environ.get("AIGC_DEBUG"):
+            raise
+        out.fail(f"unexpected {type(exc).__name__}: {str(exc).strip()[:300] or 'no details'} "
+                 "(this is a defect; run again with AIGC_DEBUG=1 for the traceback)")
+        return 70
     finally:
-        out.close_engine()
+        try:
+            out.close_engine()
+        except UserError:
+            pass
     if isinstance(result, int):
         return result
     code = 0

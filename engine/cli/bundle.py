@@ -1,6 +1,7 @@
 """aigc bundle export | inspect | import: offline bundles for air-gapped machines."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def _size(count: int) -> str:
 def cmd_export(args, out) -> dict:
     engine = out.open_engine(args)
     from engine.bundles.export import ExportConfig, plan
-    params = {"out": str(Path(args.out).expanduser().resolve()), "models": args.model, "adapters": args.adapter,
+    params = {"out": os.path.abspath(Path(args.out).expanduser()), "models": args.model, "adapters": args.adapter,
               "datasets": args.dataset, "tasks": args.task, "overwrite": args.force, "sign": args.sign,
               "no_sign": args.no_sign}
     plan(engine, ExportConfig.from_params(params))

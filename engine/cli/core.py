@@ -45,7 +45,7 @@ def cmd_init(args, out) -> dict:
 
 
 def cmd_status(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     status = engine.status()
     device = status["device"]
     lines = [
@@ -83,14 +83,14 @@ def _fmt_time(ts) -> str:
 
 
 def cmd_jobs_list(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     jobs = engine.jobs.list(limit=args.limit, states=args.state)
     rows = [f"{j.id}  {j.state.value:<11} {j.progress * 100:5.1f}%  {j.kind:<16} {j.title}  {j.message}" for j in jobs]
     return {"jobs": [j.to_dict() for j in jobs], "_text": "\n".join(rows) or "no jobs"}
 
 
 def cmd_jobs_show(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     job = engine.jobs.get(args.id)
     data = job.to_dict()
     try:

@@ -118,6 +118,7 @@ def register_jobs(cmds) -> None:
     p.add_argument("--version")
     p.add_argument("--split", choices=("train", "val", "test"))
     p.add_argument("--include-rejected", action="store_true")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p.set_defaults(handler=cmd_export)
 
     p = cmds.add_parser("augment", help="add offline text augmentations of the train split (a job)")
@@ -149,12 +150,16 @@ def cmd_preview(args, out) -> dict:
 
 def cmd_import(args, out) -> dict:
     engine = out.open_engine(args)
-    info = engine.data.preview(args.path, args.format, args.map, args.encoding, args.sheet)
-    out.info(_preview_text(info))
+    from pathlib import Path
+
+    from engine.data.importer import check_import
     from engine.data.mapping import parse_map
     params = {"path": args.path, "name": args.name, "format": args.format, "mapping": parse_map(args.map),
               "encoding": args.encoding, "sheet": args.sheet, "skip_bad": args.skip_bad, "append": args.append}
-    from pathlib import Path
+    check_import(engine, params)  # the name, --append and the path first: nothing is read for a refusal
+    info = engine.data.preview(args.path, args.format, args.map, args.encoding, args.sheet, skip_bad=args.skip_bad)
+    if out.chatty:
+        out.info(_preview_text(info))
     params["path"] = str(Path(args.path).expanduser().resolve())
     job = out.run_job("data.import", params)
     result = dict(job.result)
@@ -168,7 +173,7 @@ def cmd_import(args, out) -> dict:
 
 
 def cmd_list(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     items = [d.to_dict() for d in engine.data.list()]
     rows = [f"{d['name']:<24} {d['modality']:<6} v{d['version']:<4} {d['count']:>9,} records  {d['version_hash']}"
             for d in items]
@@ -176,7 +181,7 @@ def cmd_list(args, out) -> dict:
 
 
 def cmd_show(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     stats = engine.data.stats(args.name, args.version)
     flt = {"search": args.search, "tag": args.tag, "status": args.status, "split": args.split}
     rows = engine.data.records(args.name, args.version, args.offset, args.records, **flt)
@@ -200,14 +205,14 @@ def cmd_show(args, out) -> dict:
 
 
 def cmd_versions(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     items = engine.data.versions(args.name)
     rows = [f"v{v['version']:<4} {v['hash']}  {v['count']:>9,} records  {v['message']}" for v in items]
     return {"versions": items, "_text": "\n".join(rows)}
 
 
 def cmd_diff(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     result = engine.data.diff(args.name, args.v1, args.v2, args.limit)
     lines = [f"v{result['from']} -> v{result['to']}: +{result['counts']['added']} added, "
              f"-{result['counts']['removed']} removed, ~{result['counts']['changed']} changed"]
@@ -308,12 +313,18 @@ def cmd_split(args, out) -> dict:
 
 def cmd_export(args, out) -> dict:
     out.open_engine(args)
-    job = out.run_job("data.export", {"name": args.name, "format": args.format, "out": args.out,
+    job = out.run_job("data.export", {"name": args.name, "format": args.format, "out": _abspath(args.out),
                                       "version": args.version, "split": args.split,
-                                      "include_rejected": args.include_rejected})
+                                      "include_rejected": args.include_rejected, "force": args.force})
     result = dict(job.result)
     result["_text"] = f"wrote {result['count']:,} records to {result['out']}"
     return result
+
+
+def _abspath(path: str) -> str:
+    """Absolute, without following a symbolic link at the end (exports refuse to write through one)."""
+    import os
+    return os.path.abspath(os.path.expanduser(path)) if path else path
 
 
 def cmd_augment(args, out) -> dict:

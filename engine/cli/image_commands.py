@@ -26,6 +26,10 @@ def train_params(args, model) -> dict:
     }
     if params["epochs"] is not None:
         params["epochs"] = max(1, int(round(params["epochs"])))
+    from engine.fields import check_finite
+    for flag, key in (("--resolution", "resolution"), ("--max-steps", "max_steps")):
+        # 0 means "the model's size" / "use epochs" inside a config, never on the command line
+        check_finite(params[key], flag, lo=1)
     return {k: v for k, v in params.items() if v is not None}
 
 
@@ -68,13 +72,8 @@ def generate_params(args) -> dict:
 def run_generate(args, out, model) -> dict:
     """Generate images; progress per step on stderr; the PNG paths are the result."""
     engine = out.engine or out.open_engine(args)
-    prompts = list(_get(args, "prompt", []) or [])
-    if _get(args, "prompts_file"):
-        try:
-            with open(args.prompts_file, encoding="utf-8-sig") as handle:
-                prompts += [line.strip() for line in handle if line.strip()]
-        except OSError as exc:
-            raise UserError(f"cannot read {args.prompts_file}: {exc.strerror}") from None
+    from engine.cli.models import read_prompts_file
+    prompts = list(_get(args, "prompt", []) or []) + [p.strip() for p in read_prompts_file(_get(args, "prompts_file"))]
     if not prompts:
         raise UserError("no prompt given", hint="pass --prompt TEXT")
     adapter = _get(args, "adapter")

@@ -74,7 +74,7 @@ def register(sub) -> None:
     p.add_argument("--system")
     p.add_argument("--seed", type=int)
     p.add_argument("--merge", action="store_true", help="also write the adapter merged into a full model")
-    _image_flags(p)
+    _image_flags(p, training=True)
     p.set_defaults(handler=cmd_train)
 
     p = sub.add_parser("generate", help="generate text (streamed) or images with a model")
@@ -96,25 +96,44 @@ def register(sub) -> None:
     p.add_argument("--batch-size", type=int,
                    help="prompts run together in one generate call (text, default 8) or images per prompt; "
                         "lower it when memory runs out")
-    _image_flags(p)
+    _image_flags(p, training=False)
     p.add_argument("--memory", choices=("auto", "none", "low"), help="image memory savers (low: attention slicing)")
     p.set_defaults(handler=cmd_generate)
 
 
-def _image_flags(p) -> None:
-    p.add_argument("--steps", type=int)
-    p.add_argument("--width", type=int)
-    p.add_argument("--height", type=int)
-    p.add_argument("--out")
-    p.add_argument("--negative-prompt")
-    p.add_argument("--guidance-scale", type=float)
-    p.add_argument("--scheduler")
-    p.add_argument("--init-image")
-    p.add_argument("--strength", type=float)
-    p.add_argument("--adapter-scale", type=float)
-    p.add_argument("--resolution", type=int)
+def _image_flags(p, training: bool) -> None:
+    """The image options of ``train`` (LoRA training) or ``generate``: each command takes only the ones it
+    uses, so a misplaced option is refused instead of silently ignored."""
+    p.add_argument("--steps", type=int, help="training steps (train) or denoising steps (generate)")
+    if training:
+        p.add_argument("--resolution", type=int, help="training resolution in pixels (image models)")
+    else:
+        p.add_argument("--width", type=int)
+        p.add_argument("--height", type=int)
+        p.add_argument("--out", help="folder for the images")
+        p.add_argument("--negative-prompt")
+        p.add_argument("--guidance-scale", type=float)
+        p.add_argument("--scheduler")
+        p.add_argument("--init-image")
+        p.add_argument("--strength", type=float)
+        p.add_argument("--adapter-scale", type=float)
     if not any(a.dest == "batch_size" for a in p._actions):
         p.add_argument("--batch-size", type=int)
+
+
+def read_prompts_file(path: str | None) -> list[str]:
+    """One prompt per non-empty line of a UTF-8 text file (a FIFO, device or folder is refused)."""
+    if not path:
+        return []
+    from engine.safe_json import read_user_file
+    raw = read_user_file(path, "--prompts-file", limit=64 * 2**20)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise UserError(f"--prompts-file {path} line {line} (byte offset {exc.start}): not valid UTF-8",
+                        hint="save it as UTF-8") from None
+    return [line.rstrip("\r") for line in text.split("\n") if line.strip()]
 
 
 def _image_commands():
@@ -143,7 +162,7 @@ def cmd_import(args, out) -> dict:
 
 
 def cmd_list(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     models = engine.models.list(kind=args.kind, role=args.role)
     return {"models": [m.to_dict() for m in models], "_text": "\n".join(_describe(m) for m in models) or "no models"}
 
@@ -161,7 +180,7 @@ def cmd_verify(args, out) -> dict:
 
 
 def cmd_show(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     model = engine.models.get(args.name)
     data = model.to_dict()
     lines = [_describe(model), f"path      {model.path}", f"sha256    {model.sha256}"]
@@ -297,13 +316,7 @@ def cmd_generate(args, out) -> dict:
     model = engine.models.get(args.model)
     if model.kind == "image":
         return _image_commands().run_generate(args, out, model)
-    prompts = list(args.prompt)
-    if args.prompts_file:
-        try:
-            with open(args.prompts_file, encoding="utf-8-sig") as handle:
-                prompts += [line.rstrip("\n") for line in handle if line.strip()]
-        except OSError as exc:
-            raise UserError(f"cannot read {args.prompts_file}: {exc.strerror}") from None
+    prompts = list(args.prompt) + read_prompts_file(args.prompts_file)
     if not prompts:
         raise UserError("no prompt given", hint="pass --prompt TEXT or --prompts-file FILE")
     if args.batch_size is not None and args.batch_size < 1:

@@ -14,9 +14,11 @@ class Output:
         self._last_progress = ""
 
     # -- engine ---------------------------------------------------------------
-    def open_engine(self, args, workers: int = 2):
+    def open_engine(self, args, workers: int = 2, read_only: bool = False):
+        """The engine of --workspace; ``read_only`` commands also work beside a process that owns it."""
         from engine.api import Engine
-        self.engine = Engine.open(args.workspace, workers=workers)
+        self.engine = Engine.open_for_reading(args.workspace) if read_only else \
+            Engine.open(args.workspace, workers=workers)
         return self.engine
 
     def close_engine(self) -> None:
@@ -32,14 +34,24 @@ class Output:
     def info(self, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
+    @property
+    def chatty(self) -> bool:
+        """Progress and job log lines go to a terminal (or with AIGC_PROGRESS=1); a script's stderr then
+        holds only what needs reading: notes and the one-line error."""
+        import os
+        return sys.stderr.isatty() or os.environ.get("AIGC_PROGRESS") == "1"
+
     def progress(self, fraction: float, message: str) -> None:
+        if not self.chatty:
+            return
         line = f"[{fraction * 100:5.1f}%] {message}"
         if line != self._last_progress:
             self._last_progress = line
             print(line, file=sys.stderr, flush=True)
 
     def fail(self, reason: str) -> None:
-        print(f"error: {reason}", file=sys.stderr, flush=True)
+        one_line = " ".join(str(reason).split("\n")).strip()
+        print(f"error: {one_line}", file=sys.stderr, flush=True)
 
     def result(self, data: dict) -> None:
         if self.json_mode:
@@ -69,7 +81,7 @@ class Output:
                 return
             if event.type == "progress":
                 self.progress(event.data["fraction"], event.data["message"])
-            elif event.type == "log" and show_log:
+            elif event.type == "log" and show_log and self.chatty:
                 print(f"  {event.data['text']}", file=sys.stderr, flush=True)
             if on_event:
                 on_event(event)

@@ -49,6 +49,7 @@ def register(sub) -> None:
     p = task.add_parser("export", help="export tasks to a JSON file")
     p.add_argument("out")
     p.add_argument("--task", action="append", help="only this task (repeatable)")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p.set_defaults(handler=cmd_task_export)
     p = task.add_parser("run", help="run a task over an input file (CSV, XLSX or JSONL)")
     p.add_argument("task")
@@ -74,6 +75,7 @@ def register(sub) -> None:
     p.add_argument("--limit", type=int)
     p.add_argument("--max-new-tokens", type=int)
     p.add_argument("--report", metavar="PATH", help="report path without suffix (.html, .md and .json are written)")
+    p.add_argument("--force", action="store_true", help="replace existing report files")
     p.set_defaults(handler=cmd_task_eval)
     p = task.add_parser("train-head", help="classify tasks: train a sequence-classification head (LoRA) instead "
                                            "of the generative adapter")
@@ -135,6 +137,7 @@ def register(sub) -> None:
     p.add_argument("--task")
     p.add_argument("--step")
     p.add_argument("--run")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p.set_defaults(handler=cmd_review_export)
     p = review.add_parser("feedback", help="add approved outputs to the task's dataset as a new version")
     p.add_argument("task")
@@ -158,13 +161,13 @@ def cmd_task_archive(args, out) -> dict:
 
 
 def cmd_task_list(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     tasks = engine.tasks.list(archived=bool(getattr(args, "archived", False)))
     return {"tasks": [t.to_dict() for t in tasks], "_text": "\n".join(_task_line(t) for t in tasks) or "no tasks"}
 
 
 def cmd_task_show(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     task = engine.tasks.get(args.task)
     data = task.to_dict()
     data["variables"] = task.input_variables()
@@ -174,12 +177,8 @@ def cmd_task_show(args, out) -> dict:
 
 def cmd_task_create(args, out) -> dict:
     if args.source:
-        try:
-            definition = json.loads(Path(args.source).read_text(encoding="utf-8-sig"))
-        except OSError as exc:
-            raise UserError(f"cannot read {args.source}: {exc.strerror}") from None
-        except json.JSONDecodeError as exc:
-            raise UserError(f"{args.source}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        from engine.safe_json import load_file
+        definition = load_file(args.source, "task file (--from)")
     else:
         if not args.name or not args.template:
             raise UserError("task create needs --name and --template (or --from FILE)")
@@ -190,7 +189,14 @@ def cmd_task_create(args, out) -> dict:
             "constraints": {"min_chars": args.min_chars, "max_chars": args.max_chars, "required_terms": args.require,
                             "banned_terms": args.ban, "regex": args.regex, "language": args.language}}
     engine = out.open_engine(args)
-    task = engine.tasks.create(definition, replace=args.replace)
+    from engine.tasks.definition import task_from_dict
+    task = task_from_dict(definition)
+    for step in task.effective_steps():  # a typo in a model name is caught now, not at the first run
+        for what, name in (("model", step.model), ("adapter", step.adapter)):
+            if name and engine.models.find(name) is None:
+                raise UserError(f"task {task.name} step {step.name}: {what} '{name}' is not in the model catalog",
+                                hint="'aigc models list' shows the models")
+    task = engine.tasks.create(task, replace=args.replace)
     return {"task": task.to_dict(), "_text": f"task {task.name} saved"}
 
 
@@ -204,7 +210,7 @@ def cmd_task_import(args, out) -> dict:
 
 def cmd_task_export(args, out) -> dict:
     engine = out.open_engine(args)
-    result = engine.tasks.export_file(args.out, args.task)
+    result = engine.tasks.export_file(args.out, args.task, force=args.force)
     result["_text"] = f"{len(result['tasks'])} task(s) written to {result['path']}"
     return result
 
@@ -237,7 +243,7 @@ def _wait(out, job):
 
 
 def cmd_task_runs(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     if args.stats:
         if not args.task:
             raise UserError("task runs --stats needs a task name")
@@ -255,7 +261,7 @@ def cmd_task_eval(args, out) -> dict:
     engine = out.open_engine(args)
     job = engine.tasks.evaluate(args.task, adapter=args.adapter, against=args.against, split=args.split,
                                 limit=args.limit, report=args.report, max_new_tokens=args.max_new_tokens,
-                                free=args.free)
+                                free=args.free, force=args.force)
     job = _wait(out, job)
     result = dict(job.result)
     result["job"] = job.id
@@ -311,7 +317,7 @@ def cmd_review_add(args, out) -> dict:
 
 
 def cmd_review_list(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     items = engine.review.list(task=args.task, status=args.status, failed=True if args.failed else None,
                                failed_check=args.check, step=args.step, run_id=args.run, limit=args.limit,
                                sort=args.sort)
@@ -320,7 +326,7 @@ def cmd_review_list(args, out) -> dict:
 
 
 def cmd_review_show(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     item = engine.review.get(args.id)
     data = item.to_dict()
     data["audit"] = engine.review.audit(item.id)
@@ -345,7 +351,7 @@ def cmd_review_edit(args, out) -> dict:
 
 
 def cmd_review_audit(args, out) -> dict:
-    engine = out.open_engine(args)
+    engine = out.open_engine(args, read_only=True)
     rows = engine.review.audit(args.id)
     lines = [f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(r['at']))}  {r['user']:<12} {r['action']:<8} "
              f"item {r['output_id']}  {r['comment'] or ''}" for r in rows]
@@ -354,7 +360,7 @@ def cmd_review_audit(args, out) -> dict:
 
 def cmd_review_export(args, out) -> dict:
     engine = out.open_engine(args)
-    result = engine.review.export(args.out, task=args.task, step=args.step, run_id=args.run)
+    result = engine.review.export(args.out, task=args.task, step=args.step, run_id=args.run, force=args.force)
     result["_text"] = f"{result['items']} approved output(s) written to {result['path']}"
     return result
 

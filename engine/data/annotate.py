@@ -98,6 +98,11 @@ def bulk(ws, name, changes: dict, message: str, search=None, tag=None, status=No
         raise UserError("bulk edits change annotations only (status, label, tags, note, split)")
     if not any((search, tag, status, split)):
         raise UserError("a bulk edit needs a filter", hint="e.g. --where-tag spam, --where-status unreviewed")
+    for label, value, allowed in (("--where-status", status, ("unreviewed", "accepted", "rejected")),
+                                  ("--where-split", split, ("train", "val", "test"))):
+        if value is not None and value not in allowed:
+            raise UserError(f"{label} '{value}' matches nothing: it is not one of {', '.join(allowed)}",
+                            hint=f"use {label} " + "|".join(allowed))
     with busy.write(ws, f"edit dataset '{name}'") as con:
         ds = store.find_dataset(con, name)
         version = store.NewVersion(con, ds, message, draft=draft)

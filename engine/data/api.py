@@ -32,14 +32,14 @@ class DataAPI:
 
     # -- import ----------------------------------------------------------------
     def preview(self, path, format: str = "auto", mapping=None, encoding: str | None = None,
-                sheet: str | None = None) -> dict:
+                sheet: str | None = None, skip_bad: bool = False) -> dict:
         """What an import would do: format, encoding, delimiter, columns, mapping, first 20 rows, warnings."""
         import shutil
 
         from engine.data.sources import preview
         tmp = self._ws.folder("tmp") / f"preview-{uuid.uuid4().hex[:8]}"
         try:
-            return preview(path, format, mapping, encoding, sheet, tmp_dir=tmp)
+            return preview(path, format, mapping, encoding, sheet, tmp_dir=tmp, skip_bad=skip_bad)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -62,7 +62,7 @@ class DataAPI:
         return store.info(con, store.find_dataset(con, name_or_id))
 
     def exists(self, name) -> bool:
-        return self._con().execute("SELECT 1 FROM datasets WHERE name = ?", (name,)).fetchone() is not None
+        return store.lookup(self._con(), name) is not None
 
     def delete(self, name) -> dict:
         with busy.write(self._ws, f"delete dataset '{name}'") as con:
@@ -160,7 +160,12 @@ class DataAPI:
         for row in query.iter_members(con, ds, number, split=split, exclude_rejected=True):
             fields = json.loads(row["fields"])
             if image:
-                yield {"id": row["item"], "image_path": str(self._ws.blobs.path_for(fields["image"])),
+                blob = self._ws.blobs.path_for(fields["image"])
+                if not blob.is_file():
+                    raise UserError(f"dataset '{ds['name']}' record #{row['item']}: its image file {blob} is "
+                                    "missing from the workspace",
+                                    hint="re-import the images, or reject that record")
+                yield {"id": row["item"], "image_path": str(blob),
                        "caption": fields.get("caption", ""), "label": row["label"], "split": row["split"]}
             else:
                 example = {"id": row["item"], "system": fields.get("system", ""),
@@ -193,7 +198,7 @@ class DataAPI:
                 raise UserError(f"example {index} field {exc.field}: {exc.message}") from None
         kind = modality or ("image" if "image" in prepared[0][0] else "text")
         with busy.write(self._ws, f"add examples to dataset '{name}'") as con:
-            row = con.execute("SELECT * FROM datasets WHERE name = ?", (name,)).fetchone()
+            row = store.lookup(con, name)
             ds = row or store.create_dataset(con, name, kind)
             if any(("image" in f) != (ds["modality"] == "image") for f, _ in prepared):
                 raise UserError(f"dataset '{name}' holds {ds['modality']} examples; these do not match")
@@ -225,10 +230,12 @@ class DataAPI:
         return self.engine.jobs.submit("data.split", {"name": name, "val": val, "test": test, "seed": seed,
                                                       "near_duplicates": near_duplicates}, title=f"Split {name}")
 
-    def export(self, name, format: str, out, version=None, split=None, include_rejected: bool = False):
+    def export(self, name, format: str, out, version=None, split=None, include_rejected: bool = False,
+               force: bool = False):
+        """Start a ``data.export`` job; an existing file at ``out`` is replaced only with ``force``."""
         return self.engine.jobs.submit("data.export", {"name": name, "format": format, "out": str(out),
                                                        "version": version, "split": split,
-                                                       "include_rejected": include_rejected},
+                                                       "include_rejected": include_rejected, "force": force},
                                        title=f"Export {name} as {format}")
 
     def augment(self, name, ops: list[str], per_example: int = 1, seed: int = 0, split: str = "train"):

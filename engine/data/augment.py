@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from engine.data import busy, query, records as rec, store
 from engine.data.lexicon import SYNONYMS
 from engine.errors import UserError
+from engine.fields import check_fields, number, seed as seed_field
 from engine.jobs import JobContext, job_kind
 
 OPS = ("synonym", "swap", "delete", "template")
@@ -30,8 +31,8 @@ _CLAUSE = re.compile(r"([，。！？；、,.!?;]\s*)")
 class AugmentConfig:
     name: str
     ops: list = field(default_factory=lambda: list(OPS))
-    per_example: int = 1
-    seed: int = 0
+    per_example: int = number(1, lo=1, hi=100, integer=True, flag="--per-example")
+    seed: int = seed_field(0)
     split: str = "train"
 
 
@@ -116,8 +117,7 @@ def augment(engine, cfg: AugmentConfig, ctx: JobContext | None = None) -> dict:
     unknown = [op for op in cfg.ops if op not in OPS]
     if unknown or not cfg.ops:
         raise UserError(f"unknown augmentation '{unknown[0] if unknown else ''}'", hint="use " + ", ".join(OPS))
-    if cfg.per_example < 1:
-        raise UserError("--per-example must be at least 1")
+    check_fields(cfg)
     rng = random.Random(cfg.seed)
     ws = engine.workspace
     with busy.write(ws, f"augment dataset '{cfg.name}'", interactive=False,
@@ -158,7 +158,18 @@ def augment(engine, cfg: AugmentConfig, ctx: JobContext | None = None) -> dict:
             "config": asdict(cfg)}
 
 
-@job_kind("data.augment", title="Augment dataset")
+def _config(params: dict) -> AugmentConfig:
+    return AugmentConfig(**{k: v for k, v in params.items() if k in AugmentConfig.__dataclass_fields__})
+
+
+def check_augment(engine, params: dict) -> None:
+    cfg = check_fields(_config(params))
+    unknown = [op for op in cfg.ops if op not in OPS]
+    if unknown or not cfg.ops:
+        raise UserError(f"unknown augmentation '{unknown[0] if unknown else ''}'", hint="use " + ", ".join(OPS))
+    store.find_dataset(engine.workspace.db(), cfg.name)
+
+
+@job_kind("data.augment", title="Augment dataset", check=check_augment)
 def augment_job(ctx: JobContext) -> dict:
-    known = {k: v for k, v in ctx.params.items() if k in AugmentConfig.__dataclass_fields__}
-    return augment(ctx.engine, AugmentConfig(**known), ctx)
+    return augment(ctx.engine, _config(ctx.params), ctx)

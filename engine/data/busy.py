@@ -72,6 +72,6 @@ def try_write(con: sqlite3.Connection, sql: str, args=()) -> bool:
             con.execute(sql, args)
             return True
         except sqlite3.OperationalError as exc:
-            if is_busy(exc):
+            if is_busy(exc) or "readonly" in str(exc):  # a cache is not written beside the owner
                 return False
             raise

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from engine.data import busy, pii, query, records as rec, store
 from engine.errors import UserError
+from engine.fields import check_fields, number
 from engine.jobs import JobContext, job_kind
 
 SCRIPTS = {
@@ -31,12 +32,12 @@ DEFAULT_RULES = ["exact-dup", "near-dup", "empty", "pii=redact"]
 @dataclass
 class CleanRules:
     exact_dup: bool = False
-    near_dup: float | None = None
+    near_dup: float | None = number(None, lo=0, hi=1, lo_open=True, flag="near-dup")
     empty: bool = False
-    min_chars: int | None = None
-    max_chars: int | None = None
-    min_tokens: int | None = None
-    max_tokens: int | None = None
+    min_chars: int | None = number(None, lo=0, hi=100_000_000, integer=True, flag="min-chars")
+    max_chars: int | None = number(None, lo=1, hi=100_000_000, integer=True, flag="max-chars")
+    min_tokens: int | None = number(None, lo=0, hi=10_000_000, integer=True, flag="min-tokens")
+    max_tokens: int | None = number(None, lo=1, hi=10_000_000, integer=True, flag="max-tokens")
     tokenizer: str | None = None
     script: list[str] = field(default_factory=list)
     banned: list[str] = field(default_factory=list)
@@ -48,7 +49,13 @@ class CleanRules:
         if unknown:
             raise UserError(f"unknown cleaning rule '{sorted(unknown)[0]}'",
                             hint="rules: " + ", ".join(k.replace("_", "-") for k in cls.__dataclass_fields__))
-        rules = cls(**data)
+        rules = check_fields(cls(**data), where="cleaning rule")
+        for low, high in (("min_chars", "max_chars"), ("min_tokens", "max_tokens")):
+            lo_value, hi_value = getattr(rules, low), getattr(rules, high)
+            if lo_value is not None and hi_value is not None and lo_value > hi_value:
+                raise UserError(f"cleaning rules {low.replace('_', '-')}={lo_value} and {high.replace('_', '-')}="
+                                f"{hi_value} leave no record: the minimum is above the maximum",
+                                hint=f"use a {low.replace('_', '-')} at most {high.replace('_', '-')}")
         if rules.pii not in (None, "redact", "reject", "report"):
             raise UserError(f"pii={rules.pii}: use redact, reject or report")
         if rules.near_dup is not None and not 0 < rules.near_dup <= 1:
@@ -71,7 +78,10 @@ def parse_rules(items: list[str] | None) -> dict:
         if key in ("exact_dup", "empty"):
             out[key] = True
         elif key == "near_dup":
-            out[key] = float(value) if value else 0.8
+            try:
+                out[key] = float(value) if value else 0.8
+            except ValueError:
+                raise UserError(f"{item}: needs a number between 0 and 1, e.g. near-dup=0.85") from None
         elif key in ("min_chars", "max_chars", "min_tokens", "max_tokens"):
             try:
                 out[key] = int(value)
@@ -83,10 +93,13 @@ def parse_rules(items: list[str] | None) -> dict:
             out["script"] = [LANGUAGES.get(v.strip(), v.strip()) for v in value.split(",") if v.strip()]
         elif key == "banned":
             if value.startswith("@"):
-                path = Path(value[1:])
-                if not path.is_file():
-                    raise UserError(f"banned terms file {path} does not exist")
-                terms = path.read_text(encoding="utf-8-sig").splitlines()
+                from engine.safe_json import read_user_file
+                raw = read_user_file(Path(value[1:]), "banned terms file")
+                try:
+                    terms = raw.decode("utf-8-sig").splitlines()
+                except UnicodeDecodeError as exc:
+                    raise UserError(f"banned terms file {value[1:]}: not valid UTF-8 at byte {exc.start}",
+                                    hint="save it as UTF-8") from None
             else:
                 terms = value.replace("，", ",").split(",")
             out["banned"] = [t.strip() for t in terms if t.strip()]
@@ -277,6 +290,12 @@ def clean(engine, name, rules_dict: dict, ctx: JobContext | None = None) -> dict
             "affected": result["changed"], "report": report, "rules": asdict(rules)}
 
 
-@job_kind("data.clean", title="Clean dataset")
+def check_clean(engine, params: dict) -> None:
+    from engine.data import store
+    store.find_dataset(engine.workspace.db(), params.get("name"))
+    CleanRules.from_dict(params.get("rules") or parse_rules(None))
+
+
+@job_kind("data.clean", title="Clean dataset", check=check_clean)
 def clean_job(ctx: JobContext) -> dict:
     return clean(ctx.engine, ctx.params["name"], ctx.params.get("rules") or parse_rules(None), ctx)

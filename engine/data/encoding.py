@@ -42,12 +42,16 @@ def detect_encoding(path: str | Path) -> str:
         return "utf-8"
     if _decodes(data, "gb18030", complete):
         return "gb18030"
-    from charset_normalizer import from_bytes
-    best = from_bytes(data).best()
-    if best is None:
-        raise UserError(f"{path.name}: cannot tell which text encoding it uses",
-                        hint="save it as UTF-8, or pass --encoding (e.g. gb18030, utf-16, big5)")
-    return best.encoding
+    # Not UTF-8 and not GB18030: a guess (cp1250, latin-1 ...) would store garbled text without a word,
+    # so the file is refused where its first invalid byte is; --encoding states the encoding explicitly.
+    try:
+        data.decode("utf-8")
+        start = len(data)
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    line = data[:start].count(b"\n") + 1
+    raise UserError(f"{path.name} line {line} (byte offset {start}): not valid UTF-8 (nor GB18030)",
+                    hint="save it as UTF-8, or pass --encoding with the file's encoding (e.g. big5, cp1252, utf-16)")
 
 
 def normalise_encoding(name: str) -> str:

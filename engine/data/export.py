@@ -18,6 +18,7 @@ from engine.atomic import atomic_open, replace_dir
 from engine.data import query, store
 from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
+from engine.output_paths import check_output_file, check_output_folder
 
 FORMATS = ("jsonl", "alpaca", "sharegpt", "openai", "csv", "imagefolder")
 TEXT_COLUMNS = ("system", "instruction", "input", "output", "messages")
@@ -32,6 +33,7 @@ class ExportConfig:
     version: int | str | None = None
     split: str | None = None
     include_rejected: bool = False
+    force: bool = False             # replace an existing file or folder at ``out``
 
 
 def _annotations(row, include_status: bool) -> dict:
@@ -87,11 +89,11 @@ def _json_line(obj) -> str:
     return json.dumps(obj, ensure_ascii=False) + "\n"
 
 
-def export(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> dict:
+def check(engine, cfg: ExportConfig):
+    """Everything that can be refused before writing: format, dataset, version, the output path."""
     if cfg.format not in FORMATS:
         raise UserError(f"unknown export format '{cfg.format}'", hint="use one of " + ", ".join(FORMATS))
-    ws = engine.workspace
-    con = ws.db()
+    con = engine.workspace.db()
     ds = store.find_dataset(con, cfg.name)
     version = store.resolve_version(con, ds, cfg.version)
     image = ds["modality"] == "image"
@@ -99,7 +101,16 @@ def export(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> dict:
         raise UserError(f"dataset '{ds['name']}' holds {ds['modality']} examples; --format {cfg.format} does not fit",
                         hint="image datasets export as imagefolder; text datasets as jsonl, alpaca, sharegpt, "
                              "openai or csv")
-    out = Path(cfg.out).expanduser().resolve()
+    out = check_output_folder(cfg.out, cfg.force, "export folder") if image else \
+        check_output_file(cfg.out, cfg.force, "export file")
+    return ds, version, out
+
+
+def export(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> dict:
+    ws = engine.workspace
+    con = ws.db()
+    ds, version, out = check(engine, cfg)
+    image = ds["modality"] == "image"
     total = max(1, query.count(con, ds, version, split=cfg.split))
 
     def rows():
@@ -186,7 +197,11 @@ def _imagefolder(ws, out: Path, rows, include_status: bool) -> int:
                 used.add(candidate)
                 target = tmp / candidate
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(ws.blobs.path_for(fields["image"]), target)
+                source = ws.blobs.path_for(fields["image"])
+                if not source.is_file():
+                    raise UserError(f"dataset record #{row['item']} ({name}): its image file {source} is missing "
+                                    "from the workspace", hint="re-import the images, or reject that record")
+                shutil.copyfile(source, target)
                 meta.write(_json_line({"file_name": candidate, "text": fields.get("caption", ""),
                                        **_annotations(row, include_status)}))
                 count += 1
@@ -197,7 +212,10 @@ def _imagefolder(ws, out: Path, rows, include_status: bool) -> int:
     return count
 
 
-@job_kind("data.export", title="Export dataset")
+def _config(params: dict) -> ExportConfig:
+    return ExportConfig(**{k: v for k, v in params.items() if k in ExportConfig.__dataclass_fields__})
+
+
+@job_kind("data.export", title="Export dataset", check=lambda engine, params: check(engine, _config(params)))
 def export_job(ctx: JobContext) -> dict:
-    known = {k: v for k, v in ctx.params.items() if k in ExportConfig.__dataclass_fields__}
-    return export(ctx.engine, ExportConfig(**known), ctx)
+    return export(ctx.engine, _config(ctx.params), ctx)

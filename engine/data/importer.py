@@ -12,6 +12,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from engine import names
 from engine.data import busy, records as rec
 from engine.data import store
 from engine.data.images import verify_image
@@ -69,11 +70,38 @@ def _where(origin: str, line, source) -> str:
     return f"{origin} {unit} {line}"
 
 
+def _check_target(con, cfg: ImportConfig):
+    """The dataset an --append adds to (None for a new one); refuses a taken or unusable name."""
+    existing = store.lookup(con, cfg.name)
+    if cfg.append:
+        if existing is None:
+            raise UserError(f"--append: there is no dataset named '{cfg.name}' to add to",
+                            hint="leave out --append to create it, or check the name with 'aigc data list'")
+        return existing
+    if existing is not None:
+        raise UserError(f"a dataset named '{existing['name']}' already exists"
+                        + ("" if existing["name"] == names.normalise(cfg.name) else " (names ignore case)"),
+                        hint="choose another --name, or add to it with --append")
+    cfg.name = names.check_name(cfg.name, "dataset", "--name")
+    if cfg.name.isdigit():
+        raise UserError(f"dataset name '{cfg.name}' is only digits", hint="use a name with a letter in it")
+    return None
+
+
+def check_import(engine, params: dict) -> None:
+    """Before the job starts: the source is a file or folder, the name is usable, --append has a target."""
+    from engine.input_paths import check_input_file
+    cfg = ImportConfig.from_params(params)
+    check_input_file(cfg.path, "import source", allow_dir=True)
+    _check_target(engine.workspace.db(), cfg)
+
+
 def import_into(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> dict:
     ws = engine.workspace
     tmp = ws.folder("tmp") / f"import-{uuid.uuid4().hex[:8]}"
     try:
-        source = open_source(cfg.path, cfg.format, cfg.mapping, cfg.encoding, cfg.sheet, tmp_dir=tmp)
+        source = open_source(cfg.path, cfg.format, cfg.mapping, cfg.encoding, cfg.sheet, tmp_dir=tmp,
+                             skip_bad=cfg.skip_bad)
         total = _estimate_total(source)
         return _import(engine, cfg, source, total, ctx)
     finally:
@@ -87,17 +115,14 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
     seen = 0
     with store.bulk_writes(ws.db()), busy.write(ws, f"import into dataset '{cfg.name}'", interactive=False,
                                                 job_id=ctx.job_id if ctx else None) as con:
-        existing = con.execute("SELECT * FROM datasets WHERE name = ?", (cfg.name,)).fetchone()
-        if existing is not None and not cfg.append:
-            raise UserError(f"a dataset named '{cfg.name}' already exists",
-                            hint="choose another --name, or add to it with --append")
+        existing = _check_target(con, cfg)
         if existing is not None and existing["modality"] != source.modality:
             raise UserError(f"dataset '{cfg.name}' holds {existing['modality']} examples; {source.path.name} "
                             f"holds {source.modality} examples")
         ds = existing or store.create_dataset(con, cfg.name, source.modality)
         version = store.NewVersion(con, ds, cfg.message or f"import {source.path.name}",
                                    job_id=ctx.job_id if ctx else None)
-        rows = iter_rows(source)
+        rows = iter_rows(source, cfg.skip_bad)
         origin, line = source.data.name, None
         while True:
             try:
@@ -111,6 +136,8 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
                                 hint="fix the file and import again; nothing was imported") from None
             seen += 1
             try:
+                if isinstance(example, RowError):
+                    raise example
                 if source.modality == "image":
                     fields, ann = _image_record(ws, source, origin, example)
                 else:
@@ -118,13 +145,15 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
             except (RowError, rec.RecordError) as exc:
                 problem = {"origin": origin, "line": line, "field": exc.field, "message": exc.message}
                 if not cfg.skip_bad:
-                    raise UserError(f"{_where(origin, line, source)} field {exc.field}: {exc.message}",
+                    raise UserError(f"{_where(origin, line, source)}{' field ' + exc.field if exc.field else ''}: "
+                                    f"{exc.message}",
                                     hint="fix that row, or import with --skip-bad to leave bad rows out") from None
                 skipped_count += 1
                 if len(skipped) < MAX_REPORTED:
                     skipped.append(problem)
                 if ctx:
-                    ctx.log(f"skipped {_where(origin, line, source)} field {exc.field}: {exc.message}")
+                    ctx.log(f"skipped {_where(origin, line, source)}{' field ' + exc.field if exc.field else ''}: "
+                            f"{exc.message}")
                 continue
             version.add(fields, ann, origin, line)
             if ctx and seen % REPORT_EVERY == 0:
@@ -143,6 +172,7 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
         version.measure_duplicates()
         result = version.commit({"import": asdict(cfg), "source": source.describe(), "skipped": skipped_count})
     if ctx:
+        ctx.mark_committed()  # the transaction is in: a late Ctrl-C must not report "cancelled"
         ctx.report(1.0, f"imported {version.added:,} examples")
     return {"dataset": ds["name"], "dataset_id": ds["id"], "modality": source.modality, "version": result["version"],
             "hash": result["hash"], "imported": version.added, "count": result["count"],
@@ -164,6 +194,6 @@ def _image_record(ws, source, origin: str, example: dict) -> tuple[dict, dict]:
     return rec.image_fields(digest, example.get("caption"), name), rec.annotations(example)
 
 
-@job_kind("data.import", title="Import dataset")
+@job_kind("data.import", title="Import dataset", check=check_import)
 def import_job(ctx: JobContext) -> dict:
     return import_into(ctx.engine, ImportConfig.from_params(ctx.params), ctx)

@@ -75,6 +75,14 @@ def detect_mapping(columns: list[str], modality: str = "text", overrides: dict |
     return mapping
 
 
+def check_overrides(overrides: dict, columns: list[str], source: str) -> None:
+    """Every --map COLUMN names a column the file has (a typo must not pass as 'nothing to map')."""
+    absent = [c for c in overrides if c not in columns]
+    if absent:
+        raise UserError(f"{source}: --map {absent[0]}={overrides[absent[0]]}: there is no column '{absent[0]}'",
+                        hint="its columns are: " + (", ".join(columns[:20]) or "none"))
+
+
 def shape_of(mapping: dict[str, str]) -> str:
     """The fine-tuning shape the mapping describes, for previews and reports."""
     fields = set(mapping.values())

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from engine.data.encoding import decode_failure, open_text
+from engine.safe_json import MAX_DEPTH, MAX_FILE, MAX_LINE, TooDeep, depth_of
 
 CHUNK = 1 << 20
 
@@ -27,22 +28,60 @@ class RowError(ValueError):
         self.message = message
 
 
-def read_jsonl(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict]]:
+def _bounded_lines(handle, line_no: int = 0, skip_bad: bool = False):
+    """(line number, text) of a text handle; a line longer than MAX_LINE characters is a RowError."""
+    while True:
+        line = handle.readline(MAX_LINE + 1)
+        if not line:
+            return
+        line_no += 1
+        if len(line) > MAX_LINE and not line.endswith("\n"):
+            error = RowError(line_no, None, f"is longer than {MAX_LINE // 2**20} MiB "
+                                            "(one record per line; is this the right file?)")
+            if not skip_bad:
+                raise error
+            while line and not line.endswith("\n"):  # the rest of the long line is not a new line
+                line = handle.readline(MAX_LINE + 1)
+            yield line_no, error
+            continue
+        yield line_no, line
+
+
+def parse_json(text: str, line_no: int | None) -> object:
+    """One JSON value from a record; deep nesting is a RowError like any other bad row."""
+    try:
+        value = json.loads(text)
+        depth_of(value)
+    except json.JSONDecodeError as exc:
+        raise RowError(line_no, None, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except (RecursionError, TooDeep):
+        raise RowError(line_no, None, f"is JSON nested more than {MAX_DEPTH} levels deep") from None
+    return value
+
+
+def read_jsonl(path: Path, encoding: str | None = None, skip_bad: bool = False) -> Iterator[tuple[int, dict]]:
+    """Objects of a JSON Lines file; with ``skip_bad`` a bad line is yielded as its RowError and reading goes on."""
     handle, enc = open_text(path, encoding)
     line_no = 0
     with handle:
         try:
-            for line_no, line in enumerate(handle, 1):
+            for line_no, line in _bounded_lines(handle, skip_bad=skip_bad):
+                if isinstance(line, RowError):
+                    yield line_no, line
+                    continue
                 if line_no == 1:
                     line = line.lstrip("\ufeff")
                 if not line.strip():
                     continue
                 try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise RowError(line_no, None, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
-                if not isinstance(obj, dict):
-                    raise RowError(line_no, None, f"is a JSON {type(obj).__name__}, expected an object")
+                    obj = parse_json(line, line_no)
+                    if not isinstance(obj, dict):
+                        raise RowError(line_no, None, f"is a JSON {type(obj).__name__}, expected an object")
+                except RowError as exc:
+                    if not skip_bad:
+                        raise
+                    yield line_no, exc
+                    continue
                 yield line_no, obj
         except UnicodeDecodeError:
             raise decode_failure(path, enc, line_no + 1) from None
@@ -82,12 +121,18 @@ def read_json(path: Path, encoding: str | None = None) -> Iterator[tuple[int, di
         if pos >= len(buffer):
             raise RowError(1, None, "is empty")
         if buffer[pos] == "{":  # a single object holding the list, e.g. {"data": [...]}
+            if path.stat().st_size > MAX_FILE:
+                raise RowError(1, None, f"is one JSON object of more than {MAX_FILE // 2**20} MiB; "
+                                        "save it as JSON Lines (one example per line)")
             while more():
                 pass
             try:
                 whole = json.loads(buffer[pos:])
+                depth_of(whole)
             except json.JSONDecodeError as exc:
                 raise RowError(exc.lineno, None, f"is not valid JSON ({exc.msg})") from None
+            except (RecursionError, TooDeep):
+                raise RowError(1, None, f"is JSON nested more than {MAX_DEPTH} levels deep") from None
             items = next((v for v in whole.values() if isinstance(v, list)), None)
             if items is None:
                 yield 1, whole
@@ -116,8 +161,13 @@ def read_json(path: Path, encoding: str | None = None) -> Iterator[tuple[int, di
             while True:
                 try:
                     obj, end = decoder.raw_decode(buffer, pos)
+                    depth_of(obj)
                     break
+                except (RecursionError, TooDeep):
+                    raise RowError(line, None, f"element is JSON nested more than {MAX_DEPTH} levels deep") from None
                 except json.JSONDecodeError as exc:
+                    if len(buffer) - pos > MAX_LINE:
+                        raise RowError(line, None, f"element is longer than {MAX_LINE // 2**20} MiB") from None
                     if eof or not more():
                         raise RowError(line + buffer.count("\n", pos, exc.pos), None,
                                        f"is not valid JSON ({exc.msg})") from None
@@ -158,7 +208,8 @@ def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
     delimiter = delimiter or sniff_delimiter(path, encoding)
     handle, enc = open_text(path, encoding)
     with handle:
-        reader = csv.reader(handle, delimiter=delimiter)
+        # strict: a quote left open runs to the end of the file and must not pass as one long row
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
         row_no = 0
         try:
             header = next(reader, None)
@@ -175,7 +226,10 @@ def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
         except UnicodeDecodeError:
             raise decode_failure(path, enc, reader.line_num + 1) from None
         except csv.Error as exc:
-            raise RowError(row_no + 1, None, f"is not valid CSV ({exc})") from None
+            problem = str(exc)
+            if "unexpected end of data" in problem:
+                problem = "a quoted field is never closed (a missing \" before the end of the file)"
+            raise RowError(row_no + 1, None, f"is not valid CSV ({problem})") from None
 
 
 def _cell(value) -> str:
@@ -194,8 +248,10 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[tuple[int, dict]
     from openpyxl import load_workbook
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RowError(None, None, f"is not a readable .xlsx workbook ({exc})") from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl/lxml raise many types for a damaged or wrong file
+        reason = "not a zip archive" if isinstance(exc, zipfile.BadZipFile) else \
+            f"{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc).strip() else 'unreadable'}"
+        raise RowError(None, None, f"is not a readable .xlsx workbook ({reason})") from None
     try:
         if sheet:
             if sheet not in book.sheetnames:
@@ -215,6 +271,11 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[tuple[int, dict]
             yield row_no, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers)}
         if headers is None:
             raise RowError(1, None, "has no header row (the sheet is empty)")
+    except RowError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet fails while it is read, not when opened
+        raise RowError(None, None, f"is not a readable .xlsx workbook ({type(exc).__name__}: "
+                                   f"{(str(exc).splitlines() or ['unreadable'])[0][:120]})") from None
     finally:
         book.close()
 
@@ -235,7 +296,7 @@ def read_txt(path: Path, encoding: str | None = None, mode: str | None = None) -
     line_no, start, block = 0, 0, []
     with handle:
         try:
-            for line_no, line in enumerate(handle, 1):
+            for line_no, line in _bounded_lines(handle):
                 text = line.rstrip("\r\n")
                 if line_no == 1:
                     text = text.lstrip("\ufeff")

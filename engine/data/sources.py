@@ -17,6 +17,7 @@ from engine.data.encoding import detect_encoding, normalise_encoding
 from engine.data.readers import RowError, read_csv, read_json, read_jsonl, read_txt, read_xlsx, sniff_delimiter, \
     txt_mode
 from engine.errors import UserError
+from engine.input_paths import check_input_file
 
 FORMATS = ("auto", "alpaca", "sharegpt", "openai", "jsonl", "json", "csv", "tsv", "xlsx", "txt", "imagefolder")
 JSON_SHAPES = ("alpaca", "sharegpt", "openai")
@@ -76,10 +77,11 @@ def _json_is_lines(path: Path, encoding: str) -> bool:
     return second.startswith("{") or second == ""
 
 
-def raw_rows(source: Source) -> Iterator[tuple[int, dict]]:
+def raw_rows(source: Source, skip_bad: bool = False) -> Iterator[tuple[int, dict]]:
+    """Rows of the file; with ``skip_bad`` a JSONL reader yields a bad line as its RowError and goes on."""
     path, reader = source.data, source.reader
     if reader == "jsonl":
-        return read_jsonl(path, source.encoding)
+        return read_jsonl(path, source.encoding, skip_bad=skip_bad)
     if reader == "json":
         return read_json(path, source.encoding)
     if reader in ("csv", "tsv"):
@@ -91,9 +93,11 @@ def raw_rows(source: Source) -> Iterator[tuple[int, dict]]:
     raise AssertionError(reader)
 
 
-def _sample(source: Source) -> list[dict]:
+def _sample(source: Source, skip_bad: bool = False) -> list[dict]:
+    """The first rows; with ``skip_bad`` the lines an import would skip are left out of the sample too."""
     try:
-        return [row for _, row in islice(raw_rows(source), SAMPLE_ROWS)]
+        rows = (row for _, row in raw_rows(source, skip_bad) if not isinstance(row, RowError))
+        return list(islice(rows, SAMPLE_ROWS))
     except RowError as exc:
         raise as_user_error(source, exc) from None
 
@@ -116,15 +120,14 @@ def _looks_like_image_csv(columns: list[str], rows: list[dict]) -> bool:
 
 
 def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str | None = None,
-                sheet: str | None = None, tmp_dir: Path | None = None) -> Source:
+                sheet: str | None = None, tmp_dir: Path | None = None, skip_bad: bool = False) -> Source:
     """Inspect ``path``; a zip is unpacked into ``tmp_dir`` (the caller removes it)."""
     path = Path(path).expanduser()
     overrides = mapping_mod.parse_map(mapping)
     fmt = (fmt or "auto").lower()
     if fmt not in FORMATS:
         raise UserError(f"unknown format '{fmt}'", hint="use one of " + ", ".join(FORMATS))
-    if not path.exists():
-        raise UserError(f"{path} does not exist", hint="check the path")
+    check_input_file(path, "import source", allow_dir=True)  # a FIFO would hang, a device never end
     data = path
     if path.is_file() and path.suffix.lower() == ".zip":
         if tmp_dir is None:
@@ -152,6 +155,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
                 raise UserError(f"{meta.name} {unit} {exc.line}{' field ' + exc.field if exc.field else ''}: "
                                 f"{exc.message}", hint="fix the metadata file and import again") from None
             source.columns = list(dict.fromkeys(k for r in rows for k in r))
+            mapping_mod.check_overrides(overrides, source.columns, meta.name)
             source.mapping = mapping_mod.detect_mapping(source.columns, "image", overrides)
             mapping_mod.check_mapping(source.mapping, source.columns, "image", meta.name, fmt)
         else:
@@ -170,7 +174,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
         source.delimiter = "\t" if reader == "tsv" else sniff_delimiter(data, source.encoding)
     if reader == "txt":
         source.txt_mode = txt_mode(data, source.encoding)
-    rows = _sample(source)
+    rows = _sample(source, skip_bad)
     if not rows and reader == "xlsx":
         from openpyxl import load_workbook
         book = load_workbook(data, read_only=True)
@@ -181,6 +185,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
     if not rows:
         raise UserError(f"{data.name} holds no examples", hint="check that it is the right file")
     source.columns = list(dict.fromkeys(k for r in rows for k in r))
+    mapping_mod.check_overrides(overrides, source.columns, data.name)
     if reader in ("csv", "tsv", "xlsx") and fmt == "auto" and _looks_like_image_csv(source.columns, rows):
         source.modality, source.format = "image", "imagefolder"
         source.mapping = mapping_mod.detect_mapping(source.columns, "image", overrides)
@@ -196,8 +201,11 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
     return source
 
 
-def iter_rows(source: Source) -> Iterator[tuple[str, int | None, dict]]:
-    """(origin, line/row, example) with the mapping applied; image rows carry an absolute file_name Path."""
+def iter_rows(source: Source, skip_bad: bool = False) -> Iterator[tuple[str, int | None, dict]]:
+    """(origin, line/row, example) with the mapping applied; image rows carry an absolute file_name Path.
+
+    With ``skip_bad`` a line a reader can step over (JSONL) comes as ``(origin, line, RowError)``.
+    """
     if source.modality == "image":
         if source.data.is_dir():
             yield from images.iter_folder(source.data, source.mapping, source.encoding)
@@ -205,15 +213,19 @@ def iter_rows(source: Source) -> Iterator[tuple[str, int | None, dict]]:
             yield from images.iter_caption_csv(source.data, source.mapping, source.encoding)
         return
     name = source.data.name
-    for line, raw in raw_rows(source):
-        yield name, line, mapping_mod.apply_mapping(raw, source.mapping)
+    for line, raw in raw_rows(source, skip_bad):
+        yield name, line, (raw if isinstance(raw, RowError) else mapping_mod.apply_mapping(raw, source.mapping))
 
 
-def preview(path, fmt: str = "auto", mapping=None, encoding=None, sheet=None, tmp_dir: Path | None = None) -> dict:
-    source = open_source(path, fmt, mapping, encoding, sheet, tmp_dir)
+def preview(path, fmt: str = "auto", mapping=None, encoding=None, sheet=None, tmp_dir: Path | None = None,
+            skip_bad: bool = False) -> dict:
+    source = open_source(path, fmt, mapping, encoding, sheet, tmp_dir, skip_bad)
     rows = []
     try:
-        for origin, line, example in islice(iter_rows(source), SAMPLE_ROWS):
+        for origin, line, example in islice(iter_rows(source, skip_bad), SAMPLE_ROWS):
+            if isinstance(example, RowError):
+                source.warnings.append(str(as_user_error(source, example)) + " (skipped)")
+                continue
             rows.append({"_origin": origin, "_line": line,
                          **{k: (str(v) if isinstance(v, Path) else v) for k, v in example.items()}})
     except RowError as exc:

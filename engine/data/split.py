@@ -14,19 +14,21 @@ from dataclasses import asdict, dataclass
 
 from engine.data import busy, query, records as rec, store
 from engine.errors import UserError
+from engine.fields import check_fields, number, seed as seed_field
 from engine.jobs import JobContext, job_kind
 
 
 @dataclass
 class SplitConfig:
     name: str
-    val: float = 0.1
-    test: float = 0.1
-    seed: int = 0
+    val: float = number(0.1, lo=0, hi=1, hi_open=True, flag="--val")
+    test: float = number(0.1, lo=0, hi=1, hi_open=True, flag="--test")
+    seed: int = seed_field(0)
     near_duplicates: bool = True
-    threshold: float = 0.7
+    threshold: float = number(0.7, lo=0, hi=1, lo_open=True)
 
     def check(self) -> None:
+        check_fields(self)
         if not (0 <= self.val < 1 and 0 <= self.test < 1 and self.val + self.test < 1):
             raise UserError(f"--val {self.val} --test {self.test}: each must be in [0, 1) and together below 1")
 
@@ -110,7 +112,16 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
             "near_duplicate_groups": sum(1 for s in sizes.values() if s > 1), "config": asdict(cfg)}
 
 
-@job_kind("data.split", title="Split dataset")
+def _config(params: dict) -> SplitConfig:
+    return SplitConfig(**{k: v for k, v in params.items() if k in SplitConfig.__dataclass_fields__})
+
+
+def check_split(engine, params: dict) -> None:
+    cfg = _config(params)
+    cfg.check()
+    store.find_dataset(engine.workspace.db(), cfg.name)
+
+
+@job_kind("data.split", title="Split dataset", check=check_split)
 def split_job(ctx: JobContext) -> dict:
-    known = {k: v for k, v in ctx.params.items() if k in SplitConfig.__dataclass_fields__}
-    return split(ctx.engine, SplitConfig(**known), ctx)
+    return split(ctx.engine, _config(ctx.params), ctx)

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
 from engine.data.records import canonical_json, text_length
+from engine import names
 from engine.errors import NotFound, UserError
 
 MOD = 1 << 128
@@ -83,8 +84,17 @@ def version_hash(acc: int, count: int) -> str:
     return hashlib.sha256(f"{acc:032x}:{count}".encode()).hexdigest()[:16]
 
 
+def lookup(con: sqlite3.Connection, name) -> sqlite3.Row | None:
+    """The dataset named ``name`` (compared NFC-normalised and ignoring case), or None."""
+    row = con.execute("SELECT * FROM datasets WHERE name = ?", (names.normalise(name),)).fetchone()
+    if row is None:
+        same = names.find_same(name, [r[0] for r in con.execute("SELECT name FROM datasets")])
+        row = con.execute("SELECT * FROM datasets WHERE name = ?", (same,)).fetchone() if same else None
+    return row
+
+
 def find_dataset(con: sqlite3.Connection, name_or_id) -> sqlite3.Row:
-    row = con.execute("SELECT * FROM datasets WHERE name = ?", (str(name_or_id),)).fetchone()
+    row = lookup(con, str(name_or_id))
     if row is None and str(name_or_id).isdigit():
         row = con.execute("SELECT * FROM datasets WHERE id = ?", (int(name_or_id),)).fetchone()
     if row is None:
@@ -124,10 +134,10 @@ def info(con, ds: sqlite3.Row) -> DatasetInfo:
 
 
 def create_dataset(con, name: str, modality: str) -> sqlite3.Row:
-    name = name.strip()
-    if not name or "/" in name or "\\" in name or name.isdigit():
-        raise UserError(f"'{name}' is not a usable dataset name",
-                        hint="use letters, digits, '-' or '_' (and not only digits)")
+    name = names.check_new_name(name, [r[0] for r in con.execute("SELECT name FROM datasets")], "dataset",
+                                hint="choose another name, or add to it with --append")
+    if name.isdigit():
+        raise UserError(f"'{name}' is not a usable dataset name", hint="use a name that is not only digits")
     if modality not in ("text", "image"):
         raise UserError(f"unknown modality '{modality}'", hint="use text or image")
     try:

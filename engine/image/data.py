@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from engine import safe_json
 from engine.errors import UserError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
@@ -20,10 +21,9 @@ def folder_examples(folder: Path) -> list[dict]:
         for number, line in enumerate(meta.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
-            try:
-                row = json.loads(line)
-            except ValueError:
-                raise UserError(f"{meta}:{number}: not valid JSON", hint="fix or remove the line") from None
+            row = safe_json.loads(line, f"{meta} line {number}", hint="fix or remove the line")
+            if not isinstance(row, dict):
+                raise UserError(f"{meta} line {number}: expected a JSON object", hint="fix or remove the line")
             name = row.get("file_name") or row.get("image")
             if not name:
                 raise UserError(f"{meta}:{number}: field 'file_name' is missing")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from engine.errors import Cancelled, UserError
+from engine.fields import check_fields, number, seed as seed_field
 from engine.image import provenance
 from engine.image.pipeline import ModelRef
 
@@ -25,18 +26,18 @@ SMALL_VAE = 5_000_000  # parameters: below this a real decode per step is cheape
 @dataclass
 class GenerateParams:
     negative_prompt: str = ""
-    steps: int = 20
-    guidance_scale: float = 7.0
-    seed: int | None = None
-    width: int | None = None
-    height: int | None = None
-    batch_size: int = 1
+    steps: int = number(20, lo=1, hi=500, integer=True, flag="--steps")
+    guidance_scale: float = number(7.0, lo=0, hi=100, flag="--guidance-scale")
+    seed: int | None = seed_field(None)
+    width: int | None = number(None, lo=8, hi=16_384, integer=True, flag="--width")     # None: the model's size
+    height: int | None = number(None, lo=8, hi=16_384, integer=True, flag="--height")
+    batch_size: int = number(1, lo=1, hi=64, integer=True, flag="--batch-size")
     scheduler: str = "default"
     init_image: str | None = None
-    strength: float = 0.6
-    adapter_scale: float = 1.0
+    strength: float = number(0.6, lo=0, hi=1, lo_open=True, flag="--strength")
+    adapter_scale: float = number(1.0, lo=-10, hi=10, flag="--adapter-scale")
     memory: str = "auto"
-    preview_every: int = 1
+    preview_every: int = number(1, lo=0, hi=10_000, integer=True)
 
     @classmethod
     def from_dict(cls, params: dict) -> "GenerateParams":
@@ -44,13 +45,13 @@ class GenerateParams:
         unknown = sorted(set(params or {}) - set(cls.__dataclass_fields__) - {"prompt", "model", "adapter", "out_dir"})
         if unknown:
             raise UserError(f"unknown generation parameter '{unknown[0]}'")
-        p = cls(**known)
-        if int(p.steps) < 1 or int(p.steps) > 500:
-            raise UserError(f"steps {p.steps} must be between 1 and 500")
-        if int(p.batch_size) < 1 or int(p.batch_size) > 64:
-            raise UserError(f"batch size {p.batch_size} must be between 1 and 64")
-        if not 0.0 < float(p.strength) <= 1.0:
-            raise UserError(f"strength {p.strength} must be in (0, 1]")
+        p = check_fields(cls(**known))
+        if p.init_image:
+            from engine.data.images import verify_image
+            from engine.input_paths import check_input_file
+            problem = verify_image(check_input_file(p.init_image, "--init-image"))
+            if problem:
+                raise UserError(f"--init-image {p.init_image}: the image {problem}", hint="give a PNG or JPEG file")
         p.steps, p.batch_size, p.guidance_scale = int(p.steps), int(p.batch_size), float(p.guidance_scale)
         return p
 
@@ -82,8 +83,9 @@ class ImageGenerator:
         pipe, device, device_info = self.api._pipeline_for(self.base, self.adapter, p.adapter_scale)
         resolution = int(self.base.info.get("resolution") or 0) or pipe.unet.config.sample_size * pipe.vae_scale_factor
         p.width, p.height = int(p.width or resolution), int(p.height or resolution)
-        from engine.image.pipeline import apply_memory_options, check_size
+        from engine.image.pipeline import apply_memory_options, check_size, preflight_generation
         check_size(p.width, p.height, pipe)
+        preflight_generation(pipe, device_info, p.width, p.height, p.batch_size)
         memory = apply_memory_options(pipe, device_info, p.width, p.height, p.batch_size, p.memory)
         from engine.image.schedulers import make_scheduler
         adapters = [self.adapter.name] if self.adapter else []

@@ -5,7 +5,70 @@ from engine.image import selfcheck, starter  # noqa: F401 - register the self-te
 from engine.jobs import JobContext, job_kind
 
 
-@job_kind("image.train", title="Train image LoRA", resumable=True, isolated=True)
+def check_train(engine, params: dict) -> None:
+    """Ranges, names, model and data of a new image run, refused before the job starts (no run folder)."""
+    from pathlib import Path
+
+    from engine.errors import UserError
+    from engine.image.train_config import ImageTrainConfig
+    config = ImageTrainConfig.from_params(params)
+    if params.get("resume_run"):
+        return
+    config.check_names(engine)
+    base = engine.models.find(config.model)
+    if base is not None:
+        if base.kind != "image":
+            raise UserError(f"--model '{base.name}' is a {base.kind} model, not an image model")
+        if base.role != "base":
+            raise UserError(f"--model '{base.name}' is an adapter", hint="train on its base model instead")
+    elif not Path(config.model).expanduser().is_dir():
+        engine.models.get(config.model)  # the usual "no model named" refusal
+    if config.init_adapter:
+        check_adapter_files(engine, config.init_adapter)
+    data = Path(str(config.data)).expanduser()
+    if data.exists():
+        from engine.input_paths import check_input_file
+        check_input_file(data, "--data", allow_dir=True)
+    elif engine.data.get(config.data).modality != "image":
+        raise UserError(f"--data: dataset '{config.data}' holds text examples, not images")
+
+
+def check_adapter_files(engine, name: str) -> None:
+    from pathlib import Path
+
+    from engine.errors import UserError
+    adapter = engine.models.get(name)
+    if adapter.role != "adapter" or adapter.kind != "image":
+        raise UserError(f"'{adapter.name}' is not an image adapter", hint="name one from 'aigc models list'")
+    folder = Path(adapter.path)
+    if not folder.is_dir() or not any(folder.glob("*.safetensors")):
+        raise UserError(f"adapter '{adapter.name}': its files are missing ({folder})",
+                        hint=f"run 'aigc models verify {adapter.name}', then re-import or remove the adapter")
+
+
+def check_generate(engine, params: dict) -> None:
+    """Prompt, adapter, numbers and the output folder of a generation, refused before the job starts."""
+    from engine.errors import UserError
+    from engine.image.generator import GenerateParams
+    rest = dict(params)
+    prompts = rest.pop("prompts", None) or [rest.pop("prompt", "")]
+    rest.pop("prompt", None)
+    if not prompts or not any(str(p).strip() for p in prompts):
+        raise UserError("the prompt is empty", hint="pass --prompt TEXT")
+    if rest.get("adapter") and engine.models.find(str(rest["adapter"])) is not None:
+        check_adapter_files(engine, str(rest["adapter"]))
+    out_dir = rest.get("out_dir")
+    if out_dir:
+        import os
+
+        from engine.input_paths import describe
+        kind = "a symbolic link" if os.path.islink(out_dir) else describe(out_dir)
+        if kind not in ("missing", "a folder"):
+            raise UserError(f"--out {out_dir} is {kind}, not a folder", hint="give a folder for the images")
+    GenerateParams.from_dict(rest)
+
+
+@job_kind("image.train", title="Train image LoRA", resumable=True, check=check_train, isolated=True)
 def train_image_lora(ctx: JobContext) -> dict:
     from engine.errors import UserError
     from engine.image import oom
@@ -22,7 +85,7 @@ def train_image_lora(ctx: JobContext) -> dict:
                                config.rank) from None
 
 
-@job_kind("image.generate", title="Generate images", isolated=True)
+@job_kind("image.generate", title="Generate images", check=check_generate, isolated=True)
 def generate_images(ctx: JobContext) -> dict:
     from engine.errors import UserError
     params = dict(ctx.params)

@@ -97,6 +97,42 @@ def estimate_bytes(pipe, width: int, height: int, batch: int) -> int:
     return int(weights * 1.2 + attention + batch * width * height * 3 * 4 * 16)
 
 
+def least_bytes(pipe, width: int, height: int, batch: int) -> int:
+    """What a generation needs even with every memory saver on: weights, latents, one sliced attention
+    map and the VAE decode of the batch."""
+    modules = [pipe.unet, pipe.vae, pipe.text_encoder, getattr(pipe, "text_encoder_2", None)]
+    weights = sum(p.numel() * p.element_size() for m in modules if m is not None for p in m.parameters())
+    factor = getattr(pipe, "vae_scale_factor", 8)
+    tokens = (width // factor) * (height // factor)
+    return int(weights + 2 * batch * tokens * tokens * 4 + batch * width * height * 3 * 4 * 4)
+
+
+def preflight_generation(pipe, device_info, width: int, height: int, batch: int) -> None:
+    """Refuse a size or batch that cannot fit before anything is allocated (a 100,000-pixel-wide image
+    would otherwise grow the process until the machine swaps), naming what would fit."""
+    from engine.training.memory import human
+    available = int(device_info.free_memory or device_info.total_memory or 0)
+    need = least_bytes(pipe, width, height, batch)
+    if not available or need <= available * 0.9:
+        return
+    factor = max(8, getattr(pipe, "vae_scale_factor", 8))
+    side = max(width, height)
+    fit = None
+    while side > factor:
+        side = max(factor, (side // 2) // factor * factor)
+        if least_bytes(pipe, side, side, 1) <= available * 0.9:
+            fit = side
+            break
+    tips = []
+    if fit and fit < max(width, height):
+        tips.append(f"--width/--height {fit} or less")
+    if batch > 1:
+        tips.append(f"--batch-size 1 (now {batch})")
+    raise UserError(f"out of memory generating {batch} image(s) at {width}x{height}: needs at least "
+                    f"{human(need)}, {human(available)} is free", hint="try " + (", ".join(tips) or
+                                                                              "closing other programs"))
+
+
 def apply_memory_options(pipe, device_info, width: int, height: int, batch: int, options: str | dict = "auto") -> dict:
     """Attention slicing, VAE tiling and sequential CPU offload: on request, or when memory is short."""
     if isinstance(options, dict):

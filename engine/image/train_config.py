@@ -4,41 +4,45 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 
 from engine.errors import UserError
+from engine.fields import check_fields, number, seed as seed_field
 
 
 @dataclass
 class ImageTrainConfig:
     model: str = ""                    # catalog name/id or pipeline folder
     data: str = ""                     # dataset name or image folder
-    data_version: int | None = None
+    data_version: int | None = number(None, lo=1, integer=True, flag="--data-version")
     output_name: str = ""              # adapter name in the catalog
     init_adapter: str = ""             # start from this adapter's weights (retrain with feedback)
-    resolution: int = 0                # 0: the model's native size
-    max_steps: int = 0                 # 0: use epochs
-    epochs: int = 1
-    batch_size: int = 1
-    gradient_accumulation: int = 1
-    learning_rate: float = 1e-4
-    text_encoder_lr: float = 5e-5
-    rank: int = 8
-    alpha: float = 8.0
+    resolution: int = number(0, lo=8, hi=4096, integer=True, flag="--resolution",
+                             zero_means="the model's native size")
+    max_steps: int = number(0, lo=1, hi=10_000_000, integer=True, flag="--max-steps", zero_means="use --epochs")
+    epochs: int = number(1, lo=1, hi=10_000, integer=True, flag="--epochs")
+    batch_size: int = number(1, lo=1, hi=256, integer=True, flag="--batch-size")
+    gradient_accumulation: int = number(1, lo=1, hi=4096, integer=True, flag="--grad-accum")
+    learning_rate: float = number(1e-4, lo=0, hi=1, flag="--learning-rate")   # 0: the weights stay as they start
+    text_encoder_lr: float = number(5e-5, lo=0, hi=1, lo_open=True)
+    rank: int = number(8, lo=1, hi=2**50, integer=True, flag="--lora-r")
+    alpha: float = number(8.0, lo=0, hi=65_536, lo_open=True, flag="--lora-alpha")
     train_text_encoder: bool = False
     center_crop: bool = True
     buckets: bool = False
     flip: bool = True
-    caption_dropout: float = 0.05
-    noise_offset: float = 0.0
-    snr_gamma: float = 5.0             # min-SNR weighting; 0 turns it off
+    caption_dropout: float = number(0.05, lo=0, hi=1, hi_open=True)
+    noise_offset: float = number(0.0, lo=0, hi=1)
+    snr_gamma: float = number(5.0, lo=0, hi=100)      # min-SNR weighting; 0 turns it off
     mixed_precision: str = "auto"      # auto | no | fp16 | bf16
     gradient_checkpointing: bool = False
     use_8bit_adam: bool = False        # only with bitsandbytes on CUDA
-    seed: int = 42
-    checkpoint_every: int = 50
-    keep_checkpoints: int = 2
-    validation_every: int = 0          # 0: only at the end
+    seed: int = seed_field(42)
+    checkpoint_every: int = number(50, lo=1, hi=10_000_000, integer=True, flag="--save-every",
+                                   zero_means="no checkpoints")
+    keep_checkpoints: int = number(2, lo=1, hi=1000, integer=True, flag="--keep-checkpoints")
+    validation_every: int = number(0, lo=1, hi=10_000_000, integer=True, flag="--eval-every",
+                                   zero_means="only at the end")
     validation_prompts: list[str] = field(default_factory=list)
-    validation_seed: int = 1234
-    validation_steps: int = 20
+    validation_seed: int = seed_field(1234, flag=None)
+    validation_steps: int = number(20, lo=1, hi=500, integer=True)
     register: bool = True
     base_sha256: str = ""              # set when the run starts: a resume refuses a changed base model
     dataset_hash: str = ""             # ... or changed training data
@@ -68,11 +72,17 @@ class ImageTrainConfig:
         return {key: (mine[key], value) for key, value in self.given(params).items()
                 if key not in ("base_sha256", "dataset_hash") and value != mine[key]}
 
+    def check_names(self, engine) -> None:
+        """The adapter name, checked before training starts (no run folder for a taken or unusable name)."""
+        if self.output_name:
+            self.output_name = engine.models.check_new_name(self.output_name, "--output-name")
+
     def validate(self) -> None:
         if not self.model:
             raise UserError("no base model given", hint="pass --model NAME")
         if not self.data:
             raise UserError("no training data given", hint="pass --data DATASET or an image folder")
+        check_fields(self)
         if self.resolution and self.resolution % 8:
             raise UserError(f"resolution {self.resolution} is not a multiple of 8",
                             hint=f"use {self.resolution - self.resolution % 8 or 8} or {self.resolution - self.resolution % 8 + 8}")

@@ -29,6 +29,7 @@ class JobContext:
         self._last_store = 0.0
         self.fraction = 0.0
         self.message = ""
+        self.committed = False
 
     def report(self, fraction: float | None = None, message: str | None = None) -> None:
         """Progress: fraction in [0, 1] (None keeps the last one) and a short status message."""
@@ -57,8 +58,13 @@ class JobContext:
         self._publish(JobEvent(self.job_id, "partial", data))
 
     def cancelled(self) -> bool:
-        return self._cancel.is_set()
+        return self._cancel.is_set() and not self.committed
 
     def check_cancelled(self) -> None:
-        if self._cancel.is_set():
+        if self.cancelled():
             raise Cancelled()
+
+    def mark_committed(self) -> None:
+        """The job's work is saved for good: a cancel arriving from now on cannot undo it, so the job
+        ends as succeeded (its state must match what was left in the workspace)."""
+        self.committed = True

@@ -38,6 +38,8 @@ def one_line_reason(exc: BaseException) -> str:
     """The message a person sees for a failed job."""
     if isinstance(exc, UserError):
         return str(exc)
+    if isinstance(exc, OSError) and exc.filename:  # name the file, whatever the library wrapped it in
+        return f"{exc.strerror or type(exc).__name__}: {exc.filename} (details in the job log)"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if "out of memory" in text.lower() or isinstance(exc, MemoryError):
         return f"ran out of memory: {text[:160]} ({OOM_HINT})"

@@ -25,6 +25,7 @@ class JobKind:
     title: str
     resumable: bool
     isolated: bool = False
+    check: Callable | None = None   # check(engine, params): raises UserError before the job is recorded
 
     @property
     def module(self) -> str:
@@ -34,9 +35,12 @@ class JobKind:
 _KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(name: str, title: str = "", resumable: bool = False, isolated: bool = False):
+def job_kind(name: str, title: str = "", resumable: bool = False, isolated: bool = False,
+             check: Callable | None = None):
+    """Register ``fn`` as the job kind ``name``; ``check(engine, params)`` refuses bad input before it starts;
+    ``isolated`` kinds run in a worker process."""
     def decorate(fn):
-        _KINDS[name] = JobKind(name, fn, title or name, resumable, isolated)
+        _KINDS[name] = JobKind(name, fn, title or name, resumable, isolated, check)
         return fn
     return decorate
 
@@ -56,6 +60,11 @@ def get_kind(name: str) -> JobKind:
         return _KINDS[name]
     except KeyError:
         raise UserError(f"unknown job kind '{name}'") from None
+
+
+def resumable_kinds() -> list[str]:
+    load_areas()
+    return sorted(k.name for k in _KINDS.values() if k.resumable)
 
 
 def load_areas() -> None:

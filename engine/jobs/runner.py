@@ -72,6 +72,8 @@ class JobRunner:
     # -- bookkeeping -------------------------------------------------------
     def _mark_interrupted(self) -> list[str]:
         """Jobs left running or queued by a process that died are now interrupted."""
+        if getattr(self.workspace, "read_only", False):  # another process owns these jobs
+            return []
         con = self.workspace.db()
         ids = [r[0] for r in con.execute("SELECT id FROM jobs WHERE state IN ('running','queued')")]
         if ids:
@@ -117,6 +119,8 @@ class JobRunner:
                resumed_from: str | None = None) -> Job:
         spec = get_kind(kind)
         params = dict(params or {})
+        if spec.check is not None and self.engine is not None:
+            spec.check(self.engine, params)  # bad input is refused here: no job row, no folder
         job_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         self.workspace.db().execute(
             "INSERT INTO jobs(id, kind, title, state, params, resumable, resumed_from, created_at) "
@@ -174,7 +178,10 @@ class JobRunner:
         """Start a new job that continues an interrupted, cancelled or failed resumable one."""
         job = self.get(job_id)
         if not job.resumable:
-            raise UserError(f"job {job.id} ({job.kind}) cannot be resumed")
+            from engine.jobs.registry import resumable_kinds
+            raise UserError(f"job {job.id} ({job.kind}) cannot be resumed: a {job.kind} job keeps nothing when it "
+                            f"stops, so it starts over (only {', '.join(resumable_kinds())} jobs continue)",
+                            hint="run the same command again")
         if not job.state.finished or job.state == JobState.SUCCEEDED:
             raise UserError(f"job {job.id} is {job.state.value}; only a stopped job can be resumed")
         return self.submit(job.kind, job.params, title=job.title, resumed_from=job.id)

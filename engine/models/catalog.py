@@ -15,6 +15,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from engine import names
 from engine.errors import NotFound, UserError
 from engine.models import manifest as mf
 
@@ -59,11 +60,9 @@ def new_model_id() -> str:
     return "m-" + uuid.uuid4().hex[:10]
 
 
-def check_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name or len(name) > 100 or any(c in name for c in "/\\\n\t"):
-        raise UserError(f"model name '{name}' is not usable", hint="use 1-100 characters without slashes")
-    return name
+def check_name(name: str, option: str | None = None) -> str:
+    """The one naming rule (engine.names) applied to a model or adapter name."""
+    return names.check_name(name, "model", option)
 
 
 class ModelsAPI:
@@ -101,6 +100,11 @@ class ModelsAPI:
             raise NotFound(f"no model named '{name_or_id}'", hint="'aigc models list' shows the models")
         return found
 
+    def check_new_name(self, name: str, option: str | None = None) -> str:
+        """A usable name no model or adapter has yet (ignoring case); call it before any work starts."""
+        return names.check_new_name(name, [r[0] for r in self.ws.db().execute("SELECT name FROM models")], "model",
+                                    option, hint="choose another name or remove that model first")
+
     def manifest_path(self, model_id: str) -> Path:
         return self.ws.root / "models" / model_id / "manifest.json"
 
@@ -112,8 +116,7 @@ class ModelsAPI:
         name = check_name(name)
         if kind not in KINDS or role not in ROLES:
             raise UserError(f"model kind/role '{kind}/{role}' is not one of {KINDS} x {ROLES}")
-        if self.find(name) is not None and self.find(name).name == name:
-            raise UserError(f"a model named '{name}' already exists", hint="choose another --name or remove it first")
+        self.check_new_name(name)
         folder = Path(resolve_path(stored_path) if stored_path else path)
         if not folder.is_dir():
             raise UserError(f"{folder} is not a folder")

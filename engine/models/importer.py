@@ -15,7 +15,7 @@ from engine.atomic import replace_dir
 from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
 from engine.models import manifest as mf
-from engine.models.catalog import check_name, new_model_id
+from engine.models.catalog import new_model_id
 from engine.models.text_check import PICKLE_SUFFIXES
 
 
@@ -62,23 +62,39 @@ def hash_with_progress(folder: Path, ctx: JobContext, start: float, end: float) 
     return mf.build_manifest(folder, progress=progress, check=ctx.check_cancelled)
 
 
-@job_kind("models.import", title="Import model")
+def check_import(engine, params: dict) -> tuple[Path, str]:
+    """The source path and the model name, refused before the job starts when unusable."""
+    from engine.input_paths import check_input_file
+    src = check_input_file(str(params.get("path") or ""), "model path", allow_dir=True).resolve()
+    name = engine.models.check_new_name(params.get("name") or (src.stem if src.is_file() else src.name), "--name")
+    kind = params.get("kind")
+    if src.suffix.lower() == ".gguf" and src.is_file():
+        return src, name
+    if src.is_dir() and not kind:
+        detect_kind(src)  # neither a text model nor an image pipeline: said now
+    elif src.is_dir() and kind == "text" and not (src / "config.json").is_file():
+        raise UserError(f"model path {src}: no config.json, so it is not a text model folder",
+                        hint="give the model's top folder (the one with config.json)")
+    elif src.is_dir() and kind == "image" and not (src / "model_index.json").is_file():
+        raise UserError(f"model path {src}: no model_index.json, so it is not a diffusers pipeline folder",
+                        hint="give the pipeline's top folder, or a single .safetensors checkpoint file")
+    elif src.is_file() and src.suffix.lower() not in (".safetensors", ".ckpt", ".gguf"):
+        raise UserError(f"model path {src}: a single-file model must be a .safetensors checkpoint or a .gguf file",
+                        hint="give a model folder, a .safetensors file or a .gguf file")
+    return src, name
+
+
+@job_kind("models.import", title="Import model", check=check_import)
 def import_model(ctx: JobContext) -> dict:
     params = ctx.params
-    src = Path(str(params.get("path") or "")).expanduser()
-    if not str(params.get("path") or "") or not src.exists():
-        raise UserError(f"{src} does not exist", hint="give the path of the model folder")
-    src = src.resolve()
+    models = ctx.engine.models
+    src, name = check_import(ctx.engine, params)
     if src.suffix.lower() == ".gguf":
         from engine.deploy.gguf_import import import_gguf
-        return import_gguf(ctx, src, params)
+        return import_gguf(ctx, src, {**params, "name": name})
     kind = params.get("kind") or detect_kind(src)
     if kind not in ("text", "image"):
         raise UserError(f"--kind {kind} is not text or image")
-    name = check_name(params.get("name") or (src.stem if src.is_file() else src.name))
-    models = ctx.engine.models
-    if models.find(name) is not None and models.find(name).name == name:
-        raise UserError(f"a model named '{name}' already exists", hint="choose another --name or remove it first")
     copy = bool(params.get("copy", True))
     model_id = new_model_id()
     staging = ctx.workspace.folder("tmp") / f"import-{model_id}"

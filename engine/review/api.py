@@ -50,14 +50,15 @@ class ReviewAPI:
         return queue.counts(self.ws, task)
 
     def export(self, out: str | Path, task: str | None = None, status: str | list[str] = "approved",
-               step: str | None = None, run_id: str | None = None) -> dict:
+               step: str | None = None, run_id: str | None = None, force: bool = False) -> dict:
         """Approved outputs to .csv/.xlsx/.jsonl (text and image rows), or images to a .zip or folder."""
-        from engine.review.export import export_items
+        from engine.review.export import check_target, export_items
+        check_target(out, force)
         items = queue.list_items(self.ws, task=task, status=status, step=step, run_id=run_id)
         if not items:
             raise UserError("nothing to export: no outputs match" + (f" for task {task}" if task else ""),
                             hint="approve outputs in the review queue first")
-        return export_items(items, out)
+        return export_items(items, out, force)
 
     def feedback(self, task: str) -> dict:
         """Approved outputs become new examples of the task's dataset (one new version, deduplicated)."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from engine import atomic
 from engine.errors import UserError
+from engine.output_paths import check_output_file, check_output_folder
 from engine.review.queue import ReviewItem
 
 TABLE_FORMATS = (".csv", ".xlsx", ".jsonl")
@@ -120,8 +121,9 @@ def write_images(items: list[ReviewItem], out: Path) -> Path:
                 archive.write(item.image_path, name)
                 archive.writestr(name[:-4] + ".json", json.dumps(sidecar(item), ensure_ascii=False, indent=2))
         return out
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise UserError(f"export folder {out} already exists and is not empty", hint="choose a new folder")
+    if not images:
+        raise UserError("nothing to export as images: the matching outputs are text",
+                        hint="export text outputs to a .csv, .xlsx or .jsonl file")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -129,7 +131,7 @@ def write_images(items: list[ReviewItem], out: Path) -> Path:
             name = _image_name(item)
             atomic.copy_file(item.image_path, tmp / name)
             atomic.write_json(tmp / (name[:-4] + ".json"), sidecar(item))
-        if out.exists():
+        if out.is_dir() and not any(out.iterdir()):
             os.rmdir(out)
         atomic.replace_dir(tmp, out)
     except BaseException:
@@ -138,9 +140,20 @@ def write_images(items: list[ReviewItem], out: Path) -> Path:
     return out
 
 
-def export_items(items: list[ReviewItem], out: str | os.PathLike) -> dict:
+def check_target(out: str | os.PathLike, force: bool = False) -> Path:
+    """The export path when its kind is known and it may be written (engine.output_paths rules)."""
+    suffix = Path(str(out)).suffix.lower()
+    if suffix in TABLE_FORMATS or suffix == ".zip":
+        return check_output_file(out, force, "export file")
+    if suffix:
+        raise UserError(f"cannot export to '{Path(str(out)).name}': unknown extension '{suffix}'",
+                        hint="use a .csv, .xlsx or .jsonl file, or a .zip or a folder (no extension) for images")
+    return check_output_folder(out, force, "export folder")
+
+
+def export_items(items: list[ReviewItem], out: str | os.PathLike, force: bool = False) -> dict:
     """Write ``items`` to ``out``: the file suffix picks the table format; .zip or a folder takes images."""
-    out = Path(out)
+    out = check_target(out, force)
     suffix = out.suffix.lower()
     if suffix in TABLE_FORMATS:
         write_table(items, out)

@@ -66,9 +66,8 @@ def add_output(engine, modality: str, prompt: str, text: str | None = None, imag
     else:
         if not image_path:
             raise UserError("field 'image_path': an image output needs its image file")
-        source = Path(image_path).expanduser()
-        if not source.is_file():
-            raise UserError(f"image file {source} does not exist", hint="generate the image again")
+        from engine.input_paths import check_input_file
+        source = check_input_file(image_path, "image file")
         from PIL import Image, UnidentifiedImageError
         try:
             with Image.open(source) as probe:

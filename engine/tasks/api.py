@@ -49,7 +49,9 @@ class TasksAPI:
         """Tasks from a JSON file (an exported bundle or a plain list); all or nothing."""
         return store.save_tasks(self.ws, store.read_task_file(path), replace=replace)
 
-    def export_file(self, path: str | Path, names: list[str] | None = None) -> dict:
+    def export_file(self, path: str | Path, names: list[str] | None = None, force: bool = False) -> dict:
+        from engine.output_paths import check_output_file
+        path = check_output_file(path, force, "task file")
         tasks = [self.get(n) for n in names] if names else self.list()
         if not tasks:
             raise UserError("there are no tasks to export", hint="create or import a task first")
@@ -94,25 +96,42 @@ class TasksAPI:
         rows = []
         for r in self.ws.db().execute(sql, (name,) if name else ()):
             row = dict(r)
+            row["state"] = self._effective_state(row)
             row["config"] = json.loads(row["config"])
             row["outputs"] = self.ws.db().execute("SELECT count(*) FROM task_outputs WHERE run_id = ?",
                                                   (row["id"],)).fetchone()[0]
             rows.append(row)
         return rows
 
+    def _effective_state(self, run: dict) -> str:
+        """A run left 'running' by a job that is no longer running (killed, failed) says what happened."""
+        if run["state"] != "running" or not run.get("job_id"):
+            return run["state"]
+        job = self.ws.db().execute("SELECT state FROM jobs WHERE id = ?", (run["job_id"],)).fetchone()
+        if job is not None and job["state"] in ("running", "queued"):
+            return "running"
+        state = {"cancelled": "stopped", "failed": "failed"}.get(job["state"] if job else "", "interrupted")
+        if not getattr(self.ws, "read_only", False):
+            self.ws.db().execute("UPDATE task_runs SET state = ? WHERE id = ? AND state = 'running'",
+                                 (state, run["id"]))
+        return state
+
     def evaluate(self, name: str, adapter: str | None = None, against: str | None = None,
                  split: str = "test", limit: int | None = None, report: str | None = None,
-                 max_new_tokens: int | None = None, free: bool = False):
+                 max_new_tokens: int | None = None, free: bool = False, force: bool = False):
         """Start an evaluation (job ``task.eval``): the base model alone, base vs adapter, or adapter vs ``against``.
 
         Classify tasks score the labels (``free=True``: let the model generate, answers outside the label set
         count as wrong). Every evaluated system is kept for ``leaderboard``.
         """
+        from engine.tasks.evaluate import report_paths
         task = self.get(name)
         if limit is not None and (not isinstance(limit, int) or limit < 1):
             raise UserError(f"--limit must be a whole number >= 1, got {limit!r}")
+        report_paths(report, force)
         params = {"task": task.name, "adapter": adapter, "against": against, "split": split, "limit": limit,
-                  "report": str(report) if report else None, "max_new_tokens": max_new_tokens, "free": free}
+                  "report": str(report) if report else None, "max_new_tokens": max_new_tokens, "free": free,
+                  "force": force}
         return self.engine.jobs.submit("task.eval", params, title=f"Evaluate task {task.name}")
 
     def train_head(self, name: str, **options):

@@ -28,6 +28,18 @@ class EvalConfig:
     report: str | None = None
     max_new_tokens: int | None = None
     free: bool = False               # classify tasks: let the model generate instead of scoring the labels
+    force: bool = False              # replace existing report files
+
+
+def report_paths(report: str | None, force: bool = False) -> list[Path]:
+    """The .html, .md and .json files a --report PATH names, each allowed by engine.output_paths."""
+    if not report:
+        return []
+    from engine.output_paths import check_output_file
+    base = Path(report)
+    base = base.with_suffix("") if base.suffix.lower() in (".html", ".md", ".json") else base
+    return [check_output_file(base.with_name(base.name + suffix), force, "report file")
+            for suffix in (".html", ".md", ".json")]
 
 
 def prompt_and_reference(example: dict) -> tuple[str, str, str | None] | None:
@@ -148,6 +160,7 @@ def evaluate_task(ctx: JobContext) -> dict:
               "created_at": time.time(), "config": asdict(config),
               "samples": [{"prompt": c[0], "reference": c[1], "outputs": {label: outputs[label][i] for label in outputs}}
                           for i, c in enumerate(cases[:10])]}
+    report_paths(config.report, config.force)
     base = Path(config.report) if config.report else ctx.workspace.folder("exports") / f"eval-{task.name}-{ctx.job_id}"
     base = base.with_suffix("") if base.suffix.lower() in (".html", ".md", ".json") else base
     paths = {}

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.input_paths import check_input_file
 
 SUFFIXES = (".csv", ".tsv", ".xlsx", ".jsonl", ".json")
 
@@ -40,9 +41,7 @@ def _rows(path: Path):
 def read_rows(path: str | Path) -> tuple[list[str], list[dict]]:
     """(columns, rows) of an input file; each row maps column name to a string."""
     from engine.data.readers import RowError
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"input file {path} does not exist")
+    path = check_input_file(path, "inputs file")
     unit, stream = _rows(path)
     header: list[str] = []
     rows = []

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from engine import atomic
 from engine.errors import Cancelled, UserError
+from engine.fields import check_fields, number, seed as seed_field
 from engine.jobs import JobContext, job_kind
 from engine.review.queue import os_user
 from engine.tasks import constraints as checks
@@ -34,25 +35,18 @@ from engine.tasks.template import render
 class RunConfig:
     task: str
     inputs: str
-    limit: int | None = None
-    candidates: int = 1
-    batch_size: int = 4
-    max_retries: int | None = None   # None: the task's own setting
-    seed: int | None = None          # None: the task's generation seed
+    limit: int | None = number(None, lo=1, hi=1_000_000_000, integer=True, flag="--limit")
+    candidates: int = number(1, lo=1, hi=100, integer=True, flag="--candidates")
+    batch_size: int = number(4, lo=1, hi=1024, integer=True, flag="--batch-size")
+    max_retries: int | None = number(None, lo=0, hi=100, integer=True, flag="--retries")  # None: the task's
+    seed: int | None = seed_field(None)          # None: the task's generation seed
 
 
 def config_from_params(params: dict) -> RunConfig:
     known = {k: v for k, v in params.items() if k in RunConfig.__dataclass_fields__}
     if "task" not in known or "inputs" not in known:
         raise UserError("a task run needs 'task' and 'inputs'")
-    config = RunConfig(**known)
-    for key, low in (("candidates", 1), ("batch_size", 1)):
-        value = getattr(config, key)
-        if not isinstance(value, int) or value < low:
-            raise UserError(f"{key} must be a whole number >= {low}, got {value!r}")
-    if config.limit is not None and (not isinstance(config.limit, int) or config.limit < 1):
-        raise UserError(f"limit must be a whole number >= 1, got {config.limit!r}")
-    return config
+    return check_fields(RunConfig(**known))
 
 
 def item_seed(base: int, row: int, candidate: int, step_index: int, attempt: int) -> int:
@@ -322,7 +316,8 @@ class TaskRun:
                              text=rec["output_text"], image=rec["image_path"], passed=bool(rec["passed"]))
 
 
-@job_kind("task.run", title="Run task", resumable=True, isolated=True)
+@job_kind("task.run", title="Run task", resumable=True, isolated=True,
+          check=lambda engine, params: config_from_params(params))
 def run_task(ctx: JobContext) -> dict:
     config = config_from_params(ctx.params)
     return TaskRun(ctx, config).execute()

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from engine import atomic
+from engine import names as naming
 from engine.errors import NotFound, UserError
 from engine.tasks.definition import TaskDef, task_from_dict
 
@@ -75,6 +76,8 @@ def save_tasks(workspace, tasks: list[TaskDef], replace: bool = False) -> dict:
             body = json.dumps(task.to_dict(), ensure_ascii=False, sort_keys=True)
             row = con.execute("SELECT id, definition FROM tasks WHERE name = ?", (task.name,)).fetchone()
             if row is None:
+                naming.check_new_name(task.name, [r[0] for r in con.execute("SELECT name FROM tasks")], "task",
+                                     hint="choose another name (task names ignore case)")
                 con.execute("INSERT INTO tasks(name, definition, created_at, updated_at) VALUES (?, ?, ?, ?)",
                             (task.name, body, now, now))
                 added.append(task.name)
@@ -100,17 +103,9 @@ def remove_task(workspace, name: str) -> None:
 
 # -- files -----------------------------------------------------------------------
 def read_task_file(path: str | Path) -> list[TaskDef]:
+    from engine.safe_json import load_file
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"task file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read task file {path}: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{path}: line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})") from None
+    data = load_file(path, "task file")
     if isinstance(data, dict) and "tasks" in data:
         if data.get("format") != BUNDLE_FORMAT:
             raise UserError(f"{path}: field 'format' is {data.get('format')!r}, expected '{BUNDLE_FORMAT}'")

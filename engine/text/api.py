@@ -107,6 +107,8 @@ class TextAPI:
                 base = models.get(adapter.base_id)
                 raise UserError(f"adapter '{adapter.name}' was trained on '{base.name}', not '{model.name}'",
                                 hint=f"use --model {base.name}")
+            from engine.text.setup import check_adapter_files
+            check_adapter_files(adapter)
         return model, adapter
 
     def generator(self, model, adapter=None, quantize: str | None = None):

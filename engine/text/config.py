@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 
 from engine.errors import UserError
+from engine.fields import check_fields, number, seed as seed_field
 
 METHODS = ("lora", "full", "qlora")
 SCHEDULES = ("cosine", "linear", "constant")
@@ -16,40 +17,40 @@ class TrainConfig:
     method: str = "lora"
     output_name: str | None = None      # catalog name of the result (default: "<model>-<run id>")
     init_adapter: str | None = None     # start LoRA from this adapter's weights (retrain with feedback)
-    data_version: int | None = None
+    data_version: int | None = number(None, lo=1, integer=True, flag="--data-version")
     # optimisation
-    learning_rate: float = 2e-4
-    weight_decay: float = 0.0
-    warmup_steps: int = 0
-    warmup_ratio: float = 0.03
+    learning_rate: float = number(2e-4, lo=0, hi=1, lo_open=True, flag="--learning-rate")
+    weight_decay: float = number(0.0, lo=0, hi=1, flag="--weight-decay")
+    warmup_steps: int = number(0, lo=0, hi=10_000_000, integer=True, flag="--warmup-steps")
+    warmup_ratio: float = number(0.03, lo=0, hi=1, hi_open=True)
     schedule: str = "cosine"
-    max_grad_norm: float = 1.0
-    batch_size: int = 4
-    grad_accum: int = 1
-    epochs: float = 1.0
-    max_steps: int | None = None        # overrides epochs when given
-    seed: int = 42
+    max_grad_norm: float = number(1.0, lo=0, hi=1e6, lo_open=True)
+    batch_size: int = number(4, lo=1, hi=4096, integer=True, flag="--batch-size")
+    grad_accum: int = number(1, lo=1, hi=4096, integer=True, flag="--grad-accum")
+    epochs: float = number(1.0, lo=0, hi=10_000, lo_open=True, flag="--epochs")
+    max_steps: int | None = number(None, lo=1, hi=10_000_000, integer=True, flag="--max-steps")  # overrides epochs
+    seed: int = seed_field(42)
     # data
-    max_length: int | None = None      # None: min(512, the model's context)
+    max_length: int | None = number(None, lo=8, hi=1_048_576, integer=True, flag="--max-length")  # None: min(512, context)
     packing: bool = False
     group_by_length: bool = True
-    val_fraction: float = 0.1           # held out when the dataset has no validation split
+    val_fraction: float = number(0.1, lo=0, hi=1, hi_open=True, flag="--val-fraction")  # held out without a val split
     system: str | None = None           # system prompt added to every example
     # LoRA
-    lora_r: int = 8
-    lora_alpha: int = 16
-    lora_dropout: float = 0.05
+    lora_r: int = number(8, lo=1, hi=1024, integer=True, flag="--lora-r")
+    lora_alpha: int = number(16, lo=1, hi=65_536, integer=True, flag="--lora-alpha")
+    lora_dropout: float = number(0.05, lo=0, hi=1, hi_open=True, flag="--lora-dropout")
     target_modules: list[str] | str | None = None   # None: chosen per architecture
     # runtime
     gradient_checkpointing: bool = False
     precision: str = "auto"             # auto | fp32 | bf16 | fp16
     # checkpoints, validation
-    save_every: int = 50
-    keep_checkpoints: int = 2
-    eval_every: int = 50
-    early_stopping_patience: int | None = None
+    save_every: int = number(50, lo=1, hi=10_000_000, integer=True, flag="--save-every")
+    keep_checkpoints: int = number(2, lo=1, hi=1000, integer=True, flag="--keep-checkpoints")
+    eval_every: int = number(50, lo=1, hi=10_000_000, integer=True, flag="--eval-every")
+    early_stopping_patience: int | None = number(None, lo=1, hi=1_000_000, integer=True, flag="--patience")
     use_best: bool = True               # final output = best validation checkpoint when there is one
-    log_every: int = 1
+    log_every: int = number(1, lo=1, hi=1_000_000, integer=True)
     merge: bool = False                 # also write the adapter merged into the base as a full model
     # filled in when the run starts (lineage)
     base_sha256: str | None = None
@@ -60,15 +61,7 @@ class TrainConfig:
             raise UserError(f"--method {self.method} is not one of {', '.join(METHODS)}")
         if self.schedule not in SCHEDULES:
             raise UserError(f"--schedule {self.schedule} is not one of {', '.join(SCHEDULES)}")
-        checks = [("learning_rate", self.learning_rate > 0), ("batch_size", self.batch_size >= 1),
-                  ("grad_accum", self.grad_accum >= 1), ("max_length", self.max_length is None or self.max_length >= 8),
-                  ("epochs", self.epochs > 0), ("lora_r", self.lora_r >= 1), ("save_every", self.save_every >= 1),
-                  ("eval_every", self.eval_every >= 1), ("keep_checkpoints", self.keep_checkpoints >= 1),
-                  ("val_fraction", 0 <= self.val_fraction < 1),
-                  ("max_steps", self.max_steps is None or self.max_steps >= 1)]
-        for name, ok in checks:
-            if not ok:
-                raise UserError(f"training option {name}={getattr(self, name)} is out of range")
+        check_fields(self)
         if self.precision not in ("auto", "fp32", "bf16", "fp16"):
             raise UserError(f"--precision {self.precision} is not auto, fp32, bf16 or fp16")
         return self
@@ -83,3 +76,8 @@ class TrainConfig:
         if unknown:
             raise UserError(f"unknown training option '{unknown[0]}'", hint="see 'aigc train --help'")
         return cls(**data)
+
+    def check_names(self, engine) -> None:
+        """Model, adapter and output names, checked before the run starts (no folder is made for a bad one)."""
+        if self.output_name is not None:
+            self.output_name = engine.models.check_new_name(self.output_name, "--output-name")

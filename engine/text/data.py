@@ -13,6 +13,7 @@ import random
 from pathlib import Path
 from typing import Iterator
 
+from engine import safe_json
 from engine.errors import UserError
 from engine.text.templates import IGNORE, encode_example
 
@@ -21,15 +22,16 @@ VAL_SPLITS = ("val", "validation", "dev", "valid")
 
 def read_jsonl(path: Path) -> list[dict]:
     rows = []
-    with open(path, encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, 1):
+    with open(safe_json.check_input_file(path, "--data file"), "rb") as handle:
+        for number, raw in safe_json.read_lines(handle, str(path)):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise UserError(f"{path} line {number} (byte {exc.start} of the line): not valid UTF-8",
+                                hint="save the file as UTF-8") from None
             if not line.strip():
                 continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise UserError(f"{path} line {number}: not valid JSON ({exc.msg})",
-                                hint="fix or remove that line") from None
+            row = safe_json.loads(line, f"{path} line {number}", hint="fix or remove that line")
             if not isinstance(row, dict):
                 raise UserError(f"{path} line {number}: expected a JSON object per line")
             rows.append(row)
@@ -42,7 +44,7 @@ def load_examples(engine, data: str, version: int | None = None) -> tuple[list[d
     if path.suffix.lower() in (".jsonl", ".json") and path.is_file():
         from engine.workspace.blobs import sha256_file
         if path.suffix.lower() == ".json":
-            rows = json.loads(path.read_text(encoding="utf-8-sig"))
+            rows = safe_json.load_file(path, "--data file")
             if not isinstance(rows, list):
                 raise UserError(f"{path}: expected a JSON list of examples")
         else:

@@ -5,6 +5,17 @@ from engine.errors import Cancelled, UserError
 from engine.text.generator import GenerationParams
 
 
+def check_generate(engine, params: dict) -> None:
+    """Prompts, model, adapter and sampling parameters, refused before the job starts."""
+    prompts = params.get("prompts") or ([params["prompt"]] if params.get("prompt") else [])
+    if not prompts:
+        raise UserError("no prompt given", hint="pass --prompt TEXT")
+    if not params.get("model"):
+        raise UserError("no model given", hint="pass --model NAME")
+    engine.text._resolve(params["model"], params.get("adapter"))
+    GenerationParams.from_dict(params.get("params") or {})
+
+
 def run_generate(ctx) -> dict:
     params = ctx.params
     prompts = params.get("prompts") or ([params["prompt"]] if params.get("prompt") else [])

@@ -20,20 +20,21 @@ import random
 from dataclasses import asdict, dataclass, field
 
 from engine.errors import UserError
+from engine.fields import check_fields, number, seed as seed_field
 from engine.text.templates import render
 
 
 @dataclass
 class GenerationParams:
-    max_new_tokens: int = 128
-    temperature: float = 0.7          # 0 means greedy
-    top_p: float = 0.9
-    top_k: int = 50
-    repetition_penalty: float = 1.1
-    num_beams: int = 1
+    max_new_tokens: int = number(128, lo=1, hi=131_072, integer=True, flag="--max-new-tokens")
+    temperature: float = number(0.7, lo=0, hi=100, flag="--temperature")        # 0 means greedy
+    top_p: float = number(0.9, lo=0, hi=1, lo_open=True, flag="--top-p")
+    top_k: int = number(50, lo=0, hi=1_000_000, integer=True, flag="--top-k")
+    repetition_penalty: float = number(1.1, lo=0, hi=100, lo_open=True, flag="--repetition-penalty")
+    num_beams: int = number(1, lo=1, hi=64, integer=True, flag="--num-beams")
     stop: list[str] = field(default_factory=list)
-    seed: int | None = None           # prompt i gets seed + i
-    batch_size: int = 8               # prompts per generate call
+    seed: int | None = seed_field(None)  # prompt i gets seed + i
+    batch_size: int = number(8, lo=1, hi=1024, integer=True, flag="--batch-size")  # prompts per generate call
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "GenerationParams":
@@ -47,14 +48,7 @@ class GenerationParams:
         if isinstance(data.get("stop"), str):
             data["stop"] = [data["stop"]]
         params = cls(**{k: v for k, v in data.items() if v is not None})
-        checks = [("max_new_tokens", params.max_new_tokens >= 1), ("temperature", params.temperature >= 0),
-                  ("top_p", 0 < params.top_p <= 1), ("top_k", params.top_k >= 0),
-                  ("repetition_penalty", params.repetition_penalty > 0), ("num_beams", params.num_beams >= 1),
-                  ("batch_size", isinstance(params.batch_size, int) and params.batch_size >= 1)]
-        for name, ok in checks:
-            if not ok:
-                raise UserError(f"generation parameter {name}={getattr(params, name)} is out of range")
-        return params
+        return check_fields(params)
 
     def to_dict(self) -> dict:
         return asdict(self)

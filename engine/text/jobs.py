@@ -7,14 +7,24 @@ from __future__ import annotations
 from engine.jobs import JobContext, job_kind
 
 
-@job_kind("text.train", title="Train text model", resumable=True, isolated=True)
+def _check_train(engine, params: dict) -> None:
+    from engine.text.setup import check_new_run
+    check_new_run(engine, params)
+
+
+def _check_generate(engine, params: dict) -> None:
+    from engine.text.generate_job import check_generate
+    check_generate(engine, params)
+
+
+@job_kind("text.train", title="Train text model", resumable=True, check=_check_train, isolated=True)
 def train_text(ctx: JobContext) -> dict:
     """params: {"config": TrainConfig fields} for a new run, or {"resume": run id}."""
     from engine.text.trainer import run_training
     return run_training(ctx)
 
 
-@job_kind("text.generate", title="Generate text", isolated=True)
+@job_kind("text.generate", title="Generate text", check=_check_generate, isolated=True)
 def generate_text(ctx: JobContext) -> dict:
     """params: model, adapter, prompts (list), params (sampling), system, chat."""
     from engine.text.generate_job import run_generate

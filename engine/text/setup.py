@@ -19,6 +19,53 @@ def find_run_for(ctx) -> dict | None:
     return None
 
 
+def check_adapter_files(adapter) -> None:
+    """An adapter whose folder lost its files is named with its path, not left to a loader's odd error."""
+    from pathlib import Path
+    folder = Path(adapter.path)
+    wanted = [folder / "adapter_config.json"]
+    missing = [p for p in wanted if not p.is_file()] or \
+        ([] if any(folder.glob("*.safetensors")) or any(folder.glob("*.bin")) else [folder / "adapter_model.safetensors"])
+    if missing:
+        raise UserError(f"adapter '{adapter.name}': its files are missing ({missing[0]})",
+                        hint=f"run 'aigc models verify {adapter.name}', then re-import or remove the adapter")
+
+
+def check_new_run(engine, params: dict) -> None:
+    """Everything about a new text run that can be refused before the job starts (no run folder)."""
+    from pathlib import Path
+
+    from engine.input_paths import check_input_file
+    if params.get("resume"):
+        runs.get_run(engine, str(params["resume"]))
+        return
+    raw = dict(params.get("config") or {})
+    if not raw:
+        raise UserError("text.train needs a config (model, data, ...) or a run to resume")
+    config = TrainConfig.from_dict(raw).validate()
+    base = engine.models.get(config.model)
+    if base.kind != "text":
+        raise UserError(f"model '{base.name}' is an {base.kind} model; text training needs a text model")
+    if base.role != "base":
+        raise UserError(f"model '{base.name}' is an adapter", hint="train on its base model instead")
+    config.check_names(engine)
+    if config.init_adapter:
+        adapter = engine.models.get(config.init_adapter)
+        if adapter.role != "adapter" or adapter.kind != "text":
+            raise UserError(f"--init-adapter {adapter.name} is not a text adapter",
+                            hint="name an adapter from 'aigc models list'")
+        check_adapter_files(adapter)
+    data = Path(str(config.data)).expanduser()
+    if data.suffix.lower() in (".jsonl", ".json") or data.exists():
+        check_input_file(data, "--data file")
+        from engine.text.data import load_examples
+        load_examples(engine, str(data))  # a bad line is named now, before a run folder exists
+    else:
+        info = engine.data.get(config.data)
+        if info.modality != "text":
+            raise UserError(f"--data: dataset '{info.name}' holds {info.modality} examples, not text")
+
+
 def resolve_run(ctx) -> tuple[TrainConfig, dict, list[dict], bool]:
     """(config, run, raw examples, resumed?) with the base model hash and dataset checked on resume."""
     from engine.text.data import load_examples
@@ -48,6 +95,7 @@ def resolve_run(ctx) -> tuple[TrainConfig, dict, list[dict], bool]:
     if not raw:
         raise UserError("text.train needs a config (model, data, ...) or a run to resume")
     config = TrainConfig.from_dict(raw).validate()
+    config.check_names(engine)
     base = engine.models.get(config.model)
     if base.kind != "text":
         raise UserError(f"model '{base.name}' is an {base.kind} model; text training needs a text model")
@@ -112,7 +160,9 @@ def start_adapter(engine, config: TrainConfig, base) -> str | None:
                         hint=f"train on its base, or start without --init-adapter")
     import json
     from pathlib import Path
-    settings = json.loads((Path(adapter.path) / "adapter_config.json").read_text(encoding="utf-8"))
+    check_adapter_files(adapter)
+    from engine.safe_json import load_file
+    settings = load_file(Path(adapter.path) / "adapter_config.json", "adapter config")
     config.lora_r = int(settings.get("r", config.lora_r))
     config.lora_alpha = int(settings.get("lora_alpha", config.lora_alpha))
     targets = settings.get("target_modules")

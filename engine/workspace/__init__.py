@@ -56,8 +56,9 @@ def _owner_only(path: Path, mode: int) -> None:
 class Workspace:
     """An open, locked workspace. Use ``Workspace.open(path)`` and ``close()``."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, read_only: bool = False):
         self.root = root
+        self.read_only = read_only  # opened beside the process that owns it: reads only, no lock
         self.db_path = root / "workspace.db"
         self._lock = WorkspaceLock(root)
         self._local = threading.local()
@@ -70,6 +71,7 @@ class Workspace:
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, create: bool = True) -> "Workspace":
         root = resolve_workspace(path)
+        _refuse_empty_database(root / "workspace.db")
         if root.exists() and not root.is_dir():
             raise UserError(f"workspace path {root} is a file, not a folder", hint="choose a folder")
         private_files()
@@ -123,6 +125,31 @@ class Workspace:
         ws.blobs = BlobStore(root / "blobs")
         return ws
 
+    @classmethod
+    def open_read_only(cls, path: str | os.PathLike | None = None) -> "Workspace":
+        """Open a workspace another process owns, for reading: no lock, no migration, no new folders.
+
+        SQLite in WAL mode lets readers work beside the one writer, so 'aigc data list' or 'jobs list'
+        answer while the window (or a long job) holds the workspace.
+        """
+        root = resolve_workspace(path)
+        db_path = root / "workspace.db"
+        if not db_path.is_file():
+            raise UserError(f"workspace {root} has no database yet", hint="run 'aigc init' first")
+        _refuse_empty_database(db_path)
+        ws = cls(root, read_only=True)
+        con = _db.connect(db_path, read_only=True)
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        if version != _db.latest_version():
+            con.close()
+            raise UserError(f"workspace {root} has schema version {version}, this program uses "
+                            f"{_db.latest_version()}; it can only be read once its owner has upgraded it",
+                            hint="close the program that holds it and run the command again")
+        ws._local.con = con
+        ws._all_connections.append((threading.current_thread(), con))
+        ws.blobs = BlobStore(root / "blobs")
+        return ws
+
     # -- database -------------------------------------------------------
     def db(self) -> sqlite3.Connection:
         """This thread's connection (SQLite connections are not shared across threads)."""
@@ -130,7 +157,7 @@ class Workspace:
             raise UserError(f"workspace {self.root} is closed")
         con = getattr(self._local, "con", None)
         if con is None:
-            con = _db.connect(self.db_path)
+            con = _db.connect(self.db_path, read_only=self.read_only)
             self._local.con = con
             with self._con_lock:
                 self._all_connections.append((threading.current_thread(), con))
@@ -183,3 +210,16 @@ class Workspace:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _refuse_empty_database(db_path: Path) -> None:
+    """A 0-byte workspace.db is a database whose writing was cut off, not a new workspace: giving it a
+    fresh schema would hide that every dataset, model and task record is gone."""
+    try:
+        empty = db_path.is_file() and db_path.stat().st_size == 0
+    except OSError:
+        return
+    if empty:
+        raise UserError(f"workspace database {db_path} is empty (0 bytes); the workspace's records are lost",
+                        hint="restore workspace.db from a backup, or move the folder aside and run 'aigc init' "
+                             "to start a new workspace")

@@ -30,8 +30,12 @@ def latest_version() -> int:
     return found[-1][0] if found else 0
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+    if read_only:
+        con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30,
+                              isolation_level=None, check_same_thread=False)
+    else:
+        con = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     con.row_factory = sqlite3.Row
     con.execute("PRAGMA foreign_keys = ON")
     con.execute("PRAGMA busy_timeout = 30000")

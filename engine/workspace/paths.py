@@ -1,4 +1,5 @@
-"""Where the workspace lives: --workspace, then AIGC_WORKBENCH_HOME, then platformdirs."""
+"""Where the workspace lives, the same for the CLI and the window:
+--workspace, then AIGC_WORKBENCH_HOME, then the one the window remembers, then the user data folder."""
 from __future__ import annotations
 
 import os
@@ -14,6 +15,20 @@ def default_workspace() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_data_dir("AIGC Workbench", "AIGC Workbench")) / "workspace"
+
+
+def choose_workspace(explicit: str | os.PathLike | None = None, remembered: str | None = None) -> Path:
+    """The one precedence: ``explicit`` (--workspace), $AIGC_WORKBENCH_HOME, ``remembered``, the default."""
+    from engine.errors import UserError
+    if explicit is not None:
+        if not str(explicit).strip():
+            raise UserError("--workspace is empty", hint="give a workspace folder, or leave the option out")
+        return Path(explicit).expanduser().resolve()
+    if os.environ.get(ENV_VAR, "").strip():
+        return Path(os.environ[ENV_VAR]).expanduser().resolve()
+    if remembered:
+        return Path(remembered).expanduser().resolve()
+    return default_workspace().resolve()
 
 
 def resolve_workspace(path: str | os.PathLike | None) -> Path:

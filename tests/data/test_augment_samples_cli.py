@@ -10,6 +10,7 @@ import data_files as f
 import pytest
 
 from engine.data import augment as aug
+from engine.errors import UserError
 
 
 def test_operations_are_seeded_and_change_the_prompt():
@@ -37,8 +38,8 @@ def test_augment_job_adds_tagged_train_examples_only(eng):
 
 def test_augment_refuses_unknown_ops(eng):
     eng.data.add_examples("a", [{"instruction": "q", "output": "a"}], "seed", modality="text")
-    job = eng.jobs.run("data.augment", {"name": "a", "ops": ["backtranslate"]})
-    assert job.state.value == "failed" and "unknown augmentation 'backtranslate'" in job.error
+    with pytest.raises(UserError, match="unknown augmentation 'backtranslate'"):  # refused before the job starts
+        eng.jobs.submit("data.augment", {"name": "a", "ops": ["backtranslate"]})
 
 
 def test_sample_installer_is_idempotent(eng, tmp_path):

@@ -6,6 +6,8 @@ import json
 import data_files as f
 import pytest
 
+from engine.errors import UserError
+
 
 def export(eng, name, fmt, out, **kw):
     job = eng.jobs.run("data.export", {"name": name, "format": fmt, "out": str(out), **kw})
@@ -94,5 +96,5 @@ def test_export_errors(eng, tmp_path, run_import):
     job = eng.jobs.run("data.export", {"name": "multi", "format": "alpaca", "out": str(tmp_path / "x.json")})
     assert job.state.value == "failed" and "2-turn" not in job.error and "4-turn chat" in job.error
     assert not (tmp_path / "x.json").exists()
-    job = eng.jobs.run("data.export", {"name": "multi", "format": "imagefolder", "out": str(tmp_path / "y")})
-    assert job.state.value == "failed" and "does not fit" in job.error
+    with pytest.raises(UserError, match="does not fit"):  # refused before the job starts
+        eng.jobs.submit("data.export", {"name": "multi", "format": "imagefolder", "out": str(tmp_path / "y")})

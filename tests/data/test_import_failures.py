@@ -5,7 +5,10 @@ import json
 import threading
 
 import data_files as f
+import pytest
 from data_files import snapshot
+
+from engine.errors import UserError
 
 
 def test_malformed_jsonl_line(tmp_path, failing_import):
@@ -66,7 +69,8 @@ def test_truncated_json_array(tmp_path, failing_import):
 def test_existing_name_refused_unless_append(eng, tmp_path, run_import, failing_import):
     path = f.write_jsonl(tmp_path / "a.jsonl", f.alpaca_rows())
     run_import(path)
-    assert "already exists" in failing_import(path)
+    with pytest.raises(UserError, match="already exists"):  # refused before the job starts
+        eng.jobs.submit("data.import", {"path": str(path), "name": "ds"})
 
 
 def test_cancel_during_import_leaves_workspace_unchanged(eng, tmp_path):

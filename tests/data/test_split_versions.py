@@ -66,8 +66,8 @@ def test_no_near_duplicate_leaks_across_splits(eng):
 
 def test_split_rejects_bad_fractions(eng):
     eng.data.add_examples("s", corpus(70), "seed", modality="text")
-    job = eng.jobs.run("data.split", {"name": "s", "val": 0.6, "test": 0.5})
-    assert job.state.value == "failed" and "together below 1" in job.error
+    with pytest.raises(UserError, match="together below 1"):  # refused before the job starts
+        eng.jobs.submit("data.split", {"name": "s", "val": 0.6, "test": 0.5})
 
 
 def test_versions_share_records_and_diff(eng):

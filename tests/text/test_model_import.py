@@ -15,14 +15,20 @@ def run_import(eng, path, **params):
 
 
 def assert_refused(eng, path, fragment, **params):
-    job = run_import(eng, path, **params)
-    assert job.state.value == "failed", job.to_dict()
-    assert fragment in job.error, job.error
-    assert "\n" not in job.error
+    """Refused before the job starts (a path or name problem) or by the job (a problem inside the files)."""
+    try:
+        job = run_import(eng, path, **params)
+    except UserError as exc:
+        error = str(exc)
+    else:
+        assert job.state.value == "failed", job.to_dict()
+        error = job.error
+    assert fragment in error, error
+    assert "\n" not in error
     assert eng.models.list() == []
     assert [p.name for p in (eng.root / "models").iterdir()] == []
     assert [p.name for p in (eng.root / "tmp").iterdir()] == []
-    return job.error
+    return error
 
 
 @pytest.mark.parametrize("arch", ["llama", "qwen2", "gpt2", "mistral", "phi3", "gemma"])
@@ -60,8 +66,8 @@ def test_reference_instead_of_copy(eng, llama_dir):
 
 def test_duplicate_name_refused(eng, llama_dir):
     run_import(eng, llama_dir, name="dup")
-    job = run_import(eng, llama_dir, name="dup")
-    assert job.state.value == "failed" and "already exists" in job.error
+    with pytest.raises(UserError, match="already exists"):  # refused before the job starts
+        run_import(eng, llama_dir, name="DUP")
 
 
 def test_pickle_only_weights_refused(eng, llama_dir, tmp_path):

@@ -97,7 +97,7 @@ def test_generate_batch_size_reaches_the_job_and_is_checked(capsys, tmp_path, ti
     with Engine.open(ws) as eng:
         assert eng.jobs.get(result["job"]).params["params"]["batch_size"] == 2
     code, _, captured = aigc(capsys, ws, "generate", "--model", "g", "--prompt", "x", "--batch-size", "0")
-    assert code != 0 and "--batch-size 0 must be 1 or more" in captured.err and "started" not in captured.err
+    assert code != 0 and "--batch-size: 0 is out of range" in captured.err and "started" not in captured.err
 
 
 def test_resume_keeps_the_run_settings(capsys, tmp_path, tiny_models):

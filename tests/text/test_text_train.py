@@ -13,6 +13,8 @@ import pytest
 
 from text_tiny import examples, write_jsonl
 
+from engine.errors import UserError
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
@@ -112,10 +114,10 @@ def test_bad_training_input(eng, tiny_models, tmp_path):
     assert job.state.value == "failed" and "longer than the model's context" in job.error
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"instruction": "a", "output": "b"}\n{oops\n')
-    job = eng.jobs.run("text.train", {"config": {"model": "g", "data": str(broken)}})
-    assert job.state.value == "failed" and "line 2" in job.error
-    job = eng.jobs.run("text.train", {"config": {"model": "g", "data": str(broken), "bogus": 1}})
-    assert job.state.value == "failed" and "bogus" in job.error
+    with pytest.raises(UserError, match="line 2"):  # refused before the job starts
+        eng.jobs.submit("text.train", {"config": {"model": "g", "data": str(broken)}})
+    with pytest.raises(UserError, match="bogus"):
+        eng.jobs.submit("text.train", {"config": {"model": "g", "data": str(broken), "bogus": 1}})
     assert eng.models.list(role="adapter") == []
     assert eng.text.runs() == [] and list((eng.root / "runs").iterdir()) == []
 
@@ -230,8 +232,8 @@ def test_train_on_a_catalog_dataset_records_its_version(eng, tiny_models, data_f
     ref = eng.data.version_ref("ads")
     assert adapter.lineage["dataset"] == ref["dataset"] and adapter.lineage["dataset_version"] == ref["version"]
     assert adapter.lineage["run_id"] == result["run_id"]
-    missing = eng.jobs.run("text.train", {"config": {"model": "l", "data": "nope.jsonl"}})
-    assert missing.state.value == "failed" and "does not exist" in missing.error
+    with pytest.raises(UserError, match="does not exist"):  # refused before the job starts
+        eng.jobs.submit("text.train", {"config": {"model": "l", "data": "nope.jsonl"}})
 
 
 def test_packing_accumulation_checkpointing_and_early_stopping(eng, tiny_models, data_file):

@@ -1,0 +1,98 @@
+"""JSON from people's files: one loader with a nesting limit and a line-length limit.
+
+Python's parser recurses once per nesting level, so a file nested 100,000 deep
+ends in RecursionError; the code that walks parsed records recurses too. Every
+reader of user-supplied JSON goes through ``loads`` or ``load_file`` and gets a
+one-line ``UserError`` naming the file and line instead.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from engine.errors import UserError
+from engine.input_paths import check_input_file
+
+MAX_DEPTH = 64                 # deeper than any real dataset, task or manifest
+MAX_LINE = 16 * 1024 * 1024    # 16 MiB: one JSONL record, one CSV row, one text line
+MAX_FILE = 256 * 1024 * 1024   # a whole JSON document parsed at once (task files, manifests, .json data)
+
+
+class TooDeep(ValueError):
+    """Nested deeper than MAX_DEPTH."""
+
+
+def depth_of(value, limit: int = MAX_DEPTH) -> int:
+    """Nesting depth of parsed JSON, without recursion; raises TooDeep past ``limit``."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                raise TooDeep(f"nested more than {limit} levels deep")
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+def loads(text: str | bytes, where: str, hint: str | None = "fix the file and try again"):
+    """Parse ``text``; ``where`` names it in a message ("data.jsonl line 4")."""
+    try:
+        value = json.loads(text)
+        depth_of(value)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
+                        hint=hint) from None
+    except (RecursionError, TooDeep):
+        raise UserError(f"{where}: JSON nested more than {MAX_DEPTH} levels deep", hint=hint) from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{where}: not valid UTF-8 at byte {exc.start}", hint="save the file as UTF-8") from None
+    return value
+
+
+def check_depth(value, where: str, hint: str | None = "fix the file and try again"):
+    """For values parsed elsewhere (e.g. by a streaming reader): refuse deep nesting."""
+    try:
+        depth_of(value)
+    except TooDeep:
+        raise UserError(f"{where}: JSON nested more than {MAX_DEPTH} levels deep", hint=hint) from None
+    return value
+
+
+def read_user_file(path: str | os.PathLike, what: str = "file", limit: int = MAX_FILE) -> bytes:
+    """The bytes of a regular file the user named, refusing folders, FIFOs, devices and huge files."""
+    path = check_input_file(path, what)
+    size = path.stat().st_size
+    if size > limit:
+        raise UserError(f"{path}: {what} is {size / 2**20:,.0f} MiB; at most {limit // 2**20} MiB can be read",
+                        hint="split it into smaller files")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read {what} {path}: {exc.strerror}") from None
+
+
+def load_file(path: str | os.PathLike, what: str = "JSON file", hint: str | None = "fix the file and try again"):
+    """Parse a whole JSON file (UTF-8, BOM allowed) the user named."""
+    raw = read_user_file(path, what)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{Path(path)}: not valid UTF-8 at byte {exc.start}", hint="save the file as UTF-8") from None
+    return loads(text, str(Path(path)), hint)
+
+
+def read_lines(handle, where: str, limit: int = MAX_LINE):
+    """Lines of a binary handle, refusing any line longer than ``limit`` bytes (a file of NULs has none)."""
+    number = 0
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            raise UserError(f"{where} line {number}: longer than {limit // 2**20} MiB",
+                            hint="one record per line; split or shorten that line")
+        yield number, line
