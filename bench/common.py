@@ -71,10 +71,11 @@ class Timer:
         self.seconds = time.perf_counter() - self.start
 
 
-def alternate(ours, baseline, repeat: int) -> tuple[list[float], list[float], list, list]:
-    """Warm-up of each, then ours and baseline alternately ``repeat`` times; returns timings and outputs."""
-    ours()
-    baseline()
+def alternate(ours, baseline, repeat: int, warm=None) -> tuple[list[float], list[float], list, list]:
+    """Warm-up of each (``warm=(ours_warm, baseline_warm)``, else a full call), then ours and baseline
+    alternately ``repeat`` times; returns timings and outputs."""
+    for fn in warm or (ours, baseline):
+        fn()
     ours_t, base_t, ours_out, base_out = [], [], [], []
     for _ in range(repeat):
         for fn, times, outs in ((ours, ours_t, ours_out), (baseline, base_t, base_out)):

@@ -61,7 +61,7 @@ def bench_generate(quick: bool, workdir: Path) -> dict:
     from PIL import Image
     from engine.api import Engine
     folder = build_sd15_shape(workdir / "sd15-shape")
-    steps = 4 if quick else 20
+    steps = 3 if quick else 20
     with tempfile.TemporaryDirectory(prefix="aigc-bench-") as tmp, Engine.open(Path(tmp) / "ws", workers=1) as eng:
         job = eng.jobs.run("models.import", {"path": str(folder), "name": "sd", "copy": False})
         assert job.state.value == "succeeded", job.error
@@ -149,7 +149,7 @@ def bench_lora_step(quick: bool, workdir: Path) -> dict:
         ours_opt.zero_grad(set_to_none=True)
         return float(loss)
 
-    ours_t, base_t, _, _ = alternate(ours, baseline, 2 if quick else 4)
+    ours_t, base_t, _, _ = alternate(ours, baseline, 1 if quick else 3)
     o, b = min(ours_t), min(base_t)
     return {"name": "image_lora_step_256", "unit": "s/step", "ours": o, "baseline": b, "ratio": b / o,
             "higher_is_better": False,

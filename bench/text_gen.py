@@ -41,7 +41,7 @@ def bench(shape: str, kind: str, quick: bool, workdir: Path, quantize: str | Non
     from engine.api import Engine
     folder = build_text_model(workdir / f"text-{shape}", shape)
     new_tokens = 32 if quick else 64
-    repeat = 2 if quick else 3
+    repeat = (2 if kind == "decode" else 1) if quick else 3
     with tempfile.TemporaryDirectory(prefix="aigc-bench-") as tmp, Engine.open(Path(tmp) / "ws", workers=1) as eng:
         job = eng.jobs.run("models.import", {"path": str(folder), "name": "m", "copy": False})
         assert job.state.value == "succeeded", job.error
@@ -54,14 +54,15 @@ def bench(shape: str, kind: str, quick: bool, workdir: Path, quantize: str | Non
         prompts = _prompts(1 if kind == "decode" else 16)
 
         def ours():
-            out = gen.generate(prompts, {**params, "batch_size": len(prompts)},
-                               on_token=lambda i, t: pieces.append(t))
+            out = gen.generate(prompts, params, on_token=lambda i, t: pieces.append(t))   # default batch size
             return [r["tokens"] for r in out]
 
         def baseline():
             return [len(_plain_generate(tok, model, gen.render_prompt, p, new_tokens)) for p in prompts]
 
-        ours_t, base_t, ours_out, base_out = alternate(ours, baseline, repeat)
+        warm = (lambda: gen.generate(prompts[:1], {**params, "max_new_tokens": 4}),
+                lambda: _plain_generate(tok, model, gen.render_prompt, prompts[0], 4))
+        ours_t, base_t, ours_out, base_out = alternate(ours, baseline, repeat, warm)
         gen.loaded.eos_ids = eos
         agree = _agreement(gen, tok, model, prompts[:4], new_tokens)
         dtypes = {"ours": str(next(gen.loaded.model.parameters()).dtype),

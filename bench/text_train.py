@@ -83,7 +83,7 @@ def trainer_epoch(model_dir: str, data: str, batch: int, max_length: int, thread
 
 
 def bench(shape: str, quick: bool, workdir: Path) -> dict:
-    examples = {"small": (96, 256) if quick else (256, 256), "real": (24, 256) if quick else (64, 256)}[shape]
+    examples = {"small": (96, 256) if quick else (256, 256), "real": (16, 256) if quick else (64, 256)}[shape]
     count, max_length = examples
     model = build_text_model(workdir / f"text-{shape}", shape)
     data = workdir / f"mixed-{count}.jsonl"
