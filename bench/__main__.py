@@ -93,13 +93,18 @@ def main(argv: list[str] | None = None) -> int:
                                                  + ", ".join(BENCHMARKS))
     parser.add_argument("--quick", action="store_true", help="small workloads (under 10 minutes on 2 cores)")
     parser.add_argument("--json", action="store_true", help="last stdout line: the results as JSON")
+    parser.add_argument("--threads", type=int, help="CPU threads for both sides (default: what the engine picks, "
+                                                    "every core); 1 keeps timings sane on a machine shared with other work")
     parser.add_argument("--workdir", help="keep built models here between runs (default: a temp dir)")
     args = parser.parse_args(argv)
     chosen = [n for n in BENCHMARKS if not args.names or any(n.startswith(p) for p in args.names)]
     if not chosen:
         parser.error(f"no benchmark matches {args.names}; choose from {', '.join(BENCHMARKS)}")
+    if args.threads:
+        os.environ["AIGC_THREADS"] = os.environ["OMP_NUM_THREADS"] = str(args.threads)
     import engine  # noqa: F401 - offline switches before Hugging Face imports
-    from bench.common import machine
+    from bench.common import machine, set_threads
+    set_threads()
     from engine import devices
     info = machine()
     info.update(engine_threads=devices.detect().threads, quick=args.quick)

@@ -52,6 +52,13 @@ def machine() -> dict:
     return info
 
 
+def set_threads() -> None:
+    """Both sides use the engine's thread count (``AIGC_THREADS`` when ``--threads`` is given)."""
+    import torch
+    from engine import devices
+    torch.set_num_threads(devices.cpu_threads())
+
+
 def child(module: str, func: str, args: dict, timeout: float = 1800) -> dict:
     """Run ``bench.<module>.<func>(**args)`` in a fresh interpreter; its dict plus ``peak_rss_mb``."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "text")]))

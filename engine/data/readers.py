@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
@@ -27,6 +28,25 @@ class RowError(ValueError):
         self.message = message
 
 
+def _fast_loads(line: str):
+    """orjson when the line is plain JSON; anything it refuses (NaN, bad JSON) goes through ``json.loads``,
+    which accepts what it always accepted and words errors as it always did. orjson reads integers past
+    64 bits as floats, so a line with a 19-digit run takes the json path too."""
+    if _LONG_DIGITS(line):
+        return json.loads(line)
+    try:
+        return _orjson_loads(line)
+    except ValueError:
+        return json.loads(line)
+
+
+_LONG_DIGITS = re.compile(r"\d{19}").search
+try:
+    from orjson import loads as _orjson_loads
+except ImportError:  # pragma: no cover - orjson is a dependency; plain json still works
+    _orjson_loads = json.loads
+
+
 def read_jsonl(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict]]:
     handle, enc = open_text(path, encoding)
     line_no = 0
@@ -38,7 +58,7 @@ def read_jsonl(path: Path, encoding: str | None = None) -> Iterator[tuple[int, d
                 if not line.strip():
                     continue
                 try:
-                    obj = json.loads(line)
+                    obj = _fast_loads(line)
                 except json.JSONDecodeError as exc:
                     raise RowError(line_no, None, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
                 if not isinstance(obj, dict):
