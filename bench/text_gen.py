@@ -64,9 +64,9 @@ def bench(shape: str, kind: str, quick: bool, workdir: Path, quantize: str | Non
                 lambda: _plain_generate(tok, model, gen.render_prompt, prompts[0], 4))
         ours_t, base_t, ours_out, base_out = alternate(ours, baseline, repeat, warm)
         gen.loaded.eos_ids = eos
-        agree = _agreement(gen, tok, model, prompts[:4], new_tokens)
-        dtypes = {"ours": str(next(gen.loaded.model.parameters()).dtype),
+        dtypes = {"ours": str(next(gen.loaded.model.parameters()).dtype),   # before _agreement makes plain fp32
                   "baseline": str(next(model.parameters()).dtype)}
+        agree = _agreement(gen, tok, model, prompts[:4], new_tokens)
     tokens_ours, tokens_base = sum(ours_out[-1]), sum(base_out[-1])
     o, b = tokens_ours / min(ours_t), tokens_base / min(base_t)
     name = f"{kind}_{shape}" + (f"_{quantize}" if quantize else "")
