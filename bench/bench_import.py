@@ -41,6 +41,15 @@ def cpu_seconds() -> float:
 
 
 def peak_rss_mb() -> float:
+    """This process's own peak RSS: VmHWM on Linux (ru_maxrss there carries the parent's peak over
+    a fork+exec, so every child would report at least its parent's)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / 1024 if sys.platform != "darwin" else peak / 2**20, 1)
 

@@ -60,6 +60,8 @@ def build_window(args: argparse.Namespace, settings=None):
     from desktop.settings import Settings
     settings = settings or Settings()
     settings.apply_device()
+    from engine import devices
+    devices.set_interactive(True)   # jobs run in this process leave a core for the window
     app = QApplication.instance()
     i18n.install(app, args.lang or settings.language)
     style.apply(app, args.theme or settings.theme)

@@ -43,13 +43,46 @@ def system_memory() -> tuple[int, int]:
         return pages, pages // 2
 
 
+_interactive = False
+
+
+def set_interactive(flag: bool) -> None:
+    """Declare whether this process draws a window: then heavy work leaves one core for it."""
+    global _interactive, _cached
+    _interactive = bool(flag)
+    _cached = None
+
+
 def cpu_threads() -> int:
-    """Leave one core for the GUI and the OS, so the window never freezes."""
+    """Every core for the CLI and background workers; one core fewer in the window's own process.
+
+    ``AIGC_THREADS`` overrides both. A background worker keeps the window responsive by
+    running at a lower OS priority (``lower_priority``), not by idling a core.
+    """
     cores = os.cpu_count() or 1
     requested = os.environ.get("AIGC_THREADS")
     if requested and requested.isdigit():
         return max(1, int(requested))
-    return max(1, cores - 1)
+    return max(1, cores - 1) if _interactive else cores
+
+
+def lower_priority(step: int = 10) -> bool:
+    """Run this process below normal priority so the window's process wins the cores; False if not possible."""
+    try:
+        if hasattr(os, "nice"):
+            os.nice(step)
+            return True
+        import psutil  # Windows
+        psutil.Process().nice(psutil.BELOW_NORMAL_PRIORITY_CLASS)
+        return True
+    except Exception:   # no permission or no psutil: normal priority still works
+        return False
+
+
+def become_background_worker() -> None:
+    """For a process that runs jobs for a window: all cores, lower priority."""
+    set_interactive(False)
+    lower_priority()
 
 
 def _cpu_bf16() -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
@@ -26,6 +27,25 @@ class RowError(ValueError):
         self.line = line
         self.field = field
         self.message = message
+
+
+def _fast_loads(line: str):
+    """orjson when the line is plain JSON; anything it refuses (NaN, bad JSON) goes through ``json.loads``,
+    which accepts what it always accepted and words errors as it always did. orjson reads integers past
+    64 bits as floats, so a line with a 19-digit run takes the json path too."""
+    if _LONG_DIGITS(line):
+        return json.loads(line)
+    try:
+        return _orjson_loads(line)
+    except ValueError:
+        return json.loads(line)
+
+
+_LONG_DIGITS = re.compile(r"\d{19}").search
+try:
+    from orjson import loads as _orjson_loads
+except ImportError:  # pragma: no cover - orjson is a dependency; plain json still works
+    _orjson_loads = json.loads
 
 
 def _bounded_lines(handle, line_no: int = 0, skip_bad: bool = False):
@@ -50,7 +70,7 @@ def _bounded_lines(handle, line_no: int = 0, skip_bad: bool = False):
 def parse_json(text: str, line_no: int | None) -> object:
     """One JSON value from a record; deep nesting is a RowError like any other bad row."""
     try:
-        value = json.loads(text)
+        value = _fast_loads(text)
         depth_of(value)
     except json.JSONDecodeError as exc:
         raise RowError(line_no, None, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None

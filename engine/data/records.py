@@ -30,7 +30,28 @@ class RecordError(ValueError):
 
 
 def canonical_json(obj) -> str:
+    """Sorted-key compact JSON, the text every content hash is taken of (it must never change).
+
+    A flat dict of strings (almost every text record) goes through orjson, which writes the
+    same bytes as ``json.dumps`` for strings (tests/data/test_canonical_json.py), 5x faster.
+    """
+    if type(obj) is dict and all(type(v) is str for v in obj.values()):
+        try:
+            return _orjson().dumps(obj, option=_orjson().OPT_SORT_KEYS).decode("utf-8")
+        except (TypeError, ImportError):   # lone surrogates, non-str keys, no orjson: the reference path
+            pass
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+_ORJSON = None
+
+
+def _orjson():
+    global _ORJSON
+    if _ORJSON is None:
+        import orjson
+        _ORJSON = orjson
+    return _ORJSON
 
 
 def content_hash(fields: dict) -> str:

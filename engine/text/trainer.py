@@ -152,7 +152,7 @@ class TextTrainer:
 
     def evaluate(self) -> float | None:
         import torch
-        from engine.text.data import collate
+        from engine.text.fast_loss import batch_loss, make_batch
         if not self.val_set:
             return None
         self.model.eval()
@@ -160,11 +160,11 @@ class TextTrainer:
         with torch.no_grad():
             for start in range(0, len(self.val_set), self.config.batch_size):
                 self.ctx.check_cancelled()
-                batch = collate(self.val_set[start:start + self.config.batch_size], self.tokenizer.pad_token_id)
+                batch = make_batch(self.model, self.val_set[start:start + self.config.batch_size],
+                                   self.tokenizer.pad_token_id)
                 batch = {k: v.to(self.device.kind) for k, v in batch.items()}
                 with self.precision.autocast():
-                    loss = self.model(**batch, use_cache=False).loss
-                tokens = int((batch["labels"][:, 1:] != -100).sum())
+                    loss, tokens = batch_loss(self.model, batch)
                 total_loss += float(loss) * tokens
                 total_tokens += tokens
         self.model.train()
@@ -172,20 +172,22 @@ class TextTrainer:
 
     def train_step(self, batches) -> tuple[float, int]:
         import torch
-        from engine.text.data import collate
+        from engine.text.fast_loss import batch_loss, make_batch
         cfg = self.config
         self.optimizer.zero_grad(set_to_none=True)
         loss_sum, tokens = 0.0, 0
         for epoch, index, batch in batches:
-            tensors = {k: v.to(self.device.kind) for k, v in collate(batch, self.tokenizer.pad_token_id).items()}
+            tensors = {k: v.to(self.device.kind)
+                       for k, v in make_batch(self.model, batch, self.tokenizer.pad_token_id).items()}
             with self.precision.autocast():
-                loss = self.model(**tensors, use_cache=False).loss / cfg.grad_accum
+                loss = batch_loss(self.model, tensors)[0] / cfg.grad_accum
             if self.precision.scaler is not None:
                 self.precision.scaler.scale(loss).backward()
             else:
                 loss.backward()
             loss_sum += float(loss.detach())
-            tokens += sum(len(item[0]) for item in batch)
+            tokens += int(tensors["attention_mask"].sum()) if "attention_mask" in tensors \
+                else tensors["input_ids"].numel()
             self.position = (epoch, index + 1)
         params = [p for p in self.model.parameters() if p.requires_grad]
         if self.precision.scaler is not None:

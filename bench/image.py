@@ -1,0 +1,159 @@
+"""Image generation and one image-LoRA step: ours vs plain diffusers, alternately in one process.
+
+The model: a random-weight SD 1.x pipeline whose UNet has SD 1.5's channel widths
+(320, 640, 1280, 1280), cross-attention width 768 and one layer per block, at 256 px;
+a 4-level VAE (64..256 channels) and a 2-layer 768-wide CLIP text encoder.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from bench.common import alternate
+
+PROMPT = "a red bottle on a blue background, studio light"
+
+
+def build_sd15_shape(folder: Path) -> Path:
+    if (folder / "model_index.json").is_file():
+        return folder
+    import torch
+    from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
+    from engine.image import clip_tokenizer
+    torch.manual_seed(0)
+    tok_dir = folder.parent / "clip-tokenizer"
+    if not (tok_dir / "tokenizer.json").is_file():
+        clip_tokenizer.write_openclip_tokenizer(tok_dir)
+    tokenizer = CLIPTokenizer.from_pretrained(tok_dir, local_files_only=True)
+    unet = UNet2DConditionModel(sample_size=32, in_channels=4, out_channels=4, layers_per_block=1,
+                                block_out_channels=(320, 640, 1280, 1280), cross_attention_dim=768,
+                                attention_head_dim=8,
+                                down_block_types=("CrossAttnDownBlock2D",) * 3 + ("DownBlock2D",),
+                                up_block_types=("UpBlock2D",) + ("CrossAttnUpBlock2D",) * 3)
+    vae = AutoencoderKL(in_channels=3, out_channels=3, block_out_channels=(64, 128, 256, 256), layers_per_block=1,
+                        down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4,
+                        latent_channels=4, norm_num_groups=32, sample_size=256)
+    text = CLIPTextModel(CLIPTextConfig(hidden_size=768, intermediate_size=3072, num_hidden_layers=2,
+                                        num_attention_heads=12, vocab_size=len(tokenizer), max_position_embeddings=77,
+                                        projection_dim=768, hidden_act="quick_gelu",
+                                        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+                                        pad_token_id=1))
+    scheduler = DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
+                              set_alpha_to_one=False, steps_offset=1)
+    StableDiffusionPipeline(unet=unet, vae=vae, text_encoder=text, tokenizer=tokenizer, scheduler=scheduler,
+                            safety_checker=None, feature_extractor=None, requires_safety_checker=False
+                            ).save_pretrained(folder, safe_serialization=True)
+    return folder
+
+
+def _plain_pipe(folder: Path):
+    from diffusers import DDIMScheduler, StableDiffusionPipeline
+    pipe = StableDiffusionPipeline.from_pretrained(str(folder), safety_checker=None)
+    pipe.set_progress_bar_config(disable=True)
+    pipe.scheduler = DDIMScheduler.from_config(pipe.scheduler.config)
+    return pipe
+
+
+def bench_generate(quick: bool, workdir: Path) -> dict:
+    import numpy as np
+    import torch
+    from PIL import Image
+    from engine.api import Engine
+    folder = build_sd15_shape(workdir / "sd15-shape")
+    steps = 3 if quick else 20
+    with tempfile.TemporaryDirectory(prefix="aigc-bench-") as tmp, Engine.open(Path(tmp) / "ws", workers=1) as eng:
+        job = eng.jobs.run("models.import", {"path": str(folder), "name": "sd", "copy": False})
+        assert job.state.value == "succeeded", job.error
+        gen = eng.image.generator("sd")
+        plain = _plain_pipe(folder)
+        params = {"steps": steps, "width": 256, "height": 256, "seed": 1, "scheduler": "ddim", "guidance_scale": 7.0}
+
+        def ours():
+            return gen.generate(PROMPT, params, on_step=lambda *a: None, out_dir=Path(tmp) / "out")[0]["path"]
+
+        def baseline():
+            image = plain(PROMPT, num_inference_steps=steps, width=256, height=256, guidance_scale=7.0,
+                          generator=torch.Generator("cpu").manual_seed(1)).images[0]
+            path = Path(tmp) / "plain.png"
+            image.save(path)
+            return str(path)
+
+        ours_t, base_t, ours_out, base_out = alternate(ours, baseline, 1 if quick else 2)
+        a = np.asarray(Image.open(ours_out[-1]).convert("RGB"), dtype=np.int16)
+        b = np.asarray(Image.open(base_out[-1]).convert("RGB"), dtype=np.int16)
+        same_seed_same_image = bool(np.array_equal(a, np.asarray(Image.open(ours_out[0]).convert("RGB"),
+                                                                  dtype=np.int16)))
+    o, bl = min(ours_t), min(base_t)
+    return {"name": "image_generate_256", "unit": "s/image", "ours": o, "baseline": bl, "ratio": bl / o,
+            "higher_is_better": False,
+            "details": {"steps": steps, "size": 256, "cfg": True, "runs_s": {"ours": [round(t, 2) for t in ours_t],
+                                                                           "baseline": [round(t, 2) for t in base_t]},
+                        "max_pixel_diff_vs_plain": int(np.abs(a - b).max()),
+                        "same_seed_same_image": same_seed_same_image, "threads": torch.get_num_threads(),
+                        "baseline_is": "StableDiffusionPipeline defaults, DDIM, same seed"}}
+
+
+def bench_lora_step(quick: bool, workdir: Path) -> dict:
+    import torch
+    from diffusers import DDPMScheduler
+    from diffusers.training_utils import compute_snr
+    from peft import LoraConfig
+    from engine.image.train import UNET_TARGETS, TextConditioner, _loss
+    from engine.image.train_config import ImageTrainConfig
+    folder = build_sd15_shape(workdir / "sd15-shape")
+    size, batch = 256, 1
+    pixels = torch.rand(batch, 3, size, size) * 2 - 1
+    captions = ["a red bottle"] * batch
+
+    def setup():
+        pipe = _plain_pipe(folder)
+        for part in (pipe.unet, pipe.vae, pipe.text_encoder):
+            part.requires_grad_(False)
+        pipe.unet.add_adapter(LoraConfig(r=8, lora_alpha=8, init_lora_weights="gaussian",
+                                         target_modules=["to_k", "to_q", "to_v", "to_out.0"]))
+        params = [p for p in pipe.unet.parameters() if p.requires_grad]
+        return pipe, params, torch.optim.AdamW(params, lr=1e-4)
+
+    plain, plain_params, plain_opt = setup()
+    noise_scheduler = DDPMScheduler.from_config(plain.scheduler.config)
+
+    def baseline():
+        """One step of diffusers' examples/text_to_image/train_text_to_image_lora.py (fp32 on CPU)."""
+        latents = plain.vae.encode(pixels).latent_dist.sample() * plain.vae.config.scaling_factor
+        noise = torch.randn_like(latents)
+        t = torch.randint(0, noise_scheduler.config.num_train_timesteps, (batch,)).long()
+        noisy = noise_scheduler.add_noise(latents, noise, t)
+        ids = plain.tokenizer(captions, padding="max_length", max_length=plain.tokenizer.model_max_length,
+                              truncation=True, return_tensors="pt").input_ids
+        states = plain.text_encoder(ids, return_dict=False)[0]
+        pred = plain.unet(noisy, t, states, return_dict=False)[0]
+        loss = torch.nn.functional.mse_loss(pred.float(), noise.float(), reduction="mean")
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(plain_params, 1.0)
+        plain_opt.step()
+        plain_opt.zero_grad()
+        return float(loss)
+
+    ours_pipe, ours_params, ours_opt = setup()
+    config = ImageTrainConfig(model="x", data="y")
+    conditioner = TextConditioner(ours_pipe, sdxl=False)
+    device = torch.device("cpu")
+
+    def ours():
+        loss = _loss(ours_pipe, ours_pipe.unet, ours_pipe.vae, conditioner, noise_scheduler, "epsilon", config, pixels,
+                     captions, [], [], (size, size), device, None, compute_snr)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(ours_params, 1.0)
+        ours_opt.step()
+        ours_opt.zero_grad(set_to_none=True)
+        return float(loss)
+
+    ours_t, base_t, _, _ = alternate(ours, baseline, 1 if quick else 3)
+    o, b = min(ours_t), min(base_t)
+    return {"name": "image_lora_step_256", "unit": "s/step", "ours": o, "baseline": b, "ratio": b / o,
+            "higher_is_better": False,
+            "details": {"batch": batch, "size": size, "runs_s": {"ours": [round(t, 2) for t in ours_t],
+                                                                 "baseline": [round(t, 2) for t in base_t]},
+                        "threads": torch.get_num_threads(),
+                        "baseline_is": "diffusers train_text_to_image_lora.py step, fp32"}}
