@@ -138,12 +138,11 @@ def main(conn, root: str, owner_pid: int) -> None:
     # Ctrl-C in a terminal reaches the whole process group; the owner turns it into a cancel.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_owner(owner_pid)
-    if hasattr(os, "nice"):
-        try:
-            os.nice(5)  # when the CPU is short, the window (the owner) goes first, the job right after
-        except OSError:
-            pass
     import engine  # noqa: F401 - offline switches and the network guard, before any model library
+    from engine import devices
+    # Every core, at a lower priority: when the CPU is short the window (the owner) goes first.
+    devices.set_interactive(False)
+    devices.lower_priority(5)
     from engine.api import Engine
     channel = Channel(conn)
     worker_engine = Engine.attach(root)
