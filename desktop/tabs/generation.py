@@ -34,6 +34,14 @@ class GenerationPage(Page):
         self.bridge.state_changed.connect(self.image.on_state)
         self.bridge.progress.connect(self.image.on_progress)
 
+    def stop_running_job(self) -> bool:
+        """Esc: stop what the visible panel is generating."""
+        panel = self.modes.currentWidget()
+        if panel.running():
+            panel.stop()
+            return True
+        return False
+
     def refresh(self) -> None:
         if self.available():
             Op(self, self.engine.models.list).success(self._show).run_in_background()

@@ -185,8 +185,9 @@ class ModelsPage(Page):
         self.inner.setCurrentWidget(self.panel if models else self.empty)
 
     def _item(self, model) -> QTreeWidgetItem:
-        kind = self.tr("Text") if model.kind == "text" else self.tr("Image")
-        role = self.tr("adapter") if model.role == "adapter" else self.tr("base")
+        kind = {("text", "adapter"): self.tr("Text adapter"), ("text", "base"): self.tr("Text base model"),
+                ("image", "adapter"): self.tr("Image adapter"), ("image", "base"): self.tr("Image base model")
+                }.get((model.kind, "adapter" if model.role == "adapter" else "base"), f"{model.kind} {model.role}")
         lineage = model.lineage or {}
         trained = ""
         if lineage.get("dataset"):
@@ -194,7 +195,7 @@ class ModelsPage(Page):
             if lineage.get("run_id"):
                 trained += f" · {lineage['run_id']}"   # run ids read "run-…" already
         name = model.name + ("  · " + self.tr("starter") if model.demo else "")
-        item = QTreeWidgetItem([name, f"{kind} {role}", trained, (model.sha256 or "")[:12],
+        item = QTreeWidgetItem([name, kind, trained, (model.sha256 or "")[:12],
                                 time.strftime("%Y-%m-%d", time.localtime(model.created_at or 0))])
         item.setIcon(0, icons.icon("text" if model.kind == "text" else "image"))
         item.setData(0, Qt.ItemDataRole.UserRole, model)

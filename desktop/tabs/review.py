@@ -3,7 +3,6 @@ comment from the keyboard; export approved ones or feed them back into the task'
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter, QStackedWidget,
                                QVBoxLayout, QWidget)
@@ -12,6 +11,9 @@ from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
 from desktop.widgets.empty_state import EmptyState
+from desktop.widgets.thumbnails import Thumbnails
+
+IMAGE_SIZE = 320   # the review picture is decoded no larger than this, off the GUI thread
 
 
 class ReviewPage(Page):
@@ -21,6 +23,9 @@ class ReviewPage(Page):
     def __init__(self, window):
         super().__init__(window, self.tr("Review"), self.tr("Approve, edit or reject outputs before they are used"))
         self.items = []
+        self._generation = 0   # only the newest list answer is shown
+        self.thumbnails = Thumbnails(self, limit=64)
+        self.thumbnails.ready.connect(self._image_ready)
         self.export_button = QPushButton(icons.icon("export"), self.tr("Export approved…"))
         self.export_button.clicked.connect(self.export_approved)
         self.feedback_button = QPushButton(self.tr("Add approved to dataset"))
@@ -160,8 +165,11 @@ class ReviewPage(Page):
         if not self.available():
             return
         review, task, status = self.engine.review, self.task_filter.currentData(), self.status_filter.currentData()
+        self._generation += 1
+        generation = self._generation
         Op(self, lambda: (review.list(task=task, status=status or None, limit=2000), review.counts(task))) \
-            .success(self._show_items).run_in_background()
+            .success(lambda loaded: self._show_items(loaded) if generation == self._generation else None) \
+            .run_in_background()
 
     def _show_items(self, loaded) -> None:
         self.items, counts = loaded
@@ -171,7 +179,7 @@ class ReviewPage(Page):
         for item in self.items:
             mark = {"approved": "✓", "rejected": "✕"}.get(item.status, "•")
             text = (item.edited_text or item.output_text or item.prompt or "").replace("\n", " ")
-            origin = f"{item.task} · {item.step}" if item.task else self.tr("Generation")
+            origin = f"{item.task} · {self.step_name(item.step)}" if item.task else self.tr("Generation")
             entry = QListWidgetItem(f"{mark} {origin}\n{text[:70]}")
             if item.modality == "image":
                 entry.setIcon(icons.icon("image"))
@@ -184,6 +192,10 @@ class ReviewPage(Page):
         ids = [i.id for i in self.items]
         if self.items:
             self.queue.setCurrentRow(ids.index(keep) if keep in ids else 0)
+
+    def step_name(self, step: str) -> str:
+        """A task's own step names are the author's words; the implicit single step is "output"."""
+        return self.tr("output") if step == "output" else step
 
     def _status_name(self, key: str) -> str:
         return {"pending": self.tr("to review"), "approved": self.tr("approved"),
@@ -202,10 +214,12 @@ class ReviewPage(Page):
         self.output.setVisible(item.modality != "image")
         self.output_title.setVisible(item.modality != "image")
         if item.image_path:
-            pixmap = QPixmap(item.image_path)
-            self.image.setPixmap(pixmap.scaled(256, 256, Qt.AspectRatioMode.KeepAspectRatio,
-                                               Qt.TransformationMode.SmoothTransformation) if not pixmap.isNull()
-                                 else QPixmap())
+            self.image.clear()
+            pixmap = self.thumbnails.get(item.image_path, IMAGE_SIZE)
+            if pixmap is None:
+                self.image.setText(self.tr("Loading the image…"))
+            else:
+                self._set_image(pixmap)
             self.image.show()
         else:
             self.image.clear()
@@ -224,6 +238,19 @@ class ReviewPage(Page):
         self.provenance.setText(" · ".join(parts))
         self.comment.setText(item.comment or "")
 
+    def _image_ready(self, path: str) -> None:
+        item = self.current()
+        if item is not None and item.image_path == path:
+            pixmap = self.thumbnails.get(path, IMAGE_SIZE)
+            if pixmap is not None:
+                self._set_image(pixmap)
+
+    def _set_image(self, pixmap) -> None:
+        if pixmap.isNull():
+            self.image.setText(self.tr("The image file cannot be read."))
+        else:
+            self.image.setPixmap(pixmap)
+
     # -- actions ------------------------------------------------------------------
     def approve(self) -> None:
         item = self.current()
@@ -236,22 +263,27 @@ class ReviewPage(Page):
             call = (self.engine.review.edit, item.id, text, comment)
         else:
             call = (self.engine.review.approve, item.id, comment)
-        Op(self, *call).success(self._acted).run_in_background()
+        entry = self.queue.currentItem()
+        Op(self, *call).success(lambda updated: self._acted(entry, updated)).run_in_background()
 
     def reject(self) -> None:
         item = self.current()
         if item is not None:
+            entry = self.queue.currentItem()
             Op(self, self.engine.review.reject, item.id, self.comment.text().strip() or None) \
-                .success(self._acted).run_in_background()
+                .success(lambda updated: self._acted(entry, updated)).run_in_background()
 
-    def _acted(self, updated) -> None:
-        row = self.queue.currentRow()
-        entry = self.queue.item(row)
+    def _acted(self, entry, updated) -> None:
+        """Mark the entry acted on (the reviewer may have moved on meanwhile) and move past it."""
+        from shiboken6 import isValid
+        if entry is None or not isValid(entry) or self.queue.row(entry) < 0:
+            return
+        row = self.queue.row(entry)
         if entry is not None:
             entry.setData(Qt.ItemDataRole.UserRole, updated)
             mark = {"approved": "✓", "rejected": "✕"}.get(updated.status, "•")
             entry.setText(mark + entry.text()[1:])
-        if row + 1 < self.queue.count():
+        if row == self.queue.currentRow() and row + 1 < self.queue.count():
             self.queue.setCurrentRow(row + 1)
         task = self.task_filter.currentData()
         Op(self, self.engine.review.counts, task).success(
