@@ -366,14 +366,26 @@ class MainWindow(QMainWindow):
         self._close_pending = False
         if self.engine is None or self._closing:   # closed meanwhile by other means
             return
-        if active:
-            answer = QMessageBox.question(
-                self, self.tr("Jobs are still running"),
-                self.tr("%n job(s) are still running. Stop them and quit? "
-                        "Training runs can be resumed from their last checkpoint next time.", "", len(active)),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if not active:
+            self._shut_down()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Jobs are still running"),
+                          self.tr("%n job(s) are still running. Stop them and quit? "
+                                  "Training runs can be resumed from their last checkpoint next time.", "",
+                                  len(active)),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setObjectName("jobsQuestion")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(lambda *_: self._shut_down() if box.clickedButton() is
+                             box.button(QMessageBox.StandardButton.Yes) else None)
+        box.open()
+        self.jobs_question = box
+
+    def _shut_down(self) -> None:
+        """Stop the jobs and close the workspace off the GUI thread, then close for good."""
+        if self.engine is None or self._closing:
+            return
         self._closing = True
         self.setEnabled(False)
         self.status.workspace_label.setText(self.tr("Stopping jobs and closing the workspace…"))

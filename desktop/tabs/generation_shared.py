@@ -2,7 +2,8 @@
 task pickers, failure handling, and sending finished outputs to the Review tab."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from desktop.bridge import Op
 from desktop.widgets.model_combo import adapters_of, fill_base_models
@@ -33,8 +34,13 @@ class GenerationPanel(QWidget):
         controls = QWidget()
         self.controls_layout = QVBoxLayout(controls)
         self.controls_layout.setContentsMargins(0, 0, 8, 0)
-        controls.setMaximumWidth(380)
-        splitter.addWidget(controls)
+        scroll = QScrollArea()   # the settings scroll on a small screen instead of squeezing the output
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(controls)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(300)
+        scroll.setMaximumWidth(380)
+        splitter.addWidget(scroll)
         right = QWidget()
         self.column = QVBoxLayout(right)
         self.column.setContentsMargins(12, 0, 0, 0)

@@ -118,7 +118,7 @@ class TasksPage(Page):
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setProperty("primary", True)
         self.save_button.setShortcut("Ctrl+S")
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         self.duplicate_button = QPushButton(icons.icon("copy"), self.tr("Duplicate"))
         self.duplicate_button.clicked.connect(self.duplicate)
         self.archive_button = QPushButton(icons.icon("archive"), self.tr("Archive"))

@@ -3,7 +3,7 @@ with the wheel only once it has the keyboard focus (clicked or tabbed into)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox, QWidget
 
 GUARDED = (QAbstractSpinBox, QComboBox)
 
@@ -27,9 +27,11 @@ class WheelGuard(QObject):
             widget = _guarded(obj)
             if widget is not None and not widget.hasFocus() and not (
                     isinstance(widget, QComboBox) and widget.view().isVisible()):
-                parent = widget.parentWidget()
-                if parent is not None:
-                    QApplication.sendEvent(parent, event)   # scrolls the form around it instead
+                area = widget.parentWidget()
+                while area is not None and not isinstance(area, QAbstractScrollArea):
+                    area = area.parentWidget()
+                if area is not None:   # scrolls the form around it instead
+                    QApplication.sendEvent(area.viewport(), event)
                 return True
         return False
 
