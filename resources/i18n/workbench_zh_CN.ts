@@ -4,7 +4,7 @@
     <name>AboutDialog</name>
     <message>
         <source>About AIGC Workbench</source>
-        <translation>关于 AIGC Workbench</translation>
+        <translation>关于 AIGC 工作台</translation>
     </message>
     <message>
         <source>Offline content studio: fine-tune, generate and review on this computer; nothing is sent over the network.</source>
@@ -1030,7 +1030,7 @@
     </message>
     <message>
         <source>The new language is used after a restart. Restart AIGC Workbench now?</source>
-        <translation>新的语言在重启后生效。现在重启 AIGC Workbench 吗？</translation>
+        <translation>新的语言在重启后生效。现在重启 AIGC 工作台吗？</translation>
     </message>
     <message>
         <source>Restart now</source>
@@ -1089,7 +1089,7 @@
     </message>
     <message>
         <source>About AIGC Workbench</source>
-        <translation>关于 AIGC Workbench</translation>
+        <translation>关于 AIGC 工作台</translation>
     </message>
     <message>
         <source>Go to a tab</source>
@@ -2359,7 +2359,7 @@
     <name>Welcome</name>
     <message>
         <source>Welcome to AIGC Workbench</source>
-        <translation>欢迎使用 AIGC Workbench</translation>
+        <translation>欢迎使用 AIGC 工作台</translation>
     </message>
     <message>
         <source>This workspace is empty. Load the sample workspace to try everything with starter models, example datasets and tasks, or open the workspace your team prepared.</source>
