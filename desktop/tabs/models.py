@@ -124,6 +124,10 @@ class ModelsPage(Page):
                                 self.tr("Import a model folder from a USB stick, or load the starter models "
                                         "with the sample content."), self.tr("Import a model"))
         self.inner = empty_stack(self.content, self.empty, lambda: self.open_import())
+        self.samples_button = QPushButton(self.tr("Load sample content"))
+        self.samples_button.setToolTip(self.tr("Starter models, example datasets and tasks"))
+        self.samples_button.clicked.connect(lambda: self.window_.load_samples())
+        self.empty.layout().addWidget(self.samples_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.tree = QTreeWidget()
         self.tree.setObjectName("modelsTree")
         self.tree.setColumnCount(5)

@@ -1345,6 +1345,14 @@
         <source>Image base model</source>
         <translation>图像基础模型</translation>
     </message>
+    <message>
+        <source>Load sample content</source>
+        <translation>载入示例内容</translation>
+    </message>
+    <message>
+        <source>Starter models, example datasets and tasks</source>
+        <translation>入门模型、示例数据集和任务</translation>
+    </message>
 </context>
 <context>
     <name>Page</name>

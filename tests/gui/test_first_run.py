@@ -157,3 +157,14 @@ def test_a_new_language_offers_a_restart_without_the_old_language_flag(make_wind
     assert window.isVisible() and not window._restart_after_close
     program, args = restart_command(["desktop", "--workspace", "/w", "--lang", "en", "--samples"])
     assert args[-3:] == ["--workspace", "/w", "--samples"] and "--lang" not in args
+
+
+def test_models_empty_state_keeps_its_promise_of_starter_models(make_window, qtbot):
+    window = make_window()
+    page = window.show_page("models")
+    assert page.inner.currentWidget() is page.empty and page.samples_button.isVisibleTo(page)
+    page.samples_button.click()
+    qtbot.waitUntil(lambda: any(j.kind == "samples.install" for j in window.engine.jobs.list(5)), timeout=10_000)
+    for job in window.engine.jobs.list(5):
+        window.engine.jobs.cancel(job.id)
+        window.engine.jobs.wait(job.id, timeout=60)
