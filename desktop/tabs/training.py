@@ -190,8 +190,10 @@ class TrainingPage(Page):
                 box.setCurrentIndex(index)
         self.model_box.blockSignals(False)
         self.data_box.blockSignals(False)
+        # runs under way by the list, plus those started here whose run record is not written yet
         self.active_runs = {run["job_id"] for run in self.runs if run.get("state") in ("queued", "running")
-                            and run.get("job_id") and run["job_id"] not in self._ended} | (self.active_runs & {""})
+                            and run.get("job_id")} | self.active_runs
+        self.active_runs -= set(self._ended)
         self.update_preflight()
         selected = self.runs_list.currentItem()
         keep_run = (selected.data(Qt.ItemDataRole.UserRole) or {}).get("id") if selected else None

@@ -16,14 +16,19 @@ from desktop.bridge import Op
 
 
 def read_scaled(path: str, width: int, height: int) -> QImage:
-    """Decode ``path`` no larger than width x height (keeping its shape); a null image if unreadable."""
+    """Decode ``path`` to fit width x height (keeping its shape); a null image if unreadable."""
     reader = QImageReader(path)
     reader.setAutoTransform(True)
     size = reader.size()
     if size.isValid() and (size.width() > width or size.height() > height):
         reader.setScaledSize(size.scaled(QSize(width, height), Qt.AspectRatioMode.KeepAspectRatio))
     image = reader.read()
-    return image if not image.isNull() else QImage()
+    if image.isNull():
+        return QImage()
+    if image.width() < width and image.height() < height:   # a small picture is shown at the size asked
+        image = image.scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+    return image
 
 
 class Thumbnails(QObject):

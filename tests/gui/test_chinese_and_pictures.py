@@ -55,6 +55,11 @@ def test_pictures_are_decoded_off_the_gui_thread_scaled_and_kept(qtbot, tmp_path
     qtbot.waitUntil(lambda: arrived == [str(path)], timeout=10_000)
     pixmap = thumbnails.get(str(path), 320)
     assert (pixmap.width(), pixmap.height()) == (320, 213)
-    assert thumbnails.get(str(tmp_path / "missing.png"), 48) is None
+    small = tmp_path / "small.png"
+    Image.new("RGB", (32, 32), (0, 0, 200)).save(small)
+    assert thumbnails.get(str(small), 320) is None
     qtbot.waitUntil(lambda: len(arrived) == 2, timeout=10_000)
+    assert thumbnails.get(str(small), 320).width() == 320       # a tiny picture still shows at review size
+    assert thumbnails.get(str(tmp_path / "missing.png"), 48) is None
+    qtbot.waitUntil(lambda: len(arrived) == 3, timeout=10_000)
     assert thumbnails.get(str(tmp_path / "missing.png"), 48).isNull()

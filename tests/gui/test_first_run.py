@@ -78,6 +78,8 @@ def test_sidebar_tells_what_each_section_is(make_window):
     item = window.nav.item(1)
     assert "Ctrl+2" in item.toolTip() and item.data(Qt.ItemDataRole.AccessibleTextRole) == "Datasets"
     assert window.nav.accessibleName() and window.settings_button.toolTip()
+    from PySide6.QtGui import QKeySequence
+    assert window.pages["generation"].image.generate_button.shortcut() == QKeySequence("Ctrl+Return")
 
 
 def test_escape_stops_the_job_of_the_current_tab(make_window, qtbot):

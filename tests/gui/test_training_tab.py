@@ -66,6 +66,9 @@ def test_start_stays_off_during_a_run_and_the_memory_check_follows_every_setting
     page.start()
     assert not page.start_button.isEnabled()
     qtbot.waitUntil(lambda: page.current_job is not None, timeout=10_000)
+    page.refresh()                                       # before the run has written its record
+    wait_ops(qtbot)
+    assert not page.start_button.isEnabled()
     qtbot.waitUntil(lambda: page.chart_points() >= 1, timeout=120_000)
     page.refresh()                                       # a refresh during the run must not re-enable Start
     wait_ops(qtbot)
