@@ -21,10 +21,11 @@ def lock_text(_widget, lock) -> str:
     if lock.matches is None:
         return QCoreApplication.translate("SettingsDialog", "no lock file for %1").replace("%1", lock.variant)
     if lock.matches:
-        return QCoreApplication.translate("SettingsDialog", "matches the lock file %1 (%2 packages)").replace("%1", lock.variant) \
-            .replace("%2", str(lock.pinned))
-    return QCoreApplication.translate("SettingsDialog", "differs from the lock file %1: %2").replace("%1", lock.variant).replace(
-        "%2", ", ".join(f"{n} {v['installed'] or '-'} ≠ {v['locked']}" for n, v in list(lock.mismatched.items())[:4]))
+        return QCoreApplication.translate("SettingsDialog", "matches the lock file %1 (%2 packages)") \
+            .replace("%1", lock.variant).replace("%2", str(lock.pinned))
+    differences = ", ".join(f"{n} {v['installed'] or '-'} ≠ {v['locked']}" for n, v in list(lock.mismatched.items())[:4])
+    return QCoreApplication.translate("SettingsDialog", "differs from the lock file %1: %2") \
+        .replace("%1", lock.variant).replace("%2", differences)
 
 
 class SettingsDialog(QDialog):

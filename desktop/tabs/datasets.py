@@ -142,7 +142,11 @@ class DatasetsPage(Page):
     # -- loading ------------------------------------------------------------
     def refresh(self) -> None:
         if self.available():
-            Op(self, self.engine.data.list).success(self._show_datasets).run_in_background()
+            self._list_generation = getattr(self, "_list_generation", 0) + 1
+            generation = self._list_generation
+            Op(self, self.engine.data.list).success(
+                lambda datasets: self._show_datasets(datasets) if generation == self._list_generation else None
+            ).run_in_background()
 
     def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
         if kind.startswith("data.") or kind == "samples.install" or kind.startswith("review."):

@@ -95,7 +95,9 @@ class RecordEdits(QObject):
         page = self.page
         page.draft.reload()
         if page.current and page.engine is not None:
-            Op(page, page.engine.data.get, page.current).success(page._refresh_info) \
+            name = page.current
+            Op(page, page.engine.data.get, name).success(
+                lambda info: page._refresh_info(info) if name == page.current else None) \
                 .failure(lambda *_: None).run_in_background()   # a refresh only: the next one catches up
 
     def _failed(self, exc, details: str, dropped: int) -> None:

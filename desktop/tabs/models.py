@@ -164,7 +164,7 @@ class ModelsPage(Page):
 
     def refresh(self) -> None:
         if self.available():
-            Op(self, self.engine.models.list).success(self._show).run_in_background()
+            Op(self, self.engine.models.list).success(self.newest("_show", self._show)).run_in_background()
 
     def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
         if kind in ("models.import", "samples.install", "text.train", "image.train", "bundle.import") \

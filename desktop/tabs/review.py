@@ -143,7 +143,7 @@ class ReviewPage(Page):
 
         def tasks():
             return [t.name for t in engine.tasks.list()] if hasattr(type(engine), "tasks") else []
-        Op(self, tasks).success(self._show_tasks).run_in_background()
+        Op(self, tasks).success(self.newest("_show_tasks", self._show_tasks)).run_in_background()
 
     def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
         if kind in ("task.run", "samples.install"):

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QScrollArea, QSpinBox, QSplitter,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QMessageBox, QPushButton, QScrollArea, QSpinBox, QSplitter, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from desktop import icons
 from desktop.bridge import Op
@@ -155,7 +155,7 @@ class TasksPage(Page):
             models = engine.models.list() if hasattr(type(engine), "models") else []
             datasets = engine.data.list() if hasattr(type(engine), "data") else []
             return engine.tasks.list(), models, datasets, engine.tasks.archived()
-        Op(self, load).success(self._show).run_in_background()
+        Op(self, load).success(self.newest("_show", self._show)).run_in_background()
 
     def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
         if kind in ("samples.install", "models.import", "data.import", "text.train", "image.train"):

@@ -36,7 +36,7 @@ class SerialQueue(QObject):
 
     def put(self, fn: Callable, *args: Any, done: Callable[[Any], None] | None = None,
             undo: Callable[[], None] | None = None, **kwargs: Any) -> None:
-        """Queue ``fn(*args, **kwargs)``; ``done(result)`` after it saved, ``undo()`` if it (or one before it) failed."""
+        """Queue ``fn(*args, **kwargs)``; ``done(result)`` once it saved, ``undo()`` if it or one before failed."""
         self._items.append(_Item(fn, args, kwargs, done, undo))
         if self._running is None:
             self._next()
