@@ -11,6 +11,8 @@ from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
 from desktop.widgets.empty_state import EmptyState
+from desktop.widgets.error_dialog import show_error
+from desktop.widgets.serial_queue import SerialQueue
 from desktop.widgets.thumbnails import Thumbnails
 
 IMAGE_SIZE = 320   # the review picture is decoded no larger than this, off the GUI thread
@@ -26,6 +28,10 @@ class ReviewPage(Page):
         self._generation = 0   # only the newest list answer is shown
         self.thumbnails = Thumbnails(self, limit=64)
         self.thumbnails.ready.connect(self._image_ready)
+        self.saves = SerialQueue(self)   # decisions reach the workspace one after another, in order
+        self.saves.failed.connect(lambda exc, details, dropped: show_error(
+            self, exc, details, self.tr("%n decision(s) could not be saved", "", dropped)))
+        self.saves.failed.connect(lambda *_: self.load_items())
         self.export_button = QPushButton(icons.icon("export"), self.tr("Export approved…"))
         self.export_button.clicked.connect(self.export_approved)
         self.feedback_button = QPushButton(self.tr("Add approved to dataset"))
@@ -260,35 +266,34 @@ class ReviewPage(Page):
         comment = self.comment.text().strip() or None
         original = item.edited_text or item.output_text or ""
         if item.modality != "image" and text != original:
-            call = (self.engine.review.edit, item.id, text, comment)
+            self._decide(self.engine.review.edit, item.id, text, comment)
         else:
-            call = (self.engine.review.approve, item.id, comment)
-        entry = self.queue.currentItem()
-        Op(self, *call).success(lambda updated: self._acted(entry, updated)).run_in_background()
+            self._decide(self.engine.review.approve, item.id, comment)
 
     def reject(self) -> None:
         item = self.current()
         if item is not None:
-            entry = self.queue.currentItem()
-            Op(self, self.engine.review.reject, item.id, self.comment.text().strip() or None) \
-                .success(lambda updated: self._acted(entry, updated)).run_in_background()
+            self._decide(self.engine.review.reject, item.id, self.comment.text().strip() or None)
+
+    def _decide(self, fn, *args) -> None:
+        """Save the decision behind the reviewer, in order, and move on to the next output at once."""
+        entry = self.queue.currentItem()
+        row = self.queue.currentRow()
+        if row + 1 < self.queue.count():
+            self.queue.setCurrentRow(row + 1)
+        self.saves.put(fn, *args, done=lambda updated: self._acted(entry, updated))
 
     def _acted(self, entry, updated) -> None:
-        """Mark the entry acted on (the reviewer may have moved on meanwhile) and move past it."""
+        """Mark the entry decided on (the list may have been reloaded meanwhile)."""
         from shiboken6 import isValid
-        if entry is None or not isValid(entry) or self.queue.row(entry) < 0:
-            return
-        row = self.queue.row(entry)
-        if entry is not None:
+        if entry is not None and isValid(entry) and self.queue.row(entry) >= 0:
             entry.setData(Qt.ItemDataRole.UserRole, updated)
             mark = {"approved": "✓", "rejected": "✕"}.get(updated.status, "•")
             entry.setText(mark + entry.text()[1:])
-        if row == self.queue.currentRow() and row + 1 < self.queue.count():
-            self.queue.setCurrentRow(row + 1)
         task = self.task_filter.currentData()
-        Op(self, self.engine.review.counts, task).success(
-            lambda counts: self.counts.setText(" · ".join(f"{self._status_name(k)} {v}" for k, v in counts.items()
-                                                          if isinstance(v, int)))).run_in_background()
+        Op(self, self.engine.review.counts, task).success(self.newest("counts", lambda counts: self.counts.setText(
+            " · ".join(f"{self._status_name(k)} {v}" for k, v in counts.items() if isinstance(v, int))))) \
+            .run_in_background()
 
     def _move(self, delta: int) -> None:
         row = self.queue.currentRow() + delta

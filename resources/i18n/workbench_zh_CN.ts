@@ -1581,6 +1581,10 @@
         <source>The image file cannot be read.</source>
         <translation>无法读取该图片文件。</translation>
     </message>
+    <message numerus="yes">
+        <source>%n decision(s) could not be saved</source>
+        <translation><numerusform>%n 条审核结果未能保存</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>RunMonitor</name>
