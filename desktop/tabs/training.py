@@ -191,8 +191,8 @@ class TrainingPage(Page):
         self.model_box.blockSignals(False)
         self.data_box.blockSignals(False)
         # runs under way by the list, plus those started here whose run record is not written yet
-        self.active_runs = {run["job_id"] for run in self.runs if run.get("state") in ("queued", "running")
-                            and run.get("job_id")} | self.active_runs
+        self.active_runs = {run["job_id"] for run in self.runs if run.get("job_id") and (
+            run.get("job_state") or run.get("state")) in ("queued", "running")} | self.active_runs
         self.active_runs -= set(self._ended)
         self.update_preflight()
         selected = self.runs_list.currentItem()
