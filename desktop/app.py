@@ -40,6 +40,8 @@ def create_app(argv: list[str] | None = None):
     app.setOrganizationName("AIGC Workbench")
     app.setApplicationDisplayName("AIGC Workbench")
     collect_garbage_on_gui_thread(app)
+    from desktop.widgets import wheel_guard
+    wheel_guard.install(app)
     return app
 
 

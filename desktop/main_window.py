@@ -6,9 +6,10 @@ the engine opens in the background and each tab fills in when it is ready.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
-                               QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget, QVBoxLayout,
+                               QWidget)
 
 from desktop import icons
 from desktop.bridge import JobBridge, Op
@@ -32,6 +33,7 @@ class MainWindow(QMainWindow):
         self.engine = None
         self.bridge = JobBridge(self)
         self._closing = False
+        self._close_pending = False   # a close waits for the list of running jobs
         self._job_kinds: dict[str, str] = {}
 
         self.status = StatusBar(self.bridge, self)
@@ -42,14 +44,19 @@ class MainWindow(QMainWindow):
         self.status.jobs_clicked.connect(self.toggle_jobs)
 
         self.pages = {}
+        self.welcome = None
+        self._restart_after_close = False
         self._build()
         self._shortcuts()
+        from desktop.menus import Menus
+        self.menus = Menus(self)
         self.bridge.state_changed.connect(self._on_job_state)
         geometry = settings.geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 820)
+        self._restore_layout()
 
     # -- layout ---------------------------------------------------------------
     def _build(self) -> None:
@@ -79,6 +86,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.nav.setAccessibleName(self.tr("Sections"))
         side.addWidget(brand)
         side.addWidget(sub)
         side.addWidget(self.nav, 1)
@@ -88,6 +96,8 @@ class MainWindow(QMainWindow):
         self.settings_button.setStyleSheet("QPushButton { border: none; background: transparent; text-align: left;"
                                            " padding: 8px 18px; } QPushButton:hover { text-decoration: underline; }")
         self.settings_button.clicked.connect(self.open_settings)
+        self.settings_button.setToolTip(self.tr("Workspace, device, language and theme (Ctrl+,)"))
+        self.settings_button.setAccessibleName(self.tr("Settings"))
         side.addWidget(self.settings_button)
 
         main = QWidget()
@@ -103,6 +113,7 @@ class MainWindow(QMainWindow):
         banner_wrap.setContentsMargins(24, 12, 24, 0)
         banner_wrap.addWidget(self.banner)
         column.addLayout(banner_wrap)
+        self.banner_wrap = banner_wrap
         self.stack = QStackedWidget()
         column.addWidget(self.stack, 1)
 
@@ -117,25 +128,54 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             item = QListWidgetItem(icons.icon(page.icon_name), page.title_label.text())
             item.setData(Qt.ItemDataRole.UserRole, key)
+            number = len(self.pages)
+            item.setToolTip(f"{page.subtitle_label.text()} (Ctrl+{number})")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, page.title_label.text())
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, page.subtitle_label.text())
             item.setSizeHint(QSize(180, 40))
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
     def _shortcuts(self) -> None:
-        for index, key in enumerate(self.pages):
-            action = QAction(self)
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-            action.triggered.connect(lambda checked=False, k=key: self.show_page(k))
-            self.addAction(action)
-        for sequence, slot in ((QKeySequence("Ctrl+J"), self.toggle_jobs),
-                               (QKeySequence("Ctrl+,"), self.open_settings),
-                               (QKeySequence(QKeySequence.StandardKey.Refresh), self.refresh_all),
-                               (QKeySequence(QKeySequence.StandardKey.Quit), self.close)):
-            action = QAction(self)
-            action.setShortcut(sequence)
-            action.triggered.connect(slot)
-            self.addAction(action)
+        """The tab, panel and quit shortcuts belong to the menu bar (menus.py); Esc stops a job."""
+        self.stop_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.stop_shortcut.activated.connect(self.stop_focused_job)
+
+    def stop_focused_job(self) -> bool:
+        """Esc: stop the job row that has the focus, else the job the current tab is running."""
+        from desktop.widgets.job_row import JobRow
+        widget = self.focusWidget()
+        while widget is not None and not isinstance(widget, JobRow):
+            widget = widget.parentWidget()
+        if widget is not None and widget.state in ("queued", "running"):
+            widget.cancel()
+            return True
+        page = self.stack.currentWidget()
+        stop = getattr(page, "stop_running_job", None)
+        return bool(stop()) if stop is not None else False
+
+    # -- layout memory: window, docks and splitters --------------------------------
+    def _splitters(self) -> dict[str, QSplitter]:
+        found = {}
+        for key, page in self.pages.items():
+            for index, splitter in enumerate(page.findChildren(QSplitter)):
+                found[f"{key}-{index}"] = splitter
+        return found
+
+    def _restore_layout(self) -> None:
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+        for name, splitter in self._splitters().items():
+            saved = self.settings.store.value(f"window/splitters/{name}")
+            if saved is not None:
+                splitter.restoreState(saved)
+
+    def save_layout(self) -> None:
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+        for name, splitter in self._splitters().items():
+            self.settings.store.setValue(f"window/splitters/{name}", splitter.saveState())
 
     def show_page(self, key: str):
         page = self.pages[key]
@@ -169,6 +209,61 @@ class MainWindow(QMainWindow):
         if self.install_samples:
             Op(self, lambda: engine.workspace.get_setting("samples_installed")) \
                 .success(self._maybe_install_samples).run_in_background()
+        else:
+            from desktop import welcome
+            welcome.offer(self, engine)
+
+    # -- first run and choosing a workspace ------------------------------------------
+    def show_welcome(self):
+        from desktop.welcome import Welcome
+        if self.welcome is None:
+            self.welcome = Welcome(self)
+            self.banner_wrap.insertWidget(0, self.welcome)
+        self.welcome.show()
+        return self.welcome
+
+    def load_samples(self) -> None:
+        """Load the sample content (starter models, example datasets and tasks) into this workspace."""
+        if self.engine is not None:
+            Op(self, self.engine.samples.install).success(self.show_banner_job).run_in_background()
+
+    def choose_workspace(self, new: bool = False, folder: str | None = None) -> None:
+        """Open another workspace folder, or create one in an empty folder."""
+        if folder is None:
+            title = self.tr("Choose an empty folder for the new workspace") if new else \
+                self.tr("Open a workspace folder")
+            folder = QFileDialog.getExistingDirectory(self, title, self.workspace_path or "")
+        if not folder:
+            return
+        if self.welcome is not None:
+            self.welcome.hide()
+        self.settings.workspace = folder
+        self.switch_workspace(folder)
+
+    def open_about(self):
+        from desktop.about_dialog import AboutDialog
+        dialog = AboutDialog(self, str(self.engine.root) if self.engine is not None else "")
+        dialog.open()
+        self._about_dialog = dialog
+        return dialog
+
+    def offer_restart(self, language: str) -> QMessageBox:
+        """A new language shows after a restart: offer it now (closing asks about drafts and jobs first)."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Restart to change the language"),
+                          self.tr("The new language is used after a restart. Restart AIGC Workbench now?"),
+                          parent=self)
+        now = box.addButton(self.tr("Restart now"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setObjectName("restartQuestion")
+
+        def answered(_code) -> None:
+            if box.clickedButton() is now:
+                self._restart_after_close = True
+                self.close()
+        box.finished.connect(answered)
+        box.open()
+        self._restart_question = box
+        return box
 
     def _engine_failed(self, exc, details) -> None:
         reason = reason_of(exc)
@@ -232,6 +327,7 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.settings, self, engine=self.engine)
         dialog.workspace_changed.connect(self.switch_workspace)
         dialog.device_changed.connect(self.status.detect_device)
+        dialog.language_changed.connect(self.offer_restart)
         dialog.open()
         self._settings_dialog = dialog
 
@@ -246,24 +342,50 @@ class MainWindow(QMainWindow):
 
     # -- closing ----------------------------------------------------------------
     def closeEvent(self, event) -> None:
-        self.settings.save_window(self.saveGeometry(), self.saveState())
+        """Closing never blocks the window: pages settle their unsaved work and the running jobs are
+        looked up in the background; the window closes itself again once everything agreed."""
+        self.save_layout()
         if self._closing or self.engine is None:
             event.accept()
+            if self._restart_after_close:
+                self._restart_after_close = False
+                from desktop.menus import start_again
+                start_again()
             return
-        if not all(page.ready_to_close() for page in self.pages.values() if hasattr(page, "ready_to_close")):
-            event.ignore()
-            return
-        active = self.engine.jobs.active()
-        if active:
-            answer = QMessageBox.question(
-                self, self.tr("Jobs are still running"),
-                self.tr("%n job(s) are still running. Stop them and quit? "
-                        "Training runs can be resumed from their last checkpoint next time.", "", len(active)),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
         event.ignore()
+        if self._close_pending:
+            return
+        for page in self.pages.values():
+            if hasattr(page, "ready_to_close") and not page.ready_to_close(self.close):
+                return
+        self._close_pending = True
+        Op(self, self.engine.jobs.active).success(self._ask_about_jobs) \
+            .failure(lambda *_: self._ask_about_jobs([])).run_in_background()
+
+    def _ask_about_jobs(self, active) -> None:
+        self._close_pending = False
+        if self.engine is None or self._closing:   # closed meanwhile by other means
+            return
+        if not active:
+            self._shut_down()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Jobs are still running"),
+                          self.tr("%n job(s) are still running. Stop them and quit? "
+                                  "Training runs can be resumed from their last checkpoint next time.", "",
+                                  len(active)),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setObjectName("jobsQuestion")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(lambda *_: self._shut_down() if box.clickedButton() is
+                             box.button(QMessageBox.StandardButton.Yes) else None)
+        box.open()
+        self.jobs_question = box
+
+    def _shut_down(self) -> None:
+        """Stop the jobs and close the workspace off the GUI thread, then close for good."""
+        if self.engine is None or self._closing:
+            return
         self._closing = True
         self.setEnabled(False)
         self.status.workspace_label.setText(self.tr("Stopping jobs and closing the workspace…"))

@@ -1,7 +1,7 @@
 """Settings: workspace folder, device preference, language, theme, and the workspace's bundle signature policy."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
 
@@ -16,9 +16,22 @@ def environment_report() -> dict:
     return {"libraries": library_versions(), "lock": lock_status()}
 
 
+def lock_text(_widget, lock) -> str:
+    """Whether the installed libraries match the lock file, in one line."""
+    if lock.matches is None:
+        return QCoreApplication.translate("SettingsDialog", "no lock file for %1").replace("%1", lock.variant)
+    if lock.matches:
+        return QCoreApplication.translate("SettingsDialog", "matches the lock file %1 (%2 packages)") \
+            .replace("%1", lock.variant).replace("%2", str(lock.pinned))
+    differences = ", ".join(f"{n} {v['installed'] or '-'} ≠ {v['locked']}" for n, v in list(lock.mismatched.items())[:4])
+    return QCoreApplication.translate("SettingsDialog", "differs from the lock file %1: %2") \
+        .replace("%1", lock.variant).replace("%2", differences)
+
+
 class SettingsDialog(QDialog):
     workspace_changed = Signal(str)
     device_changed = Signal(str)
+    language_changed = Signal(str)
 
     def __init__(self, settings, parent=None, engine=None):
         super().__init__(parent)
@@ -74,7 +87,7 @@ class SettingsDialog(QDialog):
         Op(self, environment_report).success(self._show_versions).run_in_background()
 
         note = QLabel(self.tr("The device applies to jobs started from now on. "
-                              "A new language applies the next time the workbench starts."))
+                              "A new language applies after a restart."))
         note.setObjectName("muted")
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -88,16 +101,7 @@ class SettingsDialog(QDialog):
 
     def _show_versions(self, report: dict) -> None:
         names = ", ".join(f"{name} {version or '-'}" for name, version in report["libraries"].items())
-        lock = report["lock"]
-        if lock.matches is None:
-            state = self.tr("no lock file for %1").replace("%1", lock.variant)
-        elif lock.matches:
-            state = self.tr("matches the lock file %1 (%2 packages)").replace("%1", lock.variant) \
-                .replace("%2", str(lock.pinned))
-        else:
-            state = self.tr("differs from the lock file %1: %2").replace("%1", lock.variant).replace(
-                "%2", ", ".join(f"{n} {v['installed'] or '-'} ≠ {v['locked']}" for n, v in list(lock.mismatched.items())[:4]))
-        self.versions.setText(f"{names}\n{state}")
+        self.versions.setText(f"{names}\n{lock_text(self, report['lock'])}")
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the workspace folder"), self.workspace.text())
@@ -105,7 +109,8 @@ class SettingsDialog(QDialog):
             self.workspace.setText(folder)
 
     def accept(self) -> None:
-        old_workspace, old_device = self.settings.workspace, self.settings.device
+        old_workspace, old_device, old_language = self.settings.workspace, self.settings.device, \
+            self.settings.language
         self.settings.device = self.device.currentData()
         self.settings.language = self.language.currentData()
         if self.theme.currentData() != self.settings.theme:
@@ -118,6 +123,8 @@ class SettingsDialog(QDialog):
         super().accept()
         if self.settings.device != old_device:
             self.device_changed.emit(self.settings.device)
+        if self.settings.language != old_language:
+            self.language_changed.emit(self.settings.language)
         new_workspace = self.workspace.text().strip()
         if new_workspace and new_workspace != old_workspace:
             self.workspace_changed.emit(new_workspace)

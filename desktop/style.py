@@ -74,8 +74,20 @@ QLineEdit, QPlainTextEdit, QTextEdit, QSpinBox, QDoubleSpinBox, QComboBox {{
     selection-background-color: {c['selection']}; selection-color: {c['text']}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus, QComboBox:focus {{
     border-color: {c['accent']}; }}
-QComboBox::drop-down {{ border: none; width: 20px; }}
-QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 0; border: none; }}
+QComboBox {{ padding-right: 26px; }}
+QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; border: none; width: 24px; }}
+QComboBox::down-arrow {{ image: url({c['_down']}); width: 11px; height: 11px; }}
+QComboBox::down-arrow:disabled {{ image: url({c['_down_disabled']}); }}
+QAbstractSpinBox {{ padding-right: 24px; }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ subcontrol-origin: border; width: 20px;
+    border: none; border-left: 1px solid {c['border']}; background: transparent; }}
+QAbstractSpinBox::up-button {{ subcontrol-position: top right; border-top-right-radius: 7px; }}
+QAbstractSpinBox::down-button {{ subcontrol-position: bottom right; border-bottom-right-radius: 7px; }}
+QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover {{ background: {c['accent_soft']}; }}
+QAbstractSpinBox::up-arrow {{ image: url({c['_up']}); width: 9px; height: 9px; }}
+QAbstractSpinBox::down-arrow {{ image: url({c['_down']}); width: 9px; height: 9px; }}
+QAbstractSpinBox::up-arrow:disabled, QAbstractSpinBox::up-arrow:off {{ image: url({c['_up_disabled']}); }}
+QAbstractSpinBox::down-arrow:disabled, QAbstractSpinBox::down-arrow:off {{ image: url({c['_down_disabled']}); }}
 QTableView, QTreeView, QListView {{ background: {c['surface']}; border: 1px solid {c['border']}; border-radius: 8px;
     alternate-background-color: {c['alt_row']}; gridline-color: {c['border']};
     selection-background-color: {c['selection']}; selection-color: {c['text']}; }}
@@ -101,6 +113,28 @@ QLabel#chipSuccess {{ border-radius: 9px; padding: 1px 8px; background: {c['succ
 QLabel#chipDanger {{ border-radius: 9px; padding: 1px 8px; background: {c['danger_soft']}; color: {c['danger']}; }}
 QLabel#chipMuted {{ border-radius: 9px; padding: 1px 8px; background: {c['border']}; color: {c['muted']}; }}
 """
+
+
+def arrow_files(c: dict) -> dict:
+    """The dropdown and spin box arrows tinted to the palette, as files a stylesheet can name."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from desktop.icons import _svg
+    folder = Path(tempfile.gettempdir()) / "aigc-workbench-style"
+    folder.mkdir(exist_ok=True)
+    files = {}
+    for key, name, color in (("_down", "chevron-down", c["icon"]), ("_up", "chevron-up", c["icon"]),
+                             ("_down_disabled", "chevron-down", c["disabled"]),
+                             ("_up_disabled", "chevron-up", c["disabled"])):
+        path = folder / f"{name}-{color.lstrip('#')}.svg"
+        if not path.exists():   # written whole under a private name first: another window may be reading
+            partial = path.with_name(f"{path.name}.{os.getpid()}")
+            partial.write_text(_svg(name).replace("#000000", color), encoding="utf-8")
+            os.replace(partial, path)
+        files[key] = path.as_posix()
+    return files
 
 
 def apply(app: QApplication, theme: str = "system") -> dict:
@@ -132,5 +166,5 @@ def apply(app: QApplication, theme: str = "system") -> dict:
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)
     app.setFont(font)
-    app.setStyleSheet(stylesheet(colors))
+    app.setStyleSheet(stylesheet({**colors, **arrow_files(colors)}))
     return colors

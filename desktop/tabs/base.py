@@ -53,6 +53,13 @@ class Page(QWidget):
         self.stack.addWidget(self.missing)
         self.stack.addWidget(self.content)
 
+    def newest(self, key: str, callback):
+        """``callback`` for the answer to the newest request under ``key`` only: clicking quickly, an
+        older answer that comes back late is dropped instead of replacing a newer one."""
+        generations = self.__dict__.setdefault("_generations", {})
+        generations[key] = generation = generations.get(key, 0) + 1
+        return lambda result: callback(result) if generations.get(key) == generation else None
+
     # -- lifecycle -----------------------------------------------------------
     def set_engine(self, engine) -> None:
         self.engine = engine

@@ -113,7 +113,15 @@ class ImportDialog(QDialog):
             self.refresh_preview()
 
     def mapping(self) -> dict[str, str]:
-        return {column: box.currentText() for column, box in self.mapping_boxes.items()}
+        return {column: box.currentData() for column, box in self.mapping_boxes.items()}
+
+    def target_name(self, target: str) -> str:
+        """The field a column goes to, as the reviewer knows it (the id is what the engine reads)."""
+        return {"-": self.tr("(not imported)"), "system": self.tr("System prompt"),
+                "instruction": self.tr("Instruction"), "input": self.tr("Input"), "output": self.tr("Output"),
+                "messages": self.tr("Conversation"), "label": self.tr("Label"), "tags": self.tr("Tags"),
+                "note": self.tr("Note"), "status": self.tr("Status"), "split": self.tr("Split"),
+                "file_name": self.tr("Image file"), "caption": self.tr("Caption")}.get(target, target)
 
     def refresh_preview(self, *_: object, keep_mapping: bool = False) -> None:
         path = self.path.text().strip()
@@ -175,8 +183,9 @@ class ImportDialog(QDialog):
             label = QLabel(column)
             label.setToolTip(self.tr("Column in the file"))
             box = QComboBox()
-            box.addItems(targets)
-            box.setCurrentText(mapping.get(column, "-"))
+            for target in targets:
+                box.addItem(self.target_name(target), target)
+            box.setCurrentIndex(max(0, box.findData(mapping.get(column, "-"))))
             box.currentIndexChanged.connect(lambda *_: self.refresh_preview(keep_mapping=True))
             self.mapping_boxes[column] = box
             r, c = divmod(index, 3)

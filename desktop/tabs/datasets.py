@@ -2,11 +2,9 @@
 accept/reject/tag by keyboard, thumbnails for images, and the clean/split/export jobs."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QIcon, QKeySequence, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+from PySide6.QtGui import QIcon, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
                                QListWidget, QListWidgetItem, QMenu, QPushButton, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -15,18 +13,11 @@ from desktop.bridge import Op
 from desktop.tabs.base import Page
 from desktop.tabs.dataset_filters import RecordFilters
 from desktop.tabs.datasets_draft import DraftControl
+from desktop.tabs.datasets_edits import RecordEdits
 from desktop.widgets.buttons import primary_button
 from desktop.widgets.empty_state import EmptyState, empty_stack
 from desktop.widgets.lazy_table import Column, LazyTableModel
-
-
-@lru_cache(maxsize=512)
-def thumbnail(path: str, size: int = 48) -> QIcon:
-    pixmap = QPixmap(path)
-    if pixmap.isNull():
-        return QIcon()
-    return QIcon(pixmap.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
-                               Qt.TransformationMode.SmoothTransformation))
+from desktop.widgets.thumbnails import Thumbnails
 
 
 class DatasetsPage(Page):
@@ -80,6 +71,8 @@ class DatasetsPage(Page):
         self.model.loaded.connect(self._loaded)
         self.model.edit_requested.connect(self._edit)
         self.model.decorate = self._decorate
+        self.thumbnails = Thumbnails(self)
+        self.thumbnails.ready.connect(lambda _path: self.table.viewport().update())
         self.table = QTableView()
         self.table.setObjectName("recordsTable")
         self.table.setModel(self.model)
@@ -103,6 +96,7 @@ class DatasetsPage(Page):
         self.accept_button.clicked.connect(lambda: self.set_status("accepted"))
         self.reject_button.clicked.connect(lambda: self.set_status("rejected"))
         self.tag_button.clicked.connect(self.tag_selected)
+        self.edits = RecordEdits(self)
         self.draft = DraftControl(self)
         self.draft.changed.connect(lambda: self._loaded(self.model.rowCount(), self.model.total))
         self.commit_button = self.draft.button
@@ -148,7 +142,11 @@ class DatasetsPage(Page):
     # -- loading ------------------------------------------------------------
     def refresh(self) -> None:
         if self.available():
-            Op(self, self.engine.data.list).success(self._show_datasets).run_in_background()
+            self._list_generation = getattr(self, "_list_generation", 0) + 1
+            generation = self._list_generation
+            Op(self, self.engine.data.list).success(
+                lambda datasets: self._show_datasets(datasets) if generation == self._list_generation else None
+            ).run_in_background()
 
     def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
         if kind.startswith("data.") or kind == "samples.install" or kind.startswith("review."):
@@ -176,11 +174,26 @@ class DatasetsPage(Page):
         if item is None:
             return
         info = item.data(Qt.ItemDataRole.UserRole)
-        if info.name != self.current and not self.draft.settle():
-            self.list.blockSignals(True)
-            self.list.setCurrentItem(_previous)
-            self.list.blockSignals(False)
+        if info.name != self.current and not self.draft.settle(lambda name=info.name: self._go_to(name)):
+            self._set_list_item(_previous)
             return
+        self._show_dataset(info)
+
+    def _set_list_item(self, item) -> None:
+        self.list.blockSignals(True)
+        self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+
+    def _go_to(self, name: str) -> None:
+        """Show dataset ``name`` after its predecessor's draft was settled."""
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole).name == name:
+                self._set_list_item(item)
+                self._show_dataset(item.data(Qt.ItemDataRole.UserRole))
+                return
+
+    def _show_dataset(self, info) -> None:
         if info.name != self.draft.name:
             self.draft.track(info.name)
         changed = info.name != self.current or self.current_info is None or \
@@ -221,7 +234,8 @@ class DatasetsPage(Page):
 
     def _decorate(self, row: dict, column: int):
         if self.model.columns[column].key == "image_path" and row.get("image_path"):
-            return thumbnail(row["image_path"])
+            pixmap = self.thumbnails.get(row["image_path"], 48)
+            return QIcon(pixmap) if pixmap is not None and not pixmap.isNull() else None
         return None
 
     def filters(self) -> dict:
@@ -245,49 +259,19 @@ class DatasetsPage(Page):
         version = str(info.version) + (" " + self.tr("(draft)") if self.draft.is_open else "")
         return self.tr("Version %1 · %2 examples").replace("%1", version).replace("%2", str(info.count))
 
-    # -- editing (each edit amends the dataset's open draft) --------------------
+    # -- editing (each edit amends the dataset's open draft, in order, through one queue) ---------
     def selected_rows(self) -> list[dict]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [self.model.rows[r] for r in rows]
 
     def _edit(self, row: dict, key: str, value: str) -> None:
-        name = self.current
-        Op(self, self.engine.data.update_record, name, row["id"], draft=True, **{key: value}).success(
-            lambda _: self._after_edit([row["id"]], {key: value})).run_in_background()
+        self.edits.edit(row, key, value)
 
     def set_status(self, status: str) -> None:
-        rows = self.selected_rows()
-        if not rows or not self.current:
-            return
-        ids = [r["id"] for r in rows]
-        Op(self, self.engine.data.set_status, self.current, ids, status, draft=True).success(
-            lambda _: self._after_edit(ids, {"status": status}, advance=True)).run_in_background()
+        self.edits.set_status(status)
 
     def tag_selected(self) -> None:
-        rows = self.selected_rows()
-        if not rows or not self.current:
-            return
-        tag, ok = QInputDialog.getText(self, self.tr("Add a tag"), self.tr("Tag for %n record(s):", "", len(rows)))
-        if not ok or not tag.strip():
-            return
-        ids = [r["id"] for r in rows]
-        Op(self, self.engine.data.add_tags, self.current, ids, [tag.strip()], draft=True).success(
-            lambda _: self._after_edit(ids, None)).run_in_background()
-
-    def _after_edit(self, ids: list, changes: dict | None, advance: bool = False) -> None:
-        for row in self.model.rows:
-            if row.get("id") in ids:
-                if changes is None:
-                    Op(self, self.engine.data.record, self.current, row["id"]).success(
-                        lambda fresh: self.model.update_row(fresh["id"], fresh)).run_in_background()
-                else:
-                    self.model.update_row(row["id"], changes)
-        if advance:
-            current = self.table.currentIndex()
-            if current.isValid() and current.row() + 1 < self.model.rowCount():
-                self.table.selectRow(current.row() + 1)
-        self.draft.reload()
-        Op(self, self.engine.data.get, self.current).success(self._refresh_info).run_in_background()
+        self.edits.tag()
 
     def commit_edits(self, message: str | None = None):
         """Seal the review edits as one version (asks for a message when none is given)."""
@@ -296,9 +280,10 @@ class DatasetsPage(Page):
     def draft_committed(self) -> None:
         self.refresh()
 
-    def ready_to_close(self) -> bool:
-        """Asked by the window before it closes: an open draft is committed, kept or the close cancelled."""
-        return self.draft.settle()
+    def ready_to_close(self, then) -> bool:
+        """Asked by the window before it closes: True, or the reviewer is asked (commit, keep or stay)
+        and ``then()`` runs once the draft is settled."""
+        return self.draft.settle(then)
 
     def _refresh_info(self, info) -> None:
         self.current_info = info

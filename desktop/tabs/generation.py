@@ -34,9 +34,17 @@ class GenerationPage(Page):
         self.bridge.state_changed.connect(self.image.on_state)
         self.bridge.progress.connect(self.image.on_progress)
 
+    def stop_running_job(self) -> bool:
+        """Esc: stop what the visible panel is generating."""
+        panel = self.modes.currentWidget()
+        if panel.running():
+            panel.stop()
+            return True
+        return False
+
     def refresh(self) -> None:
         if self.available():
-            Op(self, self.engine.models.list).success(self._show).run_in_background()
+            Op(self, self.engine.models.list).success(self.newest("_show", self._show)).run_in_background()
             self.refresh_tasks()
 
     def refresh_tasks(self) -> None:
@@ -44,7 +52,8 @@ class GenerationPage(Page):
         engine = self.engine
         if engine is None or not has_facade(engine, "tasks"):
             return
-        Op(self, lambda: [t.name for t in engine.tasks.list()]).success(self._show_tasks).run_in_background()
+        Op(self, lambda: [t.name for t in engine.tasks.list()]) \
+            .success(self.newest("_show_tasks", self._show_tasks)).run_in_background()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -77,7 +77,8 @@ class ImagePanel(GenerationPanel):
         self.batch = QSpinBox()
         self.batch.setRange(1, 8)
         self.scheduler = QComboBox()
-        self.scheduler.addItems(SCHEDULERS)
+        for scheduler in SCHEDULERS:
+            self.scheduler.addItem(self.scheduler_name(scheduler), scheduler)
         self.seed, self.lock, seed_layout = seed_row()
         self.lock.setText(self.tr("Lock"))
         self.lock.setToolTip(self.tr("Keep the same seed so results can be reproduced and compared"))
@@ -102,7 +103,8 @@ class ImagePanel(GenerationPanel):
         column.addWidget(self.prompt)
         column.addWidget(self.negative)
         buttons = QHBoxLayout()
-        self.generate_button = primary_button("play", self.tr("Generate"), self.generate)
+        self.generate_button = primary_button("play", self.tr("Generate (Ctrl+Enter)"), self.generate)
+        self.generate_button.setShortcut("Ctrl+Return")
         self.stop_button = QPushButton(icons.icon("stop"), self.tr("Stop"))
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
@@ -158,16 +160,21 @@ class ImagePanel(GenerationPanel):
                   "guidance_scale": self.guidance.value(), "width": self.width_box.value() or None,
                   "height": self.height_box.value() or None, "batch_size": self.batch.value(), "seed": self.seed.value(),
                   "adapter_scale": self.scale.value()}
-        if self.scheduler.currentText() != "default":
-            params["scheduler"] = self.scheduler.currentText()
+        if self.scheduler.currentData() != "default":
+            params["scheduler"] = self.scheduler.currentData()
         self.generate_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.progress.setValue(0)
-        Op(self, self.page.engine.jobs.submit, "image.generate", params).success(self._started) \
-            .failure(self._failed).run_in_background()
+        self.submit(self.page.engine.jobs.submit, "image.generate", params, started=self._started)
 
     def _started(self, job) -> None:
         self.job_id = job.id
+
+    def owns(self, job_id: str) -> bool:
+        return job_id == self.job_id
+
+    def running(self) -> bool:
+        return self.job_id is not None
 
     def stop(self) -> None:
         if self.job_id:
@@ -202,6 +209,11 @@ class ImagePanel(GenerationPanel):
         prov = image_provenance(item.data(Qt.ItemDataRole.UserRole + 1))
         self.provenance.setText(self.provenance_text(prov) or item.data(Qt.ItemDataRole.UserRole))
 
+    def scheduler_name(self, scheduler: str) -> str:
+        """Sampler names are proper names; only "default" is a word."""
+        return {"default": self.tr("Model default"), "euler_a": "Euler a", "dpmpp_2m": "DPM++ 2M",
+                "ddim": "DDIM", "lcm": "LCM"}.get(scheduler, scheduler)
+
     def provenance_text(self, prov: dict) -> str:
         """Which model, adapter, seed and settings made an image, in three short lines."""
         if not prov.get("model"):
@@ -215,7 +227,7 @@ class ImagePanel(GenerationPanel):
                     self.tr("%1 steps").replace("%1", str(params.get("steps", "?"))),
                     self.tr("guidance %1").replace("%1", str(params.get("guidance_scale", "?"))),
                     f"{params.get('width', '?')}×{params.get('height', '?')}",
-                    str(params.get("scheduler") or "default")]
+                    self.scheduler_name(str(params.get("scheduler") or "default"))]
         lines = [self.tr("Model: %1").replace("%1", model), " · ".join(settings),
                  self.tr("Prompt: %1").replace("%1", str(prov.get("prompt", "")))]
         if prov.get("negative_prompt"):

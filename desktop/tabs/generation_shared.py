@@ -2,7 +2,8 @@
 task pickers, failure handling, and sending finished outputs to the Review tab."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from desktop.bridge import Op
 from desktop.widgets.model_combo import adapters_of, fill_base_models
@@ -33,14 +34,66 @@ class GenerationPanel(QWidget):
         controls = QWidget()
         self.controls_layout = QVBoxLayout(controls)
         self.controls_layout.setContentsMargins(0, 0, 8, 0)
-        controls.setMaximumWidth(380)
-        splitter.addWidget(controls)
+        scroll = QScrollArea()   # the settings scroll on a small screen instead of squeezing the output
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(controls)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(370)
+        scroll.setMaximumWidth(400)
+        splitter.addWidget(scroll)
         right = QWidget()
         self.column = QVBoxLayout(right)
         self.column.setContentsMargins(12, 0, 0, 0)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         self.model.currentIndexChanged.connect(self._fill_adapters)
+        self._submitting = 0                             # submits whose job id has not come back yet
+        self._early: dict[str, list[tuple[str, dict]]] = {}
+        page.bridge.event.connect(self._hold_early)
+
+    # -- following jobs from their first event ----------------------------------------
+    def owns(self, job_id: str) -> bool:
+        """Whether the panel already follows this job (subclasses know their job ids)."""
+        raise NotImplementedError
+
+    def submit(self, fn, *args, started) -> None:
+        """Submit a job off the GUI thread. A job starts before ``submit`` returns its id, so its first
+        tokens, or its failure, may come first: they are held and replayed once ``started(job)`` ran."""
+        self._submitting += 1
+        Op(self, fn, *args).success(lambda job: self._claim(job, started)) \
+            .failure(self._submit_failed).run_in_background()
+
+    def _hold_early(self, job_id: str, kind: str, data: dict) -> None:
+        if self._submitting and kind in ("partial", "state", "progress") and not self.owns(job_id):
+            self._early.setdefault(job_id, []).append((kind, data))
+
+    def _claim(self, job, started) -> None:
+        self._submitting -= 1
+        started(job)
+        for kind, data in self._early.pop(job.id, []):
+            if kind == "partial":
+                self.on_partial(job.id, data)
+            elif kind == "progress":
+                self.on_progress(job.id, float(data.get("fraction", 0.0)), str(data.get("message", "")))
+            elif kind == "state":
+                self.on_state(job.id, data.get("state", ""), data)
+        if not self._submitting:
+            self._early.clear()   # events of jobs that belong to someone else
+
+    def _submit_failed(self, exc, details) -> None:
+        self._submitting -= 1
+        if not self._submitting:
+            self._early.clear()
+        self._failed(exc, details)
+
+    def on_partial(self, job_id: str, data: dict) -> None:
+        """A streamed piece of an output."""
+
+    def on_progress(self, job_id: str, fraction: float, message: str) -> None:
+        """How far a job is."""
+
+    def on_state(self, job_id: str, state: str, data: dict) -> None:
+        """A job changed state."""
 
     def set_models(self, models) -> None:
         self.models = models
@@ -59,9 +112,14 @@ class GenerationPanel(QWidget):
 
     def _failed(self, exc, details) -> None:
         from desktop.widgets.error_dialog import show_error
-        self.generate_button.setEnabled(True)
-        self.stop_button.setEnabled(False)
+        if not self._submitting and not self.running():
+            self.generate_button.setEnabled(True)
+            self.stop_button.setEnabled(False)
         show_error(self, exc, details)
+
+    def running(self) -> bool:
+        """Whether a job of this panel is still under way."""
+        return False
 
     def queue_for_review(self, add, label, restore) -> None:
         """Run ``add`` (engine.review.add calls) off the GUI thread; then report on ``label`` and refresh

@@ -144,11 +144,16 @@ class TextPanel(GenerationPanel):
             self.finished[pane] = None
             self.review_buttons[pane].setEnabled(False)
             request = {"prompt": prompt, "model": model, "adapter": adapter}
-            Op(self, self.page.engine.text.generate, model, [prompt], params, adapter).success(
-                lambda job, pane=pane, request=request: self._started(job, pane, request)) \
-                .failure(self._failed).run_in_background()
-        self.generate_button.setEnabled(False)
-        self.stop_button.setEnabled(True)
+            self.generate_button.setEnabled(False)
+            self.stop_button.setEnabled(True)
+            self.submit(self.page.engine.text.generate, model, [prompt], params, adapter,
+                        started=lambda job, pane=pane, request=request: self._started(job, pane, request))
+
+    def owns(self, job_id: str) -> bool:
+        return job_id in self.jobs
+
+    def running(self) -> bool:
+        return bool(self.jobs)
 
     def _started(self, job, pane: int, request: dict) -> None:
         self.jobs[job.id] = pane
@@ -181,7 +186,7 @@ class TextPanel(GenerationPanel):
         if state == "succeeded" and request is not None:
             Op(self, self.page.engine.jobs.get, job_id).success(
                 lambda job, pane=pane, request=request: self._output_ready(pane, request, job)).run_in_background()
-        if not self.jobs:
+        if not self.jobs and not self._submitting:
             self.generate_button.setEnabled(True)
             self.stop_button.setEnabled(False)
 
@@ -190,6 +195,8 @@ class TextPanel(GenerationPanel):
         if not results or not str(results[0].get("text", "")).strip():
             return
         first = results[0]
+        if self.outputs[pane].toPlainText() != str(first["text"]):   # every token, even if some came unseen
+            self.outputs[pane].setPlainText(str(first["text"]))
         self.finished[pane] = {**request, "text": str(first["text"]), "seed": first.get("seed"),
                                "params": first.get("params") or {}}
         self.review_buttons[pane].setEnabled(True)

@@ -124,6 +124,10 @@ class ModelsPage(Page):
                                 self.tr("Import a model folder from a USB stick, or load the starter models "
                                         "with the sample content."), self.tr("Import a model"))
         self.inner = empty_stack(self.content, self.empty, lambda: self.open_import())
+        self.samples_button = QPushButton(self.tr("Load sample content"))
+        self.samples_button.setToolTip(self.tr("Starter models, example datasets and tasks"))
+        self.samples_button.clicked.connect(lambda: self.window_.load_samples())
+        self.empty.layout().addWidget(self.samples_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.tree = QTreeWidget()
         self.tree.setObjectName("modelsTree")
         self.tree.setColumnCount(5)
@@ -160,7 +164,7 @@ class ModelsPage(Page):
 
     def refresh(self) -> None:
         if self.available():
-            Op(self, self.engine.models.list).success(self._show).run_in_background()
+            Op(self, self.engine.models.list).success(self.newest("_show", self._show)).run_in_background()
 
     def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
         if kind in ("models.import", "samples.install", "text.train", "image.train", "bundle.import") \
@@ -185,8 +189,9 @@ class ModelsPage(Page):
         self.inner.setCurrentWidget(self.panel if models else self.empty)
 
     def _item(self, model) -> QTreeWidgetItem:
-        kind = self.tr("Text") if model.kind == "text" else self.tr("Image")
-        role = self.tr("adapter") if model.role == "adapter" else self.tr("base")
+        kind = {("text", "adapter"): self.tr("Text adapter"), ("text", "base"): self.tr("Text base model"),
+                ("image", "adapter"): self.tr("Image adapter"), ("image", "base"): self.tr("Image base model")
+                }.get((model.kind, "adapter" if model.role == "adapter" else "base"), f"{model.kind} {model.role}")
         lineage = model.lineage or {}
         trained = ""
         if lineage.get("dataset"):
@@ -194,7 +199,7 @@ class ModelsPage(Page):
             if lineage.get("run_id"):
                 trained += f" · {lineage['run_id']}"   # run ids read "run-…" already
         name = model.name + ("  · " + self.tr("starter") if model.demo else "")
-        item = QTreeWidgetItem([name, f"{kind} {role}", trained, (model.sha256 or "")[:12],
+        item = QTreeWidgetItem([name, kind, trained, (model.sha256 or "")[:12],
                                 time.strftime("%Y-%m-%d", time.localtime(model.created_at or 0))])
         item.setIcon(0, icons.icon("text" if model.kind == "text" else "image"))
         item.setData(0, Qt.ItemDataRole.UserRole, model)

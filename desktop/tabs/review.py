@@ -3,7 +3,6 @@ comment from the keyboard; export approved ones or feed them back into the task'
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter, QStackedWidget,
                                QVBoxLayout, QWidget)
@@ -12,6 +11,11 @@ from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
 from desktop.widgets.empty_state import EmptyState
+from desktop.widgets.error_dialog import show_error
+from desktop.widgets.serial_queue import SerialQueue
+from desktop.widgets.thumbnails import Thumbnails
+
+IMAGE_SIZE = 320   # the review picture is decoded no larger than this, off the GUI thread
 
 
 class ReviewPage(Page):
@@ -21,6 +25,13 @@ class ReviewPage(Page):
     def __init__(self, window):
         super().__init__(window, self.tr("Review"), self.tr("Approve, edit or reject outputs before they are used"))
         self.items = []
+        self._generation = 0   # only the newest list answer is shown
+        self.thumbnails = Thumbnails(self, limit=64)
+        self.thumbnails.ready.connect(self._image_ready)
+        self.saves = SerialQueue(self)   # decisions reach the workspace one after another, in order
+        self.saves.failed.connect(lambda exc, details, dropped: show_error(
+            self, exc, details, self.tr("%n decision(s) could not be saved", "", dropped)))
+        self.saves.failed.connect(lambda *_: self.load_items())
         self.export_button = QPushButton(icons.icon("export"), self.tr("Export approved…"))
         self.export_button.clicked.connect(self.export_approved)
         self.feedback_button = QPushButton(self.tr("Add approved to dataset"))
@@ -138,7 +149,7 @@ class ReviewPage(Page):
 
         def tasks():
             return [t.name for t in engine.tasks.list()] if hasattr(type(engine), "tasks") else []
-        Op(self, tasks).success(self._show_tasks).run_in_background()
+        Op(self, tasks).success(self.newest("_show_tasks", self._show_tasks)).run_in_background()
 
     def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
         if kind in ("task.run", "samples.install"):
@@ -160,8 +171,11 @@ class ReviewPage(Page):
         if not self.available():
             return
         review, task, status = self.engine.review, self.task_filter.currentData(), self.status_filter.currentData()
+        self._generation += 1
+        generation = self._generation
         Op(self, lambda: (review.list(task=task, status=status or None, limit=2000), review.counts(task))) \
-            .success(self._show_items).run_in_background()
+            .success(lambda loaded: self._show_items(loaded) if generation == self._generation else None) \
+            .run_in_background()
 
     def _show_items(self, loaded) -> None:
         self.items, counts = loaded
@@ -171,7 +185,7 @@ class ReviewPage(Page):
         for item in self.items:
             mark = {"approved": "✓", "rejected": "✕"}.get(item.status, "•")
             text = (item.edited_text or item.output_text or item.prompt or "").replace("\n", " ")
-            origin = f"{item.task} · {item.step}" if item.task else self.tr("Generation")
+            origin = f"{item.task} · {self.step_name(item.step)}" if item.task else self.tr("Generation")
             entry = QListWidgetItem(f"{mark} {origin}\n{text[:70]}")
             if item.modality == "image":
                 entry.setIcon(icons.icon("image"))
@@ -184,6 +198,10 @@ class ReviewPage(Page):
         ids = [i.id for i in self.items]
         if self.items:
             self.queue.setCurrentRow(ids.index(keep) if keep in ids else 0)
+
+    def step_name(self, step: str) -> str:
+        """A task's own step names are the author's words; the implicit single step is "output"."""
+        return self.tr("output") if step == "output" else step
 
     def _status_name(self, key: str) -> str:
         return {"pending": self.tr("to review"), "approved": self.tr("approved"),
@@ -202,10 +220,12 @@ class ReviewPage(Page):
         self.output.setVisible(item.modality != "image")
         self.output_title.setVisible(item.modality != "image")
         if item.image_path:
-            pixmap = QPixmap(item.image_path)
-            self.image.setPixmap(pixmap.scaled(256, 256, Qt.AspectRatioMode.KeepAspectRatio,
-                                               Qt.TransformationMode.SmoothTransformation) if not pixmap.isNull()
-                                 else QPixmap())
+            self.image.clear()
+            pixmap = self.thumbnails.get(item.image_path, IMAGE_SIZE)
+            if pixmap is None:
+                self.image.setText(self.tr("Loading the image…"))
+            else:
+                self._set_image(pixmap)
             self.image.show()
         else:
             self.image.clear()
@@ -224,6 +244,19 @@ class ReviewPage(Page):
         self.provenance.setText(" · ".join(parts))
         self.comment.setText(item.comment or "")
 
+    def _image_ready(self, path: str) -> None:
+        item = self.current()
+        if item is not None and item.image_path == path:
+            pixmap = self.thumbnails.get(path, IMAGE_SIZE)
+            if pixmap is not None:
+                self._set_image(pixmap)
+
+    def _set_image(self, pixmap) -> None:
+        if pixmap.isNull():
+            self.image.setText(self.tr("The image file cannot be read."))
+        else:
+            self.image.setPixmap(pixmap)
+
     # -- actions ------------------------------------------------------------------
     def approve(self) -> None:
         item = self.current()
@@ -233,30 +266,34 @@ class ReviewPage(Page):
         comment = self.comment.text().strip() or None
         original = item.edited_text or item.output_text or ""
         if item.modality != "image" and text != original:
-            call = (self.engine.review.edit, item.id, text, comment)
+            self._decide(self.engine.review.edit, item.id, text, comment)
         else:
-            call = (self.engine.review.approve, item.id, comment)
-        Op(self, *call).success(self._acted).run_in_background()
+            self._decide(self.engine.review.approve, item.id, comment)
 
     def reject(self) -> None:
         item = self.current()
         if item is not None:
-            Op(self, self.engine.review.reject, item.id, self.comment.text().strip() or None) \
-                .success(self._acted).run_in_background()
+            self._decide(self.engine.review.reject, item.id, self.comment.text().strip() or None)
 
-    def _acted(self, updated) -> None:
+    def _decide(self, fn, *args) -> None:
+        """Save the decision behind the reviewer, in order, and move on to the next output at once."""
+        entry = self.queue.currentItem()
         row = self.queue.currentRow()
-        entry = self.queue.item(row)
-        if entry is not None:
+        if row + 1 < self.queue.count():
+            self.queue.setCurrentRow(row + 1)
+        self.saves.put(fn, *args, done=lambda updated: self._acted(entry, updated))
+
+    def _acted(self, entry, updated) -> None:
+        """Mark the entry decided on (the list may have been reloaded meanwhile)."""
+        from shiboken6 import isValid
+        if entry is not None and isValid(entry) and self.queue.row(entry) >= 0:
             entry.setData(Qt.ItemDataRole.UserRole, updated)
             mark = {"approved": "✓", "rejected": "✕"}.get(updated.status, "•")
             entry.setText(mark + entry.text()[1:])
-        if row + 1 < self.queue.count():
-            self.queue.setCurrentRow(row + 1)
         task = self.task_filter.currentData()
-        Op(self, self.engine.review.counts, task).success(
-            lambda counts: self.counts.setText(" · ".join(f"{self._status_name(k)} {v}" for k, v in counts.items()
-                                                          if isinstance(v, int)))).run_in_background()
+        Op(self, self.engine.review.counts, task).success(self.newest("counts", lambda counts: self.counts.setText(
+            " · ".join(f"{self._status_name(k)} {v}" for k, v in counts.items() if isinstance(v, int))))) \
+            .run_in_background()
 
     def _move(self, delta: int) -> None:
         row = self.queue.currentRow() + delta

@@ -64,6 +64,28 @@ class TemplateEditor(QGroupBox):
         self.variables.blockSignals(False)
         self._preview_timer.start()
 
+    def load(self, template: str, examples: dict) -> None:
+        """Show a saved task: its template with the example value of each variable."""
+        self.variables.blockSignals(True)
+        self.variables.setRowCount(0)
+        for name, value in examples.items():
+            row = self.variables.rowCount()
+            self.variables.insertRow(row)
+            self.variables.setItem(row, 0, QTableWidgetItem(name))
+            self.variables.setItem(row, 1, QTableWidgetItem(value))
+        self.variables.blockSignals(False)
+        self.template.setPlainText(template)
+        self._template_changed()
+
+    def examples(self) -> dict:
+        """The example values typed so far (saved with the task)."""
+        values = {}
+        for row in range(self.variables.rowCount()):
+            key, value = self.variables.item(row, 0), self.variables.item(row, 1)
+            if key is not None and value is not None and value.text().strip():
+                values[key.text()] = value.text()
+        return values
+
     def variable_values(self) -> dict:
         return {self.variables.item(r, 0).text(): (self.variables.item(r, 1).text() or "{" +
                                                     self.variables.item(r, 0).text() + "}")
@@ -74,6 +96,12 @@ class TemplateEditor(QGroupBox):
         if not template.strip():
             self.preview.setText(self.tr("Preview: write a template with {variables}."))
             return
+        self._generation = getattr(self, "_generation", 0) + 1
+        generation = self._generation
+
+        def show(text: str) -> None:
+            if generation == self._generation:   # an older preview never replaces a newer one
+                self.preview.setText(text)
         Op(self, render_preview, template, self.variable_values()).success(
-            lambda text: self.preview.setText(self.tr("Preview: %1").replace("%1", text))).failure(
-            lambda exc, details: self.preview.setText("⚠ " + reason_of(exc))).run_in_background()
+            lambda text: show(self.tr("Preview: %1").replace("%1", text))).failure(
+            lambda exc, details: show("⚠ " + reason_of(exc))).run_in_background()

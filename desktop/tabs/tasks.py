@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QScrollArea, QSpinBox, QSplitter,
-                               QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QMessageBox, QPushButton, QScrollArea, QSpinBox, QSplitter, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.tabs.task_steps import StepsEditor
 from desktop.tabs.task_template import TemplateEditor
 from desktop.widgets.buttons import primary_button
 from desktop.widgets.empty_state import EmptyState, empty_stack
@@ -33,6 +33,7 @@ class TasksPage(Page):
         self.tasks = []
         self.archived: set[str] = set()
         self.current = None
+        self._shown: dict | None = None   # the definition as loaded or saved: anything else is unsaved
         self.new_button = primary_button("add", self.tr("New task"), self.new_task)
         self.add_action_button(self.new_button)
         self._build()
@@ -109,27 +110,15 @@ class TasksPage(Page):
         form.addRow(self.tr("Must not mention"), self.banned)
         column.addWidget(rules)
 
-        steps = QGroupBox(self.tr("Steps (composite task)"))
-        steps_layout = QVBoxLayout(steps)
-        self.steps = QTableWidget(0, 4)
-        self.steps.setHorizontalHeaderLabels([self.tr("Step"), self.tr("Output"), self.tr("Model"),
-                                              self.tr("Template")])
-        self.steps.horizontalHeader().setStretchLastSection(True)
-        self.steps.verticalHeader().setVisible(False)
-        self.steps.setMaximumHeight(140)
-        self.steps_hint = QLabel(self.tr("A single-step task uses the template above. Steps run in order; a "
-                                         "step can use an earlier one as {steps.NAME.output}."))
-        self.steps_hint.setObjectName("muted")
-        self.steps_hint.setWordWrap(True)
-        steps_layout.addWidget(self.steps)
-        steps_layout.addWidget(self.steps_hint)
-        column.addWidget(steps)
+        self.steps_editor = StepsEditor()
+        self.steps = self.steps_editor.table
+        column.addWidget(self.steps_editor)
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setProperty("primary", True)
         self.save_button.setShortcut("Ctrl+S")
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         self.duplicate_button = QPushButton(icons.icon("copy"), self.tr("Duplicate"))
         self.duplicate_button.clicked.connect(self.duplicate)
         self.archive_button = QPushButton(icons.icon("archive"), self.tr("Archive"))
@@ -166,7 +155,7 @@ class TasksPage(Page):
             models = engine.models.list() if hasattr(type(engine), "models") else []
             datasets = engine.data.list() if hasattr(type(engine), "data") else []
             return engine.tasks.list(), models, datasets, engine.tasks.archived()
-        Op(self, load).success(self._show).run_in_background()
+        Op(self, load).success(self.newest("_show", self._show)).run_in_background()
 
     def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
         if kind in ("samples.install", "models.import", "data.import", "text.train", "image.train"):
@@ -177,12 +166,19 @@ class TasksPage(Page):
         for box, names in ((self.dataset, [d.name for d in datasets]),
                            (self.model, [m.name for m in models if m.role == "base"]),
                            (self.adapter, [m.name for m in models if m.role == "adapter"])):
+            keep = box.currentData()
+            box.blockSignals(True)
             box.clear()
             box.addItem(self.tr("(none)"), None)
             for name in names:
                 box.addItem(name, name)
+            box.setCurrentIndex(max(0, box.findData(keep)))
+            box.blockSignals(False)
+        self.steps_editor.set_models([m.name for m in models if m.role == "base"])
+        department = self.department.currentText()
         self.department.clear()
         self.department.addItems(sorted({t.department for t in self.tasks if t.department}))
+        self.department.setCurrentText(department)
         self.show_archived.setText(self.tr("Show archived (%1)").replace("%1", str(len(self.archived)))
                                    if self.archived else self.tr("Show archived"))
         self._fill_tree()
@@ -221,7 +217,9 @@ class TasksPage(Page):
         self.tree.expandAll()
         self.tree.blockSignals(False)
         self.inner.setCurrentWidget(self.detail if visible or self.archived else self.empty)
-        if select is not None:
+        if self.current is None and self.has_unsaved_edits():
+            pass   # a new task being written stays on screen
+        elif select is not None:
             self.tree.setCurrentItem(select)
         elif self.current is not None and self.current.name not in {t.name for t in visible}:
             self.new_task()
@@ -231,10 +229,66 @@ class TasksPage(Page):
         from PySide6.QtCore import QLocale
         return QLocale().name().startswith("zh")
 
+    def has_unsaved_edits(self) -> bool:
+        return self._shown is not None and self.definition() != self._shown
+
     def _select(self, item, _previous=None) -> None:
         task = item.data(0, Qt.ItemDataRole.UserRole) if item else None
         if task is None:
             return
+        if self.current is not None and task.name == self.current.name and self.has_unsaved_edits():
+            return   # the list was refilled: the edits on screen stay
+        if self.has_unsaved_edits():
+            self._set_tree_item(_previous)
+            self.ask_to_save(lambda: self._go_to(task.name))
+            return
+        self._load(task)
+
+    def _set_tree_item(self, item) -> None:
+        self.tree.blockSignals(True)
+        self.tree.setCurrentItem(item)
+        self.tree.blockSignals(False)
+
+    def _go_to(self, name: str | None) -> None:
+        """Show task ``name`` (None: a new task) after the edits on screen were saved or discarded."""
+        if name is None:
+            self._shown = None
+            self.new_task()
+            return
+        for index in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(index)
+            for child in range(group.childCount()):
+                item = group.child(child)
+                task = item.data(0, Qt.ItemDataRole.UserRole)
+                if task is not None and task.name == name:
+                    self._set_tree_item(item)
+                    self._load(task)
+                    return
+
+    def ask_to_save(self, then) -> QMessageBox:
+        """Unsaved edits: save them, discard them, or stay (the question does not block the window)."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Unsaved changes"),
+                          self.tr("Task '%1' has changes that are not saved. Save them first?")
+                          .replace("%1", self.name.text().strip() or self.tr("(new task)")), parent=self)
+        save = box.addButton(self.tr("Save"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(self.tr("Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(save)
+        box.setObjectName("taskQuestion")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.question = box
+
+        def answered(_code) -> None:
+            if box.clickedButton() is save:
+                self.save(then)
+            elif box.clickedButton() is discard:
+                self._shown = None
+                then()
+        box.finished.connect(answered)
+        box.open()
+        return box
+
+    def _load(self, task) -> None:
         self.current = task
         archived = task.name in self.archived
         self.archive_button.setText(self.tr("Restore") if archived else self.tr("Archive"))
@@ -255,17 +309,14 @@ class TasksPage(Page):
                 box.addItem(value, value)
                 index = box.count() - 1
             box.setCurrentIndex(max(0, index))
-        self.template.setPlainText(task.template)
+        self.template_editor.load(task.template, dict(task.examples or {}))
         c = task.constraints
         self.min_chars.setValue(c.min_chars or 0)
         self.max_chars.setValue(c.max_chars or 0)
         self.required.setText(", ".join(c.required_terms))
         self.banned.setText(", ".join(c.banned_terms))
-        self.steps.setRowCount(len(task.steps))
-        for row, step in enumerate(task.steps):
-            for column, value in enumerate((step.name, step.modality, step.model or self.tr("template only"),
-                                            step.template)):
-                self.steps.setItem(row, column, QTableWidgetItem(value))
+        self.steps_editor.load([step_dict for step_dict in task.to_dict()["steps"]])
+        self._shown = self.definition()
 
     def variable_values(self) -> dict:
         return self.template_editor.variable_values()
@@ -275,7 +326,7 @@ class TasksPage(Page):
 
     # -- editing ------------------------------------------------------------------------
     def definition(self) -> dict:
-        base = self.current.to_dict() if self.current and self.current.name == self.name.text().strip() else {}
+        base = self.current.to_dict() if self.current else {}   # what the form does not show is kept
         constraints = dict(base.get("constraints") or {})
         constraints.update(min_chars=self.min_chars.value() or None, max_chars=self.max_chars.value() or None,
                            required_terms=terms(self.required.text()), banned_terms=terms(self.banned.text()))
@@ -284,32 +335,47 @@ class TasksPage(Page):
                 "department": self.department.currentText().strip(), "modality": self.modality.currentData(),
                 "template": self.template.toPlainText(), "dataset": self.dataset.currentData(),
                 "model": self.model.currentData(), "adapter": self.adapter.currentData(),
-                "constraints": constraints}
+                "constraints": constraints, "steps": self.steps_editor.steps(),
+                "examples": self.template_editor.examples()}
 
     def new_task(self) -> None:
+        if self.has_unsaved_edits():
+            self.ask_to_save(lambda: self._go_to(None))
+            return
         self.current = None
+        self._shown = None
         self.inner.setCurrentWidget(self.detail)
         for widget in (self.name, self.title_edit, self.required, self.banned):
             widget.clear()
-        self.template.clear()
-        self.steps.setRowCount(0)
+        self.template_editor.load("", {})
+        self.steps_editor.load([])
         self.min_chars.setValue(0)
         self.max_chars.setValue(0)
         self.name.setFocus()
         self.message.setText(self.tr("New task: fill in the name and the template, then Save."))
+        self._shown = self.definition()
 
-    def save(self) -> None:
+    def save(self, then=None) -> None:
+        """Save the task on screen; a changed name renames it (its runs and outputs follow), not a copy."""
         definition = self.definition()
         if not definition["name"]:
             self.message.setText("⚠ " + self.tr("Give the task a name."))
             return
-        replace = self.current is not None and self.current.name == definition["name"]
-        Op(self, self.engine.tasks.create, definition, replace).success(self._saved).failure(
+        if self.current is None:
+            call = (self.engine.tasks.create, definition)
+        elif self.current.name == definition["name"]:
+            call = (self.engine.tasks.create, definition, True)
+        else:
+            call = (self.engine.tasks.rename, self.current.name, definition)
+        Op(self, *call).success(lambda task: self._saved(task, then)).failure(
             lambda exc, details: self.message.setText("⚠ " + reason_of(exc))).run_in_background()
 
-    def _saved(self, task) -> None:
+    def _saved(self, task, then=None) -> None:
         self.current = task
+        self._shown = self.definition()
         self.message.setText("✓ " + self.tr("Saved %1").replace("%1", task.name))
+        if then is not None:
+            then()
         self.refresh()
 
     def duplicate(self) -> None:

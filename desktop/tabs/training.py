@@ -2,11 +2,11 @@
 live run (training_monitor.py); cancel and resume."""
 from __future__ import annotations
 
-import time
+from collections import deque
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSpinBox,
+                               QLineEdit, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSpinBox,
                                QSplitter, QVBoxLayout, QWidget)
 
 from desktop import icons
@@ -32,7 +32,14 @@ class TrainingPage(Page):
         super().__init__(window, self.tr("Training"),
                          self.tr("Fine-tune a text or image model on a dataset version"))
         self.models, self.datasets, self.runs = [], [], []
+        self.active_runs: set[str] = set()   # training jobs queued or running: one at a time from here
+        self._ready = False                  # model and dataset fit together
+        self._preflight_generation = 0       # only the newest memory check is shown
+        self._runs_generation = 0
+        self._select_generation = 0
+        self._ended: deque[str] = deque(maxlen=64)   # jobs seen ending, newest last
         self._build()
+        self.bridge.state_changed.connect(self._on_job_state)
 
     # -- layout ---------------------------------------------------------------
     def _build(self) -> None:
@@ -52,10 +59,14 @@ class TrainingPage(Page):
         self.method_box = QComboBox()
         self.method_box.addItem(self.tr("LoRA adapter (recommended)"), "lora")
         self.method_box.addItem(self.tr("Full fine-tune (small models)"), "full")
-        self.output_name = QLabel()
+        self.output_name = QLineEdit()
+        self.output_name.setObjectName("adapterName")
+        self.output_name.setPlaceholderText(self.tr("Automatic (model name and run number)"))
+        self.output_name.setToolTip(self.tr("The name the trained adapter gets in Models"))
         form.addRow(self.tr("Base model"), self.model_box)
         form.addRow(self.tr("Dataset"), self.data_box)
         form.addRow(self.tr("Method"), self.method_box)
+        form.addRow(self.tr("Adapter name"), self.output_name)
         presets = QHBoxLayout()
         self.preset_buttons = {}
         for key, label in (("quick", self.tr("Quick")), ("balanced", self.tr("Balanced")),
@@ -129,8 +140,16 @@ class TrainingPage(Page):
         splitter.addWidget(self.monitor)
         splitter.setStretchFactor(1, 1)
 
+        # the memory check depends on everything that sizes the run; it reruns shortly after the last change
+        self._preflight_timer = QTimer(self)
+        self._preflight_timer.setSingleShot(True)
+        self._preflight_timer.setInterval(300)
+        self._preflight_timer.timeout.connect(self.update_preflight)
         self.model_box.currentIndexChanged.connect(self.update_preflight)
         self.data_box.currentIndexChanged.connect(self.update_preflight)
+        self.method_box.currentIndexChanged.connect(self._preflight_soon)
+        for spin in (self.steps, self.batch, self.max_length, self.rank):
+            spin.valueChanged.connect(self._preflight_soon)
         self.apply_preset("quick")
 
     # -- data -------------------------------------------------------------------
@@ -143,7 +162,10 @@ class TrainingPage(Page):
             models = [m for m in engine.models.list(role="base")]
             datasets = engine.data.list() if hasattr(type(engine), "data") else []
             return models, datasets, list_runs(engine)
-        Op(self, load).success(self._show).run_in_background()
+        self._runs_generation += 1
+        generation = self._runs_generation
+        Op(self, load).success(lambda loaded: self._show(loaded) if generation == self._runs_generation else None) \
+            .run_in_background()
 
     def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
         if kind in ("text.train", "image.train", "samples.install", "models.import", "data.import"):
@@ -168,7 +190,14 @@ class TrainingPage(Page):
                 box.setCurrentIndex(index)
         self.model_box.blockSignals(False)
         self.data_box.blockSignals(False)
+        # runs under way by the list, plus those started here whose run record is not written yet
+        self.active_runs = {run["job_id"] for run in self.runs if run.get("job_id") and (
+            run.get("job_state") or run.get("state")) in ("queued", "running")} | self.active_runs
+        self.active_runs -= set(self._ended)
         self.update_preflight()
+        selected = self.runs_list.currentItem()
+        keep_run = (selected.data(Qt.ItemDataRole.UserRole) or {}).get("id") if selected else None
+        self.runs_list.blockSignals(True)
         self.runs_list.clear()
         for run in self.runs:
             state = run.get("state") or ""
@@ -179,6 +208,10 @@ class TrainingPage(Page):
                                    f"{config.get('model', '')} ← {config.get('data', '')}")
             item.setData(Qt.ItemDataRole.UserRole, run)
             self.runs_list.addItem(item)
+            if run["id"] == keep_run:
+                self.runs_list.setCurrentItem(item)
+        self.runs_list.blockSignals(False)
+        self._update_resume()
 
     def state_name(self, state: str) -> str:
         return {"running": self.tr("running"), "queued": self.tr("queued"), "succeeded": self.tr("finished"),
@@ -201,30 +234,48 @@ class TrainingPage(Page):
         for name, button in self.preset_buttons.items():
             button.setChecked(name == key)
 
+    def _preflight_soon(self) -> None:
+        self._preflight_timer.start()
+
+    def _update_start(self) -> None:
+        """Start needs a model and dataset that fit together and no training run already under way."""
+        self.start_button.setEnabled(self._ready and not self.active_runs)
+        if self.active_runs:
+            self.start_button.setToolTip(self.tr("A training run is under way; start the next when it ends"))
+        else:
+            self.start_button.setToolTip("")
+
     def update_preflight(self) -> None:
+        self._preflight_timer.stop()
+        self._preflight_generation += 1
+        self._ready = False
         model, dataset = self.selected_model(), self.selected_dataset()
         if not self.models or not self.datasets:
             self.preflight.setText(self.tr("Import a base model (Models) and a dataset (Datasets) first."))
-            self.start_button.setEnabled(False)
-            return
-        if model is None or dataset is None:
+        elif model is None or dataset is None:
             self.preflight.setText(self.tr("Pick a model and a dataset."))
-            self.start_button.setEnabled(False)
-            return
-        if dataset.modality != model.kind:
+        elif dataset.modality != model.kind:
             self.preflight.setText("⚠ " + self.tr("%1 is a %2 dataset; %3 is a %4 model.")
-                                   .replace("%1", dataset.name).replace("%2", dataset.modality)
-                                   .replace("%3", model.name).replace("%4", model.kind))
-            self.start_button.setEnabled(False)
+                                   .replace("%1", dataset.name).replace("%2", self.kind_name(dataset.modality))
+                                   .replace("%3", model.name).replace("%4", self.kind_name(model.kind)))
+        else:
+            self._ready = True
+        self._update_start()
+        if not self._ready:
             return
-        self.start_button.setEnabled(True)
         if model.kind != "text" or not hasattr(type(self.engine), "text"):
             self.preflight.setText(self.tr("The memory check runs when the run starts."))
             return
-        config = self.text_config()
+        config, generation = self.text_config(), self._preflight_generation
         self.preflight.setText(self.tr("Checking memory…"))
-        Op(self, self._text_preflight, config).success(self._show_preflight) \
-            .failure(lambda exc, details: self.preflight.setText("⚠ " + str(exc))).run_in_background()
+
+        def shown(callback):
+            return lambda *result: callback(*result) if generation == self._preflight_generation else None
+        Op(self, self._text_preflight, config).success(shown(self._show_preflight)) \
+            .failure(shown(lambda exc, details: self.preflight.setText("⚠ " + str(exc)))).run_in_background()
+
+    def kind_name(self, kind: str) -> str:
+        return {"text": self.tr("text"), "image": self.tr("image")}.get(kind, kind)
 
     def _text_preflight(self, config: dict) -> dict:
         return self.engine.text.preflight(config)
@@ -245,14 +296,15 @@ class TrainingPage(Page):
                 "max_steps": self.steps.value(), "learning_rate": self.lr.value(), "lora_r": self.rank.value(),
                 "lora_alpha": self.rank.value() * 2, "batch_size": self.batch.value(),
                 "max_length": self.max_length.value(), "save_every": self.save_every.value(),
-                "eval_every": max(1, min(self.save_every.value(), self.steps.value() // 4 or 1))}
+                "eval_every": max(1, min(self.save_every.value(), self.steps.value() // 4 or 1)),
+                "output_name": self.output_name.text().strip() or None}
 
     def image_config(self) -> dict:
         model, dataset = self.selected_model(), self.selected_dataset()
         return {"model": model.name, "data": dataset.name, "max_steps": self.steps.value(),
                 "learning_rate": self.lr.value(), "rank": self.rank.value(), "alpha": float(self.rank.value()),
                 "batch_size": self.batch.value(), "checkpoint_every": self.save_every.value(),
-                "output_name": f"{dataset.name}-lora-{time.strftime('%m%d%H%M%S')}"}
+                "output_name": self.output_name.text().strip() or None}
 
     # -- runs -----------------------------------------------------------------------
     def start(self, overrides: dict | None = None) -> None:
@@ -263,12 +315,30 @@ class TrainingPage(Page):
             kind, params = "text.train", {"config": {**self.text_config(), **(overrides or {})}}
         else:
             kind, params = "image.train", {**self.image_config(), **(overrides or {})}
-        self.start_button.setEnabled(False)
-        Op(self, self.engine.jobs.submit, kind, params).success(self.follow) \
+        self.active_runs.add("")     # until the job id is known
+        self._update_start()
+        Op(self, self.engine.jobs.submit, kind, params).success(self._started) \
             .failure(self._start_failed).run_in_background()
 
+    def _started(self, job) -> None:
+        self.active_runs.discard("")
+        if job.id not in self._ended:   # it may have ended before the answer came back
+            self.active_runs.add(job.id)
+        self._update_start()
+        self.follow(job)
+
+    def _on_job_state(self, job_id: str, state: str, data: dict) -> None:
+        if state in ("queued", "running"):
+            return
+        self._ended.append(job_id)
+        if job_id in self.active_runs:
+            self.active_runs.discard(job_id)
+            self._update_start()
+            self._update_resume()
+
     def _start_failed(self, exc, details) -> None:
-        self.start_button.setEnabled(True)
+        self.active_runs.discard("")
+        self._update_start()
         from desktop.widgets.error_dialog import show_error
         show_error(self, exc, details)
 
@@ -289,21 +359,39 @@ class TrainingPage(Page):
         """Show this job's progress, curves and log."""
         self.monitor.follow(job)
 
+    def stop_running_job(self) -> bool:
+        """Esc: stop the run shown on the right."""
+        row = self.current_row
+        if row is not None and row.state in ("queued", "running"):
+            row.cancel()
+            return True
+        return False
+
     def cancel_current(self) -> None:
         if self.current_row is not None:
             self.current_row.cancel()
 
     def resume_job(self, job_id: str) -> None:
-        Op(self, self.engine.jobs.resume, job_id).success(self.follow).run_in_background()
+        Op(self, self.engine.jobs.resume, job_id).success(self._started).run_in_background()
 
     def _run_selected(self, item, _previous=None) -> None:
         run = item.data(Qt.ItemDataRole.UserRole) if item else None
-        self.resume_button.setEnabled(bool(run) and run.get("state") not in ("succeeded", "running", "queued"))
+        self._update_resume()
         if not run:
             return
         self.monitor.show_checkpoints(run.get("dir") or "")
+        self._select_generation += 1
+        generation = self._select_generation
         if run.get("job_id") and run.get("job_id") != self.current_job:
-            Op(self, self.engine.jobs.get, run["job_id"]).success(self.follow).run_in_background()
+            # clicking quickly through runs: only the last one clicked is shown
+            Op(self, self.engine.jobs.get, run["job_id"]).success(
+                lambda job: self.follow(job) if generation == self._select_generation else None).run_in_background()
+
+    def _update_resume(self) -> None:
+        item = self.runs_list.currentItem()
+        run = item.data(Qt.ItemDataRole.UserRole) if item else None
+        self.resume_button.setEnabled(bool(run) and not self.active_runs and
+                                      run.get("state") not in ("succeeded", "running", "queued"))
 
     def resume_selected(self) -> None:
         item = self.runs_list.currentItem()

@@ -2,11 +2,13 @@
 a run picked from the list shows its history and, once finished, what it came to."""
 from __future__ import annotations
 
+import re
 import time
 
-from PySide6.QtWidgets import QLabel, QListWidget, QPlainTextEdit, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QPlainTextEdit, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.bridge import Op
+from desktop.tabs.training_samples import TextSamples
 from desktop.widgets.gallery import Gallery
 from desktop.widgets.job_row import JobRow
 from desktop.widgets.loss_chart import LossChart
@@ -22,8 +24,10 @@ class RunMonitor(QWidget):
         self.page = page
         self.current_job: str | None = None
         self.current_row: JobRow | None = None
-        self.started_at = 0.0
+        self._anchor: tuple[float, int] | None = None   # (time, step) the remaining time is counted from
+        self._job_started = 0.0
         self._speed = ""
+        self._generation = 0
         column = QVBoxLayout(self)
         column.setContentsMargins(12, 0, 0, 0)
         self.run_title = QLabel(self.tr("No run selected"))
@@ -41,9 +45,13 @@ class RunMonitor(QWidget):
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
         self.samples = Gallery()
+        self.text_samples = TextSamples(self)
+        self.sample_stack = QStackedWidget()
+        self.sample_stack.addWidget(self.samples)
+        self.sample_stack.addWidget(self.text_samples)
         self.checkpoints = QListWidget()
         self.details.addTab(self.log, self.tr("Log"))
-        self.details.addTab(self.samples, self.tr("Validation samples"))
+        self.details.addTab(self.sample_stack, self.tr("Validation samples"))
         self.details.addTab(self.checkpoints, self.tr("Checkpoints"))
         column.addWidget(self.details, 2)
         bridge = page.bridge
@@ -56,7 +64,13 @@ class RunMonitor(QWidget):
         """Show this job's progress, curves and log."""
         page = self.page
         self.current_job = job.id
-        self.started_at = time.monotonic()
+        self._generation += 1
+        generation = self._generation
+        # A fresh run is timed from its own start (also when opened midway); a resumed one from the
+        # first step seen, since its step count began before this job did.
+        self._job_started = float(job.started_at or 0.0)
+        self._anchor = (self._job_started, 0) if job.started_at and not job.resumed_from else None
+        self._speed = ""
         self.chart.clear()
         self.log.clear()
         self.samples.clear()
@@ -66,18 +80,26 @@ class RunMonitor(QWidget):
             self.current_row.deleteLater()
         self.current_row = JobRow(page.bridge, job, compact=True)
         self.current_row.resume_requested.connect(page.resume_job)
-        self.current_row.finished.connect(lambda *_: page.start_button.setEnabled(True))
+        self.current_row.finished.connect(self._run_ended)
         self.row_holder.addWidget(self.current_row)
-        page.start_button.setEnabled(job.state.value not in ACTIVE)
+        self.sample_stack.setCurrentWidget(self.text_samples if job.kind == "text.train" else self.samples)
+        if job.state.value in ACTIVE and job.kind in ("text.train", "image.train"):
+            page.active_runs.add(job.id)
+        page._update_start()
         Op(self, page.engine.jobs.metrics, job.id).success(
-            lambda metrics, job=job: self._history(job, metrics)).run_in_background()
+            lambda metrics, job=job: self._history(generation, job, metrics)).run_in_background()
         if job.log_path:
             Op(self, log_tail, job.log_path).success(
-                lambda text, job_id=job.id: self._show_log(job_id, text)).run_in_background()
+                lambda text: self._show_log(generation, text)).run_in_background()
+        self.text_samples.follow(job)
 
-    def _history(self, job, metrics: list[dict]) -> None:
+    def _run_ended(self, job_id: str, state: str) -> None:
+        if job_id == self.current_job and self.page.engine is not None:
+            Op(self, self.page.engine.jobs.get, job_id).success(self.text_samples.finished).run_in_background()
+
+    def _history(self, generation: int, job, metrics: list[dict]) -> None:
         """A run picked from the list: its curves so far, and for a finished one what it came to."""
-        if job.id != self.current_job:
+        if generation != self._generation:
             return
         for m in metrics:
             self.chart.add(m["name"], m["step"], m["value"])
@@ -96,14 +118,19 @@ class RunMonitor(QWidget):
             parts.append(duration(job.finished_at - job.started_at))
         self.stats.setText(" · ".join(parts))
 
-    def _show_log(self, job_id: str, text: str) -> None:
-        if job_id == self.current_job and text and not self.log.toPlainText():
+    def _show_log(self, generation: int, text: str) -> None:
+        if generation == self._generation and text and not self.log.toPlainText():
             self.log.setPlainText(text)
 
     def show_checkpoints(self, run_dir: str) -> None:
         self.checkpoints.clear()
-        Op(self, checkpoints_of, run_dir).success(
-            lambda names: self.checkpoints.addItems(names or [self.tr("No checkpoints yet")])).run_in_background()
+        self._checkpoints_for = run_dir
+
+        def show(names) -> None:
+            if run_dir == self._checkpoints_for:
+                self.checkpoints.clear()
+                self.checkpoints.addItems(names or [self.tr("No checkpoints yet")])
+        Op(self, checkpoints_of, run_dir).success(show).run_in_background()
 
     # -- live updates ---------------------------------------------------------------
     def _on_metric(self, job_id: str, name: str, step: int, value: float) -> None:
@@ -117,14 +144,29 @@ class RunMonitor(QWidget):
     def _on_progress(self, job_id: str, fraction: float, message: str) -> None:
         if job_id != self.current_job:
             return
-        elapsed = time.monotonic() - self.started_at
         parts = [message]
         if self._speed:
             parts.append(self._speed)
-        if 0.05 < fraction < 1.0:
-            remaining = elapsed * (1 - fraction) / fraction
+        remaining = self.time_left(fraction, message, time.time())
+        if remaining is not None:
             parts.append(self.tr("about %1 left").replace("%1", duration(remaining)))
         self.stats.setText(" · ".join(p for p in parts if p))
+
+    def time_left(self, fraction: float, message: str, now: float) -> float | None:
+        """Seconds left, from the run's own steps ("step 120/400") and its start, not from when the
+        window began watching; None while there is too little to go on."""
+        found = STEP.search(message or "")
+        if found:
+            step, total = int(found.group(1)), int(found.group(2))
+            if self._anchor is None:
+                self._anchor = (now, step)
+            started, first = self._anchor
+            if step > first and now > started and step < total:
+                return (now - started) / (step - first) * (total - step)
+            return None
+        if self._job_started and 0.05 < fraction < 1.0:
+            return (now - self._job_started) * (1 - fraction) / fraction
+        return None
 
     def _on_log(self, job_id: str, text: str) -> None:
         if job_id == self.current_job:
@@ -135,6 +177,9 @@ class RunMonitor(QWidget):
     def _on_partial(self, job_id: str, data: dict) -> None:
         if job_id == self.current_job and data.get("image"):
             self.samples.add_image(data["image"], data.get("prompt") or f"step {data.get('step', '')}")
+
+
+STEP = re.compile(r"step (\d+)/(\d+)")
 
 
 def checkpoints_of(run_dir: str) -> list[str]:

@@ -34,7 +34,8 @@ class LossChart(QWidget):
         self.plot.setLabel("left", self.tr("Loss"))
         self.plot.addLegend(offset=(-10, 10), labelTextColor=colors["text"])
         self.lr_plot = pg.PlotWidget(background=colors["surface"])
-        self.lr_plot.setMaximumHeight(110)
+        self.lr_plot.setMinimumHeight(120)
+        self.lr_plot.setMaximumHeight(140)
         self.lr_plot.setLabel("left", self.tr("LR"))
         self.lr_plot.setLabel("bottom", self.tr("Step"))
         self.lr_plot.setXLink(self.plot)
@@ -47,6 +48,8 @@ class LossChart(QWidget):
             for axis in ("left", "bottom"):
                 widget.getAxis(axis).setTextPen(colors["muted"])
                 widget.getAxis(axis).setPen(colors["border"])
+                # "Loss (x0.001)" over ticks of 400-800 reads wrong: the ticks show the values themselves
+                widget.getAxis(axis).enableAutoSIPrefix(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)

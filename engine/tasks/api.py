@@ -42,6 +42,12 @@ class TasksAPI:
         store.save_tasks(self.ws, [task], replace=replace)
         return self.get(task.name)
 
+    def rename(self, old: str, definition: dict | TaskDef) -> TaskDef:
+        """Save an edited task under a new name; its runs and reviewed outputs follow it."""
+        task = definition if isinstance(definition, TaskDef) else task_from_dict(definition)
+        store.rename_task(self.ws, old, task)
+        return self.get(task.name)
+
     def remove(self, name: str) -> None:
         store.remove_task(self.ws, name)
 

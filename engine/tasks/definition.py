@@ -84,6 +84,7 @@ class TaskDef:
     max_retries: int = 2
     classify: ClassifySpec | None = None   # a label set: the task answers with labels, scored not generated
     alerts: RunAlerts = field(default_factory=RunAlerts)
+    examples: dict[str, str] = field(default_factory=dict)   # an example value per template variable
 
     # -- derived -------------------------------------------------------------
     def effective_steps(self) -> list[Step]:
@@ -272,6 +273,10 @@ def task_from_dict(data, where: str = "task") -> TaskDef:
     retries = data.get("max_retries", 2)
     if not isinstance(retries, int) or not 0 <= retries <= 10:
         raise UserError(f"{where}.max_retries must be a whole number from 0 to 10")
+    examples = data.get("examples") or {}
+    if not isinstance(examples, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                 for k, v in examples.items()):
+        raise UserError(f"{where}.examples must map each variable name to an example text")
     task = TaskDef(
         name=name, title=str(data.get("title") or ""), title_zh=str(data.get("title_zh") or ""),
         department=str(data.get("department") or ""), modality=_modality(data.get("modality"), where),
@@ -280,6 +285,7 @@ def task_from_dict(data, where: str = "task") -> TaskDef:
         dataset=data.get("dataset") or None, model=data.get("model") or None, adapter=data.get("adapter") or None,
         generation=generation_from_dict(data.get("generation"), f"{where}.generation"),
         inputs=data.get("inputs") or None, steps=steps, evaluation=list(evaluation), max_retries=retries,
+        examples=dict(examples),
         classify=classify_from_dict(data.get("classify"), f"{where}.classify"),
         alerts=alerts_from_dict(data.get("alerts"), f"{where}.alerts"))
     check_task(task)

@@ -92,6 +92,20 @@ def save_tasks(workspace, tasks: list[TaskDef], replace: bool = False) -> dict:
     return {"added": added, "replaced": replaced, "unchanged": skipped}
 
 
+def rename_task(workspace, old: str, task: TaskDef) -> None:
+    """Save ``task`` in place of task ``old`` under its new name, with its runs and outputs: all or nothing."""
+    tid = task_id(workspace, old)
+    body = json.dumps(task.to_dict(), ensure_ascii=False, sort_keys=True)
+    with workspace.transaction() as con:
+        taken = con.execute("SELECT id FROM tasks WHERE name = ? AND id != ?", (task.name, tid)).fetchone()
+        if taken is not None:
+            raise UserError(f"a task named '{task.name}' already exists", hint="choose another name")
+        con.execute("UPDATE tasks SET name = ?, definition = ?, updated_at = ? WHERE id = ?",
+                    (task.name, body, time.time(), tid))
+        con.execute("UPDATE task_runs SET task_name = ? WHERE task_id = ?", (task.name, tid))
+        con.execute("UPDATE task_outputs SET task_name = ? WHERE task_name = ?", (task.name, old))
+
+
 def remove_task(workspace, name: str) -> None:
     tid = task_id(workspace, name)
     runs = workspace.db().execute("SELECT count(*) FROM task_runs WHERE task_id = ?", (tid,)).fetchone()[0]

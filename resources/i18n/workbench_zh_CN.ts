@@ -1,6 +1,45 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About AIGC Workbench</source>
+        <translation>关于 AIGC 工作台</translation>
+    </message>
+    <message>
+        <source>Offline content studio: fine-tune, generate and review on this computer; nothing is sent over the network.</source>
+        <translation>离线内容工作室：在本机微调、生成和审核，任何内容都不会经网络发送。</translation>
+    </message>
+    <message>
+        <source>Workspace: %1</source>
+        <translation>工作区：%1</translation>
+    </message>
+    <message>
+        <source>Reading library versions…</source>
+        <translation>正在读取组件库版本…</translation>
+    </message>
+    <message>
+        <source>Run self-test</source>
+        <translation>运行自检</translation>
+    </message>
+    <message>
+        <source>Check the installation offline in a temporary workspace</source>
+        <translation>在临时工作区中离线检查本机安装</translation>
+    </message>
+    <message>
+        <source>Running the self-test…</source>
+        <translation>正在运行自检…</translation>
+    </message>
+    <message>
+        <source>All %1 checks passed.</source>
+        <translation>全部 %1 项检查通过。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 checks failed: %3</source>
+        <translation>%2 项检查中有 %1 项未通过：%3</translation>
+    </message>
+</context>
+<context>
     <name>AugmentDialog</name>
     <message>
         <source>Augment %1</source>
@@ -260,18 +299,6 @@
         <source>its base model is missing</source>
         <translation>缺少其基础模型</translation>
     </message>
-    <message>
-        <source>Not signed.</source>
-        <translation>未签名。</translation>
-    </message>
-    <message>
-        <source>Signed by key %1 (%2), trusted.</source>
-        <translation>由密钥 %1（%2）签名，受信任。</translation>
-    </message>
-    <message>
-        <source>Signed by key %1 (%2), NOT trusted here.</source>
-        <translation>由密钥 %1（%2）签名，本工作区不信任该密钥。</translation>
-    </message>
 </context>
 <context>
     <name>DatasetsPage</name>
@@ -406,14 +433,6 @@
     <message>
         <source>(draft)</source>
         <translation>（草稿）</translation>
-    </message>
-    <message>
-        <source>Add a tag</source>
-        <translation>添加标签</translation>
-    </message>
-    <message numerus="yes">
-        <source>Tag for %n record(s):</source>
-        <translation><numerusform>为 %n 条记录添加标签：</numerusform></translation>
     </message>
     <message>
         <source>Accept</source>
@@ -580,10 +599,6 @@
         <translation>反向提示词：需要避免的内容（模糊、文字、水印）</translation>
     </message>
     <message>
-        <source>Generate</source>
-        <translation>生成</translation>
-    </message>
-    <message>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
@@ -621,7 +636,7 @@
     </message>
     <message>
         <source>guidance %1</source>
-        <translation>引导系数 %1</translation>
+        <translation>引导强度 %1</translation>
     </message>
     <message>
         <source>Model: %1</source>
@@ -642,6 +657,14 @@
     <message>
         <source>Stopped.</source>
         <translation>已停止。</translation>
+    </message>
+    <message>
+        <source>Generate (Ctrl+Enter)</source>
+        <translation>生成 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Model default</source>
+        <translation>模型默认</translation>
     </message>
 </context>
 <context>
@@ -746,6 +769,58 @@
         <source>Give the dataset a name.</source>
         <translation>请为数据集命名。</translation>
     </message>
+    <message>
+        <source>(not imported)</source>
+        <translation>（不导入）</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>划分</translation>
+    </message>
+    <message>
+        <source>Image file</source>
+        <translation>图片文件</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>图片描述</translation>
+    </message>
 </context>
 <context>
     <name>JobRow</name>
@@ -755,7 +830,7 @@
     </message>
     <message>
         <source>Stop this job (it can be resumed if it supports it)</source>
-        <translation>停止此任务（支持续跑的任务之后可继续）</translation>
+        <translation>停止此作业（支持续跑的作业之后可继续）</translation>
     </message>
     <message>
         <source>Resume</source>
@@ -818,7 +893,7 @@
     </message>
     <message>
         <source>Load sample content</source>
-        <translation>加载示例内容</translation>
+        <translation>载入示例内容</translation>
     </message>
     <message>
         <source>Import model</source>
@@ -861,11 +936,11 @@
     <name>JobsPanel</name>
     <message>
         <source>Jobs</source>
-        <translation>任务队列</translation>
+        <translation>作业</translation>
     </message>
     <message>
         <source>No jobs yet. Imports, training runs and generations appear here.</source>
-        <translation>暂无任务。导入、训练和生成任务会显示在这里。</translation>
+        <translation>暂无作业。导入、训练和生成作业会显示在这里。</translation>
     </message>
 </context>
 <context>
@@ -923,15 +998,146 @@
     </message>
     <message>
         <source>Jobs are still running</source>
-        <translation>仍有任务在运行</translation>
+        <translation>仍有作业在运行</translation>
     </message>
     <message numerus="yes">
         <source>%n job(s) are still running. Stop them and quit? Training runs can be resumed from their last checkpoint next time.</source>
-        <translation><numerusform>仍有 %n 个任务在运行。要停止它们并退出吗？训练下次可以从最近的检查点继续。</numerusform></translation>
+        <translation><numerusform>仍有 %n 个作业在运行。要停止它们并退出吗？训练下次可以从最近的检查点继续。</numerusform></translation>
     </message>
     <message>
         <source>Stopping jobs and closing the workspace…</source>
-        <translation>正在停止任务并关闭工作区…</translation>
+        <translation>正在停止作业并关闭工作区…</translation>
+    </message>
+    <message>
+        <source>Sections</source>
+        <translation>功能区</translation>
+    </message>
+    <message>
+        <source>Workspace, device, language and theme (Ctrl+,)</source>
+        <translation>工作区、设备、语言和主题（Ctrl+,）</translation>
+    </message>
+    <message>
+        <source>Choose an empty folder for the new workspace</source>
+        <translation>为新工作区选择一个空文件夹</translation>
+    </message>
+    <message>
+        <source>Open a workspace folder</source>
+        <translation>打开工作区文件夹</translation>
+    </message>
+    <message>
+        <source>Restart to change the language</source>
+        <translation>重启以切换语言</translation>
+    </message>
+    <message>
+        <source>The new language is used after a restart. Restart AIGC Workbench now?</source>
+        <translation>新的语言在重启后生效。现在重启 AIGC 工作台吗？</translation>
+    </message>
+    <message>
+        <source>Restart now</source>
+        <translation>立即重启</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+</context>
+<context>
+    <name>Menus</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open workspace…</source>
+        <translation>打开工作区…</translation>
+    </message>
+    <message>
+        <source>New workspace…</source>
+        <translation>新建工作区…</translation>
+    </message>
+    <message>
+        <source>Load sample content</source>
+        <translation>载入示例内容</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Jobs panel</source>
+        <translation>作业面板</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>About AIGC Workbench</source>
+        <translation>关于 AIGC 工作台</translation>
+    </message>
+    <message>
+        <source>Go to a tab</source>
+        <translation>切换到对应页面</translation>
+    </message>
+    <message>
+        <source>Show or hide the Jobs panel</source>
+        <translation>显示或隐藏作业面板</translation>
+    </message>
+    <message>
+        <source>Open a workspace</source>
+        <translation>打开工作区</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Stop the job of this tab</source>
+        <translation>停止本页正在运行的作业</translation>
+    </message>
+    <message>
+        <source>Datasets: import a file</source>
+        <translation>数据集：导入文件</translation>
+    </message>
+    <message>
+        <source>Datasets: accept, reject, mark unreviewed, tag the selected records</source>
+        <translation>数据集：接受、驳回、标为未审核、给所选记录加标签</translation>
+    </message>
+    <message>
+        <source>Datasets: commit the review edits · Tasks: save the task</source>
+        <translation>数据集：提交审核修改 · 任务：保存任务</translation>
+    </message>
+    <message>
+        <source>Generation: generate · Review: approve</source>
+        <translation>生成：开始生成 · 审核：通过</translation>
+    </message>
+    <message>
+        <source>Review: reject</source>
+        <translation>审核：驳回</translation>
+    </message>
+    <message>
+        <source>Review: previous / next output</source>
+        <translation>审核：上一条 / 下一条输出</translation>
+    </message>
+    <message>
+        <source>This list</source>
+        <translation>本列表</translation>
     </message>
 </context>
 <context>
@@ -1084,14 +1290,6 @@
         <translation>图像</translation>
     </message>
     <message>
-        <source>adapter</source>
-        <translation>适配器</translation>
-    </message>
-    <message>
-        <source>base</source>
-        <translation>基础</translation>
-    </message>
-    <message>
         <source>starter</source>
         <translation>入门</translation>
     </message>
@@ -1131,6 +1329,30 @@
         <source>Remove %1 from this workspace?</source>
         <translation>要从此工作区删除 %1 吗？</translation>
     </message>
+    <message>
+        <source>Text adapter</source>
+        <translation>文本适配器</translation>
+    </message>
+    <message>
+        <source>Text base model</source>
+        <translation>文本基础模型</translation>
+    </message>
+    <message>
+        <source>Image adapter</source>
+        <translation>图像适配器</translation>
+    </message>
+    <message>
+        <source>Image base model</source>
+        <translation>图像基础模型</translation>
+    </message>
+    <message>
+        <source>Load sample content</source>
+        <translation>载入示例内容</translation>
+    </message>
+    <message>
+        <source>Starter models, example datasets and tasks</source>
+        <translation>入门模型、示例数据集和任务</translation>
+    </message>
 </context>
 <context>
     <name>Page</name>
@@ -1149,6 +1371,21 @@
     <message>
         <source>This part of the workbench is not installed. Update AIGC Workbench to use it.</source>
         <translation>工作台的这一部分尚未安装。请更新 AIGC 工作台后使用。</translation>
+    </message>
+</context>
+<context>
+    <name>RecordEdits</name>
+    <message>
+        <source>Add a tag</source>
+        <translation>添加标签</translation>
+    </message>
+    <message numerus="yes">
+        <source>Tag for %n record(s):</source>
+        <translation><numerusform>为 %n 条记录添加标签：</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n edit(s) could not be saved and were taken back</source>
+        <translation><numerusform>%n 处修改未能保存，已撤回</numerusform></translation>
     </message>
 </context>
 <context>
@@ -1332,6 +1569,22 @@
         <source>%1 example(s) added to the dataset</source>
         <translation>已向数据集添加 %1 条样本</translation>
     </message>
+    <message>
+        <source>output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Loading the image…</source>
+        <translation>正在载入图片…</translation>
+    </message>
+    <message>
+        <source>The image file cannot be read.</source>
+        <translation>无法读取该图片文件。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n decision(s) could not be saved</source>
+        <translation><numerusform>%n 条审核结果未能保存</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>RunMonitor</name>
@@ -1455,24 +1708,32 @@
         <translation>主题</translation>
     </message>
     <message>
-        <source>The device applies to jobs started from now on. A new language applies the next time the workbench starts.</source>
-        <translation>设备设置对之后启动的任务生效。新的语言将在下次启动工作台时生效。</translation>
-    </message>
-    <message>
         <source>Choose the workspace folder</source>
         <translation>选择工作区文件夹</translation>
     </message>
     <message>
-        <source>Import only bundles signed by a trusted key</source>
-        <translation>只导入由受信任密钥签名的离线包</translation>
+        <source>no lock file for %1</source>
+        <translation>没有 %1 的锁定文件</translation>
     </message>
     <message>
-        <source>Stored in this workspace. Trust a department's key with 'aigc keys trust FILE'.</source>
-        <translation>保存在此工作区中。用 'aigc keys trust FILE' 信任某个部门的密钥。</translation>
+        <source>matches the lock file %1 (%2 packages)</source>
+        <translation>与锁定文件 %1 一致（%2 个包）</translation>
     </message>
     <message>
-        <source>Bundles</source>
-        <translation>离线包</translation>
+        <source>differs from the lock file %1: %2</source>
+        <translation>与锁定文件 %1 不一致：%2</translation>
+    </message>
+    <message>
+        <source>Reading library versions…</source>
+        <translation>正在读取组件库版本…</translation>
+    </message>
+    <message>
+        <source>Libraries</source>
+        <translation>组件库</translation>
+    </message>
+    <message>
+        <source>The device applies to jobs started from now on. A new language applies after a restart.</source>
+        <translation>设备设置对之后启动的作业生效。新的语言在重启后生效。</translation>
     </message>
 </context>
 <context>
@@ -1483,7 +1744,7 @@
     </message>
     <message>
         <source>Show the jobs panel (Ctrl+J)</source>
-        <translation>显示任务面板（Ctrl+J）</translation>
+        <translation>显示作业面板（Ctrl+J）</translation>
     </message>
     <message>
         <source>Workspace: %1</source>
@@ -1503,11 +1764,58 @@
     </message>
     <message>
         <source>No jobs running</source>
-        <translation>没有运行中的任务</translation>
+        <translation>没有运行中的作业</translation>
     </message>
     <message numerus="yes">
         <source>%n job(s) running</source>
-        <translation><numerusform>%n 个任务运行中</numerusform></translation>
+        <translation><numerusform>%n 个作业运行中</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>StepsEditor</name>
+    <message>
+        <source>Steps (composite task)</source>
+        <translation>步骤（组合任务）</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>Add step</source>
+        <translation>添加步骤</translation>
+    </message>
+    <message>
+        <source>Remove step</source>
+        <translation>删除步骤</translation>
+    </message>
+    <message>
+        <source>A single-step task uses the template above. Steps run in order; a step can use an earlier one as {steps.NAME.output}.</source>
+        <translation>单步任务使用上面的模板。各步骤按顺序执行；后面的步骤可用 {steps.NAME.output} 引用前一步的结果。</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>template only</source>
+        <translation>仅模板</translation>
     </message>
 </context>
 <context>
@@ -1620,22 +1928,6 @@
         <translation>不得包含</translation>
     </message>
     <message>
-        <source>Steps (composite task)</source>
-        <translation>步骤（组合任务）</translation>
-    </message>
-    <message>
-        <source>Step</source>
-        <translation>步骤</translation>
-    </message>
-    <message>
-        <source>Template</source>
-        <translation>模板</translation>
-    </message>
-    <message>
-        <source>A single-step task uses the template above. Steps run in order; a step can use an earlier one as {steps.NAME.output}.</source>
-        <translation>单步任务使用上面的模板。各步骤按顺序执行；后面的步骤可用 {steps.NAME.output} 引用前一步的结果。</translation>
-    </message>
-    <message>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -1696,10 +1988,6 @@
         <translation>已归档：恢复后即可再次使用。</translation>
     </message>
     <message>
-        <source>template only</source>
-        <translation>仅模板</translation>
-    </message>
-    <message>
         <source>New task: fill in the name and the template, then Save.</source>
         <translation>新任务：填写名称和模板，然后保存。</translation>
     </message>
@@ -1718,6 +2006,22 @@
     <message>
         <source>Tables (*.csv *.xlsx *.jsonl);;All files (*)</source>
         <translation>表格 (*.csv *.xlsx *.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的修改</translation>
+    </message>
+    <message>
+        <source>Task '%1' has changes that are not saved. Save them first?</source>
+        <translation>任务“%1”有未保存的修改。要先保存吗？</translation>
+    </message>
+    <message>
+        <source>(new task)</source>
+        <translation>（新任务）</translation>
+    </message>
+    <message>
+        <source>Discard changes</source>
+        <translation>放弃修改</translation>
     </message>
 </context>
 <context>
@@ -1836,6 +2140,29 @@
     <message>
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
+    </message>
+</context>
+<context>
+    <name>TextSamples</name>
+    <message>
+        <source>Samples are written when the run has finished.</source>
+        <translation>训练完成后即可生成样例。</translation>
+    </message>
+    <message>
+        <source>Write samples</source>
+        <translation>生成样例</translation>
+    </message>
+    <message>
+        <source>Let the trained model answer a few validation prompts</source>
+        <translation>让训练好的模型回答几条验证提示词</translation>
+    </message>
+    <message>
+        <source>The trained model answers %1 validation prompts.</source>
+        <translation>由训练好的模型回答 %1 条验证提示词。</translation>
+    </message>
+    <message>
+        <source>Writing samples…</source>
+        <translation>正在生成样例…</translation>
     </message>
 </context>
 <context>
@@ -1988,6 +2315,22 @@
         <source>Fits in memory.</source>
         <translation>内存充足。</translation>
     </message>
+    <message>
+        <source>Automatic (model name and run number)</source>
+        <translation>自动（模型名加训练编号）</translation>
+    </message>
+    <message>
+        <source>The name the trained adapter gets in Models</source>
+        <translation>训练出的适配器在“模型”页中的名称</translation>
+    </message>
+    <message>
+        <source>Adapter name</source>
+        <translation>适配器名称</translation>
+    </message>
+    <message>
+        <source>A training run is under way; start the next when it ends</source>
+        <translation>已有训练在进行，结束后再开始下一次</translation>
+    </message>
 </context>
 <context>
     <name>VersionsDialog</name>
@@ -2022,6 +2365,37 @@
     <message>
         <source>v%1 → v%2: %3 added, %4 removed, %5 changed</source>
         <translation>v%1 → v%2：新增 %3，删除 %4，修改 %5</translation>
+    </message>
+</context>
+<context>
+    <name>Welcome</name>
+    <message>
+        <source>Welcome to AIGC Workbench</source>
+        <translation>欢迎使用 AIGC 工作台</translation>
+    </message>
+    <message>
+        <source>This workspace is empty. Load the sample workspace to try everything with starter models, example datasets and tasks, or open the workspace your team prepared.</source>
+        <translation>这个工作区还是空的。载入示例工作区，用入门模型、示例数据集和任务体验全部功能；或者打开团队已准备好的工作区。</translation>
+    </message>
+    <message>
+        <source>Load the sample workspace</source>
+        <translation>载入示例工作区</translation>
+    </message>
+    <message>
+        <source>Open a workspace…</source>
+        <translation>打开工作区…</translation>
+    </message>
+    <message>
+        <source>Create a new workspace…</source>
+        <translation>新建工作区…</translation>
+    </message>
+    <message>
+        <source>Start empty</source>
+        <translation>从空白开始</translation>
+    </message>
+    <message>
+        <source>Hide this greeting for this workspace</source>
+        <translation>此工作区不再显示这条欢迎信息</translation>
     </message>
 </context>
 </TS>

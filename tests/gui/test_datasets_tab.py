@@ -23,9 +23,10 @@ def test_import_wizard_then_review_by_keyboard(make_window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: dialog.table.rowCount() > 0, timeout=10_000)
     assert "gb18030" in dialog.detected.text().lower() or "gbk" in dialog.detected.text().lower()
     assert set(dialog.mapping_boxes) == {"问题", "回答", "类别"}
-    dialog.mapping_boxes["问题"].setCurrentText("instruction")
-    dialog.mapping_boxes["回答"].setCurrentText("output")
-    dialog.mapping_boxes["类别"].setCurrentText("label")
+    for column, target in (("问题", "instruction"), ("回答", "output"), ("类别", "label")):
+        box = dialog.mapping_boxes[column]
+        box.setCurrentIndex(box.findData(target))
+    assert dialog.mapping_boxes["问题"].currentText() == "Instruction"   # a name, not the field id
     wait_ops(qtbot)
     dialog.name.setText("support")
     qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10_000)
@@ -136,18 +137,21 @@ def test_commit_button_asks_for_a_message_and_closing_offers_to_commit(make_wind
     qtbot.keyClick(page.table, Qt.Key.Key_R)
     qtbot.waitUntil(lambda: page.draft.edits == 1, timeout=10_000)
 
-    from PySide6.QtCore import QTimer
-    QTimer.singleShot(200, lambda: answer(page, "Cancel"))
-    assert page.ready_to_close() is False
-    assert window.engine.data.versions("support")[-1]["draft"]
-    QTimer.singleShot(200, lambda: answer(page, "Commit"))
-    assert page.ready_to_close() is True
+    closed = []
+    assert page.ready_to_close(lambda: closed.append(True)) is False   # asks without blocking
+    answer(page, "Cancel")
+    wait_ops(qtbot)
+    assert not closed and window.engine.data.versions("support")[-1]["draft"]
+    assert page.ready_to_close(lambda: closed.append(True)) is False
+    answer(page, "Commit")
+    qtbot.waitUntil(lambda: closed == [True], timeout=10_000)
+    assert page.ready_to_close(lambda: closed.append(True)) is True     # answered: no second question
     versions = window.engine.data.versions("support")
     assert not versions[-1]["draft"] and versions[-1]["edits"] == 1
 
 
 def answer(page, text):
-    """Click a button of the open-draft question (it runs modally, so a timer answers it)."""
+    """Click a button of the open-draft question (it is window-modal and does not block)."""
     from PySide6.QtWidgets import QMessageBox
     box = page.draft.question
     cancel = QMessageBox.StandardButton.Cancel
@@ -155,7 +159,6 @@ def answer(page, text):
 
 
 def test_switching_dataset_with_a_draft_asks_and_the_draft_survives(make_window, qtbot, tmp_path):
-    from PySide6.QtCore import QTimer
     window = make_window()
     page = window.show_page("datasets")
     mapping = {"问题": "instruction", "回答": "output", "类别": "label"}
@@ -170,13 +173,14 @@ def test_switching_dataset_with_a_draft_asks_and_the_draft_survives(make_window,
     qtbot.keyClick(page.table, Qt.Key.Key_A)
     qtbot.waitUntil(lambda: page.draft.edits == 1, timeout=10_000)
 
-    QTimer.singleShot(200, lambda: answer(page, "Cancel"))
     page.list.setCurrentRow(1)
+    answer(page, "Cancel")
     assert page.current == "a" and page.list.currentRow() == 0 and page.draft.edits == 1
 
-    QTimer.singleShot(200, lambda: answer(page, "Keep as draft"))
     page.list.setCurrentRow(1)
-    assert page.current == "b"
+    assert page.current == "a" and page.list.currentRow() == 0   # asked, not yet answered
+    answer(page, "Keep as draft")
+    assert page.current == "b" and page.list.currentRow() == 1
     wait_ops(qtbot)
     assert page.draft.edits == 0 and "draft" not in page.summary.text()
     assert window.engine.data.versions("a")[-1]["draft"]
@@ -184,9 +188,67 @@ def test_switching_dataset_with_a_draft_asks_and_the_draft_survives(make_window,
     page.list.setCurrentRow(0)   # no question: b has no draft; a's draft from before shows again
     qtbot.waitUntil(lambda: page.draft.edits == 1, timeout=10_000)
     assert "draft" in page.summary.text() and page.commit_button.text() == "Commit edits (1)"
-    QTimer.singleShot(200, lambda: answer(page, "Cancel"))
     window.close()   # the window asks too: cancelling keeps it open
+    answer(page, "Cancel")
+    wait_ops(qtbot)
     assert window.isVisible() and window.engine is not None
     page.commit_edits("accepted one")
     qtbot.waitUntil(lambda: page.draft.edits == 0, timeout=10_000)
     assert window.engine.data.versions("a")[-1]["message"] == "accepted one"
+
+
+def test_fast_keyboard_review_queues_each_key_on_its_own_row(make_window, qtbot, tmp_path):
+    """A, R, A pressed 100 ms apart from record 1: the selection moves at once and every save lands."""
+    from desktop.widgets import error_dialog
+    window = make_window()
+    page = window.show_page("datasets")
+    job = window.engine.data.import_file(str(write_csv(tmp_path / "a.csv", rows=3)), "support",
+                                         mapping={"问题": "instruction", "回答": "output", "类别": "label"})
+    assert window.engine.jobs.wait(job.id, timeout=60).state == "succeeded"
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=20_000)
+    wait_ops(qtbot)
+    page.table.setFocus()
+    page.table.selectRow(0)
+    for number, key in enumerate((Qt.Key.Key_A, Qt.Key.Key_R, Qt.Key.Key_A)):
+        qtbot.keyClick(page.table, key)
+        assert page.table.currentIndex().row() == min(number + 1, 2)   # moved on before the save returned
+        qtbot.wait(100)
+    assert [row["status"] for row in page.model.rows] == ["accepted", "rejected", "accepted"]
+    qtbot.waitUntil(lambda: page.edits.pending() == 0, timeout=20_000)
+    wait_ops(qtbot)
+    ids = [row["id"] for row in page.model.rows]
+    assert [window.engine.data.record("support", i)["status"] for i in ids] == ["accepted", "rejected", "accepted"]
+    assert not error_dialog.open_dialogs
+    qtbot.waitUntil(lambda: page.draft.edits == 3, timeout=10_000)
+
+
+def test_an_edit_that_cannot_be_saved_is_taken_back_with_one_message(make_window, qtbot, tmp_path):
+    from desktop.widgets import error_dialog
+    window = make_window()
+    page = window.show_page("datasets")
+    job = window.engine.data.import_file(str(write_csv(tmp_path / "a.csv", rows=3)), "support",
+                                         mapping={"问题": "instruction", "回答": "output", "类别": "label"})
+    assert window.engine.jobs.wait(job.id, timeout=60).state == "succeeded"
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=20_000)
+    wait_ops(qtbot)
+    import sqlite3
+    holder = sqlite3.connect(window.engine.workspace.db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")   # another writer holds the workspace: the first save fails as busy
+    try:
+        page.table.setFocus()
+        page.table.selectRow(0)
+        qtbot.keyClick(page.table, Qt.Key.Key_A)
+        qtbot.keyClick(page.table, Qt.Key.Key_R)
+        assert [row["status"] for row in page.model.rows] == ["accepted", "rejected", "unreviewed"]
+        qtbot.waitUntil(lambda: page.edits.pending() == 0, timeout=20_000)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    wait_ops(qtbot)
+    assert len(error_dialog.open_dialogs) == 1   # one message for both
+    assert "2" in error_dialog.open_dialogs[0].windowTitle()
+    assert [row["status"] for row in page.model.rows] == ["unreviewed"] * 3
+    for dialog in list(error_dialog.open_dialogs):
+        dialog.accept()

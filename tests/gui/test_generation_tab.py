@@ -79,3 +79,48 @@ def test_generate_image_fills_gallery_with_provenance(make_window, qtbot, tiny_i
     assert item.model_sha256 == window.engine.models.get("tiny-sd").sha256
     assert item.params["steps"] == 2 and item.seed is not None
     assert open(item.image_path, "rb").read() == open(panel.gallery.paths()[0], "rb").read()
+
+
+def answered_late(engine, submit):
+    """``submit`` as it behaves when the answer is slow to come back: the job has run before the id arrives."""
+    def call(*args, **kwargs):
+        job = submit(*args, **kwargs)
+        engine.jobs.wait(job.id, timeout=120)
+        return job
+    return call
+
+
+def test_text_pane_keeps_tokens_sent_before_the_job_id_came_back(make_window, qtbot, tiny_text_dir, monkeypatch):
+    window = make_window()
+    import_model(window.engine, tiny_text_dir, "tiny-llama", "text")
+    page = window.show_page("generation")
+    page.refresh()
+    wait_ops(qtbot)
+    panel = page.text
+    monkeypatch.setattr(window.engine.text, "generate", answered_late(window.engine, window.engine.text.generate))
+    panel.prompt.setPlainText("Write an ad for a tote bag")
+    panel.max_tokens.setValue(8)
+    panel.temperature.setValue(0.0)
+    panel.generate_button.click()
+    assert not panel.generate_button.isEnabled()
+    qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=120_000)
+    wait_ops(qtbot)
+    [job] = [j for j in window.engine.jobs.list(5) if j.kind == "text.generate"]
+    streamed = panel.outputs[0].toPlainText()
+    assert streamed and streamed == job.result["results"][0]["text"]
+    assert panel.review_buttons[0].isEnabled()
+
+
+def test_image_job_that_fails_at_once_gives_generate_back(make_window, qtbot, monkeypatch):
+    window = make_window()
+    page = window.show_page("generation")
+    panel = page.image
+    page.modes.setCurrentWidget(panel)
+    panel.model.addItem("ghost-model", "ghost-model")      # a model the workspace does not have
+    panel.model.setCurrentIndex(panel.model.findData("ghost-model"))
+    monkeypatch.setattr(window.engine.jobs, "submit", answered_late(window.engine, window.engine.jobs.submit))
+    panel.prompt.setPlainText("a blue handbag")
+    panel.generate_button.click()
+    qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=60_000)
+    assert not panel.stop_button.isEnabled() and panel.job_id is None
+    assert "ghost-model" in panel.status.text()

@@ -8,7 +8,7 @@ import threading
 import time
 
 from PySide6.QtCore import QObject, QThread
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QSplitter
 
 from engine.jobs import job_kind
 from tests.gui.conftest import wait_ops
@@ -173,9 +173,9 @@ def test_settings_persist_and_geometry_restores(make_window, qtbot, settings):
     import os
     assert os.environ["AIGC_DEVICE"] == "cpu"
     window = make_window()
-    window.resize(790, 720)
+    window.resize(790, 760)
     saved = (window.width(), window.height())
-    assert saved[1] == 720
+    assert saved[1] == 760
     window.settings.save_window(window.saveGeometry(), window.saveState())
     from desktop.app import build_window, parse_args
     again = build_window(parse_args(["--workspace", str(window.engine.root)]), settings)
@@ -186,17 +186,35 @@ def test_settings_persist_and_geometry_restores(make_window, qtbot, settings):
     settings.theme = "light"
 
 
-def test_closing_with_running_job_asks_and_leaves_it_resumable(make_window, qtbot, monkeypatch):
+def test_docks_and_splitters_come_back_where_they_were_left(make_window, qtbot, settings):
+    window = make_window()
+    window.jobs_panel.show()
+    splitter = window.pages["training"].findChildren(QSplitter)[0]
+    splitter.setSizes([380, 900])
+    left = splitter.sizes()[0]
+    window.save_layout()
+    from desktop.app import build_window, parse_args
+    again = build_window(parse_args(["--workspace", str(window.engine.root)]), settings)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.wait(50)
+    assert again.jobs_panel.isVisible()
+    assert abs(again.pages["training"].findChildren(QSplitter)[0].sizes()[0] - left) <= 2
+
+
+def test_closing_with_running_job_asks_and_leaves_it_resumable(make_window, qtbot):
     window = make_window()
     engine = window.engine
     job = engine.jobs.submit("test.gui_steps", {"steps": 2000, "delay": 0.01})
     qtbot.waitUntil(lambda: engine.jobs.get(job.id).state.value == "running", timeout=5000)
-    asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.No)
+    window.close()   # the running jobs are looked up off the GUI thread, then asked about without blocking
+    qtbot.waitUntil(lambda: getattr(window, "jobs_question", None) is not None and window.jobs_question.isVisible(),
+                    timeout=10_000)
+    window.jobs_question.button(QMessageBox.StandardButton.No).click()
+    assert window.isVisible() and window.engine is engine
     window.close()
-    assert asked and window.isVisible() and window.engine is engine
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    window.close()
+    qtbot.waitUntil(lambda: window.jobs_question.isVisible(), timeout=10_000)
+    window.jobs_question.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
     from engine.api import Engine
     reopened = Engine.open(engine.root)
@@ -233,7 +251,7 @@ def test_chinese_interface_is_translated(make_window):
     window = make_window(lang="zh_CN")
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert labels == ["任务", "数据集", "训练", "生成", "审核", "模型"]
-    assert window.status.jobs_button.text() == "没有运行中的任务"
+    assert window.status.jobs_button.text() == "没有运行中的作业"
 
 
 def test_every_interface_string_has_a_chinese_translation():

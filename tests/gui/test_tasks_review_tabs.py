@@ -115,3 +115,26 @@ def test_run_task_then_review_by_keyboard(make_window, qtbot, tmp_path):
     page.feed_back()
     wait_ops(qtbot)
     assert engine.data.get("slogan-examples").count == 2
+
+
+def test_fast_keyboard_review_saves_every_decision_in_order(make_window, qtbot, tmp_path):
+    from desktop.widgets import error_dialog
+    window = make_window()
+    engine = window.engine
+    engine.tasks.create(SLOGANS)
+    engine.jobs.wait(engine.tasks.run("slogans", str(write_inputs(tmp_path / "in.csv"))).id, timeout=60)
+    page = window.show_page("review")
+    page.refresh()
+    qtbot.waitUntil(lambda: page.queue.count() == 3, timeout=10_000)
+    wait_ops(qtbot)
+    ids = [page.queue.item(r).data(Qt.ItemDataRole.UserRole).id for r in range(3)]
+    page.output.setFocus()
+    for number, (key, mods) in enumerate(((Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier),
+                                          (Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier),
+                                          (Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier))):
+        qtbot.keyClick(page.output, key, mods)
+        assert page.queue.currentRow() == min(number + 1, 2)     # on to the next before the save returned
+    qtbot.waitUntil(lambda: page.saves.pending() == 0, timeout=20_000)
+    wait_ops(qtbot)
+    assert [engine.review.get(i).status for i in ids] == ["approved", "rejected", "approved"]
+    assert not error_dialog.open_dialogs

@@ -34,3 +34,82 @@ def test_start_watch_cancel_and_resume_a_text_run(make_window, qtbot, tiny_text_
     qtbot.waitUntil(lambda: page.chart_points() > points // 2, timeout=120_000)
     page.cancel_current()
     qtbot.waitUntil(lambda: not engine.jobs.active(), timeout=60_000)
+
+
+def open_training(make_window, qtbot, tiny_text_dir):
+    window = make_window()
+    import_model(window.engine, tiny_text_dir, "tiny-llama", "text")
+    add_text_dataset(window.engine)
+    page = window.show_page("training")
+    page.refresh()
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: page.preflight.text().startswith("✓"), timeout=60_000)
+    return window, page
+
+
+def test_start_stays_off_during_a_run_and_the_memory_check_follows_every_setting(make_window, qtbot,
+                                                                                tiny_text_dir):
+    window, page = open_training(make_window, qtbot, tiny_text_dir)
+    first, answers = page.preflight.text(), []
+    for change in (lambda: page.batch.setValue(16), lambda: page.max_length.setValue(512),
+                   lambda: page.method_box.setCurrentIndex(1), lambda: page.steps.setValue(50)):
+        page.preflight.setText("")
+        change()                                          # each reruns the check (after a short pause)
+        qtbot.waitUntil(lambda: page.preflight.text()[:1] in ("✓", "⚠"), timeout=60_000)
+        answers.append(page.preflight.text())
+    assert answers[0] != first, answers                  # a bigger batch needs more memory
+
+    page.method_box.setCurrentIndex(0)
+    page.batch.setValue(2)
+    page.max_length.setValue(32)
+    page.steps.setValue(2000)
+    page.start()
+    assert not page.start_button.isEnabled()
+    qtbot.waitUntil(lambda: page.current_job is not None, timeout=10_000)
+    page.refresh()                                       # before the run has written its record
+    wait_ops(qtbot)
+    assert not page.start_button.isEnabled()
+    qtbot.waitUntil(lambda: page.chart_points() >= 1, timeout=120_000)
+    page.refresh()                                       # a refresh during the run must not re-enable Start
+    wait_ops(qtbot)
+    page.update_preflight()
+    assert not page.start_button.isEnabled() and not page.resume_button.isEnabled()
+    page.cancel_current()
+    qtbot.waitUntil(lambda: page.start_button.isEnabled(), timeout=60_000)
+
+
+def test_adapter_name_is_used_and_a_finished_text_run_writes_validation_samples(make_window, qtbot, tiny_text_dir):
+    window, page = open_training(make_window, qtbot, tiny_text_dir)
+    assert page.output_name.isVisibleTo(page)
+    page.output_name.setText("ads-helper")
+    page.steps.setValue(3)
+    page.batch.setValue(2)
+    page.max_length.setValue(32)
+    page.start()
+    qtbot.waitUntil(lambda: page.current_row is not None and page.current_row.state == "succeeded", timeout=120_000)
+    assert window.engine.models.get("ads-helper").role == "adapter"
+    samples = page.monitor.text_samples
+    assert page.monitor.sample_stack.currentWidget() is samples
+    qtbot.waitUntil(samples.write_button.isEnabled, timeout=10_000)
+    samples.write_button.click()
+    qtbot.waitUntil(lambda: samples.sample_job is None and "→" in samples.text.toPlainText(), timeout=120_000)
+    text = samples.text.toPlainText()
+    assert text.startswith("#1  Write an ad for product") and "⚠" not in text
+
+
+def test_time_left_counts_from_the_run_start_when_opened_midway(make_window, qtbot):
+    import time
+
+    from tests.gui import test_shell  # noqa: F401 - registers the test job kinds
+    window = make_window()
+    page = window.show_page("training")
+    job = window.engine.jobs.submit("test.gui_steps", {"steps": 2000, "delay": 0.01})
+    qtbot.waitUntil(lambda: window.engine.jobs.get(job.id).state.value == "running", timeout=10_000)
+    opened = window.engine.jobs.get(job.id)
+    opened.started_at = time.time() - 100          # as if it had been running for 100 s already
+    page.follow(opened)
+    monitor = page.monitor
+    left = monitor.time_left(0.5, "step 50/100 loss 0.5", time.time())
+    assert 95 <= left <= 105                       # 50 steps took 100 s: 50 more take about 100 s
+    window.engine.jobs.cancel(job.id)
+    window.engine.jobs.wait(job.id, timeout=30)
