@@ -215,7 +215,8 @@ def _check_import(engine, params: dict) -> None:
     from engine.input_paths import check_input_file
     path = check_input_file(params.get("path"), "bundle file")  # missing, a folder, a FIFO: said before the job
     if not zipfile.is_zipfile(path):
-        raise UserError(f"bundle file {path} is not a zip file", hint="give the .zip that 'aigc bundle export' wrote")
+        raise UserError(f"bundle file {path} is not a complete zip file (cut short, or not a bundle)",
+                        hint="copy the .zip that 'aigc bundle export' wrote again")
 
 
 @job_kind("bundle.import", title="Import bundle", check=_check_import)

@@ -36,6 +36,12 @@ CLI_RANGES = {
     ("review", "add", "--seed"): Range(0, SEED_MAX, integer=True, flag="--seed"),
     ("review", "list", "--limit"): Range(1, 100_000, integer=True, flag="--limit"),
     ("train", "--steps"): Range(1, 10_000_000, integer=True, flag="--steps"),
+    ("models", "compress-report", "--tokens"): Range(1, 4096, integer=True, flag="--tokens"),
+    ("task", "runs", "--last"): Range(1, 10**6, integer=True, flag="--last"),
+    ("task", "train-head", "--max-steps"): Range(1, 10_000_000, integer=True, flag="--max-steps"),
+    ("task", "train-head", "--batch-size"): Range(1, 4096, integer=True, flag="--batch-size"),
+    ("task", "train-head", "--learning-rate"): Range(0, 1, lo_open=True, flag="--learning-rate"),
+    ("task", "leaderboard", "--version"): Range(1, 10**9, integer=True, flag="--version"),
 }
 
 

@@ -11,9 +11,9 @@ def check_train(engine, params: dict) -> None:
 
     from engine.errors import UserError
     from engine.image.train_config import ImageTrainConfig
-    config = ImageTrainConfig.from_params(params)
     if params.get("resume_run"):
-        return
+        return  # a resume uses the stored config; the job compares any new settings with it
+    config = ImageTrainConfig.from_params(params)
     config.check_names(engine)
     base = engine.models.find(config.model)
     if base is not None:

@@ -31,6 +31,12 @@ def check_adapter_files(adapter) -> None:
                         hint=f"run 'aigc models verify {adapter.name}', then re-import or remove the adapter")
 
 
+def refuse_gguf(base) -> None:
+    if base.info.get("format") == "gguf":
+        raise UserError(f"model '{base.name}' is a GGUF file, which runs in llama.cpp but cannot be fine-tuned",
+                        hint="train the original Hugging Face model, then export it with 'aigc models export'")
+
+
 def check_new_run(engine, params: dict) -> None:
     """Everything about a new text run that can be refused before the job starts (no run folder)."""
     from pathlib import Path
@@ -48,6 +54,7 @@ def check_new_run(engine, params: dict) -> None:
         raise UserError(f"model '{base.name}' is an {base.kind} model; text training needs a text model")
     if base.role != "base":
         raise UserError(f"model '{base.name}' is an adapter", hint="train on its base model instead")
+    refuse_gguf(base)
     config.check_names(engine)
     if config.init_adapter:
         adapter = engine.models.get(config.init_adapter)
@@ -101,9 +108,7 @@ def resolve_run(ctx) -> tuple[TrainConfig, dict, list[dict], bool]:
         raise UserError(f"model '{base.name}' is an {base.kind} model; text training needs a text model")
     if base.role != "base":
         raise UserError(f"model '{base.name}' is an adapter", hint="train on its base model instead")
-    if base.info.get("format") == "gguf":
-        raise UserError(f"model '{base.name}' is a GGUF file, which runs in llama.cpp but cannot be fine-tuned",
-                        hint="train the original Hugging Face model, then export it with 'aigc models export'")
+    refuse_gguf(base)
     rows, ref = load_examples(engine, config.data, config.data_version)
     config.model = base.name
     if config.max_length is None:

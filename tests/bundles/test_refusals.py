@@ -21,8 +21,13 @@ def bundle(filled_a, tmp_path):
 
 def refused(engine, path, renames=None) -> str:
     """Import must fail, change nothing, and inspect must agree; returns the reason."""
+    from engine.errors import UserError
     before = snapshot(engine)
-    job = import_(engine, path, renames)
+    try:
+        job = import_(engine, path, renames)
+    except UserError as exc:  # refused before a job started (not a zip, a folder...)
+        assert snapshot(engine) == before
+        return str(exc)
     assert job.state.value == "failed", job.result
     assert snapshot(engine) == before
     return job.error

@@ -30,6 +30,8 @@ BASE = {
     ("task", "run"): ["ad-copy"], ("task", "eval"): ["ad-copy", "--adapter", "starter-text"],
     ("review", "add"): ["--modality", "text", "--prompt", "p", "--text", "t"], ("review", "list"): [],
     ("review", "feedback"): ["ad-copy", "--retrain"],
+    ("models", "compress-report"): ["starter-text"], ("task", "runs"): ["ad-copy", "--stats"],
+    ("task", "train-head"): ["ad-copy"], ("task", "leaderboard"): ["ad-copy"],
 }
 
 

@@ -30,7 +30,7 @@ def test_xlsx_and_jsonl(tmp_path):
 
 def test_bad_inputs_name_the_line(tmp_path):
     (tmp_path / "bad.jsonl").write_text('{"product": "mug"}\n{"product": ', encoding="utf-8")
-    with pytest.raises(UserError, match="bad.jsonl line 2"):
+    with pytest.raises(UserError, match="bad.jsonl: line 2"):
         read_rows(tmp_path / "bad.jsonl")
     with pytest.raises(UserError, match="no input rows"):
         read_rows(write_csv(tmp_path / "empty.csv", [["product"]]))
