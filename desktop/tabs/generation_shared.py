@@ -53,8 +53,9 @@ class GenerationPanel(QWidget):
 
     # -- following jobs from their first event ----------------------------------------
     def owns(self, job_id: str) -> bool:
-        """Whether the panel already follows this job (subclasses know their job ids)."""
-        raise NotImplementedError
+        """Whether the panel already follows this job; the text and image panes say which ids they follow.
+        Until one does, every early event of a submit in flight is held."""
+        return False
 
     def submit(self, fn, *args, started) -> None:
         """Submit a job off the GUI thread. A job starts before ``submit`` returns its id, so its first

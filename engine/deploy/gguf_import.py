@@ -9,7 +9,6 @@ of a GGUF model is the SHA-256 of its file, so provenance names the exact file.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 
@@ -37,19 +36,10 @@ def check_gguf(path: Path) -> dict:
 
 
 def _copy(src: Path, dest: Path, ctx, start: float, end: float) -> str:
-    digest = hashlib.sha256()
-    total, done = max(1, src.stat().st_size), 0
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with open(src, "rb") as reader, open(dest, "wb") as writer:
-        for block in iter(lambda: reader.read(1 << 22), b""):
-            ctx.check_cancelled()
-            digest.update(block)
-            writer.write(block)
-            done += len(block)
-            ctx.report(start + (end - start) * done / total, f"copying {src.name}")
-        writer.flush()
-        os.fsync(writer.fileno())
-    return digest.hexdigest()
+    from engine.models.importer import copy_hashed
+    total = max(1, src.stat().st_size)
+    return copy_hashed(src, dest, ctx,
+                       lambda copied: ctx.report(start + (end - start) * copied / total, f"copying {src.name}"))
 
 
 def _hash(src: Path, ctx, start: float, end: float) -> str:

@@ -41,19 +41,30 @@ def copy_with_manifest(src: Path, dest: Path, ctx: JobContext, start: float, end
     for path in files:
         rel = path.relative_to(src).as_posix()
         target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        with open(path, "rb") as reader, open(target, "wb") as writer:
-            for block in iter(lambda: reader.read(1 << 22), b""):
-                ctx.check_cancelled()
-                digest.update(block)
-                writer.write(block)
-                done += len(block)
-                ctx.report(start + (end - start) * done / total, f"copying {rel}")
-            writer.flush()
-            os.fsync(writer.fileno())
-        entries[rel] = {"sha256": digest.hexdigest(), "size": target.stat().st_size}
+
+        def progress(copied: int, rel=rel, before=done) -> None:
+            ctx.report(start + (end - start) * (before + copied) / total, f"copying {rel}")
+        digest = copy_hashed(path, target, ctx, progress)
+        done += target.stat().st_size
+        entries[rel] = {"sha256": digest, "size": target.stat().st_size}
     return {"files": entries, "sha256": mf.manifest_digest(entries)}
+
+
+def copy_hashed(path: Path, target: Path, ctx: JobContext, progress) -> str:
+    """Copy one file, hashing it on the way (one read), cancellable; ``progress(bytes copied)``; returns SHA-256."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    copied = 0
+    with open(path, "rb") as reader, open(target, "wb") as writer:
+        for block in iter(lambda: reader.read(1 << 22), b""):
+            ctx.check_cancelled()
+            digest.update(block)
+            writer.write(block)
+            copied += len(block)
+            progress(copied)
+        writer.flush()
+        os.fsync(writer.fileno())
+    return digest.hexdigest()
 
 
 def hash_with_progress(folder: Path, ctx: JobContext, start: float, end: float) -> dict:
