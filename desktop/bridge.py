@@ -45,10 +45,13 @@ class JobBridge(QObject):
     # Progress events may arrive thousands of times a second (a token each); the
     # GUI needs at most a few dozen a second, so they are coalesced per job.
     PROGRESS_INTERVAL_MS = 50
+    REMEMBERED_STATES = 256
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._per_job: dict[str, JobSignals] = {}
+        # the latest state event of recent jobs, so a view opened after the event still sees it
+        self._latest_state: dict[str, dict] = {}
         self._unsubscribe: Callable[[], None] | None = None
         self._pending_progress: dict[str, dict] = {}
         self._pending_lock = threading.Lock()
@@ -77,6 +80,10 @@ class JobBridge(QObject):
         if signals is None:
             signals = self._per_job[job_id] = JobSignals(self)
         return signals
+
+    def latest_state(self, job_id: str) -> dict | None:
+        """The last state event this bridge delivered for a job, if it saw one."""
+        return self._latest_state.get(job_id)
 
     # -- worker thread side ---------------------------------------------------
     def _on_engine_event(self, event) -> None:
@@ -107,6 +114,10 @@ class JobBridge(QObject):
         self.event.emit(job_id, kind, data)
         signals = self._per_job.get(job_id)
         if kind == "state":
+            self._latest_state.pop(job_id, None)
+            self._latest_state[job_id] = dict(data)
+            while len(self._latest_state) > self.REMEMBERED_STATES:
+                self._latest_state.pop(next(iter(self._latest_state)))
             self.state_changed.emit(job_id, data.get("state", ""), data)
             if signals:
                 signals.state.emit(data.get("state", ""), data)

@@ -54,6 +54,10 @@ class JobRow(QWidget):
         signals.state.connect(self._on_state)
         self._on_progress(job.progress, job.message or "")
         self._on_state(self.state, {"message": job.message, "error": job.error})
+        latest = bridge.latest_state(job.id)
+        if latest and latest.get("state") and latest["state"] != self.state and self.state not in FINISHED:
+            # the state changed between the read that gave us ``job`` and this row connecting
+            self._on_state(latest["state"], latest)
         if self.state not in FINISHED and bridge.engine is not None:
             # Events sent before this row existed are caught up with one fresh read.
             from desktop.bridge import Op

@@ -76,6 +76,33 @@ def test_bridge_delivers_engine_events_on_the_gui_thread(qtbot, eng):
     bridge.detach()
 
 
+def test_a_row_opened_after_the_job_started_shows_it_running_without_a_fresh_read(qtbot, eng):
+    """The row is built from an older snapshot (queued) after the bridge already delivered
+    "running": it must show running at once, even when every background thread is busy."""
+    from desktop.bridge import JobBridge, Op
+    from desktop.widgets.job_row import JobRow
+    bridge = JobBridge()
+    bridge.attach(eng)
+    job = eng.jobs.submit("test.gui_steps", {"steps": 400, "delay": 0.01})
+    snapshot = eng.jobs.get(job.id)
+    qtbot.waitUntil(lambda: (bridge.latest_state(job.id) or {}).get("state") == "running", timeout=10_000)
+    snapshot.state = type(snapshot.state)("queued")
+    release = threading.Event()
+    owner = QObject()
+    for _ in range(Op.pool().maxThreadCount()):
+        Op(owner, release.wait, 30).run_in_background()
+    try:
+        row = JobRow(bridge, snapshot, compact=True)
+        qtbot.addWidget(row)
+        assert row.state == "running"
+        row.cancel()
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: eng.jobs.get(job.id).state.value == "cancelled", timeout=20_000)
+    wait_ops(qtbot)
+    bridge.detach()
+
+
 def test_op_runs_off_the_gui_thread_and_reports_back(qtbot):
     from desktop.bridge import Op
     owner = QObject()
