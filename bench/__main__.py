@@ -48,6 +48,11 @@ def _imports(quick, work):
     return imports.bench(quick, work)
 
 
+def _window(quick, work):
+    from bench import window
+    return window.bench(quick, work)
+
+
 def _scaling(quick, work):
     from bench import scaling
     return scaling.bench(quick, work)
@@ -64,6 +69,7 @@ BENCHMARKS = {
     "prompts16_real": _text_gen("real", "prompts16"),
     "image_generate_256": _image("generate"),
     "image_lora_step_256": _image("lora"),
+    "window_shown": _window,
     "scaling": _scaling,
 }
 

@@ -21,6 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:   # run as a script: ``python bench/bench_import.py``
+    sys.path.insert(0, str(ROOT))
+from bench.common import peak_rss_mb  # noqa: E402
 PRODUCTS = ["绿茶", "充电宝", "跑鞋", "台灯", "耳机", "背包", "Tote bag", "Desk lamp"]
 
 
@@ -38,20 +41,6 @@ def make_file(path: Path, rows: int, seed: int = 0) -> None:
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return round(usage.ru_utime + usage.ru_stime, 2)
-
-
-def peak_rss_mb() -> float:
-    """This process's own peak RSS: VmHWM on Linux (ru_maxrss there carries the parent's peak over
-    a fork+exec, so every child would report at least its parent's)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(peak / 1024 if sys.platform != "darwin" else peak / 2**20, 1)
 
 
 def run_baseline(path: str) -> dict:
@@ -72,7 +61,6 @@ def run_pandas(path: str) -> dict:
 
 
 def run_engine(path: str) -> dict:
-    sys.path.insert(0, str(ROOT))
     from engine.api import Engine
     with tempfile.TemporaryDirectory(prefix="aigc-bench-") as ws:
         engine = Engine.open(ws)
