@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from engine.data.encoding import decode_failure, open_text
-from engine.safe_json import MAX_DEPTH, MAX_FILE, MAX_LINE, TooDeep, depth_of
+from engine.safe_json import MAX_DEPTH, MAX_FILE, MAX_LINE, TooDeep, depth_of, might_be_deep
 
 CHUNK = 1 << 20
 
@@ -71,7 +71,8 @@ def parse_json(text: str, line_no: int | None) -> object:
     """One JSON value from a record; deep nesting is a RowError like any other bad row."""
     try:
         value = _fast_loads(text)
-        depth_of(value)
+        if might_be_deep(text):
+            depth_of(value)
     except json.JSONDecodeError as exc:
         raise RowError(line_no, None, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
     except (RecursionError, TooDeep):
