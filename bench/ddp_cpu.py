@@ -1,0 +1,53 @@
+"""``python -m bench.ddp_cpu``: steps per second of a tiny LoRA run, 2 gloo processes vs 1, same effective batch.
+
+Each setting trains twice (SHORT and LONG steps) and the difference removes the start-up (loading,
+torchrun, process group): steps/s = (LONG - SHORT) / (time LONG - time SHORT). On a CPU the two
+processes share the same cores as the one process would, so this measures the overhead of DDP
+(gradient all-reduce over gloo, two model copies), not a speed-up.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for extra in (ROOT, ROOT / "tests" / "text"):
+    if str(extra) not in sys.path:
+        sys.path.insert(0, str(extra))
+
+SHORT, LONG = 5, 65
+
+
+def main() -> None:
+    os.environ.setdefault("AIGC_DEVICE", "cpu")
+    import engine  # noqa: F401
+    from engine.cli import main as aigc
+    from text_tiny import build_model, examples, make_tokenizer, write_jsonl
+    work = Path(tempfile.mkdtemp(prefix="bench-ddp-"))
+    model = build_model("llama", work / "llama", make_tokenizer())
+    data = write_jsonl(work / "ads.jsonl", examples(64))
+    ws = work / "ws"
+    assert aigc(["--workspace", str(ws), "models", "import", str(model), "--name", "m"]) == 0
+    results = {}
+    for nproc, accum in ((1, 2), (2, 1)):
+        times = {}
+        for steps in (SHORT, LONG):
+            started = time.perf_counter()
+            code = aigc(["--workspace", str(ws), "--json", "train", "--model", "m", "--data", str(data),
+                         "--max-steps", str(steps), "--batch-size", "4", "--grad-accum", str(accum),
+                         "--nproc", str(nproc), "--val-fraction", "0", "--eval-every", "1000",
+                         "--save-every", "1000", "--name", f"b{nproc}-{steps}"])
+            assert code == 0
+            times[steps] = time.perf_counter() - started
+        results[f"nproc={nproc} accum={accum}"] = {
+            "steps_per_second": round((LONG - SHORT) / (times[LONG] - times[SHORT]), 2),
+            "startup_seconds": round(times[SHORT] - SHORT * (times[LONG] - times[SHORT]) / (LONG - SHORT), 1)}
+    print(json.dumps({"cores": os.cpu_count(), "effective_batch": 8, "results": results}))
+
+
+if __name__ == "__main__":
+    main()
