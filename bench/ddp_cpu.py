@@ -1,7 +1,9 @@
 """``python -m bench.ddp_cpu``: steps per second of a tiny LoRA run, 2 gloo processes vs 1, same effective batch.
 
 Each setting trains twice (SHORT and LONG steps) and the difference removes the start-up (loading,
-torchrun, process group): steps/s = (LONG - SHORT) / (time LONG - time SHORT). On a CPU the two
+torchrun, process group): steps/s = (LONG - SHORT) / (time LONG - time SHORT). CPU seconds per step
+(every process of the job, reaped children) are reported too: on a machine shared with other work
+they say more than the wall clock. On a CPU the two
 processes share the same cores as the one process would, so this measures the overhead of DDP
 (gradient all-reduce over gloo, two model copies), not a speed-up.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -34,8 +37,9 @@ def main() -> None:
     assert aigc(["--workspace", str(ws), "models", "import", str(model), "--name", "m"]) == 0
     results = {}
     for nproc, accum in ((1, 2), (2, 1)):
-        times = {}
+        times, cpu = {}, {}
         for steps in (SHORT, LONG):
+            used = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             code = aigc(["--workspace", str(ws), "--json", "train", "--model", "m", "--data", str(data),
                          "--max-steps", str(steps), "--batch-size", "4", "--grad-accum", str(accum),
@@ -43,9 +47,13 @@ def main() -> None:
                          "--save-every", "1000", "--name", f"b{nproc}-{steps}"])
             assert code == 0
             times[steps] = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[steps] = after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
         results[f"nproc={nproc} accum={accum}"] = {
             "steps_per_second": round((LONG - SHORT) / (times[LONG] - times[SHORT]), 2),
-            "startup_seconds": round(times[SHORT] - SHORT * (times[LONG] - times[SHORT]) / (LONG - SHORT), 1)}
+            "startup_seconds": round(times[SHORT] - SHORT * (times[LONG] - times[SHORT]) / (LONG - SHORT), 1),
+            "cpu_seconds_per_step": round((cpu[LONG] - cpu[SHORT]) / (LONG - SHORT), 3),
+            "load_average": round(os.getloadavg()[0], 1)}
     print(json.dumps({"cores": os.cpu_count(), "effective_batch": 8, "results": results}))
 
 
