@@ -36,7 +36,12 @@ def main() -> None:
     ws = work / "ws"
     assert aigc(["--workspace", str(ws), "models", "import", str(model), "--name", "m"]) == 0
     results = {}
-    for nproc, accum in ((1, 2), (2, 1)):
+    # one process with every core, one process with one thread (what each rank gets), two processes
+    for nproc, accum, threads in ((1, 2, None), (1, 2, "1"), (2, 1, None)):
+        if threads:
+            os.environ["AIGC_THREADS"] = threads
+        else:
+            os.environ.pop("AIGC_THREADS", None)
         times, cpu = {}, {}
         for steps in (SHORT, LONG):
             used = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -44,12 +49,12 @@ def main() -> None:
             code = aigc(["--workspace", str(ws), "--json", "train", "--model", "m", "--data", str(data),
                          "--max-steps", str(steps), "--batch-size", "4", "--grad-accum", str(accum),
                          "--nproc", str(nproc), "--val-fraction", "0", "--eval-every", "1000",
-                         "--save-every", "1000", "--name", f"b{nproc}-{steps}"])
+                         "--save-every", "1000", "--name", f"b{nproc}-{threads}-{steps}"])
             assert code == 0
             times[steps] = time.perf_counter() - started
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu[steps] = after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
-        results[f"nproc={nproc} accum={accum}"] = {
+        results[f"nproc={nproc} accum={accum} threads={threads or 'all'}"] = {
             "steps_per_second": round((LONG - SHORT) / (times[LONG] - times[SHORT]), 2),
             "startup_seconds": round(times[SHORT] - SHORT * (times[LONG] - times[SHORT]) / (LONG - SHORT), 1),
             "cpu_seconds_per_step": round((cpu[LONG] - cpu[SHORT]) / (LONG - SHORT), 3),

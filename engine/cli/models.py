@@ -74,6 +74,8 @@ def register(sub) -> None:
     p.add_argument("--system")
     p.add_argument("--seed", type=int)
     p.add_argument("--merge", action="store_true", help="also write the adapter merged into a full model")
+    p.add_argument("--export-job", metavar="DIR", help="write a self-contained folder (config, data, model reference, "
+                   "torchrun and Slurm scripts, README) to train on a GPU server instead of here")
     p.add_argument("--nproc", type=int, help="processes (one per GPU; on the CPU for testing) that train together "
                    "with torchrun/DDP; default 1")
     _image_flags(p, training=True)
@@ -304,6 +306,12 @@ def cmd_train(args, out) -> dict:
         model = engine.models.get(args.model)
         if model.kind == "image":
             return _image_commands().run_train(args, out, model)
+        if args.export_job:
+            from engine.distributed.export_job import export_training
+            result = export_training(engine, text_config_from_args(args), args.nproc or 1, args.export_job)
+            result["_text"] = (f"exported to {result['folder']} ({result['examples']} examples); on the server run: "
+                               f"{result['command']}; then 'aigc runs import {result['folder']}'")
+            return result
         job = out.run_job("text.train", _with_nproc(args, {"config": text_config_from_args(args)}),
                           on_event=_print_train_metrics(out))
     result = dict(job.result)
