@@ -5,9 +5,12 @@ import json
 import os
 import subprocess
 
+import pytest
+
 from conftest import aigc
 
 
+@pytest.mark.slow   # over a minute on 2 shared cores
 def test_exported_folder_runs_with_its_command_and_imports_back(capsys, tmp_path, tiny_llama, ads):
     ws = tmp_path / "ws"
     assert aigc(capsys, ws, "models", "import", str(tiny_llama), "--name", "m")[0] == 0
