@@ -12,7 +12,6 @@ import json
 import shutil
 import time
 import uuid
-from pathlib import Path
 
 from engine.atomic import replace_dir, write_json, write_text
 

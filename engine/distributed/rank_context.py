@@ -37,7 +37,8 @@ class RankContext:
             self._handle = open(events_file(self.folder, self.ranks.rank), "a", encoding="utf-8")
         self._handle.write(json.dumps({"type": kind, **data}, ensure_ascii=False, default=str) + "\n")
         self._handle.flush()
-        os.fsync(self._handle.fileno()) if kind in ("result", "error") else None
+        if kind in ("result", "error"):
+            os.fsync(self._handle.fileno())
 
     def report(self, fraction: float | None = None, message: str | None = None) -> None:
         if self.ranks.main:
