@@ -143,6 +143,14 @@ def detect(refresh: bool = False) -> DeviceInfo:
     return replace(info)
 
 
+def gpu_count() -> int:
+    """CUDA GPUs this process can use (0 without CUDA, or when AIGC_DEVICE asks for another device)."""
+    import torch
+    if os.environ.get("AIGC_DEVICE", "").strip().lower() not in ("", "cuda") or not torch.cuda.is_available():
+        return 0
+    return torch.cuda.device_count()
+
+
 def torch_device(info: DeviceInfo | None = None):
     import torch
     return torch.device((info or detect()).kind)

@@ -109,6 +109,12 @@ class TrainingPage(Page):
         grid.addRow(self.tr("Batch size"), self.batch)
         grid.addRow(self.tr("Max length (tokens)"), self.max_length)
         grid.addRow(self.tr("Checkpoint every"), self.save_every)
+        # text runs only: several processes train together (one per GPU; on the CPU they share the cores)
+        self.processes = QSpinBox()
+        self.processes.setRange(1, 64)
+        self.processes.setToolTip(self.tr("Processes that train together with torchrun (one per GPU). "
+                                          "On a computer without GPUs they share its cores, for testing."))
+        grid.addRow(self.tr("Processes / GPUs"), self.processes)
         self.advanced = advanced
         form_layout.addWidget(advanced)
         self.preflight = QLabel(self.tr("Pick a model and a dataset."))
@@ -148,7 +154,7 @@ class TrainingPage(Page):
         self.model_box.currentIndexChanged.connect(self.update_preflight)
         self.data_box.currentIndexChanged.connect(self.update_preflight)
         self.method_box.currentIndexChanged.connect(self._preflight_soon)
-        for spin in (self.steps, self.batch, self.max_length, self.rank):
+        for spin in (self.steps, self.batch, self.max_length, self.rank, self.processes):
             spin.valueChanged.connect(self._preflight_soon)
         self.apply_preset("quick")
 
@@ -271,14 +277,14 @@ class TrainingPage(Page):
 
         def shown(callback):
             return lambda *result: callback(*result) if generation == self._preflight_generation else None
-        Op(self, self._text_preflight, config).success(shown(self._show_preflight)) \
+        Op(self, self._text_preflight, config, self.processes.value()).success(shown(self._show_preflight)) \
             .failure(shown(lambda exc, details: self.preflight.setText("⚠ " + str(exc)))).run_in_background()
 
     def kind_name(self, kind: str) -> str:
         return {"text": self.tr("text"), "image": self.tr("image")}.get(kind, kind)
 
-    def _text_preflight(self, config: dict) -> dict:
-        return self.engine.text.preflight(config)
+    def _text_preflight(self, config: dict, nproc: int = 1) -> dict:
+        return self.engine.text.preflight(config, nproc=nproc)
 
     def _show_preflight(self, estimate: dict) -> None:
         need = estimate.get("total") or sum(estimate.get(k, 0) for k in ("weights", "gradients", "optimizer",
@@ -313,6 +319,8 @@ class TrainingPage(Page):
             return
         if model.kind == "text":
             kind, params = "text.train", {"config": {**self.text_config(), **(overrides or {})}}
+            if self.processes.value() > 1:
+                params["nproc"] = self.processes.value()
         else:
             kind, params = "image.train", {**self.image_config(), **(overrides or {})}
         self.active_runs.add("")     # until the job id is known

@@ -39,6 +39,8 @@ def run_train(args, out, model) -> dict:
     engine = out.engine or out.open_engine(args)
     if model is not None and model.role != "base":
         raise UserError(f"model '{model.name}' is an adapter", hint="train on its base model instead")
+    if (getattr(args, "nproc", None) or 1) > 1:
+        raise UserError("--nproc: image training runs in one process", hint="drop --nproc for image models")
     params = train_params(args, model)
     if getattr(args, "resume", None):
         # the run continues with its stored config; options given again must agree with it (checked by the job)

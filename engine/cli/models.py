@@ -74,6 +74,10 @@ def register(sub) -> None:
     p.add_argument("--system")
     p.add_argument("--seed", type=int)
     p.add_argument("--merge", action="store_true", help="also write the adapter merged into a full model")
+    p.add_argument("--export-job", metavar="DIR", help="write a self-contained folder (config, data, model reference, "
+                   "torchrun and Slurm scripts, README) to train on a GPU server instead of here")
+    p.add_argument("--nproc", type=int, help="processes (one per GPU; on the CPU for testing) that train together "
+                   "with torchrun/DDP; default 1")
     _image_flags(p, training=True)
     p.set_defaults(handler=cmd_train)
 
@@ -274,6 +278,12 @@ def _print_train_metrics(out):
     return on_event
 
 
+def _with_nproc(args, params: dict) -> dict:
+    if args.nproc is not None and args.nproc > 1:
+        params["nproc"] = args.nproc
+    return params
+
+
 def cmd_train(args, out) -> dict:
     engine = out.open_engine(args)
     from engine.training.runs import get_run, list_runs
@@ -288,7 +298,7 @@ def cmd_train(args, out) -> dict:
             model = engine.models.find(str(run["config"].get("model") or ""))
             return _image_commands().run_train(args, out, model)
         _refuse_changed_options(args, run)
-        job = out.run_job("text.train", {"resume": run["id"]}, title=f"Resume {run['id']}",
+        job = out.run_job("text.train", _with_nproc(args, {"resume": run["id"]}), title=f"Resume {run['id']}",
                           on_event=_print_train_metrics(out))
     else:
         if not args.model or not args.data:
@@ -296,12 +306,21 @@ def cmd_train(args, out) -> dict:
         model = engine.models.get(args.model)
         if model.kind == "image":
             return _image_commands().run_train(args, out, model)
-        job = out.run_job("text.train", {"config": text_config_from_args(args)}, on_event=_print_train_metrics(out))
+        if args.export_job:
+            from engine.distributed.export_job import export_training
+            result = export_training(engine, text_config_from_args(args), args.nproc or 1, args.export_job)
+            result["_text"] = (f"exported to {result['folder']} ({result['examples']} examples); on the server run: "
+                               f"{result['command']}; then 'aigc runs import {result['folder']}'")
+            return result
+        job = out.run_job("text.train", _with_nproc(args, {"config": text_config_from_args(args)}),
+                          on_event=_print_train_metrics(out))
     result = dict(job.result)
     result["job"] = job.id
     result["_text"] = (f"run {result['run_id']}: {result['steps']} steps, best validation loss "
-                       f"{result['best_val_loss'] if result['best_val_loss'] is not None else '-'}; "
-                       f"saved {result['role']} '{result['model']}'"
+                       f"{result['best_val_loss'] if result['best_val_loss'] is not None else '-'}"
+                       + (f" ({result['world_size']} processes, effective batch {result['effective_batch']})"
+                          if result.get("world_size", 1) > 1 else "")
+                       + f"; saved {result['role']} '{result['model']}'"
                        + (f" and merged model '{result['merged_model']}'" if result.get("merged_model") else ""))
     return result
 

@@ -36,6 +36,8 @@ CLI_RANGES = {
     ("review", "add", "--seed"): Range(0, SEED_MAX, integer=True, flag="--seed"),
     ("review", "list", "--limit"): Range(1, 100_000, integer=True, flag="--limit"),
     ("train", "--steps"): Range(1, 10_000_000, integer=True, flag="--steps"),
+    ("train", "--nproc"): Range(1, 64, integer=True, flag="--nproc"),
+    ("task", "run", "--nproc"): Range(1, 64, integer=True, flag="--nproc"),
     ("models", "compress-report", "--tokens"): Range(1, 4096, integer=True, flag="--tokens"),
     ("task", "runs", "--last"): Range(1, 10**6, integer=True, flag="--last"),
     ("task", "train-head", "--max-steps"): Range(1, 10_000_000, integer=True, flag="--max-steps"),

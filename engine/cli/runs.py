@@ -1,4 +1,4 @@
-"""aigc runs logdir: the TensorBoard folder beside a training run's checkpoints (runs: 'aigc train --list-runs')."""
+"""aigc runs logdir|import: a run's TensorBoard folder; a run trained from an exported job folder (runs: 'aigc train --list-runs')."""
 from __future__ import annotations
 
 
@@ -9,6 +9,18 @@ def register(sub) -> None:
     p = runs.add_parser("logdir", help="print the TensorBoard folder of a run (tensorboard --logdir FOLDER)")
     p.add_argument("run", help="run id or a unique prefix of it")
     p.set_defaults(handler=cmd_runs_logdir)
+    p = runs.add_parser("import", help="bring back a run trained from an 'aigc train --export-job' folder")
+    p.add_argument("folder")
+    p.add_argument("--name", help="catalog name of the adapter (default: the name it had there)")
+    p.set_defaults(handler=cmd_runs_import)
+
+
+def cmd_runs_import(args, out) -> dict:
+    from engine.distributed.import_run import import_run
+    result = import_run(out.open_engine(args), args.folder, args.name)
+    result["_text"] = (f"run {result['run_id']} (was {result['exported_run_id']}): {result['steps']} steps; "
+                       f"saved adapter '{result['model']}'")
+    return result
 
 
 def cmd_runs_logdir(args, out) -> dict:

@@ -59,6 +59,8 @@ def register(sub) -> None:
     p.add_argument("--batch-size", type=int, default=4, help="rows processed together")
     p.add_argument("--seed", type=int, help="base seed (default: the task's)")
     p.add_argument("--retries", type=int, help="new-seed retries for outputs failing the constraints")
+    p.add_argument("--nproc", type=int, default=1,
+                   help="processes sharing the rows, each with its own model copy (one per GPU); default 1")
     p.set_defaults(handler=cmd_task_run)
     p = task.add_parser("runs", help="batch runs of a task (--stats: trends, slowest steps, most-failed rules)")
     p.add_argument("task", nargs="?")
@@ -225,7 +227,8 @@ def cmd_task_run(args, out) -> dict:
         if inputs is None:
             raise UserError(f"task {task.name} has no default inputs", hint="give --inputs FILE.csv|xlsx|jsonl")
     job = engine.tasks.run(task.name, inputs, limit=args.limit, candidates=args.candidates,
-                           batch_size=args.batch_size, seed=args.seed, max_retries=args.retries)
+                           batch_size=args.batch_size, seed=args.seed, max_retries=args.retries,
+                           nproc=args.nproc)
     job = _wait(out, job)
     result = dict(job.result)
     result["job"] = job.id

@@ -84,17 +84,19 @@ class TasksAPI:
 
     # -- runs -------------------------------------------------------------------
     def run(self, name: str, inputs: str | Path, limit: int | None = None, candidates: int = 1,
-            batch_size: int = 4, seed: int | None = None, max_retries: int | None = None):
+            batch_size: int = 4, seed: int | None = None, max_retries: int | None = None, nproc: int = 1):
         """Start a batch run (job ``task.run``); the inputs are checked here first for a quick answer."""
         from engine.tasks.inputs import check_columns, read_rows
-        from engine.tasks.runner import config_from_params
+        from engine.tasks.runner import check_params
         task = self.get(name)
         path = Path(inputs).expanduser().resolve()
         columns, _ = read_rows(path)
         check_columns(path, columns, task.input_variables(), task.name)
         params = {"task": task.name, "inputs": str(path), "limit": limit, "candidates": candidates,
                   "batch_size": batch_size, "seed": seed, "max_retries": max_retries}
-        config_from_params(params)
+        if nproc and nproc > 1:
+            params["nproc"] = nproc   # rows split across processes (engine.distributed)
+        check_params(self.engine, params)
         return self.engine.jobs.submit("task.run", params, title=f"Run task {task.name}")
 
     def runs(self, name: str | None = None) -> list[dict]:

@@ -42,6 +42,12 @@ class RunConfig:
     seed: int | None = seed_field(None)          # None: the task's generation seed
 
 
+def check_params(engine, params: dict) -> RunConfig:
+    from engine.text.setup import check_nproc
+    check_nproc(params.get("nproc"))
+    return config_from_params(params)
+
+
 def config_from_params(params: dict) -> RunConfig:
     known = {k: v for k, v in params.items() if k in RunConfig.__dataclass_fields__}
     if "task" not in known or "inputs" not in known:
@@ -115,12 +121,12 @@ def _stamp_png(path: str, extra: dict) -> str:
 class TaskRun:
     """One execution of a task over its snapshot of input rows."""
 
-    def __init__(self, ctx: JobContext, config: RunConfig):
+    def __init__(self, ctx: JobContext, config: RunConfig, run_id: str | None = None):
         self.ctx = ctx
         self.engine = ctx.engine
         self.ws = ctx.workspace
         self.config = config
-        self.task = self._resumed_task() or get_task(self.ws, config.task)
+        self.task = (self._saved_task(run_id) if run_id else self._resumed_task()) or get_task(self.ws, config.task)
         self.steps = self.task.effective_steps()
         self.backends = [StepBackend.resolve(self.engine, self.task.name, s) for s in self.steps]
         self.retries = self.task.max_retries if config.max_retries is None else int(config.max_retries)
@@ -134,31 +140,49 @@ class TaskRun:
         row = self.ws.db().execute("SELECT id FROM task_runs WHERE job_id = ?", (self.ctx.resumed_from,)).fetchone()
         if row is None:
             return None
-        saved = json.loads((run_dir(self.ws, row["id"]) / "run.json").read_text(encoding="utf-8"))
-        return task_from_dict(saved["task"], where=f"task run {row['id']}")
+        return self._saved_task(row["id"])
 
-    def execute(self) -> dict:
-        ctx = self.ctx
-        self.run_id, self.rows = _start_or_resume(ctx, self.config, self.task)
+    def _saved_task(self, run_id: str):
+        saved = json.loads((run_dir(self.ws, run_id) / "run.json").read_text(encoding="utf-8"))
+        return task_from_dict(saved["task"], where=f"task run {run_id}")
+
+    def open(self, run_id: str, rows: list[dict]) -> None:
+        """Take up run ``run_id``: what is done already, and the chunks of items still to do."""
+        self.run_id, self.rows = run_id, rows
         self.folder = run_dir(self.ws, self.run_id)
         self.done = _done_outputs(self.ws, self.run_id)
-        previously = len(self.done)
+        self.previously = len(self.done)
         last = self.steps[-1].name
         items = [(r, c) for r in range(len(self.rows)) for c in range(self.config.candidates)]
         pending = [it for it in items if (it[0], it[1], last) not in self.done]
         self.total, self.finished = len(items), len(items) - len(pending)
+        size = self.config.batch_size
+        self.chunks = [pending[start:start + size] for start in range(0, len(pending), size)]
+
+    def work(self, chunks: list[list[tuple[int, int]]]) -> None:
+        ctx = self.ctx
+        for chunk in chunks:
+            for index, step in enumerate(self.steps):
+                todo = [it for it in chunk if (it[0], it[1], step.name) not in self.done]
+                if todo:
+                    self._run_step(index, step, todo)
+            self.finished += len(chunk)
+            ctx.report(self.finished / max(1, self.total), f"row {chunk[-1][0] + 1} of {len(self.rows)} done")
+
+    def execute(self) -> dict:
+        ctx = self.ctx
+        self.open(*_start_or_resume(ctx, self.config, self.task))
+        nproc = int(ctx.params.get("nproc") or 1)
         ctx.log(f"task {self.task.name}: {len(self.rows)} rows x {self.config.candidates} candidate(s), "
-                f"{self.finished} already done, {len(self.steps)} step(s)")
+                f"{self.finished} already done, {len(self.steps)} step(s)"
+                + (f", {nproc} processes" if nproc > 1 else ""))
         ctx.report(self.finished / max(1, self.total), f"{self.finished} of {self.total} done")
         try:
-            for start in range(0, len(pending), self.config.batch_size):
-                chunk = pending[start:start + self.config.batch_size]
-                for index, step in enumerate(self.steps):
-                    todo = [it for it in chunk if (it[0], it[1], step.name) not in self.done]
-                    if todo:
-                        self._run_step(index, step, todo)
-                self.finished += len(chunk)
-                ctx.report(self.finished / max(1, self.total), f"row {chunk[-1][0] + 1} of {len(self.rows)} done")
+            if nproc > 1 and self.chunks:
+                from engine.distributed.launch import run_ranks
+                run_ranks(ctx, "task", {**ctx.params, "run_id": self.run_id}, nproc)
+            else:
+                self.work(self.chunks)
         except Cancelled:
             self.ws.db().execute("UPDATE task_runs SET state = 'stopped' WHERE id = ?", (self.run_id,))
             raise
@@ -172,7 +196,7 @@ class TaskRun:
             ctx.log(f"run flagged: {flag}")
         return {"run_id": self.run_id, "task": self.task.name, "rows": len(self.rows), "items": self.total,
                 "outputs": stats[0], "passed": stats[1] or 0, "failed": stats[0] - (stats[1] or 0),
-                "reused": previously, "folder": str(self.folder), "flags": monitor["flags"],
+                "reused": self.previously, "world_size": nproc, "folder": str(self.folder), "flags": monitor["flags"],
                 "pass_rate": monitor["pass_rate"], "items_per_minute": monitor["items_per_minute"]}
 
     # -- one step for a few rows ------------------------------------------------
@@ -317,7 +341,7 @@ class TaskRun:
 
 
 @job_kind("task.run", title="Run task", resumable=True, isolated=True,
-          check=lambda engine, params: config_from_params(params))
+          check=check_params)
 def run_task(ctx: JobContext) -> dict:
     config = config_from_params(ctx.params)
     return TaskRun(ctx, config).execute()

@@ -179,18 +179,22 @@ class TextAPI:
         return render(load_tokenizer(base.path), messages, add_generation_prompt)
 
     # -- jobs ---------------------------------------------------------------------
-    def preflight(self, config: dict) -> dict:
-        """Memory estimate for a training config; raises UserError with suggestions when it cannot fit."""
+    def preflight(self, config: dict, nproc: int = 1) -> dict:
+        """Memory estimate for a training config (per process when ``nproc`` > 1); raises UserError with
+        suggestions when it cannot fit."""
         from engine.text.config import TrainConfig
         from engine.text.preflight import model_shape, preflight_training
         cfg = TrainConfig.from_dict(dict(config)).validate()
         if cfg.max_length is None:
             base = self.engine.models.get(cfg.model)
             cfg.max_length = min(512, int(model_shape(base.path, base.info)["context"] or 512))
-        return preflight_training(self.engine, cfg)
+        return preflight_training(self.engine, cfg, nproc=nproc)
 
-    def train(self, config: dict):
-        return self.engine.jobs.submit("text.train", {"config": dict(config)})
+    def train(self, config: dict, nproc: int = 1):
+        params = {"config": dict(config)}
+        if nproc > 1:
+            params["nproc"] = nproc   # torchrun ranks with DDP (engine.distributed)
+        return self.engine.jobs.submit("text.train", params)
 
     def resume(self, run_id: str):
         from engine.training.runs import get_run

@@ -174,3 +174,18 @@ def _function():
 
     _FUNCTION = LinearCrossEntropy.apply
     return _FUNCTION
+
+
+def LossModule(model):
+    """``model`` behind a module whose forward is ``batch_loss``: DDP needs the forward to go through
+    the module it wraps to hook gradient averaging (``batch_loss`` calls the decoder directly)."""
+    import torch
+
+    class _Loss(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, tensors: dict):
+            return batch_loss(self.inner, tensors)[0]
+    return _Loss(model)

@@ -34,10 +34,24 @@ def weight_dtype_for(method: str, device) -> str:
     return device.dtype if device.kind != "cpu" else "float32"
 
 
-def preflight_training(engine, config, device=None) -> dict:
-    """Raise a one-line UserError if the run cannot fit; otherwise return the estimate."""
+def preflight_training(engine, config, device=None, nproc: int = 1) -> dict:
+    """Raise a one-line UserError if the run cannot fit; otherwise return the estimate.
+
+    Per device: with DDP every process holds a whole copy of the model and its own batch, so each
+    GPU must fit what one process needs; on the CPU the ``nproc`` processes share the machine's
+    memory, so each gets a ``nproc``-th of it.
+    """
     from engine import devices
     device = device or devices.detect()
+    where = ""
+    if nproc > 1:
+        from dataclasses import replace
+
+        from engine.distributed.shard import check_world
+        check_world(nproc, device.kind, devices.gpu_count())
+        if device.kind != "cuda":
+            device = replace(device, free_memory=device.free_memory // nproc)
+        where = f", per process of {nproc}"
     model = engine.models.get(config.model)
     shape = model_shape(model.path, model.info)
     if shape["context"] and config.max_length > int(shape["context"]):
@@ -60,7 +74,7 @@ def preflight_training(engine, config, device=None) -> dict:
     if config.max_length > 256:
         suggestions.append(f"use --max-length {config.max_length // 2}")
     memory.refuse_if_too_big(est, f"training {model.name} ({config.method}, batch {config.batch_size}, "
-                                  f"length {config.max_length})", suggestions)
+                                  f"length {config.max_length}{where})", suggestions)
     return est.to_dict()
 
 

@@ -37,11 +37,23 @@ def refuse_gguf(base) -> None:
                         hint="train the original Hugging Face model, then export it with 'aigc models export'")
 
 
+NPROC_MAX = 64
+
+
+def check_nproc(value) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= NPROC_MAX:
+        raise UserError(f"--nproc {value!r} must be a whole number from 1 to {NPROC_MAX}",
+                        hint="use 1 for one process, or the number of GPUs")
+
+
 def check_new_run(engine, params: dict) -> None:
     """Everything about a new text run that can be refused before the job starts (no run folder)."""
     from pathlib import Path
 
     from engine.input_paths import check_input_file
+    check_nproc(params.get("nproc"))
     if params.get("resume"):
         runs.get_run(engine, str(params["resume"]))
         return
@@ -73,7 +85,7 @@ def check_new_run(engine, params: dict) -> None:
             raise UserError(f"--data: dataset '{info.name}' holds {info.modality} examples, not text")
 
 
-def resolve_run(ctx) -> tuple[TrainConfig, dict, list[dict], bool]:
+def resolve_run(ctx, nproc: int = 1) -> tuple[TrainConfig, dict, list[dict], bool]:
     """(config, run, raw examples, resumed?) with the base model hash and dataset checked on resume."""
     from engine.text.data import load_examples
     from engine.text.preflight import preflight_training
@@ -96,7 +108,7 @@ def resolve_run(ctx) -> tuple[TrainConfig, dict, list[dict], bool]:
         if config.dataset_ref.get("hash") and ref.get("hash") != config.dataset_ref.get("hash"):
             raise UserError(f"dataset '{config.data}' changed since run {run['id']} started",
                             hint="resume needs the same dataset version; start a new run for new data")
-        preflight_training(engine, config)
+        preflight_training(engine, config, nproc=nproc)
         return config, run, rows, True
     raw = dict(ctx.params.get("config") or {})
     if not raw:
@@ -117,7 +129,7 @@ def resolve_run(ctx) -> tuple[TrainConfig, dict, list[dict], bool]:
     config.base_sha256 = base.sha256
     config.dataset_ref = ref
     config.data_version = ref.get("version")
-    preflight_training(engine, config)
+    preflight_training(engine, config, nproc=nproc)
     run = runs.create_run(engine, "text", config.to_dict(), ctx.job_id)
     return config, run, rows, False
 

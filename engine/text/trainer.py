@@ -23,6 +23,11 @@ from engine.training import runs
 class TextTrainer:
     def __init__(self, ctx, config, run: dict, rows: list[dict], resumed: bool):
         self.ctx, self.config, self.run, self.rows, self.resumed = ctx, config, run, rows, resumed
+        self.ranks = getattr(ctx, "ranks", None)   # engine.distributed.ranks.Ranks inside a rank
+        self.world = self.ranks.world if self.ranks is not None else 1
+        self.main = self.ranks is None or self.ranks.main
+        self.accum = config.grad_accum             # micro-batches per rank per step
+        self.ddp = None
         self.run_dir = Path(run["dir"])
         self.step = 0
         self.position = (0, 0)
@@ -63,7 +68,9 @@ class TextTrainer:
             ctx.log(f"{dropped} examples skipped (nothing to learn within {cfg.max_length} tokens)")
         self.plan = BatchPlan(self.train_set, cfg.batch_size, cfg.max_length, cfg.seed, cfg.packing,
                               cfg.group_by_length, self.tokenizer.eos_token_id)
-        per_epoch = max(1, math.ceil(self.plan.batches_per_epoch() / cfg.grad_accum))
+        if checkpoint is not None:
+            self.accum = same_effective_batch(ck.load_state(checkpoint), cfg.grad_accum, self.world)
+        per_epoch = max(1, math.ceil(self.plan.batches_per_epoch() / (self.accum * self.world)))
         self.total_steps = cfg.max_steps or max(1, math.ceil(per_epoch * cfg.epochs))
         ctx.report(0.02, "loading model")
         init_path = start_adapter(ctx.engine, cfg, base)
@@ -81,16 +88,26 @@ class TextTrainer:
         self.scheduler = make_scheduler(self.optimizer, cfg.schedule, warm, self.total_steps)
         if checkpoint is not None:
             self._restore(checkpoint)
-        from engine.training.tensorboard import TrainingEvents
-        self.events = TrainingEvents(self.run_dir, ctx.log)
-        self.events.config(cfg.to_dict(), self.step)
-        runs.update_run(ctx.engine, self.run["id"], state="running", job_id=ctx.job_id, step=self.step,
-                        total_steps=self.total_steps)
+        if self.world > 1:
+            from engine.text.fast_loss import LossModule
+            self.ddp = self.ranks.wrap(LossModule(self.model))
+        if self.main:
+            from engine.training.tensorboard import TrainingEvents
+            self.events = TrainingEvents(self.run_dir, ctx.log)
+            self.events.config(cfg.to_dict(), self.step)
+            runs.update_run(ctx.engine, self.run["id"], state="running", job_id=ctx.job_id, step=self.step,
+                            total_steps=self.total_steps)
         trainable = sum(p.numel() for p in self.model.parameters() if p.requires_grad)
         ctx.log(f"run {self.run['id']}: {cfg.method} on {base.name}, {len(self.train_set)} train / "
                 f"{len(self.val_set)} validation examples, {self.total_steps} steps, {trainable:,} trainable "
                 f"parameters, {self.precision.name} on {self.device.kind}"
                 + (f", resumed at step {self.step}" if checkpoint is not None else ""))
+        ctx.log(f"effective batch {self.effective_batch} = {cfg.batch_size} per device x {self.accum} "
+                f"accumulation x {self.world} process(es)")
+
+    @property
+    def effective_batch(self) -> int:
+        return self.config.batch_size * self.accum * self.world
 
     def _restore(self, checkpoint: Path) -> None:
         import torch
@@ -116,8 +133,11 @@ class TextTrainer:
         else:
             self.model.save_pretrained(folder / "adapter")
 
-    def save(self) -> Path:
+    def save(self) -> Path | None:
         import torch
+        if not self.main:              # rank 0 alone writes; every rank holds the same weights
+            self.last_saved = self.step
+            return None
 
         def write(folder: Path) -> None:
             self._write_weights(folder)
@@ -127,7 +147,8 @@ class TextTrainer:
                 torch.save(self.precision.scaler.state_dict(), folder / "scaler.pt")
 
         state = {"position": list(self.position), "history": self.history, "best_val": self.best_val,
-                 "bad_evals": self.bad_evals, "total_steps": self.total_steps}
+                 "bad_evals": self.bad_evals, "total_steps": self.total_steps, "world_size": self.world,
+                 "grad_accum": self.accum}
         path = ck.save_checkpoint(self.run_dir, self.step, write, state, keep=self.config.keep_checkpoints)
         self.last_saved = self.step
         runs.update_run(self.ctx.engine, self.run["id"], step=self.step)
@@ -136,6 +157,8 @@ class TextTrainer:
 
     def save_best(self) -> None:
         """``<run>/best/``: the weights with the lowest validation loss so far, replaced atomically."""
+        if not self.main:
+            return
         tmp = self.run_dir / ".best-tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
@@ -146,6 +169,8 @@ class TextTrainer:
     # -- loop ------------------------------------------------------------------------
     def record(self, name: str, value: float) -> None:
         self.history.append([self.step, name, float(value)])
+        if not self.main:
+            return
         self.ctx.metric(name, value, self.step)
         if self.events is not None:
             self.events.scalar(name, value, self.step)
@@ -174,17 +199,25 @@ class TextTrainer:
         import torch
         from engine.text.fast_loss import batch_loss, make_batch
         cfg = self.config
+        import contextlib
         self.optimizer.zero_grad(set_to_none=True)
         loss_sum, tokens = 0.0, 0
-        for epoch, index, batch in batches:
+        for number, (epoch, index, batch) in enumerate(batches):
             tensors = {k: v.to(self.device.kind)
                        for k, v in make_batch(self.model, batch, self.tokenizer.pad_token_id).items()}
-            with self.precision.autocast():
-                loss = batch_loss(self.model, tensors)[0] / cfg.grad_accum
-            if self.precision.scaler is not None:
-                self.precision.scaler.scale(loss).backward()
-            else:
-                loss.backward()
+            # DDP averages gradients over the ranks once per step, on the last micro-batch
+            quiet = self.ddp.no_sync() if self.ddp is not None and number < len(batches) - 1 \
+                else contextlib.nullcontext()
+            with quiet:
+                with self.precision.autocast():
+                    if self.ddp is not None:
+                        loss = self.ddp(tensors) / len(batches)
+                    else:
+                        loss = batch_loss(self.model, tensors)[0] / len(batches)
+                if self.precision.scaler is not None:
+                    self.precision.scaler.scale(loss).backward()
+                else:
+                    loss.backward()
             loss_sum += float(loss.detach())
             tokens += int(tensors["attention_mask"].sum()) if "attention_mask" in tensors \
                 else tensors["input_ids"].numel()
@@ -209,18 +242,26 @@ class TextTrainer:
         while self.step < self.total_steps:
             ctx.check_cancelled()
             started = time.perf_counter()
-            batches = [next(stream) for _ in range(cfg.grad_accum)]
-            loss, tokens = self.train_step(batches)
+            batches = [next(stream) for _ in range(self.accum * self.world)]
+            loss, tokens = self.train_step(batches[self.ranks.rank::self.world] if self.world > 1 else batches)
+            last_epoch, last_index, _ = batches[-1]
+            self.position = (last_epoch, last_index + 1)
+            if self.world > 1:   # the step's loss over every rank's share, and whether to stop
+                total, tokens, stop = self.ranks.sum([loss, tokens, 1.0 if ctx.cancel_requested() else 0.0])
+                loss, tokens = total / self.world, int(tokens)
             if not math.isfinite(loss):
                 raise UserError(f"training diverged at step {self.step + 1} (loss {loss})",
                                 hint=f"lower --learning-rate (now {cfg.learning_rate}); the last checkpoint is kept")
             self.step += 1
+            if self.world > 1 and stop:
+                raise Cancelled()
             elapsed = max(1e-9, time.perf_counter() - started)
             if self.step % cfg.log_every == 0 or self.step == self.total_steps:
                 self.record("loss", loss)
                 self.record("learning_rate", self.scheduler.get_last_lr()[0])
-                ctx.metric("tokens_per_second", tokens / elapsed, self.step)
-                self.events.scalar("tokens_per_second", tokens / elapsed, self.step)
+                if self.main:
+                    ctx.metric("tokens_per_second", tokens / elapsed, self.step)
+                    self.events.scalar("tokens_per_second", tokens / elapsed, self.step)
             ctx.report(0.03 + 0.9 * self.step / self.total_steps,
                        f"step {self.step}/{self.total_steps} loss {loss:.4f}")
             if self.step % cfg.eval_every == 0 or self.step == self.total_steps:
@@ -233,7 +274,18 @@ class TextTrainer:
             self.save()
 
     def _validate(self) -> bool:
-        """Evaluate, keep the best checkpoint; True when early stopping says stop."""
+        """Evaluate, keep the best checkpoint; True when early stopping says stop.
+
+        With several ranks rank 0 alone evaluates (on the plain model: no collective) and tells the others.
+        """
+        if not self.main:
+            return bool(self.ranks.from_main(0.0))
+        stop = self._validate_here()
+        if self.world > 1:
+            self.ranks.from_main(1.0 if stop else 0.0)
+        return stop
+
+    def _validate_here(self) -> bool:
         val = self.evaluate()
         if val is None:
             return False
@@ -252,27 +304,54 @@ class TextTrainer:
 
 
 def run_training(ctx) -> dict:
-    from engine.text.outputs import finish_run
     from engine.text.setup import resolve_run
-    config, run, rows, resumed = resolve_run(ctx)
+    nproc = int(ctx.params.get("nproc") or 1)
+    config, run, rows, resumed = resolve_run(ctx, nproc)
+    if nproc > 1:
+        from engine.text.train_ranks import train_on_ranks
+        return train_on_ranks(ctx, run, resumed, nproc)
+    result = train_run(ctx, config, run, rows, resumed)
+    return {**result, "world_size": 1}
+
+
+def same_effective_batch(state: dict, grad_accum: int, world: int) -> int:
+    """Micro-batches per rank that keep a checkpoint's effective batch with ``world`` processes."""
+    saved_world = int(state.get("world_size", 1))
+    saved = int(state.get("grad_accum", grad_accum)) * saved_world
+    if saved % world:
+        raise UserError(f"the checkpoint was made with {saved_world} process(es) x {saved // saved_world} "
+                        f"accumulation; {world} processes cannot keep its effective batch",
+                        hint=f"resume with a number of processes that divides {saved}")
+    return saved // world
+
+
+def train_run(ctx, config, run: dict, rows: list[dict], resumed: bool) -> dict:
+    """Train ``run`` in this process (alone, or as one rank of several: ``ctx.ranks``)."""
+    from engine.text.outputs import finish_run
     trainer = TextTrainer(ctx, config, run, rows, resumed)
     try:
         trainer.prepare()
         trainer.loop()
-        ctx.report(0.95, "saving the result")
-        result = finish_run(trainer)
-        trainer.events.close()
+        result = None
+        if trainer.main:
+            ctx.report(0.95, "saving the result")
+            result = finish_run(trainer)
+            result["effective_batch"] = trainer.effective_batch
+            trainer.events.close()
     except Cancelled:
         if trainer.events is not None:
             trainer.events.close()
         if getattr(trainer, "model", None) is not None and trainer.step > max(0, trainer.last_saved):
             trainer.save()
-        runs.update_run(ctx.engine, run["id"], state="cancelled", step=trainer.step)
+        if trainer.main:
+            runs.update_run(ctx.engine, run["id"], state="cancelled", step=trainer.step)
         raise
     except BaseException as exc:
         if trainer.events is not None:
             trainer.events.close()
-        if not resumed and trainer.step == 0 and ck.latest_checkpoint(trainer.run_dir) is None:
+        if trainer.ranks is not None:
+            pass                                     # the job process records the run's state
+        elif not resumed and trainer.step == 0 and ck.latest_checkpoint(trainer.run_dir) is None:
             runs.delete_run(ctx.engine, run["id"])   # refused before training: leave nothing behind
         else:
             runs.update_run(ctx.engine, run["id"], state="failed")
