@@ -1,0 +1,80 @@
+"""aigc models export --adapter-only: a GGUF LoRA that llama.cpp applies to the base GGUF like our merge does."""
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+
+from engine.cli import main
+
+from gguf_helpers import needs_llama_cpp
+
+needs_llama_cpp()
+
+
+def aigc(capsys, ws, *argv):
+    code = main(["--workspace", str(ws), "--json", *argv])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return json.loads(captured.out.strip().splitlines()[-1])
+
+
+def greedy_and_logits(model_path, ids, n, lora_path=None):
+    import llama_cpp
+    llm = llama_cpp.Llama(model_path=str(model_path), lora_path=str(lora_path) if lora_path else None, n_ctx=256,
+                          logits_all=True, verbose=False)
+    try:
+        llm.eval(ids)
+        first = np.array(llm.scores[len(ids) - 1], dtype=np.float64)
+        tokens = []
+        for _ in range(n):
+            token = int(np.argmax(llm.scores[llm.n_tokens - 1]))
+            tokens.append(token)
+            llm.eval([token])
+    finally:
+        llm.close()
+    return tokens, first
+
+
+def test_adapter_only_gguf_on_base_matches_merged_export(capsys, trained, exported, tmp_path):
+    from gguf import GGUFReader
+    from test_gguf_export import merged_reference
+    ws = trained["workspace"]
+    base = aigc(capsys, ws, "models", "export", "tiny", str(tmp_path / "base-f16.gguf"))
+    lora = aigc(capsys, ws, "models", "export", "tiny", "--adapter", "tiny-ads", "--format", "gguf",
+                "--adapter-only", str(tmp_path / "ads-lora.gguf"))
+    assert lora["adapter_only"] and lora["rank"] == 8 and lora["alpha"] == 16
+    assert lora["check"]["greedy_prefix"] == lora["check"]["tokens"] == 16
+    assert lora["check"]["max_logit_diff"] < 0.05 * lora["check"]["adapter_logit_effect"]
+    assert lora["size"] < base["size"] / 3
+    assert sorted(os.listdir(tmp_path)) == ["ads-lora.gguf", "base-f16.gguf"]   # no temporary base left
+
+    reader = GGUFReader(str(tmp_path / "ads-lora.gguf"))
+
+    def field(key):
+        return reader.fields[key].contents()
+    assert (field("general.type"), field("general.architecture"), field("adapter.type")) == ("adapter", "llama", "lora")
+    assert field("adapter.lora.alpha") == 16.0
+    shapes = {t.name: tuple(int(x) for x in t.shape) for t in reader.tensors}   # ggml order: ne0 first
+    # hidden 32, 4 heads of 8, 2 kv heads (k/v out 16), mlp 64, rank 8; all-linear: 7 matrices x 2 layers
+    assert len(shapes) == 2 * 7 * 2
+    assert shapes["blk.0.attn_q.weight.lora_a"] == (32, 8) and shapes["blk.0.attn_q.weight.lora_b"] == (8, 32)
+    assert shapes["blk.1.attn_k.weight.lora_b"] == (8, 16) and shapes["blk.1.ffn_down.weight.lora_a"] == (64, 8)
+
+    ids, ours, _ = merged_reference(trained, 16)
+    with_lora, lora_logits = greedy_and_logits(tmp_path / "base-f16.gguf", ids, 16, tmp_path / "ads-lora.gguf")
+    merged, merged_logits = greedy_and_logits(exported["f16"][0], ids, 16)
+    plain, plain_logits = greedy_and_logits(tmp_path / "base-f16.gguf", ids, 16)
+    assert len(ours) >= 4 and with_lora[:len(ours)] == ours   # PyTorch stops at the end token; llama.cpp goes on
+    assert with_lora == merged
+    # Greedy tokens barely move with this adapter; its logits do, and both ways of applying it agree on them.
+    # The adapter moves the logits far more than f16 rounding separates the two ways of applying it.
+    assert np.abs(lora_logits - merged_logits).max() < 0.05 * np.abs(lora_logits - plain_logits).max()
+
+
+def test_adapter_only_needs_an_adapter(capsys, trained, tmp_path):
+    code = main(["--workspace", str(trained["workspace"]), "models", "export", "tiny", "--adapter-only",
+                 str(tmp_path / "x.gguf")])
+    assert code != 0 and "--adapter-only needs an adapter" in capsys.readouterr().err
+    assert os.listdir(tmp_path) == []
