@@ -25,12 +25,13 @@ def register_actions(models) -> None:
     p.add_argument("--adapter-only", action="store_true",
                    help="write only the adapter as a GGUF LoRA file, for use on top of the base model's GGUF")
     p.add_argument("--force", action="store_true", help="replace OUT.gguf if it exists")
-    p.add_argument("--report", action="store_true", help="also print the f16/q8_0/q4_0 compression report")
+    p.add_argument("--report", action="store_true", help="also print the compression report (f16, q8_0, q4_k_m, q4_0)")
     p.set_defaults(handler=cmd_export)
-    p = models.add_parser("compress-report", help="size, decode speed and quality of f16/q8_0/q4_0 GGUF exports")
+    p = models.add_parser("compress-report", help="size, decode speed and quality of GGUF exports at several quantizations")
     p.add_argument("name")
     p.add_argument("--adapter")
-    p.add_argument("--quant", action="append", choices=["f16", "q8_0", "q4_0"], help="repeatable; default all")
+    p.add_argument("--quant", action="append", choices=QUANT_CHOICES,
+                   help="repeatable; default f16, q8_0, q4_k_m and q4_0")
     p.add_argument("--tokens", type=int, default=32, help="greedy tokens compared with PyTorch")
     p.add_argument("--data", metavar="FILE.jsonl", help="measure perplexity on the replies of these records "
                                                        "(default: a few built-in conversations)")

@@ -26,6 +26,11 @@ def quantize_file(source: Path, target: Path, quant: str, threads: int | None = 
         raise UserError(f"--quant {quant} needs llama.cpp's quantizer, which is not installed in this build",
                         hint="install the 'llamacpp' extra (llama-cpp-python), or use --quant q4_0/q8_0/f16") from None
     from engine import devices
+    try:
+        from llama_cpp import _logger
+        _logger.set_verbose(False)   # per-tensor fallback warnings: the result lists the stored types instead
+    except ImportError:
+        pass
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = getattr(llama_cpp, f"LLAMA_FTYPE_MOSTLY_{K_QUANTS[quant]}")
     params.nthread = threads or devices.detect().threads
