@@ -27,7 +27,7 @@ def register_actions(models) -> None:
     p.add_argument("--force", action="store_true", help="replace OUT.gguf if it exists")
     p.add_argument("--report", action="store_true", help="also print the compression report (f16, q8_0, q4_k_m, q4_0)")
     p.set_defaults(handler=cmd_export)
-    p = models.add_parser("compress-report", help="size, decode speed and quality of GGUF exports at several quantizations")
+    p = models.add_parser("compress-report", help="size, speed and quality of GGUF exports at several quantizations")
     p.add_argument("name")
     p.add_argument("--adapter")
     p.add_argument("--quant", action="append", choices=QUANT_CHOICES,
