@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from engine.cli import main
 
@@ -109,3 +110,30 @@ def test_check_catches_an_adapter_on_the_wrong_rows(capsys, trained, tmp_path):
         c = adapter_check(tmp_path / "base.gguf", tmp_path / "lora.gguf", probe, before, after)
         passes = c["adapter_logit_error"] <= 3 * c["f16_logit_error"] + 0.05 * c["adapter_logit_effect"]
         assert passes == ok, c
+
+
+@pytest.mark.parametrize("arch", ["qwen2", "phi3", "gpt2"])
+def test_adapter_only_for_other_families(tmp_path, eng, arch):
+    """Qwen2 (rows kept), Phi-3 (LoRA on the fused qkv and gate/up matrices), GPT-2 (LoRA on Conv1D layers)."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+    from text_tiny import make_config, make_tokenizer
+    tok = make_tokenizer()
+    config = make_config(arch, tok)
+    config.initializer_range = 0.3
+    torch.manual_seed(0)
+    model = AutoModelForCausalLM.from_config(config)
+    model.save_pretrained(tmp_path / arch)
+    tok.save_pretrained(tmp_path / arch)
+    assert eng.jobs.run("models.import", {"path": str(tmp_path / arch), "name": "m"}).state.value == "succeeded"
+    peft_model = get_peft_model(model, LoraConfig(r=4, lora_alpha=8, target_modules="all-linear",
+                                                  init_lora_weights=False))   # B not zero: the adapter acts
+    peft_model.save_pretrained(tmp_path / "lora")
+    eng.models.register("m-lora", "text", "adapter", tmp_path / "lora", base="m")
+    job = eng.jobs.run("models.export", {"model": "m", "adapter": "m-lora", "adapter_only": True,
+                                         "out": str(tmp_path / "m-lora.gguf")})
+    assert job.state.value == "succeeded", job.error
+    check = job.result["check"]
+    assert check["greedy_prefix"] == check["tokens"] and check["adapter_logit_effect"] > 0.1
+    assert job.result["tensor_types"]["f32"] >= 8
