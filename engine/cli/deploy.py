@@ -17,13 +17,15 @@ def register_actions(models) -> None:
     p = models.add_parser("export", help="write a text model (+ adapter merged in) as a checked GGUF file")
     p.add_argument("name", help="base model, or an adapter (its base is used)")
     p.add_argument("out", metavar="OUT.gguf")
-    p.add_argument("--adapter", help="merge this adapter into the base before exporting")
+    p.add_argument("--adapter", help="merge this adapter into the base before exporting (or, with --adapter-only, "
+                                     "write it alone)")
     p.add_argument("--format", choices=["gguf"], default="gguf")
     p.add_argument("--quant", choices=QUANT_CHOICES, default="f16",
                    help="f16 (exact), q8_0 (about half the size), q4_0 (about a quarter); k-quants (q4_k_m, ...) "
                         "are made by llama.cpp's quantizer")
     p.add_argument("--adapter-only", action="store_true",
-                   help="write only the adapter as a GGUF LoRA file, for use on top of the base model's GGUF")
+                   help="write only the adapter as a GGUF LoRA file (32-bit; --quant does not apply), for use on "
+                        "top of the base model's GGUF")
     p.add_argument("--force", action="store_true", help="replace OUT.gguf if it exists")
     p.add_argument("--report", action="store_true", help="also print the compression report (f16, q8_0, q4_k_m, q4_0)")
     p.set_defaults(handler=cmd_export)
