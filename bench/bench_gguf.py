@@ -1,6 +1,6 @@
 """GGUF export: llama.cpp vs PyTorch CPU decode speed, and the f16/q8_0/q4_0 compression table.
 
-    .venv/bin/python bench/bench_gguf.py [--model tiny|starter|qwen-shape|all] [--tokens 64] [--json]
+    .venv/bin/python bench/bench_gguf.py [--model tiny|starter|qwen-shape|all] [--tokens 64] [--quant Q ...] [--json]
 
 - ``tiny``: the test-sized Llama (hidden 32, 2 layers) with a 400-token BPE tokenizer.
 - ``starter``: the shipped starter text model (resources/starter/text/model), when present.
@@ -57,7 +57,7 @@ def starter_folder(folder: Path) -> Path | None:
 BUILDERS = {"tiny": build_tiny, "starter": starter_folder, "qwen-shape": build_qwen_shape}
 
 
-def measure(name: str, tokens: int, scratch: Path) -> dict | None:
+def measure(name: str, tokens: int, scratch: Path, quants: list[str] | None = None) -> dict | None:
     from engine.api import Engine
     folder = BUILDERS[name](scratch / name)
     if folder is None:
@@ -68,7 +68,7 @@ def measure(name: str, tokens: int, scratch: Path) -> dict | None:
         assert job.state.value == "succeeded", job.error
         from engine.samples import samples_dir
         data = samples_dir() / "datasets" / "ad-copy.jsonl"
-        job = eng.jobs.run("models.compress_report", {"model": name, "tokens": tokens,
+        job = eng.jobs.run("models.compress_report", {"model": name, "tokens": tokens, "quants": quants,
                                                       "data": str(data) if data.is_file() else None})
         assert job.state.value == "succeeded", job.error
         return job.result
@@ -81,13 +81,14 @@ def main() -> None:
     parser.add_argument("--model", choices=[*BUILDERS, "all"], default="all")
     parser.add_argument("--tokens", type=int, default=64)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--quant", action="append", help="repeatable; default f16, q8_0, q4_k_m, q4_0")
     args = parser.parse_args()
     from engine import devices
     names = list(BUILDERS) if args.model == "all" else [args.model]
     summary = {"threads": devices.detect().threads, "tokens": args.tokens, "models": {}}
     with tempfile.TemporaryDirectory(prefix="aigc-bench-gguf-") as tmp:
         for name in names:
-            result = measure(name, args.tokens, Path(tmp))
+            result = measure(name, args.tokens, Path(tmp), args.quant)
             if result is None:
                 print(f"{name}: skipped (not present in this build)", file=sys.stderr)
                 continue

@@ -18,6 +18,7 @@ def _phrases() -> dict[str, str]:
         "Augment": QCoreApplication.translate("JobTitles", "Augment"),
         "Load sample content": QCoreApplication.translate("JobTitles", "Load sample content"),
         "Import model": QCoreApplication.translate("JobTitles", "Import model"),
+        "Export model": QCoreApplication.translate("JobTitles", "Export model"),
         "Train text model": QCoreApplication.translate("JobTitles", "Train text model"),
         "Train image LoRA": QCoreApplication.translate("JobTitles", "Train image LoRA"),
         "Generate text": QCoreApplication.translate("JobTitles", "Generate text"),

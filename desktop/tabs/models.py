@@ -103,6 +103,12 @@ class ModelImportDialog(QDialog):
         self.accept()
 
 
+def exportable(model) -> bool:
+    """A text model or text adapter in Hugging Face form (GGUF files are exported already)."""
+    return model is not None and model.kind == "text" and (model.info or {}).get("format") != "gguf" \
+        and (model.info or {}).get("method") != "sequence-classification"
+
+
 class ModelsPage(Page):
     facade = "models"
     icon_name = "models"
@@ -140,9 +146,14 @@ class ModelsPage(Page):
         self.tree.setColumnWidth(2, 300)
         self.tree.setColumnWidth(3, 150)
         self.tree.setRootIsDecorated(True)
-        self.tree.currentItemChanged.connect(lambda item, _previous=None: self.describe(self.selected()))
+        self.tree.currentItemChanged.connect(lambda item, _previous=None: self._selection_changed())
         actions = QHBoxLayout()
         self.verify_button = QPushButton(self.tr("Verify files"))
+        self.gguf_button = QPushButton(icons.icon("export"), self.tr("Export as GGUF…"))
+        self.gguf_button.setToolTip(self.tr("A file for llama.cpp, LM Studio or Ollama, with a choice of "
+                                            "quantization; an adapter merged in or on its own"))
+        self.gguf_button.setEnabled(False)
+        self.gguf_button.clicked.connect(lambda: self.open_gguf_export())
         self.remove_button = QPushButton(icons.icon("delete"), self.tr("Remove"))
         self.remove_button.setProperty("danger", True)
         self.verify_button.clicked.connect(self.verify_selected)
@@ -151,6 +162,7 @@ class ModelsPage(Page):
         self.detail.setObjectName("muted")
         self.detail.setWordWrap(True)
         actions.addWidget(self.detail, 1)
+        actions.addWidget(self.gguf_button)
         actions.addWidget(self.verify_button)
         actions.addWidget(self.remove_button)
         panel = QWidget()
@@ -199,12 +211,19 @@ class ModelsPage(Page):
             if lineage.get("run_id"):
                 trained += f" · {lineage['run_id']}"   # run ids read "run-…" already
         name = model.name + ("  · " + self.tr("starter") if model.demo else "")
+        if (model.info or {}).get("format") == "gguf":
+            kind += " · GGUF " + str(model.info.get("quant") or "")
         item = QTreeWidgetItem([name, kind, trained, (model.sha256 or "")[:12],
                                 time.strftime("%Y-%m-%d", time.localtime(model.created_at or 0))])
         item.setIcon(0, icons.icon("text" if model.kind == "text" else "image"))
         item.setData(0, Qt.ItemDataRole.UserRole, model)
         item.setToolTip(0, model.path)
         return item
+
+    def _selection_changed(self) -> None:
+        model = self.selected()
+        self.gguf_button.setEnabled(exportable(model))
+        self.describe(model)
 
     def describe(self, model) -> None:
         """The selected model's lineage and fingerprint in a few lines beneath the list."""
@@ -224,11 +243,30 @@ class ModelsPage(Page):
             if lineage.get("run_id"):
                 line += " · " + self.tr("by %1").replace("%1", str(lineage["run_id"]))
             lines.append(line)
+        elif (model.info or {}).get("format") == "gguf":
+            lines.append(self.gguf_line(model.info))
         elif model.demo:
             lines.append(self.tr("Starter model: small and quick, for trying the workflow; import your own "
                                  "model for real work."))
         lines.append(model.path)
         self.detail.setText("<br>".join(lines))
+
+    def gguf_line(self, info: dict) -> str:
+        """Size, quantization and context length of a GGUF model (run by llama.cpp)."""
+        from desktop.tabs.bundles import human_size
+        return self.tr("GGUF for llama.cpp · %1 · %2 · context %3 tokens") \
+            .replace("%1", human_size(int(info.get("size") or 0))).replace("%2", str(info.get("quant") or "?")) \
+            .replace("%3", f"{int(info.get('context') or 0):,}")
+
+    def open_gguf_export(self):
+        from desktop.tabs.model_export import GGUFExportDialog
+        model = self.selected()
+        if not exportable(model):
+            return None
+        dialog = GGUFExportDialog(self, model, self.models)
+        dialog.open()
+        self.gguf_dialog = dialog
+        return dialog
 
     def selected(self):
         item = self.tree.currentItem()

@@ -9,22 +9,31 @@ def _absolute(path: str | None) -> str | None:
     return str(Path(path).expanduser().absolute()) if path else path
 
 
+QUANT_CHOICES = ["f16", "q8_0", "q4_0", "q2_k", "q3_k_m", "q4_k_s", "q4_k_m", "q5_k_s", "q5_k_m", "q6_k"]
+
+
 def register_actions(models) -> None:
     """Adds the deploy actions to the ``aigc models`` group."""
     p = models.add_parser("export", help="write a text model (+ adapter merged in) as a checked GGUF file")
     p.add_argument("name", help="base model, or an adapter (its base is used)")
     p.add_argument("out", metavar="OUT.gguf")
-    p.add_argument("--adapter", help="merge this adapter into the base before exporting")
+    p.add_argument("--adapter", help="merge this adapter into the base before exporting (or, with --adapter-only, "
+                                     "write it alone)")
     p.add_argument("--format", choices=["gguf"], default="gguf")
-    p.add_argument("--quant", choices=["f16", "q8_0", "q4_0", "q4_k_m"], default="f16",
-                   help="f16 (exact), q8_0 (about half the size), q4_0 (about a quarter); q4_k_m is not available")
+    p.add_argument("--quant", choices=QUANT_CHOICES, default="f16",
+                   help="f16 (exact), q8_0 (about half the size), q4_0 (about a quarter); k-quants (q4_k_m, ...) "
+                        "are made by llama.cpp's quantizer")
+    p.add_argument("--adapter-only", action="store_true",
+                   help="write only the adapter as a GGUF LoRA file (32-bit; --quant does not apply), for use on "
+                        "top of the base model's GGUF")
     p.add_argument("--force", action="store_true", help="replace OUT.gguf if it exists")
-    p.add_argument("--report", action="store_true", help="also print the f16/q8_0/q4_0 compression report")
+    p.add_argument("--report", action="store_true", help="also print the compression report (f16, q8_0, q4_k_m, q4_0)")
     p.set_defaults(handler=cmd_export)
-    p = models.add_parser("compress-report", help="size, decode speed and quality of f16/q8_0/q4_0 GGUF exports")
+    p = models.add_parser("compress-report", help="size, speed and quality of GGUF exports at several quantizations")
     p.add_argument("name")
     p.add_argument("--adapter")
-    p.add_argument("--quant", action="append", choices=["f16", "q8_0", "q4_0"], help="repeatable; default all")
+    p.add_argument("--quant", action="append", choices=QUANT_CHOICES,
+                   help="repeatable; default f16, q8_0, q4_k_m and q4_0")
     p.add_argument("--tokens", type=int, default=32, help="greedy tokens compared with PyTorch")
     p.add_argument("--data", metavar="FILE.jsonl", help="measure perplexity on the replies of these records "
                                                        "(default: a few built-in conversations)")
@@ -42,8 +51,15 @@ def _check_line(result: dict) -> str:
 def cmd_export(args, out) -> dict:
     out.open_engine(args)
     job = out.run_job("models.export", {"model": args.name, "adapter": args.adapter, "format": args.format,
-                                        "quant": args.quant, "out": _absolute(args.out), "force": args.force})
+                                        "quant": args.quant, "out": _absolute(args.out), "force": args.force,
+                                        "adapter_only": args.adapter_only})
     result = dict(job.result)
+    if result.get("adapter_only"):
+        result["_text"] = "\n".join([
+            f"exported the adapter {result['adapter']} to {result['path']} (GGUF LoRA, rank {result['rank']}, "
+            f"alpha {result['alpha']:g}, {result['size'] / 1e6:.2f} MB, sha256 {result['sha256'][:12]})",
+            _check_line(result) + " (base as f16 + this adapter)"])
+        return result
     lines = [f"exported {result['path']} ({result['quant']}, {result['size'] / 1e6:.1f} MB, sha256 "
              f"{result['sha256'][:12]})", _check_line(result)]
     if args.report:

@@ -367,7 +367,9 @@ def cmd_generate(args, out) -> dict:
     if current[0] >= 0:
         print(file=stream, flush=True)
     results = job.result["results"]
-    return {"results": results, "job": job.id, "model": base.name, "adapter": results[0]["adapter"] if results else None}
+    # The backend follows the model: llama.cpp for a GGUF file, PyTorch for a Hugging Face folder.
+    return {"results": results, "job": job.id, "model": base.name, "adapter": results[0]["adapter"] if results else None,
+            "backend": results[0].get("backend") if results else None}
 
 
 __all__ = ["register"]

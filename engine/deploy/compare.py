@@ -131,9 +131,11 @@ def compare(model, tokenizer, llm, prompt_text: str, n: int = 16, examples=None)
     theirs, llama_speed = llama_greedy(llm, ids, n)
     prefix = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), n)
     sequence = ids + ours
-    forced_torch = torch_logits(model, sequence)[len(ids) - 1:-1].argmax(axis=1)
-    forced_llama = llama_all_logits(llm, sequence)[len(ids) - 1:-1].argmax(axis=1)
+    all_torch, all_llama = torch_logits(model, sequence), llama_all_logits(llm, sequence)
+    forced_torch = all_torch[len(ids) - 1:-1].argmax(axis=1)
+    forced_llama = all_llama[len(ids) - 1:-1].argmax(axis=1)
     agreement = float(np.mean(forced_torch == forced_llama))
+    max_logit_diff = float(np.abs(all_torch - all_llama).max())
     torch_nll, llama_nll = [], []
     for tids, labels in examples:
         if len(tids) < 2:
@@ -141,6 +143,7 @@ def compare(model, tokenizer, llm, prompt_text: str, n: int = 16, examples=None)
         torch_nll.append(nll(torch_logits(model, tids), tids, labels))
         llama_nll.append(nll(llama_all_logits(llm, tids), tids, labels))
     return {"tokens": n, "torch_tokens": ours, "gguf_tokens": theirs, "greedy_prefix": prefix,
-            "agreement": round(agreement, 4), "perplexity_torch": round(perplexity(torch_nll), 4),
+            "agreement": round(agreement, 4), "max_logit_diff": round(max_logit_diff, 5),
+            "perplexity_torch": round(perplexity(torch_nll), 4),
             "perplexity_gguf": round(perplexity(llama_nll), 4), "torch_tokens_per_s": round(torch_speed, 1),
             "gguf_tokens_per_s": round(llama_speed, 1)}

@@ -57,7 +57,7 @@ def load_merged(engine, model: str, adapter: str | None):
 
 
 def verify_file(path: Path, torch_model, tokenizer, quant: str, n: int = CHECK_TOKENS, strict: bool = True,
-                examples=None) -> dict:
+                examples=None, lora_path: Path | None = None) -> dict:
     """Load ``path`` in llama.cpp and compare it with ``torch_model``; raises UserError when f16 disagrees.
 
     ``strict=False`` (the compression report) measures an f16 difference instead of refusing the file.
@@ -67,7 +67,8 @@ def verify_file(path: Path, torch_model, tokenizer, quant: str, n: int = CHECK_T
     from engine.deploy.runtime import open_llama
     from engine.text.templates import render
     info = check_model(read_gguf(path))
-    llm = open_llama(path, n_ctx=min(512, int(info.arch_value("context_length"))), logits_all=True)
+    llm = open_llama(path, n_ctx=min(512, int(info.arch_value("context_length"))), logits_all=True,
+                     lora_path=lora_path)
     try:
         prompt = render(tokenizer, [{"role": "user", "content": PROMPT}], add_generation_prompt=True)
         mismatch = tokenizer_mismatch(tokenizer, llm, PROBE_TEXTS + [prompt])
@@ -81,6 +82,15 @@ def verify_file(path: Path, torch_model, tokenizer, quant: str, n: int = CHECK_T
         raise UserError(f"the f16 file's greedy tokens differ from PyTorch at token {result['greedy_prefix'] + 1} "
                         f"of {n}", hint="the export is wrong for this model; please report it")
     return result
+
+
+def tensor_types(path: Path) -> dict:
+    """How many tensors of each stored type a GGUF file holds."""
+    from engine.deploy.gguf_file import read_gguf
+    counts: dict[str, int] = {}
+    for tensor in read_gguf(path).tensors:
+        counts[tensor.type_name.lower()] = counts.get(tensor.type_name.lower(), 0) + 1
+    return counts
 
 
 def sha256_of(path: Path) -> str:
@@ -98,12 +108,21 @@ def export_gguf(ctx: JobContext, torch_model, tokenizer, out: Path, quant: str, 
     from engine.atomic import _fsync_dir
     from engine.deploy.writer import write_gguf
     from engine.text.templates import template_of
+    from engine.deploy.kquant import K_QUANTS, quantize_file
     temp = out.with_name(f".{out.name}.{ctx.job_id or os.getpid()}.partial")
+    source = out.with_name(f".{out.name}.{ctx.job_id or os.getpid()}.f16.partial")
     span = end - start
     try:
-        counts = write_gguf(torch_model, tokenizer, temp, quant, name, template_of(tokenizer),
+        counts = write_gguf(torch_model, tokenizer, source if quant in K_QUANTS else temp,
+                            "f16" if quant in K_QUANTS else quant, name, template_of(tokenizer),
                             report=lambda f, m: ctx.report(start + span * 0.6 * f, m), check=ctx.check_cancelled)
         ctx.check_cancelled()
+        if quant in K_QUANTS:
+            ctx.report(start + span * 0.6, f"quantizing to {quant} with llama.cpp")
+            quantize_file(source, temp, quant)
+            source.unlink()
+            ctx.check_cancelled()
+            counts = tensor_types(temp)
         ctx.report(start + span * 0.65, f"checking {out.name} in llama.cpp")
         check = verify_file(temp, torch_model, tokenizer, quant, tokens, strict, examples)
         ctx.check_cancelled()
@@ -112,25 +131,28 @@ def export_gguf(ctx: JobContext, torch_model, tokenizer, out: Path, quant: str, 
         os.replace(temp, out)
         _fsync_dir(out.parent)
     finally:
-        if temp.exists():
-            temp.unlink()
+        for leftover in (temp, source):
+            if leftover.exists():
+                leftover.unlink()
     return {"path": str(out), "quant": quant, "size": out.stat().st_size, "sha256": sha256_of(out),
             "tensor_types": counts, "check": check}
 
 
 @job_kind("models.export", title="Export model")
 def export_model(ctx: JobContext) -> dict:
-    """params: model, adapter, format (gguf), quant, out, force."""
-    from engine.deploy.writer import QUANTS, Q4_K_M_NOTE
+    """params: model, adapter, format (gguf), quant, out, force, adapter_only."""
+    from engine.deploy.kquant import K_QUANTS
+    from engine.deploy.writer import QUANTS
     params = ctx.params
     if (params.get("format") or "gguf") != "gguf":
         raise UserError(f"--format {params.get('format')} is not available", hint="use --format gguf")
     quant = params.get("quant") or "f16"
-    if quant == "q4_k_m":
-        raise UserError(Q4_K_M_NOTE, hint="use --quant q4_0 (or f16/q8_0)")
-    if quant not in QUANTS:
-        raise UserError(f"--quant {quant} is not one of {', '.join(QUANTS)}")
+    if quant not in QUANTS + tuple(K_QUANTS):
+        raise UserError(f"--quant {quant} is not one of {', '.join(QUANTS + tuple(K_QUANTS))}")
     out = check_output_path(params.get("out") or "", bool(params.get("force")))
+    if params.get("adapter_only"):
+        from engine.deploy.lora_export import export_adapter
+        return export_adapter(ctx, params["model"], params.get("adapter"), out)
     from engine.deploy.runtime import require_llama_cpp
     require_llama_cpp()
     ctx.report(0.02, "loading the model")

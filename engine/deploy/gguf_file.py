@@ -19,7 +19,8 @@ MAGIC = b"GGUF"
 MAX_COUNT = 1 << 24            # tensors or metadata keys in one file
 MAX_ELEMENTS = 1 << 40         # elements in one tensor
 # Architectures llama.cpp runs and our runtime has been checked with: the decoder-only text families.
-ARCHITECTURES = ("llama", "qwen2", "qwen3", "gemma", "gemma2", "gemma3", "phi3", "starcoder2", "granite", "olmo2")
+ARCHITECTURES = ("llama", "qwen2", "qwen3", "gemma", "gemma2", "gemma3", "phi3", "gpt2", "starcoder2", "granite",
+                 "olmo2")
 TOKENIZER_MODELS = ("gpt2", "llama")
 FILE_TYPES = {0: "f32", 1: "f16", 2: "q4_0", 3: "q4_1", 7: "q8_0", 8: "q5_0", 9: "q5_1", 10: "q2_k",
               11: "q3_k_s", 12: "q3_k_m", 13: "q3_k_l", 14: "q4_k_s", 15: "q4_k_m", 16: "q5_k_s", 17: "q5_k_m",
@@ -220,6 +221,9 @@ def check_model(info: GGUFInfo) -> GGUFInfo:
     arch = info.architecture
     if not arch:
         raise UserError(f"{path}: metadata general.architecture is missing", hint="the file is not a model GGUF")
+    if md.get("general.type") == "adapter":
+        raise UserError(f"{path} is a LoRA adapter, not a model",
+                        hint="load it on top of its base model's GGUF file (llama.cpp --lora)")
     if arch not in ARCHITECTURES:
         raise UserError(f"{path}: architecture '{arch}' is not supported (supported: {', '.join(ARCHITECTURES)})",
                         hint="use a model of a supported text family")

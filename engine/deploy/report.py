@@ -1,4 +1,4 @@
-"""The ``models.compress_report`` job: f16 / q8_0 / q4_0 side by side against the PyTorch model.
+"""The ``models.compress_report`` job: f16 / q8_0 / q4_k_m / q4_0 (or any k-quant) side by side against PyTorch.
 
 Each file is exported to the workspace's tmp folder with the same checks as
 ``models.export``, measured (size, llama.cpp decode speed, perplexity on the
@@ -11,7 +11,7 @@ import shutil
 from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
 
-REPORT_QUANTS = ("f16", "q8_0", "q4_0")
+REPORT_QUANTS = ("f16", "q8_0", "q4_k_m", "q4_0")      # the default rows
 
 
 def torch_size(model) -> int:
@@ -70,16 +70,18 @@ def measure(ctx: JobContext, torch_model, tokenizer, name: str, quants=REPORT_QU
 
 @job_kind("models.compress_report", title="Compression report")
 def compress_report(ctx: JobContext) -> dict:
-    """params: model, adapter, quants (default f16, q8_0, q4_0), tokens (greedy tokens compared), out (.md),
+    """params: model, adapter, quants (default f16, q8_0, q4_k_m, q4_0), tokens (greedy tokens compared), out (.md),
     data (a .jsonl whose replies perplexity is measured on; default a few built-in conversations)."""
     from engine import atomic
     from engine.deploy.export import load_merged
     from engine.deploy.runtime import require_llama_cpp
     params = ctx.params
+    from engine.deploy.kquant import K_QUANTS
+    from engine.deploy.writer import QUANTS
     quants = list(params.get("quants") or REPORT_QUANTS)
-    bad = [q for q in quants if q not in REPORT_QUANTS]
+    bad = [q for q in quants if q not in QUANTS + tuple(K_QUANTS)]
     if bad:
-        raise UserError(f"quantization '{bad[0]}' is not one of {', '.join(REPORT_QUANTS)}")
+        raise UserError(f"quantization '{bad[0]}' is not one of {', '.join(QUANTS + tuple(K_QUANTS))}")
     require_llama_cpp()
     ctx.report(0.02, "loading the model")
     torch_model, tokenizer, base, adapter = load_merged(ctx.engine, params["model"], params.get("adapter"))

@@ -26,7 +26,7 @@ def require_llama_cpp():
         import llama_cpp
     except ImportError:
         raise UserError("GGUF models need llama-cpp-python, which is not installed in this build",
-                        hint="install llama-cpp-python==0.3.36 into the environment") from None
+                        hint="install the 'llamacpp' extra (llama-cpp-python 0.3.36) into the environment") from None
     return llama_cpp
 
 
@@ -34,15 +34,18 @@ def gguf_path(model) -> Path:
     return Path(model.path) / model.info.get("file", GGUF_FILE)
 
 
-def open_llama(path: str | os.PathLike, n_ctx: int = 512, logits_all: bool = False, threads: int | None = None):
-    """A ``llama_cpp.Llama`` for ``path``; a file llama.cpp refuses is a UserError, not a crash."""
+def open_llama(path: str | os.PathLike, n_ctx: int = 512, logits_all: bool = False, threads: int | None = None,
+               lora_path: str | os.PathLike | None = None):
+    """A ``llama_cpp.Llama`` for ``path`` (+ a GGUF LoRA); a file llama.cpp refuses is a UserError, not a crash."""
     llama_cpp = require_llama_cpp()
     from engine import devices
     try:
         return llama_cpp.Llama(model_path=str(path), n_ctx=n_ctx, n_batch=min(512, n_ctx), logits_all=logits_all,
-                               n_threads=threads or devices.detect().threads, verbose=False)
+                               n_threads=threads or devices.detect().threads, verbose=False,
+                               lora_path=str(lora_path) if lora_path else None)
     except (ValueError, RuntimeError, OSError) as exc:
-        raise UserError(f"{path}: llama.cpp could not load the model ({' '.join(str(exc).split())[:160]})",
+        what = f"{path} with the adapter {lora_path}" if lora_path else str(path)
+        raise UserError(f"{what}: llama.cpp could not load the model ({' '.join(str(exc).split())[:160]})",
                         hint="the file is damaged or made for a newer llama.cpp") from None
 
 

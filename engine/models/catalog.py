@@ -157,6 +157,17 @@ class ModelsAPI:
         return self.engine.jobs.submit("models.import", {"path": str(path), "name": name, "kind": kind,
                                                          "copy": bool(copy)})
 
+    def export_gguf(self, name: str, out, adapter: str | None = None, quant: str = "f16",
+                    adapter_only: bool = False, force: bool = False):
+        """Start a ``models.export`` job (a checked GGUF file for llama.cpp); returns the Job.
+
+        The output path is checked first, so a refusal reaches the caller before any job exists."""
+        from engine.deploy.export import check_output_path
+        path = check_output_path(str(out), force)
+        return self.engine.jobs.submit("models.export", {"model": name, "adapter": adapter, "format": "gguf",
+                                                         "quant": quant, "out": str(path), "force": bool(force),
+                                                         "adapter_only": bool(adapter_only)})
+
     def remove(self, name: str) -> dict:
         """Delete a model from the catalog (and its copied files); adapters built on it block removal."""
         model = self.get(name)

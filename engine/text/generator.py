@@ -167,7 +167,8 @@ class TextGenerator:
             results.append({"text": text, "tokens": len(new_tokens), "prompt_tokens": len(rows[row]),
                             "seed": int(seed), "finish_reason": finish, "params": params.to_dict(),
                             "batch": {"size": len(rows), "position": row}, "model": self.base_name,
-                            "adapter": self.adapter_label, "prompt": prompt})
+                            "adapter": self.adapter_label, "prompt": prompt, "backend": "pytorch",
+                            "device": str(device)})
         return results
 
 def _two_argument(on_token):

@@ -299,6 +299,18 @@
         <source>its base model is missing</source>
         <translation>缺少其基础模型</translation>
     </message>
+    <message>
+        <source>Not signed.</source>
+        <translation>未签名。</translation>
+    </message>
+    <message>
+        <source>Signed by key %1 (%2), trusted.</source>
+        <translation>由密钥 %1（%2）签名，受信任。</translation>
+    </message>
+    <message>
+        <source>Signed by key %1 (%2), NOT trusted here.</source>
+        <translation>由密钥 %1（%2）签名，本工作区不信任该密钥。</translation>
+    </message>
 </context>
 <context>
     <name>DatasetsPage</name>
@@ -503,6 +515,85 @@
     <message>
         <source>Nothing was changed. Fix the cause above and try again.</source>
         <translation>未做任何更改。请修正上述问题后重试。</translation>
+    </message>
+</context>
+<context>
+    <name>GGUFExportDialog</name>
+    <message>
+        <source>Export as GGUF</source>
+        <translation>导出为 GGUF</translation>
+    </message>
+    <message>
+        <source>f16: exact, half the size of fp32</source>
+        <translation>f16：精确，大小为 fp32 的一半</translation>
+    </message>
+    <message>
+        <source>q8_0: about half of f16, nearly exact</source>
+        <translation>q8_0：约为 f16 的一半，几乎无损</translation>
+    </message>
+    <message>
+        <source>q6_k: llama.cpp k-quant, close to q8_0</source>
+        <translation>q6_k：llama.cpp k 量化，接近 q8_0</translation>
+    </message>
+    <message>
+        <source>q5_k_m: llama.cpp k-quant</source>
+        <translation>q5_k_m：llama.cpp k 量化</translation>
+    </message>
+    <message>
+        <source>q4_k_m: llama.cpp k-quant, the usual choice for laptops</source>
+        <translation>q4_k_m：llama.cpp k 量化，笔记本电脑的常用选择</translation>
+    </message>
+    <message>
+        <source>q4_0: about a quarter of f16, least exact</source>
+        <translation>q4_0：约为 f16 的四分之一，精度最低</translation>
+    </message>
+    <message>
+        <source>None (the base model alone)</source>
+        <translation>无（仅基础模型）</translation>
+    </message>
+    <message>
+        <source>Only the adapter (a GGUF LoRA file, used on top of the base's GGUF)</source>
+        <translation>仅导出适配器（GGUF LoRA 文件，叠加在基础模型的 GGUF 上使用）</translation>
+    </message>
+    <message>
+        <source>Where to write the .gguf file</source>
+        <translation>.gguf 文件的保存位置</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Adapter</source>
+        <translation>适配器</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>The file is checked in llama.cpp against this model before it is kept.</source>
+        <translation>文件保留前，会在 llama.cpp 中与本模型对照检查。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>GGUF files (*.gguf)</source>
+        <translation>GGUF 文件 (*.gguf)</translation>
+    </message>
+    <message>
+        <source>Choose where to write the .gguf file.</source>
+        <translation>请选择 .gguf 文件的保存位置。</translation>
     </message>
 </context>
 <context>
@@ -931,6 +1022,10 @@
         <source>Import bundle</source>
         <translation>导入离线包</translation>
     </message>
+    <message>
+        <source>Export model</source>
+        <translation>导出模型</translation>
+    </message>
 </context>
 <context>
     <name>JobsPanel</name>
@@ -1353,6 +1448,18 @@
         <source>Starter models, example datasets and tasks</source>
         <translation>入门模型、示例数据集和任务</translation>
     </message>
+    <message>
+        <source>Export as GGUF…</source>
+        <translation>导出为 GGUF…</translation>
+    </message>
+    <message>
+        <source>A file for llama.cpp, LM Studio or Ollama, with a choice of quantization; an adapter merged in or on its own</source>
+        <translation>供 llama.cpp、LM Studio 或 Ollama 使用的文件，可选量化方式；适配器可合并进模型，也可单独导出</translation>
+    </message>
+    <message>
+        <source>GGUF for llama.cpp · %1 · %2 · context %3 tokens</source>
+        <translation>llama.cpp 用 GGUF · %1 · %2 · 上下文 %3 词元</translation>
+    </message>
 </context>
 <context>
     <name>Page</name>
@@ -1734,6 +1841,18 @@
     <message>
         <source>The device applies to jobs started from now on. A new language applies after a restart.</source>
         <translation>设备设置对之后启动的作业生效。新的语言在重启后生效。</translation>
+    </message>
+    <message>
+        <source>Import only bundles signed by a trusted key</source>
+        <translation>只导入由受信任密钥签名的离线包</translation>
+    </message>
+    <message>
+        <source>Stored in this workspace. Trust a department's key with 'aigc keys trust FILE'.</source>
+        <translation>保存在此工作区中。用 'aigc keys trust FILE' 信任某个部门的密钥。</translation>
+    </message>
+    <message>
+        <source>Bundles</source>
+        <translation>离线包</translation>
     </message>
 </context>
 <context>

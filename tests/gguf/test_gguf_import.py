@@ -48,6 +48,10 @@ def test_import_then_generate_like_pytorch(capsys, tmp_path, trained, exported):
     assert code == 0
     out = result["results"][0]
     assert out["backend"] == "llama.cpp" and out["quant"] == "f16" and out["tokens"] >= 1
+    assert result["backend"] == "llama.cpp"
+    code, torch_result, _ = aigc(capsys, trained["workspace"], "generate", "--model", trained["base"],
+                                 "--prompt", PROMPT, "--max-new-tokens", "2")
+    assert code == 0 and torch_result["backend"] == "pytorch" and torch_result["results"][0]["device"] == "cpu"
     assert out["text"] == pytorch_text(trained, **greedy) and out["text"] in captured.err   # streamed
 
     sampled = ["generate", "--model", "ads-gguf", "--prompt", PROMPT, "--max-new-tokens", "10",
@@ -96,6 +100,23 @@ def _tokenizerless(path, arch="llama", tokenizer=False):
     return path
 
 
+def _lora_file(path):
+    """What --adapter-only writes: general.type adapter, A/B pairs, no tokenizer, no embeddings."""
+    import gguf
+    import numpy as np
+    writer = gguf.GGUFWriter(str(path), "llama")
+    writer.add_type("adapter")
+    writer.add_string("adapter.type", "lora")
+    writer.add_float32("adapter.lora.alpha", 16.0)
+    writer.add_tensor("blk.0.attn_q.weight.lora_a", np.zeros((8, 32), dtype=np.float32))
+    writer.add_tensor("blk.0.attn_q.weight.lora_b", np.zeros((32, 8), dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path
+
+
 def _absurd(src, dest, rows):
     data = bytearray(src.read_bytes())
     at = data.index(b"token_embd.weight") + len(b"token_embd.weight")
@@ -108,7 +129,7 @@ def _absurd(src, dest, rows):
 
 @pytest.mark.parametrize("case,reason", [
     ("truncated", "truncated"), ("absurd", "beyond the file"), ("huge", "far more than any model holds"), ("unknown_arch", "architecture 'mamba9'"),
-    ("no_tokenizer", "has no tokenizer"), ("not_gguf", "GGUF magic"),
+    ("no_tokenizer", "has no tokenizer"), ("not_gguf", "GGUF magic"), ("adapter", "is a LoRA adapter, not a model"),
 ])
 def test_bad_gguf_is_refused_and_nothing_registered(capsys, tmp_path, exported, case, reason):
     good = exported["q8_0"][0]
@@ -123,6 +144,8 @@ def test_bad_gguf_is_refused_and_nothing_registered(capsys, tmp_path, exported, 
         _tokenizerless(path, "mamba9", tokenizer=True)
     elif case == "no_tokenizer":
         _tokenizerless(path)
+    elif case == "adapter":
+        _lora_file(path)
     else:
         path.write_bytes(b"PK\x03\x04" + bytes(100))
     ws = tmp_path / "ws"

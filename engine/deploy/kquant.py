@@ -1,0 +1,40 @@
+"""k-quants (q4_k_m, q5_k_m, ...) made by llama.cpp's own quantizer from an f16 GGUF file.
+
+The ``gguf`` Python package can read k-quant blocks but not make them, so these
+go through ``llama_model_quantize`` in llama-cpp-python, the same code as
+llama.cpp's ``llama-quantize`` tool (including its per-tensor choices, e.g.
+q6_k for some attention/ffn matrices in q4_k_m, and its fallback to q5_0/q8_0
+for matrices whose rows are not a multiple of 256).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.errors import UserError
+
+K_QUANTS = {"q2_k": "Q2_K", "q3_k_m": "Q3_K_M", "q4_k_s": "Q4_K_S", "q4_k_m": "Q4_K_M",
+            "q5_k_s": "Q5_K_S", "q5_k_m": "Q5_K_M", "q6_k": "Q6_K"}
+
+
+def quantize_file(source: Path, target: Path, quant: str, threads: int | None = None) -> None:
+    """Quantize the f16 file ``source`` to ``target`` with llama.cpp; a failure is a UserError."""
+    if quant not in K_QUANTS:
+        raise UserError(f"--quant {quant} is not a k-quant", hint=f"use one of {', '.join(K_QUANTS)}")
+    try:
+        import llama_cpp
+    except ImportError:
+        raise UserError(f"--quant {quant} needs llama.cpp's quantizer, which is not installed in this build",
+                        hint="install the 'llamacpp' extra (llama-cpp-python), or use --quant q4_0/q8_0/f16") from None
+    from engine import devices
+    try:
+        from llama_cpp import _logger
+        _logger.set_verbose(False)   # per-tensor fallback warnings: the result lists the stored types instead
+    except ImportError:
+        pass
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = getattr(llama_cpp, f"LLAMA_FTYPE_MOSTLY_{K_QUANTS[quant]}")
+    params.nthread = threads or devices.detect().threads
+    code = llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(), params)
+    if code != 0:
+        raise UserError(f"llama.cpp could not quantize {source.name} to {quant} (code {code})",
+                        hint="try --quant q8_0 or q4_0")
