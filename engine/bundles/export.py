@@ -23,6 +23,7 @@ from engine import __version__
 from engine.bundles.manifest import MANIFEST_NAME, BundleFile, BundleItem, BundleManifest
 from engine.bundles.signing import SIGNATURE_NAME, sign_manifest
 from engine.errors import UserError
+from engine.faults import fault_point
 from engine.output_paths import check_output_file
 from engine.jobs import JobContext, job_kind
 
@@ -193,6 +194,7 @@ def _write_file(zf: zipfile.ZipFile, source: Path, member: str, progress) -> Bun
     with open(source, "rb") as reader, zf.open(_zip_info(member, source.suffix), "w", force_zip64=True) as writer:
         for block in iter(lambda: reader.read(CHUNK), b""):
             digest.update(block)
+            fault_point("bundle.export.write", member)
             writer.write(block)
             size += len(block)
             progress(len(block))
@@ -262,6 +264,7 @@ def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> di
             raise
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
+        fault_point("bundle.export.replace", tmp)
         os.replace(tmp, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

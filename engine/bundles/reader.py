@@ -17,6 +17,7 @@ from engine.bundles.manifest import (MANIFEST_NAME, MAX_MANIFEST_BYTES, BundleFi
                                      check_relative_path, manifest_from_json)
 from engine.bundles.signing import MAX_SIGNATURE_BYTES, SIGNATURE_NAME, Signature, verify_signature
 from engine.errors import UserError
+from engine.faults import fault_point
 
 CHUNK = 1 << 22
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle")
@@ -144,6 +145,7 @@ class BundleReader:
                         raise UserError(f"{where} is larger than the manifest says", hint=DAMAGED_HINT)
                     digest.update(block)
                     if writer is not None:
+                        fault_point("bundle.extract", target)
                         writer.write(block)
                     progress(len(block))
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
