@@ -10,6 +10,7 @@ name and renamed only when complete.
 from __future__ import annotations
 
 import errno
+import glob
 import hashlib
 import os
 import shutil
@@ -238,6 +239,8 @@ def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> di
     key = signing_key(engine, cfg)
     staging = engine.workspace.folder("tmp") / f"bundle-export-{uuid.uuid4().hex[:8]}"
     out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{glob.escape(out.name)}.*.tmp"):   # left by an export that was killed
+        stale.unlink(missing_ok=True)
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:6]}.tmp")
     try:
         _stage_generated(engine, planned, staging, ctx)
