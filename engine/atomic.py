@@ -35,17 +35,19 @@ def atomic_open(path: str | os.PathLike, mode: str = "wb", encoding: str | None 
         with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None,
                        newline="" if "b" not in mode else None) as handle:
             yield handle
-            fault_point("atomic.write", tmp)   # where a full or failing disk shows itself
+            fault_point("atomic.write")   # where a full or failing disk shows itself (no file named, like write())
             handle.flush()
             os.fsync(handle.fileno())
         fault_point("atomic.replace", tmp)
         os.replace(tmp, target)
         _fsync_dir(target.parent)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and exc.errno and not exc.filename:   # a file object's write names no file
+            raise OSError(exc.errno, exc.strerror or os.strerror(exc.errno), str(target)) from exc
         raise
 
 

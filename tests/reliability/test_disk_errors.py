@@ -66,7 +66,7 @@ def _jsonl(path: Path, n: int = 10, tag: str = "") -> Path:
 def test_blob_write(inproc, tmp_path, fault, error):
     fault(f"blob.write@2={error}")
     job = inproc.jobs.run("data.import", {"path": str(_images(tmp_path / "img")), "name": "posters"})
-    _failed(job, error, "blobs/")
+    _failed(job, error, str(inproc.workspace.root / "blobs"))
     fault("")
     assert inproc.data.list() == []
     assert list((inproc.workspace.root / "blobs").glob("*.tmp")) == []
