@@ -43,6 +43,20 @@ def verify_image(path: Path, max_pixels: int = MAX_PIXELS) -> str | None:
     return None
 
 
+def to_rgb(image):
+    """The image as 8-bit RGB. Pillow's own conversion clips 16-bit and 32-bit grey (scans, medical and
+    satellite pictures) at 255, so such an image would become white: those are scaled instead."""
+    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        import numpy as np
+        from PIL import Image
+        array = np.asarray(image, dtype=np.float64)
+        top = array.max() if array.size else 0.0
+        scale = 255.0 if image.mode == "F" and top <= 1.0 else 255.0 / 65535.0 if top > 255 else 1.0
+        grey = np.clip(array * scale, 0, 255).round().astype(np.uint8)
+        return Image.fromarray(grey, mode="L").convert("RGB")
+    return image.convert("RGB")
+
+
 def inside(base: Path, relative: str, source: str, line: int | None, field: str) -> Path:
     """Resolve a path from a metadata file; refuse anything outside the import folder."""
     if not relative or not relative.strip():

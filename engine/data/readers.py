@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Iterator
 
 from engine.data.encoding import decode_failure, open_text
-from engine.safe_json import MAX_DEPTH, MAX_FILE, MAX_LINE, TooDeep, depth_of
+from engine.data.formulas import unguard
+from engine.safe_json import MAX_DEPTH, MAX_FILE, MAX_LINE, LoneSurrogate, TooDeep, check_surrogates, depth_of
 
 CHUNK = 1 << 20
 
@@ -72,6 +73,9 @@ def parse_json(text: str, line_no: int | None) -> object:
     try:
         value = _fast_loads(text)
         depth_of(value)
+        check_surrogates(text, value)
+    except LoneSurrogate as exc:
+        raise RowError(line_no, None, str(exc)) from None
     except json.JSONDecodeError as exc:
         raise RowError(line_no, None, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
     except (RecursionError, TooDeep):
@@ -149,6 +153,9 @@ def read_json(path: Path, encoding: str | None = None) -> Iterator[tuple[int, di
             try:
                 whole = json.loads(buffer[pos:])
                 depth_of(whole)
+                check_surrogates(buffer[pos:], whole)
+            except LoneSurrogate as exc:
+                raise RowError(1, None, str(exc)) from None
             except json.JSONDecodeError as exc:
                 raise RowError(exc.lineno, None, f"is not valid JSON ({exc.msg})") from None
             except (RecursionError, TooDeep):
@@ -182,7 +189,10 @@ def read_json(path: Path, encoding: str | None = None) -> Iterator[tuple[int, di
                 try:
                     obj, end = decoder.raw_decode(buffer, pos)
                     depth_of(obj)
+                    check_surrogates(buffer[pos:end], obj)
                     break
+                except LoneSurrogate as exc:
+                    raise RowError(line, None, f"element {exc}") from None
                 except (RecursionError, TooDeep):
                     raise RowError(line, None, f"element is JSON nested more than {MAX_DEPTH} levels deep") from None
                 except json.JSONDecodeError as exc:
@@ -242,7 +252,7 @@ def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
                 if len(row) > len(headers) and any(c.strip() for c in row[len(headers):]):
                     raise RowError(row_no, None, f"has {len(row)} fields but the header has {len(headers)} "
                                                  "(an unquoted delimiter or newline?)")
-                yield row_no, {h: (row[i] if i < len(row) else "") for i, h in enumerate(headers)}
+                yield row_no, {h: (unguard(row[i]) if i < len(row) else "") for i, h in enumerate(headers)}
         except UnicodeDecodeError:
             raise decode_failure(path, enc, reader.line_num + 1) from None
         except csv.Error as exc:

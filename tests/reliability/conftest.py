@@ -114,3 +114,12 @@ def rebuild(src: Path, dst: Path, manifest_change=None, change=None, extra: dict
 
 def item(manifest: dict, item_type: str) -> dict:
     return next(i for i in manifest["items"] if i["type"] == item_type)
+
+
+@pytest.fixture
+def inproc(workspace_dir):
+    """An engine that runs every job on its own thread (imports, and fault rules set in this process)."""
+    from engine.api import Engine
+    engine_ = Engine.open(workspace_dir, isolate=False)
+    yield engine_
+    engine_.close()

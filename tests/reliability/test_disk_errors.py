@@ -31,14 +31,6 @@ def fault():
     faults.configure("")
 
 
-@pytest.fixture
-def inproc(workspace_dir):
-    from engine.api import Engine
-    engine = Engine.open(workspace_dir, isolate=False)
-    yield engine
-    engine.close()
-
-
 def _failed(job, error: str, where: str) -> str:
     assert job.state.value == "failed", job.result
     assert "\n" not in job.error and "Traceback" not in job.error
