@@ -19,9 +19,9 @@ MODEL_POINTS = ["model.copy@1", "model.register@1", "model.copy@3", "atomic.repl
                 "model.copy@4", "model.copy@5", "atomic.write@1", "atomic.replace@1", "model.copy@6"]
 EXPORT_POINTS = ["bundle.export.write@1", "bundle.export.replace@1", "bundle.export.write@4",
                  "bundle.export.write@2", "bundle.export.write@3", "bundle.export.write@5",
-                 "bundle.export.write@6", "bundle.export.write@7", "bundle.export.write@8",
-                 "bundle.export.write@9"]
-IMPORT_POINTS = ["bundle.import.item@2", "bundle.extract@1", "bundle.import.item@3", "atomic.replace_dir@1",
+                 "bundle.export.write@6", "bundle.export.write@7",
+                 "atomic.write@1", "atomic.replace@1"]
+IMPORT_POINTS = ["bundle.import.item@2", "bundle.extract@1", "bundle.import.item@3", "db.commit@2",
                  "bundle.extract@3", "bundle.extract@5", "bundle.extract@8", "bundle.import.item@1",
                  "db.commit@1", "atomic.write@1"]
 
