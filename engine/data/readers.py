@@ -312,9 +312,12 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[tuple[int, dict]
 
 def txt_mode(path: Path, encoding: str | None) -> str:
     """'blocks' when blank lines separate documents that mostly span several lines, else 'lines'."""
-    handle, _ = open_text(path, encoding)
+    handle, enc = open_text(path, encoding)
     with handle:
-        sample = handle.read(256 * 1024).replace("\r\n", "\n")
+        try:
+            sample = handle.read(256 * 1024).replace("\r\n", "\n")
+        except UnicodeDecodeError:   # e.g. an odd number of NUL bytes guessed as UTF-16
+            raise decode_failure(path, enc, None) from None
     blocks = [b for b in sample.split("\n\n") if b.strip()]
     multi_line = sum(1 for b in blocks if "\n" in b.strip())
     return "blocks" if len(blocks) > 1 and multi_line * 2 > len(blocks) else "lines"

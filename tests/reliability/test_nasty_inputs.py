@@ -33,6 +33,8 @@ TEXT_CASES = {
     "escaped NUL in jsonl": ("nul2.jsonl", _jsonl(GOOD, b'{"instruction": "a\\u0000b", "output": "x"}'), 2),
     "NUL bytes in csv": ("nul.csv", b"instruction,output\r\na\x00b,x\r\n", 1),        # kept as the text it is
     "NUL bytes in txt": ("nul.txt", b"first line\nsecond \x00 line\n", 2),
+    "odd run of NUL bytes in txt": ("nuls.txt", b"\x00" * 77, "refused"),   # guessed UTF-16, cannot decode
+    "odd run of NUL bytes in csv": ("nuls.csv", b"\x00" * 77, "refused"),
     "10 MB line in jsonl": ("long.jsonl", _jsonl(GOOD, b'{"instruction": "' + b"a" * (10 << 20) + b'", "output": "x"}'),
                             2),                                                   # under the 16 MiB line limit
     "10 MB line in txt": ("long.txt", b"short\n" + b"b" * (10 << 20) + b"\n", 2),
