@@ -182,3 +182,35 @@ def test_csv_export_keeps_formulas_as_text_and_reimports_unchanged(inproc, tmp_p
     assert job.state.value == "succeeded", job.error
     back = [r["instruction"] for r in inproc.data.records("cells-again", limit=100)]
     assert sorted(back) == sorted(FORMULAS)
+
+
+def test_metadata_naming_a_file_with_a_list(inproc, tmp_path):
+    """Found by fuzzing: a JSON list as file_name became a path 'File name too long'."""
+    folder = tmp_path / "imgs"
+    folder.mkdir()
+    (folder / "a.png").write_bytes(_png())
+    (folder / "metadata.jsonl").write_text(json.dumps({"file_name": [None, "x" * 300], "text": "t"}) + "\n")
+    job = attempt(inproc, folder, named=["metadata.jsonl", "imgs line 1"])
+    assert job.state.value == "failed" and "line 1" in job.error and "file_name" in job.error, job.error
+
+
+def test_a_member_name_with_a_line_break_stays_one_line(inproc, tmp_path):
+    """Found by fuzzing: a zip member named '\\n' put a line break into the message."""
+    path = tmp_path / "names.zip"
+    path.write_bytes(_zip({"\n": b"{}"}))
+    job = attempt(inproc, path, named=["names.zip", "\\n"])
+    assert job.state.value == "failed" and "\n" not in job.error
+
+
+def test_a_bundle_member_with_an_unknown_compression_method(eng_b, light_bundle, tmp_path):
+    """Found by fuzzing: a flipped compression method was an unhandled NotImplementedError."""
+    from reliability.conftest import refused
+    data = bytearray(light_bundle.read_bytes())
+    assert data[:4] == b"PK\x03\x04"
+    data[8:10] = (99).to_bytes(2, "little")          # the first member's local header: method 99
+    start = bytes(data).find(b"PK\x01\x02")
+    data[start + 10:start + 12] = (99).to_bytes(2, "little")   # and in the central directory
+    path = tmp_path / "method.zip"
+    path.write_bytes(bytes(data))
+    reason = refused(eng_b, path)
+    assert "\n" not in reason and "details in the job log" not in reason, reason
