@@ -76,7 +76,6 @@ class ImageTrainConfig:
         """The adapter name, checked before training starts (no run folder for a taken or unusable name)."""
         if self.output_name:
             self.output_name = engine.models.check_new_name(self.output_name, "--output-name")
-            engine.models.check_name_not_pending(self.output_name, "--output-name")
 
     def validate(self) -> None:
         if not self.model:

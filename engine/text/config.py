@@ -81,4 +81,3 @@ class TrainConfig:
         """Model, adapter and output names, checked before the run starts (no folder is made for a bad one)."""
         if self.output_name is not None:
             self.output_name = engine.models.check_new_name(self.output_name, "--output-name")
-            engine.models.check_name_not_pending(self.output_name, "--output-name")
