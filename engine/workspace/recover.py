@@ -52,6 +52,11 @@ def recover(ws) -> list[str]:
     for child in models.iterdir():
         if child.is_dir() and child.name not in known:   # moved in, killed before its row was added
             _remove(child, removed)
+    for run in (root / "runs").glob("*"):   # a checkpoint or best-weights folder written when the process died
+        for partial in [*(run / "checkpoints").glob(".tmp-*"), run / ".best-tmp"]:
+            if partial.exists():
+                _remove(partial, removed)
+        _restore_replaced(run, removed)
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
         if here == root:
