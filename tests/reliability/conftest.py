@@ -1,5 +1,5 @@
-"""Reliability fixtures: two workspaces and a small real bundle to attack; a tiny text model and data,
-and an engine that isolates jobs."""
+"""Reliability fixtures: a small real bundle to attack (between eng_a and eng_b of tests/conftest.py); a tiny
+text model and data; engines that isolate jobs or run them in-process."""
 from __future__ import annotations
 
 import hashlib
@@ -35,25 +35,6 @@ def iso(workspace_dir):
     yield engine_
     engine_.close()
 
-
-
-def _open(path):
-    from engine.api import Engine
-    return Engine.open(path)
-
-
-@pytest.fixture
-def eng_a(tmp_path):
-    engine = _open(tmp_path / "machine-a")
-    yield engine
-    engine.close()
-
-
-@pytest.fixture
-def eng_b(tmp_path):
-    engine = _open(tmp_path / "machine-b")
-    yield engine
-    engine.close()
 
 
 @pytest.fixture
