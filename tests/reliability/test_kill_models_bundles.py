@@ -3,7 +3,7 @@
 After each kill: the database is intact, no temporary file or folder is left in the workspace,
 every registered model has all its files (a model folder never exists without its catalog row),
 no bundle file appears half-written, and running the command again ends where an uninterrupted
-run ends.
+run ends. All under ``-m slow``: each model or bundle import loads transformers to verify the model.
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def _killed(proc, point):
     assert proc.returncode == KILLED, f"{point} was never reached: {proc.returncode} {proc.stderr[-500:]}"
 
 
-@pytest.mark.parametrize("point", points(MODEL_POINTS, quick=1))
+@pytest.mark.parametrize("point", points(MODEL_POINTS, quick=0))
 def test_model_import_killed(setup, tmp_path, point):
     ws = tmp_path / "ws"
     ok(aigc(ws, "status"))
@@ -70,7 +70,7 @@ def _listing(bundle: Path) -> list:
     return sorted((i["type"], i["name"], f["path"], f["sha256"]) for i in manifest["items"] for f in i["files"])
 
 
-@pytest.mark.parametrize("point", points(EXPORT_POINTS))
+@pytest.mark.parametrize("point", points(EXPORT_POINTS, quick=0))
 def test_bundle_export_killed(setup, tmp_path, point):
     import shutil
     ws = tmp_path / "ws"
@@ -87,7 +87,7 @@ def test_bundle_export_killed(setup, tmp_path, point):
     assert _listing(out) == _listing(setup["bundle"])
 
 
-@pytest.mark.parametrize("point", points(IMPORT_POINTS, quick=1))
+@pytest.mark.parametrize("point", points(IMPORT_POINTS, quick=0))
 def test_bundle_import_killed(setup, tmp_path, point):
     ws = tmp_path / "ws"
     _killed(aigc(ws, "bundle", "import", setup["bundle"], fault=point), point)

@@ -3,7 +3,7 @@
 The worker process dies as under the out-of-memory killer; the job fails naming SIGKILL and saying to
 resume. Afterwards the database is intact, no half-written checkpoint or adapter folder is left, no
 adapter is registered, every checkpoint on disk is whole, and ``aigc jobs resume`` ends with the same
-catalog as an uninterrupted run.
+catalog as an uninterrupted run. All under ``-m slow`` (a worker start and a training per point).
 """
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def _last_job(ws: Path) -> tuple[str, str, str]:
         con.close()
 
 
-@pytest.mark.parametrize("point", points(POINTS, quick=1))
+@pytest.mark.parametrize("point", points(POINTS, quick=0))
 def test_training_worker_killed(prepared, tmp_path, point):
     import shutil
 
