@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
+from engine.faults import fault_point
+
 
 def _fsync_dir(folder: Path) -> None:
     if os.name == "nt":  # directories cannot be opened for fsync on Windows
@@ -33,15 +35,19 @@ def atomic_open(path: str | os.PathLike, mode: str = "wb", encoding: str | None 
         with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None,
                        newline="" if "b" not in mode else None) as handle:
             yield handle
+            fault_point("atomic.write")   # where a full or failing disk shows itself (no file named, like write())
             handle.flush()
             os.fsync(handle.fileno())
+        fault_point("atomic.replace", tmp)
         os.replace(tmp, target)
         _fsync_dir(target.parent)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and exc.errno and not exc.filename:   # a file object's write names no file
+            raise OSError(exc.errno, exc.strerror or os.strerror(exc.errno), str(target)) from exc
         raise
 
 
@@ -73,8 +79,10 @@ def replace_dir(tmp_dir: Path, final_dir: Path) -> None:
         if old.exists():
             shutil.rmtree(old)
         os.replace(final_dir, old)
+        fault_point("atomic.replace_dir")
         os.replace(tmp_dir, final_dir)
         shutil.rmtree(old, ignore_errors=True)
     else:
+        fault_point("atomic.replace_dir")
         os.replace(tmp_dir, final_dir)
     _fsync_dir(final_dir.parent)

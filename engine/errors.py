@@ -1,5 +1,15 @@
 """Errors that carry a one-line message meant for the person using the product."""
 
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters written as escapes: a file or member
+    name from a hostile archive cannot break the message into several lines or hide part of it."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text) if _CONTROL.search(text) else text
+
 
 class UserError(Exception):
     """A failure caused by input or environment, explained in one line.
@@ -16,7 +26,7 @@ class UserError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        return f"{self.message} ({self.hint})" if self.hint else self.message
+        return one_line(f"{self.message} ({self.hint})" if self.hint else self.message)
 
 
 class WorkspaceLocked(UserError):

@@ -85,6 +85,7 @@ def _is_local(address) -> bool:
 
 def _refuse(target) -> None:
     blocked_attempts.append(str(target))
+    sys.audit("aigc.network_blocked", str(target))   # visible to audit hooks (the reliability suite counts them)
     raise NetworkBlocked(
         f"network access to {target} was blocked: AIGC Workbench works offline",
         hint="copy the files it needs onto this machine and import them from a local folder",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from engine.errors import UserError
@@ -45,12 +46,42 @@ def might_be_deep(text: str | bytes, limit: int = MAX_DEPTH) -> bool:
     return text.count(b"{") + text.count(b"[") > limit
 
 
+class LoneSurrogate(ValueError):
+    """A ``\\udXXX`` escape with no partner: JSON allows it, but it is no character and cannot be stored."""
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}").search
+
+
+def check_surrogates(text: str, value) -> None:
+    """Refuse a parsed value holding a lone surrogate; only looked for when ``text`` has such an escape."""
+    if "\\u" not in text or not _SURROGATE_ESCAPE(text):
+        return
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise LoneSurrogate(f"holds a lone UTF-16 surrogate (\\u{ord(item[exc.start]):04x}), which is "
+                                    "not a character") from None
+
+
 def loads(text: str | bytes, where: str, hint: str | None = "fix the file and try again"):
     """Parse ``text``; ``where`` names it in a message ("data.jsonl line 4")."""
     try:
         value = json.loads(text)
         if might_be_deep(text):
             depth_of(value)
+        check_surrogates(text if isinstance(text, str) else text.decode("utf-8", "replace"), value)
+    except LoneSurrogate as exc:
+        raise UserError(f"{where}: {exc}", hint=hint) from None
     except json.JSONDecodeError as exc:
         raise UserError(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
                         hint=hint) from None

@@ -22,3 +22,21 @@ def eng(workspace_dir):
     engine_ = Engine.open(workspace_dir)
     yield engine_
     engine_.close()
+
+
+@pytest.fixture
+def eng_a(tmp_path):
+    """The workspace a bundle leaves (bundle and reliability tests)."""
+    from engine.api import Engine
+    engine_ = Engine.open(tmp_path / "machine-a")
+    yield engine_
+    engine_.close()
+
+
+@pytest.fixture
+def eng_b(tmp_path):
+    """The workspace a bundle arrives at."""
+    from engine.api import Engine
+    engine_ = Engine.open(tmp_path / "machine-b")
+    yield engine_
+    engine_.close()

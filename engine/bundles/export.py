@@ -10,6 +10,7 @@ name and renamed only when complete.
 from __future__ import annotations
 
 import errno
+import glob
 import hashlib
 import os
 import shutil
@@ -23,6 +24,7 @@ from engine import __version__
 from engine.bundles.manifest import MANIFEST_NAME, BundleFile, BundleItem, BundleManifest
 from engine.bundles.signing import SIGNATURE_NAME, sign_manifest
 from engine.errors import UserError
+from engine.faults import fault_point
 from engine.output_paths import check_output_file
 from engine.jobs import JobContext, job_kind
 
@@ -193,6 +195,7 @@ def _write_file(zf: zipfile.ZipFile, source: Path, member: str, progress) -> Bun
     with open(source, "rb") as reader, zf.open(_zip_info(member, source.suffix), "w", force_zip64=True) as writer:
         for block in iter(lambda: reader.read(CHUNK), b""):
             digest.update(block)
+            fault_point("bundle.export.write", member)
             writer.write(block)
             size += len(block)
             progress(len(block))
@@ -236,6 +239,8 @@ def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> di
     key = signing_key(engine, cfg)
     staging = engine.workspace.folder("tmp") / f"bundle-export-{uuid.uuid4().hex[:8]}"
     out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{glob.escape(out.name)}.*.tmp"):   # left by an export that was killed
+        stale.unlink(missing_ok=True)
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:6]}.tmp")
     try:
         _stage_generated(engine, planned, staging, ctx)
@@ -262,6 +267,7 @@ def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> di
             raise
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
+        fault_point("bundle.export.replace", tmp)
         os.replace(tmp, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -23,6 +23,7 @@ from engine.bundles.manifest import ALTERED_HINT
 from engine.bundles.plan import ItemPlan, first_problem, parse_renames, plan_import, resolve_tasks
 from engine.bundles.reader import BundleReader
 from engine.errors import UserError
+from engine.faults import fault_point
 from engine.jobs import JobContext, job_kind
 
 
@@ -188,6 +189,7 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
                 results.append(entry)
                 continue
             staged = staging / p.item.root
+            fault_point("bundle.import.item")
             if p.item.type in ("model", "adapter"):
                 entry.update(_register_model(engine, p, staged, bundle, undo))
             elif p.item.type == "dataset":

@@ -17,6 +17,7 @@ from engine.bundles.manifest import (MANIFEST_NAME, MAX_MANIFEST_BYTES, BundleFi
                                      check_relative_path, manifest_from_json)
 from engine.bundles.signing import MAX_SIGNATURE_BYTES, SIGNATURE_NAME, Signature, verify_signature
 from engine.errors import UserError
+from engine.faults import fault_point
 
 CHUNK = 1 << 22
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle")
@@ -85,7 +86,7 @@ class BundleReader:
                             hint=DAMAGED_HINT)
         try:
             data = self.zip.read(MANIFEST_NAME)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
             raise UserError(f"{self.path.name}: manifest.json is damaged ({exc})", hint=DAMAGED_HINT) from None
         self.manifest_bytes = data
         return manifest_from_json(data)
@@ -99,7 +100,7 @@ class BundleReader:
             raise UserError(f"{self.path.name}: {SIGNATURE_NAME} is implausibly large", hint=DAMAGED_HINT)
         try:
             data = self.zip.read(SIGNATURE_NAME)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
             raise UserError(f"{self.path.name}: {SIGNATURE_NAME} is damaged ({exc})", hint=DAMAGED_HINT) from None
         return verify_signature(data, self.manifest_bytes, self.path.name)
 
@@ -144,9 +145,10 @@ class BundleReader:
                         raise UserError(f"{where} is larger than the manifest says", hint=DAMAGED_HINT)
                     digest.update(block)
                     if writer is not None:
+                        fault_point("bundle.extract", target)
                         writer.write(block)
                     progress(len(block))
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
             raise UserError(f"{where} is damaged ({str(exc)[:80]})", hint=DAMAGED_HINT) from None
         except FileExistsError:
             raise UserError(f"{where}: two entries would land on the same file", hint=DAMAGED_HINT) from None

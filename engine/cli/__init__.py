@@ -88,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         out.fail("interrupted")
         return 130
     except Exception as exc:  # noqa: BLE001 - a defect still ends in one line, never a traceback
+        from engine.jobs.outcome import disk_reason
+        if disk_reason(exc):   # a full or failing disk is not a defect
+            out.fail(disk_reason(exc))
+            return 1
         if os.environ.get("AIGC_DEBUG"):
             raise
         out.fail(f"unexpected {type(exc).__name__}: {str(exc).strip()[:300] or 'no details'} "

@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 import stat
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from engine.errors import UserError
@@ -93,7 +94,7 @@ def safe_extract(zip_path: Path, target: Path, max_total: int = MAX_TOTAL, max_r
                         if written > info.file_size:  # the header lied about the size
                             raise _fail(zip_path, info.filename, "is larger than its header says (zip bomb?)")
                         writer.write(block)
-            except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError, RuntimeError) as exc:
                 raise _fail(zip_path, info.filename, f"cannot be unpacked ({exc})") from None
     entries = [p for p in root.iterdir() if p.name != "__MACOSX" and not p.name.startswith(".")]
     if len(entries) == 1 and entries[0].is_dir():

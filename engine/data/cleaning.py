@@ -14,6 +14,7 @@ from pathlib import Path
 from engine.data import busy, pii, query, records as rec, store
 from engine.errors import UserError
 from engine.fields import check_fields, number
+from engine.faults import fault_point
 from engine.jobs import JobContext, job_kind
 
 SCRIPTS = {
@@ -284,6 +285,7 @@ def clean(engine, name, rules_dict: dict, ctx: JobContext | None = None) -> dict
                     tags.add("pii:found")
                 changes["tags"] = sorted(tags)
                 version.replace(row, new_fields, **changes)
+                fault_point("data.clean.row")
         version.measure_duplicates()
         result = version.commit({"report": report, "rules": asdict(rules)})
     return {"dataset": name, "version": result["version"], "created": result["created"],

@@ -18,6 +18,7 @@ from engine.atomic import atomic_open, replace_dir
 from engine.data import query, store
 from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
+from engine.data.formulas import guard
 from engine.output_paths import check_output_file, check_output_folder
 
 FORMATS = ("jsonl", "alpaca", "sharegpt", "openai", "csv", "imagefolder")
@@ -176,7 +177,7 @@ def _csv(out: Path, rows, include_status: bool) -> int:
                 values["messages"] = json.dumps(values["messages"], ensure_ascii=False)
             if "tags" in values:
                 values["tags"] = ",".join(values["tags"])
-            writer.writerow([values.get(c, "") for c in columns])
+            writer.writerow([guard(values.get(c, "")) for c in columns])
             count += 1
     return count
 

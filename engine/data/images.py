@@ -43,13 +43,36 @@ def verify_image(path: Path, max_pixels: int = MAX_PIXELS) -> str | None:
     return None
 
 
+def to_rgb(image):
+    """The image as 8-bit RGB. Pillow's own conversion clips 16-bit and 32-bit grey (scans, medical and
+    satellite pictures) at 255, so such an image would become white: those are scaled instead."""
+    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        import numpy as np
+        from PIL import Image
+        array = np.asarray(image, dtype=np.float64)
+        top = array.max() if array.size else 0.0
+        scale = 255.0 if image.mode == "F" and top <= 1.0 else 255.0 / 65535.0 if top > 255 else 1.0
+        grey = np.clip(array * scale, 0, 255).round().astype(np.uint8)
+        return Image.fromarray(grey, mode="L").convert("RGB")
+    return image.convert("RGB")
+
+
 def inside(base: Path, relative: str, source: str, line: int | None, field: str) -> Path:
     """Resolve a path from a metadata file; refuse anything outside the import folder."""
+    if isinstance(relative, (int, float)) and not isinstance(relative, bool):
+        relative = str(relative)
+    if relative is not None and not isinstance(relative, str):
+        raise RowError(line, field, f"must be a file name (text), not a JSON {type(relative).__name__}")
     if not relative or not relative.strip():
         raise RowError(line, field, "is empty")
+    if "\x00" in relative:
+        raise RowError(line, field, "holds a NUL character, which no file name can")
     candidate = Path(relative.strip())
     base = base.resolve()
-    resolved = (candidate if candidate.is_absolute() else base / candidate).resolve()
+    try:
+        resolved = (candidate if candidate.is_absolute() else base / candidate).resolve()
+    except (OSError, ValueError) as exc:   # too long for the file system, a loop of links ...
+        raise RowError(line, field, f"'{relative[:80]}' is not a usable file name ({exc.strerror or exc})") from None
     if not resolved.is_relative_to(base):
         raise RowError(line, field, f"path '{relative}' points outside the import folder {base.name}/")
     return resolved
@@ -93,7 +116,7 @@ def iter_folder(folder: Path, mapping: dict | None = None, encoding: str | None 
             if "file_name" not in column_map.values():
                 raise RowError(line, None, f"has no file_name column (columns: {', '.join(raw)})")
         row = apply_mapping(raw, column_map)
-        row["file_name"] = inside(folder, str(row.get("file_name", "")), kind, line, "file_name")
+        row["file_name"] = inside(folder, row.get("file_name", ""), kind, line, "file_name")
         yield kind, line, row
 
 
@@ -105,5 +128,5 @@ def iter_caption_csv(path: Path, mapping: dict | None = None, encoding: str | No
         if column_map is None:
             column_map = detect_mapping(list(raw), "image", mapping)
         row = apply_mapping(raw, column_map)
-        row["file_name"] = inside(path.parent, str(row.get("file_name", "")), path.name, line, "file_name")
+        row["file_name"] = inside(path.parent, row.get("file_name", ""), path.name, line, "file_name")
         yield path.name, line, row

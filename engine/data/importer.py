@@ -19,6 +19,7 @@ from engine.data.images import verify_image
 from engine.data.readers import RowError
 from engine.data.sources import iter_rows, open_source
 from engine.errors import UserError
+from engine.faults import fault_point
 from engine.jobs import JobContext, job_kind
 
 REPORT_EVERY = 2000
@@ -156,6 +157,7 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
                             f"{exc.message}")
                 continue
             version.add(fields, ann, origin, line)
+            fault_point("data.import.row")
             if ctx and seen % REPORT_EVERY == 0:
                 ctx.check_cancelled()
                 ctx.report(min(0.99, seen / total), f"{seen:,} rows read")

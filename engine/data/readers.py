@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Iterator
 
 from engine.data.encoding import decode_failure, open_text
-from engine.safe_json import MAX_DEPTH, MAX_FILE, MAX_LINE, TooDeep, depth_of, might_be_deep
+from engine.data.formulas import unguard
+from engine.safe_json import (MAX_DEPTH, MAX_FILE, MAX_LINE, LoneSurrogate, TooDeep, check_surrogates, depth_of,
+                              might_be_deep)
 
 CHUNK = 1 << 20
 
@@ -73,6 +75,9 @@ def parse_json(text: str, line_no: int | None) -> object:
         value = _fast_loads(text)
         if might_be_deep(text):
             depth_of(value)
+        check_surrogates(text, value)
+    except LoneSurrogate as exc:
+        raise RowError(line_no, None, str(exc)) from None
     except json.JSONDecodeError as exc:
         raise RowError(line_no, None, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
     except (RecursionError, TooDeep):
@@ -150,6 +155,9 @@ def read_json(path: Path, encoding: str | None = None) -> Iterator[tuple[int, di
             try:
                 whole = json.loads(buffer[pos:])
                 depth_of(whole)
+                check_surrogates(buffer[pos:], whole)
+            except LoneSurrogate as exc:
+                raise RowError(1, None, str(exc)) from None
             except json.JSONDecodeError as exc:
                 raise RowError(exc.lineno, None, f"is not valid JSON ({exc.msg})") from None
             except (RecursionError, TooDeep):
@@ -183,7 +191,10 @@ def read_json(path: Path, encoding: str | None = None) -> Iterator[tuple[int, di
                 try:
                     obj, end = decoder.raw_decode(buffer, pos)
                     depth_of(obj)
+                    check_surrogates(buffer[pos:end], obj)
                     break
+                except LoneSurrogate as exc:
+                    raise RowError(line, None, f"element {exc}") from None
                 except (RecursionError, TooDeep):
                     raise RowError(line, None, f"element is JSON nested more than {MAX_DEPTH} levels deep") from None
                 except json.JSONDecodeError as exc:
@@ -243,7 +254,7 @@ def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
                 if len(row) > len(headers) and any(c.strip() for c in row[len(headers):]):
                     raise RowError(row_no, None, f"has {len(row)} fields but the header has {len(headers)} "
                                                  "(an unquoted delimiter or newline?)")
-                yield row_no, {h: (row[i] if i < len(row) else "") for i, h in enumerate(headers)}
+                yield row_no, {h: (unguard(row[i]) if i < len(row) else "") for i, h in enumerate(headers)}
         except UnicodeDecodeError:
             raise decode_failure(path, enc, reader.line_num + 1) from None
         except csv.Error as exc:
@@ -303,9 +314,12 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[tuple[int, dict]
 
 def txt_mode(path: Path, encoding: str | None) -> str:
     """'blocks' when blank lines separate documents that mostly span several lines, else 'lines'."""
-    handle, _ = open_text(path, encoding)
+    handle, enc = open_text(path, encoding)
     with handle:
-        sample = handle.read(256 * 1024).replace("\r\n", "\n")
+        try:
+            sample = handle.read(256 * 1024).replace("\r\n", "\n")
+        except UnicodeDecodeError:   # e.g. an odd number of NUL bytes guessed as UTF-16
+            raise decode_failure(path, enc, None) from None
     blocks = [b for b in sample.split("\n\n") if b.strip()]
     multi_line = sum(1 for b in blocks if "\n" in b.strip())
     return "blocks" if len(blocks) > 1 and multi_line * 2 > len(blocks) else "lines"

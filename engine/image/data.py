@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from engine import safe_json
+from engine.data.images import to_rgb
 from engine.errors import UserError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
@@ -161,7 +162,7 @@ class ImageBatcher:
         path = self.examples[index]["image_path"]
         try:
             with Image.open(path) as source:
-                image = source.convert("RGB")
+                image = to_rgb(source)
         except (OSError, ValueError) as exc:
             raise UserError(f"{path}: not a readable image ({exc})", hint="remove or replace that file") from None
         tw, th = size

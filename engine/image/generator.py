@@ -158,7 +158,8 @@ def load_init_image(path, width: int, height: int):
     from PIL import Image, UnidentifiedImageError
     try:
         with Image.open(path) as image:
-            return image.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
+            from engine.data.images import to_rgb
+            return to_rgb(image).resize((width, height), Image.Resampling.LANCZOS)
     except FileNotFoundError:
         raise UserError(f"{path}: init image not found") from None
     except (UnidentifiedImageError, OSError) as exc:

@@ -15,6 +15,8 @@ def check_train(engine, params: dict) -> None:
         return  # a resume uses the stored config; the job compares any new settings with it
     config = ImageTrainConfig.from_params(params)
     config.check_names(engine)
+    if config.output_name:   # before the job exists: a queued or running training may take the name
+        engine.models.check_name_not_pending(config.output_name, "--output-name")
     base = engine.models.find(config.model)
     if base is not None:
         if base.kind != "image":

@@ -65,10 +65,12 @@ def _pixels(examples, size: int):
     import numpy as np
     import torch
     from PIL import Image
+
+    from engine.data.images import to_rgb
     arrays = []
     for example in examples:
         with Image.open(example["image_path"]) as image:
-            small = image.convert("RGB").resize((size, size), Image.Resampling.LANCZOS)
+            small = to_rgb(image).resize((size, size), Image.Resampling.LANCZOS)
         arrays.append(np.asarray(small, dtype=np.float32) / 127.5 - 1.0)
     return torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
 

@@ -1,8 +1,11 @@
 """How a job ended, as plain data: the same whether it ran on a thread or in a worker process."""
 from __future__ import annotations
 
+import errno
 import json
+import re
 import signal
+import sqlite3
 import traceback
 from dataclasses import dataclass
 
@@ -34,10 +37,46 @@ class Outcome:
                    data.get("details", ""), bool(data.get("recycle")))
 
 
+_DISK_ERRORS = {errno.ENOSPC: ("the disk is full", "free some space"),
+                errno.EDQUOT: ("the disk quota is used up", "free some space"),
+                errno.EFBIG: ("the file is larger than this disk's file system allows", "use another disk"),
+                errno.EIO: ("the disk reported an input/output error", "check the disk (or copy the workspace "
+                                                                       "to a healthy one)")}
+_TEMP_NAME = re.compile(r"^\.(.+)\.[A-Za-z0-9_]{6,}\.tmp$")   # engine.atomic's temporary sibling of a file
+
+
+def disk_reason(exc: BaseException) -> str | None:
+    """One line for a write the disk refused (full, quota, too large, I/O error), or None for any other error.
+
+    Every writer works on a temporary name that is removed on failure, so the line can promise that
+    the previous file is unchanged."""
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        number = errno.ENOSPC if "full" in text else errno.EIO if "disk i/o" in text else None
+        target = "the workspace database"
+    elif isinstance(exc, OSError) and exc.errno in _DISK_ERRORS:
+        number, target = exc.errno, ""
+        if exc.filename:
+            name = str(exc.filename)
+            folder, _, base = name.rpartition("/")
+            match = _TEMP_NAME.match(base)
+            target = (f"{folder}/{match.group(1)}" if folder else match.group(1)) if match else name
+    else:
+        return None
+    if number is None:
+        return None
+    what, todo = _DISK_ERRORS[number]
+    return (f"{what}{f' while writing {target}' if target else ''}; nothing was half-written and the "
+            f"previous version is unchanged ({todo}, then run it again)")
+
+
 def one_line_reason(exc: BaseException) -> str:
     """The message a person sees for a failed job."""
     if isinstance(exc, UserError):
         return str(exc)
+    disk = disk_reason(exc)
+    if disk:
+        return disk
     if isinstance(exc, OSError) and exc.filename:  # name the file, whatever the library wrapped it in
         return f"{exc.strerror or type(exc).__name__}: {exc.filename} (details in the job log)"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -121,6 +121,8 @@ class JobRunner:
         params = dict(params or {})
         if spec.check is not None and self.engine is not None:
             spec.check(self.engine, params)  # bad input is refused here: no job row, no folder
+        if spec.resumable:
+            self._refuse_twin(kind, params)
         job_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
         self.workspace.db().execute(
             "INSERT INTO jobs(id, kind, title, state, params, resumable, resumed_from, created_at) "
@@ -134,6 +136,17 @@ class JobRunner:
             self._queue.append(job_id)
             self._cv.notify()
         return self.get(job_id)
+
+    def _refuse_twin(self, kind: str, params: dict) -> None:
+        """A training or task run that is already queued or running with the same settings (a double click
+        on Start or Resume) would write the same run folder twice at once."""
+        text = json.dumps(params, ensure_ascii=False, default=str)
+        row = self.workspace.db().execute(
+            "SELECT id, state FROM jobs WHERE kind = ? AND params = ? AND state IN ('queued','running') "
+            "ORDER BY created_at LIMIT 1", (kind, text)).fetchone()
+        if row is not None:
+            raise UserError(f"job {row['id']} with the same settings is already {row['state']}",
+                            hint="wait for it to finish, or cancel it first")
 
     def get(self, job_id: str) -> Job:
         row = self.workspace.db().execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()

@@ -145,6 +145,45 @@ class ModelsAPI:
             raise
         return self.get(model_id)
 
+    def _active_jobs(self) -> list[tuple[str, str, dict]]:
+        rows = self.ws.db().execute("SELECT id, kind, params FROM jobs WHERE state IN ('queued','running')")
+        found = []
+        for row in rows:
+            try:
+                params = json.loads(row["params"] or "{}")
+            except ValueError:
+                continue
+            found.append((row["id"], row["kind"], params if isinstance(params, dict) else {}))
+        return found
+
+    def check_name_not_pending(self, name: str, option: str | None = None) -> None:
+        """Refuse an output name that a queued or running training will register when it finishes."""
+        wanted = names.normalise(name)
+        for job_id, kind, params in self._active_jobs():
+            config = params.get("config") if isinstance(params.get("config"), dict) else {}
+            output = config.get("output_name") or config.get("name")
+            if kind.endswith(".train") and isinstance(output, str) and names.normalise(output) == wanted:
+                raise UserError(f"{option + ' ' if option else ''}'{name}': job {job_id} is already training a model "
+                                "of that name", hint="choose another name, or wait for that job")
+
+    def users(self, model: ModelInfo) -> list[str]:
+        """Queued or running jobs that use ``model`` (as base, adapter, or through the task they run)."""
+        spellings = {model.name, model.id}
+        found = []
+        for job_id, kind, params in self._active_jobs():
+            named = _model_refs(params)
+            task = params.get("task")
+            if isinstance(task, str):
+                row = self.ws.db().execute("SELECT definition FROM tasks WHERE name = ?", (task,)).fetchone()
+                if row is not None:
+                    try:
+                        named |= _model_refs(json.loads(row[0]))
+                    except ValueError:
+                        pass
+            if named & spellings:
+                found.append(f"{job_id} ({kind})")
+        return found
+
     def _inside_workspace(self, folder: Path) -> bool:
         try:
             folder.resolve().relative_to((self.ws.root / "models").resolve())
@@ -175,6 +214,11 @@ class ModelsAPI:
         if dependants:
             raise UserError(f"model '{model.name}' is the base of {len(dependants)} adapter(s): "
                             f"{', '.join(dependants[:5])}", hint="remove those adapters first")
+        using = self.users(model)
+        if using:
+            raise UserError(f"model '{model.name}' is in use by job {using[0]}"
+                            f"{f' and {len(using) - 1} more' if len(using) > 1 else ''}",
+                            hint="wait for the job to finish, or cancel it first")
         self.ws.db().execute("DELETE FROM models WHERE id = ?", (model.id,))
         folder = self.ws.root / "models" / model.id
         shutil.rmtree(folder, ignore_errors=True)
@@ -201,3 +245,20 @@ class ModelsAPI:
             except UserError as exc:
                 report.update(ok=False, error=str(exc))
         return report
+
+
+def _model_refs(value) -> set[str]:
+    """Every string under a model, adapter, base or init_adapter key, at any depth (task steps too)."""
+    keys = ("model", "adapter", "base", "init_adapter")
+    found, stack = set(), [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if key in keys and isinstance(child, str):
+                    found.add(child)
+                elif isinstance(child, (dict, list)):
+                    stack.append(child)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from engine.atomic import replace_dir
 from engine.errors import UserError
+from engine.faults import fault_point
 from engine.jobs import JobContext, job_kind
 from engine.models import manifest as mf
 from engine.models.catalog import new_model_id
@@ -59,6 +60,7 @@ def copy_hashed(path: Path, target: Path, ctx: JobContext, progress) -> str:
         for block in iter(lambda: reader.read(1 << 22), b""):
             ctx.check_cancelled()
             digest.update(block)
+            fault_point("model.copy", target)
             writer.write(block)
             copied += len(block)
             progress(copied)
@@ -130,6 +132,7 @@ def import_model(ctx: JobContext) -> dict:
             copy = True
         ctx.check_cancelled()
         replace_dir(staging, final)
+        fault_point("model.register")
         model_path = final / "files" if copy else src
         info = {**info, "source": str(src), "copied": copy}
         model = models.register(name, kind, "base", model_path, info=info, model_id=model_id, manifest=manifest)

@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from engine import atomic
+from engine.data.formulas import guard
 from engine.errors import UserError
 from engine.output_paths import check_output_file, check_output_folder
 from engine.review.queue import ReviewItem
@@ -70,7 +71,7 @@ def write_table(items: list[ReviewItem], out: Path) -> Path:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: guard(v) for k, v in row.items()} for row in rows)
         atomic.write_text(out, buffer.getvalue(), encoding="utf-8-sig")  # BOM: Excel reads Chinese correctly
     elif suffix == ".jsonl":
         atomic.write_text(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))

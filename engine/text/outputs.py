@@ -11,6 +11,7 @@ from pathlib import Path
 
 from engine.atomic import replace_dir
 from engine.errors import UserError
+from engine.faults import fault_point
 from engine.models.catalog import new_model_id
 from engine.training import runs
 
@@ -67,6 +68,7 @@ def _store(trainer, name: str, role: str, write, info: dict):
     final = trainer.ctx.workspace.root / "models" / model_id
     try:
         write(staging / "files")
+        fault_point("adapter.write", staging / "files")
         replace_dir(staging, final)
         lineage = {"base_sha256": trainer.base.sha256, "dataset": trainer.config.dataset_ref.get("dataset"),
                    "dataset_version": trainer.config.dataset_ref.get("version"),

@@ -68,6 +68,8 @@ def check_new_run(engine, params: dict) -> None:
         raise UserError(f"model '{base.name}' is an adapter", hint="train on its base model instead")
     refuse_gguf(base)
     config.check_names(engine)
+    if config.output_name:   # before the job exists: a queued or running training may take the name
+        engine.models.check_name_not_pending(config.output_name, "--output-name")
     if config.init_adapter:
         adapter = engine.models.get(config.init_adapter)
         if adapter.role != "adapter" or adapter.kind != "text":

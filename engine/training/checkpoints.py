@@ -21,6 +21,7 @@ from typing import Callable, Iterable
 
 from engine import atomic
 from engine.atomic import _fsync_dir
+from engine.faults import fault_point
 
 STEP_DIR = re.compile(r"^step-(\d{6,})$")
 STATE_FILE = "trainer_state.json"
@@ -106,6 +107,7 @@ def save_checkpoint(run_dir: str | os.PathLike, step: int, write_fn: Callable[[P
     tmp.mkdir()
     try:
         write_fn(tmp)
+        fault_point("checkpoint.write", tmp)
         if rng:
             torch.save(capture_rng(), tmp / RNG_FILE)
         atomic.write_json(tmp / STATE_FILE, {**state, "step": int(step)})

@@ -67,6 +67,7 @@ class Workspace:
         self.blobs: BlobStore | None = None
         self.closed = False
         self.attached = False     # a job worker's view of a workspace its owner process holds
+        self.recovered: list[str] = []   # leftovers of interrupted writes removed when it was opened
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, create: bool = True) -> "Workspace":
@@ -99,6 +100,11 @@ class Workspace:
             ws._local.con = con
             ws._all_connections.append((threading.current_thread(), con))
             ws.blobs = BlobStore(root / "blobs")
+            from engine.workspace.recover import recover
+            try:
+                ws.recovered = recover(ws)
+            except OSError:   # tidying is best effort: a leftover never stops the workspace from opening
+                ws.recovered = []
         except BaseException:
             ws._lock.release()
             raise

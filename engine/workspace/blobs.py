@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from engine.atomic import _fsync_dir
+from engine.faults import fault_point
 
 
 def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
@@ -47,12 +48,16 @@ class BlobStore:
             with os.fdopen(fd, "wb") as writer:
                 for block in iter(lambda: reader.read(1 << 20), b""):
                     digest.update(block)
+                    fault_point("blob.write")   # as a file object raises it: no file named
                     writer.write(block)
                 writer.flush()
                 os.fsync(writer.fileno())
-        except BaseException:
+        except BaseException as exc:
             os.unlink(tmp)
+            if isinstance(exc, OSError) and exc.errno and not exc.filename:   # name the store, not a temp file
+                raise OSError(exc.errno, exc.strerror or os.strerror(exc.errno), str(self.root)) from exc
             raise
+        fault_point("blob.commit", tmp)
         return self._commit(tmp, digest.hexdigest())
 
     def put_bytes(self, data: bytes) -> str:

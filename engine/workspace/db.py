@@ -101,4 +101,10 @@ def transaction(con: sqlite3.Connection):
         con.execute("ROLLBACK")
         raise
     else:
+        from engine.faults import fault_point
+        try:
+            fault_point("db.commit")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
         con.execute("COMMIT")

@@ -1,4 +1,4 @@
-"""Two workspaces (the machine a bundle leaves and the one it arrives at) and tiny real models."""
+"""Tiny real models for bundle tests (the two workspaces, eng_a and eng_b, are in tests/conftest.py)."""
 from __future__ import annotations
 
 import pytest
@@ -14,25 +14,6 @@ def text_model_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def text_lora_dir(text_model_dir, tmp_path_factory):
     return build_text_lora(text_model_dir, tmp_path_factory.mktemp("bundle-lora") / "tiny-lora")
-
-
-def _open(path):
-    from engine.api import Engine
-    return Engine.open(path)
-
-
-@pytest.fixture
-def eng_a(tmp_path):
-    engine = _open(tmp_path / "machine-a")
-    yield engine
-    engine.close()
-
-
-@pytest.fixture
-def eng_b(tmp_path):
-    engine = _open(tmp_path / "machine-b")
-    yield engine
-    engine.close()
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Reliability fixtures: two workspaces and a small real bundle to attack; a tiny text model and data,
-and an engine that isolates jobs."""
+"""Reliability fixtures: a small real bundle to attack (between eng_a and eng_b of tests/conftest.py); a tiny
+text model and data; engines that isolate jobs or run them in-process."""
 from __future__ import annotations
 
 import hashlib
@@ -35,25 +35,6 @@ def iso(workspace_dir):
     yield engine_
     engine_.close()
 
-
-
-def _open(path):
-    from engine.api import Engine
-    return Engine.open(path)
-
-
-@pytest.fixture
-def eng_a(tmp_path):
-    engine = _open(tmp_path / "machine-a")
-    yield engine
-    engine.close()
-
-
-@pytest.fixture
-def eng_b(tmp_path):
-    engine = _open(tmp_path / "machine-b")
-    yield engine
-    engine.close()
 
 
 @pytest.fixture
@@ -114,3 +95,12 @@ def rebuild(src: Path, dst: Path, manifest_change=None, change=None, extra: dict
 
 def item(manifest: dict, item_type: str) -> dict:
     return next(i for i in manifest["items"] if i["type"] == item_type)
+
+
+@pytest.fixture
+def inproc(workspace_dir):
+    """An engine that runs every job on its own thread (imports, and fault rules set in this process)."""
+    from engine.api import Engine
+    engine_ = Engine.open(workspace_dir, isolate=False)
+    yield engine_
+    engine_.close()
