@@ -299,6 +299,18 @@
         <source>its base model is missing</source>
         <translation>缺少其基础模型</translation>
     </message>
+    <message>
+        <source>Not signed.</source>
+        <translation>未签名。</translation>
+    </message>
+    <message>
+        <source>Signed by key %1 (%2), trusted.</source>
+        <translation>由密钥 %1（%2）签名，受信任。</translation>
+    </message>
+    <message>
+        <source>Signed by key %1 (%2), NOT trusted here.</source>
+        <translation>由密钥 %1（%2）签名，本工作区不信任该密钥。</translation>
+    </message>
 </context>
 <context>
     <name>DatasetsPage</name>
@@ -1566,10 +1578,6 @@
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <source>%1 example(s) added to the dataset</source>
-        <translation>已向数据集添加 %1 条样本</translation>
-    </message>
-    <message>
         <source>output</source>
         <translation>输出</translation>
     </message>
@@ -1584,6 +1592,30 @@
     <message numerus="yes">
         <source>%n decision(s) could not be saved</source>
         <translation><numerusform>%n 条审核结果未能保存</numerusform></translation>
+    </message>
+    <message>
+        <source>Add approved to dataset of “%1”</source>
+        <translation>将已通过的输出加入“%1”的数据集</translation>
+    </message>
+    <message>
+        <source>Approved and edited outputs of task “%1” become new training examples of its dataset</source>
+        <translation>任务“%1”中已通过和已编辑的输出将成为其数据集的新训练样本</translation>
+    </message>
+    <message>
+        <source>Choose a task first: outputs sent from Generation without a task have no dataset to go to</source>
+        <translation>请先选择任务：从生成页发送且未指定任务的输出没有可加入的数据集</translation>
+    </message>
+    <message>
+        <source>Choose a task in the Task list: outputs sent from Generation without a task have no dataset to go to.</source>
+        <translation>请在“任务”列表中选择一个任务：从生成页发送且未指定任务的输出没有可加入的数据集。</translation>
+    </message>
+    <message>
+        <source>%1 example(s) added to “%2” (version %3)</source>
+        <translation>已向“%2”添加 %1 条样本（版本 %3）</translation>
+    </message>
+    <message>
+        <source>Task “%1”: </source>
+        <translation>任务“%1”：</translation>
     </message>
 </context>
 <context>
@@ -1734,6 +1766,18 @@
     <message>
         <source>The device applies to jobs started from now on. A new language applies after a restart.</source>
         <translation>设备设置对之后启动的作业生效。新的语言在重启后生效。</translation>
+    </message>
+    <message>
+        <source>Import only bundles signed by a trusted key</source>
+        <translation>只导入由受信任密钥签名的离线包</translation>
+    </message>
+    <message>
+        <source>Stored in this workspace. Trust a department's key with 'aigc keys trust FILE'.</source>
+        <translation>保存在此工作区中。用 'aigc keys trust FILE' 信任某个部门的密钥。</translation>
+    </message>
+    <message>
+        <source>Bundles</source>
+        <translation>离线包</translation>
     </message>
 </context>
 <context>
