@@ -281,7 +281,8 @@ class MainWindow(QMainWindow):
 
     def show_banner_job(self, job) -> JobRow:
         """A job the whole window cares about (sample content, first start) shown above the tabs."""
-        row = JobRow(self.bridge, job, compact=False)
+        row = JobRow(self.bridge, job, compact=False, closable=True)
+        row.dismissed.connect(lambda: self._drop_banner_row(row))
         self.banner_layout.addWidget(row)
         self.banner.show()
         self.jobs_panel.add_job(job)
@@ -297,8 +298,10 @@ class MainWindow(QMainWindow):
         from shiboken6 import isValid
         if not isValid(row) or not isValid(self):
             return
+        self.banner_layout.removeWidget(row)
+        row.hide()
         row.deleteLater()
-        if self.banner_layout.count() <= 1:
+        if self.banner_layout.count() == 0:
             self.banner.hide()
 
     def refresh_all(self) -> None:

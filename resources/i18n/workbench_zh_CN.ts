@@ -833,6 +833,26 @@
         <source>Caption</source>
         <translation>图片描述</translation>
     </message>
+    <message>
+        <source>Skip bad rows</source>
+        <translation>跳过有问题的行</translation>
+    </message>
+    <message>
+        <source>Leave out rows that cannot be imported (a corrupt image, an empty field) and import the rest; the job lists what it left out</source>
+        <translation>略过无法导入的行（损坏的图片、空字段），导入其余部分；作业会列出略过了哪些</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of the first rows cannot be imported (marked below); they will be left out.</source>
+        <translation><numerusform>前几行中有 %n 行无法导入（已在下方标出），导入时将略过。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of the first rows cannot be imported (marked below): fix them, or turn on “Skip bad rows” to leave them out.</source>
+        <translation><numerusform>前几行中有 %n 行无法导入（已在下方标出）：请修正，或勾选“跳过有问题的行”将其略过。</numerusform></translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
 </context>
 <context>
     <name>JobRow</name>
@@ -875,6 +895,10 @@
     <message>
         <source>Interrupted</source>
         <translation>已中断</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
