@@ -1708,6 +1708,22 @@
         <source>about %1 left</source>
         <translation>约剩 %1</translation>
     </message>
+    <message>
+        <source>Kept: the weights of step %1, the lowest validation loss (%2) of %3 evaluations.</source>
+        <translation>保留：第 %1 步的权重，为 %3 次评估中最低的验证损失（%2）。</translation>
+    </message>
+    <message>
+        <source>Kept: the last weights (step %1); the run had no validation examples to choose by.</source>
+        <translation>保留：最后的权重（第 %1 步）；本次训练没有可用于挑选的验证样本。</translation>
+    </message>
+    <message>
+        <source>Kept: the last weights (step %1), as asked.</source>
+        <translation>保留：按设置使用最后的权重（第 %1 步）。</translation>
+    </message>
+    <message>
+        <source>Validation loss never went below its first value (%1 at step %2), so the output is close to the base model. Try a higher learning rate or more examples, or check that the validation examples are like the training ones.</source>
+        <translation>验证损失始终未低于首次评估的值（第 %2 步为 %1），因此输出与基础模型相差无几。请尝试提高学习率或增加样本，或检查验证样本是否与训练样本相似。</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

@@ -113,3 +113,23 @@ def test_time_left_counts_from_the_run_start_when_opened_midway(make_window, qtb
     assert 95 <= left <= 105                       # 50 steps took 100 s: 50 more take about 100 s
     window.engine.jobs.cancel(job.id)
     window.engine.jobs.wait(job.id, timeout=30)
+
+
+def test_the_run_view_names_the_kept_checkpoint_and_warns_when_validation_never_improved(make_window, qtbot,
+                                                                                         tiny_text_dir):
+    window, page = open_training(make_window, qtbot, tiny_text_dir)
+    page.batch.setValue(2)
+    page.max_length.setValue(32)
+    # a learning rate far below float resolution: the validation loss stays at its first value
+    page.start({"max_steps": 6, "eval_every": 2, "learning_rate": 1e-12, "schedule": "constant"})
+    qtbot.waitUntil(lambda: page.current_row is not None and page.current_row.state == "succeeded", timeout=120_000)
+    qtbot.waitUntil(lambda: not page.monitor.kept.isHidden(), timeout=10_000)
+    text = page.monitor.kept.text()
+    assert "step 2" in text and "lowest validation loss" in text and "3 evaluations" in text
+    assert "⚠ Validation loss never went below its first value" in text
+    page.refresh()
+    wait_ops(qtbot)
+    page.runs_list.setCurrentRow(0)                       # picked from the list, the finished run says it again
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: "step 2" in page.monitor.kept.text() and not page.monitor.kept.isHidden(),
+                    timeout=10_000)
