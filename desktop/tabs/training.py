@@ -5,19 +5,15 @@ from __future__ import annotations
 from collections import deque
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSpinBox,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.tabs.training_form import RunForm
 from desktop.tabs.training_monitor import RunMonitor
 from desktop.widgets.buttons import primary_button
-
-# steps, learning rate, LoRA rank for each preset (text / image)
-PRESETS = {"quick": (30, 3e-4, 8), "balanced": (200, 2e-4, 16), "thorough": (800, 1e-4, 32)}
-
 
 def list_runs(engine) -> list[dict]:
     from engine.training.runs import list_runs as runs
@@ -51,66 +47,11 @@ class TrainingPage(Page):
         form_host = QWidget()
         form_layout = QVBoxLayout(form_host)
         form_layout.setContentsMargins(0, 0, 8, 0)
-        setup = QGroupBox(self.tr("New run"))
-        form = QFormLayout(setup)
-        form.setSpacing(10)
-        self.model_box = QComboBox()
-        self.data_box = QComboBox()
-        self.method_box = QComboBox()
-        self.method_box.addItem(self.tr("LoRA adapter (recommended)"), "lora")
-        self.method_box.addItem(self.tr("Full fine-tune (small models)"), "full")
-        self.output_name = QLineEdit()
-        self.output_name.setObjectName("adapterName")
-        self.output_name.setPlaceholderText(self.tr("Automatic (model name and run number)"))
-        self.output_name.setToolTip(self.tr("The name the trained adapter gets in Models"))
-        form.addRow(self.tr("Base model"), self.model_box)
-        form.addRow(self.tr("Dataset"), self.data_box)
-        form.addRow(self.tr("Method"), self.method_box)
-        form.addRow(self.tr("Adapter name"), self.output_name)
-        presets = QHBoxLayout()
-        self.preset_buttons = {}
-        for key, label in (("quick", self.tr("Quick")), ("balanced", self.tr("Balanced")),
-                           ("thorough", self.tr("Thorough"))):
-            button = QPushButton(label)
-            button.setCheckable(True)
-            button.clicked.connect(lambda checked=False, k=key: self.apply_preset(k))
-            presets.addWidget(button)
-            self.preset_buttons[key] = button
-        form.addRow(self.tr("Preset"), presets)
-        form_layout.addWidget(setup)
-
-        # "Advanced" folds the hyperparameters away, so the runs list keeps its room
-        self.advanced_toggle = QCheckBox(self.tr("Advanced"))
-        form_layout.addWidget(self.advanced_toggle)
-        advanced = QGroupBox()
-        grid = QFormLayout(advanced)
-        self.advanced_toggle.toggled.connect(advanced.setVisible)
-        advanced.setVisible(False)
-        self.steps = QSpinBox()
-        self.steps.setRange(1, 100_000)
-        self.lr = QDoubleSpinBox()
-        self.lr.setDecimals(6)
-        self.lr.setRange(1e-6, 1.0)
-        self.lr.setSingleStep(1e-5)
-        self.rank = QSpinBox()
-        self.rank.setRange(1, 256)
-        self.batch = QSpinBox()
-        self.batch.setRange(1, 256)
-        self.batch.setValue(2)
-        self.max_length = QSpinBox()
-        self.max_length.setRange(16, 8192)
-        self.max_length.setValue(256)
-        self.save_every = QSpinBox()
-        self.save_every.setRange(1, 100_000)
-        self.save_every.setValue(50)
-        grid.addRow(self.tr("Steps"), self.steps)
-        grid.addRow(self.tr("Learning rate"), self.lr)
-        grid.addRow(self.tr("LoRA rank"), self.rank)
-        grid.addRow(self.tr("Batch size"), self.batch)
-        grid.addRow(self.tr("Max length (tokens)"), self.max_length)
-        grid.addRow(self.tr("Checkpoint every"), self.save_every)
-        self.advanced = advanced
-        form_layout.addWidget(advanced)
+        self.form = RunForm(self)
+        form_layout.addWidget(self.form)
+        for name in ("model_box", "data_box", "method_box", "output_name", "preset_buttons", "advanced_toggle",
+                     "advanced", "steps", "lr", "rank", "batch", "max_length", "save_every"):
+            setattr(self, name, getattr(self.form, name))   # the page's own names for the form's fields
         self.preflight = QLabel(self.tr("Pick a model and a dataset."))
         self.preflight.setObjectName("muted")
         self.preflight.setWordWrap(True)
@@ -227,12 +168,7 @@ class TrainingPage(Page):
         return next((d for d in self.datasets if d.name == name), None)
 
     def apply_preset(self, key: str) -> None:
-        steps, lr, rank = PRESETS[key]
-        self.steps.setValue(steps)
-        self.lr.setValue(lr)
-        self.rank.setValue(rank)
-        for name, button in self.preset_buttons.items():
-            button.setChecked(name == key)
+        self.form.apply_preset(key)
 
     def _preflight_soon(self) -> None:
         self._preflight_timer.start()
@@ -250,6 +186,7 @@ class TrainingPage(Page):
         self._preflight_generation += 1
         self._ready = False
         model, dataset = self.selected_model(), self.selected_dataset()
+        self.form.show_kind(model.kind if model is not None else None)
         if not self.models or not self.datasets:
             self.preflight.setText(self.tr("Import a base model (Models) and a dataset (Datasets) first."))
         elif model is None or dataset is None:
@@ -291,20 +228,10 @@ class TrainingPage(Page):
             self.preflight.setText("✓ " + self.tr("Fits in memory."))
 
     def text_config(self) -> dict:
-        model, dataset = self.selected_model(), self.selected_dataset()
-        return {"model": model.name, "data": dataset.name, "method": self.method_box.currentData(),
-                "max_steps": self.steps.value(), "learning_rate": self.lr.value(), "lora_r": self.rank.value(),
-                "lora_alpha": self.rank.value() * 2, "batch_size": self.batch.value(),
-                "max_length": self.max_length.value(), "save_every": self.save_every.value(),
-                "eval_every": max(1, min(self.save_every.value(), self.steps.value() // 4 or 1)),
-                "output_name": self.output_name.text().strip() or None}
+        return self.form.text_config(self.selected_model(), self.selected_dataset())
 
     def image_config(self) -> dict:
-        model, dataset = self.selected_model(), self.selected_dataset()
-        return {"model": model.name, "data": dataset.name, "max_steps": self.steps.value(),
-                "learning_rate": self.lr.value(), "rank": self.rank.value(), "alpha": float(self.rank.value()),
-                "batch_size": self.batch.value(), "checkpoint_every": self.save_every.value(),
-                "output_name": self.output_name.text().strip() or None}
+        return self.form.image_config(self.selected_model(), self.selected_dataset())
 
     # -- runs -----------------------------------------------------------------------
     def start(self, overrides: dict | None = None) -> None:

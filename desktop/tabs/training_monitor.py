@@ -27,6 +27,7 @@ class RunMonitor(QWidget):
         self._anchor: tuple[float, int] | None = None   # (time, step) the remaining time is counted from
         self._job_started = 0.0
         self._speed = ""
+        self._kind = ""
         self._generation = 0
         column = QVBoxLayout(self)
         column.setContentsMargins(12, 0, 0, 0)
@@ -76,6 +77,7 @@ class RunMonitor(QWidget):
         self._job_started = float(job.started_at or 0.0)
         self._anchor = (self._job_started, 0) if job.started_at and not job.resumed_from else None
         self._speed = ""
+        self._kind = job.kind
         self.chart.clear()
         self.show_kept(None)
         self.log.clear()
@@ -171,6 +173,8 @@ class RunMonitor(QWidget):
         if job_id != self.current_job:
             return
         self.chart.add(name, step, value)
+        if name == "tokens_per_second" and self._kind != "text.train":
+            return
         if name in ("tokens_per_second", "steps_per_second"):
             unit = self.tr("tokens/s") if name == "tokens_per_second" else self.tr("steps/s")
             self._speed = f"{value:,.0f} {unit}" if value >= 10 else f"{value:.2f} {unit}"

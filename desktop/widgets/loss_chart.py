@@ -72,6 +72,7 @@ class LossChart(QWidget):
         # one by one first made Qt remove the same items twice.
         self.plot.clear()
         self.lr_plot.clear()
+        self.lr_plot.hide()       # shown once the run reports a learning rate (image runs do not)
         self.series.clear()
         self.curves.clear()
         self._dirty.clear()
@@ -82,6 +83,8 @@ class LossChart(QWidget):
     def add(self, name: str, step: int, value: float) -> None:
         if "loss" not in name and name not in ("learning_rate", "lr"):
             return
+        if name in ("learning_rate", "lr") and self.lr_plot.isHidden():
+            self.lr_plot.show()
         xs, ys = self.series.setdefault(name, ([], []))
         if xs and step <= xs[-1]:          # a resumed run replays its history: keep the curve monotonic
             while xs and xs[-1] >= step:

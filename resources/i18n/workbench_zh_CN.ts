@@ -1643,6 +1643,89 @@
     </message>
 </context>
 <context>
+    <name>RunForm</name>
+    <message>
+        <source>New run</source>
+        <translation>新建训练</translation>
+    </message>
+    <message>
+        <source>LoRA adapter (recommended)</source>
+        <translation>LoRA 适配器（推荐）</translation>
+    </message>
+    <message>
+        <source>Full fine-tune (small models)</source>
+        <translation>全参数微调（适合小模型）</translation>
+    </message>
+    <message>
+        <source>Automatic (model name and run number)</source>
+        <translation>自动（模型名加训练编号）</translation>
+    </message>
+    <message>
+        <source>The name the trained adapter gets in Models</source>
+        <translation>训练出的适配器在“模型”页中的名称</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Adapter name</source>
+        <translation>适配器名称</translation>
+    </message>
+    <message>
+        <source>Quick</source>
+        <translation>快速</translation>
+    </message>
+    <message>
+        <source>Balanced</source>
+        <translation>均衡</translation>
+    </message>
+    <message>
+        <source>Thorough</source>
+        <translation>充分</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>高级设置</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>LoRA rank</source>
+        <translation>LoRA 秩</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Max length (tokens)</source>
+        <translation>最大长度（词元）</translation>
+    </message>
+    <message>
+        <source>Checkpoint every</source>
+        <translation>检查点间隔（步）</translation>
+    </message>
+</context>
+<context>
     <name>RunMonitor</name>
     <message>
         <source>No run selected</source>
@@ -2260,74 +2343,6 @@
         <translation>在某个数据集版本上微调文本或图像模型</translation>
     </message>
     <message>
-        <source>New run</source>
-        <translation>新建训练</translation>
-    </message>
-    <message>
-        <source>LoRA adapter (recommended)</source>
-        <translation>LoRA 适配器（推荐）</translation>
-    </message>
-    <message>
-        <source>Full fine-tune (small models)</source>
-        <translation>全参数微调（适合小模型）</translation>
-    </message>
-    <message>
-        <source>Base model</source>
-        <translation>基础模型</translation>
-    </message>
-    <message>
-        <source>Dataset</source>
-        <translation>数据集</translation>
-    </message>
-    <message>
-        <source>Method</source>
-        <translation>方法</translation>
-    </message>
-    <message>
-        <source>Quick</source>
-        <translation>快速</translation>
-    </message>
-    <message>
-        <source>Balanced</source>
-        <translation>均衡</translation>
-    </message>
-    <message>
-        <source>Thorough</source>
-        <translation>充分</translation>
-    </message>
-    <message>
-        <source>Preset</source>
-        <translation>预设</translation>
-    </message>
-    <message>
-        <source>Advanced</source>
-        <translation>高级设置</translation>
-    </message>
-    <message>
-        <source>Steps</source>
-        <translation>步数</translation>
-    </message>
-    <message>
-        <source>Learning rate</source>
-        <translation>学习率</translation>
-    </message>
-    <message>
-        <source>LoRA rank</source>
-        <translation>LoRA 秩</translation>
-    </message>
-    <message>
-        <source>Batch size</source>
-        <translation>批大小</translation>
-    </message>
-    <message>
-        <source>Max length (tokens)</source>
-        <translation>最大长度（词元）</translation>
-    </message>
-    <message>
-        <source>Checkpoint every</source>
-        <translation>检查点间隔（步）</translation>
-    </message>
-    <message>
         <source>Pick a model and a dataset.</source>
         <translation>请选择模型和数据集。</translation>
     </message>
@@ -2398,18 +2413,6 @@
     <message>
         <source>Fits in memory.</source>
         <translation>内存充足。</translation>
-    </message>
-    <message>
-        <source>Automatic (model name and run number)</source>
-        <translation>自动（模型名加训练编号）</translation>
-    </message>
-    <message>
-        <source>The name the trained adapter gets in Models</source>
-        <translation>训练出的适配器在“模型”页中的名称</translation>
-    </message>
-    <message>
-        <source>Adapter name</source>
-        <translation>适配器名称</translation>
     </message>
     <message>
         <source>A training run is under way; start the next when it ends</source>

@@ -133,3 +133,33 @@ def test_the_run_view_names_the_kept_checkpoint_and_warns_when_validation_never_
     wait_ops(qtbot)
     qtbot.waitUntil(lambda: "step 2" in page.monitor.kept.text() and not page.monitor.kept.isHidden(),
                     timeout=10_000)
+
+
+def test_the_form_shows_only_what_applies_to_the_chosen_model_kind(make_window, qtbot, tiny_text_dir,
+                                                                   tiny_image_dir):
+    window, page = open_training(make_window, qtbot, tiny_text_dir)
+    import_model(window.engine, tiny_image_dir, "tiny-sd", "image")
+    page.refresh()
+    wait_ops(qtbot)
+    page.advanced_toggle.setChecked(True)
+    assert page.method_box.isVisibleTo(page) and page.max_length.isVisibleTo(page)
+    page.model_box.setCurrentIndex(page.model_box.findData("tiny-sd"))
+    assert not page.method_box.isVisibleTo(page)            # no "Full fine-tune" for an image model
+    assert not page.max_length.isVisibleTo(page)            # no token length either
+    assert page.steps.isVisibleTo(page) and page.rank.isVisibleTo(page)
+    page.model_box.setCurrentIndex(page.model_box.findData("tiny-llama"))
+    assert page.method_box.isVisibleTo(page) and page.max_length.isVisibleTo(page)
+
+
+def test_the_learning_rate_chart_appears_only_for_runs_that_report_one(qtbot):
+    from desktop.widgets.loss_chart import LossChart
+    chart = LossChart()
+    qtbot.addWidget(chart)
+    chart.show()
+    chart.clear()
+    chart.add("loss", 1, 0.5)                                # an image run reports only its loss
+    assert chart.lr_plot.isHidden()
+    chart.add("learning_rate", 1, 1e-4)
+    assert not chart.lr_plot.isHidden()
+    chart.clear()
+    assert chart.lr_plot.isHidden()
