@@ -34,6 +34,7 @@ class TrainingPage(Page):
         self._runs_generation = 0
         self._select_generation = 0
         self._ended: deque[str] = deque(maxlen=64)   # jobs seen ending, newest last
+        self._resumed: dict[str, str] = {}            # job that stopped -> the job resuming its run
         self._build()
         self.bridge.state_changed.connect(self._on_job_state)
 
@@ -141,7 +142,10 @@ class TrainingPage(Page):
         self.runs_list.blockSignals(True)
         self.runs_list.clear()
         for run in self.runs:
-            state = run.get("state") or ""
+            # a resumed run is running again although its record may still say how its last job ended
+            state = run.get("job_state") if run.get("job_state") in ("queued", "running") else run.get("state") or ""
+            if self._resumed.get(run.get("job_id")) in self.active_runs:
+                state = "running"
             config = run.get("config") or {}
             kind = {"text": self.tr("text"), "image": self.tr("image")}.get(run.get("kind"), run.get("kind"))
             state = self.state_name(state)
@@ -253,6 +257,9 @@ class TrainingPage(Page):
             self.active_runs.add(job.id)
         self._update_start()
         self.follow(job)
+        if job.resumed_from:
+            self._resumed[job.resumed_from] = job.id
+            self.refresh()
 
     def _on_job_state(self, job_id: str, state: str, data: dict) -> None:
         if state in ("queued", "running"):

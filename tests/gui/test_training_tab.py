@@ -1,6 +1,8 @@
 """Training tab against the real engine: start a tiny LoRA run, watch the curve, cancel, resume."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from tests.gui.conftest import add_text_dataset, import_model, wait_ops
 
 
@@ -32,6 +34,9 @@ def test_start_watch_cancel_and_resume_a_text_run(make_window, qtbot, tiny_text_
     resumed = engine.jobs.get(page.current_job)
     assert resumed.resumed_from == job_id
     qtbot.waitUntil(lambda: page.chart_points() > points // 2, timeout=120_000)
+    run_row = lambda: next(page.runs_list.item(r).text() for r in range(page.runs_list.count())  # noqa: E731
+                           if page.runs_list.item(r).data(Qt.ItemDataRole.UserRole)["job_id"] in (job_id, resumed.id))
+    qtbot.waitUntil(lambda: "running" in run_row(), timeout=20_000)   # no longer "cancelled"
     page.cancel_current()
     qtbot.waitUntil(lambda: not engine.jobs.active(), timeout=60_000)
 
