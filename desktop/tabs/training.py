@@ -15,6 +15,9 @@ from desktop.tabs.training_form import RunForm
 from desktop.tabs.training_monitor import RunMonitor
 from desktop.widgets.buttons import primary_button
 
+RUNS_SHOWN = 4   # runs (two lines each) the list keeps room for however tall the form gets
+
+
 def list_runs(engine) -> list[dict]:
     from engine.training.runs import list_runs as runs
     return runs(engine)
@@ -64,6 +67,8 @@ class TrainingPage(Page):
         form_layout.addWidget(runs_title)
         self.runs_list = QListWidget()
         self.runs_list.setObjectName("runsList")
+        # with "Advanced" open the form scrolls rather than squeezing the runs to one line
+        self.runs_list.setMinimumHeight(self.runs_list.fontMetrics().lineSpacing() * 2 * RUNS_SHOWN + 12)
         self.runs_list.currentItemChanged.connect(self._run_selected)
         form_layout.addWidget(self.runs_list, 1)
         self.resume_button = QPushButton(self.tr("Resume run"))

@@ -1,6 +1,7 @@
 """Training tab against the real engine: start a tiny LoRA run, watch the curve, cancel, resume."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from tests.gui.conftest import add_text_dataset, import_model, wait_ops
@@ -168,3 +169,16 @@ def test_the_learning_rate_chart_appears_only_for_runs_that_report_one(qtbot):
     assert not chart.lr_plot.isHidden()
     chart.clear()
     assert chart.lr_plot.isHidden()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_advanced_settings_leave_the_runs_list_room_at_the_default_window_size(make_window, qtbot, lang):
+    window = make_window(lang=lang)
+    window.resize(1280, 700)            # the default size on a 1366x768 laptop screen
+    page = window.show_page("training")
+    page.advanced_toggle.setChecked(True)
+    qtbot.wait(50)
+    line = page.runs_list.fontMetrics().lineSpacing()
+    # however the fonts lay out, the form scrolls before the list gets less than four two-line runs
+    assert page.runs_list.minimumHeight() >= line * 2 * 4
+    assert page.runs_list.height() >= line * 2 * 4
