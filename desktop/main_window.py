@@ -290,9 +290,17 @@ class MainWindow(QMainWindow):
         def done(job_id, state):
             if state == "succeeded":
                 QTimer.singleShot(1500, row, lambda: self._drop_banner_row(row))  # skipped if the row is gone
+                for other in self.banner_rows():   # an earlier failure of the same work is old news now
+                    if other is not row and other.kind == row.kind and other.state in ("failed", "cancelled",
+                                                                                       "interrupted"):
+                        self._drop_banner_row(other)
             self.refresh_all()
         row.finished.connect(done)
         return row
+
+    def banner_rows(self) -> list:
+        return [w for w in (self.banner_layout.itemAt(i).widget() for i in range(self.banner_layout.count()))
+                if isinstance(w, JobRow)]
 
     def _drop_banner_row(self, row) -> None:
         from shiboken6 import isValid

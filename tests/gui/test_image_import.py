@@ -44,3 +44,21 @@ def test_a_corrupt_png_is_marked_skipped_on_request_and_its_failure_banner_close
     qtbot.waitUntil(lambda: page.list.count() == 1, timeout=30_000)
     wait_ops(qtbot)
     assert window.engine.data.get("posters").count == 3
+
+
+def test_a_later_success_of_the_same_work_clears_the_earlier_failure_from_the_banner(make_window, qtbot, tmp_path):
+    window = make_window()
+    page = window.show_page("datasets")
+    folder = kohya_folder(tmp_path / "posters", corrupt=True)
+    dialog = page.open_import(str(folder))
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=20_000)
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: any(r.state == "failed" for r in window.banner_rows()), timeout=30_000)
+    failed = window.banner_rows()[0]
+    dialog = page.open_import(str(folder))
+    dialog.skip_bad.setChecked(True)
+    qtbot.waitUntil(lambda: "left out" in dialog.detected.text() and dialog.import_button.isEnabled(),
+                    timeout=20_000)
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: failed not in window.banner_rows(), timeout=30_000)   # no stale red error
+    qtbot.waitUntil(lambda: window.banner.isHidden(), timeout=10_000)
