@@ -627,10 +627,6 @@
         <translation>将选中的图片连同来源信息加入“审核”队列</translation>
     </message>
     <message>
-        <source>None</source>
-        <translation>无</translation>
-    </message>
-    <message>
         <source>Write a prompt and pick a model first.</source>
         <translation>请先填写提示词并选择模型。</translation>
     </message>
@@ -677,6 +673,10 @@
     <message>
         <source>Model default</source>
         <translation>模型默认</translation>
+    </message>
+    <message>
+        <source>None (base model)</source>
+        <translation>无（基础模型）</translation>
     </message>
 </context>
 <context>
