@@ -466,6 +466,10 @@
         <source>Export dataset</source>
         <translation>导出数据集</translation>
     </message>
+    <message>
+        <source>Split made no new version of %1: with %2 record(s), the validation and test shares give %3 validation and %4 test record(s), so no record changes its split. Add records or raise the shares.</source>
+        <translation>拆分未生成 %1 的新版本：共 %2 条记录，按验证集和测试集比例得到 %3 条验证记录和 %4 条测试记录，没有记录需要改变所属拆分。请增加记录或提高比例。</translation>
+    </message>
 </context>
 <context>
     <name>DraftControl</name>
