@@ -55,6 +55,7 @@ class LossChart(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.lr_plot)
+        self.lr_plot.hide()       # until a run reports a learning rate
         self.series: dict[str, tuple[list[int], list[float]]] = {}
         self._dirty: set[str] = set()
         # Redrawing on every metric would keep the GUI thread busy during fast runs; a few
