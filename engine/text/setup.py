@@ -97,7 +97,6 @@ def resolve_run(ctx) -> tuple[TrainConfig, dict, list[dict], bool]:
             raise UserError(f"dataset '{config.data}' changed since run {run['id']} started",
                             hint="resume needs the same dataset version; start a new run for new data")
         preflight_training(engine, config)
-        run = runs.update_run(engine, run["id"], state="running", job_id=ctx.job_id)   # no longer "cancelled"
         return config, run, rows, True
     raw = dict(ctx.params.get("config") or {})
     if not raw:
