@@ -1990,6 +1990,29 @@
     </message>
 </context>
 <context>
+    <name>TaskActions</name>
+    <message>
+        <source>Archived %1</source>
+        <translation>已归档 %1</translation>
+    </message>
+    <message>
+        <source>Restored %1</source>
+        <translation>已恢复 %1</translation>
+    </message>
+    <message>
+        <source>Inputs for %1</source>
+        <translation>%1 的输入</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.xlsx *.jsonl);;All files (*)</source>
+        <translation>表格 (*.csv *.xlsx *.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Running %1 on the inputs</source>
+        <translation>正在用输入运行 %1</translation>
+    </message>
+</context>
+<context>
     <name>TaskCombo</name>
     <message>
         <source>The task this output belongs to: review checks it against the task's rules and approved outputs can be fed back into the task's dataset</source>
@@ -2115,14 +2138,6 @@
         <translation>从列表中隐藏此任务；其运行记录和输出仍会保留</translation>
     </message>
     <message>
-        <source>Archived %1</source>
-        <translation>已归档 %1</translation>
-    </message>
-    <message>
-        <source>Restored %1</source>
-        <translation>已恢复 %1</translation>
-    </message>
-    <message>
         <source>Run on a file…</source>
         <translation>对文件批量运行…</translation>
     </message>
@@ -2171,14 +2186,6 @@
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <source>Inputs for %1</source>
-        <translation>%1 的输入</translation>
-    </message>
-    <message>
-        <source>Tables (*.csv *.xlsx *.jsonl);;All files (*)</source>
-        <translation>表格 (*.csv *.xlsx *.jsonl);;所有文件 (*)</translation>
-    </message>
-    <message>
         <source>Unsaved changes</source>
         <translation>未保存的修改</translation>
     </message>
@@ -2193,6 +2200,10 @@
     <message>
         <source>Discard changes</source>
         <translation>放弃修改</translation>
+    </message>
+    <message>
+        <source>None (base model)</source>
+        <translation>无（基础模型）</translation>
     </message>
 </context>
 <context>
