@@ -281,7 +281,8 @@ class MainWindow(QMainWindow):
 
     def show_banner_job(self, job) -> JobRow:
         """A job the whole window cares about (sample content, first start) shown above the tabs."""
-        row = JobRow(self.bridge, job, compact=False)
+        row = JobRow(self.bridge, job, compact=False, closable=True)
+        row.dismissed.connect(lambda: self._drop_banner_row(row))
         self.banner_layout.addWidget(row)
         self.banner.show()
         self.jobs_panel.add_job(job)
@@ -289,16 +290,26 @@ class MainWindow(QMainWindow):
         def done(job_id, state):
             if state == "succeeded":
                 QTimer.singleShot(1500, row, lambda: self._drop_banner_row(row))  # skipped if the row is gone
+                for other in self.banner_rows():   # an earlier failure of the same work is old news now
+                    if other is not row and other.kind == row.kind and other.state in ("failed", "cancelled",
+                                                                                       "interrupted"):
+                        self._drop_banner_row(other)
             self.refresh_all()
         row.finished.connect(done)
         return row
+
+    def banner_rows(self) -> list:
+        return [w for w in (self.banner_layout.itemAt(i).widget() for i in range(self.banner_layout.count()))
+                if isinstance(w, JobRow)]
 
     def _drop_banner_row(self, row) -> None:
         from shiboken6 import isValid
         if not isValid(row) or not isValid(self):
             return
+        self.banner_layout.removeWidget(row)
+        row.hide()
         row.deleteLater()
-        if self.banner_layout.count() <= 1:
+        if self.banner_layout.count() == 0:
             self.banner.hide()
 
     def refresh_all(self) -> None:

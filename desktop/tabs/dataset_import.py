@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGridLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QGridLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from desktop.bridge import Op
 from desktop.widgets.dialog_parts import path_row
@@ -16,6 +17,7 @@ from desktop.widgets.error_dialog import reason_of
 TEXT_TARGETS = ("-", "system", "instruction", "input", "output", "messages", "label", "tags", "note", "status", "split")
 IMAGE_TARGETS = ("-", "file_name", "caption", "label", "tags", "note", "status", "split")
 FORMATS = ("auto", "alpaca", "sharegpt", "openai", "jsonl", "json", "csv", "tsv", "xlsx", "txt", "imagefolder")
+PROBLEM = "_problem"   # the first column when a shown row cannot be imported
 ENCODINGS = ("", "utf-8", "utf-8-sig", "gb18030", "gbk", "big5", "utf-16", "latin-1")
 
 
@@ -49,6 +51,10 @@ class ImportDialog(QDialog):
         self.encoding = QComboBox()
         for value in ENCODINGS:
             self.encoding.addItem(value or self.tr("detect"), value)
+        self.skip_bad = QCheckBox(self.tr("Skip bad rows"))
+        self.skip_bad.setToolTip(self.tr("Leave out rows that cannot be imported (a corrupt image, an empty "
+                                         "field) and import the rest; the job lists what it left out"))
+        self.skip_bad.toggled.connect(self.refresh_preview)
         self.format.currentIndexChanged.connect(self.refresh_preview)
         self.encoding.currentIndexChanged.connect(self.refresh_preview)
         self.path.editingFinished.connect(self.refresh_preview)
@@ -62,12 +68,19 @@ class ImportDialog(QDialog):
         options.addSpacing(16)
         options.addWidget(QLabel(self.tr("Encoding")))
         options.addWidget(self.encoding)
+        options.addSpacing(16)
+        options.addWidget(self.skip_bad)
         options.addStretch(1)
         form.addRow("", options)
 
         self.detected = QLabel(self.tr("Choose a file to see what will be imported."))
         self.detected.setObjectName("muted")
         self.detected.setWordWrap(True)
+        self.busy = QProgressBar()   # the first preview loads the readers: show that something is happening
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumHeight(6)
+        self.busy.hide()
         self.mapping_area = QWidget()
         self.mapping_grid = QGridLayout(self.mapping_area)
         self.mapping_grid.setContentsMargins(0, 0, 0, 0)
@@ -87,6 +100,7 @@ class ImportDialog(QDialog):
         layout.setSpacing(10)
         layout.addLayout(form)
         layout.addWidget(self.detected)
+        layout.addWidget(self.busy)
         section = QLabel(self.tr("Column mapping"))
         section.setObjectName("sectionTitle")
         layout.addWidget(section)
@@ -132,11 +146,21 @@ class ImportDialog(QDialog):
         mapping = self.mapping() if keep_mapping else None
         self.detected.setText(self.tr("Reading the first rows…"))
         self.import_button.setEnabled(False)
+        self.busy.show()
+        asked = self._ask()
         Op(self, self.engine.data.preview, path, self.format.currentText(), mapping,
-           self.encoding.currentData() or None).success(self._show_preview).failure(self._preview_failed) \
+           self.encoding.currentData() or None, skip_bad=self.skip_bad.isChecked()) \
+            .success(lambda result: self._show_preview(result) if asked == self._asked else None) \
+            .failure(lambda exc, details: self._preview_failed(exc, details) if asked == self._asked else None) \
             .run_in_background()
 
+    def _ask(self) -> int:
+        """Number this preview request: only the newest answer is shown (a slow first one is dropped)."""
+        self._asked = getattr(self, "_asked", 0) + 1
+        return self._asked
+
     def _preview_failed(self, exc, details) -> None:
+        self.busy.hide()
         self.preview_result = None
         self.detected.setText("⚠ " + reason_of(exc))
         self.table.clear()
@@ -144,6 +168,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
 
     def _show_preview(self, result: dict) -> None:
+        self.busy.hide()
         self.preview_result = result
         parts = [self.tr("Format: %1").replace("%1", f"{result.get('format')} ({result.get('reader')})"),
                  self.tr("Encoding: %1").replace("%1", str(result.get("encoding") or "-")),
@@ -152,24 +177,36 @@ class ImportDialog(QDialog):
         text = " · ".join(parts)
         if result.get("warnings"):
             text += "\n⚠ " + "\n⚠ ".join(str(w) for w in result["warnings"])
+        bad = int(result.get("bad_rows") or 0)
+        if bad:
+            text += "\n⚠ " + (self.tr("%n of the first rows cannot be imported (marked below); they will be left out.",
+                                       "", bad) if self.skip_bad.isChecked() else
+                              self.tr("%n of the first rows cannot be imported (marked below): fix them, or turn "
+                                      "on “Skip bad rows” to leave them out.", "", bad))
         self.detected.setText(text)
         self._show_mapping(result)
         rows = result.get("rows") or []
         keys = [k for k in dict.fromkeys(k for r in rows for k in r) if not k.startswith("_")]
+        bad = any(r.get("_problem") for r in rows)
+        if bad:
+            keys = [PROBLEM] + keys
         self.table.clear()
         self.table.setColumnCount(len(keys))
-        self.table.setHorizontalHeaderLabels(keys)
+        self.table.setHorizontalHeaderLabels([self.tr("Problem") if k == PROBLEM else k for k in keys])
         self.table.setRowCount(len(rows))
         for r, record in enumerate(rows):
+            problem = record.get("_problem")
             for c, key in enumerate(keys):
-                value = record.get(key)
+                value = ("⚠ " + problem if problem else "") if key == PROBLEM else record.get(key)
                 item = QTableWidgetItem("" if value is None else str(value))
-                item.setToolTip(item.text())
+                item.setToolTip(problem or item.text())
+                if problem:   # the row the import would refuse (or leave out, with "Skip bad rows")
+                    item.setForeground(QBrush(QColor("#c0392b")))
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         for c in range(len(keys)):
             self.table.setColumnWidth(c, min(self.table.columnWidth(c), 320))
-        self.import_button.setEnabled(bool(rows))
+        self.import_button.setEnabled(any(not r.get("_problem") for r in rows))
 
     def _show_mapping(self, result: dict) -> None:
         while self.mapping_grid.count():
@@ -199,7 +236,8 @@ class ImportDialog(QDialog):
             return
         self.import_button.setEnabled(False)
         Op(self, self.engine.data.import_file, self.path.text().strip(), name, self.format.currentText(),
-           self.mapping() or None, self.encoding.currentData() or None).success(self._started) \
+           self.mapping() or None, self.encoding.currentData() or None, skip_bad=self.skip_bad.isChecked()) \
+            .success(self._started) \
             .failure(lambda exc, details: (self.detected.setText("⚠ " + reason_of(exc)),
                                            self.import_button.setEnabled(True))).run_in_background()
 

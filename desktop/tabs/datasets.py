@@ -58,8 +58,12 @@ class DatasetsPage(Page):
         self.heading.setStyleSheet("font-size: 16px; font-weight: 600;")
         self.summary = QLabel()
         self.summary.setObjectName("muted")
+        self.notice = QLabel()   # what the last clean or split came to, when it made no new version
+        self.notice.setWordWrap(True)
+        self.notice.hide()
         column.addWidget(self.heading)
         column.addWidget(self.summary)
+        column.addWidget(self.notice)
 
         self.record_filters = RecordFilters()
         self.search = self.record_filters.search
@@ -151,6 +155,23 @@ class DatasetsPage(Page):
     def on_job_finished(self, job_id: str, kind: str, state: str) -> None:
         if kind.startswith("data.") or kind == "samples.install" or kind.startswith("review."):
             self.refresh()
+        if kind == "data.split" and state == "succeeded" and self.engine is not None:
+            Op(self, self.engine.jobs.get, job_id).success(self._split_done).run_in_background()
+
+    def _split_done(self, job) -> None:
+        """A split that moved no record makes no version: say so, and why, where the dataset is shown."""
+        result = job.result if isinstance(job.result, dict) else {}
+        if result.get("created", True):
+            self.notice.hide()
+            return
+        counts = result.get("split") or {}
+        self.notice.setText("⚠ " + self.tr("Split made no new version of %1: with %2 record(s), the validation and "
+                                           "test shares give %3 validation and %4 test record(s), so no record "
+                                           "changes its split. Add records or raise the shares.")
+                            .replace("%1", str(result.get("dataset"))).replace("%2", str(sum(counts.values())))
+                            .replace("%3", str(counts.get("val", 0))).replace("%4", str(counts.get("test", 0))))
+        self.notice.setProperty("dataset", result.get("dataset"))
+        self.notice.show()
 
     def _show_datasets(self, datasets) -> None:
         keep = self.current
@@ -174,6 +195,8 @@ class DatasetsPage(Page):
         if item is None:
             return
         info = item.data(Qt.ItemDataRole.UserRole)
+        if info.name != self.notice.property("dataset"):
+            self.notice.hide()   # the notice is about another dataset
         if info.name != self.current and not self.draft.settle(lambda name=info.name: self._go_to(name)):
             self._set_list_item(_previous)
             return

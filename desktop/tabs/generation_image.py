@@ -143,7 +143,7 @@ class ImagePanel(GenerationPanel):
 
     def _fill_adapters(self) -> None:
         self.adapter.clear()
-        self.adapter.addItem(self.tr("None"), None)
+        self.adapter.addItem(self.tr("None (base model)"), None)
         for model in self.adapters():
             self.adapter.addItem(model.name, model.name)
 

@@ -61,6 +61,7 @@ class ReviewPage(Page):
         filters.addWidget(self.counts)
         layout.addLayout(filters)
         self.task_filter.currentIndexChanged.connect(self.load_items)
+        self.task_filter.currentIndexChanged.connect(self._update_feedback_button)
         self.status_filter.currentIndexChanged.connect(self.load_items)
 
         self.inner = QStackedWidget()
@@ -79,6 +80,7 @@ class ReviewPage(Page):
         self.queue.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.queue.setSpacing(2)
         self.queue.currentItemChanged.connect(self._show_item)
+        self.queue.currentItemChanged.connect(self._update_feedback_button)
         splitter.addWidget(self.queue)
         detail = QWidget()
         column = QVBoxLayout(detail)
@@ -183,10 +185,7 @@ class ReviewPage(Page):
         self.queue.blockSignals(True)
         self.queue.clear()
         for item in self.items:
-            mark = {"approved": "✓", "rejected": "✕"}.get(item.status, "•")
-            text = (item.edited_text or item.output_text or item.prompt or "").replace("\n", " ")
-            origin = f"{item.task} · {self.step_name(item.step)}" if item.task else self.tr("Generation")
-            entry = QListWidgetItem(f"{mark} {origin}\n{text[:70]}")
+            entry = QListWidgetItem(self._entry_text(item))
             if item.modality == "image":
                 entry.setIcon(icons.icon("image"))
             entry.setData(Qt.ItemDataRole.UserRole, item)
@@ -195,9 +194,17 @@ class ReviewPage(Page):
         self.counts.setText(" · ".join(f"{self._status_name(k)} {v}" for k, v in (counts or {}).items()
                                        if isinstance(v, int)))
         self.inner.setCurrentWidget(self.detail if self.items else self.empty)
+        self._update_feedback_button()
         ids = [i.id for i in self.items]
         if self.items:
             self.queue.setCurrentRow(ids.index(keep) if keep in ids else 0)
+
+    def _entry_text(self, item) -> str:
+        """The queue line: status mark, where the output came from, and its current text (an edit wins)."""
+        mark = {"approved": "✓", "rejected": "✕"}.get(item.status, "•")
+        text = (item.edited_text or item.output_text or item.prompt or "").replace("\n", " ")
+        origin = f"{item.task} · {self.step_name(item.step)}" if item.task else self.tr("Generation")
+        return f"{mark} {origin}\n{text[:70]}"
 
     def step_name(self, step: str) -> str:
         """A task's own step names are the author's words; the implicit single step is "output"."""
@@ -288,8 +295,7 @@ class ReviewPage(Page):
         from shiboken6 import isValid
         if entry is not None and isValid(entry) and self.queue.row(entry) >= 0:
             entry.setData(Qt.ItemDataRole.UserRole, updated)
-            mark = {"approved": "✓", "rejected": "✕"}.get(updated.status, "•")
-            entry.setText(mark + entry.text()[1:])
+            entry.setText(self._entry_text(updated))
         task = self.task_filter.currentData()
         Op(self, self.engine.review.counts, task).success(self.newest("counts", lambda counts: self.counts.setText(
             " · ".join(f"{self._status_name(k)} {v}" for k, v in counts.items() if isinstance(v, int))))) \
@@ -307,13 +313,34 @@ class ReviewPage(Page):
             Op(self, self.engine.review.export, path, self.task_filter.currentData(), force=True).success(
                 lambda result: self.counts.setText(self.tr("Exported to %1").replace("%1", path))).run_in_background()
 
+    def feedback_task(self) -> str | None:
+        """The task whose dataset "Add approved to dataset" feeds: the task filter, else the selected item's."""
+        item = self.current()
+        return self.task_filter.currentData() or (item.task if item is not None else None)
+
+    def _update_feedback_button(self, *_) -> None:
+        task = self.feedback_task()
+        if task:
+            self.feedback_button.setText(self.tr("Add approved to dataset of “%1”").replace("%1", task))
+            self.feedback_button.setToolTip(self.tr("Approved and edited outputs of task “%1” become new training "
+                                                    "examples of its dataset").replace("%1", task))
+        else:
+            self.feedback_button.setText(self.tr("Add approved to dataset"))
+            self.feedback_button.setToolTip(self.tr("Choose a task first: outputs sent from Generation without a "
+                                                    "task have no dataset to go to"))
+
     def feed_back(self) -> None:
-        task = self.task_filter.currentData() or (self.current().task if self.current() else None)
+        task = self.feedback_task()
         if not task:
+            self.counts.setText(self.tr("Choose a task in the Task list: outputs sent from Generation without a "
+                                        "task have no dataset to go to."))
             return
         Op(self, self.engine.review.feedback, task).success(self._fed_back).run_in_background()
 
     def _fed_back(self, result: dict) -> None:
-        added = result.get("added", 0) if isinstance(result, dict) else 0
-        self.counts.setText(self.tr("%1 example(s) added to the dataset").replace("%1", str(added)))
+        """Name the task and each dataset with the number of examples it gained (the engine answers per dataset)."""
+        parts = [self.tr("%1 example(s) added to “%2” (version %3)").replace("%1", str(d.get("added", 0)))
+                 .replace("%2", str(d.get("dataset"))).replace("%3", str(d.get("version")))
+                 for d in result.get("datasets", [])]
+        self.counts.setText(self.tr("Task “%1”: ").replace("%1", str(result.get("task"))) + "; ".join(parts))
         self.window_.pages["datasets"].refresh()

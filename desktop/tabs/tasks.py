@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QScrollArea, QSpinBox, QSplitter, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.tabs.task_actions import TaskActions
 from desktop.tabs.task_steps import StepsEditor
 from desktop.tabs.task_template import TemplateEditor
 from desktop.widgets.buttons import primary_button
@@ -36,6 +37,7 @@ class TasksPage(Page):
         self._shown: dict | None = None   # the definition as loaded or saved: anything else is unsaved
         self.new_button = primary_button("add", self.tr("New task"), self.new_task)
         self.add_action_button(self.new_button)
+        self.task_actions = TaskActions(self)
         self._build()
 
     def _build(self) -> None:
@@ -120,12 +122,12 @@ class TasksPage(Page):
         self.save_button.setShortcut("Ctrl+S")
         self.save_button.clicked.connect(lambda: self.save())
         self.duplicate_button = QPushButton(icons.icon("copy"), self.tr("Duplicate"))
-        self.duplicate_button.clicked.connect(self.duplicate)
+        self.duplicate_button.clicked.connect(self.task_actions.duplicate)
         self.archive_button = QPushButton(icons.icon("archive"), self.tr("Archive"))
         self.archive_button.setToolTip(self.tr("Hide the task from the list; its runs and outputs stay"))
-        self.archive_button.clicked.connect(self.toggle_archived)
+        self.archive_button.clicked.connect(self.task_actions.toggle_archived)
         self.run_button = QPushButton(icons.icon("play"), self.tr("Run on a file…"))
-        self.run_button.clicked.connect(self.run_on_file)
+        self.run_button.clicked.connect(lambda: self.task_actions.run_on_file())
         self.message = QLabel()
         self.message.setObjectName("muted")
         buttons.addWidget(self.save_button)
@@ -169,7 +171,8 @@ class TasksPage(Page):
             keep = box.currentData()
             box.blockSignals(True)
             box.clear()
-            box.addItem(self.tr("(none)"), None)
+            # no adapter reads as in Generation; no dataset or model is just "(none)"
+            box.addItem(self.tr("None (base model)") if box is self.adapter else self.tr("(none)"), None)
             for name in names:
                 box.addItem(name, name)
             box.setCurrentIndex(max(0, box.findData(keep)))
@@ -378,36 +381,5 @@ class TasksPage(Page):
             then()
         self.refresh()
 
-    def duplicate(self) -> None:
-        if self.current is None:
-            return
-        names = {t.name for t in self.tasks}
-        number = 2
-        while f"{self.current.name}-{number}" in names:
-            number += 1
-        definition = {**self.current.to_dict(), "name": f"{self.current.name}-{number}"}
-        Op(self, self.engine.tasks.create, definition).success(self._saved).run_in_background()
-
-    def toggle_archived(self) -> None:
-        """Archive the selected task (it leaves the list) or restore an archived one."""
-        if self.current is None:
-            return
-        name = self.current.name
-        call = self.engine.tasks.unarchive if name in self.archived else self.engine.tasks.archive
-        Op(self, call, name).success(self._archived_changed).failure(
-            lambda exc, details: self.message.setText("⚠ " + reason_of(exc))).run_in_background()
-
-    def _archived_changed(self, result: dict) -> None:
-        text = self.tr("Archived %1") if result["archived"] else self.tr("Restored %1")
-        self.refresh()
-        self.message.setText("✓ " + text.replace("%1", result["task"]))
-
     def run_on_file(self, path: str | None = None) -> None:
-        if self.current is None:
-            return
-        if not path:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("Inputs for %1").replace("%1", self.current.name), "",
-                                                  self.tr("Tables (*.csv *.xlsx *.jsonl);;All files (*)"))
-        if path:
-            Op(self, self.engine.tasks.run, self.current.name, path).success(self.window_.show_banner_job) \
-                .failure(lambda exc, details: self.message.setText("⚠ " + reason_of(exc))).run_in_background()
+        self.task_actions.run_on_file(path)

@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections import deque
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSpinBox,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.tabs.training_form import RunForm
 from desktop.tabs.training_monitor import RunMonitor
 from desktop.widgets.buttons import primary_button
 
-# steps, learning rate, LoRA rank for each preset (text / image)
-PRESETS = {"quick": (30, 3e-4, 8), "balanced": (200, 2e-4, 16), "thorough": (800, 1e-4, 32)}
+RUNS_SHOWN = 4   # runs (two lines each) the list keeps room for however tall the form gets
 
 
 def list_runs(engine) -> list[dict]:
@@ -38,6 +37,7 @@ class TrainingPage(Page):
         self._runs_generation = 0
         self._select_generation = 0
         self._ended: deque[str] = deque(maxlen=64)   # jobs seen ending, newest last
+        self._resumed: dict[str, str] = {}            # job that stopped -> the job resuming its run
         self._build()
         self.bridge.state_changed.connect(self._on_job_state)
 
@@ -51,72 +51,11 @@ class TrainingPage(Page):
         form_host = QWidget()
         form_layout = QVBoxLayout(form_host)
         form_layout.setContentsMargins(0, 0, 8, 0)
-        setup = QGroupBox(self.tr("New run"))
-        form = QFormLayout(setup)
-        form.setSpacing(10)
-        self.model_box = QComboBox()
-        self.data_box = QComboBox()
-        self.method_box = QComboBox()
-        self.method_box.addItem(self.tr("LoRA adapter (recommended)"), "lora")
-        self.method_box.addItem(self.tr("Full fine-tune (small models)"), "full")
-        self.output_name = QLineEdit()
-        self.output_name.setObjectName("adapterName")
-        self.output_name.setPlaceholderText(self.tr("Automatic (model name and run number)"))
-        self.output_name.setToolTip(self.tr("The name the trained adapter gets in Models"))
-        form.addRow(self.tr("Base model"), self.model_box)
-        form.addRow(self.tr("Dataset"), self.data_box)
-        form.addRow(self.tr("Method"), self.method_box)
-        form.addRow(self.tr("Adapter name"), self.output_name)
-        presets = QHBoxLayout()
-        self.preset_buttons = {}
-        for key, label in (("quick", self.tr("Quick")), ("balanced", self.tr("Balanced")),
-                           ("thorough", self.tr("Thorough"))):
-            button = QPushButton(label)
-            button.setCheckable(True)
-            button.clicked.connect(lambda checked=False, k=key: self.apply_preset(k))
-            presets.addWidget(button)
-            self.preset_buttons[key] = button
-        form.addRow(self.tr("Preset"), presets)
-        form_layout.addWidget(setup)
-
-        # "Advanced" folds the hyperparameters away, so the runs list keeps its room
-        self.advanced_toggle = QCheckBox(self.tr("Advanced"))
-        form_layout.addWidget(self.advanced_toggle)
-        advanced = QGroupBox()
-        grid = QFormLayout(advanced)
-        self.advanced_toggle.toggled.connect(advanced.setVisible)
-        advanced.setVisible(False)
-        self.steps = QSpinBox()
-        self.steps.setRange(1, 100_000)
-        self.lr = QDoubleSpinBox()
-        self.lr.setDecimals(6)
-        self.lr.setRange(1e-6, 1.0)
-        self.lr.setSingleStep(1e-5)
-        self.rank = QSpinBox()
-        self.rank.setRange(1, 256)
-        self.batch = QSpinBox()
-        self.batch.setRange(1, 256)
-        self.batch.setValue(2)
-        self.max_length = QSpinBox()
-        self.max_length.setRange(16, 8192)
-        self.max_length.setValue(256)
-        self.save_every = QSpinBox()
-        self.save_every.setRange(1, 100_000)
-        self.save_every.setValue(50)
-        grid.addRow(self.tr("Steps"), self.steps)
-        grid.addRow(self.tr("Learning rate"), self.lr)
-        grid.addRow(self.tr("LoRA rank"), self.rank)
-        grid.addRow(self.tr("Batch size"), self.batch)
-        grid.addRow(self.tr("Max length (tokens)"), self.max_length)
-        grid.addRow(self.tr("Checkpoint every"), self.save_every)
-        # text runs only: several processes train together (one per GPU; on the CPU they share the cores)
-        self.processes = QSpinBox()
-        self.processes.setRange(1, 64)
-        self.processes.setToolTip(self.tr("Processes that train together with torchrun (one per GPU). "
-                                          "On a computer without GPUs they share its cores, for testing."))
-        grid.addRow(self.tr("Processes / GPUs"), self.processes)
-        self.advanced = advanced
-        form_layout.addWidget(advanced)
+        self.form = RunForm(self)
+        form_layout.addWidget(self.form)
+        for name in ("model_box", "data_box", "method_box", "output_name", "preset_buttons", "advanced_toggle",
+                     "advanced", "steps", "lr", "rank", "batch", "max_length", "save_every", "processes"):
+            setattr(self, name, getattr(self.form, name))   # the page's own names for the form's fields
         self.preflight = QLabel(self.tr("Pick a model and a dataset."))
         self.preflight.setObjectName("muted")
         self.preflight.setWordWrap(True)
@@ -128,6 +67,8 @@ class TrainingPage(Page):
         form_layout.addWidget(runs_title)
         self.runs_list = QListWidget()
         self.runs_list.setObjectName("runsList")
+        # with "Advanced" open the form scrolls rather than squeezing the runs to one line
+        self.runs_list.setMinimumHeight(self.runs_list.fontMetrics().lineSpacing() * 2 * RUNS_SHOWN + 12)
         self.runs_list.currentItemChanged.connect(self._run_selected)
         form_layout.addWidget(self.runs_list, 1)
         self.resume_button = QPushButton(self.tr("Resume run"))
@@ -206,7 +147,10 @@ class TrainingPage(Page):
         self.runs_list.blockSignals(True)
         self.runs_list.clear()
         for run in self.runs:
-            state = run.get("state") or ""
+            # a resumed run is running again although its record may still say how its last job ended
+            state = run.get("job_state") if run.get("job_state") in ("queued", "running") else run.get("state") or ""
+            if self._resumed.get(run.get("job_id")) in self.active_runs:
+                state = "running"
             config = run.get("config") or {}
             kind = {"text": self.tr("text"), "image": self.tr("image")}.get(run.get("kind"), run.get("kind"))
             state = self.state_name(state)
@@ -233,12 +177,7 @@ class TrainingPage(Page):
         return next((d for d in self.datasets if d.name == name), None)
 
     def apply_preset(self, key: str) -> None:
-        steps, lr, rank = PRESETS[key]
-        self.steps.setValue(steps)
-        self.lr.setValue(lr)
-        self.rank.setValue(rank)
-        for name, button in self.preset_buttons.items():
-            button.setChecked(name == key)
+        self.form.apply_preset(key)
 
     def _preflight_soon(self) -> None:
         self._preflight_timer.start()
@@ -256,6 +195,7 @@ class TrainingPage(Page):
         self._preflight_generation += 1
         self._ready = False
         model, dataset = self.selected_model(), self.selected_dataset()
+        self.form.show_kind(model.kind if model is not None else None)
         if not self.models or not self.datasets:
             self.preflight.setText(self.tr("Import a base model (Models) and a dataset (Datasets) first."))
         elif model is None or dataset is None:
@@ -297,20 +237,10 @@ class TrainingPage(Page):
             self.preflight.setText("✓ " + self.tr("Fits in memory."))
 
     def text_config(self) -> dict:
-        model, dataset = self.selected_model(), self.selected_dataset()
-        return {"model": model.name, "data": dataset.name, "method": self.method_box.currentData(),
-                "max_steps": self.steps.value(), "learning_rate": self.lr.value(), "lora_r": self.rank.value(),
-                "lora_alpha": self.rank.value() * 2, "batch_size": self.batch.value(),
-                "max_length": self.max_length.value(), "save_every": self.save_every.value(),
-                "eval_every": max(1, min(self.save_every.value(), self.steps.value() // 4 or 1)),
-                "output_name": self.output_name.text().strip() or None}
+        return self.form.text_config(self.selected_model(), self.selected_dataset())
 
     def image_config(self) -> dict:
-        model, dataset = self.selected_model(), self.selected_dataset()
-        return {"model": model.name, "data": dataset.name, "max_steps": self.steps.value(),
-                "learning_rate": self.lr.value(), "rank": self.rank.value(), "alpha": float(self.rank.value()),
-                "batch_size": self.batch.value(), "checkpoint_every": self.save_every.value(),
-                "output_name": self.output_name.text().strip() or None}
+        return self.form.image_config(self.selected_model(), self.selected_dataset())
 
     # -- runs -----------------------------------------------------------------------
     def start(self, overrides: dict | None = None) -> None:
@@ -334,6 +264,9 @@ class TrainingPage(Page):
             self.active_runs.add(job.id)
         self._update_start()
         self.follow(job)
+        if job.resumed_from:
+            self._resumed[job.resumed_from] = job.id
+            self.refresh()
 
     def _on_job_state(self, job_id: str, state: str, data: dict) -> None:
         if state in ("queued", "running"):

@@ -27,6 +27,7 @@ class RunMonitor(QWidget):
         self._anchor: tuple[float, int] | None = None   # (time, step) the remaining time is counted from
         self._job_started = 0.0
         self._speed = ""
+        self._kind = ""
         self._generation = 0
         column = QVBoxLayout(self)
         column.setContentsMargins(12, 0, 0, 0)
@@ -34,9 +35,14 @@ class RunMonitor(QWidget):
         self.run_title.setStyleSheet("font-size: 16px; font-weight: 600;")
         self.stats = QLabel(self.tr("Start a run to see its loss curve here."))
         self.stats.setObjectName("muted")
+        self.kept = QLabel()   # which checkpoint became the output, and why
+        self.kept.setObjectName("keptCheckpoint")
+        self.kept.setWordWrap(True)
+        self.kept.hide()
         self.row_holder = QVBoxLayout()
         column.addWidget(self.run_title)
         column.addWidget(self.stats)
+        column.addWidget(self.kept)
         column.addLayout(self.row_holder)
         self.chart = LossChart()
         column.addWidget(self.chart, 3)
@@ -71,7 +77,9 @@ class RunMonitor(QWidget):
         self._job_started = float(job.started_at or 0.0)
         self._anchor = (self._job_started, 0) if job.started_at and not job.resumed_from else None
         self._speed = ""
+        self._kind = job.kind
         self.chart.clear()
+        self.show_kept(None)
         self.log.clear()
         self.samples.clear()
         from desktop.job_titles import job_title
@@ -95,7 +103,8 @@ class RunMonitor(QWidget):
 
     def _run_ended(self, job_id: str, state: str) -> None:
         if job_id == self.current_job and self.page.engine is not None:
-            Op(self, self.page.engine.jobs.get, job_id).success(self.text_samples.finished).run_in_background()
+            Op(self, self.page.engine.jobs.get, job_id).success(
+                lambda job: (self.text_samples.finished(job), self.show_kept(job))).run_in_background()
 
     def _history(self, generation: int, job, metrics: list[dict]) -> None:
         """A run picked from the list: its curves so far, and for a finished one what it came to."""
@@ -117,6 +126,33 @@ class RunMonitor(QWidget):
         if job.started_at and job.finished_at:
             parts.append(duration(job.finished_at - job.started_at))
         self.stats.setText(" · ".join(parts))
+        self.show_kept(job)
+
+    def show_kept(self, job) -> None:
+        """Name the checkpoint the run kept as its output and why; warn when validation never improved."""
+        kept = ((job.result or {}).get("kept") if job is not None and isinstance(job.result, dict) else None)
+        if job is not None and job.id != self.current_job or not kept:
+            self.kept.hide()
+            return
+        step = str(kept.get("step"))
+        if kept.get("weights") == "best":
+            text = self.tr("Kept: the weights of step %1, the lowest validation loss (%2) of %3 evaluations.") \
+                .replace("%1", step).replace("%2", f"{kept.get('val_loss', 0):.3f}") \
+                .replace("%3", str(kept.get("evaluations")))
+        elif kept.get("reason") == "no_validation":
+            text = self.tr("Kept: the last weights (step %1); the run had no validation examples to choose "
+                           "by.").replace("%1", step)
+        else:
+            text = self.tr("Kept: the last weights (step %1), as asked.").replace("%1", step)
+        if kept.get("never_improved"):
+            text += "\n⚠ " + self.tr("Validation loss never went below its first value (%1 at step %2), so the "
+                                     "output is close to the base model. Try a higher learning rate or more "
+                                     "examples, or check that the validation examples are like the training "
+                                     "ones.").replace("%1", f"{kept.get('first_val_loss', 0):.3f}").replace("%2", step)
+        self.kept.setText(text)
+        self.kept.setProperty("warning", bool(kept.get("never_improved")))
+        self.kept.setStyleSheet("color: #b9770e;" if kept.get("never_improved") else "")
+        self.kept.show()
 
     def _show_log(self, generation: int, text: str) -> None:
         if generation == self._generation and text and not self.log.toPlainText():
@@ -137,6 +173,8 @@ class RunMonitor(QWidget):
         if job_id != self.current_job:
             return
         self.chart.add(name, step, value)
+        if name == "tokens_per_second" and self._kind != "text.train":
+            return
         if name in ("tokens_per_second", "steps_per_second"):
             unit = self.tr("tokens/s") if name == "tokens_per_second" else self.tr("steps/s")
             self._speed = f"{value:,.0f} {unit}" if value >= 10 else f"{value:.2f} {unit}"

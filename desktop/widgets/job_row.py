@@ -12,8 +12,9 @@ class JobRow(QWidget):
 
     finished = Signal(str, str)   # job id, final state
     resume_requested = Signal(str)
+    dismissed = Signal()   # the close button of a finished row was clicked
 
-    def __init__(self, bridge, job, parent: QWidget | None = None, compact: bool = False):
+    def __init__(self, bridge, job, parent: QWidget | None = None, compact: bool = False, closable: bool = False):
         super().__init__(parent)
         self.bridge = bridge
         self.job_id = job.id
@@ -38,6 +39,15 @@ class JobRow(QWidget):
         top.addWidget(self.state_label)
         top.addWidget(self.resume_button)
         top.addWidget(self.cancel_button)
+        self.closable = closable
+        self.close_button = QPushButton("✕")
+        self.close_button.setObjectName("closeButton")
+        self.close_button.setFlat(True)
+        self.close_button.setToolTip(self.tr("Close"))
+        self.close_button.setAccessibleName(self.tr("Close"))
+        self.close_button.clicked.connect(self.dismissed.emit)
+        self.close_button.hide()
+        top.addWidget(self.close_button)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
@@ -97,6 +107,7 @@ class JobRow(QWidget):
         done = state in FINISHED
         self.cancel_button.setVisible(not done)
         self.resume_button.setVisible(done and self.resumable and state != "succeeded")
+        self.close_button.setVisible(done and self.closable)
         if state == "succeeded":
             self.bar.setValue(1000)
         if data.get("error"):

@@ -55,6 +55,7 @@ class LossChart(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.lr_plot)
+        self.lr_plot.hide()       # until a run reports a learning rate
         self.series: dict[str, tuple[list[int], list[float]]] = {}
         self._dirty: set[str] = set()
         # Redrawing on every metric would keep the GUI thread busy during fast runs; a few
@@ -72,6 +73,7 @@ class LossChart(QWidget):
         # one by one first made Qt remove the same items twice.
         self.plot.clear()
         self.lr_plot.clear()
+        self.lr_plot.hide()       # shown once the run reports a learning rate (image runs do not)
         self.series.clear()
         self.curves.clear()
         self._dirty.clear()
@@ -82,6 +84,8 @@ class LossChart(QWidget):
     def add(self, name: str, step: int, value: float) -> None:
         if "loss" not in name and name not in ("learning_rate", "lr"):
             return
+        if name in ("learning_rate", "lr") and self.lr_plot.isHidden():
+            self.lr_plot.show()
         xs, ys = self.series.setdefault(name, ([], []))
         if xs and step <= xs[-1]:          # a resumed run replays its history: keep the curve monotonic
             while xs and xs[-1] >= step:

@@ -13,6 +13,7 @@ import os
 import sys
 
 from engine.cli.output import Output
+from engine.cli.flag_hints import with_flags
 from engine.errors import UserError
 
 COMMAND_MODULES = [
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             raise UserError("--workspace is empty", hint="give a workspace folder, or leave the option out")
         result = args.handler(args, out)
     except UserError as exc:
-        out.fail(str(exc))
+        out.fail(with_flags(str(exc)))
         return exc.exit_code
     except KeyboardInterrupt:
         out.fail("interrupted")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from engine.cli.flag_hints import with_flags
 from engine.errors import UserError
 
 
@@ -134,10 +135,14 @@ def _preview_text(info: dict) -> str:
     lines = [f"format    {info['format']} ({info['shape']}, {info['modality']})",
              f"encoding  {info['encoding'] or '-'}" + (f"   delimiter {info['delimiter']!r}" if info["delimiter"] else ""),
              "mapping   " + (", ".join(f"{c} -> {t}" for c, t in info["mapping"].items()) or "(none)")]
-    lines += [f"warning   {w}" for w in info["warnings"]]
+    lines += [f"warning   {with_flags(w)}" for w in info["warnings"]]
+    if info.get("bad_rows"):
+        lines.append(f"bad rows  {info['bad_rows']} of the first {len(info['rows'])} cannot be imported "
+                     "(fix them, or import with --skip-bad to leave them out)")
     for row in info["rows"][:5]:
         shown = {k: v for k, v in row.items() if not k.startswith("_")}
-        lines.append(f"  {row['_origin']}:{row['_line'] or ''}  " + json.dumps(shown, ensure_ascii=False)[:160])
+        bad = f"  BAD: {row['_problem']}" if row.get("_problem") else ""
+        lines.append(f"  {row['_origin']}:{row['_line'] or ''}  " + json.dumps(shown, ensure_ascii=False)[:160] + bad)
     return "\n".join(lines)
 
 

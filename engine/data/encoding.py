@@ -51,7 +51,7 @@ def detect_encoding(path: str | Path) -> str:
         start = exc.start
     line = data[:start].count(b"\n") + 1
     raise UserError(f"{path.name} line {line} (byte offset {start}): not valid UTF-8 (nor GB18030)",
-                    hint="save it as UTF-8, or pass --encoding with the file's encoding (e.g. big5, cp1252, utf-16)")
+                    hint="save it as UTF-8, or choose the file's encoding (e.g. big5, cp1252, utf-16)")
 
 
 def normalise_encoding(name: str) -> str:
@@ -71,4 +71,4 @@ def open_text(path: str | Path, encoding: str | None = None):
 def decode_failure(path: Path, encoding: str, line: int | None) -> UserError:
     where = f" near line {line}" if line else ""
     return UserError(f"{path.name}{where}: the text is not valid {encoding}",
-                     hint="save the file as UTF-8, or pass --encoding with the right one (e.g. gb18030, utf-16)")
+                     hint="save the file as UTF-8, or choose the file's encoding (e.g. gb18030, utf-16)")

@@ -82,7 +82,7 @@ def _check_target(con, cfg: ImportConfig):
     if existing is not None:
         raise UserError(f"a dataset named '{existing['name']}' already exists"
                         + ("" if existing["name"] == names.normalise(cfg.name) else " (names ignore case)"),
-                        hint="choose another --name, or add to it with --append")
+                        hint="choose another name, or add to the existing dataset")
     cfg.name = names.check_name(cfg.name, "dataset", "--name")
     if cfg.name.isdigit():
         raise UserError(f"dataset name '{cfg.name}' is only digits", hint="use a name with a letter in it")
@@ -148,7 +148,7 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
                 if not cfg.skip_bad:
                     raise UserError(f"{_where(origin, line, source)}{' field ' + exc.field if exc.field else ''}: "
                                     f"{exc.message}",
-                                    hint="fix that row, or import with --skip-bad to leave bad rows out") from None
+                                    hint="fix that row, or import again skipping bad rows to leave them out") from None
                 skipped_count += 1
                 if len(skipped) < MAX_REPORTED:
                     skipped.append(problem)

@@ -79,7 +79,7 @@ def check_overrides(overrides: dict, columns: list[str], source: str) -> None:
     """Every --map COLUMN names a column the file has (a typo must not pass as 'nothing to map')."""
     absent = [c for c in overrides if c not in columns]
     if absent:
-        raise UserError(f"{source}: --map {absent[0]}={overrides[absent[0]]}: there is no column '{absent[0]}'",
+        raise UserError(f"{source}: the mapping {absent[0]}={overrides[absent[0]]} names no column of the file",
                         hint="its columns are: " + (", ".join(columns[:20]) or "none"))
 
 
@@ -102,17 +102,17 @@ def check_mapping(mapping: dict[str, str], columns: list[str], modality: str, so
     if modality == "image":
         if "file_name" not in fields:
             raise UserError(f"{source}: no column names the image file (columns: {', '.join(columns)})",
-                            hint="pass --map COLUMN=file_name")
+                            hint="map a column to the image file field (file_name)")
         return
     if fmt in ("sharegpt", "openai") and "messages" not in fields:
         raise UserError(f"{source}: no '{'conversations' if fmt == 'sharegpt' else 'messages'}' field for the chat "
-                        f"turns (fields: {', '.join(columns)})", hint="pass --map FIELD=messages")
+                        f"turns (fields: {', '.join(columns)})", hint="map the field that holds the turns to messages")
     if fmt == "alpaca" and not {"instruction", "output"} <= fields:
         raise UserError(f"{source}: Alpaca needs instruction and output fields (found: {', '.join(columns)})",
-                        hint="pass --map COLUMN=instruction --map COLUMN=output")
+                        hint="map a column to instruction and one to output")
     if not fields & {"messages", "output", "instruction", "input"}:
         raise UserError(f"{source}: no column holds the example text (columns: {', '.join(columns)})",
-                        hint="pass --map COLUMN=output (and COLUMN=instruction for prompts)")
+                        hint="map a column to output (and one to instruction for prompts)")
 
 
 def apply_mapping(row: dict, mapping: dict[str, str]) -> dict:

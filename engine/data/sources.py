@@ -60,7 +60,7 @@ def _reader_for(path: Path, fmt: str) -> str:
     if ext in TEXT_EXTENSIONS:
         return TEXT_EXTENSIONS[ext]
     raise UserError(f"{path.name}: cannot tell the format from the extension '{ext or '(none)'}'",
-                    hint="pass --format (" + "|".join(FORMATS[1:]) + ")")
+                    hint="choose the format (" + "|".join(FORMATS[1:]) + ")")
 
 
 def _json_is_lines(path: Path, encoding: str) -> bool:
@@ -108,7 +108,7 @@ def as_user_error(source: Source, exc: RowError) -> UserError:
     origin = source.data.name if source.data.is_file() else source.data.name + "/" + source.reader
     what = f" field {exc.field}" if exc.field else ""
     return UserError(f"{origin}{where}{what}: {exc.message}",
-                     hint="fix that row, or import with --skip-bad to leave bad rows out")
+                     hint="fix that row, or import again skipping bad rows to leave them out")
 
 
 def _looks_like_image_csv(columns: list[str], rows: list[dict]) -> bool:
@@ -138,7 +138,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
         raise UserError(f"{data.name} is an empty (zero-byte) file", hint="check that the export finished")
     if data.is_dir():
         if fmt not in ("auto", "imagefolder"):
-            raise UserError(f"{path.name} is a folder; --format {fmt} needs a file")
+            raise UserError(f"{path.name} is a folder; the {fmt} format needs a file", hint="choose the format auto or imagefolder")
         if not images.list_images(data):
             raise UserError(f"{path.name}: the folder holds no images ({', '.join(images.IMAGE_EXTENSIONS)})",
                             hint="for text data import the file itself, not its folder")
@@ -163,7 +163,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
             source.mapping = {"file_name": "file_name", "caption": "caption"}
         return source
     if fmt == "imagefolder":
-        raise UserError(f"{path.name}: --format imagefolder needs a folder or a .zip of one")
+        raise UserError(f"{path.name}: the imagefolder format needs a folder or a .zip of one", hint="choose the format auto")
     reader = _reader_for(data, fmt)
     source = Source(path, data, fmt if fmt != "auto" else reader, reader=reader, sheet=sheet)
     if reader != "xlsx":
@@ -181,7 +181,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
         names = book.sheetnames
         book.close()
         raise UserError(f"{data.name} sheet '{sheet or names[0]}' holds no examples (sheets: {', '.join(names)})",
-                        hint="pass --sheet NAME")
+                        hint="choose the sheet by name")
     if not rows:
         raise UserError(f"{data.name} holds no examples", hint="check that it is the right file")
     source.columns = list(dict.fromkeys(k for r in rows for k in r))
@@ -197,7 +197,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
                          "instruction": "alpaca"}.get(source.shape, source.reader)
     unused = [c for c in source.columns if c not in source.mapping and overrides.get(c) != mapping_mod.IGNORE]
     if unused:
-        source.warnings.append(f"columns not imported: {', '.join(unused)} (use --map COLUMN=FIELD to keep one)")
+        source.warnings.append(f"columns not imported: {', '.join(unused)} (map a column to a field to keep it)")
     return source
 
 
@@ -217,17 +217,39 @@ def iter_rows(source: Source, skip_bad: bool = False) -> Iterator[tuple[str, int
         yield name, line, (raw if isinstance(raw, RowError) else mapping_mod.apply_mapping(raw, source.mapping))
 
 
+def row_problem(source: Source, example: dict) -> str | None:
+    """Why the import would refuse this row (the same checks it makes), or None when it is fine."""
+    from engine.data import records as rec
+    if source.modality == "image":
+        path = example.get("file_name")
+        if not isinstance(path, Path) or not path.is_file():
+            return f"image file '{getattr(path, 'name', path)}' does not exist"
+        problem = images.verify_image(path)
+        return f"image '{path.name}' {problem}" if problem else None
+    try:
+        rec.text_fields(example)
+        rec.annotations(example)
+    except rec.RecordError as exc:
+        return f"field {exc.field}: {exc.message}" if exc.field else exc.message
+    return None
+
+
 def preview(path, fmt: str = "auto", mapping=None, encoding=None, sheet=None, tmp_dir: Path | None = None,
             skip_bad: bool = False) -> dict:
+    """The first rows as the import would read them; a row the import would refuse carries ``_problem``
+    and is counted in ``bad_rows`` (with ``skip_bad`` the import leaves such rows out)."""
     source = open_source(path, fmt, mapping, encoding, sheet, tmp_dir, skip_bad)
     rows = []
     try:
         for origin, line, example in islice(iter_rows(source, skip_bad), SAMPLE_ROWS):
             if isinstance(example, RowError):
-                source.warnings.append(str(as_user_error(source, example)) + " (skipped)")
+                what = f"field {example.field}: " if example.field else ""
+                rows.append({"_origin": origin, "_line": example.line or line, "_problem": what + example.message})
                 continue
-            rows.append({"_origin": origin, "_line": line,
+            problem = row_problem(source, example)
+            rows.append({"_origin": origin, "_line": line, **({"_problem": problem} if problem else {}),
                          **{k: (str(v) if isinstance(v, Path) else v) for k, v in example.items()}})
     except RowError as exc:
         source.warnings.append(str(as_user_error(source, exc)))
-    return {**source.describe(), "rows": rows}
+    bad = sum(1 for r in rows if r.get("_problem"))
+    return {**source.describe(), "rows": rows, "bad_rows": bad}

@@ -107,7 +107,15 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
     for value in wanted.values():
         counts[value] += 1
     groups = len(sizes)
-    return {"dataset": cfg.name, "version": result["version"], "created": result["created"],
+    message = None
+    if not result["created"]:   # say why, rather than leave "writing the new version" as the last word
+        message = (f"no new version: with {len(items)} record(s), val {cfg.val:g} and test {cfg.test:g} give "
+                   f"{counts.get('val', 0)} val and {counts.get('test', 0)} test record(s), so no record changes "
+                   f"its split; add records or raise the val and test shares")
+        if ctx:
+            ctx.log(message)
+            ctx.report(1.0, message)
+    return {"dataset": cfg.name, "version": result["version"], "created": result["created"], "message": message,
             "split": {k: counts.get(k, 0) for k in ("train", "val", "test")}, "groups": groups,
             "near_duplicate_groups": sum(1 for s in sizes.values() if s > 1), "config": asdict(cfg)}
 

@@ -135,7 +135,7 @@ def info(con, ds: sqlite3.Row) -> DatasetInfo:
 
 def create_dataset(con, name: str, modality: str) -> sqlite3.Row:
     name = names.check_new_name(name, [r[0] for r in con.execute("SELECT name FROM datasets")], "dataset",
-                                hint="choose another name, or add to it with --append")
+                                hint="choose another name, or add to the existing dataset")
     if name.isdigit():
         raise UserError(f"'{name}' is not a usable dataset name", hint="use a name that is not only digits")
     if modality not in ("text", "image"):
@@ -144,7 +144,7 @@ def create_dataset(con, name: str, modality: str) -> sqlite3.Row:
         con.execute("INSERT INTO datasets(name, modality, created_at) VALUES (?, ?, ?)", (name, modality, time.time()))
     except sqlite3.IntegrityError:
         raise UserError(f"a dataset named '{name}' already exists",
-                        hint="choose another name, or add to it with --append") from None
+                        hint="choose another name, or add to the existing dataset") from None
     return find_dataset(con, name)
 
 

@@ -27,10 +27,14 @@ def left_pad(rows: list[list[int]], pad_id: int):
     return ids, mask, pads
 
 
-def processors(pads: list[int], penalty: float, sampling: dict | None, seeds: list[int], device, beams: int = 1):
-    """The logits processors of a batch: penalty (pads ignored), then temperature/top-k/top-p and a per-row draw."""
+def processors(pads: list[int], penalty: float, sampling: dict | None, seeds: list[int], device, beams: int = 1,
+               guard=None):
+    """The logits processors of a batch: the UTF-8 guard, penalty (pads ignored), then temperature/top-k/top-p
+    and a per-row draw."""
     from transformers import LogitsProcessorList, TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper
     out = LogitsProcessorList()
+    if guard is not None:
+        out.append(guard)
     if penalty != 1.0:
         out.append(_penalty_class()(penalty, [p for p in pads for _ in range(beams)]))
     if sampling is not None:
@@ -141,7 +145,11 @@ class BatchStreamer:
             self._flush(row, final=True)
 
     def _flush(self, row: int, final: bool) -> None:
-        text = self.tokenizer.decode(self.tokens[row], skip_special_tokens=True)
+        tokens = self.tokens[row]
+        if final:   # a character cut in half by the token limit is left out, as in the final text
+            from engine.text.utf8_guard import whole_characters
+            tokens = whole_characters(self.tokenizer, tokens)
+        text = self.tokenizer.decode(tokens, skip_special_tokens=True)
         if not final and text.endswith("\ufffd"):   # half of a multi-byte character
             return
         if len(text) > self.sent[row]:

@@ -12,7 +12,8 @@ which prompts share its batch. Greedy and beam outputs are the same batched or
 alone; a batched output can still differ from the same prompt run alone by
 float noise (padded batches run other matrix shapes), which in rare near ties
 changes a token. Results record the batch size and the prompt's position so a
-run can be repeated exactly as it was made.
+run can be repeated exactly as it was made. Tokens that would make the text invalid
+UTF-8 are never chosen (``engine.text.utf8_guard``), so no output holds U+FFFD.
 """
 from __future__ import annotations
 
@@ -124,6 +125,7 @@ class TextGenerator:
         import torch
         from transformers import StoppingCriteriaList
         from engine.text import batching
+        from engine.text.utf8_guard import guard_class, whole_characters
         tokenizer, model, device = self.loaded.tokenizer, self.loaded.model, self.loaded.device
         rows = [self._encode(first + i, p, system, chat) for i, p in enumerate(prompts)]
         pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else (self.loaded.eos_ids or [0])[0]
@@ -140,7 +142,7 @@ class TextGenerator:
                       eos_token_id=self.loaded.eos_ids, do_sample=False, temperature=None, top_p=None, top_k=None,
                       repetition_penalty=None,
                       logits_processor=batching.processors(pads, params.repetition_penalty, sampling, seeds,
-                                                           device, beams),
+                                                           device, beams, guard=guard_class()(tokenizer, width)),
                       stopping_criteria=StoppingCriteriaList([user_stop, batching.row_limits(limits, width)]))
         if params.stop:
             kwargs.update(stop_strings=list(params.stop), tokenizer=tokenizer)
@@ -154,7 +156,7 @@ class TextGenerator:
         results = []
         for row, (prompt, seed, limit) in enumerate(zip(prompts, seeds, limits)):
             new_tokens = batching.trim(output[row, width:].tolist(), self.loaded.eos_ids, pad_id, limit)
-            text = tokenizer.decode(new_tokens, skip_special_tokens=True)
+            text = tokenizer.decode(whole_characters(tokenizer, new_tokens), skip_special_tokens=True)
             finish = "length" if len(new_tokens) >= limit else "stop"
             if params.stop:
                 cut = min((text.find(s) for s in params.stop if s and s in text), default=-1)

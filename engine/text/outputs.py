@@ -82,6 +82,19 @@ def _store(trainer, name: str, role: str, write, info: dict):
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def kept_checkpoint(history: list, used_best: bool, last_step: int) -> dict:
+    """Which weights became the output and why; ``never_improved`` when validation loss never went
+    below its first value, so the kept weights are those of the first evaluation (close to the base)."""
+    vals = [(int(step), float(value)) for step, name, value in history if name == "val_loss"]
+    if used_best and vals:
+        best_step, best = min(vals, key=lambda pair: pair[1])    # the first of equal minima, as training kept it
+        return {"weights": "best", "step": best_step, "val_loss": best, "reason": "lowest_val_loss",
+                "evaluations": len(vals), "first_val_loss": vals[0][1], "last_val_loss": vals[-1][1],
+                "never_improved": len(vals) > 1 and best_step == vals[0][0]}
+    return {"weights": "last", "step": last_step, "val_loss": vals[-1][1] if vals else None,
+            "reason": "best_off" if vals else "no_validation", "evaluations": len(vals), "never_improved": False}
+
+
 def finish_run(trainer) -> dict:
     cfg, engine = trainer.config, trainer.ctx.engine
     name = output_name(trainer)
@@ -92,11 +105,15 @@ def finish_run(trainer) -> dict:
         model = existing  # registered by a job that died just before finishing the run
     else:
         used_best = load_best(trainer)
+        kept = kept_checkpoint(trainer.history, used_best, trainer.step)
+        if kept["never_improved"]:
+            trainer.ctx.log(f"validation loss never improved on its first value ({kept['first_val_loss']:.4f} at "
+                            f"step {kept['step']}): the output keeps the step-{kept['step']} weights")
         losses = [v for _, n, v in trainer.history if n == "loss"]
         info = {"method": cfg.method, "steps": trainer.step, "final_loss": losses[-1] if losses else None,
                 "best_val_loss": trainer.best_val,
                 "perplexity": math.exp(min(trainer.best_val, 50)) if trainer.best_val is not None else None,
-                "weights": "best" if used_best else "last", "stopped_early": trainer.stopped_early,
+                "weights": "best" if used_best else "last", "stopped_early": trainer.stopped_early, "kept": kept,
                 "trainable_parameters": sum(p.numel() for p in trainer.model.parameters() if p.requires_grad),
                 "architecture": trainer.base.info.get("architecture"), "demo": trainer.base.demo}
 
@@ -109,7 +126,8 @@ def finish_run(trainer) -> dict:
         model = _store(trainer, name, role, write, info)
     result = {"run_id": trainer.run["id"], "model": model.name, "model_id": model.id, "role": model.role,
               "steps": trainer.step, "total_steps": trainer.total_steps, "best_val_loss": trainer.best_val,
-              "path": model.path, "stopped_early": trainer.stopped_early}
+              "path": model.path, "stopped_early": trainer.stopped_early,
+              "kept": (model.info or {}).get("kept")}
     if cfg.merge and cfg.method != "full":
         merged_name = f"{name}-merged"
         if engine.models.find(merged_name) is None:

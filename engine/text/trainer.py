@@ -196,13 +196,26 @@ class TextTrainer:
         return total_loss / max(1, total_tokens)
 
     def train_step(self, batches) -> tuple[float, int]:
-        import torch
-        from engine.text.fast_loss import batch_loss, make_batch
-        cfg = self.config
+        """One optimizer step. A cancel is seen before every forward and every backward pass, so a stop
+        never waits for a whole accumulated step; the step is then undone (data position included)."""
+        cfg, ctx, start = self.config, self.ctx, self.position
+        try:
+            return self._train_step(batches, cfg, ctx)
+        except Cancelled:
+            self.optimizer.zero_grad(set_to_none=True)
+            self.position = start
+            raise
+
+    def _train_step(self, batches, cfg, ctx) -> tuple[float, int]:
         import contextlib
+
+        import torch
+
+        from engine.text.fast_loss import batch_loss, make_batch
         self.optimizer.zero_grad(set_to_none=True)
         loss_sum, tokens = 0.0, 0
         for number, (epoch, index, batch) in enumerate(batches):
+            ctx.check_cancelled()
             tensors = {k: v.to(self.device.kind)
                        for k, v in make_batch(self.model, batch, self.tokenizer.pad_token_id).items()}
             # DDP averages gradients over the ranks once per step, on the last micro-batch
@@ -214,6 +227,7 @@ class TextTrainer:
                         loss = self.ddp(tensors) / len(batches)
                     else:
                         loss = batch_loss(self.model, tensors)[0] / len(batches)
+                ctx.check_cancelled()
                 if self.precision.scaler is not None:
                     self.precision.scaler.scale(loss).backward()
                 else:
@@ -342,7 +356,9 @@ def train_run(ctx, config, run: dict, rows: list[dict], resumed: bool) -> dict:
         if trainer.events is not None:
             trainer.events.close()
         if getattr(trainer, "model", None) is not None and trainer.step > max(0, trainer.last_saved):
+            started = time.perf_counter()
             trainer.save()
+            ctx.log(f"stopped at step {trainer.step}; its checkpoint took {time.perf_counter() - started:.1f} s")
         if trainer.main:
             runs.update_run(ctx.engine, run["id"], state="cancelled", step=trainer.step)
         raise

@@ -466,6 +466,10 @@
         <source>Export dataset</source>
         <translation>导出数据集</translation>
     </message>
+    <message>
+        <source>Split made no new version of %1: with %2 record(s), the validation and test shares give %3 validation and %4 test record(s), so no record changes its split. Add records or raise the shares.</source>
+        <translation>拆分未生成 %1 的新版本：共 %2 条记录，按验证集和测试集比例得到 %3 条验证记录和 %4 条测试记录，没有记录需要改变所属拆分。请增加记录或提高比例。</translation>
+    </message>
 </context>
 <context>
     <name>DraftControl</name>
@@ -706,10 +710,6 @@
         <translation>将选中的图片连同来源信息加入“审核”队列</translation>
     </message>
     <message>
-        <source>None</source>
-        <translation>无</translation>
-    </message>
-    <message>
         <source>Write a prompt and pick a model first.</source>
         <translation>请先填写提示词并选择模型。</translation>
     </message>
@@ -756,6 +756,10 @@
     <message>
         <source>Model default</source>
         <translation>模型默认</translation>
+    </message>
+    <message>
+        <source>None (base model)</source>
+        <translation>无（基础模型）</translation>
     </message>
 </context>
 <context>
@@ -912,6 +916,26 @@
         <source>Caption</source>
         <translation>图片描述</translation>
     </message>
+    <message>
+        <source>Skip bad rows</source>
+        <translation>跳过有问题的行</translation>
+    </message>
+    <message>
+        <source>Leave out rows that cannot be imported (a corrupt image, an empty field) and import the rest; the job lists what it left out</source>
+        <translation>略过无法导入的行（损坏的图片、空字段），导入其余部分；作业会列出略过了哪些</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of the first rows cannot be imported (marked below); they will be left out.</source>
+        <translation><numerusform>前几行中有 %n 行无法导入（已在下方标出），导入时将略过。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of the first rows cannot be imported (marked below): fix them, or turn on “Skip bad rows” to leave them out.</source>
+        <translation><numerusform>前几行中有 %n 行无法导入（已在下方标出）：请修正，或勾选“跳过有问题的行”将其略过。</numerusform></translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
 </context>
 <context>
     <name>JobRow</name>
@@ -954,6 +978,10 @@
     <message>
         <source>Interrupted</source>
         <translation>已中断</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -1673,10 +1701,6 @@
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <source>%1 example(s) added to the dataset</source>
-        <translation>已向数据集添加 %1 条样本</translation>
-    </message>
-    <message>
         <source>output</source>
         <translation>输出</translation>
     </message>
@@ -1691,6 +1715,121 @@
     <message numerus="yes">
         <source>%n decision(s) could not be saved</source>
         <translation><numerusform>%n 条审核结果未能保存</numerusform></translation>
+    </message>
+    <message>
+        <source>Add approved to dataset of “%1”</source>
+        <translation>将已通过的输出加入“%1”的数据集</translation>
+    </message>
+    <message>
+        <source>Approved and edited outputs of task “%1” become new training examples of its dataset</source>
+        <translation>任务“%1”中已通过和已编辑的输出将成为其数据集的新训练样本</translation>
+    </message>
+    <message>
+        <source>Choose a task first: outputs sent from Generation without a task have no dataset to go to</source>
+        <translation>请先选择任务：从生成页发送且未指定任务的输出没有可加入的数据集</translation>
+    </message>
+    <message>
+        <source>Choose a task in the Task list: outputs sent from Generation without a task have no dataset to go to.</source>
+        <translation>请在“任务”列表中选择一个任务：从生成页发送且未指定任务的输出没有可加入的数据集。</translation>
+    </message>
+    <message>
+        <source>%1 example(s) added to “%2” (version %3)</source>
+        <translation>已向“%2”添加 %1 条样本（版本 %3）</translation>
+    </message>
+    <message>
+        <source>Task “%1”: </source>
+        <translation>任务“%1”：</translation>
+    </message>
+</context>
+<context>
+    <name>RunForm</name>
+    <message>
+        <source>New run</source>
+        <translation>新建训练</translation>
+    </message>
+    <message>
+        <source>LoRA adapter (recommended)</source>
+        <translation>LoRA 适配器（推荐）</translation>
+    </message>
+    <message>
+        <source>Full fine-tune (small models)</source>
+        <translation>全参数微调（适合小模型）</translation>
+    </message>
+    <message>
+        <source>Automatic (model name and run number)</source>
+        <translation>自动（模型名加训练编号）</translation>
+    </message>
+    <message>
+        <source>The name the trained adapter gets in Models</source>
+        <translation>训练出的适配器在“模型”页中的名称</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Adapter name</source>
+        <translation>适配器名称</translation>
+    </message>
+    <message>
+        <source>Quick</source>
+        <translation>快速</translation>
+    </message>
+    <message>
+        <source>Balanced</source>
+        <translation>均衡</translation>
+    </message>
+    <message>
+        <source>Thorough</source>
+        <translation>充分</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>高级设置</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>LoRA rank</source>
+        <translation>LoRA 秩</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Max length (tokens)</source>
+        <translation>最大长度（词元）</translation>
+    </message>
+    <message>
+        <source>Checkpoint every</source>
+        <translation>检查点间隔（步）</translation>
+    </message>
+    <message>
+        <source>Processes that train together with torchrun (one per GPU). On a computer without GPUs they share its cores, for testing.</source>
+        <translation>用 torchrun 一起训练的进程数（每块 GPU 一个）。在没有 GPU 的电脑上，它们共用处理器核心，仅供测试。</translation>
+    </message>
+    <message>
+        <source>Processes / GPUs</source>
+        <translation>进程数 / GPU 数</translation>
     </message>
 </context>
 <context>
@@ -1758,6 +1897,22 @@
     <message>
         <source>about %1 left</source>
         <translation>约剩 %1</translation>
+    </message>
+    <message>
+        <source>Kept: the weights of step %1, the lowest validation loss (%2) of %3 evaluations.</source>
+        <translation>保留：第 %1 步的权重，为 %3 次评估中最低的验证损失（%2）。</translation>
+    </message>
+    <message>
+        <source>Kept: the last weights (step %1); the run had no validation examples to choose by.</source>
+        <translation>保留：最后的权重（第 %1 步）；本次训练没有可用于挑选的验证样本。</translation>
+    </message>
+    <message>
+        <source>Kept: the last weights (step %1), as asked.</source>
+        <translation>保留：按设置使用最后的权重（第 %1 步）。</translation>
+    </message>
+    <message>
+        <source>Validation loss never went below its first value (%1 at step %2), so the output is close to the base model. Try a higher learning rate or more examples, or check that the validation examples are like the training ones.</source>
+        <translation>验证损失始终未低于首次评估的值（第 %2 步为 %1），因此输出与基础模型相差无几。请尝试提高学习率或增加样本，或检查验证样本是否与训练样本相似。</translation>
     </message>
 </context>
 <context>
@@ -1938,6 +2093,29 @@
     </message>
 </context>
 <context>
+    <name>TaskActions</name>
+    <message>
+        <source>Archived %1</source>
+        <translation>已归档 %1</translation>
+    </message>
+    <message>
+        <source>Restored %1</source>
+        <translation>已恢复 %1</translation>
+    </message>
+    <message>
+        <source>Inputs for %1</source>
+        <translation>%1 的输入</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.xlsx *.jsonl);;All files (*)</source>
+        <translation>表格 (*.csv *.xlsx *.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Running %1 on the inputs</source>
+        <translation>正在用输入运行 %1</translation>
+    </message>
+</context>
+<context>
     <name>TaskCombo</name>
     <message>
         <source>The task this output belongs to: review checks it against the task's rules and approved outputs can be fed back into the task's dataset</source>
@@ -2063,14 +2241,6 @@
         <translation>从列表中隐藏此任务；其运行记录和输出仍会保留</translation>
     </message>
     <message>
-        <source>Archived %1</source>
-        <translation>已归档 %1</translation>
-    </message>
-    <message>
-        <source>Restored %1</source>
-        <translation>已恢复 %1</translation>
-    </message>
-    <message>
         <source>Run on a file…</source>
         <translation>对文件批量运行…</translation>
     </message>
@@ -2119,14 +2289,6 @@
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <source>Inputs for %1</source>
-        <translation>%1 的输入</translation>
-    </message>
-    <message>
-        <source>Tables (*.csv *.xlsx *.jsonl);;All files (*)</source>
-        <translation>表格 (*.csv *.xlsx *.jsonl);;所有文件 (*)</translation>
-    </message>
-    <message>
         <source>Unsaved changes</source>
         <translation>未保存的修改</translation>
     </message>
@@ -2141,6 +2303,10 @@
     <message>
         <source>Discard changes</source>
         <translation>放弃修改</translation>
+    </message>
+    <message>
+        <source>None (base model)</source>
+        <translation>无（基础模型）</translation>
     </message>
 </context>
 <context>
@@ -2295,74 +2461,6 @@
         <translation>在某个数据集版本上微调文本或图像模型</translation>
     </message>
     <message>
-        <source>New run</source>
-        <translation>新建训练</translation>
-    </message>
-    <message>
-        <source>LoRA adapter (recommended)</source>
-        <translation>LoRA 适配器（推荐）</translation>
-    </message>
-    <message>
-        <source>Full fine-tune (small models)</source>
-        <translation>全参数微调（适合小模型）</translation>
-    </message>
-    <message>
-        <source>Base model</source>
-        <translation>基础模型</translation>
-    </message>
-    <message>
-        <source>Dataset</source>
-        <translation>数据集</translation>
-    </message>
-    <message>
-        <source>Method</source>
-        <translation>方法</translation>
-    </message>
-    <message>
-        <source>Quick</source>
-        <translation>快速</translation>
-    </message>
-    <message>
-        <source>Balanced</source>
-        <translation>均衡</translation>
-    </message>
-    <message>
-        <source>Thorough</source>
-        <translation>充分</translation>
-    </message>
-    <message>
-        <source>Preset</source>
-        <translation>预设</translation>
-    </message>
-    <message>
-        <source>Advanced</source>
-        <translation>高级设置</translation>
-    </message>
-    <message>
-        <source>Steps</source>
-        <translation>步数</translation>
-    </message>
-    <message>
-        <source>Learning rate</source>
-        <translation>学习率</translation>
-    </message>
-    <message>
-        <source>LoRA rank</source>
-        <translation>LoRA 秩</translation>
-    </message>
-    <message>
-        <source>Batch size</source>
-        <translation>批大小</translation>
-    </message>
-    <message>
-        <source>Max length (tokens)</source>
-        <translation>最大长度（词元）</translation>
-    </message>
-    <message>
-        <source>Checkpoint every</source>
-        <translation>检查点间隔（步）</translation>
-    </message>
-    <message>
         <source>Pick a model and a dataset.</source>
         <translation>请选择模型和数据集。</translation>
     </message>
@@ -2433,18 +2531,6 @@
     <message>
         <source>Fits in memory.</source>
         <translation>内存充足。</translation>
-    </message>
-    <message>
-        <source>Automatic (model name and run number)</source>
-        <translation>自动（模型名加训练编号）</translation>
-    </message>
-    <message>
-        <source>The name the trained adapter gets in Models</source>
-        <translation>训练出的适配器在“模型”页中的名称</translation>
-    </message>
-    <message>
-        <source>Adapter name</source>
-        <translation>适配器名称</translation>
     </message>
     <message>
         <source>A training run is under way; start the next when it ends</source>

@@ -49,6 +49,15 @@ def test_corrupt_image_fails_naming_the_file(eng, tmp_path, failing_import):
     assert "broken.png" in error and "file_name" in error and "truncated" in error
 
 
+def test_preview_marks_the_corrupt_image_the_import_would_refuse(eng, tmp_path):
+    folder = f.kohya_folder(tmp_path / "posters", corrupt=True)
+    preview = eng.data.preview(folder)
+    bad = [r for r in preview["rows"] if r.get("_problem")]
+    assert [r["_origin"] for r in bad] == ["broken.png"] and "truncated" in bad[0]["_problem"]
+    assert preview["bad_rows"] == 1 and len(preview["rows"]) == 4
+    assert not any("--" in w for w in preview["warnings"])
+
+
 def test_corrupt_image_skipped_on_request(eng, tmp_path, run_import):
     folder = f.kohya_folder(tmp_path / "posters", corrupt=True)
     result = run_import(folder, skip_bad=True)

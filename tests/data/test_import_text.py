@@ -89,7 +89,7 @@ def test_xlsx_named_sheet_and_numbers(eng, tmp_path, run_import):
 
 def test_xlsx_first_sheet_without_data_names_the_sheets(eng, tmp_path, failing_import):
     error = failing_import(f.workbook(tmp_path / "book.xlsx"))
-    assert "sheet '说明'" in error and "数据" in error and "--sheet" in error
+    assert "sheet '说明'" in error and "数据" in error and "choose the sheet" in error
 
 
 def test_txt_lines_and_blocks(eng, tmp_path, run_import):

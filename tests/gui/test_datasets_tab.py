@@ -252,3 +252,22 @@ def test_an_edit_that_cannot_be_saved_is_taken_back_with_one_message(make_window
     assert [row["status"] for row in page.model.rows] == ["unreviewed"] * 3
     for dialog in list(error_dialog.open_dialogs):
         dialog.accept()
+
+
+def test_split_that_changes_nothing_says_why(make_window, qtbot):
+    from tests.gui.conftest import add_text_dataset
+    window = make_window()
+    add_text_dataset(window.engine, name="tiny", rows=3)
+    page = window.show_page("datasets")
+    page.refresh()
+    qtbot.waitUntil(lambda: page.list.count() == 1, timeout=10_000)
+    page.list.setCurrentRow(0)
+    wait_ops(qtbot)
+    versions = len(window.engine.data.versions("tiny"))
+    page.split_button.click()
+    qtbot.waitUntil(lambda: any(r.state == "succeeded" for r in window.banner_rows()), timeout=30_000)
+    row = next(r for r in window.banner_rows() if r.state == "succeeded")
+    assert "no new version" in row.message.text() and "3 record(s)" in row.message.text()
+    assert len(window.engine.data.versions("tiny")) == versions
+    qtbot.waitUntil(lambda: not page.notice.isHidden(), timeout=10_000)   # stays after the banner goes
+    assert "no new version of tiny" in page.notice.text() and "3 record(s)" in page.notice.text()

@@ -62,6 +62,8 @@ def test_generate_image_fills_gallery_with_provenance(make_window, qtbot, tiny_i
     panel = page.image
     page.modes.setCurrentWidget(panel)
     assert panel.model.currentData() == "tiny-sd"
+    # "no adapter" reads the same in both panes
+    assert panel.adapter.itemText(0) == page.text.adapter.itemText(0) == "None (base model)"
     panel.prompt.setPlainText("product poster, a blue handbag")
     panel.steps.setValue(2)
     panel.generate_button.click()

@@ -138,3 +138,21 @@ def test_fast_keyboard_review_saves_every_decision_in_order(make_window, qtbot, 
     wait_ops(qtbot)
     assert [engine.review.get(i).status for i in ids] == ["approved", "rejected", "approved"]
     assert not error_dialog.open_dialogs
+
+
+def test_a_run_that_starts_clears_the_error_of_an_earlier_refused_one(make_window, qtbot, tmp_path):
+    window = make_window()
+    window.engine.tasks.create(SLOGANS)
+    tasks = window.show_page("tasks")
+    tasks.refresh()
+    wait_ops(qtbot)
+    assert tasks.adapter.itemText(0) == "None (base model)"      # as in Generation
+    bad = tmp_path / "bad.csv"
+    bad.write_text("colour\nred\n", encoding="utf-8")
+    tasks.run_on_file(str(bad))
+    wait_ops(qtbot)
+    assert tasks.message.text().startswith("⚠") and "product" in tasks.message.text()
+    tasks.run_on_file(str(write_inputs(tmp_path / "in.csv")))
+    wait_ops(qtbot)
+    assert tasks.message.text().startswith("✓") and "slogans" in tasks.message.text()
+    qtbot.waitUntil(lambda: not window.engine.jobs.active(), timeout=60_000)

@@ -1,6 +1,9 @@
 """Training tab against the real engine: start a tiny LoRA run, watch the curve, cancel, resume."""
 from __future__ import annotations
 
+import pytest
+from PySide6.QtCore import Qt
+
 from tests.gui.conftest import add_text_dataset, import_model, wait_ops
 
 
@@ -32,6 +35,9 @@ def test_start_watch_cancel_and_resume_a_text_run(make_window, qtbot, tiny_text_
     resumed = engine.jobs.get(page.current_job)
     assert resumed.resumed_from == job_id
     qtbot.waitUntil(lambda: page.chart_points() > points // 2, timeout=120_000)
+    run_row = lambda: next(page.runs_list.item(r).text() for r in range(page.runs_list.count())  # noqa: E731
+                           if page.runs_list.item(r).data(Qt.ItemDataRole.UserRole)["job_id"] in (job_id, resumed.id))
+    qtbot.waitUntil(lambda: "running" in run_row(), timeout=20_000)   # no longer "cancelled"
     page.cancel_current()
     qtbot.waitUntil(lambda: not engine.jobs.active(), timeout=60_000)
 
@@ -113,3 +119,66 @@ def test_time_left_counts_from_the_run_start_when_opened_midway(make_window, qtb
     assert 95 <= left <= 105                       # 50 steps took 100 s: 50 more take about 100 s
     window.engine.jobs.cancel(job.id)
     window.engine.jobs.wait(job.id, timeout=30)
+
+
+def test_the_run_view_names_the_kept_checkpoint_and_warns_when_validation_never_improved(make_window, qtbot,
+                                                                                         tiny_text_dir):
+    window, page = open_training(make_window, qtbot, tiny_text_dir)
+    page.batch.setValue(2)
+    page.max_length.setValue(32)
+    # a learning rate far below float resolution: the validation loss stays at its first value
+    page.start({"max_steps": 6, "eval_every": 2, "learning_rate": 1e-12, "schedule": "constant"})
+    qtbot.waitUntil(lambda: page.current_row is not None and page.current_row.state == "succeeded", timeout=120_000)
+    qtbot.waitUntil(lambda: not page.monitor.kept.isHidden(), timeout=10_000)
+    text = page.monitor.kept.text()
+    assert "step 2" in text and "lowest validation loss" in text and "3 evaluations" in text
+    assert "⚠ Validation loss never went below its first value" in text
+    page.refresh()
+    wait_ops(qtbot)
+    page.runs_list.setCurrentRow(0)                       # picked from the list, the finished run says it again
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: "step 2" in page.monitor.kept.text() and not page.monitor.kept.isHidden(),
+                    timeout=10_000)
+
+
+def test_the_form_shows_only_what_applies_to_the_chosen_model_kind(make_window, qtbot, tiny_text_dir,
+                                                                   tiny_image_dir):
+    window, page = open_training(make_window, qtbot, tiny_text_dir)
+    import_model(window.engine, tiny_image_dir, "tiny-sd", "image")
+    page.refresh()
+    wait_ops(qtbot)
+    page.advanced_toggle.setChecked(True)
+    assert page.method_box.isVisibleTo(page) and page.max_length.isVisibleTo(page)
+    page.model_box.setCurrentIndex(page.model_box.findData("tiny-sd"))
+    assert not page.method_box.isVisibleTo(page)            # no "Full fine-tune" for an image model
+    assert not page.max_length.isVisibleTo(page)            # no token length either
+    assert page.steps.isVisibleTo(page) and page.rank.isVisibleTo(page)
+    page.model_box.setCurrentIndex(page.model_box.findData("tiny-llama"))
+    assert page.method_box.isVisibleTo(page) and page.max_length.isVisibleTo(page)
+
+
+def test_the_learning_rate_chart_appears_only_for_runs_that_report_one(qtbot):
+    from desktop.widgets.loss_chart import LossChart
+    chart = LossChart()
+    qtbot.addWidget(chart)
+    chart.show()
+    chart.clear()
+    chart.add("loss", 1, 0.5)                                # an image run reports only its loss
+    assert chart.lr_plot.isHidden()
+    chart.add("learning_rate", 1, 1e-4)
+    assert not chart.lr_plot.isHidden()
+    chart.clear()
+    assert chart.lr_plot.isHidden()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_advanced_settings_leave_the_runs_list_room_at_the_default_window_size(make_window, qtbot, lang):
+    window = make_window(lang=lang)
+    window.resize(1280, 700)            # the default size on a 1366x768 laptop screen
+    page = window.show_page("training")
+    page.advanced_toggle.setChecked(True)
+    qtbot.wait(50)
+    line = page.runs_list.fontMetrics().lineSpacing()
+    # however the fonts lay out, the form scrolls before the list gets less than four two-line runs
+    assert page.runs_list.minimumHeight() >= line * 2 * 4
+    assert page.runs_list.height() >= line * 2 * 4

@@ -246,6 +246,20 @@ def test_packing_accumulation_checkpointing_and_early_stopping(eng, tiny_models,
                 eval_every=2, early_stopping_patience=2, output_name="stopped")
     assert job.result["stopped_early"] is True and job.result["steps"] == 6
     assert eng.models.get("stopped").info["weights"] == "best"
+    kept = job.result["kept"]      # the run says which weights it kept, and that validation never improved
+    assert kept["weights"] == "best" and kept["step"] == 2 and kept["reason"] == "lowest_val_loss"
+    assert kept["never_improved"] is True and kept["evaluations"] == 3
+    assert eng.models.get("stopped").info["kept"] == kept
+
+
+def test_kept_checkpoint_names_the_step_and_the_reason():
+    from engine.text.outputs import kept_checkpoint
+    history = [[10, "loss", 3.0], [10, "val_loss", 2.0], [20, "val_loss", 1.5], [30, "val_loss", 1.7]]
+    assert kept_checkpoint(history, True, 30) == {
+        "weights": "best", "step": 20, "val_loss": 1.5, "reason": "lowest_val_loss", "evaluations": 3,
+        "first_val_loss": 2.0, "last_val_loss": 1.7, "never_improved": False}
+    assert kept_checkpoint([[10, "loss", 3.0]], False, 30)["reason"] == "no_validation"
+    assert kept_checkpoint(history, False, 30)["weights"] == "last"
 
 
 def test_generation_options(eng, tiny_models):
