@@ -143,11 +143,41 @@ def run_stats(workspace, run_id: str, task=None) -> dict:
         "seconds_per_item": round(statistics.fmean(times), 4) if times else None,
         "error": row["job_error"] if state == "failed" else None,
     }
+    stats.update(review_quality(workspace, row["id"], last_index, task))
     if confidences:
         stats["mean_confidence"] = round(statistics.fmean(confidences), 4)
         stats["low_confidence"] = sum(1 for c in confidences if c < LOW_CONFIDENCE)
     stats["flags"] = flags(stats, task.alerts if task is not None else RunAlerts())
     return stats
+
+
+def review_quality(workspace, run_id: str, last_index: int, task) -> dict:
+    """Quality of a run's final outputs as judged in review: the approval rate; for a classify task also
+    accuracy and macro-F1 against the labels reviewers approved or corrected (rejected ones name no label)."""
+    rows = workspace.db().execute(
+        "SELECT status, output_text, edited_text FROM task_outputs WHERE run_id = ? AND step_index = ? "
+        "AND status != 'pending'", (run_id, last_index)).fetchall()
+    quality = {"reviewed": len(rows),
+               "approval_rate": round(100 * sum(r["status"] == "approved" for r in rows) / len(rows), 2)
+               if rows else None}
+    spec = getattr(task, "classify", None)
+    if spec is None:
+        return quality
+    gold, pred = [], []
+    for r in rows:
+        if r["status"] != "approved":
+            continue
+        said = spec.parse(r["output_text"] or "")
+        right = spec.parse(r["edited_text"]) if r["edited_text"] else said
+        if said is not None and right is not None:
+            gold.append(right)
+            pred.append(said)
+    quality["labelled"] = len(gold)
+    if gold:
+        from engine.tasks.classify_metrics import summary
+        scores = summary(gold, pred, spec.names, spec.multi_label)
+        quality["accuracy"], quality["macro_f1"] = scores["accuracy"], scores["macro_f1"]
+    return quality
 
 
 def flags(stats: dict, alerts: RunAlerts) -> list[str]:
@@ -195,7 +225,8 @@ def task_trends(workspace, task_name: str, limit: int | None = None) -> dict:
                      "pass_rate": round(100 * (1 - n / max(1, rule_checked[k])), 2)}
                     for k, n in rule_fails.most_common() if n]
     trend = {}
-    for key in ("pass_rate", "items_per_minute", "error_rate", "mean_confidence"):
+    for key in ("pass_rate", "items_per_minute", "error_rate", "mean_confidence", "approval_rate", "accuracy",
+                "seconds_per_item"):
         values = [r[key] for r in runs if r.get(key) is not None]
         if len(values) >= 2:
             trend[key] = round(values[-1] - values[0], 4)
