@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, Q
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.tabs.task_eval import EvalPanel
 from desktop.tabs.task_steps import StepsEditor
 from desktop.tabs.task_template import TemplateEditor
 from desktop.widgets.buttons import primary_button
@@ -113,6 +114,8 @@ class TasksPage(Page):
         self.steps_editor = StepsEditor()
         self.steps = self.steps_editor.table
         column.addWidget(self.steps_editor)
+        self.eval_panel = EvalPanel(self)
+        column.addWidget(self.eval_panel)
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save"))
@@ -126,6 +129,9 @@ class TasksPage(Page):
         self.archive_button.clicked.connect(self.toggle_archived)
         self.run_button = QPushButton(icons.icon("play"), self.tr("Run on a file…"))
         self.run_button.clicked.connect(self.run_on_file)
+        self.monitor_button = QPushButton(icons.icon("monitor"), self.tr("Monitor runs"))
+        self.monitor_button.setToolTip(self.tr("Time, error rate, quality and throughput of this task's runs"))
+        self.monitor_button.clicked.connect(self.open_monitor)
         self.message = QLabel()
         self.message.setObjectName("muted")
         buttons.addWidget(self.save_button)
@@ -133,6 +139,7 @@ class TasksPage(Page):
         buttons.addWidget(self.archive_button)
         buttons.addStretch(1)
         buttons.addWidget(self.message)
+        buttons.addWidget(self.monitor_button)
         buttons.addWidget(self.run_button)
         column.addLayout(buttons)
         column.addStretch(1)
@@ -175,6 +182,7 @@ class TasksPage(Page):
             box.setCurrentIndex(max(0, box.findData(keep)))
             box.blockSignals(False)
         self.steps_editor.set_models([m.name for m in models if m.role == "base"])
+        self.eval_panel.set_adapters([m.name for m in models if m.role == "adapter"])
         department = self.department.currentText()
         self.department.clear()
         self.department.addItems(sorted({t.department for t in self.tasks if t.department}))
@@ -317,6 +325,7 @@ class TasksPage(Page):
         self.banned.setText(", ".join(c.banned_terms))
         self.steps_editor.load([step_dict for step_dict in task.to_dict()["steps"]])
         self._shown = self.definition()
+        self.eval_panel.show_task(task)
 
     def variable_values(self) -> dict:
         return self.template_editor.variable_values()
@@ -349,6 +358,7 @@ class TasksPage(Page):
             widget.clear()
         self.template_editor.load("", {})
         self.steps_editor.load([])
+        self.eval_panel.show_task(None)
         self.min_chars.setValue(0)
         self.max_chars.setValue(0)
         self.name.setFocus()
@@ -401,6 +411,11 @@ class TasksPage(Page):
         text = self.tr("Archived %1") if result["archived"] else self.tr("Restored %1")
         self.refresh()
         self.message.setText("✓ " + text.replace("%1", result["task"]))
+
+    def open_monitor(self) -> None:
+        monitor = self.window_.show_page("monitor")
+        if self.current is not None:
+            monitor.select_task(self.current.name)
 
     def run_on_file(self, path: str | None = None) -> None:
         if self.current is None:

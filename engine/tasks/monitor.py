@@ -25,6 +25,8 @@ class RunAlerts:
     max_retry_rate: float | None = None      # %, outputs that needed more than one attempt
     min_confidence: float | None = None      # classify tasks: mean confidence of the answers (0-1)
     max_seconds_per_item: float | None = None
+    min_approval_rate: float | None = None   # %, reviewed final outputs approved
+    min_accuracy: float | None = None        # classify tasks: %, answers matching the label reviewers approved
 
     def is_empty(self) -> bool:
         return self == RunAlerts()
@@ -44,7 +46,7 @@ def alerts_from_dict(data, where: str) -> RunAlerts:
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise UserError(f"{where}.{key} must be a number >= 0, got {value!r}")
-        if key.endswith("_rate") and value > 100:
+        if (key.endswith("_rate") or key == "min_accuracy") and value > 100:
             raise UserError(f"{where}.{key} is a percentage (0-100), got {value!r}")
         if key == "min_confidence" and value > 1:
             raise UserError(f"{where}.min_confidence is a probability (0-1), got {value!r}")
@@ -186,7 +188,9 @@ def flags(stats: dict, alerts: RunAlerts) -> list[str]:
               ("error rate", "error_rate", alerts.max_error_rate, ">", "%"),
               ("retry rate", "retry_rate", alerts.max_retry_rate, ">", "%"),
               ("mean confidence", "mean_confidence", alerts.min_confidence, "<", ""),
-              ("seconds per item", "seconds_per_item", alerts.max_seconds_per_item, ">", "s"))
+              ("seconds per item", "seconds_per_item", alerts.max_seconds_per_item, ">", "s"),
+              ("approval rate", "approval_rate", alerts.min_approval_rate, "<", "%"),
+              ("accuracy", "accuracy", alerts.min_accuracy, "<", "%"))
     found = []
     for label, key, limit, op, unit in checks:
         value = stats.get(key)
@@ -230,6 +234,6 @@ def task_trends(workspace, task_name: str, limit: int | None = None) -> dict:
         values = [r[key] for r in runs if r.get(key) is not None]
         if len(values) >= 2:
             trend[key] = round(values[-1] - values[0], 4)
-    return {"task": task.name, "alerts": {k: v for k, v in task.alerts.__dict__.items() if v is not None},
+    return {"task": task.name, "classify": task.classify is not None, "alerts": {k: v for k, v in task.alerts.__dict__.items() if v is not None},
             "runs": runs, "slowest_steps": slowest, "most_failed_rules": failed_rules,
             "flagged_runs": [r["run_id"] for r in runs if r["flags"]], "trend": trend}
