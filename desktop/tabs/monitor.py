@@ -23,6 +23,23 @@ from desktop.widgets.error_dialog import reason_of
 from desktop.widgets.trend_chart import TrendChart
 
 TREND_AFTER = 3   # runs before a trend means anything
+# which chart panel a flag (as worded by the engine's run statistics) is about
+FLAG_PANELS = {"seconds per item": "seconds_per_item", "error rate": "error_rate", "accuracy": "quality",
+               "approval rate": "quality"}
+
+
+def flagged_panels(runs: list[dict]) -> dict[str, list[int]]:
+    """Per chart panel, the runs flagged for its measure; a flag about another measure (pass, retry rate,
+    confidence) marks the run in every panel."""
+    marks: dict[str, list[int]] = {key: [] for key in ("seconds_per_item", "error_rate", "quality",
+                                                       "items_per_minute")}
+    for index, run in enumerate(runs):
+        for flag in run["flags"]:
+            panel = next((key for label, key in FLAG_PANELS.items() if flag.startswith(label + " ")), None)
+            for key in ([panel] if panel else list(marks)):
+                if index not in marks[key]:
+                    marks[key].append(index)
+    return marks
 
 
 def quality_of(run: dict, classify: bool) -> float | None:
@@ -89,8 +106,10 @@ class MonitorPage(Page):
         header.setSectionResizeMode(8, QHeaderView.ResizeMode.Stretch)
         self.body.addWidget(chart_box)
         self.body.addWidget(self.table)
+        self.table.setMinimumHeight(150)
         self.body.setStretchFactor(0, 3)
         self.body.setStretchFactor(1, 2)
+        self.body.setSizes([480, 260])
         layout.addWidget(self.body, 1)
         self.body.hide()
 
@@ -161,7 +180,7 @@ class MonitorPage(Page):
                 "error_rate": (self.tr("Error rate (%)"), [r.get("error_rate") for r in runs]),
                 "quality": (quality, [quality_of(r, classify) for r in runs]),
                 "items_per_minute": (self.tr("Items per minute"), [r.get("items_per_minute") for r in runs]),
-            }, flagged)
+            }, flagged_panels(runs))
             self.chart.show()
             self.chart_hint.setText(self.tr("Red dots: runs outside the task's alert thresholds"))
         else:

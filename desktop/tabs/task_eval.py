@@ -44,6 +44,13 @@ def load_evaluations(engine, name: str) -> dict | None:
     return board
 
 
+def fit_height(table: QTableWidget) -> None:
+    """A table as tall as its rows (the section scrolls with the page, not inside itself)."""
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    header = table.horizontalHeader().height() if table.horizontalHeader().isVisible() else 0
+    table.setFixedHeight(rows + header + 2 * table.frameWidth() + 2)
+
+
 def with_ci(value, ci) -> str:
     if value is None:
         return "–"
@@ -56,7 +63,8 @@ class EvalPanel(QGroupBox):
     COLUMNS = 7
 
     def __init__(self, page):
-        super().__init__(page.tr("Evaluation"))
+        super().__init__()
+        self.setTitle(self.tr("Evaluation"))
         self.page = page
         self.task_name: str | None = None
         self.board: dict | None = None
@@ -91,8 +99,7 @@ class EvalPanel(QGroupBox):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setMinimumHeight(120)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.currentCellChanged.connect(lambda row, *_: self._show_entry(row))
         layout.addWidget(self.table)
         self.verdict = QLabel()
@@ -104,7 +111,6 @@ class EvalPanel(QGroupBox):
         self.matrix = QTableWidget()
         self.matrix.setObjectName("confusionMatrix")
         self.matrix.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.matrix.setMinimumHeight(140)
         layout.addWidget(self.matrix)
 
     # -- data -----------------------------------------------------------------------
@@ -193,6 +199,7 @@ class EvalPanel(QGroupBox):
                     item.setIcon(icons.icon("warning", "#c0392b"))
                     item.setToolTip("\n".join(entry["warnings"]))
                 self.table.setItem(row, column, item)
+        fit_height(self.table)
         if entries:
             self.table.selectRow(0)
             self._show_entry(0)
@@ -238,6 +245,7 @@ class EvalPanel(QGroupBox):
                     item.setBackground(color)
                 self.matrix.setItem(i, j, item)
         self.matrix.resizeColumnsToContents()
+        fit_height(self.matrix)
 
     def _per_label(self, entry: dict) -> None:
         table = entry["per_class"]
@@ -254,3 +262,4 @@ class EvalPanel(QGroupBox):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.matrix.setItem(i, j, item)
         self.matrix.resizeColumnsToContents()
+        fit_height(self.matrix)

@@ -607,6 +607,10 @@
         <source>Support</source>
         <translation>样本数</translation>
     </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评测</translation>
+    </message>
 </context>
 <context>
     <name>GenerationPage</name>
@@ -2654,13 +2658,6 @@
     <message>
         <source>Hide this greeting for this workspace</source>
         <translation>此工作区不再显示这条欢迎信息</translation>
-    </message>
-</context>
-<context>
-    <name>page</name>
-    <message>
-        <source>Evaluation</source>
-        <translation>评测</translation>
     </message>
 </context>
 </TS>

@@ -56,7 +56,8 @@ def test_monitor_shows_runs_trend_and_flags(make_window, qtbot, workspace_dir, t
     assert not page.chart.isHidden() and set(page.chart.panels) == {
         "seconds_per_item", "error_rate", "quality", "items_per_minute"}
     assert page.chart.values["quality"] == [100.0, 100.0, 0.0]
-    assert page.chart.flagged == [2] and page.chart.flagged_points("quality") == 1
+    assert page.chart.flagged["quality"] == [2] and page.chart.flagged_points("quality") == 1
+    assert page.chart.flagged["seconds_per_item"] == [] and page.chart.flagged_points("error_rate") == 0
     assert all(v is not None and v > 0 for v in page.chart.values["seconds_per_item"])
     newest = page.table.item(0, 0)
     assert newest.data(Qt.ItemDataRole.UserRole) == runs[-1] and newest.text() == "3"
