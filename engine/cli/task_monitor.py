@@ -55,6 +55,14 @@ def classify_eval_text(result: dict) -> str:
         m = s["metrics"]
         lines.append(f"{s['label'][:28]:<28} {_ci(m, 'accuracy'):>26} {_ci(m, 'macro_f1'):>26} {m['outside']:>8}")
     for s in result["systems"]:
+        m = s["metrics"]
+        if "micro_f1" in m:   # multi-label: accuracy above is the subset accuracy
+            lines.append(f"{s['label'][:28]:<28} micro-F1 {_ci(m, 'micro_f1')}, Hamming loss {m['hamming_loss']:.4f}, "
+                         "subset accuracy = accuracy")
+        for label, c in (m.get("per_class") or {}).items() if "micro_f1" in m else ():
+            lines.append(f"  {label[:26]:<26} P {c['precision']:6.2f}  R {c['recall']:6.2f}  F1 {c['f1']:6.2f}  "
+                         f"n={c['support']}")
+    for s in result["systems"]:
         confusion = s["metrics"].get("confusion")
         if not confusion:
             continue

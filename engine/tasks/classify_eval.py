@@ -154,7 +154,7 @@ def evaluate_classify(ctx, config, task, dataset: str, model: str) -> dict:
         scores = summary(gold, pred, spec.names, spec.multi_label)
         per_example = {"gold": gold, "pred": pred, "labels": spec.names, "keys": [c["id"] for c in cases]}
         ci = {m: list(bootstrap_ci(statistic_for(per_example, m), len(cases), evals_store.RESAMPLES))
-              for m in ("accuracy", "macro_f1")}
+              for m in ("accuracy", "macro_f1") + (("micro_f1",) if spec.multi_label else ())}
         scores["ci"] = ci
         if scores["outside"]:
             system_warnings.append(f"{label}: {scores['outside']} of {len(cases)} answers were outside the label "
