@@ -63,6 +63,12 @@ def classify_eval_text(result: dict) -> str:
             lines.append(f"  {label[:26]:<26} P {c['precision']:6.2f}  R {c['recall']:6.2f}  F1 {c['f1']:6.2f}  "
                          f"n={c['support']}")
     for s in result["systems"]:
+        c = s["metrics"].get("calibration")
+        if c:
+            lines.append(f"{s['label'][:28]:<28} calibration: temperature {c['temperature']:g} fitted on "
+                         f"{c['val_examples']} validation examples; ECE {c['ece_before']:.4f} -> {c['ece_after']:.4f}, "
+                         f"test NLL {c['test_nll_before']:.4f} -> {c['test_nll_after']:.4f}")
+    for s in result["systems"]:
         confusion = s["metrics"].get("confusion")
         if not confusion:
             continue
