@@ -187,6 +187,14 @@ class Scenes:
             for c in range(group.childCount()):
                 if group.child(c).data(0, Qt.ItemDataRole.UserRole).name == "ticket-intent":
                     page.tree.setCurrentItem(group.child(c))
+        self.settle(self.app, 300)
+        question = getattr(page, "question", None)
+        if question is not None and question.isVisible():   # the example values typed for the tasks picture
+            from PySide6.QtWidgets import QMessageBox
+            next(b for b in question.buttons()
+                 if question.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole).click()
+        self.wait_until(self.app, lambda: page.current is not None and page.current.name == "ticket-intent",
+                        timeout=30)
         self.settle(self.app, 400)
         panel = page.eval_panel
         if not self.engine.tasks.evals("ticket-intent"):
