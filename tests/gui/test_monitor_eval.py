@@ -100,6 +100,8 @@ def test_evaluate_is_a_cancellable_job_and_fills_the_leaderboard(make_window, qt
     assert panel.table.item(0, 3).text() == f"{metrics['macro_f1']:.1f} [{lo:.1f}–{hi:.1f}]"
     lo, hi = metrics["ci"]["accuracy"]
     assert panel.table.item(0, 4).text() == f"{metrics['accuracy']:.1f} [{lo:.1f}–{hi:.1f}]"
+    calibration = metrics["calibration"]            # fitted on the validation split
+    assert panel.table.item(0, 5).text() == f"{calibration['ece_before']:.3f} → {calibration['ece_after']:.3f}"
     matrix = panel.matrix
     assert not matrix.isHidden() and "Confusion matrix" in panel.detail_title.text()
     assert [matrix.verticalHeaderItem(i).text() for i in range(matrix.rowCount())] == ["tea", "shoes", "lamp"]
@@ -107,3 +109,33 @@ def test_evaluate_is_a_cancellable_job_and_fills_the_leaderboard(make_window, qt
     assert sum(map(sum, counts)) == stored[0]["examples"]
     diagonal = sum(counts[i][i] for i in range(3))
     assert round(100 * diagonal / stored[0]["examples"], 2) == metrics["accuracy"]
+
+
+def test_multi_label_evaluation_shows_per_label_scores(make_window, qtbot, workspace_dir, tiny_text_dir, tmp_path):
+    from engine.api import Engine
+    from tests.tasks.classify_helpers import LABELS, TEMPLATE, write_jsonl
+    from tests.tasks.conftest import import_model
+    from tests.tasks.test_multilabel import tag_rows
+    with Engine.open(workspace_dir) as eng:
+        import_model(eng, tiny_text_dir, "starter-text", "text")
+        ok(eng, eng.data.import_file(write_jsonl(tmp_path / "tags.jsonl", tag_rows()), "tags-data"))
+        eng.tasks.create({"name": "tags", "template": TEMPLATE, "model": "starter-text", "dataset": "tags-data",
+                          "department": "Customer Service",
+                          "classify": {"labels": LABELS, "multi_label": True, "threshold": 0.25}})
+        ok(eng, eng.tasks.evaluate("tags"))
+        metrics = eng.tasks.evals("tags")[0]["metrics"]
+    window = make_window()
+    page = window.show_page("tasks")
+    wait_ops(qtbot)
+    select_task(page, "tags")
+    panel = page.eval_panel
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 1, timeout=20_000)
+    wait_ops(qtbot)
+    assert "Per-label scores" in panel.detail_title.text() and not panel.matrix.isHidden()
+    matrix = panel.matrix
+    assert [matrix.verticalHeaderItem(i).text() for i in range(matrix.rowCount())] == LABELS
+    assert [matrix.horizontalHeaderItem(j).text() for j in range(4)] == ["Precision", "Recall", "F1", "Support"]
+    for i, label in enumerate(LABELS):
+        assert matrix.item(i, 2).text() == f"{metrics['per_class'][label]['f1']:g}"
+        assert matrix.item(i, 3).text() == str(metrics["per_class"][label]["support"])
+    assert panel.table.item(0, 5).text() == "–"        # multi-label answers are not temperature-scaled
