@@ -101,4 +101,8 @@ def test_run_quality_comes_from_review(eng, starters, tmp_path):
                        ["tea", "shoes", "lamp"], False)["macro_f1"]
     assert stats["macro_f1"] == expected
     trends = eng.tasks.trends("products")
-    assert trends["runs"][0]["accuracy"] == stats["accuracy"]
+    assert trends["classify"] and trends["runs"][0]["accuracy"] == stats["accuracy"]
+    from engine.cli.task_monitor import trends_text
+    assert "quality" in trends_text(trends) and f"acc {stats['accuracy']:.1f}%" in trends_text(trends)
+    eng.tasks.create(task_def(dataset=None, alerts={"min_accuracy": 70, "min_approval_rate": 80}), replace=True)
+    assert eng.tasks.trends("products")["runs"][0]["flags"] == ["approval rate 75% < 80%", "accuracy 66.67% < 70%"]
