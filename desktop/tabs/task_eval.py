@@ -48,7 +48,9 @@ def fit_height(table: QTableWidget) -> None:
     """A table as tall as its rows (the section scrolls with the page, not inside itself)."""
     rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
     header = table.horizontalHeader().height() if table.horizontalHeader().isVisible() else 0
-    table.setFixedHeight(rows + header + 2 * table.frameWidth() + 2)
+    wide = table.horizontalHeader().length() + table.verticalHeader().width() > table.viewport().width()
+    bar = table.horizontalScrollBar().sizeHint().height() if wide else 0   # a row is never hidden under it
+    table.setFixedHeight(rows + header + bar + 2 * table.frameWidth() + 2)
 
 
 def with_ci(value, ci) -> str:

@@ -1661,7 +1661,7 @@ def build_tasks() -> list[dict]:
             "inputs": "inputs/tickets.csv", "steps": [],
             "classify": {"labels": [{"name": n, "description": d} for n, d, _ in TICKET_INTENTS],
                          "multi_label": False, "method": "generative"},
-            "alerts": {"min_confidence": 0.5},
+            "alerts": {"min_confidence": 0.5, "min_accuracy": 50},
         },
         {
             "name": "review-sentiment", "title": "Review sentiment", "title_zh": "评论情感", "department": "Marketing",
