@@ -1,12 +1,9 @@
 """The classify self-test check on the shipped starter model, through ``aigc selftest --only classify``."""
 import json
 
-import pytest
-
 from engine.cli import main
 
 
-@pytest.mark.slow   # two worker processes each load the starter model: about a minute on a busy 2-core machine
 def test_selftest_classify_check_passes(capsys):
     code = main(["--json", "selftest", "--only", "classify"])
     captured = capsys.readouterr()
