@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         from desktop.tabs.datasets import DatasetsPage
         from desktop.tabs.generation import GenerationPage
         from desktop.tabs.models import ModelsPage
+        from desktop.tabs.monitor import MonitorPage
         from desktop.tabs.review import ReviewPage
         from desktop.tabs.tasks import TasksPage
         from desktop.tabs.training import TrainingPage
@@ -122,7 +123,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         for key, cls in (("tasks", TasksPage), ("datasets", DatasetsPage), ("training", TrainingPage),
-                         ("generation", GenerationPage), ("review", ReviewPage), ("models", ModelsPage)):
+                         ("generation", GenerationPage), ("review", ReviewPage), ("models", ModelsPage),
+                         ("monitor", MonitorPage)):
             page = cls(self)
             self.pages[key] = page
             self.stack.addWidget(page)

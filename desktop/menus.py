@@ -44,7 +44,7 @@ class Menus(QObject):
         return action
 
     def shortcuts(self) -> list[tuple[str, str]]:
-        return [("Ctrl+1 … Ctrl+6", self.tr("Go to a tab")), ("Ctrl+J", self.tr("Show or hide the Jobs panel")),
+        return [("Ctrl+1 … Ctrl+7", self.tr("Go to a tab")), ("Ctrl+J", self.tr("Show or hide the Jobs panel")),
                 ("Ctrl+O", self.tr("Open a workspace")), ("Ctrl+,", self.tr("Settings")),
                 ("F5", self.tr("Refresh")), ("Esc", self.tr("Stop the job of this tab")),
                 ("Ctrl+I", self.tr("Datasets: import a file")),

@@ -22,6 +22,9 @@ EXAMPLE_VALUES = {
     "zh_CN": {"product": "港湾真皮托特包", "audience": "通勤族", "tone": "温暖"},
 }
 ADAPTER = "ad-copy-lora"
+# what a reviewer says each sample ticket (resources/samples/inputs/tickets.csv) is about
+TICKET_LABELS = ["delivery", "billing", "account", "order_change", "product_issue", "refund", "billing", "delivery",
+                 "product_issue", "account"]
 
 
 class Scenes:
@@ -62,6 +65,21 @@ class Scenes:
         if len(items) >= 3:
             self.engine.review.approve(items[0].id, "good tone")
             self.engine.review.reject(items[1].id, "too long" if self.lang == "en" else "太长")
+
+    def monitor_runs(self, runs: int = 3) -> None:
+        """Runs of the ticket-intent sample, reviewed against what each ticket is about, and one evaluation, so
+        Monitor shows a trend with quality and the Tasks tab a leaderboard with a confusion matrix."""
+        from engine.tasks.area import sample_inputs_path
+        task = self.engine.tasks.get("ticket-intent")
+        done = [r for r in self.engine.tasks.runs("ticket-intent") if r["state"] == "finished"]
+        for _ in range(max(0, runs - len(done))):
+            job = self.wait_job(self.engine.tasks.run(task.name, sample_inputs_path(task)))
+            for item in self.engine.review.list(task=task.name, run_id=job.result["run_id"]):
+                right = TICKET_LABELS[item.row_index]
+                if item.output_text == right:
+                    self.engine.review.approve(item.id)
+                else:
+                    self.engine.review.edit(item.id, right)
 
     # -- tabs ---------------------------------------------------------------------------
     def tasks(self) -> None:
@@ -149,6 +167,44 @@ class Scenes:
             top = page.tree.topLevelItem(index)
             if top.childCount():
                 page.tree.setCurrentItem(top.child(0))
+        self.settle(self.app, 300)
+
+    def monitor(self) -> None:
+        page = self.window.show_page("monitor")
+        page.refresh()
+        self.settle(self.app, 300)
+        page.select_task("ticket-intent")
+        self.wait_until(self.app, lambda: page.table.rowCount() >= 3, timeout=30)
+        self.settle(self.app, 500)
+
+    def task_evaluation(self) -> None:
+        """The Tasks tab's evaluation section after Evaluate ran on the ticket-intent sample."""
+        from PySide6.QtCore import Qt
+        page = self.window.show_page("tasks")
+        self.settle(self.app, 300)
+        for g in range(page.tree.topLevelItemCount()):
+            group = page.tree.topLevelItem(g)
+            for c in range(group.childCount()):
+                if group.child(c).data(0, Qt.ItemDataRole.UserRole).name == "ticket-intent":
+                    page.tree.setCurrentItem(group.child(c))
+        self.settle(self.app, 300)
+        question = getattr(page, "question", None)
+        if question is not None and question.isVisible():   # the example values typed for the tasks picture
+            from PySide6.QtWidgets import QMessageBox
+            next(b for b in question.buttons()
+                 if question.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole).click()
+        self.wait_until(self.app, lambda: page.current is not None and page.current.name == "ticket-intent",
+                        timeout=30)
+        self.settle(self.app, 400)
+        panel = page.eval_panel
+        if not self.engine.tasks.evals("ticket-intent"):
+            panel.evaluate_button.click()
+            self.wait_until(self.app, lambda: panel.job_row is not None, timeout=30)
+            self.wait_until(self.app, lambda: panel.job_row.state not in ("queued", "running"), timeout=900)
+        self.wait_until(self.app, lambda: panel.table.rowCount() > 0, timeout=30)
+        self.settle(self.app, 400)
+        scroll = page.detail.widget(1)
+        scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
         self.settle(self.app, 300)
 
     def training_running(self, points: int = 30, timeout: float = 300) -> bool:

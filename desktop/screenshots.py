@@ -117,12 +117,14 @@ def main(argv: list[str] | None = None) -> int:
     else:
         scenes.train_adapter()
         scenes.run_sample_tasks()
+        scenes.monitor_runs()
         window.refresh_all()
         settle(app, 800)
         for name, scene in (("01-tasks", scenes.tasks), ("02-datasets", lambda: window.show_page("datasets")),
                             ("03-training", scenes.training_finished), ("04-generation-text", scenes.generation_text),
                             ("05-generation-image", scenes.generation_images), ("06-review", scenes.review),
-                            ("07-models", scenes.models)):
+                            ("07-models", scenes.models), ("09-monitor", scenes.monitor),
+                            ("10-task-evaluation", scenes.task_evaluation)):
             scene()
             settle(app, 400)
             shot(name)

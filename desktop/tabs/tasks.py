@@ -15,6 +15,7 @@ from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
 from desktop.tabs.task_actions import TaskActions
+from desktop.tabs.task_eval import EvalPanel
 from desktop.tabs.task_steps import StepsEditor
 from desktop.tabs.task_template import TemplateEditor
 from desktop.widgets.buttons import primary_button
@@ -115,6 +116,8 @@ class TasksPage(Page):
         self.steps_editor = StepsEditor()
         self.steps = self.steps_editor.table
         column.addWidget(self.steps_editor)
+        self.eval_panel = EvalPanel(self)
+        column.addWidget(self.eval_panel)
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save"))
@@ -128,6 +131,9 @@ class TasksPage(Page):
         self.archive_button.clicked.connect(self.task_actions.toggle_archived)
         self.run_button = QPushButton(icons.icon("play"), self.tr("Run on a file…"))
         self.run_button.clicked.connect(lambda: self.task_actions.run_on_file())
+        self.monitor_button = QPushButton(icons.icon("monitor"), self.tr("Monitor runs"))
+        self.monitor_button.setToolTip(self.tr("Time, error rate, quality and throughput of this task's runs"))
+        self.monitor_button.clicked.connect(self.open_monitor)
         self.message = QLabel()
         self.message.setObjectName("muted")
         buttons.addWidget(self.save_button)
@@ -135,6 +141,7 @@ class TasksPage(Page):
         buttons.addWidget(self.archive_button)
         buttons.addStretch(1)
         buttons.addWidget(self.message)
+        buttons.addWidget(self.monitor_button)
         buttons.addWidget(self.run_button)
         column.addLayout(buttons)
         column.addStretch(1)
@@ -178,6 +185,7 @@ class TasksPage(Page):
             box.setCurrentIndex(max(0, box.findData(keep)))
             box.blockSignals(False)
         self.steps_editor.set_models([m.name for m in models if m.role == "base"])
+        self.eval_panel.set_adapters([m.name for m in models if m.role == "adapter"])
         department = self.department.currentText()
         self.department.clear()
         self.department.addItems(sorted({t.department for t in self.tasks if t.department}))
@@ -320,6 +328,7 @@ class TasksPage(Page):
         self.banned.setText(", ".join(c.banned_terms))
         self.steps_editor.load([step_dict for step_dict in task.to_dict()["steps"]])
         self._shown = self.definition()
+        self.eval_panel.show_task(task)
 
     def variable_values(self) -> dict:
         return self.template_editor.variable_values()
@@ -352,6 +361,7 @@ class TasksPage(Page):
             widget.clear()
         self.template_editor.load("", {})
         self.steps_editor.load([])
+        self.eval_panel.show_task(None)
         self.min_chars.setValue(0)
         self.max_chars.setValue(0)
         self.name.setFocus()
@@ -380,6 +390,11 @@ class TasksPage(Page):
         if then is not None:
             then()
         self.refresh()
+
+    def open_monitor(self) -> None:
+        monitor = self.window_.show_page("monitor")
+        if self.current is not None:
+            monitor.select_task(self.current.name)
 
     def run_on_file(self, path: str | None = None) -> None:
         self.task_actions.run_on_file(path)

@@ -15,13 +15,18 @@ def trends_text(result: dict) -> str:
     alerts = ", ".join(f"{k}={v:g}" for k, v in result["alerts"].items()) or "none set"
     lines = [f"task {result['task']}: {len(runs)} run(s), alert thresholds: {alerts}", "",
              f"{'run':<34} {'state':<9} {'items':>7} {'items/min':>10} {'pass %':>7} {'error %':>8} "
-             f"{'retries':>8} {'conf':>6}  flags"]
+             f"{'retries':>8} {'conf':>6} {'s/item':>7} {'quality':>13}  flags"]
     for r in runs:
         when = time.strftime("%m-%d %H:%M", time.localtime(r["created_at"]))
+        if result.get("classify"):
+            quality = "-" if r.get("accuracy") is None else f"acc {r['accuracy']:.1f}%"
+        else:
+            quality = "-" if r.get("approval_rate") is None else f"approved {r['approval_rate']:.0f}%"
         lines.append(f"{r['run_id'][:22] + ' ' + when:<34} {r['state']:<9} "
                      f"{str(r['finished_items']) + '/' + str(r['items']):>7} {_num(r['items_per_minute']):>10} "
                      f"{_num(r['pass_rate']):>7} {_num(r['error_rate']):>8} {r['retries']:>8} "
-                     f"{_num(r.get('mean_confidence'), '{:.2f}'):>6}  {'; '.join(r['flags']) or 'ok'}")
+                     f"{_num(r.get('mean_confidence'), '{:.2f}'):>6} {_num(r.get('seconds_per_item'), '{:.2f}'):>7} "
+                     f"{quality:>13}  {'; '.join(r['flags']) or 'ok'}")
     if result["trend"]:
         lines += ["", "trend (last run minus first): " + ", ".join(f"{k} {v:+g}" for k, v in result["trend"].items())]
     if result["slowest_steps"]:
@@ -54,6 +59,20 @@ def classify_eval_text(result: dict) -> str:
     for s in result["systems"]:
         m = s["metrics"]
         lines.append(f"{s['label'][:28]:<28} {_ci(m, 'accuracy'):>26} {_ci(m, 'macro_f1'):>26} {m['outside']:>8}")
+    for s in result["systems"]:
+        m = s["metrics"]
+        if "micro_f1" in m:   # multi-label: accuracy above is the subset accuracy
+            lines.append(f"{s['label'][:28]:<28} micro-F1 {_ci(m, 'micro_f1')}, Hamming loss {m['hamming_loss']:.4f}, "
+                         "subset accuracy = accuracy")
+        for label, c in (m.get("per_class") or {}).items() if "micro_f1" in m else ():
+            lines.append(f"  {label[:26]:<26} P {c['precision']:6.2f}  R {c['recall']:6.2f}  F1 {c['f1']:6.2f}  "
+                         f"n={c['support']}")
+    for s in result["systems"]:
+        c = s["metrics"].get("calibration")
+        if c:
+            lines.append(f"{s['label'][:28]:<28} calibration: temperature {c['temperature']:g} fitted on "
+                         f"{c['val_examples']} validation examples; ECE {c['ece_before']:.4f} -> {c['ece_after']:.4f}, "
+                         f"test NLL {c['test_nll_before']:.4f} -> {c['test_nll_after']:.4f}")
     for s in result["systems"]:
         confusion = s["metrics"].get("confusion")
         if not confusion:

@@ -182,5 +182,7 @@ class TasksAPI:
         if not task.model:
             raise UserError(f"task {task.name} has no model", hint="set the task's model")
         prompts = [render(task.template, row, {}, where=f"task {task.name} row {i + 1}") for i, row in enumerate(texts)]
-        return classify_prompts(self.engine, task.model, adapter or task.adapter, task.classify, prompts,
-                                task.system_prompt or None)
+        from engine.tasks.calibration import calibrate
+        decisions = classify_prompts(self.engine, task.model, adapter or task.adapter, task.classify, prompts,
+                                     task.system_prompt or None)
+        return calibrate(self.engine, task, task.model, adapter or task.adapter, decisions)

@@ -12,6 +12,7 @@ from engine.errors import UserError
 from engine.samples import installer, samples_dir
 from engine.selftest import check
 from engine.tasks import classify_head, evaluate, runner  # noqa: F401 - registers task.run, task.eval, classify.train_head
+from engine.tasks import selftest_check  # noqa: F401,E402 - registers the "classify" self-test check
 from engine.tasks import store
 
 

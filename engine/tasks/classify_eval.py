@@ -14,7 +14,7 @@ from pathlib import Path
 
 from engine import atomic
 from engine.errors import UserError
-from engine.tasks import evals_store
+from engine.tasks import calibration, evals_store
 from engine.tasks.classify_head import is_head
 from engine.tasks.classify_metrics import OUTSIDE, bootstrap_ci, statistic_for, summary
 
@@ -141,20 +141,32 @@ def evaluate_classify(ctx, config, task, dataset: str, model: str) -> dict:
         systems.append((config.adapter, config.adapter))
     base = engine.models.get(model)
     results, ids, warnings = [], [], []
-    total = len(cases) * len(systems)
+    val_cases = [] if free or spec.multi_label or config.split == "val" else \
+        gold_cases(engine, task, dataset, ref["version"], "val", None)
+    if not free and not spec.multi_label and config.split != "val" and len(val_cases) < 2:
+        warnings.append(f"dataset {dataset} version {ref['version']} has no validation examples: confidence is "
+                        "not calibrated (split it with --val to fit a temperature)")
+        val_cases = []
+    per_system = len(cases) + len(val_cases)
+    total = per_system * len(systems)
     for position, (label, adapter_name) in enumerate(systems):
         adapter = engine.models.get(adapter_name) if adapter_name else None
         if free and is_head(adapter):
             raise UserError(f"{adapter.name} is a classification head; it cannot generate", hint="drop --free")
         system_warnings = data_warnings(engine, task, dataset, ref, cases, adapter)
         warnings += [w for w in system_warnings if w not in warnings]
-        decisions = _predict(ctx, engine, model, adapter_name, task, cases, free, label, position * len(cases), total)
+        decisions = _predict(ctx, engine, model, adapter_name, task, cases, free, label, position * per_system, total)
         gold = [c["gold"] for c in cases]
         pred = [d["labels"] for d in decisions]
         scores = summary(gold, pred, spec.names, spec.multi_label)
+        if val_cases:
+            val = _predict(ctx, engine, model, adapter_name, task, val_cases, False, f"{label} (validation)",
+                           position * per_system + len(cases), total)
+            scores["calibration"] = calibration.report(val, [c["gold"] for c in val_cases], decisions, gold,
+                                                       spec.names)
         per_example = {"gold": gold, "pred": pred, "labels": spec.names, "keys": [c["id"] for c in cases]}
         ci = {m: list(bootstrap_ci(statistic_for(per_example, m), len(cases), evals_store.RESAMPLES))
-              for m in ("accuracy", "macro_f1")}
+              for m in ("accuracy", "macro_f1") + (("micro_f1",) if spec.multi_label else ())}
         scores["ci"] = ci
         if scores["outside"]:
             system_warnings.append(f"{label}: {scores['outside']} of {len(cases)} answers were outside the label "

@@ -44,6 +44,26 @@ def macro_f1(gold, pred, labels) -> float:
     return sum(v["f1"] for v in used) / max(1, len(used))
 
 
+def micro_f1(gold, pred, labels) -> float:
+    """F1 over every (example, label) decision pooled: frequent labels weigh more than in the macro average."""
+    return _micro(gold, pred, labels)[2]
+
+
+def _micro(gold, pred, labels) -> tuple[float, float, float]:
+    table = per_class(gold, pred, labels)
+    tp = sum(1 for g, p in zip(gold, pred) for label in labels if label in g and label in p)
+    fp = sum(v["predicted"] for v in table.values()) - tp
+    fn = sum(v["support"] for v in table.values()) - tp
+    return _prf(tp, fp, fn)
+
+
+def hamming_loss(gold, pred, labels) -> float:
+    """Share of (example, label) decisions that are wrong: a label missed or a label added. An answer outside
+    the label set misses all its gold labels."""
+    wrong = sum(1 for g, p in zip(gold, pred) for label in labels if (label in g) != (label in p))
+    return wrong / max(1, len(gold) * len(labels))
+
+
 def confusion(gold: list[list[str]], pred: list[list[str]], labels: list[str]) -> dict:
     """Rows: gold label; columns: predicted label (plus OUTSIDE when any). Single-label answers only."""
     columns = list(labels) + ([OUTSIDE] if any(p == [OUTSIDE] for p in pred) else [])
@@ -67,7 +87,13 @@ def summary(gold: list[list[str]], pred: list[list[str]], labels: list[str], mul
         "unused_labels": [n for n in labels if n not in used],
         "count": len(gold),
     }
-    if not multi:
+    if multi:   # accuracy above is the subset accuracy: every label of the example right
+        micro = _micro(gold, pred, labels)
+        result.update({"subset_accuracy": result["accuracy"], "micro_precision": round(100 * micro[0], 2),
+                       "micro_recall": round(100 * micro[1], 2), "micro_f1": round(100 * micro[2], 2),
+                       "hamming_loss": round(hamming_loss(gold, pred, labels), 4),
+                       "label_cardinality": round(sum(len(g) for g in gold) / max(1, len(gold)), 3)})
+    else:
         result["confusion"] = confusion(gold, pred, labels)
     return result
 
@@ -78,6 +104,8 @@ def metric_fn(name: str):
         return lambda g, p, labels: 100 * accuracy(g, p)
     if name == "macro_f1":
         return lambda g, p, labels: 100 * macro_f1(g, p, labels)
+    if name == "micro_f1":
+        return lambda g, p, labels: 100 * micro_f1(g, p, labels)
     raise ValueError(name)
 
 

@@ -47,12 +47,20 @@ def _ci(metrics: dict, key: str) -> str:
 
 
 def _summary_rows(report: dict) -> list[list[str]]:
-    rows = [["System", "Accuracy % [95% CI]", "Macro-F1 % [95% CI]", "Macro precision %", "Macro recall %",
-             "Outside label set"]]
+    multi = report["multi_label"]
+    rows = [["System", ("Subset accuracy" if multi else "Accuracy") + " % [95% CI]", "Macro-F1 % [95% CI]",
+             "Macro precision %", "Macro recall %"]
+            + (["Micro-F1 % [95% CI]", "Hamming loss"] if multi else []) + ["Outside label set"]]
     for s in report["systems"]:
         m = s["metrics"]
         rows.append([s["label"], _ci(m, "accuracy"), _ci(m, "macro_f1"), f"{m['macro_precision']:.2f}",
-                     f"{m['macro_recall']:.2f}", str(m["outside"])])
+                     f"{m['macro_recall']:.2f}"]
+                    + ([_ci(m, "micro_f1"), f"{m['hamming_loss']:.4f}"] if multi else []) + [str(m["outside"])])
+    if any(s["metrics"].get("calibration") for s in report["systems"]):
+        rows[0].append("Temperature; ECE before → after")
+        for row, s in zip(rows[1:], report["systems"]):
+            c = s["metrics"].get("calibration")
+            row.append(f"{c['temperature']:g}; {c['ece_before']:.4f} → {c['ece_after']:.4f}" if c else "–")
     return rows
 
 

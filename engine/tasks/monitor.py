@@ -25,6 +25,8 @@ class RunAlerts:
     max_retry_rate: float | None = None      # %, outputs that needed more than one attempt
     min_confidence: float | None = None      # classify tasks: mean confidence of the answers (0-1)
     max_seconds_per_item: float | None = None
+    min_approval_rate: float | None = None   # %, reviewed final outputs approved
+    min_accuracy: float | None = None        # classify tasks: %, answers matching the label reviewers approved
 
     def is_empty(self) -> bool:
         return self == RunAlerts()
@@ -44,7 +46,7 @@ def alerts_from_dict(data, where: str) -> RunAlerts:
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise UserError(f"{where}.{key} must be a number >= 0, got {value!r}")
-        if key.endswith("_rate") and value > 100:
+        if (key.endswith("_rate") or key == "min_accuracy") and value > 100:
             raise UserError(f"{where}.{key} is a percentage (0-100), got {value!r}")
         if key == "min_confidence" and value > 1:
             raise UserError(f"{where}.min_confidence is a probability (0-1), got {value!r}")
@@ -143,11 +145,41 @@ def run_stats(workspace, run_id: str, task=None) -> dict:
         "seconds_per_item": round(statistics.fmean(times), 4) if times else None,
         "error": row["job_error"] if state == "failed" else None,
     }
+    stats.update(review_quality(workspace, row["id"], last_index, task))
     if confidences:
         stats["mean_confidence"] = round(statistics.fmean(confidences), 4)
         stats["low_confidence"] = sum(1 for c in confidences if c < LOW_CONFIDENCE)
     stats["flags"] = flags(stats, task.alerts if task is not None else RunAlerts())
     return stats
+
+
+def review_quality(workspace, run_id: str, last_index: int, task) -> dict:
+    """Quality of a run's final outputs as judged in review: the approval rate; for a classify task also
+    accuracy and macro-F1 against the labels reviewers approved or corrected (rejected ones name no label)."""
+    rows = workspace.db().execute(
+        "SELECT status, output_text, edited_text FROM task_outputs WHERE run_id = ? AND step_index = ? "
+        "AND status != 'pending'", (run_id, last_index)).fetchall()
+    quality = {"reviewed": len(rows),
+               "approval_rate": round(100 * sum(r["status"] == "approved" for r in rows) / len(rows), 2)
+               if rows else None}
+    spec = getattr(task, "classify", None)
+    if spec is None:
+        return quality
+    gold, pred = [], []
+    for r in rows:
+        if r["status"] != "approved":
+            continue
+        said = spec.parse(r["output_text"] or "")
+        right = spec.parse(r["edited_text"]) if r["edited_text"] else said
+        if said is not None and right is not None:
+            gold.append(right)
+            pred.append(said)
+    quality["labelled"] = len(gold)
+    if gold:
+        from engine.tasks.classify_metrics import summary
+        scores = summary(gold, pred, spec.names, spec.multi_label)
+        quality["accuracy"], quality["macro_f1"] = scores["accuracy"], scores["macro_f1"]
+    return quality
 
 
 def flags(stats: dict, alerts: RunAlerts) -> list[str]:
@@ -156,7 +188,9 @@ def flags(stats: dict, alerts: RunAlerts) -> list[str]:
               ("error rate", "error_rate", alerts.max_error_rate, ">", "%"),
               ("retry rate", "retry_rate", alerts.max_retry_rate, ">", "%"),
               ("mean confidence", "mean_confidence", alerts.min_confidence, "<", ""),
-              ("seconds per item", "seconds_per_item", alerts.max_seconds_per_item, ">", "s"))
+              ("seconds per item", "seconds_per_item", alerts.max_seconds_per_item, ">", "s"),
+              ("approval rate", "approval_rate", alerts.min_approval_rate, "<", "%"),
+              ("accuracy", "accuracy", alerts.min_accuracy, "<", "%"))
     found = []
     for label, key, limit, op, unit in checks:
         value = stats.get(key)
@@ -195,10 +229,11 @@ def task_trends(workspace, task_name: str, limit: int | None = None) -> dict:
                      "pass_rate": round(100 * (1 - n / max(1, rule_checked[k])), 2)}
                     for k, n in rule_fails.most_common() if n]
     trend = {}
-    for key in ("pass_rate", "items_per_minute", "error_rate", "mean_confidence"):
+    for key in ("pass_rate", "items_per_minute", "error_rate", "mean_confidence", "approval_rate", "accuracy",
+                "seconds_per_item"):
         values = [r[key] for r in runs if r.get(key) is not None]
         if len(values) >= 2:
             trend[key] = round(values[-1] - values[0], 4)
-    return {"task": task.name, "alerts": {k: v for k, v in task.alerts.__dict__.items() if v is not None},
+    return {"task": task.name, "classify": task.classify is not None, "alerts": {k: v for k, v in task.alerts.__dict__.items() if v is not None},
             "runs": runs, "slowest_steps": slowest, "most_failed_rules": failed_rules,
             "flagged_runs": [r["run_id"] for r in runs if r["flags"]], "trend": trend}

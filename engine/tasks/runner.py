@@ -261,13 +261,19 @@ class TaskRun:
         from engine.tasks.classify import classify_prompts
         if backend.is_template:
             raise UserError(f"task {self.task.name}: a classify task needs a model", hint="set the task's model")
+        from engine.tasks.calibration import calibrate
         decisions = classify_prompts(self.engine, backend.model_name, backend.adapter_name, self.task.classify,
                                      prompts, system or None, self.ctx.cancelled)
         self.ctx.check_cancelled()
+        decisions = calibrate(self.engine, self.task, backend.model_name, backend.adapter_name, decisions)
         records = []
         for (r, c), prompt, decision in zip(todo, prompts, decisions):
+            params = {"method": self._classify_method(backend)}
+            if "temperature" in decision:   # calibrated by the system's evaluation
+                params.update(temperature_scaling=decision["temperature"], raw_confidence=decision["raw_confidence"],
+                              calibration_eval=decision["calibration_eval"])
             records.append(self._record(index, step, backend, r, c, prompt, system, decision["label"], None, None,
-                                        {"method": self._classify_method(backend)}, None, 1,
+                                        params, None, 1,
                                         checks.check(decision["label"], limits),
                                         confidence=decision["confidence"], scores=decision["scores"]))
         return records

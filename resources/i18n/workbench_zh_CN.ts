@@ -522,6 +522,101 @@
     </message>
 </context>
 <context>
+    <name>EvalPanel</name>
+    <message>
+        <source>Evaluation</source>
+        <translation>评测</translation>
+    </message>
+    <message>
+        <source>Evaluate the base model alone, or the base model and this adapter on the test split</source>
+        <translation>在测试集上单独评测基础模型，或同时评测基础模型与此适配器</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>评测</translation>
+    </message>
+    <message>
+        <source>Adapter</source>
+        <translation>适配器</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>Macro-F1 [95% CI]</source>
+        <translation>宏平均 F1 [95% 置信区间]</translation>
+    </message>
+    <message>
+        <source>Accuracy [95% CI]</source>
+        <translation>准确率 [95% 置信区间]</translation>
+    </message>
+    <message>
+        <source>Calibration error</source>
+        <translation>校准误差</translation>
+    </message>
+    <message>
+        <source>Evaluated</source>
+        <translation>评测时间</translation>
+    </message>
+    <message>
+        <source>(base model only)</source>
+        <translation>（仅基础模型）</translation>
+    </message>
+    <message>
+        <source>Link a dataset with a test split to evaluate the task</source>
+        <translation>请关联一个带测试集划分的数据集后再评测该任务</translation>
+    </message>
+    <message>
+        <source>Starting the evaluation…</source>
+        <translation>正在启动评测…</translation>
+    </message>
+    <message>
+        <source>No evaluations yet: Evaluate scores the task on its test split.</source>
+        <translation>尚无评测：点击“评测”在测试集上为该任务打分。</translation>
+    </message>
+    <message>
+        <source>%1 version %2, %3 split</source>
+        <translation>%1 第 %2 版，%3 划分</translation>
+    </message>
+    <message>
+        <source>The newest evaluated system</source>
+        <translation>最新评测的系统</translation>
+    </message>
+    <message>
+        <source>Confusion matrix of %1 (rows: true label, columns: predicted)</source>
+        <translation>%1 的混淆矩阵（行：真实标签，列：预测标签）</translation>
+    </message>
+    <message>
+        <source>Per-label scores of %1</source>
+        <translation>%1 的各标签得分</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>F1</source>
+        <translation>F1</translation>
+    </message>
+    <message>
+        <source>Support</source>
+        <translation>样本数</translation>
+    </message>
+</context>
+<context>
     <name>GGUFExportDialog</name>
     <message>
         <source>Export as GGUF</source>
@@ -1490,6 +1585,141 @@
     </message>
 </context>
 <context>
+    <name>MonitorPage</name>
+    <message>
+        <source>Monitor</source>
+        <translation>监控</translation>
+    </message>
+    <message>
+        <source>How each task's runs go over time</source>
+        <translation>各任务的运行情况随时间的变化</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>No runs yet</source>
+        <translation>尚无运行</translation>
+    </message>
+    <message>
+        <source>Run the task on a file of inputs (Tasks tab) and its numbers appear here.</source>
+        <translation>在“任务”页用输入文件运行任务后，这里会显示各项指标。</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>条目</translation>
+    </message>
+    <message>
+        <source>Seconds per item</source>
+        <translation>每条耗时（秒）</translation>
+    </message>
+    <message>
+        <source>Items per minute</source>
+        <translation>每分钟条目数</translation>
+    </message>
+    <message>
+        <source>Error rate</source>
+        <translation>错误率</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>%1 run(s); alert thresholds: %2</source>
+        <translation>共 %1 次运行；告警阈值：%2</translation>
+    </message>
+    <message>
+        <source>none set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <source>Run %1: %2</source>
+        <translation>第 %1 次运行：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n run(s) need attention</source>
+        <translation><numerusform>%n 次运行需要关注</numerusform></translation>
+    </message>
+    <message>
+        <source>Accuracy (%)</source>
+        <translation>准确率（%）</translation>
+    </message>
+    <message>
+        <source>Approval rate (%)</source>
+        <translation>审核通过率（%）</translation>
+    </message>
+    <message>
+        <source>Error rate (%)</source>
+        <translation>错误率（%）</translation>
+    </message>
+    <message>
+        <source>Red dots: runs outside the task's alert thresholds</source>
+        <translation>红点：超出任务告警阈值的运行</translation>
+    </message>
+    <message>
+        <source>A trend chart appears after %1 runs (%2 so far).</source>
+        <translation>运行满 %1 次后显示趋势图（目前 %2 次）。</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>accuracy %1%, F1 %2</source>
+        <translation>准确率 %1%，F1 %2</translation>
+    </message>
+    <message>
+        <source>%1% approved</source>
+        <translation>通过率 %1%</translation>
+    </message>
+    <message>
+        <source>not reviewed</source>
+        <translation>未审核</translation>
+    </message>
+    <message>
+        <source>%1 output(s) reviewed</source>
+        <translation>已审核 %1 条输出</translation>
+    </message>
+</context>
+<context>
     <name>Page</name>
     <message>
         <source>Opening the workspace…</source>
@@ -2307,6 +2537,14 @@
     <message>
         <source>None (base model)</source>
         <translation>无（基础模型）</translation>
+    </message>
+    <message>
+        <source>Monitor runs</source>
+        <translation>监控运行</translation>
+    </message>
+    <message>
+        <source>Time, error rate, quality and throughput of this task's runs</source>
+        <translation>该任务各次运行的耗时、错误率、质量和吞吐量</translation>
     </message>
 </context>
 <context>

@@ -36,6 +36,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import feedback_topics  # noqa: E402 - the multi-label sample, beside this script
+
 SEED = 20240611
 ROOT = Path(__file__).resolve().parent
 DATASETS = ROOT / "datasets"
@@ -1577,6 +1580,7 @@ def build_inputs(specs: list[dict]) -> None:
     write_csv(INPUTS / "tech-notes.csv", ["note"], INPUT_TECH)
     write_csv(INPUTS / "tickets.csv", ["message"], INPUT_TICKETS)
     write_csv(INPUTS / "reviews.csv", ["review"], INPUT_REVIEWS)
+    write_csv(INPUTS / "feedback.csv", ["feedback"], feedback_topics.INPUTS)
     write_csv(INPUTS / "posters.csv", ["product", "colour", "audience"], input_posters(specs))
 
 
@@ -1657,7 +1661,7 @@ def build_tasks() -> list[dict]:
             "inputs": "inputs/tickets.csv", "steps": [],
             "classify": {"labels": [{"name": n, "description": d} for n, d, _ in TICKET_INTENTS],
                          "multi_label": False, "method": "generative"},
-            "alerts": {"min_confidence": 0.5},
+            "alerts": {"min_confidence": 0.5, "min_accuracy": 50},
         },
         {
             "name": "review-sentiment", "title": "Review sentiment", "title_zh": "评论情感", "department": "Marketing",
@@ -1672,6 +1676,7 @@ def build_tasks() -> list[dict]:
                          "multi_label": False, "method": "generative"},
             "alerts": {"min_confidence": 0.5},
         },
+        feedback_topics.task(),
     ]
 
 
@@ -1727,7 +1732,8 @@ def check(ad: list[dict], support: list[dict], tech: list[dict], posters: list[d
 
     columns = {"inputs/ad-copy.csv": {"product", "audience", "tone"}, "inputs/support.csv": {"message"},
                "inputs/tech-notes.csv": {"note"}, "inputs/posters.csv": {"product", "colour", "audience"},
-               "inputs/tickets.csv": {"message"}, "inputs/reviews.csv": {"review"}}
+               "inputs/tickets.csv": {"message"}, "inputs/reviews.csv": {"review"},
+               "inputs/feedback.csv": {"feedback"}}
     fmt = string.Formatter()
     for task in tasks:
         cols = columns[task["inputs"]]
@@ -1765,12 +1771,13 @@ def origin_md(counts: dict) -> str:
         "| File | Contents | Origin | Licence |",
         "|---|---|---|---|",
         "| `generate.py` | the generator | written for this product | Apache-2.0 (application source) |",
-        f"| `tasks.json` | {counts['tasks']} task definitions (ad-copy, support-replies, tech-summaries, product-poster, ticket-intent, review-sentiment) | {gen} | CC0-1.0 |",
+        f"| `tasks.json` | {counts['tasks']} task definitions (ad-copy, support-replies, tech-summaries, product-poster, ticket-intent, review-sentiment, feedback-topics) | {gen} | CC0-1.0 |",
         f"| `datasets/ad-copy.jsonl` | {counts['ad']} Alpaca examples (instruction, input, output, label = product category), half English, half Simplified Chinese | {gen} | CC0-1.0 |",
         f"| `datasets/support-replies.jsonl` | {counts['support']} Alpaca examples (customer message, reply, label = request type), half English, half Simplified Chinese | {gen} | CC0-1.0 |",
         f"| `datasets/tech-summaries.jsonl` | {counts['tech']} Alpaca examples (instruction, technical note, one-sentence summary, label = note type), half English, half Simplified Chinese | {gen} | CC0-1.0 |",
         f"| `datasets/ticket-intent.jsonl` | {counts['tickets']} classification examples (ticket prompt, intent label out of {len(TICKET_INTENTS)}, fixed train/val/test split), half English, half Simplified Chinese | {gen} | CC0-1.0 |",
         f"| `datasets/review-sentiment.jsonl` | {counts['reviews']} classification examples (review prompt, sentiment label out of {len(SENTIMENTS)}, fixed train/val/test split), half English, half Simplified Chinese | {gen} | CC0-1.0 |",
+        f"| `datasets/feedback-topics.jsonl` | {counts['feedback']} multi-label classification examples (feedback prompt, the product lines it mentions out of {len(feedback_topics.LINES)}, fixed train/val/test split), half English, half Simplified Chinese | {gen} | CC0-1.0 |",
         f"| `datasets/posters/metadata.jsonl` | {counts['posters']} captions (`file_name`, `text`), Hugging Face imagefolder layout | {gen} | CC0-1.0 |",
         f"| `datasets/posters/poster_000.png` … `poster_{counts['posters'] - 1:03d}.png` | {counts['posters']} product posters, 128×128 RGB PNG, drawn with Pillow from simple shapes | {gen} | CC0-1.0 |",
         f"| `inputs/ad-copy.csv` | {len(INPUT_AD_COPY)} rows: product, audience, tone (English and Chinese) | {gen} (rows hand-written in the script) | CC0-1.0 |",
@@ -1778,6 +1785,7 @@ def origin_md(counts: dict) -> str:
         f"| `inputs/tech-notes.csv` | {len(INPUT_TECH)} rows: note (English and Chinese) | {gen} (rows hand-written in the script) | CC0-1.0 |",
         f"| `inputs/tickets.csv` | {len(INPUT_TICKETS)} rows: message (English and Chinese) | {gen} (rows hand-written in the script) | CC0-1.0 |",
         f"| `inputs/reviews.csv` | {len(INPUT_REVIEWS)} rows: review (English and Chinese) | {gen} (rows hand-written in the script) | CC0-1.0 |",
+        f"| `inputs/feedback.csv` | {len(feedback_topics.INPUTS)} rows: feedback (English and Chinese) | {gen} (rows hand-written in the script) | CC0-1.0 |",
         f"| `inputs/posters.csv` | {len(POSTER_AUDIENCES)} rows: product, colour, audience | {gen} (object and colours taken from plain posters in the dataset, audiences hand-written) | CC0-1.0 |",
         "| `ORIGIN.md` | this file | " + gen + " | CC0-1.0 |",
         "",
@@ -1798,6 +1806,10 @@ def origin_md(counts: dict) -> str:
         "  account, order_change, product_issue); reviews are assembled from per-sentiment phrase",
         "  banks (positive, neutral, negative) with 10 products per language. Each label has 20",
         "  examples per language with a fixed split: 14 train, 2 validation, 4 test.",
+        "- **Feedback topics** (multi-label, `feedback_topics.py`) name one to three of five",
+        "  product lines (audio, kitchen, lighting, bags, drinkware) through their products; the",
+        "  answer lists the lines in label order joined by \", \". Per language 100 examples: 70",
+        "  train, 10 validation, 20 test.",
         "- **Posters** cover every combination of 8 objects (bottle, mug, sneaker, phone, handbag,",
         "  lamp, watch, headphones) and 8 background colours (red, orange, yellow, green, teal,",
         "  blue, purple, pink) twice, with the object colour, an optional vertical gradient, an",
@@ -1820,6 +1832,9 @@ def main() -> int:
     check(ad, support, tech, posters, tasks)
     tickets, reviews = build_ticket_intent(), build_review_sentiment()
     check_decisions(tickets, reviews)
+    feedback = feedback_topics.build(rng_for("feedback-topics"))
+    feedback_topics.check(feedback)
+    write_jsonl(DATASETS / "feedback-topics.jsonl", feedback)
     write_jsonl(DATASETS / "ticket-intent.jsonl", tickets)
     write_jsonl(DATASETS / "review-sentiment.jsonl", reviews)
     write_jsonl(DATASETS / "ad-copy.jsonl", ad)
@@ -1828,7 +1843,7 @@ def main() -> int:
     build_inputs(specs)
     write_text(ROOT / "tasks.json", json.dumps(tasks, ensure_ascii=False, indent=2) + "\n")
     counts = {"tasks": len(tasks), "ad": len(ad), "support": len(support), "tech": len(tech), "posters": len(posters),
-              "tickets": len(tickets), "reviews": len(reviews)}
+              "tickets": len(tickets), "reviews": len(reviews), "feedback": len(feedback)}
     write_text(ROOT / "ORIGIN.md", origin_md(counts))
     print(json.dumps(counts), file=sys.stderr)
     return 0

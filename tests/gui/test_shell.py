@@ -277,7 +277,7 @@ def test_selftest_flag_runs_headless():
 def test_chinese_interface_is_translated(make_window):
     window = make_window(lang="zh_CN")
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert labels == ["任务", "数据集", "训练", "生成", "审核", "模型"]
+    assert labels == ["任务", "数据集", "训练", "生成", "审核", "模型", "监控"]
     assert window.status.jobs_button.text() == "没有运行中的作业"
 
 

@@ -17,7 +17,7 @@ def run(capsys, workspace, *argv):
 def test_task_and_review_commands(capsys, tmp_path):
     ws = tmp_path / "ws"
     code, out, _ = run(capsys, ws, "task", "import", str(samples_dir() / "tasks.json"))
-    assert code == 0 and len(out["added"]) == 6
+    assert code == 0 and len(out["added"]) == 7
     (tmp_path / "slogans.json").write_text(json.dumps(TEMPLATE_TASK), encoding="utf-8")
     assert run(capsys, ws, "task", "create", "--from", str(tmp_path / "slogans.json"))[0] == 0
     code, out, _ = run(capsys, ws, "task", "create", "--name", "quick", "--template", "Hi {name}", "--max-chars", "9",

@@ -76,3 +76,33 @@ def test_runs_record_time_retries_failures_and_get_flagged(tiny_text_dir, tmp_pa
     text = capsys.readouterr().out
     assert "FLAGGED: 1 run(s)" in text and "slowest steps" in text and "regex" in text
     assert "pass rate 50% < 80%" in text and "min_pass_rate=80" in text
+
+
+def test_run_quality_comes_from_review(eng, starters, tmp_path):
+    """Approval rate for every task; accuracy and macro-F1 for a classify task, against approved or corrected labels."""
+    from .classify_helpers import task_def
+    eng.tasks.create(task_def(dataset=None))
+    inputs = write_csv(tmp_path / "in.csv", [["text"], ["Fresh tea."], ["Shoes for runners."], ["A lamp."],
+                                             ["Tea for parents."]])
+    run = ok(eng, eng.tasks.run("products", inputs)).result["run_id"]
+    assert eng.tasks.run_stats(run)["reviewed"] == 0 and eng.tasks.run_stats(run)["approval_rate"] is None
+    items = sorted(eng.review.list(task="products"), key=lambda i: i.row_index)
+    said = [i.output_text for i in items]
+    other = {"tea": "shoes", "shoes": "lamp", "lamp": "tea"}
+    eng.review.approve(items[0].id)                       # right
+    eng.review.edit(items[1].id, other[said[1]])          # wrong, corrected
+    eng.review.edit(items[2].id, said[2])                 # "corrected" to the same label: right
+    eng.review.reject(items[3].id)                        # rejected: no label to compare with
+    stats = eng.tasks.run_stats(run)
+    assert stats["reviewed"] == 4 and stats["approval_rate"] == 75.0
+    assert stats["labelled"] == 3 and stats["accuracy"] == round(100 * 2 / 3, 2)
+    from engine.tasks.classify_metrics import summary
+    expected = summary([[said[0]], [other[said[1]]], [said[2]]], [[said[0]], [said[1]], [said[2]]],
+                       ["tea", "shoes", "lamp"], False)["macro_f1"]
+    assert stats["macro_f1"] == expected
+    trends = eng.tasks.trends("products")
+    assert trends["classify"] and trends["runs"][0]["accuracy"] == stats["accuracy"]
+    from engine.cli.task_monitor import trends_text
+    assert "quality" in trends_text(trends) and f"acc {stats['accuracy']:.1f}%" in trends_text(trends)
+    eng.tasks.create(task_def(dataset=None, alerts={"min_accuracy": 70, "min_approval_rate": 80}), replace=True)
+    assert eng.tasks.trends("products")["runs"][0]["flags"] == ["approval rate 75% < 80%", "accuracy 66.67% < 70%"]

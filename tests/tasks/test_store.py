@@ -26,7 +26,7 @@ def test_export_then_import_into_another_workspace(eng, tmp_path):
     eng.tasks.import_file(samples_dir() / "tasks.json")
     bundle = tmp_path / "bundle" / "tasks.json"
     result = eng.tasks.export_file(bundle)
-    assert len(result["tasks"]) == 6
+    assert len(result["tasks"]) == 7
     assert json.loads(bundle.read_text(encoding="utf-8"))["format"] == "aigc-tasks"
     with Engine.open(tmp_path / "other") as other:
         assert other.tasks.import_file(bundle)["added"] == sorted(result["tasks"])
@@ -53,4 +53,4 @@ def test_sample_installer_is_idempotent(eng):
     first = install_sample_tasks(eng, None)
     assert "product-poster" in first["added"]
     second = install_sample_tasks(eng, None)
-    assert second["added"] == [] and len(second["skipped"]) == 6
+    assert second["added"] == [] and len(second["skipped"]) == 7
