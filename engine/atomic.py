@@ -71,6 +71,15 @@ def copy_file(src: str | os.PathLike, dst: str | os.PathLike, chunk: int = 1 << 
         shutil.copyfileobj(reader, writer, chunk)
 
 
+def publish_file(temp: Path, final: Path) -> None:
+    """Move a file written elsewhere (e.g. by llama.cpp) into place: flushed to disk first, so the
+    name never points at a half-written file."""
+    with open(temp, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temp, final)
+    _fsync_dir(Path(final).parent)
+
+
 def replace_dir(tmp_dir: Path, final_dir: Path) -> None:
     """Move a fully written temporary folder into place, replacing any previous one."""
     final_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -105,7 +105,7 @@ def export_gguf(ctx: JobContext, torch_model, tokenizer, out: Path, quant: str, 
                 start: float = 0.2, end: float = 1.0, tokens: int = CHECK_TOKENS, strict: bool = True,
                 examples=None) -> dict:
     """Write, verify and move into place one GGUF file; returns what it measured."""
-    from engine.atomic import _fsync_dir
+    from engine.atomic import publish_file
     from engine.deploy.writer import write_gguf
     from engine.text.templates import template_of
     from engine.deploy.kquant import K_QUANTS, quantize_file
@@ -126,10 +126,7 @@ def export_gguf(ctx: JobContext, torch_model, tokenizer, out: Path, quant: str, 
         ctx.report(start + span * 0.65, f"checking {out.name} in llama.cpp")
         check = verify_file(temp, torch_model, tokenizer, quant, tokens, strict, examples)
         ctx.check_cancelled()
-        with open(temp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp, out)
-        _fsync_dir(out.parent)
+        publish_file(temp, out)
     finally:
         for leftover in (temp, source):
             if leftover.exists():

@@ -143,7 +143,7 @@ def probe_ids(tokenizer) -> list[int]:
 
 def export_adapter(ctx, model: str, adapter: str | None, out: Path) -> dict:
     """Write, check and move into place ``out`` (the adapter as a GGUF LoRA); returns what it measured."""
-    from engine.atomic import _fsync_dir
+    from engine.atomic import publish_file
     from engine.deploy.compare import torch_logits
     from engine.deploy.export import sha256_of, verify_file
     from engine.deploy.families import family_of
@@ -189,10 +189,7 @@ def export_adapter(ctx, model: str, adapter: str | None, out: Path) -> dict:
                             f"{check['adapter_logit_effect']:.4f})",
                             hint="export with the adapter merged instead (drop --adapter-only); please report it")
         ctx.check_cancelled()
-        with open(temp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp, out)
-        _fsync_dir(out.parent)
+        publish_file(temp, out)
     finally:
         for leftover in (temp, base_file):
             if leftover.exists():
