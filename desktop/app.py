@@ -49,8 +49,8 @@ def collect_garbage_on_gui_thread(app) -> None:
     """Python's cycle collector may otherwise run on a job worker thread and destroy a
     widget there, which deadlocks Qt against the GIL; collect on the GUI thread instead."""
     if getattr(app, "_aigc_gc", None) is None:
-        from pyqtgraph.util.garbage_collector import GarbageCollector
-        app._aigc_gc = GarbageCollector(interval=1.0)
+        from desktop.gui_gc import GuiThreadCollector
+        app._aigc_gc = GuiThreadCollector(app)
 
 
 def build_window(args: argparse.Namespace, settings=None):

@@ -5,6 +5,8 @@ the engine opens in the background and each tab fills in when it is ready.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
@@ -15,8 +17,40 @@ from desktop import icons
 from desktop.bridge import JobBridge, Op
 from desktop.jobs_panel import JobsPanel
 from desktop.status_bar import StatusBar
+from desktop.tabs import TABS
 from desktop.widgets.error_dialog import reason_of, show_error
 from desktop.widgets.job_row import JobRow
+
+
+class Pages(Mapping):
+    """The window's pages by tab key, in sidebar order. ``pages[key]`` builds the page the first time
+    (so menus, shortcuts, screenshots and tests reach any page); ``built()`` holds only those
+    already built, which is what refreshes, job notices and closing go through."""
+
+    def __init__(self, window):
+        self._window = window
+        self._built: dict = {}
+
+    def __getitem__(self, key: str):
+        if key not in self._built:
+            tab = next((tab for tab in TABS if tab.key == key), None)
+            if tab is None:
+                raise KeyError(key)
+            self._built[key] = self._window._build_page(tab)
+        return self._built[key]
+
+    def __iter__(self):
+        return iter([tab.key for tab in TABS])
+
+    def __len__(self) -> int:
+        return len(TABS)
+
+    def built(self) -> dict:
+        return {tab.key: self._built[tab.key] for tab in TABS if tab.key in self._built}
+
+    def loaded(self, key: str):
+        """The page if it was built, else None (nothing to refresh on a page not built yet)."""
+        return self._built.get(key)
 
 
 class MainWindow(QMainWindow):
@@ -43,7 +77,8 @@ class MainWindow(QMainWindow):
         self.jobs_panel.hide()
         self.status.jobs_clicked.connect(self.toggle_jobs)
 
-        self.pages = {}
+        self.pages = Pages(self)
+        self._engine_error: str | None = None   # why the workspace did not open, for pages built later
         self.welcome = None
         self._restart_after_close = False
         self._build()
@@ -60,14 +95,6 @@ class MainWindow(QMainWindow):
 
     # -- layout ---------------------------------------------------------------
     def _build(self) -> None:
-        from desktop.tabs.datasets import DatasetsPage
-        from desktop.tabs.generation import GenerationPage
-        from desktop.tabs.models import ModelsPage
-        from desktop.tabs.monitor import MonitorPage
-        from desktop.tabs.review import ReviewPage
-        from desktop.tabs.tasks import TasksPage
-        from desktop.tabs.training import TrainingPage
-
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -122,22 +149,38 @@ class MainWindow(QMainWindow):
         row.addWidget(main, 1)
         self.setCentralWidget(central)
 
-        for key, cls in (("tasks", TasksPage), ("datasets", DatasetsPage), ("training", TrainingPage),
-                         ("generation", GenerationPage), ("review", ReviewPage), ("models", ModelsPage),
-                         ("monitor", MonitorPage)):
-            page = cls(self)
-            self.pages[key] = page
-            self.stack.addWidget(page)
-            item = QListWidgetItem(icons.icon(page.icon_name), page.title_label.text())
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            number = len(self.pages)
-            item.setToolTip(f"{page.subtitle_label.text()} (Ctrl+{number})")
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, page.title_label.text())
-            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, page.subtitle_label.text())
+        for number, tab in enumerate(TABS, 1):
+            self.stack.addWidget(QWidget())   # stands in for the page until it is first shown
+            item = QListWidgetItem(icons.icon(tab.icon), tab.title)
+            item.setData(Qt.ItemDataRole.UserRole, tab.key)
+            item.setToolTip(f"{tab.subtitle} (Ctrl+{number})")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, tab.title)
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, tab.subtitle)
             item.setSizeHint(QSize(180, 40))
             self.nav.addItem(item)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(lambda row: self.stack.setCurrentWidget(self.pages[TABS[row].key]))
         self.nav.setCurrentRow(0)
+
+    def _build_page(self, tab):
+        """Build a tab's page where its stand-in was, and bring it up to date with the window: the
+        workspace (open, opening or failed), its saved splitter positions."""
+        index = TABS.index(tab)
+        page = tab.page_class()(self)
+        stand_in = self.stack.widget(index)
+        self.stack.insertWidget(index, page)
+        if self.stack.currentWidget() is stand_in:
+            self.stack.setCurrentWidget(page)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        for name, splitter in self._splitters({tab.key: page}).items():
+            saved = self.settings.store.value(f"window/splitters/{name}")
+            if saved is not None:
+                splitter.restoreState(saved)
+        if self.engine is not None:
+            page.set_engine(self.engine)
+        elif self._engine_error is not None:
+            self._show_engine_error(page, self._engine_error)
+        return page
 
     def _shortcuts(self) -> None:
         """The tab, panel and quit shortcuts belong to the menu bar (menus.py); Esc stops a job."""
@@ -153,14 +196,14 @@ class MainWindow(QMainWindow):
         if widget is not None and widget.state in ("queued", "running"):
             widget.cancel()
             return True
-        page = self.stack.currentWidget()
+        page = self.current_page()
         stop = getattr(page, "stop_running_job", None)
         return bool(stop()) if stop is not None else False
 
     # -- layout memory: window, docks and splitters --------------------------------
-    def _splitters(self) -> dict[str, QSplitter]:
+    def _splitters(self, pages: dict | None = None) -> dict[str, QSplitter]:
         found = {}
-        for key, page in self.pages.items():
+        for key, page in (self.pages.built() if pages is None else pages).items():
             for index, splitter in enumerate(page.findChildren(QSplitter)):
                 found[f"{key}-{index}"] = splitter
         return found
@@ -172,7 +215,7 @@ class MainWindow(QMainWindow):
         for name, splitter in self._splitters().items():
             saved = self.settings.store.value(f"window/splitters/{name}")
             if saved is not None:
-                splitter.restoreState(saved)
+                splitter.restoreState(saved)   # pages built later restore theirs when built
 
     def save_layout(self) -> None:
         self.settings.save_window(self.saveGeometry(), self.saveState())
@@ -184,6 +227,11 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(list(self.pages).index(key))
         return page
 
+    def current_page(self):
+        """The page on screen, or None while a stand-in is (never for long)."""
+        widget = self.stack.currentWidget()
+        return widget if widget in self.pages.built().values() else None
+
     def toggle_jobs(self) -> None:
         self.jobs_panel.setVisible(not self.jobs_panel.isVisible())
 
@@ -193,7 +241,8 @@ class MainWindow(QMainWindow):
         from engine.api import Engine
         if path is not None:
             self.workspace_path = path
-        for page in self.pages.values():
+        self._engine_error = None
+        for page in self.pages.built().values():
             page.stack.setCurrentWidget(page.loading)
         self.status.workspace_label.setText(self.tr("Opening the workspace…"))
         Op(self, Engine.open, self.workspace_path or None).success(self._engine_opened) \
@@ -205,7 +254,7 @@ class MainWindow(QMainWindow):
         self.settings.workspace = str(engine.root)
         self.status.set_engine(engine)
         self.jobs_panel.set_engine(engine)
-        for page in self.pages.values():
+        for page in self.pages.built().values():
             page.set_engine(engine)
         self.engine_ready.emit(engine)
         if self.install_samples:
@@ -269,12 +318,16 @@ class MainWindow(QMainWindow):
 
     def _engine_failed(self, exc, details) -> None:
         reason = reason_of(exc)
-        for page in self.pages.values():
-            page.loading.title.setText(self.tr("The workspace could not be opened"))
-            page.loading.text.setText(reason + "\n" + self.tr("Choose another folder in Settings (Ctrl+,)."))
+        self._engine_error = reason
+        for page in self.pages.built().values():
+            self._show_engine_error(page, reason)
         self.status.workspace_label.setText(reason)
         self.engine_failed.emit(reason)
         show_error(self, exc, details, self.tr("The workspace could not be opened"))
+
+    def _show_engine_error(self, page, reason: str) -> None:
+        page.loading.title.setText(self.tr("The workspace could not be opened"))
+        page.loading.text.setText(reason + "\n" + self.tr("Choose another folder in Settings (Ctrl+,)."))
 
     def _maybe_install_samples(self, installed) -> None:
         if installed:
@@ -315,7 +368,7 @@ class MainWindow(QMainWindow):
             self.banner.hide()
 
     def refresh_all(self) -> None:
-        for page in self.pages.values():
+        for page in self.pages.built().values():
             if page.available():
                 page.refresh()
 
@@ -330,7 +383,7 @@ class MainWindow(QMainWindow):
             self._notify_pages(job_id, kind, state)
 
     def _notify_pages(self, job_id: str, kind: str, state: str) -> None:
-        for page in self.pages.values():
+        for page in self.pages.built().values():
             if page.available():
                 page.on_job_finished(job_id, kind, state)
 
@@ -368,7 +421,7 @@ class MainWindow(QMainWindow):
         event.ignore()
         if self._close_pending:
             return
-        for page in self.pages.values():
+        for page in self.pages.built().values():   # a page never built has nothing unsaved
             if hasattr(page, "ready_to_close") and not page.ready_to_close(self.close):
                 return
         self._close_pending = True

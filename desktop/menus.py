@@ -25,8 +25,9 @@ class Menus(QObject):
         self._add(self.file_menu, self.tr("Quit"), window.close, QKeySequence.StandardKey.Quit)
 
         self.view_menu = bar.addMenu(self.tr("&View"))
-        for index, (key, page) in enumerate(window.pages.items()):
-            self._add(self.view_menu, page.title_label.text(), lambda checked=False, k=key: window.show_page(k),
+        from desktop.tabs import TABS
+        for index, tab in enumerate(TABS):
+            self._add(self.view_menu, tab.title, lambda checked=False, k=tab.key: window.show_page(k),
                       f"Ctrl+{index + 1}")
         self.view_menu.addSeparator()
         self._add(self.view_menu, self.tr("Jobs panel"), window.toggle_jobs, "Ctrl+J")

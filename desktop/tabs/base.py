@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from desktop.tabs import TABS, tab_of
 from desktop.widgets.empty_state import EmptyState
+
+
+def _listed(cls) -> bool:
+    return any(tab.page == f"{cls.__module__}:{cls.__name__}" for tab in TABS)
 
 
 def has_facade(engine, name: str) -> bool:
@@ -15,10 +20,13 @@ class Page(QWidget):
     """A tab. Subclasses build ``self.content`` and fill it in ``on_engine`` / ``refresh``."""
 
     facade: str | None = None   # the engine area the tab needs ("data", "models" ...)
-    icon_name = "tasks"
 
-    def __init__(self, window, title: str, subtitle: str):
+    def __init__(self, window, title: str | None = None, subtitle: str | None = None):
+        """The heading is the tab's entry in ``desktop.tabs.TABS`` unless given."""
         super().__init__()
+        if title is None or subtitle is None:
+            tab = next(tab_of(cls) for cls in type(self).__mro__ if _listed(cls))
+            title, subtitle = title or tab.title, subtitle or tab.subtitle
         self.setObjectName("page")
         self.window_ = window
         self.bridge = window.bridge

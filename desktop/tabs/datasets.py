@@ -22,11 +22,9 @@ from desktop.widgets.thumbnails import Thumbnails
 
 class DatasetsPage(Page):
     facade = "data"
-    icon_name = "datasets"
 
     def __init__(self, window):
-        super().__init__(window, self.tr("Datasets"),
-                         self.tr("Examples imported from your files, cleaned, split and versioned"))
+        super().__init__(window)
         self.current: str | None = None
         self.current_info = None
         self.import_button = primary_button("import", self.tr("Import…"), lambda: self.open_import())

@@ -15,11 +15,9 @@ __all__ = ["GenerationPage", "ImagePanel", "SCHEDULERS", "TextPanel", "image_pro
 
 class GenerationPage(Page):
     facade = "models"
-    icon_name = "generation"
 
     def __init__(self, window):
-        super().__init__(window, self.tr("Generation"),
-                         self.tr("Write text and render images with a base model or a trained adapter"))
+        super().__init__(window)
         layout = QVBoxLayout(self.content)
         layout.setContentsMargins(0, 0, 0, 0)
         self.modes = QTabWidget()
@@ -75,6 +73,6 @@ class GenerationPage(Page):
     def sent_to_review(self, added, label: QLabel) -> None:
         count = len(added) if isinstance(added, list) else 1
         label.setText(self.tr("%n output(s) sent to review", "", count))
-        review = self.window_.pages.get("review")
+        review = self.window_.pages.loaded("review")
         if review is not None and review.available():
             review.refresh()

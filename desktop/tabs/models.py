@@ -111,10 +111,9 @@ def exportable(model) -> bool:
 
 class ModelsPage(Page):
     facade = "models"
-    icon_name = "models"
 
     def __init__(self, window):
-        super().__init__(window, self.tr("Models"), self.tr("Base models and trained adapters on this machine"))
+        super().__init__(window)
         self.import_button = primary_button("import", self.tr("Import model…"), lambda: self.open_import())
         self.bundle_import_button = QPushButton(icons.icon("import"), self.tr("Import bundle…"))
         self.bundle_import_button.setToolTip(self.tr("Models, adapters, datasets and tasks from another machine, "

@@ -53,10 +53,9 @@ def number(value, unit: str = "", digits: int = 1) -> str:
 
 class MonitorPage(Page):
     facade = "tasks"
-    icon_name = "monitor"
 
     def __init__(self, window):
-        super().__init__(window, self.tr("Monitor"), self.tr("How each task's runs go over time"))
+        super().__init__(window)
         self.trends: dict | None = None
         self.refresh_button = QPushButton(icons.icon("refresh"), self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.load_task)

@@ -20,10 +20,9 @@ IMAGE_SIZE = 320   # the review picture is decoded no larger than this, off the 
 
 class ReviewPage(Page):
     facade = "review"
-    icon_name = "review"
 
     def __init__(self, window):
-        super().__init__(window, self.tr("Review"), self.tr("Approve, edit or reject outputs before they are used"))
+        super().__init__(window)
         self.items = []
         self._generation = 0   # only the newest list answer is shown
         self.thumbnails = Thumbnails(self, limit=64)
@@ -343,4 +342,6 @@ class ReviewPage(Page):
                  .replace("%2", str(d.get("dataset"))).replace("%3", str(d.get("version")))
                  for d in result.get("datasets", [])]
         self.counts.setText(self.tr("Task “%1”: ").replace("%1", str(result.get("task"))) + "; ".join(parts))
-        self.window_.pages["datasets"].refresh()
+        datasets = self.window_.pages.loaded("datasets")   # a page built later loads fresh anyway
+        if datasets is not None and datasets.available():
+            datasets.refresh()

@@ -28,10 +28,9 @@ def terms(text: str) -> list[str]:
 
 class TasksPage(Page):
     facade = "tasks"
-    icon_name = "tasks"
 
     def __init__(self, window):
-        super().__init__(window, self.tr("Tasks"), self.tr("What each department needs done, and how to judge it"))
+        super().__init__(window)
         self.tasks = []
         self.archived: set[str] = set()
         self.current = None

@@ -25,11 +25,9 @@ def list_runs(engine) -> list[dict]:
 
 class TrainingPage(Page):
     facade = "models"
-    icon_name = "training"
 
     def __init__(self, window):
-        super().__init__(window, self.tr("Training"),
-                         self.tr("Fine-tune a text or image model on a dataset version"))
+        super().__init__(window)
         self.models, self.datasets, self.runs = [], [], []
         self.active_runs: set[str] = set()   # training jobs queued or running: one at a time from here
         self._ready = False                  # model and dataset fit together

@@ -315,14 +315,6 @@
 <context>
     <name>DatasetsPage</name>
     <message>
-        <source>Datasets</source>
-        <translation>数据集</translation>
-    </message>
-    <message>
-        <source>Examples imported from your files, cleaned, split and versioned</source>
-        <translation>从您的文件导入的样本，经过清洗、划分并保留版本</translation>
-    </message>
-    <message>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
@@ -697,14 +689,6 @@
 </context>
 <context>
     <name>GenerationPage</name>
-    <message>
-        <source>Generation</source>
-        <translation>生成</translation>
-    </message>
-    <message>
-        <source>Write text and render images with a base model or a trained adapter</source>
-        <translation>使用基础模型或训练好的适配器撰写文案、生成图像</translation>
-    </message>
     <message>
         <source>Text</source>
         <translation>文本</translation>
@@ -1432,14 +1416,6 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <source>Models</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <source>Base models and trained adapters on this machine</source>
-        <translation>本机上的基础模型和已训练的适配器</translation>
-    </message>
-    <message>
         <source>Import model…</source>
         <translation>导入模型…</translation>
     </message>
@@ -1586,14 +1562,6 @@
 </context>
 <context>
     <name>MonitorPage</name>
-    <message>
-        <source>Monitor</source>
-        <translation>监控</translation>
-    </message>
-    <message>
-        <source>How each task's runs go over time</source>
-        <translation>各任务的运行情况随时间的变化</translation>
-    </message>
     <message>
         <source>Refresh</source>
         <translation>刷新</translation>
@@ -1798,14 +1766,6 @@
 </context>
 <context>
     <name>ReviewPage</name>
-    <message>
-        <source>Review</source>
-        <translation>审核</translation>
-    </message>
-    <message>
-        <source>Approve, edit or reject outputs before they are used</source>
-        <translation>在使用前通过、修改或驳回生成结果</translation>
-    </message>
     <message>
         <source>Export approved…</source>
         <translation>导出已通过…</translation>
@@ -2323,6 +2283,65 @@
     </message>
 </context>
 <context>
+    <name>Tabs</name>
+    <message>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>What each department needs done, and how to judge it</source>
+        <translation>各部门要完成的内容任务，以及评判标准</translation>
+    </message>
+    <message>
+        <source>Datasets</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Examples imported from your files, cleaned, split and versioned</source>
+        <translation>从您的文件导入的样本，经过清洗、划分并保留版本</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Fine-tune a text or image model on a dataset version</source>
+        <translation>在某个数据集版本上微调文本或图像模型</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Write text and render images with a base model or a trained adapter</source>
+        <translation>使用基础模型或训练好的适配器撰写文案、生成图像</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <source>Approve, edit or reject outputs before they are used</source>
+        <translation>在使用前通过、修改或驳回生成结果</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Base models and trained adapters on this machine</source>
+        <translation>本机上的基础模型和已训练的适配器</translation>
+    </message>
+    <message>
+        <source>Monitor</source>
+        <translation>监控</translation>
+    </message>
+    <message>
+        <source>How each task's runs go over time</source>
+        <translation>各任务的运行情况随时间的变化</translation>
+    </message>
+</context>
+<context>
     <name>TaskActions</name>
     <message>
         <source>Archived %1</source>
@@ -2358,14 +2377,6 @@
 </context>
 <context>
     <name>TasksPage</name>
-    <message>
-        <source>Tasks</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <source>What each department needs done, and how to judge it</source>
-        <translation>各部门要完成的内容任务，以及评判标准</translation>
-    </message>
     <message>
         <source>New task</source>
         <translation>新建任务</translation>
@@ -2690,14 +2701,6 @@
 </context>
 <context>
     <name>TrainingPage</name>
-    <message>
-        <source>Training</source>
-        <translation>训练</translation>
-    </message>
-    <message>
-        <source>Fine-tune a text or image model on a dataset version</source>
-        <translation>在某个数据集版本上微调文本或图像模型</translation>
-    </message>
     <message>
         <source>Pick a model and a dataset.</source>
         <translation>请选择模型和数据集。</translation>
