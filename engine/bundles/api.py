@@ -29,15 +29,17 @@ class BundlesAPI:
         plan(self.engine, ExportConfig.from_params(params))
         return self.engine.jobs.submit("bundle.export", params, title=f"Export bundle {Path(out).name}")
 
-    def inspect(self, path, renames=None, progress: Callable[[float, str], None] | None = None) -> dict:
-        """Verify every file of a bundle and list its items with what importing would do; changes nothing."""
+    def inspect(self, path, renames=None, progress: Callable[[float, str], None] | None = None,
+                check: Callable[[], None] | None = None) -> dict:
+        """Verify every file of a bundle and list its items with what importing would do; changes nothing.
+        ``check`` (a job's cancel check) runs between files and blocks."""
         from engine.bundles.keys import signature_problem
         from engine.bundles.plan import parse_renames, plan_import, resolve_tasks
         from engine.bundles.reader import BundleReader
         path = Path(path).expanduser().resolve()
         try:
             with BundleReader(path) as reader:
-                reader.verify(progress=progress)
+                reader.verify(progress=progress, check=check)
                 manifest = reader.manifest
                 signature = self.engine.keys.describe(reader.signature)
                 plans = plan_import(self.engine, manifest, parse_renames(renames))
@@ -55,6 +57,13 @@ class BundlesAPI:
                 "product_version": manifest.product_version, "created_at": manifest.created_at,
                 "bytes": manifest.size, "files": sum(len(i.files) for i in manifest.items),
                 "items": [p.to_dict() for p in plans], "importable": not problems, "problems": problems}
+
+    def start_inspect(self, path, renames=None):
+        """``inspect`` as a ``bundle.inspect`` job (progress, cancel, the Jobs panel); returns the Job."""
+        if isinstance(renames, dict):
+            renames = [f"{k}={v}" for k, v in renames.items()]
+        params = {"path": str(Path(path).expanduser().resolve()), "renames": list(renames or [])}
+        return self.engine.jobs.submit("bundle.inspect", params, title=f"Check bundle {Path(path).name}")
 
     def import_(self, path, renames=None, require_signature: bool | None = None):
         """Start a ``bundle.import`` job; ``renames`` is ``["OLD=NEW", ...]`` or ``{OLD: NEW}``.

@@ -81,9 +81,11 @@ AREA_MODULES: list[str] = [
     "engine.samples",
     "engine.data.jobs",
     "engine.models.importer",
+    "engine.models.verify_job",
     "engine.deploy.jobs",
     "engine.text.jobs",
     "engine.tasks.area",
     "engine.image.jobs",
     "engine.bundles.jobs",
+    "engine.review.jobs",
 ]

@@ -14,6 +14,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from engine import names
 from engine.errors import NotFound, UserError
@@ -224,15 +225,26 @@ class ModelsAPI:
         shutil.rmtree(folder, ignore_errors=True)
         return {"removed": model.name, "id": model.id, "deleted_files": self._inside_workspace(Path(model.path))}
 
-    def verify(self, name: str, deep: bool = True) -> dict:
-        """Re-hash every file against the manifest; for text models also re-run the structural checks."""
+    def start_verify(self, name: str, deep: bool = True):
+        """``verify`` as a ``models.verify`` job (progress, cancel, the Jobs panel); returns the Job."""
+        model = self.get(name)   # an unknown name fails at once
+        return self.engine.jobs.submit("models.verify", {"name": model.name, "deep": bool(deep)},
+                                       title=f"Verify model {model.name}")
+
+    def verify(self, name: str, deep: bool = True, progress: Callable[[float, str], None] | None = None,
+               check: Callable[[], None] | None = None) -> dict:
+        """Re-hash every file against the manifest; for text models also re-run the structural checks.
+        Reads only; ``check`` (a job's cancel check) runs between files and blocks."""
         model = self.get(name)
         try:
             manifest = mf.read_manifest(self.manifest_path(model.id))
         except OSError:
             return {"name": model.name, "ok": False, "error": "manifest.json is missing", "missing": [],
                     "changed": [], "extra": []}
-        report = {"name": model.name, "id": model.id, "path": model.path, **mf.compare(model.path, manifest)}
+        report = {"name": model.name, "id": model.id, "path": model.path,
+                  **mf.compare(model.path, manifest, check=check, progress=progress)}
+        if check:
+            check()
         if report["ok"] and deep and model.kind == "text" and model.role == "base":
             from engine.models.text_check import verify_text_folder
             try:

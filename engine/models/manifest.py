@@ -61,20 +61,40 @@ def read_manifest(path: str | os.PathLike) -> dict:
         return json.load(handle)
 
 
-def compare(folder: str | os.PathLike, manifest: dict, check: Callable[[], None] | None = None) -> dict:
-    """Re-hash ``folder`` against ``manifest``: lists of missing, changed and extra files."""
+def compare(folder: str | os.PathLike, manifest: dict, check: Callable[[], None] | None = None,
+            progress: Callable[[float, str], None] | None = None) -> dict:
+    """Re-hash ``folder`` against ``manifest``: lists of missing, changed and extra files.
+
+    ``check`` runs before each file and each 1 MiB read (a job's cancel check); ``progress(fraction,
+    file)`` follows the bytes read. Nothing is written."""
     root = Path(folder)
     expected = manifest.get("files", {})
     present = {p.relative_to(root).as_posix(): p for p in model_files(root)} if root.is_dir() else {}
     missing = sorted(set(expected) - set(present))
     extra = sorted(set(present) - set(expected))
+    common = sorted(set(expected) & set(present))
+    total = max(1, sum(int(expected[rel].get("size") or 0) for rel in common))
+    done = 0
     changed = []
-    for rel in sorted(set(expected) & set(present)):
+    for rel in common:
         if check:
             check()
         entry = expected[rel]
         path = present[rel]
-        if path.stat().st_size != entry["size"] or sha256_file(path) != entry["sha256"]:
+        if path.stat().st_size != entry["size"]:
+            changed.append(rel)
+            done += int(entry["size"] or 0)
+            continue
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+                done += len(block)
+                if progress:
+                    progress(min(1.0, done / total), rel)
+                if check:
+                    check()
+        if digest.hexdigest() != entry["sha256"]:
             changed.append(rel)
     return {"ok": not (missing or changed), "files": len(expected), "missing": missing, "changed": changed,
             "extra": extra}

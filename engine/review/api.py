@@ -50,15 +50,29 @@ class ReviewAPI:
         return queue.counts(self.ws, task)
 
     def export(self, out: str | Path, task: str | None = None, status: str | list[str] = "approved",
-               step: str | None = None, run_id: str | None = None, force: bool = False) -> dict:
-        """Approved outputs to .csv/.xlsx/.jsonl (text and image rows), or images to a .zip or folder."""
-        from engine.review.export import check_target, export_items
+               step: str | None = None, run_id: str | None = None, force: bool = False,
+               progress=None, check=None) -> dict:
+        """Approved outputs to .csv/.xlsx/.jsonl (text and image rows), or images to a .zip or folder.
+        ``progress(fraction, message)`` and ``check()`` (a job's cancel check) run per item."""
+        from engine.review.export import export_items
+        items = self._export_items(out, task, status, step, run_id, force)
+        return export_items(items, out, force, progress=progress, check=check)
+
+    def _export_items(self, out, task, status, step, run_id, force) -> list:
+        from engine.review.export import check_target
         check_target(out, force)
         items = queue.list_items(self.ws, task=task, status=status, step=step, run_id=run_id)
         if not items:
             raise UserError("nothing to export: no outputs match" + (f" for task {task}" if task else ""),
                             hint="approve outputs in the review queue first")
-        return export_items(items, out, force)
+        return items
+
+    def start_export(self, out: str | Path, task: str | None = None, status: str | list[str] = "approved",
+                     step: str | None = None, run_id: str | None = None, force: bool = False):
+        """``export`` as a ``review.export`` job (progress, cancel, the Jobs panel); returns the Job."""
+        params = {"out": str(Path(out).expanduser().resolve()), "task": task, "status": status, "step": step,
+                  "run_id": run_id, "force": bool(force)}
+        return self.engine.jobs.submit("review.export", params, title=f"Export reviewed outputs {Path(out).name}")
 
     def feedback(self, task: str) -> dict:
         """Approved outputs become new examples of the task's dataset (one new version, deduplicated)."""

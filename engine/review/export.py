@@ -15,6 +15,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+from typing import Callable
 
 from engine import atomic
 from engine.data.formulas import guard
@@ -64,17 +65,27 @@ def table_rows(items: list[ReviewItem]) -> tuple[list[str], list[dict]]:
     return columns, rows
 
 
-def write_table(items: list[ReviewItem], out: Path) -> Path:
+Step = Callable[[int], None]   # called before each item with its index: progress and a job's cancel check
+
+
+def _steps(rows, step: Step | None):
+    for index, row in enumerate(rows):
+        if step:
+            step(index)
+        yield row
+
+
+def write_table(items: list[ReviewItem], out: Path, step: Step | None = None) -> Path:
     suffix = out.suffix.lower()
     columns, rows = table_rows(items)
     if suffix == ".csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows({k: guard(v) for k, v in row.items()} for row in rows)
+        writer.writerows({k: guard(v) for k, v in row.items()} for row in _steps(rows, step))
         atomic.write_text(out, buffer.getvalue(), encoding="utf-8-sig")  # BOM: Excel reads Chinese correctly
     elif suffix == ".jsonl":
-        atomic.write_text(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        atomic.write_text(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _steps(rows, step)))
     elif suffix == ".xlsx":
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
@@ -82,7 +93,7 @@ def write_table(items: list[ReviewItem], out: Path) -> Path:
         book = Workbook(write_only=True)
         sheet = book.create_sheet("approved")
         sheet.append(columns)
-        for row in rows:
+        for row in _steps(rows, step):
             cells = []
             for column in columns:
                 value = row[column]
@@ -108,7 +119,7 @@ def sidecar(item: ReviewItem) -> dict:
     return data
 
 
-def write_images(items: list[ReviewItem], out: Path) -> Path:
+def write_images(items: list[ReviewItem], out: Path, step: Step | None = None) -> Path:
     """Approved images plus ``NAME.json`` sidecars, into a new folder or a .zip file."""
     images = [i for i in items if i.modality == "image"]
     for item in images:
@@ -117,7 +128,7 @@ def write_images(items: list[ReviewItem], out: Path) -> Path:
                             hint="the run folder was moved or deleted")
     if out.suffix.lower() == ".zip":
         with atomic.atomic_open(out, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
-            for item in images:
+            for item in _steps(images, step):
                 name = _image_name(item)
                 archive.write(item.image_path, name)
                 archive.writestr(name[:-4] + ".json", json.dumps(sidecar(item), ensure_ascii=False, indent=2))
@@ -128,7 +139,7 @@ def write_images(items: list[ReviewItem], out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        for item in images:
+        for item in _steps(images, step):
             name = _image_name(item)
             atomic.copy_file(item.image_path, tmp / name)
             atomic.write_json(tmp / (name[:-4] + ".json"), sidecar(item))
@@ -152,14 +163,26 @@ def check_target(out: str | os.PathLike, force: bool = False) -> Path:
     return check_output_folder(out, force, "export folder")
 
 
-def export_items(items: list[ReviewItem], out: str | os.PathLike, force: bool = False) -> dict:
-    """Write ``items`` to ``out``: the file suffix picks the table format; .zip or a folder takes images."""
+def export_items(items: list[ReviewItem], out: str | os.PathLike, force: bool = False,
+                 progress: Callable[[float, str], None] | None = None,
+                 check: Callable[[], None] | None = None) -> dict:
+    """Write ``items`` to ``out``: the file suffix picks the table format; .zip or a folder takes images.
+
+    ``check`` (a job's cancel check) runs before each item; a cancelled export leaves nothing at ``out``
+    (files are written under a temporary name and renamed at the end)."""
     out = check_target(out, force)
     suffix = out.suffix.lower()
+    total = max(1, len(items))
+
+    def step(index: int) -> None:
+        if check:
+            check()
+        if progress:
+            progress(index / total, f"item {index + 1} of {len(items)}")
     if suffix in TABLE_FORMATS:
-        write_table(items, out)
+        write_table(items, out, step)
         kind, written = suffix[1:], items
     else:
-        write_images(items, out)
+        write_images(items, out, step)
         kind, written = ("zip" if suffix == ".zip" else "folder"), [i for i in items if i.modality == "image"]
     return {"path": str(out), "format": kind, "items": len(written), "ids": [i.id for i in written]}
