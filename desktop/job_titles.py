@@ -27,6 +27,9 @@ def _phrases() -> dict[str, str]:
         "Evaluate task": QCoreApplication.translate("JobTitles", "Evaluate task"),
         "Export bundle": QCoreApplication.translate("JobTitles", "Export bundle"),
         "Import bundle": QCoreApplication.translate("JobTitles", "Import bundle"),
+        "Check bundle": QCoreApplication.translate("JobTitles", "Check bundle"),
+        "Verify model": QCoreApplication.translate("JobTitles", "Verify model"),
+        "Export reviewed outputs": QCoreApplication.translate("JobTitles", "Export reviewed outputs"),
     }
 
 

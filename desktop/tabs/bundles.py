@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-                               QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout)
+                               QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout)
 
 from desktop.bridge import Op
 from desktop.widgets.dialog_parts import check_import_buttons, path_row
@@ -19,12 +19,6 @@ def human_size(count: int | float) -> str:
             return f"{count:,.0f} {unit}" if unit == "B" else f"{count:,.1f} {unit}"
         count /= 1024
     return str(count)
-
-
-class _Progress(QObject):
-    """Carries a worker thread's progress callback onto the GUI thread (a queued signal)."""
-
-    changed = Signal(float, str)
 
 
 class BundleImportDialog(QDialog):
@@ -45,10 +39,6 @@ class BundleImportDialog(QDialog):
         self.summary = QLabel(self.tr("Press Check: every file is verified against its fingerprint before "
                                       "anything is imported."))
         self.summary.setWordWrap(True)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
-        self.progress.hide()
         self.items = QTreeWidget()
         self.items.setHeaderLabels([self.tr("Item"), self.tr("Kind"), self.tr("Size"), self.tr("On import")])
         self.items.setRootIsDecorated(False)
@@ -59,11 +49,13 @@ class BundleImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.summary)
-        layout.addWidget(self.progress)
+        checking = QVBoxLayout()   # the check runs as a job: its row (progress, Cancel) shows here
+        layout.addLayout(checking)
         layout.addWidget(self.items, 1)
         layout.addWidget(buttons)
-        self._relay = _Progress(self)
-        self._relay.changed.connect(lambda fraction, _m: self.progress.setValue(int(fraction * 1000)))
+        from desktop.widgets.job_slot import JobSlot
+        self.check_slot = JobSlot(self, page.window_, checking, self._checked, self._refused)
+        self.check_slot.busy_changed.connect(lambda busy: self.check_button.setEnabled(not busy))
 
     def _pick(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a bundle"), "", self.tr("Bundles (*.zip)"))
@@ -83,19 +75,25 @@ class BundleImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.check_button.setEnabled(False)
         self.summary.setText(self.tr("Verifying every file of the bundle…"))
-        self.progress.setValue(0)
-        self.progress.show()
-        relay = self._relay
-        Op(self, self.engine.bundles.inspect, path, progress=lambda f, m: relay.changed.emit(float(f), str(m))) \
-            .success(self._show_report).failure(self._refused).run_in_background()
+        self.check_slot.start(self.engine.bundles.start_inspect, path)
+
+    def reject(self) -> None:
+        self.check_slot.cancel()   # closing the dialog stops a check nobody waits for
+        super().reject()
 
     def _refused(self, exc, details) -> None:
-        self.progress.hide()
         self.check_button.setEnabled(True)
         self.summary.setText("✕ " + reason_of(exc))
 
+    def _checked(self, job) -> None:
+        if job.state.value == "succeeded" and isinstance(job.result, dict):
+            self._show_report(job.result)
+        elif job.state.value == "cancelled":
+            self.summary.setText(self.tr("The check was cancelled. Press Check to verify the bundle."))
+        else:
+            self.summary.setText("✕ " + str(job.error or job.state.value))
+
     def _show_report(self, report: dict) -> None:
-        self.progress.hide()
         self.check_button.setEnabled(True)
         self.report_data = report
         if not report.get("ok"):

@@ -169,6 +169,9 @@ class ModelsPage(Page):
         inner_layout.setContentsMargins(0, 0, 0, 0)
         inner_layout.addWidget(self.tree, 1)
         inner_layout.addLayout(actions)
+        from desktop.widgets.job_slot import JobSlot
+        self.verify_slot = JobSlot(self, self.window_, inner_layout, self._verified, self._verify_refused)
+        self.verify_slot.busy_changed.connect(lambda busy: self.verify_button.setEnabled(not busy))
         self.inner.addWidget(panel)
         self.panel = panel
         self.models = []
@@ -300,13 +303,29 @@ class ModelsPage(Page):
         return dialog
 
     def verify_selected(self) -> None:
+        """Re-hash the selected model's files as a job: progress here and in the Jobs panel, Cancel or Esc."""
         model = self.selected()
-        if model is None:
+        if model is None or self.verify_slot.busy():
             return
         self.detail.setText(self.tr("Verifying %1…").replace("%1", model.name))
-        Op(self, self.engine.models.verify, model.name).success(self._verified).run_in_background()
+        self.verify_slot.start(self.engine.models.start_verify, model.name)
 
-    def _verified(self, report: dict) -> None:
+    def stop_running_job(self) -> bool:
+        """Esc: stop the verification."""
+        return self.verify_slot.cancel()
+
+    def _verify_refused(self, exc, details) -> None:
+        self.detail.setText("✕ " + reason_of(exc))
+
+    def _verified(self, job) -> None:
+        state = job.state.value
+        report = job.result if isinstance(job.result, dict) else {}
+        name = str((job.params or {}).get("name") or report.get("name") or "")
+        if state != "succeeded":
+            text = {"cancelled": self.tr("Verification of %1 was cancelled; nothing was changed.")}.get(
+                state, self.tr("Verification of %1 did not finish: %2").replace("%2", str(job.error or state)))
+            self.detail.setText(text.replace("%1", name))
+            return
         if report.get("ok"):
             self.detail.setText("✓ " + self.tr("%1: every file matches its fingerprint.").replace("%1", report["name"]))
         else:

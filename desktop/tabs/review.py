@@ -11,7 +11,7 @@ from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
 from desktop.widgets.empty_state import EmptyState
-from desktop.widgets.error_dialog import show_error
+from desktop.widgets.error_dialog import reason_of, show_error
 from desktop.widgets.serial_queue import SerialQueue
 from desktop.widgets.thumbnails import Thumbnails
 
@@ -59,6 +59,12 @@ class ReviewPage(Page):
         filters.addStretch(1)
         filters.addWidget(self.counts)
         layout.addLayout(filters)
+        exporting = QVBoxLayout()   # an export runs as a job: its row (progress, Cancel) shows here
+        layout.addLayout(exporting)
+        from desktop.widgets.job_slot import JobSlot
+        self.export_slot = JobSlot(self, self.window_, exporting, self._exported,
+                                   lambda exc, _details: self.counts.setText("✕ " + reason_of(exc)))
+        self.export_slot.busy_changed.connect(lambda busy: self.export_button.setEnabled(not busy))
         self.task_filter.currentIndexChanged.connect(self.load_items)
         self.task_filter.currentIndexChanged.connect(self._update_feedback_button)
         self.status_filter.currentIndexChanged.connect(self.load_items)
@@ -305,12 +311,28 @@ class ReviewPage(Page):
         if 0 <= row < self.queue.count():
             self.queue.setCurrentRow(row)
 
-    def export_approved(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export approved outputs"), "approved.xlsx",
-                                              "Excel (*.xlsx);;CSV (*.csv);;JSON Lines (*.jsonl);;ZIP (*.zip)")
-        if path:
-            Op(self, self.engine.review.export, path, self.task_filter.currentData(), force=True).success(
-                lambda result: self.counts.setText(self.tr("Exported to %1").replace("%1", path))).run_in_background()
+    def export_approved(self, path: str | None = None) -> None:
+        """Write the approved outputs (of the chosen task) as a job: progress and Cancel beneath the filters."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export approved outputs"), "approved.xlsx",
+                                                  "Excel (*.xlsx);;CSV (*.csv);;JSON Lines (*.jsonl);;ZIP (*.zip)")
+        if path and not self.export_slot.busy():
+            self.export_slot.start(self.engine.review.start_export, path, self.task_filter.currentData(),
+                                   force=True)
+
+    def _exported(self, job) -> None:
+        result = job.result if isinstance(job.result, dict) else {}
+        if job.state.value == "succeeded":
+            self.counts.setText(self.tr("%1 output(s) exported to %2").replace("%1", str(result.get("items", 0)))
+                                .replace("%2", str(result.get("path", ""))))
+        elif job.state.value == "cancelled":
+            self.counts.setText(self.tr("The export was cancelled; no file was written."))
+        else:
+            self.counts.setText("✕ " + str(job.error or job.state.value))
+
+    def stop_running_job(self) -> bool:
+        """Esc: stop the export."""
+        return self.export_slot.cancel()
 
     def feedback_task(self) -> str | None:
         """The task whose dataset "Add approved to dataset" feeds: the task filter, else the selected item's."""

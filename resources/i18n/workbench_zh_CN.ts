@@ -311,6 +311,10 @@
         <source>Signed by key %1 (%2), NOT trusted here.</source>
         <translation>由密钥 %1（%2）签名，本工作区不信任该密钥。</translation>
     </message>
+    <message>
+        <source>The check was cancelled. Press Check to verify the bundle.</source>
+        <translation>检查已取消。点击“检查”重新校验离线包。</translation>
+    </message>
 </context>
 <context>
     <name>DatasetsPage</name>
@@ -1133,6 +1137,18 @@
         <source>Export model</source>
         <translation>导出模型</translation>
     </message>
+    <message>
+        <source>Check bundle</source>
+        <translation>检查离线包</translation>
+    </message>
+    <message>
+        <source>Verify model</source>
+        <translation>校验模型</translation>
+    </message>
+    <message>
+        <source>Export reviewed outputs</source>
+        <translation>导出审核结果</translation>
+    </message>
 </context>
 <context>
     <name>JobsPanel</name>
@@ -1559,6 +1575,14 @@
         <source>GGUF for llama.cpp · %1 · %2 · context %3 tokens</source>
         <translation>llama.cpp 用 GGUF · %1 · %2 · 上下文 %3 词元</translation>
     </message>
+    <message>
+        <source>Verification of %1 was cancelled; nothing was changed.</source>
+        <translation>%1 的校验已取消，未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Verification of %1 did not finish: %2</source>
+        <translation>%1 的校验未完成：%2</translation>
+    </message>
 </context>
 <context>
     <name>MonitorPage</name>
@@ -1887,10 +1911,6 @@
         <translation>导出已通过的结果</translation>
     </message>
     <message>
-        <source>Exported to %1</source>
-        <translation>已导出到 %1</translation>
-    </message>
-    <message>
         <source>output</source>
         <translation>输出</translation>
     </message>
@@ -1929,6 +1949,14 @@
     <message>
         <source>Task “%1”: </source>
         <translation>任务“%1”：</translation>
+    </message>
+    <message>
+        <source>%1 output(s) exported to %2</source>
+        <translation>已将 %1 条输出导出到 %2</translation>
+    </message>
+    <message>
+        <source>The export was cancelled; no file was written.</source>
+        <translation>导出已取消，未写入任何文件。</translation>
     </message>
 </context>
 <context>
