@@ -5,7 +5,6 @@ the engine opens in the background and each tab fills in when it is ready.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -17,40 +16,9 @@ from desktop import icons
 from desktop.bridge import JobBridge, Op
 from desktop.jobs_panel import JobsPanel
 from desktop.status_bar import StatusBar
-from desktop.tabs import TABS
+from desktop.tabs import TABS, Pages
 from desktop.widgets.error_dialog import reason_of, show_error
 from desktop.widgets.job_row import JobRow
-
-
-class Pages(Mapping):
-    """The window's pages by tab key, in sidebar order. ``pages[key]`` builds the page the first time
-    (so menus, shortcuts, screenshots and tests reach any page); ``built()`` holds only those
-    already built, which is what refreshes, job notices and closing go through."""
-
-    def __init__(self, window):
-        self._window = window
-        self._built: dict = {}
-
-    def __getitem__(self, key: str):
-        if key not in self._built:
-            tab = next((tab for tab in TABS if tab.key == key), None)
-            if tab is None:
-                raise KeyError(key)
-            self._built[key] = self._window._build_page(tab)
-        return self._built[key]
-
-    def __iter__(self):
-        return iter([tab.key for tab in TABS])
-
-    def __len__(self) -> int:
-        return len(TABS)
-
-    def built(self) -> dict:
-        return {tab.key: self._built[tab.key] for tab in TABS if tab.key in self._built}
-
-    def loaded(self, key: str):
-        """The page if it was built, else None (nothing to refresh on a page not built yet)."""
-        return self._built.get(key)
 
 
 class MainWindow(QMainWindow):
@@ -158,8 +126,12 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, tab.subtitle)
             item.setSizeHint(QSize(180, 40))
             self.nav.addItem(item)
-        self.nav.currentRowChanged.connect(lambda row: self.stack.setCurrentWidget(self.pages[TABS[row].key]))
+        self.nav.currentRowChanged.connect(self._row_chosen)
         self.nav.setCurrentRow(0)
+
+    def _row_chosen(self, row: int) -> None:
+        if 0 <= row < len(TABS):
+            self.stack.setCurrentWidget(self.pages[TABS[row].key])   # built here on the first visit
 
     def _build_page(self, tab):
         """Build a tab's page where its stand-in was, and bring it up to date with the window: the

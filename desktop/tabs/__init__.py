@@ -7,6 +7,7 @@ from this list alone, so a tab's module is imported and its page built only when
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -59,3 +60,34 @@ def tab_of(page_class) -> Tab:
         if tab.page == name:
             return tab
     raise LookupError(f"{name} is not listed in desktop.tabs.TABS")
+
+
+class Pages(Mapping):
+    """The window's pages by tab key, in sidebar order. ``pages[key]`` builds the page the first time
+    (so menus, shortcuts, screenshots and tests reach any page); ``built()`` holds only those
+    already built, which is what refreshes, job notices and closing go through."""
+
+    def __init__(self, window):
+        self._window = window
+        self._built: dict = {}
+
+    def __getitem__(self, key: str):
+        if key not in self._built:
+            tab = next((tab for tab in TABS if tab.key == key), None)
+            if tab is None:
+                raise KeyError(key)
+            self._built[key] = self._window._build_page(tab)   # the window places it and brings it up to date
+        return self._built[key]
+
+    def __iter__(self):
+        return iter([tab.key for tab in TABS])
+
+    def __len__(self) -> int:
+        return len(TABS)
+
+    def built(self) -> dict:
+        return {tab.key: self._built[tab.key] for tab in TABS if tab.key in self._built}
+
+    def loaded(self, key: str):
+        """The page if it was built, else None (nothing to refresh on a page not built yet)."""
+        return self._built.get(key)
