@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
-from engine.data.records import canonical_json, text_length
+from engine.data.records import canonical_bytes, text_length
 from engine import names
 from engine.errors import NotFound, UserError
 
@@ -27,6 +27,12 @@ EXACT_LENGTHS = 8192  # longer lengths are kept to the nearest lower multiple of
 BATCH = 5000
 BULK_CACHE_MB = 64
 MEMBER_COLUMNS = "id, dataset_id, item, record, chars, since, until, split, status, label, tags, note, origin, line"
+
+
+INSERT_RECORD = "INSERT OR IGNORE INTO records(hash, fields, chars) VALUES (?, ?, ?)"
+INSERT_MEMBER = ("INSERT INTO members(id, dataset_id, item, record, chars, since, split, status, label, tags, note,"
+                 " origin, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+INSERT_TAG = "INSERT OR IGNORE INTO member_tags(tag, member_id) VALUES (?, ?)"
 
 
 @dataclass
@@ -51,8 +57,8 @@ def member_digest(record: str, split: str, status: str, label, tags: str, note: 
 
 def record_row(fields: dict) -> tuple[str, str, int]:
     """(content hash, canonical JSON, characters): what the records table holds for ``fields``."""
-    text = canonical_json(fields)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32], text, text_length(fields)  # == content_hash
+    raw = canonical_bytes(fields)
+    return hashlib.sha256(raw).hexdigest()[:32], raw.decode("utf-8"), text_length(fields)  # == content_hash
 
 
 def member_row(member_id: int, ds_id: int, item: int, record: str, chars: int, version: int, ann: dict,
@@ -239,10 +245,12 @@ class NewVersion:
 
     def add_prepared(self, batch: dict) -> None:
         """Rows another process converted (``engine.data.pipeline``), numbered from this version's
-        ``next_item``/``next_id``; the same writes and bookkeeping as ``add`` of each."""
-        self._records.extend(batch["records"])
-        self._members.extend(batch["members"])
-        self._tags.extend(batch["tags"])
+        ``next_item``/``next_id``: the same rows and bookkeeping as ``add`` of each, written at once."""
+        self.flush()
+        self.con.executemany(INSERT_RECORD, batch["records"])   # sorted by hash by the sender
+        self.con.executemany(INSERT_MEMBER, batch["members"])
+        if batch["tags"]:
+            self.con.executemany(INSERT_TAG, batch["tags"])
         self.acc = (self.acc + batch["acc"]) % MOD
         added = len(batch["members"])
         self.count += added
@@ -258,8 +266,6 @@ class NewVersion:
                                  (self._live_labels, batch["counts"][LIVE]["labels"])):
                 for key, n in theirs.items():
                     mine[key] = mine.get(key, 0) + n
-        if len(self._members) >= BATCH:
-            self.flush()
 
     def _close(self, row) -> None:
         if row["since"] == self.version:  # opened by the draft being amended: it never was in a sealed version
@@ -318,19 +324,17 @@ class NewVersion:
         if self._records:
             # in key order the inserts walk the records index once instead of jumping around it
             self._records.sort()
-            self.con.executemany("INSERT OR IGNORE INTO records(hash, fields, chars) VALUES (?, ?, ?)", self._records)
+            self.con.executemany(INSERT_RECORD, self._records)
             self._records.clear()
 
     def _flush_members(self) -> None:
         con = self.con
         self._flush_records()
         if self._members:
-            con.executemany(
-                "INSERT INTO members(id, dataset_id, item, record, chars, since, split, status, label, tags, note,"
-                " origin, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._members)
+            con.executemany(INSERT_MEMBER, self._members)
             self._members.clear()
         if self._tags:
-            con.executemany("INSERT OR IGNORE INTO member_tags(tag, member_id) VALUES (?, ?)", self._tags)
+            con.executemany(INSERT_TAG, self._tags)
             self._tags.clear()
 
     def measure_duplicates(self) -> None:
