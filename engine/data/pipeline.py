@@ -58,6 +58,7 @@ def _put(out, message, parent: int) -> bool:
             return True
         except queue_mod.Full:
             if os.getppid() != parent:
+                out.cancel_join_thread()   # nobody will read what is still buffered: do not wait for it at exit
                 return False
 
 
