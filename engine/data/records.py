@@ -53,7 +53,8 @@ def _orjson_canonical(obj) -> bytes | None:
     as ``json.dumps`` for strings (tests/data/test_canonical_json.py), 5x faster; None for the rest."""
     if type(obj) is dict and set(map(type, obj.values())) <= _ONLY_STR:
         try:
-            return _orjson().dumps(obj, option=_orjson().OPT_SORT_KEYS)
+            orjson = _ORJSON or _orjson()
+            return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
         except (TypeError, ImportError):   # lone surrogates, non-str keys, no orjson: the reference path
             pass
     return None
