@@ -2,7 +2,9 @@
 
 Rows are converted and written in batches inside one transaction, so a failure
 (or a cancel) leaves the workspace exactly as it was. With ``skip_bad`` the bad
-rows are left out and every one of them is reported.
+rows are left out and every one of them is reported. A large JSONL file is read and
+hashed by a second process while this one writes (``engine.data.pipeline``), and a large
+insert rebuilds the secondary indexes once at the end (``engine.data.bulk``).
 """
 from __future__ import annotations
 
