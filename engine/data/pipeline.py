@@ -4,8 +4,9 @@ SQLite has one writer, and the per-row work before the write (JSON parsing, chec
 canonical form and its hash, the membership bookkeeping) costs about as much as the write.
 A second process does that work on the next batches while this one inserts the last ones.
 It numbers the rows itself from the version's next item and member id, so what it sends is
-exactly what ``NewVersion.add`` would have produced, ready for ``executemany``. The queue
-between them holds a few batches, so memory stays bounded whatever the file size.
+exactly what ``NewVersion.add`` would have produced, ready for ``executemany``. The pipe
+between them holds about one batch (the reader waits while the writer is behind), so memory
+stays bounded whatever the file size.
 
 Everything is still written in the caller's one transaction: a cancel, an error in either
 process or a kill leaves the workspace as it was.
@@ -13,7 +14,6 @@ process or a kill leaves the workspace as it was.
 from __future__ import annotations
 
 import os
-import queue as queue_mod
 from collections import Counter
 from operator import itemgetter
 
@@ -23,8 +23,6 @@ from engine.faults import fault_point
 
 MIN_ROWS = 50_000       # below this, starting a process costs more than it saves
 BATCH_ROWS = 5000       # rows per message (also the progress and cancel cadence)
-QUEUE_BATCHES = 4       # batches in flight: about 2 MB each for typical records
-POLL_S = 0.5
 
 
 def suitable(source, total: int) -> bool:
@@ -50,19 +48,16 @@ def _batch(records: list, members: list, tags: list, acc: int, seen: int, skippe
             "seen": seen, "skipped": skipped}
 
 
-def _put(out, message, parent: int) -> bool:
-    """Hand a message to the writer; False when the writer is gone (then this process just ends)."""
-    while True:
-        try:
-            out.put(message, timeout=POLL_S)
-            return True
-        except queue_mod.Full:
-            if os.getppid() != parent:
-                out.cancel_join_thread()   # nobody will read what is still buffered: do not wait for it at exit
-                return False
+def _send(conn, message) -> bool:
+    """Hand a message to the writer (waits while it is busy); False when the writer is gone."""
+    try:
+        conn.send(message)
+        return True
+    except OSError:            # a broken pipe: the writer was killed or gave up
+        return False
 
 
-def parse(source, skip_bad: bool, plan: dict, out, parent: int) -> None:
+def parse(source, skip_bad: bool, plan: dict, conn) -> None:
     """The reading process: batches of ready rows, then ("done",) or ("error", message, hint)."""
     from engine.data.importer import examples
     ds_id, version = plan["dataset_id"], plan["version"]
@@ -85,47 +80,55 @@ def parse(source, skip_bad: bool, plan: dict, out, parent: int) -> None:
                 item += 1
                 member_id += 1
             if seen >= BATCH_ROWS:
-                if not _put(out, ("rows", _batch(records, members, tags, acc, seen, skipped)), parent):
+                if not _send(conn, ("rows", _batch(records, members, tags, acc, seen, skipped))):
                     return
                 records, members, tags, skipped, seen, acc = [], [], [], [], 0, 0
-        if _put(out, ("rows", _batch(records, members, tags, acc, seen, skipped)), parent):
-            _put(out, ("done",), parent)
+        if _send(conn, ("rows", _batch(records, members, tags, acc, seen, skipped))):
+            _send(conn, ("done",))
     except UserError as exc:
-        _put(out, ("error", exc.message, exc.hint), parent)
+        _send(conn, ("error", exc.message, exc.hint))
     except BaseException as exc:  # noqa: BLE001 - whatever stops the reader must reach the writer as one line
-        _put(out, ("failed", f"{type(exc).__name__}: {exc}"), parent)
+        _send(conn, ("failed", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
 
 
 def _start(source, skip_bad: bool, version):
+    """The reading process and the receiving end of its pipe. Only the process holds the sending end,
+    so its death (even a kill mid-message) ends the writer's ``recv`` with EOFError, never a hang;
+    and the writer's death breaks the process's next ``send``, so it never outlives the import."""
     import multiprocessing
     from engine.jobs.pool import _start_without_main
     context = multiprocessing.get_context("spawn")
-    out = context.Queue(QUEUE_BATCHES)
+    receive, send = context.Pipe(duplex=False)
     plan = {"dataset_id": version.ds["id"], "version": version.version, "next_item": version.next_item,
             "next_id": version.next_id}
-    process = context.Process(target=parse, args=(source, skip_bad, plan, out, os.getpid()),
-                              name="aigc-import-reader", daemon=True)
-    _start_without_main(process)
-    return process, out
+    process = context.Process(target=parse, args=(source, skip_bad, plan, send), name="aigc-import-reader",
+                              daemon=True)
+    try:
+        _start_without_main(process)
+    finally:
+        send.close()
+    return process, receive
 
 
-def _messages(process, out):
+def _messages(process, receive):
     while True:
         try:
-            yield out.get(timeout=POLL_S)
-        except queue_mod.Empty:
-            if not process.is_alive():
-                raise UserError(f"the import's reading process ended unexpectedly (exit code {process.exitcode})",
-                                hint="import again; nothing was imported") from None
+            yield receive.recv()
+        except EOFError:
+            process.join(5)
+            raise UserError(f"the import's reading process ended unexpectedly (exit code {process.exitcode})",
+                            hint="import again; nothing was imported") from None
 
 
 def write_rows(version, cfg, source, ctx, total: int, skipped: list) -> int:
     """Write the rows the reading process sends, in file order; returns how many were skipped."""
     from engine.data.importer import skip
-    process, out = _start(source, cfg.skip_bad, version)
+    process, receive = _start(source, cfg.skip_bad, version)
     seen = skipped_count = 0
     try:
-        for message in _messages(process, out):
+        for message in _messages(process, receive):
             if message[0] == "done":
                 break
             if message[0] == "error":
@@ -147,7 +150,9 @@ def write_rows(version, cfg, source, ctx, total: int, skipped: list) -> int:
     finally:
         if process.is_alive():
             process.terminate()
+        receive.close()
         process.join(5)
-        out.close()
-        out.cancel_join_thread()
+        if process.is_alive():
+            process.kill()
+            process.join()
     return skipped_count

@@ -124,3 +124,26 @@ def test_cancel_through_the_reading_process_leaves_the_dataset_as_it_was(eng, tm
     assert eng.jobs.wait(job.id).state.value == "cancelled"
     assert snapshot(eng) == before and _state(eng) == state
     assert not multiprocessing.active_children()
+
+
+def test_reading_process_dying_fails_the_import_in_one_line(eng, tmp_path, monkeypatch):
+    """An out-of-memory kill of the reading process: the import fails naming it, nothing is written."""
+    import os
+    import signal
+    monkeypatch.setattr(pipeline, "MIN_ROWS", 1)
+    big = tmp_path / "big.jsonl"
+    big.write_text("\n".join(_rows(200_000)) + "\n", encoding="utf-8")
+    before = snapshot(eng)
+    killed = []
+
+    def kill_reader(event):
+        if event.type == "progress" and "rows read" in str(event.data.get("message")) and not killed:
+            for child in multiprocessing.active_children():
+                if child.name == "aigc-import-reader":
+                    os.kill(child.pid, signal.SIGKILL)
+                    killed.append(child.pid)
+    eng.jobs.subscribe(kill_reader)
+    job = eng.jobs.run("data.import", {"path": str(big), "name": "big"})
+    assert killed and job.state.value == "failed"
+    assert "reading process ended unexpectedly" in job.error and "\n" not in job.error
+    assert snapshot(eng) == before and not multiprocessing.active_children()
