@@ -83,7 +83,8 @@ def tally(counts: dict, split: str, status: str, chars: int, label, delta: int) 
             del bucket[value]
     live = counts.get(LIVE)
     if status != "rejected" and live is not None:
-        for bucket, key in ((live["chars"], live_length_key(chars)), (live["labels"], NO_LABEL if label is None else label)):
+        for bucket, key in ((live["chars"], live_length_key(chars)),
+                            (live["labels"], NO_LABEL if label is None else label)):
             bucket[key] = bucket.get(key, 0) + delta
             if bucket[key] == 0:
                 del bucket[key]
