@@ -4,9 +4,9 @@ SQLite has one writer, and the per-row work before the write (JSON parsing, chec
 canonical form and its hash, the membership bookkeeping) costs about as much as the write.
 A second process does that work on the next batches while this one inserts the last ones.
 It numbers the rows itself from the version's next item and member id, so what it sends is
-exactly what ``NewVersion.add`` would have produced, ready for ``executemany``. The pipe
-between them holds about one batch (the reader waits while the writer is behind), so memory
-stays bounded whatever the file size.
+exactly what ``NewVersion.add`` would have produced, ready for ``executemany``. At most
+``AHEAD`` batches wait for the writer (then the reader waits), so memory stays bounded
+whatever the file size.
 
 Everything is still written in the caller's one transaction: a cancel, an error in either
 process or a kill leaves the workspace as it was.
@@ -14,6 +14,9 @@ process or a kill leaves the workspace as it was.
 from __future__ import annotations
 
 import os
+import pickle
+import queue
+import threading
 from collections import Counter
 from operator import itemgetter
 
@@ -23,6 +26,7 @@ from engine.faults import fault_point
 
 MIN_ROWS = 50_000       # below this, starting a process costs more than it saves
 BATCH_ROWS = 5000       # rows per message (also the progress and cancel cadence)
+AHEAD = 4               # received batches waiting for the writer: about 2 MB each for typical records
 
 
 def suitable(source, total: int) -> bool:
@@ -112,23 +116,45 @@ def _start(source, skip_bad: bool, version):
     return process, receive
 
 
-def _messages(process, receive):
-    while True:
+def _receive(receive, inbox: queue.Queue, stop: threading.Event) -> None:
+    """A thread taking raw messages off the pipe as they come (the read releases the GIL), so the
+    reader runs up to ``AHEAD`` batches ahead and neither side waits for the other's every hiccup."""
+    while not stop.is_set():
         try:
-            yield receive.recv()
-        except EOFError:
+            raw = receive.recv_bytes()
+        except (EOFError, OSError):
+            raw = None
+        while not stop.is_set():
+            try:
+                inbox.put(raw, timeout=0.5)
+                break
+            except queue.Full:
+                continue
+        if raw is None:
+            return
+
+
+def _messages(process, inbox: queue.Queue):
+    while True:
+        raw = inbox.get()
+        if raw is None:
             process.join(5)
             raise UserError(f"the import's reading process ended unexpectedly (exit code {process.exitcode})",
-                            hint="import again; nothing was imported") from None
+                            hint="import again; nothing was imported")
+        yield pickle.loads(raw)
 
 
 def write_rows(version, cfg, source, ctx, total: int, skipped: list) -> int:
     """Write the rows the reading process sends, in file order; returns how many were skipped."""
     from engine.data.importer import skip
     process, receive = _start(source, cfg.skip_bad, version)
+    inbox, stop = queue.Queue(AHEAD), threading.Event()
+    receiver = threading.Thread(target=_receive, args=(receive, inbox, stop), name="aigc-import-receiver",
+                                daemon=True)
+    receiver.start()
     seen = skipped_count = 0
     try:
-        for message in _messages(process, receive):
+        for message in _messages(process, inbox):
             if message[0] == "done":
                 break
             if message[0] == "error":
@@ -148,11 +174,13 @@ def write_rows(version, cfg, source, ctx, total: int, skipped: list) -> int:
                 ctx.check_cancelled()
                 ctx.report(min(0.99, seen / total), f"{seen:,} rows read")
     finally:
+        stop.set()
         if process.is_alive():
             process.terminate()
-        receive.close()
         process.join(5)
         if process.is_alive():
             process.kill()
             process.join()
+        receiver.join(5)     # the pipe's only writer is gone: the thread's read has ended
+        receive.close()
     return skipped_count
