@@ -84,6 +84,8 @@ def table(results: list[dict]) -> str:
         note = []
         if "peak_rss_mb" in d:
             note.append(f"peak MB {d['peak_rss_mb']['ours']:.0f} vs {d['peak_rss_mb']['baseline']:.0f}")
+        if "sqlite_writes_alone" in d:
+            note.append(f"SQLite writes alone {d['sqlite_writes_alone']['rows_per_s']:,} rows/s")
         if "greedy_token_agreement" in d:
             note.append(f"greedy agreement {d['greedy_token_agreement']:.2f}")
         if "ours_gflops" in d:

@@ -2,7 +2,9 @@
 
 Rows are converted and written in batches inside one transaction, so a failure
 (or a cancel) leaves the workspace exactly as it was. With ``skip_bad`` the bad
-rows are left out and every one of them is reported.
+rows are left out and every one of them is reported. A large JSONL file is read and
+hashed by a second process while this one writes (``engine.data.pipeline``), and a large
+insert rebuilds the secondary indexes once at the end (``engine.data.bulk``).
 """
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from engine import names
-from engine.data import busy, records as rec
+from engine.data import busy, pipeline, records as rec
 from engine.data import store
+from engine.data.bulk import deferred_indexes
 from engine.data.images import verify_image
 from engine.data.readers import RowError
 from engine.data.sources import iter_rows, open_source
@@ -112,8 +115,6 @@ def import_into(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> dic
 def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
     ws = engine.workspace
     skipped: list[dict] = []
-    skipped_count = 0
-    seen = 0
     with store.bulk_writes(ws.db()), busy.write(ws, f"import into dataset '{cfg.name}'", interactive=False,
                                                 job_id=ctx.job_id if ctx else None) as con:
         existing = _check_target(con, cfg)
@@ -123,47 +124,12 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
         ds = existing or store.create_dataset(con, cfg.name, source.modality)
         version = store.NewVersion(con, ds, cfg.message or f"import {source.path.name}",
                                    job_id=ctx.job_id if ctx else None)
-        rows = iter_rows(source, cfg.skip_bad)
-        origin, line = source.data.name, None
-        while True:
-            try:
-                origin, line, example = next(rows)
-            except StopIteration:
-                break
-            except RowError as exc:
-                # a reader error ends the stream: a bad file cannot be skipped row by row
-                raise UserError(f"{_where(origin if exc.line else source.data.name, exc.line, source)}"
-                                f"{' field ' + exc.field if exc.field else ''}: {exc.message}",
-                                hint="fix the file and import again; nothing was imported") from None
-            seen += 1
-            try:
-                if isinstance(example, RowError):
-                    raise example
-                if source.modality == "image":
-                    fields, ann = _image_record(ws, source, origin, example)
-                else:
-                    fields, ann = rec.text_fields(example), rec.annotations(example)
-            except (RowError, rec.RecordError) as exc:
-                problem = {"origin": origin, "line": line, "field": exc.field, "message": exc.message}
-                if not cfg.skip_bad:
-                    raise UserError(f"{_where(origin, line, source)}{' field ' + exc.field if exc.field else ''}: "
-                                    f"{exc.message}",
-                                    hint="fix that row, or import again skipping bad rows to leave them out") from None
-                skipped_count += 1
-                if len(skipped) < MAX_REPORTED:
-                    skipped.append(problem)
-                if ctx:
-                    ctx.log(f"skipped {_where(origin, line, source)}{' field ' + exc.field if exc.field else ''}: "
-                            f"{exc.message}")
-                continue
-            version.add(fields, ann, origin, line)
-            fault_point("data.import.row")
-            if ctx and seen % REPORT_EVERY == 0:
-                ctx.check_cancelled()
-                ctx.report(min(0.99, seen / total), f"{seen:,} rows read")
-            elif ctx and source.modality == "image":
-                ctx.check_cancelled()
-                ctx.report(min(0.99, seen / total), f"{seen:,} images checked")
+        with deferred_indexes(con, total):
+            if pipeline.suitable(source, total):
+                skipped_count = pipeline.write_rows(version, cfg, source, ctx, total, skipped)
+            else:
+                skipped_count = _write_rows(ws, version, cfg, source, ctx, total, skipped)
+            version.flush()
         if version.added == 0:
             raise UserError(f"{source.path.name}: no examples could be imported"
                             + (f" ({skipped_count} bad rows skipped)" if skipped_count else ""),
@@ -181,6 +147,68 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
             "skipped": skipped_count, "skipped_rows": skipped, **{k: v for k, v in source.describe().items()
                                                                   if k in ("format", "encoding", "delimiter",
                                                                            "mapping", "shape", "warnings")}}
+
+
+def examples(ws, source, skip_bad: bool):
+    """Validated rows of a source: ``(origin, line, fields, annotations)``, or ``(origin, line, None, problem)``
+    for a row left out with ``skip_bad``; a row that stops the import raises its one-line UserError."""
+    rows = iter_rows(source, skip_bad)
+    origin, line = source.data.name, None
+    while True:
+        try:
+            origin, line, example = next(rows)
+        except StopIteration:
+            return
+        except RowError as exc:
+            # a reader error ends the stream: a bad file cannot be skipped row by row
+            raise UserError(f"{_where(origin if exc.line else source.data.name, exc.line, source)}"
+                            f"{' field ' + exc.field if exc.field else ''}: {exc.message}",
+                            hint="fix the file and import again; nothing was imported") from None
+        try:
+            if isinstance(example, RowError):
+                raise example
+            if source.modality == "image":
+                fields, ann = _image_record(ws, source, origin, example)
+            else:
+                fields, ann = rec.text_fields(example), rec.annotations(example)
+        except (RowError, rec.RecordError) as exc:
+            if not skip_bad:
+                raise UserError(f"{_where(origin, line, source)}{' field ' + exc.field if exc.field else ''}: "
+                                f"{exc.message}",
+                                hint="fix that row, or import again skipping bad rows to leave them out") from None
+            yield origin, line, None, {"origin": origin, "line": line, "field": exc.field, "message": exc.message,
+                                       "log": f"skipped {_where(origin, line, source)}"
+                                              f"{' field ' + exc.field if exc.field else ''}: {exc.message}"}
+            continue
+        yield origin, line, fields, ann
+
+
+def skip(problem: dict, skipped: list, ctx) -> None:
+    """Note one row left out: the first MAX_REPORTED in the result, every one in the job log."""
+    if len(skipped) < MAX_REPORTED:
+        skipped.append({k: problem[k] for k in ("origin", "line", "field", "message")})
+    if ctx:
+        ctx.log(problem["log"])
+
+
+def _write_rows(ws, version, cfg: ImportConfig, source, ctx, total: int, skipped: list) -> int:
+    """Rows converted and added one by one in this thread; returns how many were skipped."""
+    seen = skipped_count = 0
+    for origin, line, fields, ann in examples(ws, source, cfg.skip_bad):
+        seen += 1
+        if fields is None:
+            skipped_count += 1
+            skip(ann, skipped, ctx)
+            continue
+        version.add(fields, ann, origin, line)
+        fault_point("data.import.row")
+        if ctx and seen % REPORT_EVERY == 0:
+            ctx.check_cancelled()
+            ctx.report(min(0.99, seen / total), f"{seen:,} rows read")
+        elif ctx and source.modality == "image":
+            ctx.check_cancelled()
+            ctx.report(min(0.99, seen / total), f"{seen:,} images checked")
+    return skipped_count
 
 
 def _image_record(ws, source, origin: str, example: dict) -> tuple[dict, dict]:

@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
-from engine.data.records import canonical_json, text_length
+from engine.data.records import canonical_bytes, text_length
 from engine import names
 from engine.errors import NotFound, UserError
 
@@ -27,6 +27,12 @@ EXACT_LENGTHS = 8192  # longer lengths are kept to the nearest lower multiple of
 BATCH = 5000
 BULK_CACHE_MB = 64
 MEMBER_COLUMNS = "id, dataset_id, item, record, chars, since, until, split, status, label, tags, note, origin, line"
+
+
+INSERT_RECORD = "INSERT OR IGNORE INTO records(hash, fields, chars) VALUES (?, ?, ?)"
+INSERT_MEMBER = ("INSERT INTO members(id, dataset_id, item, record, chars, since, split, status, label, tags, note,"
+                 " origin, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+INSERT_TAG = "INSERT OR IGNORE INTO member_tags(tag, member_id) VALUES (?, ?)"
 
 
 @dataclass
@@ -47,6 +53,41 @@ class DatasetInfo:
 def member_digest(record: str, split: str, status: str, label, tags: str, note: str) -> int:
     key = "\x1f".join((record, split, status, label or "", tags, note))
     return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:16], "big")
+
+
+def record_row(fields: dict) -> tuple[str, str, int]:
+    """(content hash, canonical JSON, characters): what the records table holds for ``fields``."""
+    raw = canonical_bytes(fields)
+    return hashlib.sha256(raw).hexdigest()[:32], raw.decode("utf-8"), text_length(fields)  # == content_hash
+
+
+def member_row(member_id: int, ds_id: int, item: int, record: str, chars: int, version: int, ann: dict,
+               origin: str, line) -> tuple[tuple, int]:
+    """The members row that opens ``item`` in ``version``, and its term of the version hash."""
+    tags = json.dumps(ann["tags"], ensure_ascii=False) if ann["tags"] else "[]"
+    row = (member_id, ds_id, item, record, chars, version, ann["split"], ann["status"], ann["label"], tags,
+           ann["note"], origin, line)
+    return row, member_digest(record, ann["split"], ann["status"], ann["label"], tags, ann["note"])
+
+
+def empty_counts() -> dict:
+    return {"status": {}, "split": {}, LIVE: {"chars": {}, "labels": {}}}
+
+
+def tally(counts: dict, split: str, status: str, chars: int, label, delta: int) -> None:
+    """Add ``delta`` memberships to the per-split/status counts and, unless rejected, the live aggregates."""
+    for key, value in (("split", split), ("status", status)):
+        bucket = counts.setdefault(key, {})
+        bucket[value] = bucket.get(value, 0) + delta
+        if bucket[value] == 0:
+            del bucket[value]
+    live = counts.get(LIVE)
+    if status != "rejected" and live is not None:
+        for bucket, key in ((live["chars"], live_length_key(chars)),
+                            (live["labels"], NO_LABEL if label is None else label)):
+            bucket[key] = bucket.get(key, 0) + delta
+            if bucket[key] == 0:
+                del bucket[key]
 
 
 def live_length_key(chars: int) -> str:
@@ -170,8 +211,7 @@ class NewVersion:
         self.version = ds["head"] if self.amending else ds["head"] + 1
         self.acc = int(prev["acc"], 16) if prev else 0
         self.count = prev["count"] if prev else 0
-        self.counts = json.loads(prev["counts"]) if prev else {"status": {}, "split": {},
-                                                               LIVE: {"chars": {}, "labels": {}}}
+        self.counts = json.loads(prev["counts"]) if prev else empty_counts()
         # lengths and labels of the non-rejected records, kept up to date like the counts so that
         # stats never scans the dataset; absent (None) for a version made before they were kept
         self._live = self.counts.get(LIVE)
@@ -189,32 +229,44 @@ class NewVersion:
 
     # -- bookkeeping ---------------------------------------------------------
     def _count(self, split: str, status: str, chars: int, label, delta: int) -> None:
-        for key, value in (("split", split), ("status", status)):
-            bucket = self.counts.setdefault(key, {})
-            bucket[value] = bucket.get(value, 0) + delta
-            if bucket[value] == 0:
-                del bucket[value]
+        tally(self.counts, split, status, chars, label, delta)
         self.count += delta
-        if status != "rejected" and self._live is not None:
-            for bucket, key in ((self._live_chars, live_length_key(chars)),
-                                (self._live_labels, NO_LABEL if label is None else label)):
-                bucket[key] = bucket.get(key, 0) + delta
-                if bucket[key] == 0:
-                    del bucket[key]
 
     def _open(self, item: int, record: str, chars: int, ann: dict, origin: str, line) -> int:
         member_id = self.next_id
         self.next_id += 1
-        tags = json.dumps(ann["tags"], ensure_ascii=False) if ann["tags"] else "[]"
-        self._members.append((member_id, self.ds["id"], item, record, chars, self.version, ann["split"], ann["status"],
-                              ann["label"], tags, ann["note"], origin, line))
+        row, digest = member_row(member_id, self.ds["id"], item, record, chars, self.version, ann, origin, line)
+        self._members.append(row)
         self._tags.extend((tag, member_id) for tag in ann["tags"])
-        self.acc = (self.acc + member_digest(record, ann["split"], ann["status"], ann["label"], tags,
-                                             ann["note"])) % MOD
+        self.acc = (self.acc + digest) % MOD
         self._count(ann["split"], ann["status"], chars, ann["label"], +1)
         if len(self._members) >= BATCH:
             self.flush()
         return member_id
+
+    def add_prepared(self, batch: dict) -> None:
+        """Rows another process converted (``engine.data.pipeline``), numbered from this version's
+        ``next_item``/``next_id``: the same rows and bookkeeping as ``add`` of each, written at once."""
+        self.flush()
+        self.con.executemany(INSERT_RECORD, batch["records"])   # sorted by hash by the sender
+        self.con.executemany(INSERT_MEMBER, batch["members"])
+        if batch["tags"]:
+            self.con.executemany(INSERT_TAG, batch["tags"])
+        self.acc = (self.acc + batch["acc"]) % MOD
+        added = len(batch["members"])
+        self.count += added
+        self.added += added
+        self.next_item += added
+        self.next_id += added
+        for key in ("split", "status"):
+            bucket = self.counts.setdefault(key, {})
+            for value, n in batch["counts"][key].items():
+                bucket[value] = bucket.get(value, 0) + n
+        if self._live is not None:
+            for mine, theirs in ((self._live_chars, batch["counts"][LIVE]["chars"]),
+                                 (self._live_labels, batch["counts"][LIVE]["labels"])):
+                for key, n in theirs.items():
+                    mine[key] = mine.get(key, 0) + n
 
     def _close(self, row) -> None:
         if row["since"] == self.version:  # opened by the draft being amended: it never was in a sealed version
@@ -228,11 +280,9 @@ class NewVersion:
         self._count(row["split"], row["status"], row["chars"], row["label"], -1)
 
     def put_record(self, fields: dict) -> tuple[str, int]:
-        text = canonical_json(fields)
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]  # == content_hash(fields)
-        chars = text_length(fields)
-        self._records.append((digest, text, chars))
-        return digest, chars
+        row = record_row(fields)
+        self._records.append(row)
+        return row[0], row[2]
 
     # -- changes -------------------------------------------------------------
     def add(self, fields: dict, ann: dict, origin: str = "", line=None) -> int:
@@ -265,26 +315,27 @@ class NewVersion:
 
     def flush(self) -> None:
         con = self.con
-        if self._records:
-            con.executemany("INSERT OR IGNORE INTO records(hash, fields, chars) VALUES (?, ?, ?)", self._records)
-            self._records.clear()
+        self._flush_records()
         if self._closed:
             con.executemany("UPDATE members SET until = ? WHERE id = ?", self._closed)
             self._closed.clear()
         self._flush_members()
 
+    def _flush_records(self) -> None:
+        if self._records:
+            # in key order the inserts walk the records index once instead of jumping around it
+            self._records.sort()
+            self.con.executemany(INSERT_RECORD, self._records)
+            self._records.clear()
+
     def _flush_members(self) -> None:
         con = self.con
-        if self._records:
-            con.executemany("INSERT OR IGNORE INTO records(hash, fields, chars) VALUES (?, ?, ?)", self._records)
-            self._records.clear()
+        self._flush_records()
         if self._members:
-            con.executemany(
-                "INSERT INTO members(id, dataset_id, item, record, chars, since, split, status, label, tags, note,"
-                " origin, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._members)
+            con.executemany(INSERT_MEMBER, self._members)
             self._members.clear()
         if self._tags:
-            con.executemany("INSERT OR IGNORE INTO member_tags(tag, member_id) VALUES (?, ?)", self._tags)
+            con.executemany(INSERT_TAG, self._tags)
             self._tags.clear()
 
     def measure_duplicates(self) -> None:

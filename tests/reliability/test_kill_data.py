@@ -8,7 +8,10 @@ uninterrupted run ends.
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -105,3 +108,45 @@ def test_cleaning_killed(sources, tmp_path, point):
     ok(aigc(ws, "data", "import", sources["text"], "--name", "ads"))
     _kill_then_rerun(ws, ["data", "clean", "ads"], point, "data.clean", sources["reference"]["clean"],
                      before=sources["reference"]["text"])
+
+
+def _reading_processes(marker: str) -> list[int]:
+    """Live processes started with ``AIGC_FAULT_AT=marker`` in their environment (the killed run's children)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if f"AIGC_FAULT_AT={marker}".encode() in (entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc to find the reading process")
+@pytest.mark.parametrize("point", ["data.import.row@30000", "db.commit@1"])
+def test_large_import_killed_beside_its_reading_process(tmp_path, point):
+    """A file big enough for the reading process and the deferred indexes: killed mid-write, nothing of it
+    is left, the orphaned reading process ends by itself, and the re-run imports everything."""
+    path = tmp_path / "big.jsonl"
+    row = json.dumps({"instruction": "为产品写一句广告", "output": "轻巧耐用"}, ensure_ascii=False)[:-1]
+    path.write_text("".join(f'{row}, "n": {i}, "label": "l{i % 7}"}}\n' for i in range(60_000)), encoding="utf-8")
+    ws = tmp_path / "ws"
+    ok(aigc(ws, "status"))
+    before = comparable(snapshot(ws))
+    proc = aigc(ws, "data", "import", path, "--name", "big", fault=point)
+    assert proc.returncode == KILLED, f"{point} was never reached: {proc.returncode} {proc.stderr[-500:]}"
+    deadline = time.monotonic() + 30
+    while _reading_processes(point) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _reading_processes(point) == []
+    assert comparable(after_kill(ws, "data.import")) == before
+    result = ok(aigc(ws, "data", "import", path, "--name", "big"))
+    assert result["imported"] == 60_000
+    con = sqlite3.connect(ws / "workspace.db")
+    try:
+        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    finally:
+        con.close()
+    assert {"members_head", "members_head_status", "members_item", "member_tags_member"} <= names
