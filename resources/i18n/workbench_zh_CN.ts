@@ -2664,6 +2664,22 @@
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
     </message>
+    <message>
+        <source>llama.cpp on the CPU, %1 weights</source>
+        <translation>llama.cpp（CPU），%1 权重</translation>
+    </message>
+    <message>
+        <source>PyTorch on %1</source>
+        <translation>PyTorch（%1）</translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <translation>种子 %1</translation>
+    </message>
+    <message>
+        <source>file SHA-256 %1</source>
+        <translation>文件 SHA-256 %1</translation>
+    </message>
 </context>
 <context>
     <name>TextSamples</name>
