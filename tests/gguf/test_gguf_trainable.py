@@ -78,6 +78,15 @@ def test_gguf_becomes_a_trainable_base(capsys, tmp_path, trained, exported):
     assert (ours - original).abs().max() <= 2e-3 * original.abs().max() + 1e-2   # f16 weights
     assert torch.equal(ours.argmax(-1), original.argmax(-1))
 
+    # a quantized file trains from its dequantized weights: close to the original, not equal
+    code, result, captured = aigc(capsys, ws, "models", "import", str(exported["q8_0"][0]), "--as-trainable",
+                                  "--name", "back-q8")
+    assert code == 0 and result["lineage"]["gguf_quant"] == "q8_0", captured.err
+    with torch.no_grad():
+        q8 = load_model(result["path"]).eval()(torch.tensor([ids])).logits[0]
+    assert 0 < (q8 - original).abs().max() < 0.1 * original.abs().max()
+    assert (q8.argmax(-1) == original.argmax(-1)).float().mean() >= 0.8
+
     data = write_jsonl(tmp_path / "ads.jsonl", examples(16))
     code, trainedrun, captured = aigc(capsys, ws, "train", "--model", "back", "--data", str(data), "--max-steps",
                                       "3", "--batch-size", "4", "--output-name", "back-lora")
@@ -85,7 +94,7 @@ def test_gguf_becomes_a_trainable_base(capsys, tmp_path, trained, exported):
     code, adapter, _ = aigc(capsys, ws, "models", "show", "back-lora")
     assert adapter["role"] == "adapter" and adapter["lineage"]["base"] == "back"
     code, listed, _ = aigc(capsys, ws, "models", "list")
-    assert sorted(m["name"] for m in listed["models"]) == ["back", "back-lora", "shipped"]
+    assert sorted(m["name"] for m in listed["models"]) == ["back", "back-lora", "back-q8", "shipped"]
 
 
 def _gemma_gguf(path):
