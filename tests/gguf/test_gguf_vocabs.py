@@ -109,3 +109,33 @@ def test_real_vocabulary_tokenizes_the_same_in_llama_cpp(capsys, tmp_path, name)
         assert differ == []
     reported = result["check"]["tokenizer_differences"]
     assert len(reported) == len({t for t in differ if t in tokenizer_texts(ours)})
+
+
+def _sentencepiece_like(pre_tokenizer, normalizer=None):
+    """A small SentencePiece-style BPE (▁ for spaces, byte fallback) with the given pre-tokenizer."""
+    from tokenizers import Tokenizer, decoders, models
+    from transformers import PreTrainedTokenizerFast
+    vocab = {"<unk>": 0, "<s>": 1, "</s>": 2, **{f"<0x{i:02X}>": 3 + i for i in range(256)}}
+    for piece in ("▁", "a", "b", "▁a", "ab", "▁ab"):
+        vocab[piece] = len(vocab)
+    tok = Tokenizer(models.BPE(vocab=vocab, merges=[("▁", "a"), ("a", "b"), ("▁a", "b")], byte_fallback=True))
+    tok.decoder = decoders.Sequence([decoders.Replace("▁", " "), decoders.ByteFallback(), decoders.Fuse()])
+    tok.pre_tokenizer = pre_tokenizer
+    tok.normalizer = normalizer
+    return PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>")
+
+
+def test_sentencepiece_scores_follow_merge_order_and_odd_layouts_are_refused():
+    from tokenizers import normalizers, pre_tokenizers
+    from engine.deploy.vocab import BYTE, CONTROL, UNKNOWN, build_vocab
+    from engine.errors import UserError
+    vocab = build_vocab(_sentencepiece_like(pre_tokenizers.Metaspace(prepend_scheme="first", split=False)), 272, "")
+    assert vocab.model == "llama" and vocab.pre == "default" and vocab.add_space_prefix and vocab.merges == []
+    ids = {t: i for i, t in enumerate(vocab.tokens)}
+    assert vocab.scores[ids["▁a"]] > vocab.scores[ids["ab"]] > vocab.scores[ids["▁ab"]]
+    assert [vocab.types[ids[t]] for t in ("<unk>", "<s>", "<0x41>")] == [UNKNOWN, CONTROL, BYTE]
+    assert vocab.unk_id == 0 and vocab.tokens[-1] == "[PAD271]"
+    legacy = _sentencepiece_like(None, normalizers.Sequence([normalizers.Prepend("▁"), normalizers.Replace(" ", "▁")]))
+    assert build_vocab(legacy, 272, "").add_space_prefix
+    with pytest.raises(UserError, match="SentencePiece pre-tokenizer .* is not one llama.cpp implements"):
+        build_vocab(_sentencepiece_like(pre_tokenizers.Metaspace(prepend_scheme="first", split=True)), 272, "")
