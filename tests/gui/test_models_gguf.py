@@ -109,6 +109,7 @@ def test_cancelled_gguf_export_leaves_no_file(make_window, qtbot, tiny_text_dir,
     assert os.listdir(tmp_path / "out") == []
 
 
+@pytest.mark.slow
 def test_import_dialog_makes_a_gguf_file_trainable(make_window, qtbot, tiny_text_dir, tmp_path):
     pytest.importorskip("llama_cpp")
     import hashlib
