@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QComboBox,
                                QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
@@ -83,6 +84,7 @@ class TextPanel(GenerationPanel):
         self.outputs: list[QPlainTextEdit] = []
         self.output_titles: list[QLabel] = []
         self.review_buttons: list[QPushButton] = []
+        self.provenance: list[QLabel] = []   # per pane: which backend, weights, seed and file made the answer
         for index in range(2):
             pane = QWidget()
             pane_layout = QVBoxLayout(pane)
@@ -100,8 +102,14 @@ class TextPanel(GenerationPanel):
             text = QPlainTextEdit()
             text.setReadOnly(True)
             text.setPlaceholderText(self.tr("The answer appears here as it is written."))
+            provenance = QLabel()
+            provenance.setObjectName("muted")
+            provenance.setWordWrap(True)
+            provenance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             pane_layout.addLayout(header)
             pane_layout.addWidget(text, 1)
+            pane_layout.addWidget(provenance)
+            self.provenance.append(provenance)
             self.review_buttons.append(review)
             outputs.addWidget(pane)
             self.outputs.append(text)
@@ -142,6 +150,7 @@ class TextPanel(GenerationPanel):
             self.outputs[pane].clear()
             self.output_titles[pane].setText(adapter or self.tr("Base model"))
             self.finished[pane] = None
+            self.provenance[pane].clear()
             self.review_buttons[pane].setEnabled(False)
             request = {"prompt": prompt, "model": model, "adapter": adapter}
             self.generate_button.setEnabled(False)
@@ -197,9 +206,25 @@ class TextPanel(GenerationPanel):
         first = results[0]
         if self.outputs[pane].toPlainText() != str(first["text"]):   # every token, even if some came unseen
             self.outputs[pane].setPlainText(str(first["text"]))
-        self.finished[pane] = {**request, "text": str(first["text"]), "seed": first.get("seed"),
-                               "params": first.get("params") or {}}
+        params = dict(first.get("params") or {})
+        if first.get("backend") == "llama.cpp":   # recorded as task runs record it
+            params.update(backend="llama.cpp", quant=first.get("quant"))
+        self.finished[pane] = {**request, "text": str(first["text"]), "seed": first.get("seed"), "params": params,
+                               **({"model_sha256": first["model_sha256"]} if first.get("model_sha256") else {})}
+        self.provenance[pane].setText(self.describe(first))
         self.review_buttons[pane].setEnabled(True)
+
+    def describe(self, result: dict) -> str:
+        """One line on what made an answer: the backend and its weights or device, the seed, the model file."""
+        if result.get("backend") == "llama.cpp":
+            parts = [self.tr("llama.cpp on the CPU, %1 weights").replace("%1", str(result.get("quant") or "?"))]
+        else:
+            parts = [self.tr("PyTorch on %1").replace("%1", str(result.get("device") or "?"))]
+        if result.get("seed") is not None:
+            parts.append(self.tr("seed %1").replace("%1", str(result["seed"])))
+        if result.get("model_sha256"):
+            parts.append(self.tr("file SHA-256 %1").replace("%1", str(result["model_sha256"])[:12]))
+        return " · ".join(parts)
 
     def send_to_review(self, pane: int) -> None:
         """Queue one pane's output, for the task chosen in the Task box (none: a one-off output)."""
@@ -210,6 +235,7 @@ class TextPanel(GenerationPanel):
 
         def add():
             return review.add("text", output["prompt"], text=output["text"], model=output["model"],
-                              adapter=output["adapter"], params=output["params"], seed=output["seed"], task=task)
+                              adapter=output["adapter"], params=output["params"], seed=output["seed"], task=task,
+                              model_sha256=output.get("model_sha256"))
         self.review_buttons[pane].setEnabled(False)
         self.queue_for_review(add, self.speed, lambda: self.review_buttons[pane].setEnabled(True))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -18,12 +18,20 @@ from desktop.widgets.empty_state import EmptyState, empty_stack
 from desktop.widgets.error_dialog import reason_of
 
 
-def check_model_folder(path: str, kind: str | None) -> dict:
+def check_model_folder(path: str, kind: str | None, trainable: bool = False) -> dict:
     """The verification the import job will do, run first so the user sees the report."""
     from pathlib import Path
 
     from engine.models.importer import detect_kind
     src = Path(path).expanduser().resolve()
+    if src.suffix.lower() == ".gguf" and src.is_file():
+        from engine.deploy.gguf_file import read_gguf
+        from engine.deploy.gguf_import import check_gguf
+        info = check_gguf(src)
+        if trainable:
+            from engine.deploy.gguf_trainable import check_trainable
+            check_trainable(src, read_gguf(src))
+        return {"kind": "text", "format": "gguf", **info}
     kind = kind or detect_kind(src)
     if kind == "text":
         from engine.models.text_check import verify_text_folder
@@ -42,7 +50,7 @@ class ModelImportDialog(QDialog):
         self.resize(640, 460)
         self.engine = engine
         self.path = QLineEdit(path)
-        self.path.setPlaceholderText(self.tr("A model folder, or a single .safetensors checkpoint"))
+        self.path.setPlaceholderText(self.tr("A model folder, a single .safetensors checkpoint or a .gguf file"))
         row = path_row(self.path, (self.tr("Folder…"), self._pick_folder), (self.tr("File…"), self._pick_file))
         self.name = QLineEdit()
         self.kind = QComboBox()
@@ -53,6 +61,12 @@ class ModelImportDialog(QDialog):
         form.addRow(self.tr("Source"), row)
         form.addRow(self.tr("Name"), self.name)
         form.addRow(self.tr("Kind"), self.kind)
+        self.trainable = QCheckBox(self.tr("Make it trainable: dequantize the GGUF file into a new PyTorch model"))
+        self.trainable.setToolTip(self.tr("A GGUF model generates through llama.cpp; to fine-tune it, the "
+                                          "Workbench converts it into a new model that remembers the file"))
+        self.path.textChanged.connect(self._path_changed)
+        self.trainable.toggled.connect(lambda checked: self.import_button.setEnabled(False))
+        form.addRow("", self.trainable)
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
         self.report.setPlaceholderText(self.tr("Press Check to verify the files before anything is imported."))
@@ -61,6 +75,13 @@ class ModelImportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.report, 1)
         layout.addWidget(buttons)
+        self._path_changed(path)
+
+    def _path_changed(self, text: str) -> None:
+        is_gguf = text.strip().lower().endswith(".gguf")
+        self.trainable.setEnabled(is_gguf)
+        if not is_gguf:
+            self.trainable.setChecked(False)
 
     def _pick_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("Choose the model folder"))
@@ -68,7 +89,8 @@ class ModelImportDialog(QDialog):
             self.path.setText(path)
 
     def _pick_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a checkpoint"), "", "Safetensors (*.safetensors)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a checkpoint"), "",
+                                              "Safetensors / GGUF (*.safetensors *.gguf)")
         if path:
             self.path.setText(path)
 
@@ -81,7 +103,8 @@ class ModelImportDialog(QDialog):
             self.name.setText(Path(path).stem if Path(path).is_file() else Path(path).name)
         self.report.setPlainText(self.tr("Checking the files…"))
         self.import_button.setEnabled(False)
-        Op(self, check_model_folder, path, self.kind.currentData() or None).success(self._checked) \
+        Op(self, check_model_folder, path, self.kind.currentData() or None, self.trainable.isChecked()) \
+            .success(self._checked) \
             .failure(self._refused).run_in_background()
 
     def _checked(self, info: dict) -> None:
@@ -96,7 +119,8 @@ class ModelImportDialog(QDialog):
     def start(self) -> None:
         self.import_button.setEnabled(False)
         Op(self, self.engine.models.import_model, self.path.text().strip(), self.name.text().strip() or None,
-           self.kind.currentData() or None).success(self._started).run_in_background()
+           self.kind.currentData() or None, trainable=self.trainable.isChecked()) \
+            .success(self._started).run_in_background()
 
     def _started(self, job) -> None:
         self.parent().window_.show_banner_job(job)

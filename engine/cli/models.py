@@ -19,6 +19,8 @@ def register(sub) -> None:
     p.add_argument("--name")
     p.add_argument("--kind", choices=["text", "image"])
     p.add_argument("--reference", action="store_true", help="reference the folder instead of copying it")
+    p.add_argument("--as-trainable", dest="trainable", action="store_true",
+                   help="(.gguf) dequantize it into a new PyTorch base model that can be fine-tuned")
     p.set_defaults(handler=cmd_import)
     p = models.add_parser("list", help="models in the catalog")
     p.add_argument("--kind", choices=["text", "image"])
@@ -158,7 +160,7 @@ def _describe(model) -> str:
 def cmd_import(args, out) -> dict:
     out.open_engine(args)
     job = out.run_job("models.import", {"path": args.path, "name": args.name, "kind": args.kind,
-                                        "copy": not args.reference})
+                                        "copy": not args.reference, "trainable": args.trainable})
     result = dict(job.result)
     result["_text"] = f"imported {result['name']} ({result['kind']}, {result['files']} files, sha256 " \
                       f"{result['sha256'][:12]})"

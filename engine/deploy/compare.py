@@ -19,6 +19,14 @@ PROBE_TEXTS = [
     "The 2026 update cuts latency by 35% and fixes the memory leak.\n\n  Indented  text\twith tabs.",
 ]
 PROMPT = "Write a short ad for tea."
+# A wider set whose differences are reported with each export: code, emoji, other scripts, whitespace runs;
+# texts around the tokenizer's special tokens are added per tokenizer (``tokenizer_texts``).
+TOKENIZER_TEXTS = [
+    "Hello world", "I'm sure they'll say it's DONE'S", "Numbers 1234567 3.14159 and 1,000,000",
+    "def add(a, b):\n    return a + b  # sum\n\n\n\tpass", "Emoji: 🤗🦙🚀 ❤️‍🔥 🇨🇳", "café naïve résumé — “quotes”",
+    "日本語のテキストと한국어 텍스트", "为学生写一句茶的广告：轻巧耐用，今天就试试。", "\n\n\n   \t  \n", "   ",
+    " leading space and  double  spaces   and tabs\t\tend ", "a\u00a0b\u3000c",
+]
 # Conversations for perplexity, rendered with the model's chat template; only the replies are scored,
 # as in training (a tuned model is not taught to predict the user's words).
 PERPLEXITY_CHATS = [
@@ -109,6 +117,22 @@ def tokenizer_mismatch(tokenizer, llm, texts: list[str]) -> str | None:
             at = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
             return f"{text[:40]!r}: token {at} differs ({ours[at:at + 3]} vs {theirs[at:at + 3]})"
     return None
+
+
+def tokenizer_texts(tokenizer) -> list[str]:
+    """TOKENIZER_TEXTS and, for each special token, a text with it at the start, middle and end."""
+    specials = sorted(set(getattr(tokenizer, "all_special_tokens", None) or []))
+    return TOKENIZER_TEXTS + [f"{s}Hello {s} world{s}" for s in specials]
+
+
+def tokenizer_differences(tokenizer, llm, texts: list[str]) -> list[str]:
+    """Every text llama.cpp tokenizes differently from ``tokenizer``, each with where it starts to differ."""
+    out = []
+    for text in texts:
+        found = tokenizer_mismatch(tokenizer, llm, [text])
+        if found:
+            out.append(found)
+    return out
 
 
 def file_examples(tokenizer, path, limit: int = 16) -> list[tuple[list[int], list[int]]]:

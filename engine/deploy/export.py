@@ -3,7 +3,8 @@
 The file is written under a temporary name beside the target and renamed into
 place only after llama.cpp loaded it, tokenized the probe texts exactly as our
 tokenizer does and (f16) reproduced our greedy tokens; a cancelled or failed
-export leaves nothing behind.
+export leaves nothing behind. A wider text set (code, emoji, whitespace runs,
+special tokens) is tokenized too and any difference is stored with the result.
 """
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ def verify_file(path: Path, torch_model, tokenizer, quant: str, n: int = CHECK_T
 
     ``strict=False`` (the compression report) measures an f16 difference instead of refusing the file.
     """
-    from engine.deploy.compare import PROBE_TEXTS, PROMPT, compare, tokenizer_mismatch
+    from engine.deploy.compare import (PROBE_TEXTS, PROMPT, compare, tokenizer_differences, tokenizer_mismatch,
+                                       tokenizer_texts)
     from engine.deploy.gguf_file import check_model, read_gguf
     from engine.deploy.runtime import open_llama
     from engine.text.templates import render
@@ -76,6 +78,7 @@ def verify_file(path: Path, torch_model, tokenizer, quant: str, n: int = CHECK_T
             raise UserError(f"llama.cpp tokenizes the exported file differently: {mismatch}",
                             hint="this tokenizer cannot be exported faithfully yet")
         result = compare(torch_model, tokenizer, llm, prompt, n, examples)
+        result["tokenizer_differences"] = tokenizer_differences(tokenizer, llm, tokenizer_texts(tokenizer))
     finally:
         llm.close()
     if strict and quant == "f16" and result["greedy_prefix"] < n:

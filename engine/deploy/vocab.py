@@ -1,14 +1,20 @@
-"""A Hugging Face byte-level BPE tokenizer as GGUF tokenizer metadata.
+"""A Hugging Face fast tokenizer as GGUF tokenizer metadata.
 
-llama.cpp re-implements the tokenizer from this metadata: the vocabulary, the
-merges, the token types, the special ids and the name of the pre-tokenizer
-(the regex that splits text before BPE). The pre-tokenizer is read from
-``tokenizer.json`` and matched to one llama.cpp knows; anything else is refused
-rather than exported with a tokenizer that would split text differently.
+llama.cpp re-implements the tokenizer from this metadata. Two kinds are written:
+- byte-level BPE (GPT-2, Llama 3, Qwen2): vocabulary, merges, token types and
+  the name of the pre-tokenizer (the regex that splits text before BPE), read
+  from ``tokenizer.json`` and matched to one llama.cpp knows;
+- SentencePiece BPE (Llama 2, Mistral, Phi-3; ``▁`` for spaces, byte fallback):
+  vocabulary, token types and scores. llama.cpp merges the adjacent pair whose
+  joined text is the highest-scoring token, so a token's score is minus the rank
+  of the first merge that makes it, which merges in the order Hugging Face does.
+Anything else is refused rather than exported with a tokenizer that would split
+text differently.
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from engine.errors import UserError
@@ -19,7 +25,9 @@ QWEN2_SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[
 LLAMA3_SPLIT = QWEN2_SPLIT.replace(r"|\p{N}|", r"|\p{N}{1,3}|")
 KNOWN_SPLITS = {QWEN2_SPLIT: "qwen2", LLAMA3_SPLIT: "llama-bpe"}
 
-NORMAL, CONTROL, USER_DEFINED, UNUSED = 1, 3, 4, 5
+NORMAL, UNKNOWN, CONTROL, USER_DEFINED, UNUSED, BYTE = 1, 2, 3, 4, 5, 6
+SPACE = "\u2581"
+BYTE_TOKEN = re.compile(r"<0x[0-9A-F]{2}>")
 
 
 @dataclass
@@ -34,6 +42,10 @@ class GGUFVocab:
     eot_id: int | None
     add_bos: bool
     chat_template: str
+    model: str = "gpt2"                    # llama.cpp's tokenizer kind: gpt2 (byte-level BPE) or llama (SentencePiece)
+    scores: list[float] | None = None
+    unk_id: int | None = None
+    add_space_prefix: bool = False
 
 
 def _pre_tokenizer_name(spec: dict | None, where: str) -> str:
@@ -56,6 +68,37 @@ def _pre_tokenizer_name(spec: dict | None, where: str) -> str:
                     hint="GGUF export supports byte-level BPE tokenizers of the GPT-2, Llama 3 and Qwen2 kind")
 
 
+def _space_prefix(spec: dict, where: str) -> bool | None:
+    """For a SentencePiece-style BPE: whether a space is put before the text (None: not that kind)."""
+    model, decoder = spec.get("model") or {}, spec.get("decoder") or {}
+    steps = decoder.get("decoders") or [] if decoder.get("type") == "Sequence" else [decoder]
+    if not model.get("byte_fallback") or not any(d.get("type") == "ByteFallback" for d in steps):
+        return None
+    pre, norm = spec.get("pre_tokenizer"), spec.get("normalizer")
+    if pre and pre.get("type") == "Metaspace" and pre.get("replacement") == SPACE and not pre.get("split") \
+            and not norm:
+        return pre.get("prepend_scheme", "always") != "never"
+    norms = (norm or {}).get("normalizers") or [] if (norm or {}).get("type") == "Sequence" else [norm] if norm else []
+    kinds = [(n.get("type"), n.get("prepend") or (n.get("pattern") or {}).get("String")) for n in norms]
+    if not pre and kinds in ([("Replace", " ")], [("Prepend", SPACE), ("Replace", " ")]):
+        return len(kinds) == 2
+    raise UserError(f"{where}: SentencePiece pre-tokenizer {json.dumps(pre)[:60]} with normalizer "
+                    f"{json.dumps(norm)[:60]} is not one llama.cpp implements",
+                    hint="GGUF export supports the Llama 2 / Mistral / Phi-3 SentencePiece layout")
+
+
+def _scores(by_id: dict[int, str], merges: list[str]) -> dict[int, float]:
+    """Minus the rank of the first merge that makes each token: llama.cpp then merges in Hugging Face's order."""
+    ids = {text: i for i, text in by_id.items()}
+    scores: dict[int, float] = {}
+    for rank, merge in enumerate(merges):
+        left, _, right = merge.partition(" ")
+        token = ids.get(left + right)
+        if token is not None and token not in scores:
+            scores[token] = -float(rank)
+    return scores
+
+
 def build_vocab(tokenizer, vocab_size: int, chat_template: str, eos_ids: list[int] | None = None) -> GGUFVocab:
     """Everything llama.cpp needs to tokenize and render prompts exactly as ``tokenizer`` does."""
     where = f"tokenizer of {getattr(tokenizer, 'name_or_path', '') or 'the model'}"
@@ -65,10 +108,12 @@ def build_vocab(tokenizer, vocab_size: int, chat_template: str, eos_ids: list[in
                         hint="the model needs a tokenizer.json (fast tokenizer)")
     spec = json.loads(backend.to_str())
     model = spec.get("model") or {}
-    if model.get("type") != "BPE" or (spec.get("decoder") or {}).get("type") != "ByteLevel":
-        raise UserError(f"{where}: a {model.get('type')} tokenizer cannot be exported yet",
-                        hint="GGUF export supports byte-level BPE tokenizers (Llama 3, Qwen2, our own)")
-    pre = _pre_tokenizer_name(spec.get("pre_tokenizer"), where)
+    space_prefix = _space_prefix(spec, where) if model.get("type") == "BPE" else None
+    if model.get("type") != "BPE" or (space_prefix is None and (spec.get("decoder") or {}).get("type") != "ByteLevel"):
+        raise UserError(f"{where}: a {model.get('type')} tokenizer of this kind cannot be exported yet",
+                        hint="GGUF export supports byte-level BPE (GPT-2, Llama 3, Qwen2) and SentencePiece BPE "
+                             "(Llama 2, Mistral, Phi-3) tokenizers")
+    pre = "default" if space_prefix is not None else _pre_tokenizer_name(spec.get("pre_tokenizer"), where)
     by_id = {int(i): t for t, i in model.get("vocab", {}).items()}
     special = {}
     for added in spec.get("added_tokens") or []:
@@ -78,32 +123,49 @@ def build_vocab(tokenizer, vocab_size: int, chat_template: str, eos_ids: list[in
     if size > vocab_size:
         raise UserError(f"{where}: {size:,} tokens but the model's embeddings have {vocab_size:,} rows",
                         hint="the tokenizer does not belong to this model")
-    tokens, types = [], []
+    merges = [m if isinstance(m, str) else " ".join(m) for m in model.get("merges") or []]
+    unk = tokenizer.unk_token_id
+    ranks = _scores(by_id, merges) if space_prefix is not None else {}
+    tokens, types, scores = [], [], []
     for i in range(size):
         if i in by_id:
             tokens.append(by_id[i])
-            types.append(special.get(i, NORMAL))
+            kind = special.get(i, NORMAL)
+            if space_prefix is not None and i == unk:
+                kind = UNKNOWN
+            elif space_prefix is not None and kind == NORMAL and BYTE_TOKEN.fullmatch(by_id[i]):
+                kind = BYTE
+            types.append(kind)
+            scores.append(ranks.get(i, -float(len(merges) + 1) if kind == NORMAL and len(by_id[i]) > 1 else 0.0))
         else:  # rows the checkpoint pads its embeddings with
             tokens.append(f"[PAD{i}]")
             types.append(UNUSED)
-    merges = [m if isinstance(m, str) else " ".join(m) for m in model.get("merges") or []]
+            scores.append(-float(len(merges) + 1))
     probe = tokenizer("a", add_special_tokens=True)["input_ids"]
     bos = tokenizer.bos_token_id
     eos = tokenizer.eos_token_id
     eot = next((i for i in (eos_ids or []) if i != eos), None)
-    return GGUFVocab(tokens=tokens, types=types, merges=merges, pre=pre, bos_id=bos, eos_id=eos,
+    spm = space_prefix is not None
+    return GGUFVocab(tokens=tokens, types=types, merges=[] if spm else merges, pre=pre, bos_id=bos, eos_id=eos,
                      pad_id=tokenizer.pad_token_id, eot_id=eot,
-                     add_bos=bool(probe) and bos is not None and probe[0] == bos, chat_template=chat_template)
+                     add_bos=bool(probe) and bos is not None and probe[0] == bos, chat_template=chat_template,
+                     model="llama" if spm else "gpt2", scores=scores if spm else None,
+                     unk_id=unk if spm else None, add_space_prefix=bool(space_prefix))
 
 
 def add_to_writer(writer, vocab: GGUFVocab) -> None:
-    writer.add_tokenizer_model("gpt2")
+    writer.add_tokenizer_model(vocab.model)
     writer.add_tokenizer_pre(vocab.pre)
     writer.add_token_list(vocab.tokens)
     writer.add_token_types(vocab.types)
-    writer.add_token_merges(vocab.merges)
+    if vocab.model == "llama":
+        writer.add_token_scores(vocab.scores)
+        writer.add_add_space_prefix(vocab.add_space_prefix)
+    else:
+        writer.add_token_merges(vocab.merges)
     for setter, value in ((writer.add_bos_token_id, vocab.bos_id), (writer.add_eos_token_id, vocab.eos_id),
-                          (writer.add_pad_token_id, vocab.pad_id), (writer.add_eot_token_id, vocab.eot_id)):
+                          (writer.add_pad_token_id, vocab.pad_id), (writer.add_eot_token_id, vocab.eot_id),
+                          (writer.add_unk_token_id, vocab.unk_id)):
         if value is not None:
             setter(int(value))
     writer.add_add_bos_token(vocab.add_bos)

@@ -192,10 +192,11 @@ class ModelsAPI:
         except ValueError:
             return False
 
-    def import_model(self, path, name: str | None = None, kind: str | None = None, copy: bool = True):
-        """Start a ``models.import`` job; returns the Job."""
+    def import_model(self, path, name: str | None = None, kind: str | None = None, copy: bool = True,
+                     trainable: bool = False):
+        """Start a ``models.import`` job; returns the Job. ``trainable``: a .gguf file becomes a PyTorch base."""
         return self.engine.jobs.submit("models.import", {"path": str(path), "name": name, "kind": kind,
-                                                         "copy": bool(copy)})
+                                                         "copy": bool(copy), "trainable": bool(trainable)})
 
     def export_gguf(self, name: str, out, adapter: str | None = None, quant: str = "f16",
                     adapter_only: bool = False, force: bool = False):

@@ -83,6 +83,9 @@ def check_import(engine, params: dict) -> tuple[Path, str]:
     kind = params.get("kind")
     if src.suffix.lower() == ".gguf" and src.is_file():
         return src, name
+    if params.get("trainable"):
+        raise UserError(f"model path {src}: --as-trainable converts a .gguf file",
+                        hint="a model folder is trainable as it is; import it without --as-trainable")
     if src.is_dir() and not kind:
         detect_kind(src)  # neither a text model nor an image pipeline: said now
     elif src.is_dir() and kind == "text" and not (src / "config.json").is_file():
@@ -102,6 +105,9 @@ def import_model(ctx: JobContext) -> dict:
     params = ctx.params
     models = ctx.engine.models
     src, name = check_import(ctx.engine, params)
+    if src.suffix.lower() == ".gguf" and params.get("trainable"):
+        from engine.deploy.gguf_trainable import import_trainable
+        return import_trainable(ctx, src, {**params, "name": name})
     if src.suffix.lower() == ".gguf":
         from engine.deploy.gguf_import import import_gguf
         return import_gguf(ctx, src, {**params, "name": name})

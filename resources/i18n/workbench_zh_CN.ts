@@ -1365,10 +1365,6 @@
         <translation>导入模型</translation>
     </message>
     <message>
-        <source>A model folder, or a single .safetensors checkpoint</source>
-        <translation>模型文件夹，或单个 .safetensors 权重文件</translation>
-    </message>
-    <message>
         <source>Folder…</source>
         <translation>文件夹…</translation>
     </message>
@@ -1427,6 +1423,18 @@
     <message>
         <source>The files passed verification.</source>
         <translation>文件已通过校验。</translation>
+    </message>
+    <message>
+        <source>A model folder, a single .safetensors checkpoint or a .gguf file</source>
+        <translation>模型文件夹、单个 .safetensors 权重文件或 .gguf 文件</translation>
+    </message>
+    <message>
+        <source>Make it trainable: dequantize the GGUF file into a new PyTorch model</source>
+        <translation>设为可训练：将 GGUF 文件反量化为新的 PyTorch 模型</translation>
+    </message>
+    <message>
+        <source>A GGUF model generates through llama.cpp; to fine-tune it, the Workbench converts it into a new model that remembers the file</source>
+        <translation>GGUF 模型通过 llama.cpp 生成；若要微调，工作台会将其转换为一个记录原文件来源的新模型</translation>
     </message>
 </context>
 <context>
@@ -2702,6 +2710,22 @@
     <message>
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
+    </message>
+    <message>
+        <source>llama.cpp on the CPU, %1 weights</source>
+        <translation>llama.cpp（CPU），%1 权重</translation>
+    </message>
+    <message>
+        <source>PyTorch on %1</source>
+        <translation>PyTorch（%1）</translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <translation>种子 %1</translation>
+    </message>
+    <message>
+        <source>file SHA-256 %1</source>
+        <translation>文件 SHA-256 %1</translation>
     </message>
 </context>
 <context>

@@ -48,6 +48,7 @@ def llama_greedy(path, ids, n, eos):
 def test_f16_export_reproduces_pytorch_greedy_tokens(trained, exported):
     path, result = exported["f16"]
     assert path.is_file() and result["quant"] == "f16" and result["check"]["greedy_prefix"] == 16
+    assert result["check"]["tokenizer_differences"] == []   # code, emoji, whitespace runs, special tokens too
     ids, ours, eos = merged_reference(trained, 16)
     assert len(ours) >= 4 and llama_greedy(path, ids, 16, eos) == ours   # up to and with the end token
     assert not [p for p in os.listdir(path.parent) if p.endswith(".partial")]

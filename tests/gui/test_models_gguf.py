@@ -107,3 +107,28 @@ def test_cancelled_gguf_export_leaves_no_file(make_window, qtbot, tiny_text_dir,
                     timeout=120_000)
     assert engine.jobs.get(row.job_id).state.value == "cancelled"
     assert os.listdir(tmp_path / "out") == []
+
+
+@pytest.mark.slow
+def test_import_dialog_makes_a_gguf_file_trainable(make_window, qtbot, tiny_text_dir, tmp_path):
+    pytest.importorskip("llama_cpp")
+    import hashlib
+    from tests.gui.test_generation_gguf import tiny_gguf
+    path = tiny_gguf(tiny_text_dir, tmp_path / "shop.gguf")
+    window = make_window()
+    page = window.show_page("models")
+    dialog = page.open_import(str(tmp_path / "shop"))
+    assert not dialog.trainable.isEnabled()            # only a .gguf file can be converted
+    dialog.path.setText(str(path))
+    assert dialog.trainable.isEnabled() and not dialog.trainable.isChecked()
+    dialog.trainable.setChecked(True)
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=60_000)
+    assert "format: gguf" in dialog.report.toPlainText() and "architecture: llama" in dialog.report.toPlainText()
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: bool(window.engine.jobs.list()) and not window.engine.jobs.active(), timeout=120_000)
+    [job] = window.engine.jobs.list()
+    assert job.state.value == "succeeded", job.error
+    model = window.engine.models.get("shop")
+    assert model.lineage["gguf_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert model.info.get("format") != "gguf" and (tmp_path / "shop.gguf").is_file()
