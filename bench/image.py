@@ -91,7 +91,6 @@ def bench_generate(quick: bool, workdir: Path) -> dict:
                                                                            "baseline": [round(t, 2) for t in base_t]},
                         "max_pixel_diff_vs_plain": int(np.abs(a - b).max()),
                         "same_seed_same_image": same_seed_same_image, "threads": torch.get_num_threads(),
-                        "ours_is": "engine.image generator: channels-last UNet on the CPU",
                         "baseline_is": "StableDiffusionPipeline defaults, DDIM, same seed"}}
 
 
@@ -102,7 +101,6 @@ def bench_lora_step(quick: bool, workdir: Path) -> dict:
     from peft import LoraConfig
     from bench.common import Timer
     from engine.image.encode_cache import EncodeCache
-    from engine.image.pipeline import prefer_channels_last
     from engine.image.train import TextConditioner, _loss
     from engine.image.train_config import ImageTrainConfig
     folder = build_sd15_shape(workdir / "sd15-shape")
@@ -141,7 +139,6 @@ def bench_lora_step(quick: bool, workdir: Path) -> dict:
 
     ours_pipe, ours_params, ours_opt = setup()
     device = torch.device("cpu")
-    prefer_channels_last(ours_pipe.unet, device)          # as run_training does
     config = ImageTrainConfig(model="x", data="y")
     conditioner = TextConditioner(ours_pipe, sdxl=False)
     cache = EncodeCache()                                  # one per run, as run_training does
@@ -171,7 +168,7 @@ def bench_lora_step(quick: bool, workdir: Path) -> dict:
             "details": {"batch": batch, "size": size, "runs_s": {"ours": [round(t, 2) for t in ours_t],
                                                                  "baseline": [round(t, 2) for t in base_t]},
                         "ours_is": "a step on an image and caption seen before in the run (cached VAE latent "
-                                   "distribution and text embeddings), channels-last UNet",
+                                   "distribution and text embeddings)",
                         "ours_first_sight_step_s": round(first.seconds, 2),
                         "ours_encoding_each_step_s": round(min(encoding_t), 2),
                         "ratio_encoding_each_step": round(b / min(encoding_t), 3), "cache": cache.stats(),

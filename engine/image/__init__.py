@@ -60,8 +60,6 @@ class ImageAPI:
             if self._pipe_key != key:
                 self.unload()
                 self._pipe = load_pipeline(base.path, device, dtype)
-                from engine.image.pipeline import prefer_channels_last
-                prefer_channels_last(self._pipe.unet, device)
                 self._pipe_key = key
             pipe = self._pipe
             wanted = (str(adapter.path), adapter.sha256) if adapter else None

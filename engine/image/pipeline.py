@@ -94,16 +94,6 @@ def load_pipeline(folder: Path, device=None, dtype=None):
     return pipe
 
 
-def prefer_channels_last(unet, device) -> bool:
-    """On the CPU the UNet's convolutions run faster with channels-last weights (oneDNN); the VAE's do not
-    (measured with ``python -m bench image``), so only the UNet is converted. GPUs keep the default."""
-    import torch
-    if torch.device(device).type != "cpu":
-        return False
-    unet.to(memory_format=torch.channels_last)
-    return True
-
-
 def estimate_bytes(pipe, width: int, height: int, batch: int) -> int:
     """Weights plus a rough attention/activation allowance for one denoising step."""
     modules = [pipe.unet, pipe.vae, pipe.text_encoder, getattr(pipe, "text_encoder_2", None)]  # SDXL has two

@@ -139,8 +139,6 @@ def run_training(ctx) -> dict:
     autocast_dtype, use_scaler = _precision(config, device_info)
     ctx.report(0.01, "loading the base model")
     pipe = load_pipeline(base.path, device, torch.float32)
-    from engine.image.pipeline import prefer_channels_last
-    prefer_channels_last(pipe.unet, device)
     unet, vae = pipe.unet, pipe.vae
     sdxl = family == "sdxl"
     encoders = [pipe.text_encoder] + ([pipe.text_encoder_2] if sdxl else [])

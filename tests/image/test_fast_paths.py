@@ -1,8 +1,6 @@
-"""The CPU fast paths change no results: a channels-last UNet draws the default picture for a seed, and a
-training step on cached VAE/text encodings computes the loss of a step that encodes again."""
+"""A training step on cached VAE/text encodings computes the loss of a step that encodes again."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import torch
 
@@ -12,25 +10,6 @@ def plain_pipe(folder):
     pipe = StableDiffusionPipeline.from_pretrained(str(folder), local_files_only=True, safety_checker=None)
     pipe.set_progress_bar_config(disable=True)
     return pipe
-
-
-def test_channels_last_unet_draws_the_default_picture(eng, tiny_sd_dir, tmp_path):
-    from PIL import Image
-    job = eng.jobs.run("models.import", {"path": str(tiny_sd_dir), "name": "tiny-sd", "kind": "image"})
-    assert job.state.value == "succeeded", job.error
-    made = eng.image.generator("tiny-sd").generate("a red ball", {"steps": 3, "seed": 11, "width": 16, "height": 16,
-                                                                   "scheduler": "ddim", "guidance_scale": 7.0},
-                                                    out_dir=tmp_path)
-    pipe = eng.image._pipe
-    assert pipe.unet.conv_in.weight.is_contiguous(memory_format=torch.channels_last)
-    assert pipe.vae.encoder.conv_in.weight.is_contiguous()        # the VAE is faster as it is
-    plain = plain_pipe(tiny_sd_dir)
-    from diffusers import DDIMScheduler
-    plain.scheduler = DDIMScheduler.from_config(plain.scheduler.config)
-    reference = plain("a red ball", num_inference_steps=3, width=16, height=16, guidance_scale=7.0,
-                      generator=torch.Generator("cpu").manual_seed(11)).images[0]
-    ours = np.asarray(Image.open(made[0]["path"]).convert("RGB"), dtype=np.int16)
-    assert np.abs(ours - np.asarray(reference, dtype=np.int16)).max() <= 1
 
 
 @pytest.fixture(scope="module")
