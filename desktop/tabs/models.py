@@ -127,6 +127,11 @@ class ModelImportDialog(QDialog):
         self.accept()
 
 
+def checkpoint_exportable(model) -> bool:
+    """An image model or image LoRA: it leaves as one Stable Diffusion .safetensors file."""
+    return model is not None and model.kind == "image"
+
+
 def exportable(model) -> bool:
     """A text model or text adapter in Hugging Face form (GGUF files are exported already)."""
     return model is not None and model.kind == "text" and (model.info or {}).get("format") != "gguf" \
@@ -177,6 +182,12 @@ class ModelsPage(Page):
                                             "quantization; an adapter merged in or on its own"))
         self.gguf_button.setEnabled(False)
         self.gguf_button.clicked.connect(lambda: self.open_gguf_export())
+        self.checkpoint_button = QPushButton(icons.icon("export"), self.tr("Export as checkpoint…"))
+        self.checkpoint_button.setToolTip(self.tr("One Stable Diffusion .safetensors file for A1111 or ComfyUI; "
+                                                  "a LoRA merged in"))
+        self.checkpoint_button.setEnabled(False)
+        self.checkpoint_button.setVisible(False)
+        self.checkpoint_button.clicked.connect(lambda: self.open_checkpoint_export())
         self.remove_button = QPushButton(icons.icon("delete"), self.tr("Remove"))
         self.remove_button.setProperty("danger", True)
         self.verify_button.clicked.connect(self.verify_selected)
@@ -186,6 +197,7 @@ class ModelsPage(Page):
         self.detail.setWordWrap(True)
         actions.addWidget(self.detail, 1)
         actions.addWidget(self.gguf_button)
+        actions.addWidget(self.checkpoint_button)
         actions.addWidget(self.verify_button)
         actions.addWidget(self.remove_button)
         panel = QWidget()
@@ -249,6 +261,9 @@ class ModelsPage(Page):
     def _selection_changed(self) -> None:
         model = self.selected()
         self.gguf_button.setEnabled(exportable(model))
+        self.gguf_button.setVisible(not checkpoint_exportable(model))
+        self.checkpoint_button.setEnabled(checkpoint_exportable(model))
+        self.checkpoint_button.setVisible(checkpoint_exportable(model))
         self.describe(model)
 
     def describe(self, model) -> None:
@@ -292,6 +307,16 @@ class ModelsPage(Page):
         dialog = GGUFExportDialog(self, model, self.models)
         dialog.open()
         self.gguf_dialog = dialog
+        return dialog
+
+    def open_checkpoint_export(self):
+        from desktop.tabs.model_export import CheckpointExportDialog
+        model = self.selected()
+        if not checkpoint_exportable(model):
+            return None
+        dialog = CheckpointExportDialog(self, model, self.models)
+        dialog.open()
+        self.checkpoint_dialog = dialog
         return dialog
 
     def selected(self):

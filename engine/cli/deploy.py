@@ -1,4 +1,5 @@
-"""aigc models export | compress-report: text models out as GGUF files for llama.cpp, LM Studio, Ollama."""
+"""aigc models export | compress-report: text models out as GGUF files for llama.cpp, LM Studio, Ollama;
+image models out as one original-layout Stable Diffusion checkpoint for A1111 and ComfyUI."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,19 +15,24 @@ QUANT_CHOICES = ["f16", "q8_0", "q4_0", "q2_k", "q3_k_m", "q4_k_s", "q4_k_m", "q
 
 def register_actions(models) -> None:
     """Adds the deploy actions to the ``aigc models`` group."""
-    p = models.add_parser("export", help="write a text model (+ adapter merged in) as a checked GGUF file")
+    p = models.add_parser("export", help="write a text model (+ adapter merged in) as a checked GGUF file, or an "
+                                         "image model as one checked Stable Diffusion .safetensors file")
     p.add_argument("name", help="base model, or an adapter (its base is used)")
-    p.add_argument("out", metavar="OUT.gguf")
+    p.add_argument("out", metavar="OUT", help="OUT.gguf, or OUT.safetensors with --format sd-single-file")
     p.add_argument("--adapter", help="merge this adapter into the base before exporting (or, with --adapter-only, "
                                      "write it alone)")
-    p.add_argument("--format", choices=["gguf"], default="gguf")
+    p.add_argument("--format", choices=["gguf", "sd-single-file"], default="gguf",
+                   help="gguf (text models) or sd-single-file (image models: the original Stable Diffusion "
+                        "layout A1111 and ComfyUI load, re-imported and compared on a fixed seed before it is kept)")
+    p.add_argument("--adapter-scale", type=float, default=None,
+                   help="sd-single-file: strength of the LoRA merged in (default 1.0)")
     p.add_argument("--quant", choices=QUANT_CHOICES, default="f16",
                    help="f16 (exact), q8_0 (about half the size), q4_0 (about a quarter); k-quants (q4_k_m, ...) "
                         "are made by llama.cpp's quantizer")
     p.add_argument("--adapter-only", action="store_true",
                    help="write only the adapter as a GGUF LoRA file (32-bit; --quant does not apply), for use on "
                         "top of the base model's GGUF")
-    p.add_argument("--force", action="store_true", help="replace OUT.gguf if it exists")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p.add_argument("--report", action="store_true", help="also print the compression report (f16, q8_0, q4_k_m, q4_0)")
     p.set_defaults(handler=cmd_export)
     p = models.add_parser("compress-report", help="size, speed and quality of GGUF exports at several quantizations")
@@ -52,8 +58,17 @@ def cmd_export(args, out) -> dict:
     out.open_engine(args)
     job = out.run_job("models.export", {"model": args.name, "adapter": args.adapter, "format": args.format,
                                         "quant": args.quant, "out": _absolute(args.out), "force": args.force,
-                                        "adapter_only": args.adapter_only})
+                                        "adapter_only": args.adapter_only, "adapter_scale": args.adapter_scale})
     result = dict(job.result)
+    if result.get("format") == "sd-single-file":
+        check = result["check"]
+        merged = f" + {result['adapter']} (scale {result['adapter_scale']:g})" if result.get("adapter") else ""
+        result["_text"] = "\n".join([
+            f"exported {result['path']} ({result['family']} single file, {result['model']}{merged}, "
+            f"{result['size'] / 1e6:.1f} MB, sha256 {result['sha256'][:12]})",
+            f"re-import check: seed {check['seed']}, {check['steps']} steps at {check['size']} px, max pixel "
+            f"difference {check['max_pixel_diff']} (tolerance {check['tolerance']})"])
+        return result
     if result.get("adapter_only"):
         result["_text"] = "\n".join([
             f"exported the adapter {result['adapter']} to {result['path']} (GGUF LoRA, rank {result['rank']}, "

@@ -1,4 +1,5 @@
-"""The ``models.export`` job: a text model (+ adapter merged in) as a checked GGUF file.
+"""The ``models.export`` job: a text model (+ adapter merged in) as a checked GGUF file
+(image models go out as one Stable Diffusion checkpoint: ``engine.image.export``).
 
 The file is written under a temporary name beside the target and renamed into
 place only after llama.cpp loaded it, tokenized the probe texts exactly as our
@@ -17,12 +18,13 @@ from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
 
 CHECK_TOKENS = 16
+FORMATS = ("gguf", "sd-single-file")
 
 
 def check_output_path(out: str, force: bool, suffix: str = ".gguf") -> Path:
     """Where the export goes: an existing file needs ``force``; anything but a regular file is refused."""
     if not out:
-        raise UserError("no output file given", hint="pass OUT.gguf")
+        raise UserError("no output file given", hint=f"pass OUT{suffix}")
     path = Path(out).expanduser()
     if path.suffix.lower() != suffix:
         raise UserError(f"{path}: the output file must end in {suffix}", hint=f"name it like model{suffix}")
@@ -140,12 +142,24 @@ def export_gguf(ctx: JobContext, torch_model, tokenizer, out: Path, quant: str, 
 
 @job_kind("models.export", title="Export model")
 def export_model(ctx: JobContext) -> dict:
-    """params: model, adapter, format (gguf), quant, out, force, adapter_only."""
+    """params: model, adapter, format (gguf | sd-single-file), quant, out, force, adapter_only, adapter_scale."""
     from engine.deploy.kquant import K_QUANTS
     from engine.deploy.writer import QUANTS
     params = ctx.params
-    if (params.get("format") or "gguf") != "gguf":
-        raise UserError(f"--format {params.get('format')} is not available", hint="use --format gguf")
+    fmt = params.get("format") or "gguf"
+    if fmt not in FORMATS:
+        raise UserError(f"--format {fmt} is not available", hint="use --format " + " or ".join(FORMATS))
+    kind = ctx.engine.models.get(params["model"]).kind
+    if fmt == "sd-single-file":
+        if params.get("adapter_only"):
+            raise UserError("--adapter-only applies to GGUF exports", hint="an image LoRA's kohya file is in its "
+                                                                           "adapter folder already")
+        from engine.image.export import export_single_file
+        out = check_output_path(params.get("out") or "", bool(params.get("force")), ".safetensors")
+        return export_single_file(ctx, params, out)
+    if kind == "image":
+        raise UserError(f"model '{params['model']}' is an image model; GGUF export is for text models",
+                        hint="use --format sd-single-file OUT.safetensors")
     quant = params.get("quant") or "f16"
     if quant not in QUANTS + tuple(K_QUANTS):
         raise UserError(f"--quant {quant} is not one of {', '.join(QUANTS + tuple(K_QUANTS))}")

@@ -70,8 +70,10 @@ class ImageAPI:
                 self._adapter_key = None
                 if adapter is not None:
                     lora_io.check_compatible(pipe, adapter.path, base.family)
+                    from engine.image.pipeline import LOADING
                     try:
-                        pipe.load_lora_weights(str(lora_io.lora_file(adapter.path)), adapter_name="active")
+                        with LOADING:
+                            pipe.load_lora_weights(str(lora_io.lora_file(adapter.path)), adapter_name="active")
                     except (ValueError, RuntimeError, KeyError) as exc:
                         pipe.unload_lora_weights()
                         from engine.errors import UserError

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,11 @@ def torch_setup():
     return devices.torch_device(info), devices.torch_dtype(info.dtype), info
 
 
+# diffusers, transformers and peft build models on the meta device under process-wide switches: two loads
+# in two job threads at once leave one with weights that have no data. Every image load holds this.
+LOADING = threading.RLock()
+
+
 def load_pipeline(folder: Path, device=None, dtype=None):
     import diffusers
     from engine.image.verify import read_json
@@ -75,8 +81,9 @@ def load_pipeline(folder: Path, device=None, dtype=None):
         if (folder / "safety_checker").is_dir():
             kwargs = {}  # a local one is used when the model ships it
     try:
-        pipe = cls.from_pretrained(str(folder), local_files_only=True, dtype=dtype, use_safetensors=True,
-                                   **kwargs)
+        with LOADING:
+            pipe = cls.from_pretrained(str(folder), local_files_only=True, dtype=dtype, use_safetensors=True,
+                                       **kwargs)
     except (OSError, ValueError) as exc:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UserError(f"{folder}: cannot load the pipeline ({text[:200]})",

@@ -187,8 +187,10 @@ def convert_single_file(path: Path, dest: Path, progress=None) -> Family:
         config_dir = prepare_config_folder(family, shapes, Path(tmp) / "config")
         pipeline_class = getattr(diffusers, family.pipeline_class)
         try:
-            pipe = pipeline_class.from_single_file(str(path), config=str(config_dir), local_files_only=True,
-                                                   safety_checker=None, feature_extractor=None)
+            from engine.image.pipeline import LOADING
+            with LOADING:
+                pipe = pipeline_class.from_single_file(str(path), config=str(config_dir), local_files_only=True,
+                                                       safety_checker=None, feature_extractor=None)
         except UserError:
             raise
         except Exception as exc:  # noqa: BLE001 - conversion failures name the file

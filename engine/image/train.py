@@ -182,6 +182,8 @@ def run_training(ctx) -> dict:
     prediction = noise_scheduler.config.prediction_type
     ctx.log(f"{family} model, prediction type {prediction}")
     conditioner = TextConditioner(pipe, sdxl)
+    from engine.image.encode_cache import EncodeCache
+    cache = EncodeCache()
 
     ctx.report(0.02, f"reading {len(examples)} images")
     batcher = ImageBatcher(examples, resolution, config.center_crop, config.flip, config.caption_dropout,
@@ -247,7 +249,7 @@ def run_training(ctx) -> dict:
                 chosen = batcher.epoch_batches(config.seed, epoch)[position]
                 pixels, captions, originals, crops, size = batcher.batch(chosen)
                 loss = _loss(pipe, unet, vae, conditioner, noise_scheduler, prediction, config, pixels, captions,
-                             originals, crops, size, device, autocast_dtype, compute_snr)
+                             originals, crops, size, device, autocast_dtype, compute_snr, cache)
                 loss = loss / config.gradient_accumulation
                 (scaler.scale(loss) if scaler else loss).backward()
                 step_loss += float(loss.detach())
@@ -267,6 +269,7 @@ def run_training(ctx) -> dict:
             if config.checkpoint_every and (step % config.checkpoint_every == 0 or step == total):
                 save(step)
         unet.eval()
+        ctx.log(f"encodings computed once and reused: {cache.stats()}")
         images = _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base, events)
     except Cancelled:
         if step > saved:   # like text training: a cancelled run keeps its progress for --resume
@@ -318,15 +321,20 @@ def run_training(ctx) -> dict:
 
 
 def _loss(pipe, unet, vae, conditioner, noise_scheduler, prediction, config, pixels, captions, originals, crops,
-          size, device, autocast_dtype, compute_snr):
+          size, device, autocast_dtype, compute_snr, cache=None):
+    """The denoising loss of one batch. With ``cache`` (an ``EncodeCache``) the frozen VAE and text
+    encoders run only on images and captions not seen before in this run."""
     import contextlib
 
     import torch
     import torch.nn.functional as F
     pixels = pixels.to(device)
     with torch.no_grad():
-        latents = vae.encode(pixels.to(vae.dtype)).latent_dist.sample() * vae.config.scaling_factor
-    noise = torch.randn_like(latents)
+        dist = cache.latent_dist(vae, pixels) if cache is not None else \
+            vae.encode(pixels.to(vae.dtype)).latent_dist
+        latents = dist.sample() * vae.config.scaling_factor
+    # drawn in the logical order whatever memory layout the VAE chose, so cached and fresh latents get the same noise
+    noise = torch.randn_like(latents, memory_format=torch.contiguous_format)
     if config.noise_offset:
         noise = noise + config.noise_offset * torch.randn(latents.shape[0], latents.shape[1], 1, 1, device=device)
     timesteps = torch.randint(0, noise_scheduler.config.num_train_timesteps, (latents.shape[0],), device=device)
@@ -334,9 +342,12 @@ def _loss(pipe, unet, vae, conditioner, noise_scheduler, prediction, config, pix
     target = noise if prediction == "epsilon" else noise_scheduler.get_velocity(latents, noise, timesteps)
     autocast = torch.autocast(device.type, dtype=autocast_dtype) if autocast_dtype else contextlib.nullcontext()
     with autocast:
-        grad = torch.enable_grad() if config.train_text_encoder else torch.no_grad()
-        with grad:
-            states, pooled = conditioner(captions, device)
+        if cache is not None and not config.train_text_encoder:
+            states, pooled = cache.text(conditioner, captions, device)
+        else:
+            grad = torch.enable_grad() if config.train_text_encoder else torch.no_grad()
+            with grad:
+                states, pooled = conditioner(captions, device)
         extra = {}
         if conditioner.sdxl:
             w, h = size

@@ -209,6 +209,16 @@ class ModelsAPI:
                                                          "quant": quant, "out": str(path), "force": bool(force),
                                                          "adapter_only": bool(adapter_only)})
 
+    def export_checkpoint(self, name: str, out, adapter: str | None = None, adapter_scale: float = 1.0,
+                          force: bool = False):
+        """Start a ``models.export`` job writing an image model (+ a LoRA merged in) as one original-layout
+        Stable Diffusion .safetensors file; returns the Job. The output path is checked first."""
+        from engine.deploy.export import check_output_path
+        path = check_output_path(str(out), force, ".safetensors")
+        return self.engine.jobs.submit("models.export", {"model": name, "adapter": adapter, "format": "sd-single-file",
+                                                         "adapter_scale": float(adapter_scale), "out": str(path),
+                                                         "force": bool(force)})
+
     def remove(self, name: str) -> dict:
         """Delete a model from the catalog (and its copied files); adapters built on it block removal."""
         model = self.get(name)

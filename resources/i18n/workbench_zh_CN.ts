@@ -317,6 +317,57 @@
     </message>
 </context>
 <context>
+    <name>CheckpointExportDialog</name>
+    <message>
+        <source>Export as Stable Diffusion checkpoint</source>
+        <translation>导出为 Stable Diffusion 检查点</translation>
+    </message>
+    <message>
+        <source>None (the base model alone)</source>
+        <translation>无（仅基础模型）</translation>
+    </message>
+    <message>
+        <source>Where to write the .safetensors file</source>
+        <translation>.safetensors 文件的保存位置</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>LoRA merged in</source>
+        <translation>合并的 LoRA</translation>
+    </message>
+    <message>
+        <source>LoRA strength</source>
+        <translation>LoRA 强度</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>One file in the original Stable Diffusion layout, for A1111 and ComfyUI. It is imported back and must draw the same picture for a fixed seed before it is kept.</source>
+        <translation>原始 Stable Diffusion 布局的单个文件，供 A1111 和 ComfyUI 使用。保存前会重新导入，并且在固定种子下必须生成相同的图片。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Safetensors files (*.safetensors)</source>
+        <translation>Safetensors 文件 (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>Choose where to write the .safetensors file.</source>
+        <translation>请选择 .safetensors 文件的保存位置。</translation>
+    </message>
+</context>
+<context>
     <name>DatasetsPage</name>
     <message>
         <source>Import…</source>
@@ -1590,6 +1641,14 @@
     <message>
         <source>Verification of %1 did not finish: %2</source>
         <translation>%1 的校验未完成：%2</translation>
+    </message>
+    <message>
+        <source>Export as checkpoint…</source>
+        <translation>导出为检查点…</translation>
+    </message>
+    <message>
+        <source>One Stable Diffusion .safetensors file for A1111 or ComfyUI; a LoRA merged in</source>
+        <translation>供 A1111 或 ComfyUI 使用的单个 Stable Diffusion .safetensors 文件；可合并一个 LoRA</translation>
     </message>
 </context>
 <context>
