@@ -106,14 +106,14 @@ def _ours_tokens(gen, prompt: str, new_tokens: int) -> list[int]:
     """Ours' greedy tokens for one prompt (prefix agreement counts tokens until the first difference)."""
     import torch
     loaded = gen.loaded
-    if type(gen).__name__ == "FastGenerator":
-        from engine.text.generator import GenerationParams
-        eos, loaded.eos_ids = loaded.eos_ids, None
-        params = GenerationParams(max_new_tokens=new_tokens, temperature=0, repetition_penalty=1.0)
-        try:
-            return gen.run(0, [prompt], [0], params, None, None, None, True)[0]["ids"]
-        finally:
-            loaded.eos_ids = eos
+    if type(gen).__name__ == "FastGenerator":   # llama.cpp's own argmax, without the UTF-8 guard, like plain
+        ids = loaded.tokenizer(gen.render_prompt(prompt), add_special_tokens=False)["input_ids"]
+        multi = loaded.context_for(len(ids) + new_tokens, 1)
+        logits, out = multi.prefill([ids]), []
+        for _ in range(new_tokens):
+            out.append(int(logits[0].argmax()))
+            logits = multi.step([(out[-1], len(ids) + len(out) - 1, 0)])
+        return out
     ids = loaded.tokenizer(gen.render_prompt(prompt), return_tensors="pt", add_special_tokens=False)["input_ids"]
     with torch.inference_mode():
         out = loaded.model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=new_tokens,

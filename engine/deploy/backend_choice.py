@@ -4,7 +4,8 @@
 llama-cpp-python is installed, the GGUF exporter knows the architecture and
 no int8 model was asked for; on a GPU it is always PyTorch. ``llamacpp`` asks
 for llama.cpp and is refused in one line when it cannot be had; ``torch``
-keeps PyTorch. The workspace setting ``generation.backend`` sets the default.
+keeps PyTorch. The workspace setting ``generation.backend`` sets the default, else the
+environment variable ``AIGC_GENERATION_BACKEND``, else ``auto``.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ QUANTS = ("f16", "q8_0", "q4_0", "q4_k_m")
 
 
 def default_backend(engine) -> str:
-    value = engine.workspace.get_setting(SETTING, "auto") or "auto"
+    import os
+    value = engine.workspace.get_setting(SETTING) or os.environ.get("AIGC_GENERATION_BACKEND") or "auto"
     return value if value in BACKENDS else "auto"
 
 
@@ -31,7 +33,11 @@ def check_backend(backend: str | None, quant: str | None) -> None:
 
 
 def _llama_cpp_missing() -> bool:
+    """Whether llama-cpp-python is absent (found without importing it: the window's process never loads it)."""
     import importlib.util
+    import sys
+    if "llama_cpp" in sys.modules:
+        return sys.modules["llama_cpp"] is None
     return importlib.util.find_spec("llama_cpp") is None
 
 

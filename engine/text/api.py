@@ -212,6 +212,16 @@ class TextAPI:
                 self._loaded = current
         return GGUFGenerator(current, base.name)
 
+    def generation_backend(self) -> str:
+        """The workspace's default generation backend: auto, torch or llamacpp."""
+        from engine.deploy.backend_choice import default_backend
+        return default_backend(self.engine)
+
+    def set_generation_backend(self, backend: str) -> None:
+        from engine.deploy.backend_choice import SETTING, check_backend
+        check_backend(backend, None)
+        self.engine.workspace.set_setting(SETTING, backend)
+
     def unload(self) -> None:
         with self._load_lock:
             self._loaded = None
@@ -261,10 +271,11 @@ class TextAPI:
         return self.engine.jobs.submit("text.train", {"resume": run["id"]}, title=f"Resume {run['id']}")
 
     def generate(self, model, prompts: list[str], params: dict | None = None, adapter=None, system=None,
-                 chat: bool = True, quantize: str | None = None):
+                 chat: bool = True, quantize: str | None = None, backend: str | None = None,
+                 quant: str | None = None):
         return self.engine.jobs.submit("text.generate", {
             "model": model, "adapter": adapter, "prompts": list(prompts), "params": dict(params or {}),
-            "system": system, "chat": chat, "quantize": quantize})
+            "system": system, "chat": chat, "quantize": quantize, "backend": backend, "quant": quant})
 
     def runs(self) -> list[dict]:
         from engine.training.runs import list_runs
