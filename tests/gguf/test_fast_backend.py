@@ -27,7 +27,7 @@ def _imported(tmp_path, arch: str = "qwen2"):
     from engine.api import Engine
     from text_tiny import build_model, make_tokenizer
     folder = build_model(arch, tmp_path / arch, make_tokenizer(), seed=0)
-    eng = Engine.open(tmp_path / "ws")
+    eng = Engine.open(tmp_path / "ws", isolate=False)   # jobs on the runner thread: no worker start per test
     run(eng, "models.import", {"path": str(folder), "name": "m", "copy": False})
     return eng
 
@@ -67,14 +67,14 @@ def test_copy_is_built_once_rebuilt_when_damaged_and_dropped_with_the_model(tmp_
     (copy,) = _cache(eng).glob("*.gguf")
     built = copy.stat()
     eng.close()
-    eng = Engine.open(tmp_path / "ws")       # a new process's worker: the copy is read, not built again
+    eng = Engine.open(tmp_path / "ws", isolate=False)   # a fresh engine: the copy is read, not built again
     again = run(eng, "text.generate", {"model": "m", "prompts": ["hello"], "params": GREEDY}).result["results"][0]
     assert (copy.stat().st_ino, copy.stat().st_mtime_ns) == (built.st_ino, built.st_mtime_ns)
     assert again["text"] == first["text"] and again["gguf_sha256"] == first["gguf_sha256"]
     eng.close()
     data = copy.read_bytes()
     copy.write_bytes(data[: len(data) // 2])   # a truncated copy
-    eng = Engine.open(tmp_path / "ws")
+    eng = Engine.open(tmp_path / "ws", isolate=False)
     try:
         rebuilt = run(eng, "text.generate", {"model": "m", "prompts": ["hello"],
                                              "params": GREEDY}).result["results"][0]
@@ -149,6 +149,7 @@ def test_backend_torch_and_setting_keep_pytorch(tmp_path, auto_backend):
 
 def _cli(capsys, *argv):
     from engine.cli import main
+    capsys.readouterr()                      # only this command's output
     code = main(list(argv))
     return code, capsys.readouterr()
 
@@ -182,7 +183,7 @@ def test_unsupported_architecture_is_refused_for_llamacpp_and_auto_keeps_torch(t
     folder = tmp_path / "neox"
     tf.AutoModelForCausalLM.from_config(config).save_pretrained(folder)
     tok.save_pretrained(folder)
-    eng = Engine.open(tmp_path / "ws")
+    eng = Engine.open(tmp_path / "ws", isolate=False)
     try:
         run(eng, "models.import", {"path": str(folder), "name": "neox", "copy": False})
         result = run(eng, "text.generate", {"model": "neox", "prompts": ["hi"],
