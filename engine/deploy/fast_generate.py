@@ -18,6 +18,8 @@ import threading
 
 from engine.errors import UserError
 
+MAX_SEQUENCES = 64    # prompts per llama.cpp context: beyond this a CPU gains little and the KV cache grows
+
 
 def llama_threads() -> int:
     """Threads for llama.cpp: the engine's count, but no more than the cores other programs leave idle.
@@ -127,11 +129,12 @@ class FastGenerator:
                      for i in range(len(prompts))]
         emit = _two_argument(on_token) if on_token is not None else None
         results = []
+        size = min(params.batch_size, MAX_SEQUENCES)
         with self.loaded.lock:
-            for start in range(0, len(prompts), params.batch_size):
+            for start in range(0, len(prompts), size):
                 if should_stop is not None and should_stop():
                     break
-                end = min(start + params.batch_size, len(prompts))
+                end = min(start + size, len(prompts))
                 results += [self._result(r, params) for r in
                             self.run(start, prompts[start:end], seeds[start:end], params, emit, should_stop,
                                      system, chat)]
