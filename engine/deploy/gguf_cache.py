@@ -70,6 +70,7 @@ def build(engine, base, adapter, quant: str, name: str, ctx) -> dict:
     """Convert, probe and publish one entry; cancellable between tensors. Returns its record."""
     from engine import atomic
     from engine.deploy.export import load_merged, sha256_of
+    from engine.faults import fault_point
     from engine.deploy.kquant import K_QUANTS, quantize_file
     from engine.deploy.writer import write_gguf
     from engine.text.templates import template_of
@@ -105,6 +106,7 @@ def build(engine, base, adapter, quant: str, name: str, ctx) -> dict:
         if verified:
             final = folder / f"{name}.gguf"
             record["sha256"] = sha256_of(temp)
+            fault_point("gguf_cache.publish")      # killed here: tmp/ holds the partial copy, tidied on open
             atomic.publish_file(temp, final)
             info = final.stat()
             record.update(size=info.st_size, mtime_ns=info.st_mtime_ns)
