@@ -195,3 +195,21 @@ def test_unsupported_architecture_is_refused_for_llamacpp_and_auto_keeps_torch(t
                      "--backend", "llamacpp")
     assert code != 0 and out.err.strip().count("\n") == 0
     assert "'gpt_neox' model is not supported" in out.err
+
+
+def test_cancel_while_converting_leaves_no_copy(tmp_path, auto_backend):
+    eng = _imported(tmp_path)
+
+    def on_event(event):
+        if event.type == "progress" and "converting:" in str(event.data.get("message", "")):
+            eng.jobs.cancel(event.job_id)
+    try:
+        unsubscribe = eng.jobs.subscribe(on_event)
+        job = eng.jobs.wait(eng.text.generate("m", ["hi"], GREEDY).id)
+        unsubscribe()
+        assert job.state == JobState.CANCELLED
+        assert not list(_cache(eng).glob("*.gguf")) and not list((eng.workspace.root / "tmp").glob("gguf-*"))
+        done = run(eng, "text.generate", {"model": "m", "prompts": ["hi"], "params": GREEDY}).result["results"][0]
+        assert done["backend"] == "llama.cpp"
+    finally:
+        eng.close()
