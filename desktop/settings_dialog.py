@@ -78,6 +78,18 @@ class SettingsDialog(QDialog):
         self.require_signature.setChecked(engine is not None and engine.keys.require_signature())
         form.addRow(self.tr("Bundles"), self.require_signature)
 
+        self.text_backend = QComboBox()
+        self.text_backend.setObjectName("textBackendSetting")
+        for value, label in (("auto", self.tr("Automatic (llama.cpp on the CPU when faster)")),
+                             ("llamacpp", self.tr("llama.cpp (CPU)")), ("torch", self.tr("PyTorch"))):
+            self.text_backend.addItem(label, value)
+        self.text_backend.setToolTip(self.tr("Stored in this workspace. Applies to generation, task runs and "
+                                             "evaluations."))
+        self.text_backend.setEnabled(engine is not None)
+        if engine is not None:
+            self.text_backend.setCurrentIndex(max(0, self.text_backend.findData(engine.text.generation_backend())))
+        form.addRow(self.tr("Text generation"), self.text_backend)
+
         self.versions = QLabel(self.tr("Reading library versions…"))
         self.versions.setObjectName("versionsLabel")
         self.versions.setWordWrap(True)
@@ -120,6 +132,8 @@ class SettingsDialog(QDialog):
         self.settings.sync()
         if self.engine is not None and self.require_signature.isChecked() != self.engine.keys.require_signature():
             self.engine.keys.set_require_signature(self.require_signature.isChecked())
+        if self.engine is not None and self.text_backend.currentData() != self.engine.text.generation_backend():
+            self.engine.text.set_generation_backend(self.text_backend.currentData())
         super().accept()
         if self.settings.device != old_device:
             self.device_changed.emit(self.settings.device)

@@ -5,6 +5,9 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("AIGC_DEVICE", "cpu")
+# Generation tests exercise the PyTorch path unless they ask for another backend; the llama.cpp route
+# (the default a user gets on the CPU) is tested in tests/gguf/test_fast_backend.py.
+os.environ.setdefault("AIGC_GENERATION_BACKEND", "torch")
 
 import pytest  # noqa: E402
 

@@ -33,10 +33,18 @@ class TextPanel(GenerationPanel):
         box = QGroupBox(self.tr("Model"))
         form = QFormLayout(box)
         self.compare = QComboBox()
+        self.backend = QComboBox()
+        self.backend.setObjectName("textBackend")
+        for value, label in ((None, self.tr("Workspace default")), ("auto", self.tr("Automatic (fastest here)")),
+                             ("llamacpp", self.tr("llama.cpp (CPU)")), ("torch", self.tr("PyTorch"))):
+            self.backend.addItem(label, value)
+        self.backend.setToolTip(self.tr("Automatic runs a text model through llama.cpp on the CPU, converted once "
+                                        "and checked against PyTorch; on a GPU it uses PyTorch"))
         form.addRow(self.tr("Base model"), self.model)
         form.addRow(self.tr("Adapter"), self.adapter)
         form.addRow(self.tr("Compare with"), self.compare)
         form.addRow(self.tr("Task"), self.task)
+        form.addRow(self.tr("Backend"), self.backend)
         self.controls_layout.addWidget(box)
         sampling = QGroupBox(self.tr("Sampling"))
         form = QFormLayout(sampling)
@@ -155,8 +163,8 @@ class TextPanel(GenerationPanel):
             request = {"prompt": prompt, "model": model, "adapter": adapter}
             self.generate_button.setEnabled(False)
             self.stop_button.setEnabled(True)
-            self.submit(self.page.engine.text.generate, model, [prompt], params, adapter,
-                        started=lambda job, pane=pane, request=request: self._started(job, pane, request))
+            self.submit(self.page.engine.text.generate, model, [prompt], params, adapter, None, True, None,
+                        self.backend.currentData(), started=lambda job, pane=pane, request=request: self._started(job, pane, request))
 
     def owns(self, job_id: str) -> bool:
         return job_id in self.jobs

@@ -14,6 +14,7 @@ PHRASES = (
     ("choose the format", "--format NAME"),
     ("choose the sheet", "--sheet NAME"),
     ("add to the existing dataset", "--append"),
+    ("use the auto or torch backend", "--backend auto"),
 )
 
 

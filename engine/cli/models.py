@@ -99,6 +99,12 @@ def register(sub) -> None:
     p.add_argument("--stop", action="append", help="stop when this text appears (repeatable)")
     p.add_argument("--seed", type=int)
     p.add_argument("--int8", action="store_true", help="int8 dynamic quantization (CPU)")
+    p.add_argument("--backend", choices=("auto", "torch", "llamacpp"),
+                   help="text: auto (default: llama.cpp over a cached GGUF copy on the CPU when it is installed "
+                        "and the architecture is supported, else PyTorch), torch, or llamacpp")
+    p.add_argument("--quant", choices=("f16", "q8_0", "q4_0", "q4_k_m"),
+                   help="text, llama.cpp backend: the cached copy's weights (default f16, which matches PyTorch; "
+                        "the others are smaller and lossy)")
     p.add_argument("--batch-size", type=int,
                    help="prompts run together in one generate call (text, default 8) or images per prompt; "
                         "lower it when memory runs out")
@@ -364,14 +370,16 @@ def cmd_generate(args, out) -> dict:
     job = out.run_job("text.generate", {"model": model.name if model.role == "base" else base.name,
                                         "adapter": args.adapter or (model.name if model.role == "adapter" else None),
                                         "prompts": prompts, "params": params, "system": args.system,
-                                        "chat": not args.no_chat, "quantize": "int8" if args.int8 else None},
+                                        "chat": not args.no_chat, "quantize": "int8" if args.int8 else None,
+                                        "backend": getattr(args, "backend", None), "quant": getattr(args, "quant", None)},
                       on_event=on_event)
     if current[0] >= 0:
         print(file=stream, flush=True)
     results = job.result["results"]
-    # The backend follows the model: llama.cpp for a GGUF file, PyTorch for a Hugging Face folder.
+    # llama.cpp for a GGUF file, and for a Hugging Face folder on the CPU unless --backend torch.
     return {"results": results, "job": job.id, "model": base.name, "adapter": results[0]["adapter"] if results else None,
-            "backend": results[0].get("backend") if results else None}
+            "backend": results[0].get("backend") if results else None,
+            "quant": results[0].get("quant") if results else None}
 
 
 __all__ = ["register"]

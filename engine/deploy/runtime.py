@@ -38,10 +38,10 @@ def open_llama(path: str | os.PathLike, n_ctx: int = 512, logits_all: bool = Fal
                lora_path: str | os.PathLike | None = None):
     """A ``llama_cpp.Llama`` for ``path`` (+ a GGUF LoRA); a file llama.cpp refuses is a UserError, not a crash."""
     llama_cpp = require_llama_cpp()
-    from engine import devices
+    from engine.deploy.fast_generate import llama_threads
     try:
         return llama_cpp.Llama(model_path=str(path), n_ctx=n_ctx, n_batch=min(512, n_ctx), logits_all=logits_all,
-                               n_threads=threads or devices.detect().threads, verbose=False,
+                               n_threads=threads or llama_threads(), verbose=False,
                                lora_path=str(lora_path) if lora_path else None)
     except (ValueError, RuntimeError, OSError) as exc:
         what = f"{path} with the adapter {lora_path}" if lora_path else str(path)

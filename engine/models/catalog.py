@@ -234,7 +234,10 @@ class ModelsAPI:
         self.ws.db().execute("DELETE FROM models WHERE id = ?", (model.id,))
         folder = self.ws.root / "models" / model.id
         shutil.rmtree(folder, ignore_errors=True)
-        return {"removed": model.name, "id": model.id, "deleted_files": self._inside_workspace(Path(model.path))}
+        from engine.deploy.gguf_cache import drop
+        cached = drop(self.ws, model.sha256)   # its llama.cpp copies (as a base or as a merged adapter)
+        return {"removed": model.name, "id": model.id, "deleted_files": self._inside_workspace(Path(model.path)),
+                "dropped_cache": cached}
 
     def start_verify(self, name: str, deep: bool = True):
         """``verify`` as a ``models.verify`` job (progress, cancel, the Jobs panel); returns the Job."""

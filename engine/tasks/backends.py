@@ -60,13 +60,13 @@ class StepBackend:
         return self.model_name is None
 
     def text(self, engine, prompts: list[str], params: dict, system: str, should_stop,
-             seeds: list[int] | None = None) -> list[dict]:
+             seeds: list[int] | None = None, ctx=None) -> list[dict]:
         """One text per prompt, in one batched call: dicts with text, seed, batch and the parameters used.
 
         The step's own ``batch_size`` param caps the batch (1 turns batching off);
         each prompt keeps its seed whatever batch it lands in.
         """
-        generator = engine.text.generator(self.model_name, self.adapter_name)
+        generator = engine.text.generator(self.model_name, self.adapter_name, ctx=ctx)   # the workspace's backend
         gen_params = {k: v for k, v in params.items() if k in TEXT_PARAMS or k == "seed"}
         size = self.step.params.get("batch_size")
         if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 1):

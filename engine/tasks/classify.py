@@ -165,7 +165,7 @@ def classify_prompts(engine, model: str, adapter: str | None, spec: ClassifySpec
         entry = engine.models.get(adapter)
         if is_head(entry):
             return classify_with_head(engine, model, entry, spec, prompts, should_stop)
-    generator = engine.text.generator(model, adapter)
+    generator = engine.text.generator(model, adapter, backend="torch")   # label scores need the PyTorch model
     loglik = score_answers(generator, prompts, spec.names, system=system, complete=not spec.multi_label,
                            should_stop=should_stop)
     return [decide(spec, row) for row in loglik]

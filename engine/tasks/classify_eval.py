@@ -109,7 +109,7 @@ def _predict(ctx, engine, model: str, adapter: str | None, task, cases: list[dic
         ctx.check_cancelled()
         prompts = [c["prompt"] for c in cases[start:end]]
         if free:
-            generator = engine.text.generator(model, adapter)
+            generator = engine.text.generator(model, adapter, backend="torch")   # scored by the PyTorch model
             width = max(len(generator.loaded.tokenizer(n, add_special_tokens=False)["input_ids"]) for n in spec.names)
             results = generator.generate(prompts, {"max_new_tokens": width * (len(spec.names) if spec.multi_label
                                                                               else 1) + 4,

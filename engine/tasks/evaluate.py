@@ -83,7 +83,8 @@ def _generate(ctx, engine, model, adapter, cases, params, label, offset, total) 
 
     A GGUF model named in place of an adapter (e.g. the export of this adapter) runs on its own.
     """
-    generator = engine.text.generator(adapter) if _is_gguf(engine, adapter) else engine.text.generator(model, adapter)
+    generator = engine.text.generator(adapter) if _is_gguf(engine, adapter) else \
+        engine.text.generator(model, adapter, ctx=ctx)
     outputs: list[str] = []
     start = 0
     while start < len(cases):
@@ -182,7 +183,7 @@ def _perplexity(ctx, engine, model, adapter, cases) -> dict:
     from engine.tasks.label_scoring import perplexity
     if adapter is not None and _is_gguf(engine, adapter):
         return {}  # the llama.cpp backend gives no teacher-forced scores here: no perplexity, shown as "-"
-    result = perplexity(engine.text.generator(model, adapter), [(c[0], c[1], c[2]) for c in cases], ctx.cancelled)
+    result = perplexity(engine.text.generator(model, adapter, backend="torch"), [(c[0], c[1], c[2]) for c in cases], ctx.cancelled)
     return {"perplexity": result["perplexity"]}
 
 

@@ -248,6 +248,7 @@ class TaskRun:
                 if backend.model_quant:
                     used.update(backend="llama.cpp", quant=backend.model_quant)
                 if batch:
+                    used.update({k: v for k, v in batch.items() if k not in ("size", "position")})
                     used.update(batch_size=batch["size"], batch_position=batch["position"])
                 records.append(self._record(index, step, backend, r, c, prompt, system, text, None, None,
                                             used, seed, attempts, failures))
@@ -307,8 +308,8 @@ class TaskRun:
         """(text, seed, batch) per prompt, from one batched call; each prompt keeps its own seed."""
         self.ctx.check_cancelled()
         results = backend.text(self.engine, prompts, {k: v for k, v in params.items() if k != "seed"}, system,
-                               self.ctx.cancelled, seeds=seeds)
-        return [(str(r["text"]).strip(), r.get("seed", seed), r.get("batch")) for r, seed in zip(results, seeds)]
+                               self.ctx.cancelled, seeds=seeds, ctx=self.ctx)
+        return [(str(r["text"]).strip(), r.get("seed", seed), _made_by(r)) for r, seed in zip(results, seeds)]
 
     def _classify_method(self, backend) -> str:
         from engine.tasks.classify_head import HEAD_METHOD, is_head
@@ -351,3 +352,12 @@ class TaskRun:
 def run_task(ctx: JobContext) -> dict:
     config = config_from_params(ctx.params)
     return TaskRun(ctx, config).execute()
+
+
+def _made_by(result: dict) -> dict | None:
+    """A text result's batch, plus the llama.cpp copy that made it (backend, quantization, GGUF SHA-256)."""
+    batch = result.get("batch")
+    if batch is None or result.get("gguf_sha256") is None:
+        return batch
+    return {**batch, "backend": result.get("backend"), "quant": result.get("quant"),
+            "gguf_sha256": result["gguf_sha256"]}

@@ -5,10 +5,26 @@ adapters into it by name, so switching adapter never reloads the base.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import contextmanager
 
 from engine.errors import UserError
+
+_log = logging.getLogger(__name__)
+
+
+class _NoJob:
+    """Stands in for a job's context when a generator is asked for outside a job."""
+
+    def report(self, fraction, message=""):
+        pass
+
+    def log(self, text):
+        pass
+
+    def check_cancelled(self):
+        pass
 
 
 class LoadedModel:
@@ -111,17 +127,60 @@ class TextAPI:
             check_adapter_files(adapter)
         return model, adapter
 
-    def generator(self, model, adapter=None, quantize: str | None = None):
-        """A ``TextGenerator`` for ``model`` (+ ``adapter``); reuses the loaded base when it can."""
-        from engine.text.generator import TextGenerator
-        from engine.text.preflight import preflight_inference
+    def generator(self, model, adapter=None, quantize: str | None = None, backend: str | None = None,
+                  quant: str | None = None, ctx=None):
+        """A generator for ``model`` (+ ``adapter``); reuses the loaded model when it can.
+
+        ``backend`` auto|torch|llamacpp (default: the workspace setting, else auto) decides whether a
+        PyTorch model runs in PyTorch (``TextGenerator``) or through its cached GGUF copy in llama.cpp
+        (``FastGenerator``); ``quant`` picks that copy's quantization (f16 unless asked). ``ctx`` (a job's
+        context) gets the progress of building the copy and can cancel it.
+        """
         base, adapter = self._resolve(model, adapter)
         if base.info.get("format") == "gguf":
+            if backend == "torch" or quant is not None:
+                raise UserError(f"'{base.name}' is a GGUF model: it runs in llama.cpp as it is",
+                                hint="drop the torch backend and the quantization for this model")
             return self._gguf_generator(base, adapter, quantize)
+        from engine.deploy.backend_choice import choose
+        chosen, why = choose(self.engine, base, backend, quant, quantize)
+        if chosen == "llamacpp":
+            fast = self._fast_generator(base, adapter, quant or "f16", ctx)
+            if fast is not None:
+                return fast
+        return self._torch_generator(base, adapter, quantize)
+
+    def _fast_generator(self, base, adapter, quant: str, ctx):
+        """The llama.cpp generator over the cached GGUF copy; None (reason logged) when the copy disagreed."""
+        from engine.deploy import gguf_cache
+        from engine.deploy.fast_generate import FastGenerator, LoadedFast
+        ctx = ctx if ctx is not None else _NoJob()
+        with self._load_lock:
+            current = self._loaded
+            same = (isinstance(current, LoadedFast) and current.base.id == base.id and current.quant == quant
+                    and (current.adapter.id if current.adapter else None) == (adapter.id if adapter else None))
+            if not same:
+                self._loaded = current = None      # free the previous model before converting or loading
+                import gc
+                gc.collect()
+                record = gguf_cache.ensure(self.engine, base, adapter, quant, ctx)
+                if not record["verified"]:
+                    message = f"generating with PyTorch: the llama.cpp copy was refused ({record.get('reason')})"
+                    ctx.log(message)
+                    _log.warning(message)
+                    return None
+                current = LoadedFast(base, adapter, record)
+                self._loaded = current
+        return FastGenerator(current, base.name, adapter.name if adapter else None,
+                             lambda: self._torch_generator(base, adapter, None))
+
+    def _torch_generator(self, base, adapter, quantize):
+        from engine.text.generator import TextGenerator
+        from engine.text.preflight import preflight_inference
         merged = adapter if quantize == "int8" else None
         with self._load_lock:
             current = self._loaded
-            same = (current is not None and current.base.id == base.id and current.quantize == quantize
+            same = (isinstance(current, LoadedModel) and current.base.id == base.id and current.quantize == quantize
                     and (current.merged_adapter.id if current.merged_adapter else None) == (merged.id if merged else None))
             if not same:
                 self._loaded = None
@@ -152,6 +211,16 @@ class TextAPI:
                 current = LoadedGGUF(base)
                 self._loaded = current
         return GGUFGenerator(current, base.name)
+
+    def generation_backend(self) -> str:
+        """The workspace's default generation backend: auto, torch or llamacpp."""
+        from engine.deploy.backend_choice import default_backend
+        return default_backend(self.engine)
+
+    def set_generation_backend(self, backend: str) -> None:
+        from engine.deploy.backend_choice import SETTING, check_backend
+        check_backend(backend, None)
+        self.engine.workspace.set_setting(SETTING, backend)
 
     def unload(self) -> None:
         with self._load_lock:
@@ -202,10 +271,11 @@ class TextAPI:
         return self.engine.jobs.submit("text.train", {"resume": run["id"]}, title=f"Resume {run['id']}")
 
     def generate(self, model, prompts: list[str], params: dict | None = None, adapter=None, system=None,
-                 chat: bool = True, quantize: str | None = None):
+                 chat: bool = True, quantize: str | None = None, backend: str | None = None,
+                 quant: str | None = None):
         return self.engine.jobs.submit("text.generate", {
             "model": model, "adapter": adapter, "prompts": list(prompts), "params": dict(params or {}),
-            "system": system, "chat": chat, "quantize": quantize})
+            "system": system, "chat": chat, "quantize": quantize, "backend": backend, "quant": quant})
 
     def runs(self) -> list[dict]:
         from engine.training.runs import list_runs

@@ -12,8 +12,11 @@ def check_generate(engine, params: dict) -> None:
         raise UserError("no prompt given", hint="pass --prompt TEXT")
     if not params.get("model"):
         raise UserError("no model given", hint="pass --model NAME")
-    engine.text._resolve(params["model"], params.get("adapter"))
+    base, _ = engine.text._resolve(params["model"], params.get("adapter"))
     GenerationParams.from_dict(params.get("params") or {})
+    if base.info.get("format") != "gguf":
+        from engine.deploy.backend_choice import choose
+        choose(engine, base, params.get("backend"), params.get("quant"), params.get("quantize"))
 
 
 def run_generate(ctx) -> dict:
@@ -24,7 +27,8 @@ def run_generate(ctx) -> dict:
     if not params.get("model"):
         raise UserError("no model given", hint="pass --model NAME")
     ctx.report(0.0, "loading model")
-    generator = ctx.engine.text.generator(params["model"], params.get("adapter"), params.get("quantize"))
+    generator = ctx.engine.text.generator(params["model"], params.get("adapter"), params.get("quantize"),
+                                          backend=params.get("backend"), quant=params.get("quant"), ctx=ctx)
     started = set()
 
     def emit(index: int, piece: str) -> None:

@@ -22,7 +22,8 @@ def _text(engine) -> dict:
         "val_fraction": 0, "output_name": "selftest-adapter"}})
     if job.state.value != "succeeded":
         raise UserError(f"text training failed: {job.error}")
-    result = engine.text.generator(NAME, "selftest-adapter").generate(
+    # PyTorch: a check must take seconds, and converting for llama.cpp in a fresh workspace would not.
+    result = engine.text.generator(NAME, "selftest-adapter", backend="torch").generate(
         ["Write a one-line ad for tea."], {"max_new_tokens": 6, "seed": 1})[0]
     engine.text.unload()
     if result["tokens"] < 1:

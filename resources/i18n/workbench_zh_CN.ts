@@ -2294,6 +2294,26 @@
         <source>Bundles</source>
         <translation>离线包</translation>
     </message>
+    <message>
+        <source>Automatic (llama.cpp on the CPU when faster)</source>
+        <translation>自动（在 CPU 上更快时使用 llama.cpp）</translation>
+    </message>
+    <message>
+        <source>llama.cpp (CPU)</source>
+        <translation>llama.cpp（CPU）</translation>
+    </message>
+    <message>
+        <source>PyTorch</source>
+        <translation>PyTorch</translation>
+    </message>
+    <message>
+        <source>Stored in this workspace. Applies to generation, task runs and evaluations.</source>
+        <translation>保存在此工作区。用于生成、任务运行和评估。</translation>
+    </message>
+    <message>
+        <source>Text generation</source>
+        <translation>文本生成</translation>
+    </message>
 </context>
 <context>
     <name>StatusBar</name>
@@ -2785,6 +2805,30 @@
     <message>
         <source>file SHA-256 %1</source>
         <translation>文件 SHA-256 %1</translation>
+    </message>
+    <message>
+        <source>Workspace default</source>
+        <translation>工作区默认</translation>
+    </message>
+    <message>
+        <source>Automatic (fastest here)</source>
+        <translation>自动（本机最快）</translation>
+    </message>
+    <message>
+        <source>llama.cpp (CPU)</source>
+        <translation>llama.cpp（CPU）</translation>
+    </message>
+    <message>
+        <source>PyTorch</source>
+        <translation>PyTorch</translation>
+    </message>
+    <message>
+        <source>Automatic runs a text model through llama.cpp on the CPU, converted once and checked against PyTorch; on a GPU it uses PyTorch</source>
+        <translation>自动：在 CPU 上用 llama.cpp 运行文本模型（只转换一次，并与 PyTorch 核对）；有 GPU 时使用 PyTorch</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>推理后端</translation>
     </message>
 </context>
 <context>
