@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from engine.errors import Cancelled, UserError
 from engine.text.generator import GenerationParams
+from engine.text.templates import check_history
 
 
 def check_generate(engine, params: dict) -> None:
@@ -14,6 +15,7 @@ def check_generate(engine, params: dict) -> None:
         raise UserError("no model given", hint="pass --model NAME")
     engine.text._resolve(params["model"], params.get("adapter"))
     GenerationParams.from_dict(params.get("params") or {})
+    check_history(params.get("history"))
 
 
 def run_generate(ctx) -> dict:
@@ -50,7 +52,8 @@ def run_generate(ctx) -> dict:
                 held.setdefault(index, []).append(piece)
         seeds = None if gen_params.seed is None else [gen_params.seed + start + i for i in range(len(batch))]
         results += generator.generate(batch, gen_params, on_token=on_token, should_stop=ctx.cancelled,
-                                      system=params.get("system"), chat=params.get("chat", True), seeds=seeds)
+                                      system=params.get("system"), chat=params.get("chat", True), seeds=seeds,
+                                      history=params.get("history"))
         for index in sorted(held):
             emit(start + index, "".join(held[index]))
     if ctx.cancelled():
