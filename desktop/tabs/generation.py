@@ -46,6 +46,8 @@ class GenerationPage(Page):
         if self.available():
             Op(self, self.engine.models.list).success(self.newest("_show", self._show)).run_in_background()
             self.refresh_tasks()
+            self.text.presets.reload()
+            self.image.presets.reload()
 
     def refresh_tasks(self) -> None:
         """Reload the task choices (tasks are made in another tab, so also on every visit)."""
