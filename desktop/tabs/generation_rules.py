@@ -5,10 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("GenerationRules", text)
-
-
 def task_prompt(engine, name: str) -> dict:
     """The task, its prompt (rendered with its examples, else the bare template) and system prompt."""
     from engine.errors import UserError
@@ -22,28 +18,28 @@ def task_prompt(engine, name: str) -> dict:
             "constraints": task.step_constraints(step)}
 
 
+def _words() -> dict[str, str]:
+    translate = QCoreApplication.translate
+    return {"chars": translate("GenerationRules", "%1 characters"), "words": translate("GenerationRules", "%1 words"),
+            "min": translate("GenerationRules", "at least %1"), "max": translate("GenerationRules", "at most %1")}
+
+
+def _limits(words: dict, low, high) -> str:
+    limits = [words[key].replace("%1", str(value)) for key, value in (("min", low), ("max", high)) if value is not None]
+    return " (" + ", ".join(limits) + ")" if limits else ""
+
+
 def rules_text(text: str, constraints, final: bool) -> tuple[str, bool]:
     """``"42 characters (at most 60) · 8 words"`` and whether the text keeps the task's rules so far
     (while streaming only the upper limits count; once ``final``, every rule of the task)."""
     from engine.tasks.constraints import char_count, check, word_count
-    chars, words = char_count(text), word_count(text)
-    parts = [_tr("%1 characters").replace("%1", str(chars)), _tr("%1 words").replace("%1", str(words))]
+    words = _words()
+    chars = words["chars"].replace("%1", str(char_count(text)))
+    count = words["words"].replace("%1", str(word_count(text)))
     if constraints is not None:
-        limits = []
-        if constraints.min_chars is not None:
-            limits.append(_tr("at least %1").replace("%1", str(constraints.min_chars)))
-        if constraints.max_chars is not None:
-            limits.append(_tr("at most %1").replace("%1", str(constraints.max_chars)))
-        if limits:
-            parts[0] += " (" + ", ".join(limits) + ")"
-        word_limits = []
-        if constraints.min_words is not None:
-            word_limits.append(_tr("at least %1").replace("%1", str(constraints.min_words)))
-        if constraints.max_words is not None:
-            word_limits.append(_tr("at most %1").replace("%1", str(constraints.max_words)))
-        if word_limits:
-            parts[1] += " (" + ", ".join(word_limits) + ")"
-    summary = " · ".join(parts)
+        chars += _limits(words, constraints.min_chars, constraints.max_chars)
+        count += _limits(words, constraints.min_words, constraints.max_words)
+    summary = chars + " · " + count
     if constraints is None or not text.strip():
         return summary, True
     failures = check(text, constraints)

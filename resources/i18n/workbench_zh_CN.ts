@@ -719,6 +719,25 @@
     </message>
 </context>
 <context>
+    <name>GenerationRules</name>
+    <message>
+        <source>%1 characters</source>
+        <translation>%1 个字符</translation>
+    </message>
+    <message>
+        <source>%1 words</source>
+        <translation>%1 个词</translation>
+    </message>
+    <message>
+        <source>at least %1</source>
+        <translation>至少 %1</translation>
+    </message>
+    <message>
+        <source>at most %1</source>
+        <translation>至多 %1</translation>
+    </message>
+</context>
+<context>
     <name>ImagePanel</name>
     <message>
         <source>Model</source>
@@ -855,6 +874,73 @@
     <message>
         <source>None (base model)</source>
         <translation>无（基础模型）</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>最新在前</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>最早在前</translation>
+    </message>
+    <message>
+        <source>By seed</source>
+        <translation>按随机种子</translation>
+    </message>
+    <message>
+        <source>Order of the gallery</source>
+        <translation>图库排序</translation>
+    </message>
+    <message>
+        <source>View the image full size (or double-click it)</source>
+        <translation>查看原尺寸图像（或双击图像）</translation>
+    </message>
+    <message>
+        <source>Copy the image</source>
+        <translation>复制图像</translation>
+    </message>
+    <message>
+        <source>Save the image to a file</source>
+        <translation>将图像保存到文件</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>已复制。</translation>
+    </message>
+    <message>
+        <source>Save image</source>
+        <translation>保存图像</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+    <message>
+        <source>%1 s/image</source>
+        <translation>%1 秒/张</translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>100%</source>
+        <translation>100%</translation>
     </message>
 </context>
 <context>
@@ -1736,6 +1822,37 @@
     <message>
         <source>This part of the workbench is not installed. Update AIGC Workbench to use it.</source>
         <translation>工作台的这一部分尚未安装。请更新 AIGC 工作台后使用。</translation>
+    </message>
+</context>
+<context>
+    <name>PresetBar</name>
+    <message>
+        <source>Saved prompts and settings of this workspace</source>
+        <translation>本工作区保存的提示词和设置</translation>
+    </message>
+    <message>
+        <source>Save the prompt and settings as a preset</source>
+        <translation>将提示词和设置保存为预设</translation>
+    </message>
+    <message>
+        <source>Delete the chosen preset</source>
+        <translation>删除所选预设</translation>
+    </message>
+    <message>
+        <source>Presets…</source>
+        <translation>预设…</translation>
+    </message>
+    <message>
+        <source>No saved presets</source>
+        <translation>没有已保存的预设</translation>
+    </message>
+    <message>
+        <source>Save preset</source>
+        <translation>保存预设</translation>
+    </message>
+    <message>
+        <source>Preset name:</source>
+        <translation>预设名称：</translation>
     </message>
 </context>
 <context>
@@ -2663,6 +2780,70 @@
     <message>
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Instructions the model follows in every answer, e.g. You write short, friendly ads.</source>
+        <translation>模型在每次回答中都遵循的指示，例如：你撰写简短、友好的广告。</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>多轮对话</translation>
+    </message>
+    <message>
+        <source>Keep the conversation: each answer sees the earlier turns</source>
+        <translation>保留对话：每次回答都能看到之前的轮次</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Forget the conversation and start again</source>
+        <translation>清空对话，重新开始</translation>
+    </message>
+    <message>
+        <source>Copy the answer</source>
+        <translation>复制回答</translation>
+    </message>
+    <message>
+        <source>Save the text to a file</source>
+        <translation>将文本保存到文件</translation>
+    </message>
+    <message>
+        <source>You: %1</source>
+        <translation>你：%1</translation>
+    </message>
+    <message>
+        <source>Assistant: </source>
+        <translation>助手：</translation>
+    </message>
+    <message>
+        <source>Chat (%1 turns)</source>
+        <translation>多轮对话（%1 轮）</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>已复制。</translation>
+    </message>
+    <message>
+        <source>Save output</source>
+        <translation>保存输出</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>文本文件 (*.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
     </message>
 </context>
 <context>
