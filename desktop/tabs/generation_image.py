@@ -48,6 +48,7 @@ class ImagePanel(GenerationPanel):
         self.job_id: str | None = None
         self.viewer: ImageViewer | None = None
         self._clock: tuple[float, int] = (0.0, 0)    # when the running job started, images so far
+        self._arrivals = 0                           # images in the order the jobs produced them
         self._build_controls()
         self._build_outputs()
 
@@ -294,9 +295,10 @@ class ImagePanel(GenerationPanel):
             self._clock = (started, count + 1)
             seconds = (time.monotonic() - started) / (count + 1)
             self.image_speed.setText(self.tr("%1 s/image").replace("%1", f"{seconds:.1f}"))
+            self._arrivals += 1
             Op(self, self._read_provenance, data["image"]).success(
-                lambda info, path=data["image"]: self.gallery.add_image(
-                    path, self._caption(info), info, image_provenance(info).get("seed"))).run_in_background()
+                lambda info, path=data["image"], arrival=self._arrivals: self.gallery.add_image(
+                    path, self._caption(info), info, image_provenance(info).get("seed"), arrival)).run_in_background()
 
     def _caption(self, info: dict) -> str:
         prov = image_provenance(info)

@@ -251,6 +251,12 @@ class TextPanel(GenerationPanel):
         request = self.requests.pop(job_id, None)
         if state == "failed":
             self.outputs[pane].appendPlainText("\n⚠ " + str(data.get("error") or ""))
+        if state == "succeeded" and request is not None and self.chat.isChecked() and self.answers[pane]:
+            # the turn joins the conversation now, so a next prompt sent at once sees it (the final text
+            # replaces the streamed one when it arrives)
+            request["turn"] = {"role": "assistant", "content": self.answers[pane]}
+            self.history[pane] = request["history"] + [{"role": "user", "content": request["prompt"]},
+                                                       request["turn"]]
         if state == "succeeded" and request is not None:
             Op(self, self.page.engine.jobs.get, job_id).success(
                 lambda job, pane=pane, request=request: self._output_ready(pane, request, job)).run_in_background()
@@ -270,9 +276,12 @@ class TextPanel(GenerationPanel):
         self.answers[pane] = text
         self.finished[pane] = {**request, "text": text, "seed": first.get("seed"),
                                "params": first.get("params") or {}}
-        if self.chat.isChecked():
+        if "turn" in request:
+            request["turn"]["content"] = text
+        elif self.chat.isChecked():
             self.history[pane] = request["history"] + [{"role": "user", "content": request["prompt"]},
                                                        {"role": "assistant", "content": text}]
+        if self.chat.isChecked():
             if pane == 0 and self.prompt.toPlainText().strip() == request["prompt"]:
                 self.prompt.clear()   # ready for the next turn
         for button in (self.review_buttons[pane], self.copy_buttons[pane], self.save_buttons[pane]):

@@ -30,7 +30,8 @@ class Gallery(QListWidget):
             item.data(Qt.ItemDataRole.UserRole), item.data(Qt.ItemDataRole.UserRole + 1) or {}))
 
     def add_image(self, path: str, caption: str = "", info: dict | None = None,
-                  seed: int | None = None) -> QListWidgetItem:
+                  seed: int | None = None, arrival: int | None = None) -> QListWidgetItem:
+        """``arrival`` orders "newest"/"oldest" when images are read back out of the order they came in."""
         pixmap = QPixmap(path)
         if not pixmap.isNull():
             pixmap = pixmap.scaled(self.iconSize(), Qt.AspectRatioMode.KeepAspectRatio,
@@ -40,8 +41,8 @@ class Gallery(QListWidget):
         item.setData(Qt.ItemDataRole.UserRole + 1, info or {})
         tooltip = "\n".join(f"{k}: {v}" for k, v in (info or {}).items() if not isinstance(v, (dict, list)))
         item.setToolTip(caption + ("\n" + tooltip if tooltip else ""))
-        self._arrivals += 1
-        item.setData(ORDER_ROLE, self._arrivals)
+        self._arrivals = max(self._arrivals + 1, arrival or 0)
+        item.setData(ORDER_ROLE, arrival if arrival is not None else self._arrivals)
         item.setData(SEED_ROLE, seed)
         keys = [self._key(self.item(i)) for i in range(self.count())]
         mine = self._key(item)

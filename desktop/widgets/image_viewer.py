@@ -54,12 +54,12 @@ class ImageViewer(QDialog):
         self.fit()
 
     def fit(self) -> None:
-        """Scale the whole image into the window (never above its own size)."""
+        """Scale the whole image into the window (a small image is enlarged to fill it)."""
         self.fitting = True
         if self.pixmap.isNull():
             return
         area = self.scroll.viewport().size()
-        scale = min(area.width() / self.pixmap.width(), area.height() / self.pixmap.height(), 1.0)
+        scale = min(area.width() / self.pixmap.width(), area.height() / self.pixmap.height(), ZOOMS[-1] * 4)
         self._render(max(scale, 0.01))
 
     def set_zoom(self, zoom: float) -> None:
@@ -70,7 +70,10 @@ class ImageViewer(QDialog):
         """The next zoom level up (1) or down (-1) from the current one."""
         larger = [z for z in ZOOMS if z > self.zoom + 1e-6]
         smaller = [z for z in ZOOMS if z < self.zoom - 1e-6]
-        target = (larger[0] if larger else ZOOMS[-1]) if direction > 0 else (smaller[-1] if smaller else ZOOMS[0])
+        if direction > 0:
+            target = larger[0] if larger else min(self.zoom * 1.5, ZOOMS[-1] * 8)
+        else:
+            target = smaller[-1] if smaller else max(self.zoom / 1.5, 0.01)
         self.set_zoom(target)
 
     def _render(self, zoom: float) -> None:
