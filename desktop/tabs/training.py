@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QPushButton
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.tabs.training_config import ConfigTools
 from desktop.tabs.training_form import RunForm
 from desktop.tabs.training_monitor import RunMonitor
 from desktop.widgets.buttons import primary_button
@@ -62,6 +63,8 @@ class TrainingPage(Page):
         form_layout.addWidget(self.preflight)
         self.start_button = primary_button("play", self.tr("Start training"), self.start)
         form_layout.addWidget(self.start_button)
+        self.config_tools = ConfigTools(self)
+        form_layout.addWidget(self.config_tools)
         runs_title = QLabel(self.tr("Runs"))
         runs_title.setObjectName("sectionTitle")
         form_layout.addWidget(runs_title)
@@ -95,8 +98,11 @@ class TrainingPage(Page):
         self.model_box.currentIndexChanged.connect(self.update_preflight)
         self.data_box.currentIndexChanged.connect(self.update_preflight)
         self.method_box.currentIndexChanged.connect(self._preflight_soon)
-        for spin in (self.steps, self.batch, self.max_length, self.rank, self.processes):
+        for spin in (self.steps, self.batch, self.max_length, self.rank, self.processes, self.form.epochs,
+                     self.lr, self.save_every):
             spin.valueChanged.connect(self._preflight_soon)
+        self.form.length_unit.currentIndexChanged.connect(self._preflight_soon)
+        self.output_name.textChanged.connect(self._preflight_soon)
         self.apply_preset("quick")
 
     # -- data -------------------------------------------------------------------
@@ -194,6 +200,7 @@ class TrainingPage(Page):
         self._preflight_timer.stop()
         self._preflight_generation += 1
         self._ready = False
+        self.config_tools.refresh_command()
         model, dataset = self.selected_model(), self.selected_dataset()
         self.form.show_kind(model.kind if model is not None else None)
         if not self.models or not self.datasets:
