@@ -14,6 +14,7 @@ from desktop.tabs.base import Page
 from desktop.tabs.training_config import ConfigTools
 from desktop.tabs.training_form import RunForm
 from desktop.tabs.training_monitor import RunMonitor
+from desktop.tabs.training_runs import RunActions, run_label
 from desktop.widgets.buttons import primary_button
 
 RUNS_SHOWN = 4   # runs (two lines each) the list keeps room for however tall the form gets
@@ -73,7 +74,10 @@ class TrainingPage(Page):
         # with "Advanced" open the form scrolls rather than squeezing the runs to one line
         self.runs_list.setMinimumHeight(self.runs_list.fontMetrics().lineSpacing() * 2 * RUNS_SHOWN + 12)
         self.runs_list.currentItemChanged.connect(self._run_selected)
+        self.runs_list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         form_layout.addWidget(self.runs_list, 1)
+        self.run_actions = RunActions(self)
+        form_layout.addWidget(self.run_actions)
         self.resume_button = QPushButton(self.tr("Resume run"))
         self.resume_button.clicked.connect(self.resume_selected)
         self.resume_button.setEnabled(False)
@@ -160,14 +164,16 @@ class TrainingPage(Page):
             config = run.get("config") or {}
             kind = {"text": self.tr("text"), "image": self.tr("image")}.get(run.get("kind"), run.get("kind"))
             state = self.state_name(state)
-            item = QListWidgetItem(f"{run['id']} · {kind} · {state}\n"
+            item = QListWidgetItem(f"{run_label(run)} · {kind} · {state}\n"
                                    f"{config.get('model', '')} ← {config.get('data', '')}")
+            item.setToolTip(run["id"])
             item.setData(Qt.ItemDataRole.UserRole, run)
             self.runs_list.addItem(item)
             if run["id"] == keep_run:
                 self.runs_list.setCurrentItem(item)
         self.runs_list.blockSignals(False)
         self._update_resume()
+        self.run_actions.update_buttons()
 
     def state_name(self, state: str) -> str:
         return {"running": self.tr("running"), "queued": self.tr("queued"), "succeeded": self.tr("finished"),
