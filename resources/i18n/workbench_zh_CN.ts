@@ -313,6 +313,100 @@
     </message>
 </context>
 <context>
+    <name>CompareDialog</name>
+    <message>
+        <source>Compare runs</source>
+        <translation>对比训练记录</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>Solid: training loss (smoothed). Dashed: validation loss.</source>
+        <translation>实线：训练损失（平滑）。虚线：验证损失。</translation>
+    </message>
+    <message>
+        <source>%1 (validation)</source>
+        <translation>%1（验证）</translation>
+    </message>
+</context>
+<context>
+    <name>ConfigTools</name>
+    <message>
+        <source>Save config…</source>
+        <translation>保存配置…</translation>
+    </message>
+    <message>
+        <source>Save these settings as a JSON file to start the same run later</source>
+        <translation>将这些设置保存为 JSON 文件，以后可启动同样的训练</translation>
+    </message>
+    <message>
+        <source>Load config…</source>
+        <translation>载入配置…</translation>
+    </message>
+    <message>
+        <source>Fill the form from a saved config or a run's config.json</source>
+        <translation>用保存的配置或训练记录的 config.json 填写表单</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>The aigc train command that starts this run from a terminal</source>
+        <translation>在终端中启动同样训练的 aigc train 命令</translation>
+    </message>
+    <message>
+        <source>Copy command</source>
+        <translation>复制命令</translation>
+    </message>
+    <message>
+        <source>Pick a model and a dataset first.</source>
+        <translation>请先选择模型和数据集。</translation>
+    </message>
+    <message>
+        <source>Save training config</source>
+        <translation>保存训练配置</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Load training config</source>
+        <translation>载入训练配置</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json);;All files (*)</source>
+        <translation>JSON 文件 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Loaded.</source>
+        <translation>已载入。</translation>
+    </message>
+    <message>
+        <source>Not in this workspace: %1</source>
+        <translation>本工作区中没有：%1</translation>
+    </message>
+    <message>
+        <source>Also used from the file: %1</source>
+        <translation>同时沿用文件中的：%1</translation>
+    </message>
+    <message>
+        <source>Not on the command line (use a saved config): %1</source>
+        <translation>命令行无法设置（请使用保存的配置）：%1</translation>
+    </message>
+</context>
+<context>
     <name>DatasetsPage</name>
     <message>
         <source>Datasets</source>
@@ -2089,6 +2183,49 @@
     </message>
 </context>
 <context>
+    <name>RunActions</name>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Delete the run's checkpoints and logs; its adapter stays in Models</source>
+        <translation>删除该训练记录的检查点和日志；其适配器仍保留在“模型”中</translation>
+    </message>
+    <message>
+        <source>Compare…</source>
+        <translation>对比…</translation>
+    </message>
+    <message>
+        <source>Select several runs (Ctrl+click) to draw their loss curves together</source>
+        <translation>选择多条训练记录（Ctrl+单击），在同一图中绘制其损失曲线</translation>
+    </message>
+    <message>
+        <source>Stop the run before deleting it</source>
+        <translation>请先停止训练再删除</translation>
+    </message>
+    <message>
+        <source>Rename run</source>
+        <translation>重命名训练记录</translation>
+    </message>
+    <message>
+        <source>Run name (empty: its id):</source>
+        <translation>训练记录名称（留空则显示编号）：</translation>
+    </message>
+    <message>
+        <source>Delete run</source>
+        <translation>删除训练记录</translation>
+    </message>
+    <message>
+        <source>Delete run %1 with its checkpoints and logs? The adapter it trained stays in Models.</source>
+        <translation>删除训练记录 %1 及其检查点和日志吗？它训练出的适配器仍保留在“模型”中。</translation>
+    </message>
+</context>
+<context>
     <name>RunForm</name>
     <message>
         <source>New run</source>
@@ -2147,10 +2284,6 @@
         <translation>高级设置</translation>
     </message>
     <message>
-        <source>Steps</source>
-        <translation>步数</translation>
-    </message>
-    <message>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
@@ -2177,6 +2310,22 @@
     <message>
         <source>Processes / GPUs</source>
         <translation>进程数 / GPU 数</translation>
+    </message>
+    <message>
+        <source>steps</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>epochs</source>
+        <translation>轮</translation>
+    </message>
+    <message>
+        <source>Train for a number of optimizer steps, or of passes over the dataset</source>
+        <translation>按优化步数训练，或按遍历数据集的轮数训练</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>训练时长</translation>
     </message>
 </context>
 <context>
