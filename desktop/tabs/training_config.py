@@ -28,7 +28,7 @@ class ConfigTools(QWidget):
         layout.addLayout(buttons)
         self.command = QPlainTextEdit()
         self.command.setReadOnly(True)
-        self.command.setMaximumHeight(84)
+        self.command.setMaximumHeight(120)
         self.copy_button = QPushButton(self.tr("Copy command"))
         self.note = QLabel()
         self.note.setObjectName("muted")
