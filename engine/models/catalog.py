@@ -224,6 +224,12 @@ class ModelsAPI:
         shutil.rmtree(folder, ignore_errors=True)
         return {"removed": model.name, "id": model.id, "deleted_files": self._inside_workspace(Path(model.path))}
 
+    def details(self, name: str) -> dict:
+        """Size on disk, parameters, dtype or quantization, context length and licence, from the files."""
+        from engine.models.details import model_details
+        model = self.get(name)
+        return {"name": model.name, "path": model.path, **model_details(model)}
+
     def verify(self, name: str, deep: bool = True) -> dict:
         """Re-hash every file against the manifest; for text models also re-run the structural checks."""
         model = self.get(name)
