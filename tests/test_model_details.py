@@ -45,3 +45,35 @@ def test_licence_file_and_unknowns(eng, tiny_dir, tmp_path):
     from engine.errors import NotFound, UserError
     with pytest.raises((NotFound, UserError)):
         eng.models.details("ghost")
+
+
+def test_rename_keeps_files_and_refuses_taken_names_and_task_references(eng, tiny_dir):
+    from engine.errors import UserError
+    job = eng.jobs.run("models.import", {"path": str(tiny_dir), "name": "first", "kind": "text", "copy": False})
+    assert job.state.value == "succeeded", job.error
+    job = eng.jobs.run("models.import", {"path": str(tiny_dir), "name": "second", "kind": "text", "copy": False})
+    assert job.state.value == "succeeded", job.error
+    before = eng.models.get("first")
+    renamed = eng.models.rename("first", "Ads base")
+    assert (renamed.id, renamed.sha256, renamed.path) == (before.id, before.sha256, before.path)
+    assert eng.models.find("first") is None and eng.models.get("Ads base").id == before.id
+    with pytest.raises(UserError, match="a model named 'second' already exists"):
+        eng.models.rename("Ads base", "SECOND")
+    eng.tasks.create({"name": "slogans", "template": "{x}", "model": "second"})
+    with pytest.raises(UserError, match="named by task 'slogans'"):
+        eng.models.rename("second", "third")
+    assert eng.models.get("second").name == "second"
+
+
+def test_cli_details_and_rename(tmp_path, tiny_dir):
+    import subprocess
+
+    def aigc(*args):
+        result = subprocess.run([sys.executable, "-m", "engine", "--workspace", str(tmp_path / "ws"), "--json", *args],
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout.strip().splitlines()[-1])
+    aigc("models", "import", str(tiny_dir), "--name", "tiny", "--kind", "text")
+    assert aigc("models", "details", "tiny")["dtype"] == "float32"
+    assert aigc("models", "rename", "tiny", "tiny base")["name"] == "tiny base"
+    assert aigc("models", "details", "tiny base")["parameters"] > 0
