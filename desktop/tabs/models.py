@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialo
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.tabs.model_details import ModelDetails
 from desktop.widgets.buttons import primary_button
 from desktop.widgets.dialog_parts import check_import_buttons, path_row
 from desktop.widgets.empty_state import EmptyState, empty_stack
@@ -169,6 +170,8 @@ class ModelsPage(Page):
         inner_layout = QVBoxLayout(panel)
         inner_layout.setContentsMargins(0, 0, 0, 0)
         inner_layout.addWidget(self.tree, 1)
+        self.details = ModelDetails(self)
+        inner_layout.addWidget(self.details)
         inner_layout.addLayout(actions)
         self.inner.addWidget(panel)
         self.panel = panel
@@ -224,6 +227,7 @@ class ModelsPage(Page):
         model = self.selected()
         self.gguf_button.setEnabled(exportable(model))
         self.describe(model)
+        self.details.show_model(model)
 
     def describe(self, model) -> None:
         """The selected model's lineage and fingerprint in a few lines beneath the list."""

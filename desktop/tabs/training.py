@@ -128,6 +128,22 @@ class TrainingPage(Page):
         if kind in ("text.train", "image.train", "samples.install", "models.import", "data.import"):
             self.refresh()
 
+    def use_model(self, base: str, kind: str, adapter: str | None = None) -> None:
+        """Choose this base model once the lists are loaded; an adapter is trained further (init_adapter)."""
+        self._wanted = (base, kind, adapter)
+        self.refresh()
+
+    def _take_wanted(self) -> None:
+        wanted, self._wanted = getattr(self, "_wanted", None), None
+        if wanted is None:
+            return
+        base, kind, adapter = wanted
+        self.model_box.setCurrentIndex(max(0, self.model_box.findData(base)))
+        extra = self.form.extra.setdefault(kind, {})
+        extra.pop("init_adapter", None)
+        if adapter:
+            extra["init_adapter"] = adapter
+
     def _show(self, loaded) -> None:
         self.models, self.datasets, self.runs = loaded
         keep_model, keep_data = self.model_box.currentData(), self.data_box.currentData()
@@ -147,6 +163,7 @@ class TrainingPage(Page):
                 box.setCurrentIndex(index)
         self.model_box.blockSignals(False)
         self.data_box.blockSignals(False)
+        self._take_wanted()
         # runs under way by the list, plus those started here whose run record is not written yet
         self.active_runs = {run["job_id"] for run in self.runs if run.get("job_id") and (
             run.get("job_state") or run.get("state")) in ("queued", "running")} | self.active_runs
