@@ -1539,6 +1539,69 @@
     </message>
 </context>
 <context>
+    <name>ModelDetails</name>
+    <message>
+        <source>Size on disk</source>
+        <translation>占用空间</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Use in Generation</source>
+        <translation>用于生成</translation>
+    </message>
+    <message>
+        <source>Use in Training</source>
+        <translation>用于训练</translation>
+    </message>
+    <message>
+        <source>A base model is trained on; an adapter is trained further</source>
+        <translation>基础模型将被训练；适配器将继续训练</translation>
+    </message>
+    <message>
+        <source>%1 in %2 files</source>
+        <translation>%1，共 %2 个文件</translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 词元</translation>
+    </message>
+    <message>
+        <source>Not stated (check with the supplier)</source>
+        <translation>未注明（请向提供方确认）</translation>
+    </message>
+    <message>
+        <source>Rename model</source>
+        <translation>重命名模型</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>新名称：</translation>
+    </message>
+</context>
+<context>
     <name>ModelImportDialog</name>
     <message>
         <source>Import a model</source>
