@@ -49,6 +49,13 @@ class TextPanel(GenerationPanel):
         form.addRow(self.tr("Compare with"), self.compare)
         form.addRow(self.tr("Task"), self.task)
         self.controls_layout.addWidget(box)
+        system = QGroupBox(self.tr("System prompt"))
+        self.system = QPlainTextEdit()
+        self.system.setPlaceholderText(self.tr("Instructions the model follows in every answer, e.g. You write "
+                                               "short, friendly ads."))
+        self.system.setMaximumHeight(90)
+        QVBoxLayout(system).addWidget(self.system)
+        self.controls_layout.addWidget(system)
         sampling = QGroupBox(self.tr("Sampling"))
         form = QFormLayout(sampling)
         self.max_tokens = QSpinBox()
@@ -70,13 +77,6 @@ class TextPanel(GenerationPanel):
         form.addRow(self.tr("Top-p"), self.top_p)
         form.addRow(self.tr("Seed"), seed_layout)
         self.controls_layout.addWidget(sampling)
-        system = QGroupBox(self.tr("System prompt"))
-        self.system = QPlainTextEdit()
-        self.system.setPlaceholderText(self.tr("Instructions the model follows in every answer, e.g. You write "
-                                               "short, friendly ads."))
-        self.system.setMaximumHeight(90)
-        QVBoxLayout(system).addWidget(self.system)
-        self.controls_layout.addWidget(system)
         self.controls_layout.addStretch(1)
 
     def _build_outputs(self) -> None:
