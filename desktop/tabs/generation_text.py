@@ -196,7 +196,7 @@ class TextPanel(GenerationPanel):
         system = self.system.toPlainText().strip() or None
         chat = self.chat.isChecked()
         for pane, adapter in runs:
-            history = list(self.history[pane]) if chat else []
+            history = [dict(turn) for turn in self.history[pane]] if chat else []   # a snapshot for the job
             self.prefixes[pane] = self.transcript(history) + self.tr("You: %1").replace("%1", prompt) + "\n\n" \
                 + self.tr("Assistant: ") if chat else ""
             self.outputs[pane].setPlainText(self.prefixes[pane])
