@@ -24,6 +24,25 @@ def _words() -> dict[str, str]:
             "min": translate("GenerationRules", "at least %1"), "max": translate("GenerationRules", "at most %1")}
 
 
+def _failure_names() -> dict[str, str]:
+    translate = QCoreApplication.translate
+    return {"min_chars": translate("GenerationRules", "too short"),
+            "max_chars": translate("GenerationRules", "too long"),
+            "min_words": translate("GenerationRules", "too few words"),
+            "max_words": translate("GenerationRules", "too many words"),
+            "required_terms": translate("GenerationRules", "missing a required term"),
+            "banned_terms": translate("GenerationRules", "has a banned term"),
+            "regex": translate("GenerationRules", "does not match the pattern"),
+            "language": translate("GenerationRules", "wrong language")}
+
+
+def failure_text(failure: str) -> str:
+    """``"max_chars: 72 > 60"`` as ``"too long (72 > 60)"`` in the interface language."""
+    kind, _, detail = failure.partition(":")
+    name = _failure_names().get(kind.strip())
+    return f"{name} ({detail.strip()})" if name and detail.strip() else (name or failure)
+
+
 def _limits(words: dict, low, high) -> str:
     limits = [words[key].replace("%1", str(value)) for key, value in (("min", low), ("max", high)) if value is not None]
     return " (" + ", ".join(limits) + ")" if limits else ""
@@ -46,5 +65,5 @@ def rules_text(text: str, constraints, final: bool) -> tuple[str, bool]:
     if not final:
         failures = [f for f in failures if f.startswith(("max_chars", "max_words", "banned_terms"))]
     if failures:
-        return "⚠ " + summary + " — " + "; ".join(failures), False
+        return "⚠ " + summary + " — " + "; ".join(failure_text(f) for f in failures), False
     return ("✓ " if final else "") + summary, True

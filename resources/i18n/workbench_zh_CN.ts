@@ -830,6 +830,38 @@
         <source>at most %1</source>
         <translation>至多 %1</translation>
     </message>
+    <message>
+        <source>too short</source>
+        <translation>过短</translation>
+    </message>
+    <message>
+        <source>too long</source>
+        <translation>过长</translation>
+    </message>
+    <message>
+        <source>too few words</source>
+        <translation>词数过少</translation>
+    </message>
+    <message>
+        <source>too many words</source>
+        <translation>词数过多</translation>
+    </message>
+    <message>
+        <source>missing a required term</source>
+        <translation>缺少必须包含的词</translation>
+    </message>
+    <message>
+        <source>has a banned term</source>
+        <translation>含有不得包含的词</translation>
+    </message>
+    <message>
+        <source>does not match the pattern</source>
+        <translation>不符合格式要求</translation>
+    </message>
+    <message>
+        <source>wrong language</source>
+        <translation>语言不符</translation>
+    </message>
 </context>
 <context>
     <name>ImagePanel</name>

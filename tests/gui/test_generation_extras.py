@@ -45,7 +45,7 @@ def test_task_chat_presets_copy_save_and_rules(make_window, qtbot, tiny_text_dir
     answer = first.result["results"][0]["text"]
     assert panel.outputs[0].toPlainText() == "You: Write an ad for a tote\n\nAssistant: " + answer
     assert "tokens/s" in panel.pane_speeds[0].text()
-    assert panel.rule_labels[0].text().startswith("⚠") and "max_chars" in panel.rule_labels[0].text()
+    assert panel.rule_labels[0].text().startswith("⚠") and "too long (" in panel.rule_labels[0].text()
     assert "(at most 1)" in panel.rule_labels[0].text()
     assert panel.prompt.toPlainText() == "" and panel.chat.text() == "Chat (1 turns)"
     assert panel.new_chat_button.isEnabled()
