@@ -44,6 +44,8 @@ class GenerationPage(Page):
         if self.available():
             Op(self, self.engine.models.list).success(self.newest("_show", self._show)).run_in_background()
             self.refresh_tasks()
+            self.text.presets.reload()
+            self.image.presets.reload()
 
     def refresh_tasks(self) -> None:
         """Reload the task choices (tasks are made in another tab, so also on every visit)."""
@@ -62,9 +64,22 @@ class GenerationPage(Page):
         if kind in ("models.import", "samples.install", "text.train", "image.train") and state == "succeeded":
             self.refresh()
 
+    def use_model(self, base: str, kind: str, adapter: str | None = None) -> None:
+        """Show the panel of ``kind`` with this base model (and adapter) chosen, once the models are loaded."""
+        self._wanted = (base, kind, adapter)
+        self.modes.setCurrentWidget(self.text if kind == "text" else self.image)
+        self.refresh()
+
     def _show(self, models) -> None:
         self.text.set_models(models)
         self.image.set_models(models)
+        wanted, self._wanted = getattr(self, "_wanted", None), None
+        if wanted is not None:
+            base, kind, adapter = wanted
+            panel = self.text if kind == "text" else self.image
+            panel.model.setCurrentIndex(max(0, panel.model.findData(base)))
+            if adapter is not None:
+                panel.adapter.setCurrentIndex(max(0, panel.adapter.findData(adapter)))
 
     def _show_tasks(self, names: list[str]) -> None:
         self.text.set_tasks(names)

@@ -1,19 +1,25 @@
-"""Image generation: per-step progress, a gallery of results, and each image's provenance (model, adapter,
-seed, settings) read back from the PNG it was saved in, so it travels with the file into review."""
+"""Image generation: per-step progress, a gallery of results (newest, oldest or by seed; double-click opens
+the full-size viewer), and each image's provenance (model, adapter, seed, settings) read back from the PNG it
+was saved in, so it travels with the file into review. Saved presets, save and copy of an image, s/image."""
 from __future__ import annotations
 
 import random
+import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPlainTextEdit, QProgressBar, QPushButton, QSpinBox)
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QToolButton,
+                               QVBoxLayout)
 
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.generation_shared import DONE_STATES, GenerationPanel
 from desktop.widgets.buttons import primary_button
 from desktop.widgets.gallery import Gallery
+from desktop.widgets.image_viewer import ImageViewer
 from desktop.widgets.model_combo import seed_row
+from desktop.widgets.preset_bar import PresetBar
 
 SCHEDULERS = ("default", "euler_a", "dpmpp_2m", "ddim", "lcm")
 
@@ -40,10 +46,17 @@ class ImagePanel(GenerationPanel):
     def __init__(self, page):
         super().__init__(page)
         self.job_id: str | None = None
+        self.viewer: ImageViewer | None = None
+        self._clock: tuple[float, int] = (0.0, 0)    # when the running job started, images so far
+        self._arrivals = 0                           # images in the order the jobs produced them
         self._build_controls()
         self._build_outputs()
 
     def _build_controls(self) -> None:
+        self.presets = PresetBar(self, "image", self.preset_values, self.apply_preset)
+        presets = QGroupBox(self.tr("Preset"))
+        QVBoxLayout(presets).addWidget(self.presets)
+        self.controls_layout.addWidget(presets)
         box = QGroupBox(self.tr("Model"))
         form = QFormLayout(box)
         self.scale = QDoubleSpinBox()
@@ -121,17 +134,46 @@ class ImagePanel(GenerationPanel):
         self.preview = QLabel()
         self.preview.setFixedHeight(0)
         column.addWidget(self.preview)
+        tools = QHBoxLayout()
+        self.order = QComboBox()
+        for key, label in (("newest", self.tr("Newest first")), ("oldest", self.tr("Oldest first")),
+                           ("seed", self.tr("By seed"))):
+            self.order.addItem(label, key)
+        self.order.setToolTip(self.tr("Order of the gallery"))
+        self.image_speed = QLabel()
+        self.image_speed.setObjectName("muted")
+        self.view_button = QToolButton()
+        self.view_button.setIcon(icons.icon("search"))
+        self.view_button.setToolTip(self.tr("View the image full size (or double-click it)"))
+        self.copy_button = QToolButton()
+        self.copy_button.setIcon(icons.icon("copy"))
+        self.copy_button.setToolTip(self.tr("Copy the image"))
+        self.save_button = QToolButton()
+        self.save_button.setIcon(icons.icon("export"))
+        self.save_button.setToolTip(self.tr("Save the image to a file"))
+        for button in (self.view_button, self.copy_button, self.save_button):
+            button.setEnabled(False)
+        tools.addWidget(self.order)
+        tools.addWidget(self.image_speed, 1)
+        tools.addWidget(self.view_button)
+        tools.addWidget(self.copy_button)
+        tools.addWidget(self.save_button)
+        column.addLayout(tools)
         self.gallery = Gallery()
-        self.gallery.setMinimumHeight(200)
+        self.gallery.setMinimumHeight(160)   # with the order and file tools above it, the window still fits 760 px
         column.addWidget(self.gallery, 1)
+        self.order.currentIndexChanged.connect(lambda _: self.gallery.set_order(self.order.currentData()))
+        self.gallery.image_activated.connect(self.view_image)
+        self.view_button.clicked.connect(lambda: self._current_path() and self.view_image(self._current_path(), {}))
+        self.copy_button.clicked.connect(self.copy_image)
+        self.save_button.clicked.connect(lambda: self.save_image())
         self.provenance = QLabel(self.tr("Select an image to see which model, adapter, seed and settings made it."))
         self.provenance.setObjectName("muted")
         self.provenance.setWordWrap(True)
         self.provenance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.gallery.currentItemChanged.connect(self._show_provenance)
         self.gallery.setSelectionMode(Gallery.SelectionMode.ExtendedSelection)
-        self.gallery.itemSelectionChanged.connect(
-            lambda: self.review_button.setEnabled(bool(self.gallery.selectedItems())))
+        self.gallery.itemSelectionChanged.connect(self._selection_changed)
         footer = QHBoxLayout()
         footer.addWidget(self.provenance, 1)
         self.review_button = QPushButton(icons.icon("review"), self.tr("Send to review"))
@@ -140,6 +182,64 @@ class ImagePanel(GenerationPanel):
         self.review_button.clicked.connect(self.send_to_review)
         footer.addWidget(self.review_button, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(footer)
+
+    def _selection_changed(self) -> None:
+        chosen = bool(self.gallery.selectedItems())
+        for button in (self.review_button, self.view_button, self.copy_button, self.save_button):
+            button.setEnabled(chosen)
+
+    def _current_path(self) -> str | None:
+        item = self.gallery.currentItem() or next(iter(self.gallery.selectedItems()), None)
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def view_image(self, path: str, info: dict) -> None:
+        """The full-size viewer (one window, reused), with the image's provenance under it."""
+        if self.viewer is None:
+            self.viewer = ImageViewer(self)
+        self.viewer.show_image(path, self.provenance_text(image_provenance(info)))
+        self.viewer.show()
+        self.viewer.raise_()
+
+    def copy_image(self) -> None:
+        path = self._current_path()
+        if path:
+            QApplication.clipboard().setPixmap(QPixmap(path))
+            self.status.setText(self.tr("Copied."))
+
+    def save_image(self, target: str | None = None) -> None:
+        """A copy of the chosen PNG (its provenance travels in the file)."""
+        path = self._current_path()
+        if not path:
+            return
+        if target is None:
+            name = path.replace("\\", "/").rsplit("/", 1)[-1]
+            target, _ = QFileDialog.getSaveFileName(self, self.tr("Save image"), name,
+                                                    self.tr("PNG images (*.png)"))
+            if not target:
+                return
+        from engine import atomic
+        Op(self, atomic.copy_file, path, target).success(
+            lambda _: self.status.setText(self.tr("Saved to %1").replace("%1", target))).failure(self._failed) \
+            .run_in_background()
+
+    def preset_values(self) -> dict:
+        return {"prompt": self.prompt.toPlainText(), "negative_prompt": self.negative.toPlainText(),
+                "steps": self.steps.value(), "guidance_scale": self.guidance.value(),
+                "width": self.width_box.value(), "height": self.height_box.value(),
+                "scheduler": self.scheduler.currentData(), "adapter_scale": self.scale.value()}
+
+    def apply_preset(self, values: dict) -> None:
+        if "prompt" in values:
+            self.prompt.setPlainText(str(values["prompt"]))
+        if "negative_prompt" in values:
+            self.negative.setPlainText(str(values["negative_prompt"]))
+        for box, key in ((self.steps, "steps"), (self.guidance, "guidance_scale"), (self.width_box, "width"),
+                         (self.height_box, "height"), (self.scale, "adapter_scale")):
+            if isinstance(values.get(key), (int, float)):
+                box.setValue(values[key])
+        index = self.scheduler.findData(values.get("scheduler"))
+        if index >= 0:
+            self.scheduler.setCurrentIndex(index)
 
     def _fill_adapters(self) -> None:
         self.adapter.clear()
@@ -169,6 +269,8 @@ class ImagePanel(GenerationPanel):
 
     def _started(self, job) -> None:
         self.job_id = job.id
+        self._clock = (time.monotonic(), 0)
+        self.image_speed.clear()
 
     def owns(self, job_id: str) -> bool:
         return job_id == self.job_id
@@ -189,9 +291,14 @@ class ImagePanel(GenerationPanel):
         if job_id != self.job_id:
             return
         if data.get("image"):
+            started, count = self._clock
+            self._clock = (started, count + 1)
+            seconds = (time.monotonic() - started) / (count + 1)
+            self.image_speed.setText(self.tr("%1 s/image").replace("%1", f"{seconds:.1f}"))
+            self._arrivals += 1
             Op(self, self._read_provenance, data["image"]).success(
-                lambda info, path=data["image"]: self.gallery.add_image(
-                    path, self._caption(info), info)).run_in_background()
+                lambda info, path=data["image"], arrival=self._arrivals: self.gallery.add_image(
+                    path, self._caption(info), info, image_provenance(info).get("seed"), arrival)).run_in_background()
 
     def _caption(self, info: dict) -> str:
         prov = image_provenance(info)

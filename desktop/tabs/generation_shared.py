@@ -1,5 +1,6 @@
 """What the text and image generation panels share: the controls-beside-output layout, the model and
-task pickers, failure handling, and sending finished outputs to the Review tab."""
+task pickers (a picked task fills the prompt from its template), failure handling, and sending finished
+outputs to the Review tab."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -50,6 +51,38 @@ class GenerationPanel(QWidget):
         self._submitting = 0                             # submits whose job id has not come back yet
         self._early: dict[str, list[tuple[str, dict]]] = {}
         page.bridge.event.connect(self._hold_early)
+        self.task_info: dict | None = None       # the chosen task's prompt, system prompt and rules
+        self._filled: dict[str, str] = {}        # what a task last wrote into each field
+        self.task.currentIndexChanged.connect(self._task_changed)
+
+    # -- the chosen task ----------------------------------------------------------------
+    def _task_changed(self) -> None:
+        from desktop.tabs.generation_rules import task_prompt
+        name = self.task.task()
+        if name is None or self.page.engine is None:
+            self.task_info = None
+            self.task_loaded(None)
+            return
+        Op(self, task_prompt, self.page.engine, name).success(self._task_loaded).failure(self._failed) \
+            .run_in_background()
+
+    def _task_loaded(self, info: dict) -> None:
+        if info["task"].name != self.task.task():
+            return   # another task was picked meanwhile
+        self.task_info = info
+        self.fill_field(self.prompt, "prompt", info["prompt"])
+        self.task_loaded(info)
+
+    def fill_field(self, edit, key: str, text: str) -> None:
+        """Write a task's text into an empty field, or one still holding what a task wrote: never over
+        something the user typed."""
+        current = edit.toPlainText()
+        if text and (not current.strip() or current == self._filled.get(key)):
+            edit.setPlainText(text)
+            self._filled[key] = text
+
+    def task_loaded(self, info: dict | None) -> None:
+        """The chosen task's details arrived (None: no task)."""
 
     # -- following jobs from their first event ----------------------------------------
     def owns(self, job_id: str) -> bool:

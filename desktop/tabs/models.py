@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.tabs.model_details import ModelDetails
 from desktop.widgets.buttons import primary_button
 from desktop.widgets.dialog_parts import check_import_buttons, path_row
 from desktop.widgets.empty_state import EmptyState, empty_stack
@@ -204,6 +205,8 @@ class ModelsPage(Page):
         inner_layout = QVBoxLayout(panel)
         inner_layout.setContentsMargins(0, 0, 0, 0)
         inner_layout.addWidget(self.tree, 1)
+        self.details = ModelDetails(self)
+        inner_layout.addWidget(self.details)
         inner_layout.addLayout(actions)
         from desktop.widgets.job_slot import JobSlot
         self.verify_slot = JobSlot(self, self.window_, inner_layout, self._verified, self._verify_refused)
@@ -265,6 +268,7 @@ class ModelsPage(Page):
         self.checkpoint_button.setEnabled(checkpoint_exportable(model))
         self.checkpoint_button.setVisible(checkpoint_exportable(model))
         self.describe(model)
+        self.details.show_model(model)
 
     def describe(self, model) -> None:
         """The selected model's lineage and fingerprint in a few lines beneath the list."""

@@ -11,8 +11,10 @@ from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QPushButton
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.tabs.training_config import ConfigTools
 from desktop.tabs.training_form import RunForm
 from desktop.tabs.training_monitor import RunMonitor
+from desktop.tabs.training_runs import RunActions, run_label
 from desktop.widgets.buttons import primary_button
 
 RUNS_SHOWN = 4   # runs (two lines each) the list keeps room for however tall the form gets
@@ -60,6 +62,8 @@ class TrainingPage(Page):
         form_layout.addWidget(self.preflight)
         self.start_button = primary_button("play", self.tr("Start training"), self.start)
         form_layout.addWidget(self.start_button)
+        self.config_tools = ConfigTools(self)
+        form_layout.addWidget(self.config_tools)
         runs_title = QLabel(self.tr("Runs"))
         runs_title.setObjectName("sectionTitle")
         form_layout.addWidget(runs_title)
@@ -68,7 +72,10 @@ class TrainingPage(Page):
         # with "Advanced" open the form scrolls rather than squeezing the runs to one line
         self.runs_list.setMinimumHeight(self.runs_list.fontMetrics().lineSpacing() * 2 * RUNS_SHOWN + 12)
         self.runs_list.currentItemChanged.connect(self._run_selected)
+        self.runs_list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         form_layout.addWidget(self.runs_list, 1)
+        self.run_actions = RunActions(self)
+        form_layout.addWidget(self.run_actions)
         self.resume_button = QPushButton(self.tr("Resume run"))
         self.resume_button.clicked.connect(self.resume_selected)
         self.resume_button.setEnabled(False)
@@ -93,8 +100,11 @@ class TrainingPage(Page):
         self.model_box.currentIndexChanged.connect(self.update_preflight)
         self.data_box.currentIndexChanged.connect(self.update_preflight)
         self.method_box.currentIndexChanged.connect(self._preflight_soon)
-        for spin in (self.steps, self.batch, self.max_length, self.rank, self.processes):
+        for spin in (self.steps, self.batch, self.max_length, self.rank, self.processes, self.form.epochs,
+                     self.lr, self.save_every):
             spin.valueChanged.connect(self._preflight_soon)
+        self.form.length_unit.currentIndexChanged.connect(self._preflight_soon)
+        self.output_name.textChanged.connect(self._preflight_soon)
         self.apply_preset("quick")
 
     # -- data -------------------------------------------------------------------
@@ -116,6 +126,22 @@ class TrainingPage(Page):
         if kind in ("text.train", "image.train", "samples.install", "models.import", "data.import"):
             self.refresh()
 
+    def use_model(self, base: str, kind: str, adapter: str | None = None) -> None:
+        """Choose this base model once the lists are loaded; an adapter is trained further (init_adapter)."""
+        self._wanted = (base, kind, adapter)
+        self.refresh()
+
+    def _take_wanted(self) -> None:
+        wanted, self._wanted = getattr(self, "_wanted", None), None
+        if wanted is None:
+            return
+        base, kind, adapter = wanted
+        self.model_box.setCurrentIndex(max(0, self.model_box.findData(base)))
+        extra = self.form.extra.setdefault(kind, {})
+        extra.pop("init_adapter", None)
+        if adapter:
+            extra["init_adapter"] = adapter
+
     def _show(self, loaded) -> None:
         self.models, self.datasets, self.runs = loaded
         keep_model, keep_data = self.model_box.currentData(), self.data_box.currentData()
@@ -135,6 +161,7 @@ class TrainingPage(Page):
                 box.setCurrentIndex(index)
         self.model_box.blockSignals(False)
         self.data_box.blockSignals(False)
+        self._take_wanted()
         # runs under way by the list, plus those started here whose run record is not written yet
         self.active_runs = {run["job_id"] for run in self.runs if run.get("job_id") and (
             run.get("job_state") or run.get("state")) in ("queued", "running")} | self.active_runs
@@ -152,14 +179,16 @@ class TrainingPage(Page):
             config = run.get("config") or {}
             kind = {"text": self.tr("text"), "image": self.tr("image")}.get(run.get("kind"), run.get("kind"))
             state = self.state_name(state)
-            item = QListWidgetItem(f"{run['id']} · {kind} · {state}\n"
+            item = QListWidgetItem(f"{run_label(run)} · {kind} · {state}\n"
                                    f"{config.get('model', '')} ← {config.get('data', '')}")
+            item.setToolTip(run["id"])
             item.setData(Qt.ItemDataRole.UserRole, run)
             self.runs_list.addItem(item)
             if run["id"] == keep_run:
                 self.runs_list.setCurrentItem(item)
         self.runs_list.blockSignals(False)
         self._update_resume()
+        self.run_actions.update_buttons()
 
     def state_name(self, state: str) -> str:
         return {"running": self.tr("running"), "queued": self.tr("queued"), "succeeded": self.tr("finished"),
@@ -192,6 +221,7 @@ class TrainingPage(Page):
         self._preflight_timer.stop()
         self._preflight_generation += 1
         self._ready = False
+        self.config_tools.refresh_command()
         model, dataset = self.selected_model(), self.selected_dataset()
         self.form.show_kind(model.kind if model is not None else None)
         if not self.models or not self.datasets:

@@ -1,5 +1,6 @@
 """The "New run" form of the Training tab: model, dataset, method, adapter name, presets and the
-advanced settings; it shows only what applies to the chosen model's kind and builds the run's config."""
+advanced settings (length in steps or epochs); it shows only what applies to the chosen model's kind, builds
+the run's config and fills itself from a loaded one (fields it has no box for are kept and passed on)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
@@ -52,6 +53,20 @@ class RunForm(QWidget):
         advanced.setVisible(False)
         self.steps = QSpinBox()
         self.steps.setRange(1, 100_000)
+        self.epochs = QDoubleSpinBox()
+        self.epochs.setRange(0.1, 10_000)
+        self.epochs.setDecimals(1)
+        self.epochs.setValue(1.0)
+        self.length_unit = QComboBox()
+        self.length_unit.addItem(self.tr("steps"), "steps")
+        self.length_unit.addItem(self.tr("epochs"), "epochs")
+        self.length_unit.setToolTip(self.tr("Train for a number of optimizer steps, or of passes over the dataset"))
+        self.length_unit.currentIndexChanged.connect(self._show_unit)
+        length = QHBoxLayout()
+        length.addWidget(self.steps, 1)
+        length.addWidget(self.epochs, 1)
+        length.addWidget(self.length_unit)
+        self.extra: dict = {}   # fields of a loaded config the form has no box for
         self.lr = QDoubleSpinBox()
         self.lr.setDecimals(6)
         self.lr.setRange(1e-6, 1.0)
@@ -67,7 +82,7 @@ class RunForm(QWidget):
         self.save_every = QSpinBox()
         self.save_every.setRange(1, 100_000)
         self.save_every.setValue(50)
-        grid.addRow(self.tr("Steps"), self.steps)
+        grid.addRow(self.tr("Length"), length)
         grid.addRow(self.tr("Learning rate"), self.lr)
         grid.addRow(self.tr("LoRA rank"), self.rank)
         grid.addRow(self.tr("Batch size"), self.batch)
@@ -82,9 +97,20 @@ class RunForm(QWidget):
         grid.addRow(self.tr("Processes / GPUs"), self.processes)
         self.advanced = advanced
         outer.addWidget(advanced)
+        self._show_unit()
+
+    def _show_unit(self) -> None:
+        epochs = self.length_unit.currentData() == "epochs"
+        self.steps.setVisible(not epochs)
+        self.epochs.setVisible(epochs)
+
+    def by_epochs(self) -> bool:
+        return self.length_unit.currentData() == "epochs"
 
     def apply_preset(self, key: str) -> None:
         steps, lr, rank = PRESETS[key]
+        self.extra = {}   # a preset starts afresh from the defaults
+        self.length_unit.setCurrentIndex(self.length_unit.findData("steps"))
         self.steps.setValue(steps)
         self.lr.setValue(lr)
         self.rank.setValue(rank)
@@ -102,15 +128,55 @@ class RunForm(QWidget):
             self.method_box.setCurrentIndex(0)
 
     def text_config(self, model, dataset) -> dict:
-        return {"model": model.name, "data": dataset.name, "method": self.method_box.currentData(),
-                "max_steps": self.steps.value(), "learning_rate": self.lr.value(), "lora_r": self.rank.value(),
-                "lora_alpha": self.rank.value() * 2, "batch_size": self.batch.value(),
+        length = {"epochs": self.epochs.value()} if self.by_epochs() else {"max_steps": self.steps.value()}
+        eval_every = self.save_every.value() if self.by_epochs() else \
+            max(1, min(self.save_every.value(), self.steps.value() // 4 or 1))
+        extra = {k: v for k, v in self.extra.get("text", {}).items()}
+        return {**extra, "model": model.name, "data": dataset.name, "method": self.method_box.currentData(),
+                **length, "learning_rate": self.lr.value(), "lora_r": self.rank.value(),
+                "lora_alpha": extra.get("lora_alpha", self.rank.value() * 2), "batch_size": self.batch.value(),
                 "max_length": self.max_length.value(), "save_every": self.save_every.value(),
-                "eval_every": max(1, min(self.save_every.value(), self.steps.value() // 4 or 1)),
+                "eval_every": extra.get("eval_every", eval_every),
                 "output_name": self.output_name.text().strip() or None}
 
     def image_config(self, model, dataset) -> dict:
-        return {"model": model.name, "data": dataset.name, "max_steps": self.steps.value(),
-                "learning_rate": self.lr.value(), "rank": self.rank.value(), "alpha": float(self.rank.value()),
+        length = {"epochs": max(1, round(self.epochs.value()))} if self.by_epochs() else \
+            {"max_steps": self.steps.value()}
+        extra = {k: v for k, v in self.extra.get("image", {}).items()}
+        return {**extra, "model": model.name, "data": dataset.name, **length,
+                "learning_rate": self.lr.value(), "rank": self.rank.value(),
+                "alpha": extra.get("alpha", float(self.rank.value())),
                 "batch_size": self.batch.value(), "checkpoint_every": self.save_every.value(),
                 "output_name": self.output_name.text().strip() or None}
+
+    # the boxes a config field fills: (text field, image field) -> box
+    def apply_config(self, kind: str, config: dict) -> list[str]:
+        """Fill the boxes from a typed config; the other fields that differ from their defaults are kept in
+        ``extra`` and go into the run. Returns those fields' names."""
+        from engine.image.train_config import ImageTrainConfig
+        from engine.text.config import TrainConfig
+        from dataclasses import MISSING, fields
+        cls = TrainConfig if kind == "text" else ImageTrainConfig
+        defaults = {f.name: f.default for f in fields(cls) if f.default is not MISSING}
+        boxes = {"learning_rate": self.lr, "batch_size": self.batch, "max_length": self.max_length,
+                 ("lora_r" if kind == "text" else "rank"): self.rank,
+                 ("save_every" if kind == "text" else "checkpoint_every"): self.save_every}
+        for key, box in boxes.items():
+            if config.get(key) is not None:
+                box.setValue(config[key])
+        if config.get("max_steps"):
+            self.length_unit.setCurrentIndex(self.length_unit.findData("steps"))
+            self.steps.setValue(int(config["max_steps"]))
+        else:
+            self.length_unit.setCurrentIndex(self.length_unit.findData("epochs"))
+            self.epochs.setValue(float(config.get("epochs") or 1))
+        if kind == "text":
+            self.method_box.setCurrentIndex(max(0, self.method_box.findData(config.get("method", "lora"))))
+        self.output_name.setText(config.get("output_name") or "")
+        for button in self.preset_buttons.values():
+            button.setChecked(False)
+        shown = set(boxes) | {"model", "data", "method", "max_steps", "epochs", "output_name",
+                              "base_sha256", "dataset_ref", "dataset_hash"}
+        self.extra = {kind: {k: v for k, v in config.items() if k not in shown and (
+            v != defaults.get(k) or k in ("lora_alpha", "eval_every", "alpha"))}}
+        return sorted(self.extra[kind])

@@ -147,6 +147,11 @@ class Engine:
         return BundlesAPI(self)
 
     @cached_property
+    def presets(self):
+        from engine.presets import PresetsAPI
+        return PresetsAPI(self)
+
+    @cached_property
     def keys(self):
         from engine.bundles.keys import KeysAPI
         return KeysAPI(self)

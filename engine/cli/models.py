@@ -35,6 +35,13 @@ def register(sub) -> None:
     p = models.add_parser("remove", help="remove a model from the catalog")
     p.add_argument("name")
     p.set_defaults(handler=cmd_remove)
+    p = models.add_parser("rename", help="give a model or adapter a new name (not one a task names)")
+    p.add_argument("name")
+    p.add_argument("new_name")
+    p.set_defaults(handler=cmd_rename)
+    p = models.add_parser("details", help="size, parameters, dtype or quantization, context length, licence")
+    p.add_argument("name")
+    p.set_defaults(handler=cmd_details)
     p = models.add_parser("starter", help="register the starter models (or rebuild them from their recipes)")
     p.add_argument("--rebuild", action="store_true", help="train the starter models again from resources/")
     p.add_argument("--kind", choices=["text", "image", "all"], default="all")
@@ -210,6 +217,17 @@ def cmd_remove(args, out) -> dict:
     result = engine.models.remove(args.name)
     result["_text"] = f"removed {result['removed']}"
     return result
+
+
+def cmd_rename(args, out) -> dict:
+    model = out.open_engine(args).models.rename(args.name, args.new_name)
+    return {"id": model.id, "name": model.name, "_text": f"{args.name} is now {model.name}"}
+
+
+def cmd_details(args, out) -> dict:
+    details = out.open_engine(args).models.details(args.name)
+    details["_text"] = "\n".join(f"{key}: {'-' if value is None else value}" for key, value in details.items())
+    return details
 
 
 def cmd_starter(args, out) -> dict:

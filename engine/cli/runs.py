@@ -1,4 +1,5 @@
-"""aigc runs logdir|import: a run's TensorBoard folder; a run trained from an exported job folder (runs: 'aigc train --list-runs')."""
+"""aigc runs logdir|import|rename|delete: a run's TensorBoard folder; a run trained from an exported job folder;
+a run's name; deleting a run (runs: 'aigc train --list-runs')."""
 from __future__ import annotations
 
 
@@ -13,6 +14,26 @@ def register(sub) -> None:
     p.add_argument("folder")
     p.add_argument("--name", help="catalog name of the adapter (default: the name it had there)")
     p.set_defaults(handler=cmd_runs_import)
+    p = runs.add_parser("rename", help="give a run a name (an empty name clears it)")
+    p.add_argument("run", help="run id or a unique prefix of it")
+    p.add_argument("name")
+    p.set_defaults(handler=cmd_runs_rename)
+    p = runs.add_parser("delete", help="delete a run and its checkpoints (not while it trains; its adapter stays)")
+    p.add_argument("run", help="run id or a unique prefix of it")
+    p.set_defaults(handler=cmd_runs_delete)
+
+
+def cmd_runs_rename(args, out) -> dict:
+    from engine.training.runs import rename_run
+    run = rename_run(out.open_engine(args), args.run, args.name)
+    return {"run": run["id"], "name": run["name"],
+            "_text": f"run {run['id']} is now '{run['name']}'" if run["name"] else f"run {run['id']} has no name"}
+
+
+def cmd_runs_delete(args, out) -> dict:
+    from engine.training.runs import remove_run
+    run = remove_run(out.open_engine(args), args.run)
+    return {"run": run["id"], "deleted": True, "_text": f"deleted run {run['id']} and its folder"}
 
 
 def cmd_runs_import(args, out) -> dict:

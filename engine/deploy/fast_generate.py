@@ -107,19 +107,19 @@ class FastGenerator:
         self.adapter_label = adapter_label
         self.fallback = fallback      # () -> TextGenerator, for beam search
 
-    def render_prompt(self, prompt: str, system: str | None = None, chat: bool = True) -> str:
-        from engine.text.templates import render
+    def render_prompt(self, prompt: str, system: str | None = None, chat: bool = True,
+                      history: list[dict] | None = None) -> str:
+        from engine.text.templates import chat_messages, render
         if not chat:
             return prompt
-        messages = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": prompt}]
-        return render(self.loaded.tokenizer, messages, add_generation_prompt=True)
+        return render(self.loaded.tokenizer, chat_messages(prompt, system, history), add_generation_prompt=True)
 
     def generate(self, prompts: list[str], params=None, on_token=None, should_stop=None, system: str | None = None,
-                 chat: bool = True, seeds: list[int] | None = None) -> list[dict]:
+                 chat: bool = True, seeds: list[int] | None = None, history: list[dict] | None = None) -> list[dict]:
         from engine.text.generator import GenerationParams, _two_argument
         params = params if isinstance(params, GenerationParams) else GenerationParams.from_dict(params)
         if params.num_beams != 1:
-            return self.fallback().generate(prompts, params, on_token, should_stop, system, chat, seeds)
+            return self.fallback().generate(prompts, params, on_token, should_stop, system, chat, seeds, history)
         if isinstance(prompts, str):
             prompts = [prompts]
         if seeds is not None and len(seeds) != len(prompts):
@@ -137,11 +137,11 @@ class FastGenerator:
                 end = min(start + size, len(prompts))
                 results += [self._result(r, params) for r in
                             self.run(start, prompts[start:end], seeds[start:end], params, emit, should_stop,
-                                     system, chat)]
+                                     system, chat, history)]
         return results
 
-    def _encode(self, index: int, prompt: str, system, chat) -> list[int]:
-        ids = list(self.loaded.tokenizer(self.render_prompt(prompt, system, chat),
+    def _encode(self, index: int, prompt: str, system, chat, history=None) -> list[int]:
+        ids = list(self.loaded.tokenizer(self.render_prompt(prompt, system, chat, history),
                                          add_special_tokens=not chat)["input_ids"])
         context = self.loaded.context_length
         if context and len(ids) >= context:
@@ -151,13 +151,13 @@ class FastGenerator:
             raise UserError(f"prompt {index + 1} is empty", hint="give some text")
         return ids
 
-    def run(self, first: int, prompts, seeds, params, emit, should_stop, system, chat) -> list[dict]:
+    def run(self, first: int, prompts, seeds, params, emit, should_stop, system, chat, history=None) -> list[dict]:
         """Decode one batch of prompts together; rows with their new token ids (``ids``)."""
         import numpy as np
         from engine.deploy.runtime import sample
         from engine.text.utf8_guard import whole_characters
         loaded, tokenizer = self.loaded, self.loaded.tokenizer
-        rows = [self._encode(first + i, p, system, chat) for i, p in enumerate(prompts)]
+        rows = [self._encode(first + i, p, system, chat, history) for i, p in enumerate(prompts)]
         context = loaded.context_length
         limits = [min(params.max_new_tokens, context - len(r)) if context else params.max_new_tokens for r in rows]
         multi = loaded.context_for(sum(len(r) + n for r, n in zip(rows, limits)), len(rows))

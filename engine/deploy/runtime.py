@@ -160,14 +160,16 @@ class GGUFGenerator:
         self.base_name = base_name
         self.adapter_label = None
 
-    def render_prompt(self, prompt: str, system: str | None = None, chat: bool = True) -> str:
+    def render_prompt(self, prompt: str, system: str | None = None, chat: bool = True,
+                      history: list[dict] | None = None) -> str:
         if not chat:
             return prompt
-        messages = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": prompt}]
+        from engine.text.templates import chat_messages
+        messages = chat_messages(prompt, system, history)
         return render_messages(self.loaded.template, messages, True, self.loaded.bos_text, self.loaded.eos_text)
 
     def generate(self, prompts: list[str], params=None, on_token=None, should_stop=None, system: str | None = None,
-                 chat: bool = True, seeds: list[int] | None = None) -> list[dict]:
+                 chat: bool = True, seeds: list[int] | None = None, history: list[dict] | None = None) -> list[dict]:
         from engine.text.generator import GenerationParams, _two_argument
         params = params if isinstance(params, GenerationParams) else GenerationParams.from_dict(params)
         if params.num_beams != 1:
@@ -186,13 +188,14 @@ class GGUFGenerator:
             for index, (prompt, seed) in enumerate(zip(prompts, seeds)):
                 if should_stop is not None and should_stop():
                     break
-                results.append(self._one(index, prompt, int(seed), params, emit, should_stop, system, chat))
+                results.append(self._one(index, prompt, int(seed), params, emit, should_stop, system, chat,
+                                         history))
         return results
 
-    def _one(self, index, prompt, seed, params, emit, should_stop, system, chat) -> dict:
+    def _one(self, index, prompt, seed, params, emit, should_stop, system, chat, history=None) -> dict:
         import numpy as np
         loaded, llm = self.loaded, self.loaded.llm
-        ids = loaded.tokenize(self.render_prompt(prompt, system, chat), add_bos=not chat)
+        ids = loaded.tokenize(self.render_prompt(prompt, system, chat, history), add_bos=not chat)
         context = loaded.context_length
         if len(ids) >= context:
             raise UserError(f"prompt {index + 1} is {len(ids)} tokens, the model's context is {context}",

@@ -239,6 +239,38 @@ class ModelsAPI:
         return {"removed": model.name, "id": model.id, "deleted_files": self._inside_workspace(Path(model.path)),
                 "dropped_cache": cached}
 
+    def rename(self, name: str, new_name: str) -> ModelInfo:
+        """Give a model or adapter a new name. Refused while a job uses it or a task names it (the task would
+        lose its model); the files, fingerprint and lineage stay as they are."""
+        model = self.get(name)
+        new = check_name(new_name)
+        others = [r[0] for r in self.ws.db().execute("SELECT name FROM models WHERE id != ?", (model.id,))]
+        new = names.check_new_name(new, others, "model", hint="choose another name or remove that model first")
+        if new == model.name:
+            return model
+        self.check_name_not_pending(new)
+        using = self.users(model)
+        if using:
+            raise UserError(f"model '{model.name}' is in use by job {using[0]}",
+                            hint="wait for the job to finish, or cancel it first")
+        spellings = {model.name, model.id}
+        for task_name, definition in self.ws.db().execute("SELECT name, definition FROM tasks"):
+            try:
+                named = _model_refs(json.loads(definition))
+            except ValueError:
+                continue
+            if named & spellings:
+                raise UserError(f"model '{model.name}' is named by task '{task_name}'",
+                                hint="point the task at another model first, or keep this name")
+        self.ws.db().execute("UPDATE models SET name = ? WHERE id = ?", (new, model.id))
+        return self.get(model.id)
+
+    def details(self, name: str) -> dict:
+        """Size on disk, parameters, dtype or quantization, context length and licence, from the files."""
+        from engine.models.details import model_details
+        model = self.get(name)
+        return {"name": model.name, "path": model.path, **model_details(model)}
+
     def start_verify(self, name: str, deep: bool = True):
         """``verify`` as a ``models.verify`` job (progress, cancel, the Jobs panel); returns the Job."""
         model = self.get(name)   # an unknown name fails at once

@@ -272,10 +272,13 @@ class TextAPI:
 
     def generate(self, model, prompts: list[str], params: dict | None = None, adapter=None, system=None,
                  chat: bool = True, quantize: str | None = None, backend: str | None = None,
-                 quant: str | None = None):
-        return self.engine.jobs.submit("text.generate", {
-            "model": model, "adapter": adapter, "prompts": list(prompts), "params": dict(params or {}),
-            "system": system, "chat": chat, "quantize": quantize, "backend": backend, "quant": quant})
+                 quant: str | None = None, history: list[dict] | None = None):
+        """``history``: earlier turns of a conversation (alternating user/assistant), rendered before each prompt."""
+        job = {"model": model, "adapter": adapter, "prompts": list(prompts), "params": dict(params or {}),
+               "system": system, "chat": chat, "quantize": quantize, "backend": backend, "quant": quant}
+        if history:
+            job["history"] = list(history)
+        return self.engine.jobs.submit("text.generate", job)
 
     def runs(self) -> list[dict]:
         from engine.training.runs import list_runs

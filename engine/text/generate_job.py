@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from engine.errors import Cancelled, UserError
 from engine.text.generator import GenerationParams
+from engine.text.templates import check_history
 
 
 def check_generate(engine, params: dict) -> None:
@@ -17,6 +18,7 @@ def check_generate(engine, params: dict) -> None:
     if base.info.get("format") != "gguf":
         from engine.deploy.backend_choice import choose
         choose(engine, base, params.get("backend"), params.get("quant"), params.get("quantize"))
+    check_history(params.get("history"))
 
 
 def run_generate(ctx) -> dict:
@@ -54,7 +56,8 @@ def run_generate(ctx) -> dict:
                 held.setdefault(index, []).append(piece)
         seeds = None if gen_params.seed is None else [gen_params.seed + start + i for i in range(len(batch))]
         results += generator.generate(batch, gen_params, on_token=on_token, should_stop=ctx.cancelled,
-                                      system=params.get("system"), chat=params.get("chat", True), seeds=seeds)
+                                      system=params.get("system"), chat=params.get("chat", True), seeds=seeds,
+                                      history=params.get("history"))
         for index in sorted(held):
             emit(start + index, "".join(held[index]))
     if ctx.cancelled():

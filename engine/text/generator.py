@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 
 from engine.errors import UserError
 from engine.fields import check_fields, number, seed as seed_field
-from engine.text.templates import render
+from engine.text.templates import chat_messages, render
 
 
 @dataclass
@@ -77,16 +77,18 @@ class TextGenerator:
         self.base_name = base_name
         self.adapter_label = adapter_label
 
-    def render_prompt(self, prompt: str, system: str | None = None, chat: bool = True) -> str:
+    def render_prompt(self, prompt: str, system: str | None = None, chat: bool = True,
+                      history: list[dict] | None = None) -> str:
         if not chat:
             return prompt
-        messages = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": prompt}]
-        return render(self.loaded.tokenizer, messages, add_generation_prompt=True)
+        return render(self.loaded.tokenizer, chat_messages(prompt, system, history), add_generation_prompt=True)
 
     def generate(self, prompts: list[str], params: dict | GenerationParams | None = None, on_token=None,
                  should_stop=None, system: str | None = None, chat: bool = True,
-                 seeds: list[int] | None = None) -> list[dict]:
+                 seeds: list[int] | None = None, history: list[dict] | None = None) -> list[dict]:
         """One result per prompt: text, tokens, seed, finish_reason, params, batch.
+
+        ``history`` (earlier user/assistant turns) goes before every prompt in the chat template.
 
         ``on_token(index, text)`` gets each new piece of text of prompt ``index``
         (``on_token(text)`` is accepted too); ``should_stop()`` returning True ends
@@ -109,11 +111,12 @@ class TextGenerator:
                     break
                 end = min(start + params.batch_size, len(prompts))
                 results += self._batch(start, prompts[start:end], seeds[start:end], params, emit, should_stop,
-                                       system, chat)
+                                       system, chat, history)
         return results
 
-    def _encode(self, index: int, prompt: str, system, chat) -> list[int]:
-        ids = self.loaded.tokenizer(self.render_prompt(prompt, system, chat), add_special_tokens=not chat)["input_ids"]
+    def _encode(self, index: int, prompt: str, system, chat, history=None) -> list[int]:
+        ids = self.loaded.tokenizer(self.render_prompt(prompt, system, chat, history),
+                                    add_special_tokens=not chat)["input_ids"]
         context = self.loaded.context_length
         if context and len(ids) >= context:
             raise UserError(f"prompt {index + 1} is {len(ids)} tokens, the model's context is {context}",
@@ -121,13 +124,13 @@ class TextGenerator:
         return list(ids)
 
     def _batch(self, first: int, prompts, seeds, params: GenerationParams, on_token, should_stop, system,
-               chat) -> list[dict]:
+               chat, history=None) -> list[dict]:
         import torch
         from transformers import StoppingCriteriaList
         from engine.text import batching
         from engine.text.utf8_guard import guard_class, whole_characters
         tokenizer, model, device = self.loaded.tokenizer, self.loaded.model, self.loaded.device
-        rows = [self._encode(first + i, p, system, chat) for i, p in enumerate(prompts)]
+        rows = [self._encode(first + i, p, system, chat, history) for i, p in enumerate(prompts)]
         pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else (self.loaded.eos_ids or [0])[0]
         ids, mask, pads = batching.left_pad(rows, pad_id)
         width = ids.shape[1]

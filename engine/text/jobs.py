@@ -26,7 +26,7 @@ def train_text(ctx: JobContext) -> dict:
 
 @job_kind("text.generate", title="Generate text", check=_check_generate, isolated=True)
 def generate_text(ctx: JobContext) -> dict:
-    """params: model, adapter, prompts (list), params (sampling), system, chat."""
+    """params: model, adapter, prompts (list), params (sampling), system, chat, history (earlier turns)."""
     from engine.text.generate_job import run_generate
     return run_generate(ctx)
 

@@ -39,6 +39,28 @@ def plain_text(example: dict) -> str | None:
     return str(answer) if answer else None
 
 
+def chat_messages(prompt: str, system: str | None = None, history: list[dict] | None = None) -> list[dict]:
+    """The messages a chat turn sends: the system prompt, the earlier turns (user/assistant pairs), the prompt."""
+    turns = check_history(history)
+    return ([{"role": "system", "content": system}] if system else []) + turns + [{"role": "user", "content": prompt}]
+
+
+def check_history(history) -> list[dict]:
+    """Earlier chat turns as ``[{"role": "user"|"assistant", "content": str}, ...]``, alternating from a user turn."""
+    turns = []
+    for index, turn in enumerate(history or []):
+        role = turn.get("role") if isinstance(turn, dict) else None
+        expected = "user" if index % 2 == 0 else "assistant"
+        if role != expected or not isinstance(turn.get("content"), str):
+            raise UserError(f"history turn {index + 1}: expected a {expected} turn with text content, got {turn!r:.60}",
+                            hint="give earlier turns as alternating user/assistant messages")
+        turns.append({"role": role, "content": turn["content"]})
+    if len(turns) % 2:
+        raise UserError(f"history ends with a user turn (turn {len(turns)}) that has no answer",
+                        hint="end the history with the assistant's reply")
+    return turns
+
+
 def to_messages(example: dict, system: str | None = None) -> list[dict] | None:
     """Chat messages for one example, or None for a plain-text record (see ``plain_text``)."""
     messages = example.get("messages")

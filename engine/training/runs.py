@@ -32,6 +32,7 @@ def _row_to_dict(row) -> dict:
     data = dict(row)
     for key in _JSON_FIELDS:
         data[key] = json.loads(data[key] or "{}")
+    data["name"] = _read_name(data["dir"])
     # a run whose job died with the process (SIGKILL, power cut) still says "running"
     if data["state"] in ("created", "running") and data.get("job_state") in ("interrupted", "failed", "cancelled"):
         data["state"] = "interrupted"
@@ -98,6 +99,44 @@ def delete_run(engine, run_id: str) -> None:
     run = get_run(engine, run_id)
     _workspace(engine).db().execute("DELETE FROM runs WHERE id = ?", (run["id"],))
     shutil.rmtree(run["dir"], ignore_errors=True)
+
+
+NAME_FILE = "name.json"   # the name a person gave the run (the id stays the run's key)
+
+
+def _read_name(folder: str) -> str | None:
+    try:
+        value = json.loads((Path(folder) / NAME_FILE).read_text(encoding="utf-8")).get("name")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return str(value) if value else None
+
+
+def rename_run(engine, run_id: str, name: str | None) -> dict:
+    """Give a run a name shown instead of its id (unique ignoring case); an empty name clears it."""
+    from engine.names import check_new_name
+    run = get_run(engine, run_id)
+    path = Path(run["dir"]) / NAME_FILE
+    if not (name or "").strip():
+        if path.exists():
+            path.unlink()
+        return get_run(engine, run["id"])
+    others = [r["name"] for r in list_runs(engine) if r["name"] and r["id"] != run["id"]]
+    name = check_new_name(name, others, "run")
+    atomic.write_json(path, {"name": name})
+    return get_run(engine, run["id"])
+
+
+def remove_run(engine, run_id: str) -> dict:
+    """Delete a run and its folder (checkpoints, logs) at a person's request: refused while it trains. The
+    adapter it produced stays in Models."""
+    from engine.errors import UserError
+    run = get_run(engine, run_id)
+    if run.get("job_state") in ("queued", "running"):
+        raise UserError(f"run {run['name'] or run['id']} is training (job {run['job_id']})",
+                        hint="stop the run first, then delete it")
+    delete_run(engine, run["id"])
+    return run
 
 
 def run_dir(engine, run_id: str) -> Path:

@@ -368,6 +368,100 @@
     </message>
 </context>
 <context>
+    <name>CompareDialog</name>
+    <message>
+        <source>Compare runs</source>
+        <translation>对比训练记录</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>Solid: training loss (smoothed). Dashed: validation loss.</source>
+        <translation>实线：训练损失（平滑）。虚线：验证损失。</translation>
+    </message>
+    <message>
+        <source>%1 (validation)</source>
+        <translation>%1（验证）</translation>
+    </message>
+</context>
+<context>
+    <name>ConfigTools</name>
+    <message>
+        <source>Save config…</source>
+        <translation>保存配置…</translation>
+    </message>
+    <message>
+        <source>Save these settings as a JSON file to start the same run later</source>
+        <translation>将这些设置保存为 JSON 文件，以后可启动同样的训练</translation>
+    </message>
+    <message>
+        <source>Load config…</source>
+        <translation>载入配置…</translation>
+    </message>
+    <message>
+        <source>Fill the form from a saved config or a run's config.json</source>
+        <translation>用保存的配置或训练记录的 config.json 填写表单</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>The aigc train command that starts this run from a terminal</source>
+        <translation>在终端中启动同样训练的 aigc train 命令</translation>
+    </message>
+    <message>
+        <source>Copy command</source>
+        <translation>复制命令</translation>
+    </message>
+    <message>
+        <source>Pick a model and a dataset first.</source>
+        <translation>请先选择模型和数据集。</translation>
+    </message>
+    <message>
+        <source>Save training config</source>
+        <translation>保存训练配置</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+    <message>
+        <source>Load training config</source>
+        <translation>载入训练配置</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json);;All files (*)</source>
+        <translation>JSON 文件 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Loaded.</source>
+        <translation>已载入。</translation>
+    </message>
+    <message>
+        <source>Not in this workspace: %1</source>
+        <translation>本工作区中没有：%1</translation>
+    </message>
+    <message>
+        <source>Also used from the file: %1</source>
+        <translation>同时沿用文件中的：%1</translation>
+    </message>
+    <message>
+        <source>Not on the command line (use a saved config): %1</source>
+        <translation>命令行无法设置（请使用保存的配置）：%1</translation>
+    </message>
+</context>
+<context>
     <name>DatasetsPage</name>
     <message>
         <source>Import…</source>
@@ -758,6 +852,57 @@
     </message>
 </context>
 <context>
+    <name>GenerationRules</name>
+    <message>
+        <source>%1 characters</source>
+        <translation>%1 个字符</translation>
+    </message>
+    <message>
+        <source>%1 words</source>
+        <translation>%1 个词</translation>
+    </message>
+    <message>
+        <source>at least %1</source>
+        <translation>至少 %1</translation>
+    </message>
+    <message>
+        <source>at most %1</source>
+        <translation>至多 %1</translation>
+    </message>
+    <message>
+        <source>too short</source>
+        <translation>过短</translation>
+    </message>
+    <message>
+        <source>too long</source>
+        <translation>过长</translation>
+    </message>
+    <message>
+        <source>too few words</source>
+        <translation>词数过少</translation>
+    </message>
+    <message>
+        <source>too many words</source>
+        <translation>词数过多</translation>
+    </message>
+    <message>
+        <source>missing a required term</source>
+        <translation>缺少必须包含的词</translation>
+    </message>
+    <message>
+        <source>has a banned term</source>
+        <translation>含有不得包含的词</translation>
+    </message>
+    <message>
+        <source>does not match the pattern</source>
+        <translation>不符合格式要求</translation>
+    </message>
+    <message>
+        <source>wrong language</source>
+        <translation>语言不符</translation>
+    </message>
+</context>
+<context>
     <name>ImagePanel</name>
     <message>
         <source>Model</source>
@@ -894,6 +1039,73 @@
     <message>
         <source>None (base model)</source>
         <translation>无（基础模型）</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>最新在前</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>最早在前</translation>
+    </message>
+    <message>
+        <source>By seed</source>
+        <translation>按随机种子</translation>
+    </message>
+    <message>
+        <source>Order of the gallery</source>
+        <translation>图库排序</translation>
+    </message>
+    <message>
+        <source>View the image full size (or double-click it)</source>
+        <translation>查看原尺寸图像（或双击图像）</translation>
+    </message>
+    <message>
+        <source>Copy the image</source>
+        <translation>复制图像</translation>
+    </message>
+    <message>
+        <source>Save the image to a file</source>
+        <translation>将图像保存到文件</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>已复制。</translation>
+    </message>
+    <message>
+        <source>Save image</source>
+        <translation>保存图像</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+    <message>
+        <source>%1 s/image</source>
+        <translation>%1 秒/张</translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>100%</source>
+        <translation>100%</translation>
     </message>
 </context>
 <context>
@@ -1410,6 +1622,69 @@
     </message>
 </context>
 <context>
+    <name>ModelDetails</name>
+    <message>
+        <source>Size on disk</source>
+        <translation>占用空间</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Use in Generation</source>
+        <translation>用于生成</translation>
+    </message>
+    <message>
+        <source>Use in Training</source>
+        <translation>用于训练</translation>
+    </message>
+    <message>
+        <source>A base model is trained on; an adapter is trained further</source>
+        <translation>基础模型将被训练；适配器将继续训练</translation>
+    </message>
+    <message>
+        <source>%1 in %2 files</source>
+        <translation>%1，共 %2 个文件</translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 词元</translation>
+    </message>
+    <message>
+        <source>Not stated (check with the supplier)</source>
+        <translation>未注明（请向提供方确认）</translation>
+    </message>
+    <message>
+        <source>Rename model</source>
+        <translation>重命名模型</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>新名称：</translation>
+    </message>
+</context>
+<context>
     <name>ModelImportDialog</name>
     <message>
         <source>Import a model</source>
@@ -1798,6 +2073,37 @@
     </message>
 </context>
 <context>
+    <name>PresetBar</name>
+    <message>
+        <source>Saved prompts and settings of this workspace</source>
+        <translation>本工作区保存的提示词和设置</translation>
+    </message>
+    <message>
+        <source>Save the prompt and settings as a preset</source>
+        <translation>将提示词和设置保存为预设</translation>
+    </message>
+    <message>
+        <source>Delete the chosen preset</source>
+        <translation>删除所选预设</translation>
+    </message>
+    <message>
+        <source>Presets…</source>
+        <translation>预设…</translation>
+    </message>
+    <message>
+        <source>No saved presets</source>
+        <translation>没有已保存的预设</translation>
+    </message>
+    <message>
+        <source>Save preset</source>
+        <translation>保存预设</translation>
+    </message>
+    <message>
+        <source>Preset name:</source>
+        <translation>预设名称：</translation>
+    </message>
+</context>
+<context>
     <name>RecordEdits</name>
     <message>
         <source>Add a tag</source>
@@ -2027,6 +2333,49 @@
     </message>
 </context>
 <context>
+    <name>RunActions</name>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Delete the run's checkpoints and logs; its adapter stays in Models</source>
+        <translation>删除该训练记录的检查点和日志；其适配器仍保留在“模型”中</translation>
+    </message>
+    <message>
+        <source>Compare…</source>
+        <translation>对比…</translation>
+    </message>
+    <message>
+        <source>Select several runs (Ctrl+click) to draw their loss curves together</source>
+        <translation>选择多条训练记录（Ctrl+单击），在同一图中绘制其损失曲线</translation>
+    </message>
+    <message>
+        <source>Stop the run before deleting it</source>
+        <translation>请先停止训练再删除</translation>
+    </message>
+    <message>
+        <source>Rename run</source>
+        <translation>重命名训练记录</translation>
+    </message>
+    <message>
+        <source>Run name (empty: its id):</source>
+        <translation>训练记录名称（留空则显示编号）：</translation>
+    </message>
+    <message>
+        <source>Delete run</source>
+        <translation>删除训练记录</translation>
+    </message>
+    <message>
+        <source>Delete run %1 with its checkpoints and logs? The adapter it trained stays in Models.</source>
+        <translation>删除训练记录 %1 及其检查点和日志吗？它训练出的适配器仍保留在“模型”中。</translation>
+    </message>
+</context>
+<context>
     <name>RunForm</name>
     <message>
         <source>New run</source>
@@ -2085,10 +2434,6 @@
         <translation>高级设置</translation>
     </message>
     <message>
-        <source>Steps</source>
-        <translation>步数</translation>
-    </message>
-    <message>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
@@ -2115,6 +2460,22 @@
     <message>
         <source>Processes / GPUs</source>
         <translation>进程数 / GPU 数</translation>
+    </message>
+    <message>
+        <source>steps</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>epochs</source>
+        <translation>轮</translation>
+    </message>
+    <message>
+        <source>Train for a number of optimizer steps, or of passes over the dataset</source>
+        <translation>按优化步数训练，或按遍历数据集的轮数训练</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>训练时长</translation>
     </message>
 </context>
 <context>
@@ -2829,6 +3190,70 @@
     <message>
         <source>Backend</source>
         <translation>推理后端</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Instructions the model follows in every answer, e.g. You write short, friendly ads.</source>
+        <translation>模型在每次回答中都遵循的指示，例如：你撰写简短、友好的广告。</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>多轮对话</translation>
+    </message>
+    <message>
+        <source>Keep the conversation: each answer sees the earlier turns</source>
+        <translation>保留对话：每次回答都能看到之前的轮次</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Forget the conversation and start again</source>
+        <translation>清空对话，重新开始</translation>
+    </message>
+    <message>
+        <source>Copy the answer</source>
+        <translation>复制回答</translation>
+    </message>
+    <message>
+        <source>Save the text to a file</source>
+        <translation>将文本保存到文件</translation>
+    </message>
+    <message>
+        <source>You: %1</source>
+        <translation>你：%1</translation>
+    </message>
+    <message>
+        <source>Assistant: </source>
+        <translation>助手：</translation>
+    </message>
+    <message>
+        <source>Chat (%1 turns)</source>
+        <translation>多轮对话（%1 轮）</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>已复制。</translation>
+    </message>
+    <message>
+        <source>Save output</source>
+        <translation>保存输出</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>文本文件 (*.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
     </message>
 </context>
 <context>

@@ -82,6 +82,21 @@ def test_generation_cancels_between_tokens(eng, exported):
     assert job.state.value == "cancelled" and 1 <= len(pieces) <= 3
 
 
+def test_chat_history_reaches_the_gguf_template(eng, exported):
+    job = eng.jobs.run("models.import", {"path": str(exported["q8_0"][0]), "name": "g"})
+    assert job.state.value == "succeeded", job.error
+    history = [{"role": "user", "content": "Name a tea."}, {"role": "assistant", "content": "Jasmine pearl."}]
+    gen = eng.text.generator("g")
+    rendered = gen.render_prompt(PROMPT, "Be brief.", history=history)
+    order = [rendered.index(text) for text in ("Be brief.", "Name a tea.", "Jasmine pearl.", PROMPT)]
+    assert order == sorted(order)
+    job = eng.jobs.wait(eng.text.generate("g", [PROMPT], {"max_new_tokens": 4, "temperature": 0},
+                                          system="Be brief.", history=history).id)
+    assert job.state.value == "succeeded", job.error
+    alone = gen.generate([PROMPT], {"max_new_tokens": 4, "temperature": 0}, system="Be brief.")[0]
+    assert job.result["results"][0]["prompt_tokens"] > alone["prompt_tokens"]
+
+
 def _tokenizerless(path, arch="llama", tokenizer=False):
     import numpy as np
     import gguf

@@ -21,7 +21,7 @@ def test_generate_text_streams_tokens_into_both_panes(make_window, qtbot, tiny_t
     qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=120_000)
     first, second = (pane.toPlainText() for pane in panel.outputs)
     assert first and first == second       # same model, same seed, greedy: identical
-    assert "tokens/s" in panel.speed.text()
+    assert "tokens/s" in panel.pane_speeds[0].text() and "tokens/s" in panel.pane_speeds[1].text()
 
     # send the second pane's output to review: it arrives with its provenance
     qtbot.waitUntil(lambda: panel.review_buttons[1].isEnabled(), timeout=10_000)
