@@ -313,6 +313,13 @@
     </message>
 </context>
 <context>
+    <name>ChangesView</name>
+    <message>
+        <source>Changes from the model's output</source>
+        <translation>相对模型原始输出的修改</translation>
+    </message>
+</context>
+<context>
     <name>DatasetsPage</name>
     <message>
         <source>Datasets</source>
@@ -855,6 +862,29 @@
     <message>
         <source>None (base model)</source>
         <translation>无（基础模型）</translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <source>Zoom out (-)</source>
+        <translation>缩小（-）</translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation>放大（+）</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Fit the picture to the pane</source>
+        <translation>按窗格大小显示图片</translation>
+    </message>
+    <message>
+        <source>Show the picture at its own size</source>
+        <translation>按图片原始大小显示</translation>
     </message>
 </context>
 <context>
@@ -1969,6 +1999,26 @@
     <message>
         <source>Task “%1”: </source>
         <translation>任务“%1”：</translation>
+    </message>
+    <message>
+        <source>Show more</source>
+        <translation>显示更多</translation>
+    </message>
+    <message>
+        <source>Showing %1 of %2</source>
+        <translation>显示 %1 / 共 %2 条</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已修改</translation>
+    </message>
+    <message numerus="yes">
+        <source>Approve %n selected (Ctrl+Enter)</source>
+        <translation><numerusform>通过所选 %n 条（Ctrl+Enter）</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject %n selected (Ctrl+R)</source>
+        <translation><numerusform>拒绝所选 %n 条（Ctrl+R）</numerusform></translation>
     </message>
 </context>
 <context>

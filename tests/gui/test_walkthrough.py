@@ -227,7 +227,7 @@ def test_first_day_from_an_empty_workspace(make_window, qtbot, tmp_path, lang):
     assert "ad-copy" in review.feedback_button.text()
     click(qtbot, review.feedback_button)
     added = "1 example(s) added to “ad-copy”" if lang == "en" else "已向“ad-copy”添加 1 条样本"
-    wait(qtbot, lambda: added in review.counts.text(), lambda: review.counts.text(), 30_000)
+    wait(qtbot, lambda: added in review.message.text(), lambda: review.message.text(), 30_000)
     wait_ops(qtbot)
     assert approved >= 0
     assert_chinese(review, data_words | {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9_.\-]*",
