@@ -153,7 +153,7 @@ class DatasetsPage(Page):
     def eventFilter(self, watched, event) -> bool:
         """Single keys review the selected records: A accept, R reject, U unreviewed, T tag."""
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize and self.model.columns:
-            fit_columns(self.table, self.model.columns)
+            fit_columns(self.table, self.model.columns, self.column_samples())
         if watched is self.table and event.type() == QEvent.Type.KeyPress and \
                 event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier) and \
                 self.table.state() != QAbstractItemView.State.EditingState:
@@ -267,11 +267,19 @@ class DatasetsPage(Page):
             self.table.verticalHeader().setDefaultSectionSize(30)
         columns += [Column("label", self.tr("Label"), 100, editable=True), Column("tags", self.tr("Tags"), 110),
                     Column("status", self.tr("Status"), 100, render=self._status_text),
-                    Column("split", self.tr("Split"), 70)]
+                    Column("split", self.tr("Split"), 70, render=lambda r: self.split_name(r.get("split")))]
         self.model.columns = columns
         self.model.set_source(None, None)
-        fit_columns(self.table, columns)
+        fit_columns(self.table, columns, self.column_samples())
         self.detail_pane.set_modality(modality)
+
+    def column_samples(self) -> dict[str, list[str]]:
+        """The words short columns show, so each is wide enough for all of them."""
+        return {"status": [self._status_text({"status": s}) for s in ("accepted", "rejected", "unreviewed")],
+                "split": [self.split_name(s) for s in ("train", "val", "test")]}
+
+    def split_name(self, split) -> str:
+        return {"train": self.tr("Train"), "val": self.tr("Validation"), "test": self.tr("Test")}.get(split, split or "")
 
     def _status_text(self, row: dict) -> str:
         return {"accepted": "✓ " + self.tr("Accepted"), "rejected": "✕ " + self.tr("Rejected"),

@@ -89,7 +89,7 @@ class RecordDetail(QWidget):
             if row.get("tags"):
                 parts.append(self.tr("Tags: %1").replace("%1", ", ".join(row["tags"])))
             if row.get("split"):
-                parts.append(self.tr("Split: %1").replace("%1", str(row["split"])))
+                parts.append(self.tr("Split: %1").replace("%1", self.page.split_name(row["split"])))
             self.meta.setText(" · ".join(p for p in parts if p))
         self._changed()
 
@@ -115,29 +115,31 @@ class RecordDetail(QWidget):
         self._changed()
 
 
-def fit_columns(table, columns) -> None:
+def fit_columns(table, columns, samples: dict[str, list[str]] | None = None) -> None:
     """Short columns as wide as their title and values need; the text columns share what is left of the
     table's width by their weight, so nothing is cut off and nothing runs past the edge."""
     header = table.horizontalHeader()
     metrics = header.fontMetrics()
+    pad = 22
     free = table.viewport().width()
     fixed = []
     for index, column in enumerate(columns):
         if column.key in WIDE:
             continue
-        width = max(metrics.horizontalAdvance(column.title) + 28, 48 if column.key == "id" else column.width // 2)
+        words = [column.title] + list((samples or {}).get(column.key, []))
+        width = max(max(metrics.horizontalAdvance(w) for w in words) + pad, 44)
         if column.key == "image_path":
             width = max(width, table.iconSize().width() + 16)
         header.setSectionResizeMode(index, QHeaderView.ResizeMode.Interactive)
         table.setColumnWidth(index, width)
         fixed.append(width)
     weights = {index: WIDE[c.key] for index, c in enumerate(columns) if c.key in WIDE}
-    left = max(0, free - sum(fixed))
+    least = {index: metrics.horizontalAdvance(columns[index].title) + pad for index in weights}
+    left = max(sum(least.values()), free - sum(fixed))
     total = sum(weights.values()) or 1
     for index, weight in weights.items():
         header.setSectionResizeMode(index, QHeaderView.ResizeMode.Interactive)
-        table.setColumnWidth(index, max(metrics.horizontalAdvance(columns[index].title) + 28,
-                                        int(left * weight / total)))
+        table.setColumnWidth(index, max(least[index], int(left * weight / total)))
     header.setStretchLastSection(False)
 
 

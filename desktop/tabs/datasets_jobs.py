@@ -234,7 +234,10 @@ class SplitDialog(_JobDialog):
         if result.get("near_duplicate_groups"):
             text += " " + self.tr("%1 group(s) of near duplicates stay together.") \
                 .replace("%1", str(result["near_duplicate_groups"]))
+        if not sizes.get("train"):
+            text += "\n⚠ " + self.tr("No record would be left for training. Lower the shares, or turn off keeping "
+                                      "near duplicates together if most records are alike.")
         return text
 
     def worth_starting(self, result: dict) -> bool:
-        return bool(result.get("moved"))
+        return bool(result.get("moved")) and bool((result.get("split") or {}).get("train"))

@@ -318,7 +318,7 @@ class ReviewPage(Page):
             self.checks.setText("✓ " + self.tr("Passes the task's checks"))
         parts = [self.tr("Model: %1").replace("%1", str(item.model or "-")),
                  self.tr("Adapter: %1").replace("%1", str(item.adapter or "-")),
-                 self.tr("Seed: %1").replace("%1", str(item.seed)),
+                 self.tr("Seed: %1").replace("%1", "-" if item.seed is None else str(item.seed)),
                  (self.tr("Run: %1").replace("%1", str(item.run_id)) if item.run_id
                   else self.tr("Sent from Generation"))]
         if item.reviewed_by:

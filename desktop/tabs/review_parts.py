@@ -99,7 +99,8 @@ class ImageViewer(QWidget):
         self.actual_button.clicked.connect(lambda: self.set_zoom(1.0))
         bar = QHBoxLayout()
         for button in (self.out_button, self.in_button, self.fit_button, self.actual_button):
-            button.setMaximumWidth(64)
+            if button is not self.fit_button:   # the word "Fit" needs its own width in every language
+                button.setMaximumWidth(64)
             bar.addWidget(button)
         bar.addWidget(self.zoom_label)
         bar.addStretch(1)

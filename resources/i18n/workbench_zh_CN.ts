@@ -600,6 +600,18 @@
         <source>Split…</source>
         <translation>划分…</translation>
     </message>
+    <message>
+        <source>Train</source>
+        <translation>训练集</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>验证集</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试集</translation>
+    </message>
 </context>
 <context>
     <name>DraftControl</name>
@@ -2192,7 +2204,7 @@
     </message>
     <message numerus="yes">
         <source>Reject %n selected (Ctrl+R)</source>
-        <translation><numerusform>拒绝所选 %n 条（Ctrl+R）</numerusform></translation>
+        <translation><numerusform>驳回所选 %n 条（Ctrl+R）</numerusform></translation>
     </message>
 </context>
 <context>
@@ -2509,6 +2521,10 @@
     <message>
         <source>%1 group(s) of near duplicates stay together.</source>
         <translation>%1 组近似重复样本会分在同一侧。</translation>
+    </message>
+    <message>
+        <source>No record would be left for training. Lower the shares, or turn off keeping near duplicates together if most records are alike.</source>
+        <translation>训练集将没有任何记录。请降低比例；如果大多数记录彼此相似，可取消“近似重复的记录分在同一侧”。</translation>
     </message>
 </context>
 <context>

@@ -58,6 +58,7 @@ def test_an_edit_shows_what_it_changed_and_the_result_line_survives_a_reload(mak
     page = open_review(window, qtbot, 1)
     click_row(qtbot, page, 0)
     assert not page.changes.isVisible()
+    assert "Seed: -" in page.provenance.text() and "None" not in page.provenance.text()
     page.output.setFocus()
     qtbot.keyClick(page.output, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(page.output, " commute")
