@@ -457,6 +457,10 @@ class ReviewPage(Page):
             self.say(self.tr("Choose a task in the Task list: outputs sent from Generation without a "
                              "task have no dataset to go to."))
             return
+        if self.saves.pending():   # an approval just made is still being saved: feed back after it
+            self.say(self.tr("Saving your decisions first…"))
+            self.saves.drained.connect(self.feed_back, Qt.ConnectionType.SingleShotConnection)
+            return
         Op(self, self.engine.review.feedback, task).success(self._fed_back).run_in_background()
 
     def _fed_back(self, result: dict) -> None:

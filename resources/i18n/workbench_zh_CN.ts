@@ -1196,6 +1196,10 @@
         <source>Problem</source>
         <translation>问题</translation>
     </message>
+    <message>
+        <source>Detect</source>
+        <translation>自动识别</translation>
+    </message>
 </context>
 <context>
     <name>JobRow</name>
@@ -2206,6 +2210,10 @@
         <source>Reject %n selected (Ctrl+R)</source>
         <translation><numerusform>驳回所选 %n 条（Ctrl+R）</numerusform></translation>
     </message>
+    <message>
+        <source>Saving your decisions first…</source>
+        <translation>正在先保存您的审核结果…</translation>
+    </message>
 </context>
 <context>
     <name>RunForm</name>
@@ -2379,6 +2387,18 @@
     <message>
         <source>Validation loss never went below its first value (%1 at step %2), so the output is close to the base model. Try a higher learning rate or more examples, or check that the validation examples are like the training ones.</source>
         <translation>验证损失始终未低于首次评估的值（第 %2 步为 %1），因此输出与基础模型相差无几。请尝试提高学习率或增加样本，或检查验证样本是否与训练样本相似。</translation>
+    </message>
+    <message>
+        <source>%1s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1m %2s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1h %2m</source>
+        <translation>%1 小时 %2 分</translation>
     </message>
 </context>
 <context>

@@ -123,3 +123,29 @@ def test_a_picture_can_be_zoomed_and_is_decoded_sharper_when_zoomed(make_window,
     assert viewer.zoom_label.text() == "125%"
     qtbot.mouseClick(viewer.fit_button, Qt.MouseButton.LeftButton)
     assert viewer.fitted and abs(viewer.zoom - fitted) < 0.05
+
+
+def test_add_approved_right_after_approving_waits_for_the_approval(make_window, qtbot, tmp_path):
+    from tests.gui.test_tasks_review_tabs import SLOGANS, write_inputs
+    window = make_window()
+    engine = window.engine
+    engine.tasks.create(SLOGANS)
+    engine.jobs.wait(engine.tasks.run("slogans", str(write_inputs(tmp_path / "in.csv", count=1))).id, timeout=60)
+    page = open_review(window, qtbot, 1)
+    page.task_filter.setCurrentIndex(page.task_filter.findData("slogans"))
+    qtbot.waitUntil(lambda: page.queue.count() == 1, timeout=10_000)
+    wait_ops(qtbot)
+    click_row(qtbot, page, 0)
+    import sqlite3
+    holder = sqlite3.connect(engine.workspace.db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")      # another writer holds the workspace a moment: the approval waits
+    try:
+        qtbot.mouseClick(page.approve_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.feedback_button, Qt.MouseButton.LeftButton)     # before the approval is saved
+        qtbot.wait(1500)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    qtbot.waitUntil(lambda: "1 example(s) added" in page.message.text(), timeout=20_000)
+    wait_ops(qtbot)
+    assert engine.data.get("slogan-examples").count == 1

@@ -8,11 +8,9 @@ import re
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QGroupBox, QLabel, QLineEdit,
-                               QPlainTextEdit, QTableView, QTableWidget, QWidget)
+                               QListWidget, QPlainTextEdit, QTableView, QTableWidget, QWidget)
 
 from tests.gui.conftest import wait_ops
-
-pytestmark = pytest.mark.slow
 
 ROWS = [("Write a one-line ad for the Aurora water bottle", "Aurora keeps your tea hot from dawn to dusk."),
         ("Write a one-line ad for Echo headphones", "Echo: silence the train, hear the song."),
@@ -97,6 +95,10 @@ def visible_texts(root: QWidget) -> list[tuple[str, str]]:
         elif isinstance(widget, (QLineEdit, QPlainTextEdit)) and not (
                 widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()):
             found.append((name + " placeholder", widget.placeholderText()))
+        if isinstance(widget, QComboBox):
+            found.append((name + " choice", widget.currentText()))
+        if isinstance(widget, QListWidget):
+            found += [(name + " item", widget.item(r).text()) for r in range(widget.count())]
         if isinstance(widget, (QTableView, QTableWidget)) and widget.model() is not None:
             model = widget.model()
             for column in range(model.columnCount()):
@@ -107,15 +109,17 @@ def visible_texts(root: QWidget) -> list[tuple[str, str]]:
 def english_left(root: QWidget, data_words: set[str]) -> list[tuple[str, str]]:
     """Texts with English words and no Chinese: words from the data (names, contents) and KEPT are fine."""
     left = []
-    for where, text in visible_texts(root):
-        text = re.sub(r"<[^>]+>", " ", text or "").replace("&", "")
-        if re.search(r"[\u4e00-\u9fff]", text):
-            continue
-        words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9_.\-]*", text)]
-        strange = [w for w in words if w.strip(".-") not in KEPT and w.strip(".-") not in data_words]
-        if strange:
-            left.append((where, text))
+    for where, whole in visible_texts(root):
+        for text in re.split(r" · |\n|；|; ", re.sub(r"<[^>]+>", " ", whole or "").replace("&", "")):
+            if not re.search(r"[\u4e00-\u9fff]", text) and english_words(text, data_words):
+                left.append((where, text))
     return left
+
+
+def english_words(text: str, data_words: set[str]) -> list[str]:
+    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9_.\-]*", text)]
+    return [w for w in words if w.strip(".-") not in KEPT and w.strip(".-") not in data_words
+            and not re.fullmatch(r"v\d+", w)]   # a version number
 
 
 def assert_chinese(page: QWidget, data_words: set[str], lang: str) -> None:
@@ -127,6 +131,7 @@ def assert_chinese(page: QWidget, data_words: set[str], lang: str) -> None:
 
 
 # -- the walk-through ---------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_first_day_from_an_empty_workspace(make_window, qtbot, tmp_path, lang):
     window = make_window(lang=lang)
@@ -154,6 +159,7 @@ def test_first_day_from_an_empty_workspace(make_window, qtbot, tmp_path, lang):
     qtbot.waitUntil(lambda: dialog.table.rowCount() == len(ROWS), timeout=60_000)
     assert dialog.mapping_boxes["instruction"].currentData() == "instruction"
     assert dialog.mapping_boxes["output"].currentData() == "output"
+    assert dialog.format.currentData() == "auto" and dialog.format.currentText() != "auto"
     type_into(qtbot, dialog.name, "walk-ads")
     data_words |= {"walk-ads", "instruction", "output"} | {w.lower() for p, o in ROWS
                                                              for w in re.findall(r"[A-Za-z][A-Za-z0-9_.\-]*", p + o)}
@@ -187,6 +193,8 @@ def test_first_day_from_an_empty_workspace(make_window, qtbot, tmp_path, lang):
     qtbot.waitUntil(lambda: training.current_row is not None, timeout=30_000)
     qtbot.waitUntil(lambda: training.current_row.state in ("succeeded", "failed", "cancelled"), timeout=300_000)
     assert training.current_row.state == "succeeded", training.current_row.message.text()
+    summary = "Finished · 20 steps" if lang == "en" else "已完成 · 20 步"
+    wait(qtbot, lambda: training.monitor.stats.text().startswith(summary), training.monitor.stats.text, 30_000)
     qtbot.waitUntil(lambda: training.runs_list.count() >= 1, timeout=30_000)
     wait_ops(qtbot)
     assert_chinese(training, data_words | {w.lower() for r in range(training.runs_list.count())
@@ -207,6 +215,8 @@ def test_first_day_from_an_empty_workspace(make_window, qtbot, tmp_path, lang):
     qtbot.waitUntil(lambda: panel.review_buttons[0].isEnabled(), timeout=180_000)
     generated = panel.outputs[0].toPlainText()
     assert generated.strip()
+    said = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9_.\-]*", generated + " Write a one-line ad for a rice cooker")}
+    assert_chinese(generation, data_words | said, lang)
     click(qtbot, panel.review_buttons[0])
     qtbot.waitUntil(lambda: panel.speed.text() != "" and not panel.review_buttons[0].isEnabled(), timeout=30_000)
     wait_ops(qtbot)
@@ -230,9 +240,7 @@ def test_first_day_from_an_empty_workspace(make_window, qtbot, tmp_path, lang):
     wait(qtbot, lambda: added in review.message.text(), lambda: review.message.text(), 30_000)
     wait_ops(qtbot)
     assert approved >= 0
-    assert_chinese(review, data_words | {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9_.\-]*",
-                                                                        generated + " Write a one-line ad for a "
-                                                                        "rice cooker")}, lang)
+    assert_chinese(review, data_words | said, lang)
 
     # 6. the Datasets tab shows the example in ad-copy's new version
     datasets = go_to(qtbot, window, "datasets")
@@ -240,3 +248,15 @@ def test_first_day_from_an_empty_workspace(make_window, qtbot, tmp_path, lang):
         datasets.list.item(r).data(Qt.ItemDataRole.UserRole).name == "ad-copy" and
         datasets.list.item(r).data(Qt.ItemDataRole.UserRole).count == ad_copy_before + 1
         for r in range(datasets.list.count())), timeout=30_000)
+
+
+def test_run_durations_are_said_in_the_interface_language(qtbot):
+    from desktop import i18n
+    from desktop.tabs.training_monitor import duration
+    app = QApplication.instance()
+    assert [duration(s) for s in (5, 93, 3720)] == ["5s", "1m 33s", "1h 02m"]
+    i18n.install(app, "zh_CN")
+    try:
+        assert [duration(s) for s in (5, 93, 3720)] == ["5 秒", "1 分 33 秒", "1 小时 02 分"]
+    finally:
+        i18n.install(app, "en")
