@@ -16,7 +16,7 @@ class _JobDialog(QDialog):
     def __init__(self, page, name: str):
         super().__init__(page)
         self.page, self.name = page, name
-        self.resize(560, 0)
+        self.resize(620, 0)
         self.form = QFormLayout()
         self.preview = QLabel(self.tr("Counting…"))
         self.preview.setObjectName("preview")
@@ -31,6 +31,12 @@ class _JobDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 14)
         layout.addLayout(self.form)
+        self.note = QLabel()
+        self.note.setObjectName("muted")
+        self.note.setWordWrap(True)
+        self.note.hide()
+        layout.addWidget(self.note)
+        layout.addSpacing(6)
         title = QLabel(self.tr("What will change"))
         title.setObjectName("sectionTitle")
         layout.addWidget(title)
@@ -106,7 +112,7 @@ class CleanDialog(_JobDialog):
                              (None, self.tr("Leave them"))):
             self.pii.addItem(label, value)
         self.banned = QLineEdit()
-        self.banned.setPlaceholderText(self.tr("Words separated by commas; records containing one are removed"))
+        self.banned.setPlaceholderText(self.tr("Separated by commas; records with one are removed"))
         near = QHBoxLayout()
         near.addWidget(self.near)
         near.addWidget(self.similarity)
@@ -122,11 +128,9 @@ class CleanDialog(_JobDialog):
         self.form.addRow(self.tr("Length (characters)"), length)
         self.form.addRow(self.tr("Phone numbers, e-mails, ID numbers"), self.pii)
         self.form.addRow(self.tr("Banned words"), self.banned)
-        note = QLabel(self.tr("Nothing is deleted: removed records are marked rejected with the rule's tag, "
-                              "and the previous version keeps everything."))
-        note.setObjectName("muted")
-        note.setWordWrap(True)
-        self.form.addRow(note)
+        self.note.setText(self.tr("Nothing is deleted: removed records are marked rejected with the rule's tag, "
+                                  "and the previous version keeps everything."))
+        self.note.show()
         for box in (self.exact, self.near, self.empty):
             box.toggled.connect(self.changed)
         self.near.toggled.connect(self.similarity.setEnabled)

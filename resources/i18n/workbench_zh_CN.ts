@@ -362,10 +362,6 @@
         <translation>不处理</translation>
     </message>
     <message>
-        <source>Words separated by commas; records containing one are removed</source>
-        <translation>用逗号分隔；包含其中任一词的记录将被移除</translation>
-    </message>
-    <message>
         <source>to</source>
         <translation>至</translation>
     </message>
@@ -436,6 +432,10 @@
     <message>
         <source>Remove records</source>
         <translation>移除记录</translation>
+    </message>
+    <message>
+        <source>Separated by commas; records with one are removed</source>
+        <translation>用逗号分隔；含其中任一词的记录将被移除</translation>
     </message>
 </context>
 <context>
