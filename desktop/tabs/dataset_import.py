@@ -47,7 +47,8 @@ class ImportDialog(QDialog):
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("e.g. ad-copy-2026"))
         self.format = QComboBox()
-        self.format.addItems(FORMATS)
+        for value in FORMATS:   # the format names are the files' own; "auto" is said in words
+            self.format.addItem(self.tr("Detect") if value == "auto" else value, value)
         self.encoding = QComboBox()
         for value in ENCODINGS:
             self.encoding.addItem(value or self.tr("detect"), value)
@@ -148,7 +149,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.busy.show()
         asked = self._ask()
-        Op(self, self.engine.data.preview, path, self.format.currentText(), mapping,
+        Op(self, self.engine.data.preview, path, self.format.currentData(), mapping,
            self.encoding.currentData() or None, skip_bad=self.skip_bad.isChecked()) \
             .success(lambda result: self._show_preview(result) if asked == self._asked else None) \
             .failure(lambda exc, details: self._preview_failed(exc, details) if asked == self._asked else None) \
@@ -235,7 +236,7 @@ class ImportDialog(QDialog):
             self.detected.setText("⚠ " + self.tr("Give the dataset a name."))
             return
         self.import_button.setEnabled(False)
-        Op(self, self.engine.data.import_file, self.path.text().strip(), name, self.format.currentText(),
+        Op(self, self.engine.data.import_file, self.path.text().strip(), name, self.format.currentData(),
            self.mapping() or None, self.encoding.currentData() or None, skip_bad=self.skip_bad.isChecked()) \
             .success(self._started) \
             .failure(lambda exc, details: (self.detected.setText("⚠ " + reason_of(exc)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QIcon, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel,
                                QListWidget, QListWidgetItem, QMenu, QPushButton, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -12,6 +12,7 @@ from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
 from desktop.tabs.dataset_filters import RecordFilters
+from desktop.tabs.datasets_detail import RecordDetail, fit_columns, row_changed
 from desktop.tabs.datasets_draft import DraftControl
 from desktop.tabs.datasets_edits import RecordEdits
 from desktop.widgets.buttons import primary_button
@@ -84,11 +85,21 @@ class DatasetsPage(Page):
                                    QAbstractItemView.EditTrigger.EditKeyPressed)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(30)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(False)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
-        column.addWidget(self.table, 1)
+        self.detail_pane = RecordDetail(self)
+        self.table.selectionModel().currentRowChanged.connect(lambda current, previous: row_changed(self, current))
+        self.model.dataChanged.connect(self._row_data_changed)
+        self.model.modelReset.connect(lambda: self.detail_pane.show_row(None))
+        self.table_split = QSplitter()
+        self.table_split.setChildrenCollapsible(False)
+        self.table_split.addWidget(self.table)
+        self.table_split.addWidget(self.detail_pane)
+        self.table_split.setStretchFactor(0, 3)
+        self.table_split.setStretchFactor(1, 1)
+        self.table_split.setSizes([900, 320])
+        column.addWidget(self.table_split, 1)
 
         actions = QHBoxLayout()
         self.accept_button = QPushButton(self.tr("Accept (A)"))
@@ -105,8 +116,8 @@ class DatasetsPage(Page):
         for button in (self.accept_button, self.reject_button, self.tag_button, self.commit_button):
             actions.addWidget(button)
         actions.addStretch(1)
-        self.clean_button = QPushButton(self.tr("Clean"))
-        self.split_button = QPushButton(self.tr("Split"))
+        self.clean_button = QPushButton(self.tr("Clean…"))
+        self.split_button = QPushButton(self.tr("Split…"))
         self.augment_button = QPushButton(self.tr("Augment…"))
         self.augment_button.setToolTip(self.tr("Add reworded copies of the training examples (text datasets)"))
         self.augment_button.clicked.connect(self.augment)
@@ -126,9 +137,21 @@ class DatasetsPage(Page):
         self.detail = splitter
 
         self.table.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)
+
+    def _row_data_changed(self, top_left, bottom_right) -> None:
+        """A saved edit or a review key changed the row shown beside the table: show it, unless being edited."""
+        row = self.detail_pane.row
+        if row is None or self.detail_pane.changed_fields():
+            return
+        for number in range(top_left.row(), bottom_right.row() + 1):
+            if number < len(self.model.rows) and self.model.rows[number].get("id") == row.get("id"):
+                self.detail_pane.show_row(self.model.rows[number])
 
     def eventFilter(self, watched, event) -> bool:
         """Single keys review the selected records: A accept, R reject, U unreviewed, T tag."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize and self.model.columns:
+            fit_columns(self.table, self.model.columns, self.column_samples())
         if watched is self.table and event.type() == QEvent.Type.KeyPress and \
                 event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier) and \
                 self.table.state() != QAbstractItemView.State.EditingState:
@@ -242,12 +265,19 @@ class DatasetsPage(Page):
             self.table.verticalHeader().setDefaultSectionSize(30)
         columns += [Column("label", self.tr("Label"), 100, editable=True), Column("tags", self.tr("Tags"), 110),
                     Column("status", self.tr("Status"), 100, render=self._status_text),
-                    Column("split", self.tr("Split"), 70)]
+                    Column("split", self.tr("Split"), 70, render=lambda r: self.split_name(r.get("split")))]
         self.model.columns = columns
         self.model.set_source(None, None)
-        for index, column in enumerate(columns):
-            self.table.setColumnWidth(index, column.width)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        fit_columns(self.table, columns, self.column_samples())
+        self.detail_pane.set_modality(modality)
+
+    def column_samples(self) -> dict[str, list[str]]:
+        """The words short columns show, so each is wide enough for all of them."""
+        return {"status": [self._status_text({"status": s}) for s in ("accepted", "rejected", "unreviewed")],
+                "split": [self.split_name(s) for s in ("train", "val", "test")]}
+
+    def split_name(self, split) -> str:
+        return {"train": self.tr("Train"), "val": self.tr("Validation"), "test": self.tr("Test")}.get(split, split or "")
 
     def _status_text(self, row: dict) -> str:
         return {"accepted": "✓ " + self.tr("Accepted"), "rejected": "✕ " + self.tr("Rejected"),
@@ -333,13 +363,23 @@ class DatasetsPage(Page):
     def _submit(self, fn, *args, **kwargs) -> None:
         Op(self, fn, *args, **kwargs).success(self.window_.show_banner_job).run_in_background()
 
-    def clean(self) -> None:
-        if self.current:
-            self._submit(self.engine.data.clean, self.current)
+    def clean(self):
+        """The Clean dialog: the rules, and what they would remove and keep, before anything starts."""
+        if not self.current:
+            return None
+        from desktop.tabs.datasets_jobs import CleanDialog
+        self.clean_dialog = CleanDialog(self, self.current)
+        self.clean_dialog.open()
+        return self.clean_dialog
 
-    def split(self) -> None:
-        if self.current:
-            self._submit(self.engine.data.split, self.current, 0.1, 0.1, 0)
+    def split(self):
+        """The Split dialog: the shares and seed, and the per split sizes they give, before anything starts."""
+        if not self.current:
+            return None
+        from desktop.tabs.datasets_jobs import SplitDialog
+        self.split_dialog = SplitDialog(self, self.current)
+        self.split_dialog.open()
+        return self.split_dialog
 
     def augment(self):
         """The augment dialog (text datasets; images are augmented on the fly during training)."""

@@ -3,19 +3,22 @@ comment from the keyboard; export approved ones or feed them back into the task'
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import QImageReader
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from desktop import icons
 from desktop.bridge import Op
 from desktop.tabs.base import Page
+from desktop.tabs.review_parts import ChangesView, ImageViewer
 from desktop.widgets.empty_state import EmptyState
 from desktop.widgets.error_dialog import reason_of, show_error
 from desktop.widgets.serial_queue import SerialQueue
 from desktop.widgets.thumbnails import Thumbnails
 
-IMAGE_SIZE = 320   # the review picture is decoded no larger than this, off the GUI thread
+IMAGE_SIZE = 640   # the review picture is first decoded no larger than this, off the GUI thread
+PAGE = 500         # the queue reads this many outputs at a time, more as the reviewer scrolls down
 
 
 class ReviewPage(Page):
@@ -24,7 +27,9 @@ class ReviewPage(Page):
     def __init__(self, window):
         super().__init__(window)
         self.items = []
+        self.total = 0           # outputs matching the filters (the queue may show fewer: it reads by page)
         self._generation = 0   # only the newest list answer is shown
+        self._more_loading = False
         self.thumbnails = Thumbnails(self, limit=64)
         self.thumbnails.ready.connect(self._image_ready)
         self.saves = SerialQueue(self)   # decisions reach the workspace one after another, in order
@@ -59,11 +64,15 @@ class ReviewPage(Page):
         filters.addStretch(1)
         filters.addWidget(self.counts)
         layout.addLayout(filters)
+        self.message = QLabel()   # what the last export or "Add approved" did; reloads leave it alone
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout.addWidget(self.message)
         exporting = QVBoxLayout()   # an export runs as a job: its row (progress, Cancel) shows here
         layout.addLayout(exporting)
         from desktop.widgets.job_slot import JobSlot
         self.export_slot = JobSlot(self, self.window_, exporting, self._exported,
-                                   lambda exc, _details: self.counts.setText("✕ " + reason_of(exc)))
+                                   lambda exc, _details: self.say("✕ " + reason_of(exc)))
         self.export_slot.busy_changed.connect(lambda busy: self.export_button.setEnabled(not busy))
         self.task_filter.currentIndexChanged.connect(self.load_items)
         self.task_filter.currentIndexChanged.connect(self._update_feedback_button)
@@ -84,19 +93,38 @@ class ReviewPage(Page):
         self.queue.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.queue.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.queue.setSpacing(2)
+        self.queue.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.queue.currentItemChanged.connect(self._show_item)
         self.queue.currentItemChanged.connect(self._update_feedback_button)
-        splitter.addWidget(self.queue)
+        self.queue.itemSelectionChanged.connect(self._update_decision_buttons)
+        self.queue.verticalScrollBar().valueChanged.connect(self._maybe_load_more)
+        self.shown = QLabel()    # "Showing 500 of 2,345": the queue reads by page, never silently stops
+        self.shown.setObjectName("muted")
+        self.more_button = QPushButton(self.tr("Show more"))
+        self.more_button.clicked.connect(self.load_more)
+        queue_box = QWidget()
+        queue_column = QVBoxLayout(queue_box)
+        queue_column.setContentsMargins(0, 0, 0, 0)
+        queue_column.addWidget(self.queue, 1)
+        more_row = QHBoxLayout()
+        more_row.addWidget(self.shown, 1)
+        more_row.addWidget(self.more_button)
+        queue_column.addLayout(more_row)
+        queue_box.setMinimumWidth(280)
+        queue_box.setMaximumWidth(380)
+        splitter.addWidget(queue_box)
         detail = QWidget()
         column = QVBoxLayout(detail)
         column.setContentsMargins(12, 0, 0, 0)
         self.prompt = QLabel()
         self.prompt.setWordWrap(True)
         self.prompt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.image = QLabel()
-        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image = ImageViewer()
+        self.image.wants.connect(self._sharper_image)
         self.output = QPlainTextEdit()
         self.output.setPlaceholderText(self.tr("The output; edit it to correct it before approving."))
+        self.changes = ChangesView()
+        self.output.textChanged.connect(self._compare)
         self.checks = QLabel()
         self.checks.setWordWrap(True)
         self.provenance = QLabel()
@@ -115,7 +143,8 @@ class ReviewPage(Page):
         buttons.addWidget(self.reject_button)
         buttons.addStretch(1)
         for title, widget in ((self.tr("Prompt"), self.prompt), (None, self.image), (self.tr("Output"), self.output),
-                              (None, self.checks), (None, self.provenance), (None, self.comment)):
+                              (None, self.changes), (None, self.checks), (None, self.provenance),
+                              (None, self.comment)):
             if title:
                 label = QLabel(title)
                 label.setObjectName("sectionTitle")
@@ -180,36 +209,81 @@ class ReviewPage(Page):
         review, task, status = self.engine.review, self.task_filter.currentData(), self.status_filter.currentData()
         self._generation += 1
         generation = self._generation
-        Op(self, lambda: (review.list(task=task, status=status or None, limit=2000), review.counts(task))) \
+        self._more_loading = False
+        Op(self, lambda: (review.list(task=task, status=status or None, limit=PAGE), review.counts(task))) \
             .success(lambda loaded: self._show_items(loaded) if generation == self._generation else None) \
             .run_in_background()
 
     def _show_items(self, loaded) -> None:
         self.items, counts = loaded
+        status = self.status_filter.currentData()
+        counts = counts or {}
+        self.total = counts.get(status, 0) if status else sum(v for v in counts.values() if isinstance(v, int))
         keep = self.current().id if self.current() else None
         self.queue.blockSignals(True)
         self.queue.clear()
-        for item in self.items:
-            entry = QListWidgetItem(self._entry_text(item))
-            if item.modality == "image":
-                entry.setIcon(icons.icon("image"))
-            entry.setData(Qt.ItemDataRole.UserRole, item)
-            self.queue.addItem(entry)
+        self._add_entries(self.items)
         self.queue.blockSignals(False)
-        self.counts.setText(" · ".join(f"{self._status_name(k)} {v}" for k, v in (counts or {}).items()
-                                       if isinstance(v, int)))
+        self._show_counts(counts)
         self.inner.setCurrentWidget(self.detail if self.items else self.empty)
         self._update_feedback_button()
         ids = [i.id for i in self.items]
         if self.items:
             self.queue.setCurrentRow(ids.index(keep) if keep in ids else 0)
+        self._update_decision_buttons()
+
+    def _add_entries(self, items) -> None:
+        for item in items:
+            entry = QListWidgetItem(self._entry_text(item))
+            if item.modality == "image":
+                entry.setIcon(icons.icon("image"))
+            entry.setData(Qt.ItemDataRole.UserRole, item)
+            self.queue.addItem(entry)
+        self._show_shown()
+
+    def _show_shown(self) -> None:
+        count = self.queue.count()
+        self.total = max(self.total, count)
+        self.shown.setText(self.tr("Showing %1 of %2").replace("%1", f"{count:,}").replace("%2", f"{self.total:,}"))
+        self.more_button.setVisible(count < self.total)
+
+    def _show_counts(self, counts: dict) -> None:
+        self.counts.setText(" · ".join(f"{self._status_name(k)} {v}" for k, v in counts.items() if isinstance(v, int)))
+
+    def _maybe_load_more(self, value: int) -> None:
+        bar = self.queue.verticalScrollBar()
+        if value >= bar.maximum() - 2 and bar.maximum() > 0:
+            self.load_more()
+
+    def load_more(self) -> None:
+        """Read the next page of the queue (scrolling to the end does the same)."""
+        if self._more_loading or self.queue.count() >= self.total or not self.available():
+            return
+        self._more_loading = True
+        review, task, status = self.engine.review, self.task_filter.currentData(), self.status_filter.currentData()
+        generation, offset = self._generation, self.queue.count()
+
+        def arrived(items) -> None:
+            if generation != self._generation:
+                return
+            self._more_loading = False
+            self.items = self.items + items
+            self._add_entries(items)
+        Op(self, lambda: review.list(task=task, status=status or None, limit=PAGE, offset=offset)) \
+            .success(arrived).run_in_background()
 
     def _entry_text(self, item) -> str:
-        """The queue line: status mark, where the output came from, and its current text (an edit wins)."""
+        """The queue line: status mark and word, where the output came from, and its current text (an edit
+        wins)."""
         mark = {"approved": "✓", "rejected": "✕"}.get(item.status, "•")
+        status = self.status_word(item.status) + (" · " + self.tr("edited") if item.edited_text else "")
         text = (item.edited_text or item.output_text or item.prompt or "").replace("\n", " ")
         origin = f"{item.task} · {self.step_name(item.step)}" if item.task else self.tr("Generation")
-        return f"{mark} {origin}\n{text[:70]}"
+        return f"{mark} {status} · {origin}\n{text[:70]}"
+
+    def status_word(self, status: str) -> str:
+        return {"pending": self.tr("To review"), "approved": self.tr("Approved"),
+                "rejected": self.tr("Rejected")}.get(status, status)
 
     def step_name(self, step: str) -> str:
         """A task's own step names are the author's words; the implicit single step is "output"."""
@@ -231,16 +305,17 @@ class ReviewPage(Page):
         self.output.setPlainText(item.edited_text or item.output_text or "")
         self.output.setVisible(item.modality != "image")
         self.output_title.setVisible(item.modality != "image")
+        self._compare()
         if item.image_path:
-            self.image.clear()
+            self.image.reset()
+            self.image.natural_width = QImageReader(item.image_path).size().width()   # the header only
             pixmap = self.thumbnails.get(item.image_path, IMAGE_SIZE)
             if pixmap is None:
-                self.image.setText(self.tr("Loading the image…"))
+                self.image.show_message(self.tr("Loading the image…"))
             else:
                 self._set_image(pixmap)
             self.image.show()
         else:
-            self.image.clear()
             self.image.hide()
         if item.failures:
             self.checks.setText("⚠ " + "; ".join(item.failures))
@@ -248,7 +323,7 @@ class ReviewPage(Page):
             self.checks.setText("✓ " + self.tr("Passes the task's checks"))
         parts = [self.tr("Model: %1").replace("%1", str(item.model or "-")),
                  self.tr("Adapter: %1").replace("%1", str(item.adapter or "-")),
-                 self.tr("Seed: %1").replace("%1", str(item.seed)),
+                 self.tr("Seed: %1").replace("%1", "-" if item.seed is None else str(item.seed)),
                  (self.tr("Run: %1").replace("%1", str(item.run_id)) if item.run_id
                   else self.tr("Sent from Generation"))]
         if item.reviewed_by:
@@ -259,18 +334,64 @@ class ReviewPage(Page):
     def _image_ready(self, path: str) -> None:
         item = self.current()
         if item is not None and item.image_path == path:
-            pixmap = self.thumbnails.get(path, IMAGE_SIZE)
+            size = getattr(self, "_image_size", IMAGE_SIZE)
+            pixmap = self.thumbnails.get(path, size) or self.thumbnails.get(path, IMAGE_SIZE)
             if pixmap is not None:
                 self._set_image(pixmap)
 
+    def _sharper_image(self, width: int) -> None:
+        """Zoomed past the first decode: decode once more at the size the zoom needs (off the GUI thread)."""
+        item = self.current()
+        if item is None or not item.image_path:
+            return
+        self._image_size = max(IMAGE_SIZE, min(4096, width))
+        pixmap = self.thumbnails.get(item.image_path, self._image_size)
+        if pixmap is not None and not pixmap.isNull() and pixmap.width() > self.image.item.pixmap().width():
+            self._set_image(pixmap)
+
     def _set_image(self, pixmap) -> None:
         if pixmap.isNull():
-            self.image.setText(self.tr("The image file cannot be read."))
+            self.image.show_message(self.tr("The image file cannot be read."))
         else:
-            self.image.setPixmap(pixmap)
+            self.image.set_pixmap(pixmap)
+
+    def _compare(self) -> None:
+        """While the output differs from what the model wrote, show what the edit changed."""
+        item = self.current()
+        if item is None or item.modality == "image":
+            self.changes.hide()
+            return
+        self.changes.compare(item.output_text or "", self.output.toPlainText())
 
     # -- actions ------------------------------------------------------------------
+    def selected_items(self) -> list:
+        return [entry.data(Qt.ItemDataRole.UserRole) for entry in self.queue.selectedItems()]
+
+    def _update_decision_buttons(self) -> None:
+        """With several outputs selected, Approve and Reject decide them all at once."""
+        count = len(self.queue.selectedItems())
+        if count > 1:
+            self.approve_button.setText(self.tr("Approve %n selected (Ctrl+Enter)", "", count))
+            self.reject_button.setText(self.tr("Reject %n selected (Ctrl+R)", "", count))
+        else:
+            self.approve_button.setText(self.tr("Approve (Ctrl+Enter)"))
+            self.reject_button.setText(self.tr("Reject (Ctrl+R)"))
+
+    def _decide_selected(self, fn) -> bool:
+        """Decide every selected output as they are (no edit), in order; False with one or none selected."""
+        entries = [e for e in self.queue.selectedItems()]
+        if len(entries) < 2:
+            return False
+        comment = self.comment.text().strip() or None
+        entries.sort(key=self.queue.row)
+        for entry in entries:
+            item = entry.data(Qt.ItemDataRole.UserRole)
+            self.saves.put(fn, item.id, comment, done=lambda updated, entry=entry: self._acted(entry, updated))
+        return True
+
     def approve(self) -> None:
+        if self._decide_selected(self.engine.review.approve):
+            return
         item = self.current()
         if item is None:
             return
@@ -283,6 +404,8 @@ class ReviewPage(Page):
             self._decide(self.engine.review.approve, item.id, comment)
 
     def reject(self) -> None:
+        if self._decide_selected(self.engine.review.reject):
+            return
         item = self.current()
         if item is not None:
             self._decide(self.engine.review.reject, item.id, self.comment.text().strip() or None)
@@ -302,8 +425,7 @@ class ReviewPage(Page):
             entry.setData(Qt.ItemDataRole.UserRole, updated)
             entry.setText(self._entry_text(updated))
         task = self.task_filter.currentData()
-        Op(self, self.engine.review.counts, task).success(self.newest("counts", lambda counts: self.counts.setText(
-            " · ".join(f"{self._status_name(k)} {v}" for k, v in counts.items() if isinstance(v, int))))) \
+        Op(self, self.engine.review.counts, task).success(self.newest("counts", self._show_counts)) \
             .run_in_background()
 
     def _move(self, delta: int) -> None:
@@ -323,12 +445,12 @@ class ReviewPage(Page):
     def _exported(self, job) -> None:
         result = job.result if isinstance(job.result, dict) else {}
         if job.state.value == "succeeded":
-            self.counts.setText(self.tr("%1 output(s) exported to %2").replace("%1", str(result.get("items", 0)))
+            self.say(self.tr("%1 output(s) exported to %2").replace("%1", str(result.get("items", 0)))
                                 .replace("%2", str(result.get("path", ""))))
         elif job.state.value == "cancelled":
-            self.counts.setText(self.tr("The export was cancelled; no file was written."))
+            self.say(self.tr("The export was cancelled; no file was written."))
         else:
-            self.counts.setText("✕ " + str(job.error or job.state.value))
+            self.say("✕ " + str(job.error or job.state.value))
 
     def stop_running_job(self) -> bool:
         """Esc: stop the export."""
@@ -353,8 +475,12 @@ class ReviewPage(Page):
     def feed_back(self) -> None:
         task = self.feedback_task()
         if not task:
-            self.counts.setText(self.tr("Choose a task in the Task list: outputs sent from Generation without a "
-                                        "task have no dataset to go to."))
+            self.say(self.tr("Choose a task in the Task list: outputs sent from Generation without a "
+                             "task have no dataset to go to."))
+            return
+        if self.saves.pending():   # an approval just made is still being saved: feed back after it
+            self.say(self.tr("Saving your decisions first…"))
+            self.saves.drained.connect(self.feed_back, Qt.ConnectionType.SingleShotConnection)
             return
         Op(self, self.engine.review.feedback, task).success(self._fed_back).run_in_background()
 
@@ -363,7 +489,12 @@ class ReviewPage(Page):
         parts = [self.tr("%1 example(s) added to “%2” (version %3)").replace("%1", str(d.get("added", 0)))
                  .replace("%2", str(d.get("dataset"))).replace("%3", str(d.get("version")))
                  for d in result.get("datasets", [])]
-        self.counts.setText(self.tr("Task “%1”: ").replace("%1", str(result.get("task"))) + "; ".join(parts))
+        self.say(self.tr("Task “%1”: ").replace("%1", str(result.get("task"))) + "; ".join(parts))
         datasets = self.window_.pages.loaded("datasets")   # a page built later loads fresh anyway
         if datasets is not None and datasets.available():
             datasets.refresh()
+
+    def say(self, text: str) -> None:
+        """Report what an action did on its own line, which list reloads do not overwrite."""
+        self.message.setText(text)
+        self.message.show()

@@ -102,9 +102,18 @@ class RunMonitor(QWidget):
         self.text_samples.follow(job)
 
     def _run_ended(self, job_id: str, state: str) -> None:
+        """The run followed live ended: say what it came to in words, as for a run picked from the list
+        (its last progress line was the engine's)."""
         if job_id == self.current_job and self.page.engine is not None:
-            Op(self, self.page.engine.jobs.get, job_id).success(
-                lambda job: (self.text_samples.finished(job), self.show_kept(job))).run_in_background()
+            jobs, generation = self.page.engine.jobs, self._generation
+            Op(self, lambda: (jobs.get(job_id), jobs.metrics(job_id))).success(
+                lambda loaded: self._ended(generation, *loaded)).run_in_background()
+
+    def _ended(self, generation: int, job, metrics: list[dict]) -> None:
+        if generation != self._generation:
+            return
+        self.text_samples.finished(job)
+        self._summarise(job, metrics)
 
     def _history(self, generation: int, job, metrics: list[dict]) -> None:
         """A run picked from the list: its curves so far, and for a finished one what it came to."""
@@ -114,6 +123,9 @@ class RunMonitor(QWidget):
             self.chart.add(m["name"], m["step"], m["value"])
         if job.state.value in ACTIVE:
             return
+        self._summarise(job, metrics)
+
+    def _summarise(self, job, metrics: list[dict]) -> None:
         last = {m["name"]: m for m in metrics}
         parts = [{"succeeded": self.tr("Finished"), "failed": self.tr("Failed"), "cancelled": self.tr("Cancelled"),
                   "interrupted": self.tr("Interrupted")}.get(job.state.value, job.state.value)]
@@ -237,9 +249,13 @@ def log_tail(path: str, limit: int = 400) -> str:
 
 
 def duration(seconds: float) -> str:
+    """A span in the interface language ("1m 05s", "1 分 05 秒")."""
+    from PySide6.QtCore import QCoreApplication
     seconds = int(seconds)
     if seconds < 60:
-        return f"{seconds}s"
+        return QCoreApplication.translate("RunMonitor", "%1s").replace("%1", str(seconds))
     if seconds < 3600:
-        return f"{seconds // 60}m {seconds % 60:02d}s"
-    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
+        return QCoreApplication.translate("RunMonitor", "%1m %2s").replace("%1", str(seconds // 60)) \
+            .replace("%2", f"{seconds % 60:02d}")
+    return QCoreApplication.translate("RunMonitor", "%1h %2m").replace("%1", str(seconds // 3600)) \
+        .replace("%2", f"{seconds % 3600 // 60:02d}")

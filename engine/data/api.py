@@ -222,6 +222,17 @@ class DataAPI:
         return con.execute("SELECT 1 FROM members WHERE dataset_id = ? AND until IS NULL AND record = ? LIMIT 1",
                            (ds["id"], digest)).fetchone() is not None
 
+    def clean_preview(self, name, rules: dict | None = None) -> dict:
+        """What ``clean`` with these rules would remove, redact and keep; nothing is written."""
+        from engine.data.cleaning import parse_rules, preview
+        return preview(self.engine, name, rules if rules is not None else parse_rules(None))
+
+    def split_preview(self, name, val: float = 0.1, test: float = 0.1, seed: int = 0,
+                      near_duplicates: bool = True) -> dict:
+        """The per split sizes ``split`` would give and how many records would change split; nothing is written."""
+        from engine.data.split import SplitConfig, preview
+        return preview(self.engine, SplitConfig(name, val, test, seed, near_duplicates))
+
     # -- long operations (jobs) ------------------------------------------------
     def clean(self, name, rules: dict | None = None):
         return self.engine.jobs.submit("data.clean", {"name": name, "rules": rules or {}}, title=f"Clean {name}")

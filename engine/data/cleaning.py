@@ -292,6 +292,19 @@ def clean(engine, name, rules_dict: dict, ctx: JobContext | None = None) -> dict
             "affected": result["changed"], "report": report, "rules": asdict(rules)}
 
 
+def preview(engine, name, rules_dict: dict) -> dict:
+    """What cleaning with these rules would do, without writing anything: records checked, removed (per
+    rule), redacted and kept."""
+    rules = CleanRules.from_dict(rules_dict)
+    ds = store.find_dataset(engine.workspace.db(), name)
+    checked = sum(1 for _ in query.iter_members(engine.workspace.db(), ds, ds["head"], exclude_rejected=True))
+    decisions, report = decide(engine, ds, rules, None)
+    removed = sum(1 for _fields, rule, _note in decisions.values() if rule)
+    redacted = sum(1 for fields, rule, _note in decisions.values() if fields is not None and not rule)
+    return {"dataset": name, "checked": checked, "removed": removed, "redacted": redacted,
+            "kept": checked - removed, "report": report}
+
+
 def check_clean(engine, params: dict) -> None:
     from engine.data import store
     store.find_dataset(engine.workspace.db(), params.get("name"))

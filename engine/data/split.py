@@ -53,20 +53,22 @@ def assign(groups_by_label: dict, sizes: dict, val: float, test: float, seed: in
     return out
 
 
-def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
+def plan(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
+    """Where each record would go, without writing anything: the split job and its preview share it."""
     cfg.check()
     from engine.data import neardup
     ws = engine.workspace
     con = ws.db()
     ds = store.find_dataset(con, cfg.name)
     started_at = store.head_state(con, ds)
-    items, labels, signatures = [], [], []
+    items, labels, signatures, current = [], [], [], {}
     for index, row in enumerate(query.iter_members(con, ds, ds["head"], exclude_rejected=True)):
         if ctx and index % 1000 == 0:
             ctx.check_cancelled()
             ctx.report(0.5 * index / max(1, ds["next_item"]), f"read {index:,} records")
         items.append(row["item"])
         labels.append(row["label"])
+        current[row["item"]] = row["split"]
         if cfg.near_duplicates:
             signatures.append(neardup.signature(rec.plain_text(json.loads(row["fields"]))))
     if not items:
@@ -90,6 +92,27 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
         by_label[label].append(root)
     side = assign(by_label, sizes, cfg.val, cfg.test, cfg.seed)
     wanted = {item: side[root] for item, root in zip(items, roots)}
+    counts = defaultdict(int)
+    for value in wanted.values():
+        counts[value] += 1
+    return {"started_at": started_at, "wanted": wanted, "sizes": sizes, "items": items,
+            "counts": {k: counts.get(k, 0) for k in ("train", "val", "test")},
+            "moved": sum(1 for item in items if current[item] != wanted[item])}
+
+
+def preview(engine, cfg: SplitConfig) -> dict:
+    """Per split sizes, records that would change split, and near-duplicate groups kept together."""
+    planned = plan(engine, cfg)
+    return {"dataset": cfg.name, "split": planned["counts"], "moved": planned["moved"],
+            "records": len(planned["items"]),
+            "near_duplicate_groups": sum(1 for s in planned["sizes"].values() if s > 1)}
+
+
+def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
+    planned = plan(engine, cfg, ctx)
+    ws = engine.workspace
+    started_at, wanted, sizes, items = planned["started_at"], planned["wanted"], planned["sizes"], planned["items"]
+    counts = planned["counts"]
     if ctx:
         ctx.report(0.8, "writing the new version")
     with busy.write(ws, f"split dataset '{cfg.name}'", interactive=False,
@@ -103,9 +126,6 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
             if row["split"] != wanted[row["item"]]:
                 version.replace(row, None, split=wanted[row["item"]])
         result = version.commit({"split": asdict(cfg)}, allow_empty=False)
-    counts = defaultdict(int)
-    for value in wanted.values():
-        counts[value] += 1
     groups = len(sizes)
     message = None
     if not result["created"]:   # say why, rather than leave "writing the new version" as the last word

@@ -99,9 +99,9 @@ def get_item(workspace, item_id) -> ReviewItem:
 def list_items(workspace, task: str | None = None, status: str | list[str] | None = None,
                failed: bool | None = None, failed_check: str | None = None, step: str | None = None,
                run_id: str | None = None, modality: str | None = None, edited: bool | None = None,
-               limit: int | None = None, sort: str | None = None) -> list[ReviewItem]:
+               limit: int | None = None, sort: str | None = None, offset: int = 0) -> list[ReviewItem]:
     """Queue items, oldest first (``sort="confidence"``: least confident first), filtered by task, status,
-    constraint failures, step, run."""
+    constraint failures, step, run; ``limit`` and ``offset`` read it a page at a time."""
     sql, args = "SELECT * FROM task_outputs WHERE 1=1", []
     if task:
         sql += " AND task_name = ?"
@@ -135,10 +135,10 @@ def list_items(workspace, task: str | None = None, status: str | list[str] | Non
     if sort == "confidence":
         sql += " ORDER BY confidence IS NULL, confidence, id"
     else:
-        sql += " ORDER BY run_id, row_index, candidate, step_index"
-    if limit:
-        sql += " LIMIT ?"
-        args.append(int(limit))
+        sql += " ORDER BY run_id, row_index, candidate, step_index, id"
+    if limit or offset:
+        sql += " LIMIT ? OFFSET ?"
+        args += [int(limit) if limit else -1, int(offset)]
     return [ReviewItem.from_row(r) for r in workspace.db().execute(sql, args)]
 
 

@@ -317,6 +317,13 @@
     </message>
 </context>
 <context>
+    <name>ChangesView</name>
+    <message>
+        <source>Changes from the model's output</source>
+        <translation>相对模型原始输出的修改</translation>
+    </message>
+</context>
+<context>
     <name>CheckpointExportDialog</name>
     <message>
         <source>Export as Stable Diffusion checkpoint</source>
@@ -365,6 +372,125 @@
     <message>
         <source>Choose where to write the .safetensors file.</source>
         <translation>请选择 .safetensors 文件的保存位置。</translation>
+    </message>
+</context>
+<context>
+    <name>CleanDialog</name>
+    <message>
+        <source>Clean %1</source>
+        <translation>清洗 %1</translation>
+    </message>
+    <message>
+        <source>Clean</source>
+        <translation>清洗</translation>
+    </message>
+    <message>
+        <source>Exact duplicates</source>
+        <translation>完全重复的记录</translation>
+    </message>
+    <message>
+        <source>Near duplicates, similarity at least</source>
+        <translation>近似重复的记录，相似度不低于</translation>
+    </message>
+    <message>
+        <source>Records with no answer or caption</source>
+        <translation>没有回答或图片描述的记录</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Hide them (replace with a placeholder)</source>
+        <translation>隐藏（替换为占位符）</translation>
+    </message>
+    <message>
+        <source>Remove the record</source>
+        <translation>移除该记录</translation>
+    </message>
+    <message>
+        <source>Only count them</source>
+        <translation>仅统计</translation>
+    </message>
+    <message>
+        <source>Leave them</source>
+        <translation>不处理</translation>
+    </message>
+    <message>
+        <source>Separated by commas; records with one are removed</source>
+        <translation>用逗号分隔；含其中任一词的记录将被移除</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Remove records</source>
+        <translation>移除记录</translation>
+    </message>
+    <message>
+        <source>Length (characters)</source>
+        <translation>长度（字符）</translation>
+    </message>
+    <message>
+        <source>Phone numbers, e-mails, ID numbers</source>
+        <translation>电话、邮箱、证件号</translation>
+    </message>
+    <message>
+        <source>Banned words</source>
+        <translation>违禁词</translation>
+    </message>
+    <message>
+        <source>Nothing is deleted: removed records are marked rejected with the rule's tag, and the previous version keeps everything.</source>
+        <translation>不会删除任何内容：被移除的记录标记为已拒绝并加上规则标签，上一版本保留全部记录。</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>空内容</translation>
+    </message>
+    <message>
+        <source>length</source>
+        <translation>长度</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>词元数</translation>
+    </message>
+    <message>
+        <source>language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>banned words</source>
+        <translation>违禁词</translation>
+    </message>
+    <message>
+        <source>personal data</source>
+        <translation>个人信息</translation>
+    </message>
+    <message>
+        <source>exact duplicates</source>
+        <translation>完全重复</translation>
+    </message>
+    <message>
+        <source>near duplicates</source>
+        <translation>近似重复</translation>
+    </message>
+    <message>
+        <source>Of %1 record(s): %2 removed, %3 kept.</source>
+        <translation>共 %1 条记录：移除 %2 条，保留 %3 条。</translation>
+    </message>
+    <message>
+        <source>Removed by rule: %1.</source>
+        <translation>按规则移除：%1。</translation>
+    </message>
+    <message>
+        <source>%1 record(s) contain personal data.</source>
+        <translation>%1 条记录含有个人信息。</translation>
+    </message>
+    <message>
+        <source>%1 record(s) will have it hidden.</source>
+        <translation>其中 %1 条记录的个人信息将被隐藏。</translation>
     </message>
 </context>
 <context>
@@ -508,10 +634,6 @@
         <translation>标签… (T)</translation>
     </message>
     <message>
-        <source>Clean</source>
-        <translation>清洗</translation>
-    </message>
-    <message>
         <source>Split</source>
         <translation>划分</translation>
     </message>
@@ -610,6 +732,26 @@
     <message>
         <source>Split made no new version of %1: with %2 record(s), the validation and test shares give %3 validation and %4 test record(s), so no record changes its split. Add records or raise the shares.</source>
         <translation>拆分未生成 %1 的新版本：共 %2 条记录，按验证集和测试集比例得到 %3 条验证记录和 %4 条测试记录，没有记录需要改变所属拆分。请增加记录或提高比例。</translation>
+    </message>
+    <message>
+        <source>Clean…</source>
+        <translation>清洗…</translation>
+    </message>
+    <message>
+        <source>Split…</source>
+        <translation>划分…</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练集</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>验证集</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试集</translation>
     </message>
 </context>
 <context>
@@ -1107,6 +1249,22 @@
         <source>100%</source>
         <translation>100%</translation>
     </message>
+    <message>
+        <source>Zoom out (-)</source>
+        <translation>缩小（-）</translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation>放大（+）</translation>
+    </message>
+    <message>
+        <source>Fit the picture to the pane</source>
+        <translation>按窗格大小显示图片</translation>
+    </message>
+    <message>
+        <source>Show the picture at its own size</source>
+        <translation>按图片原始大小显示</translation>
+    </message>
 </context>
 <context>
     <name>ImportDialog</name>
@@ -1281,6 +1439,10 @@
     <message>
         <source>Problem</source>
         <translation>问题</translation>
+    </message>
+    <message>
+        <source>Detect</source>
+        <translation>自动识别</translation>
     </message>
 </context>
 <context>
@@ -2104,6 +2266,57 @@
     </message>
 </context>
 <context>
+    <name>RecordDetail</name>
+    <message>
+        <source>No record selected</source>
+        <translation>未选择记录</translation>
+    </message>
+    <message>
+        <source>Save changes</source>
+        <translation>保存修改</translation>
+    </message>
+    <message>
+        <source>Save the edited fields into the dataset's draft (Ctrl+S)</source>
+        <translation>将修改的字段保存到数据集的草稿中（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>Undo changes</source>
+        <translation>撤销修改</translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>图片描述</translation>
+    </message>
+    <message>
+        <source>Record #%1</source>
+        <translation>记录 #%1</translation>
+    </message>
+    <message>
+        <source>Label: %1</source>
+        <translation>标注：%1</translation>
+    </message>
+    <message>
+        <source>Tags: %1</source>
+        <translation>标签：%1</translation>
+    </message>
+    <message>
+        <source>Split: %1</source>
+        <translation>划分：%1</translation>
+    </message>
+</context>
+<context>
     <name>RecordEdits</name>
     <message>
         <source>Add a tag</source>
@@ -2330,6 +2543,30 @@
     <message>
         <source>The export was cancelled; no file was written.</source>
         <translation>导出已取消，未写入任何文件。</translation>
+    </message>
+    <message>
+        <source>Show more</source>
+        <translation>显示更多</translation>
+    </message>
+    <message>
+        <source>Showing %1 of %2</source>
+        <translation>显示 %1 / 共 %2 条</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已修改</translation>
+    </message>
+    <message numerus="yes">
+        <source>Approve %n selected (Ctrl+Enter)</source>
+        <translation><numerusform>通过所选 %n 条（Ctrl+Enter）</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject %n selected (Ctrl+R)</source>
+        <translation><numerusform>驳回所选 %n 条（Ctrl+R）</numerusform></translation>
+    </message>
+    <message>
+        <source>Saving your decisions first…</source>
+        <translation>正在先保存您的审核结果…</translation>
     </message>
 </context>
 <context>
@@ -2560,6 +2797,18 @@
         <source>Validation loss never went below its first value (%1 at step %2), so the output is close to the base model. Try a higher learning rate or more examples, or check that the validation examples are like the training ones.</source>
         <translation>验证损失始终未低于首次评估的值（第 %2 步为 %1），因此输出与基础模型相差无几。请尝试提高学习率或增加样本，或检查验证样本是否与训练样本相似。</translation>
     </message>
+    <message>
+        <source>%1s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1m %2s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1h %2m</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -2674,6 +2923,57 @@
     <message>
         <source>Text generation</source>
         <translation>文本生成</translation>
+    </message>
+</context>
+<context>
+    <name>SplitDialog</name>
+    <message>
+        <source>Split %1</source>
+        <translation>划分 %1</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>划分</translation>
+    </message>
+    <message>
+        <source>Keep near duplicates on the same side</source>
+        <translation>近似重复的记录分在同一侧</translation>
+    </message>
+    <message>
+        <source>So that no validation example has a paraphrase of itself in training</source>
+        <translation>避免验证样本的改写版本出现在训练集中</translation>
+    </message>
+    <message>
+        <source>Validation share</source>
+        <translation>验证集比例</translation>
+    </message>
+    <message>
+        <source>Test share</source>
+        <translation>测试集比例</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Training %1 · validation %2 · test %3 (of %4 record(s)).</source>
+        <translation>训练集 %1 · 验证集 %2 · 测试集 %3（共 %4 条记录）。</translation>
+    </message>
+    <message>
+        <source>%1 record(s) change split; a new version is made.</source>
+        <translation>%1 条记录将改变划分，会生成新版本。</translation>
+    </message>
+    <message>
+        <source>No record changes split, so no new version would be made: add records or raise the shares.</source>
+        <translation>没有记录会改变划分，因此不会生成新版本：请添加记录或提高比例。</translation>
+    </message>
+    <message>
+        <source>%1 group(s) of near duplicates stay together.</source>
+        <translation>%1 组近似重复样本会分在同一侧。</translation>
+    </message>
+    <message>
+        <source>No record would be left for training. Lower the shares, or turn off keeping near duplicates together if most records are alike.</source>
+        <translation>训练集将没有任何记录。请降低比例；如果大多数记录彼此相似，可取消“近似重复的记录分在同一侧”。</translation>
     </message>
 </context>
 <context>
@@ -3422,6 +3722,17 @@
     <message>
         <source>Hide this greeting for this workspace</source>
         <translation>此工作区不再显示这条欢迎信息</translation>
+    </message>
+</context>
+<context>
+    <name>_JobDialog</name>
+    <message>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>What will change</source>
+        <translation>将会发生的变化</translation>
     </message>
 </context>
 </TS>

@@ -265,6 +265,13 @@ def test_split_that_changes_nothing_says_why(make_window, qtbot):
     wait_ops(qtbot)
     versions = len(window.engine.data.versions("tiny"))
     page.split_button.click()
+    dialog = page.split_dialog
+    qtbot.waitUntil(lambda: dialog.answered >= 1, timeout=30_000)
+    assert "No record changes split, so no new version would be made" in dialog.preview.text()
+    assert "of 3 record(s)" in dialog.preview.text() and not dialog.start_button.isEnabled()
+    dialog.reject()
+    assert len(window.engine.data.versions("tiny")) == versions
+    page.window_.show_banner_job(window.engine.data.split("tiny"))   # started elsewhere (the command line)
     qtbot.waitUntil(lambda: any(r.state == "succeeded" for r in window.banner_rows()), timeout=30_000)
     row = next(r for r in window.banner_rows() if r.state == "succeeded")
     assert "no new version" in row.message.text() and "3 record(s)" in row.message.text()

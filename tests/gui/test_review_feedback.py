@@ -31,7 +31,7 @@ def test_add_approved_names_its_task_and_reports_what_was_added(make_window, qtb
     assert "slogans" not in page.feedback_button.text()
     page.feedback_button.click()
     wait_ops(qtbot)
-    assert "Choose a task" in page.counts.text()                         # no longer silent
+    assert "Choose a task" in page.message.text()                         # no longer silent
 
     page.queue.setCurrentRow(_row_of(page, lambda item: item.task == "slogans"))
     assert "slogans" in page.feedback_button.text()
@@ -46,4 +46,4 @@ def test_add_approved_names_its_task_and_reports_what_was_added(make_window, qtb
     page.feedback_button.click()
     wait_ops(qtbot)
     assert engine.data.get("slogan-examples").count == 1
-    assert "1 example(s) added" in page.counts.text() and "slogan-examples" in page.counts.text()
+    assert "1 example(s) added" in page.message.text() and "slogan-examples" in page.message.text()
