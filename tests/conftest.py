@@ -5,6 +5,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("AIGC_DEVICE", "cpu")
+os.environ["AIGC_LANG"] = "en"   # messages in English whatever the machine's locale (tests/test_i18n.py sets others)
 
 import pytest  # noqa: E402
 

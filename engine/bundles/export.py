@@ -27,6 +27,7 @@ from engine.errors import UserError
 from engine.faults import fault_point
 from engine.output_paths import check_output_file
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 CHUNK = 1 << 22
 STORED_SUFFIXES = {".safetensors", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".zip", ".gz", ".model"}
@@ -170,7 +171,7 @@ def _stage_generated(engine, planned: list[PlannedItem], staging: Path, ctx: Job
         if p.dataset:
             name, version, modality = p.dataset
             if ctx:
-                ctx.report(0.02, f"exporting dataset {name} v{version}")
+                ctx.report(0.02, tr("exporting dataset {name} version {version}", name=name, version=version))
             target = folder / ("images" if modality == "image" else "records.jsonl")
             result = export_dataset(engine, DataExportConfig(name=name, format=p.item.info["format"], out=str(target),
                                                              version=version, include_rejected=True))
@@ -251,7 +252,7 @@ def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> di
             done[0] += count
             if ctx:
                 ctx.check_cancelled()
-                ctx.report(0.05 + 0.93 * done[0] / total, f"writing {done[0] / 1e6:,.1f} of {total / 1e6:,.1f} MB")
+                ctx.report(0.05 + 0.93 * done[0] / total, tr("writing {done} of {total} MB", done=f"{done[0] / 1e6:,.1f}", total=f"{total / 1e6:,.1f}"))
 
         _check_space(out.parent, total)
         manifest = BundleManifest(items=[p.item for p in planned], product_version=__version__)
@@ -274,7 +275,7 @@ def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> di
         if tmp.exists():
             tmp.unlink()
     if ctx:
-        ctx.report(1.0, f"wrote {out.name}")
+        ctx.report(1.0, tr("wrote {file}", file=out.name))
     signed = None
     if key is not None:
         from engine.bundles.signing import short_fingerprint

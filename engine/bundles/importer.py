@@ -25,6 +25,7 @@ from engine.bundles.reader import BundleReader
 from engine.errors import UserError
 from engine.faults import fault_point
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 
 @dataclass
@@ -169,7 +170,7 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
             raise problem
         for p in plans:
             if p.item.type in ("model", "adapter") and p.action == "add":
-                report(0.55, f"verifying {p.item.type} {p.item.name}")
+                report(0.55, tr("verifying {kind} {name}", kind=tr(p.item.type), name=p.item.name))
                 facts = check_model_folder(p.item, staging / p.item.root)
                 params = facts.get("parameters")
                 if ctx and params:
@@ -179,7 +180,7 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
             if check:
                 check()
             start = 0.65 + 0.33 * index / len(plans)
-            report(start, f"adding {p.item.type} {p.target}")
+            report(start, tr("adding {kind} {name}", kind=tr(p.item.type), name=p.target))
             entry = {"type": p.item.type, "name": p.item.name, "target": p.target, "action": p.action,
                      "notes": p.notes}
             for note in p.notes:
@@ -205,7 +206,7 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    report(1.0, f"imported {sum(1 for r in results if r['action'] == 'add')} item(s)")
+    report(1.0, tr("imported {count} item(s)", count=sum(1 for r in results if r['action'] == 'add')))
     return {"path": str(bundle), "items": results, "signature": signature,
             "added": sum(1 for r in results if r["action"] == "add"),
             "present": sum(1 for r in results if r["action"] == "present"), "config": asdict(cfg)}

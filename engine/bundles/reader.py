@@ -18,6 +18,7 @@ from engine.bundles.manifest import (MANIFEST_NAME, MAX_MANIFEST_BYTES, BundleFi
 from engine.bundles.signing import MAX_SIGNATURE_BYTES, SIGNATURE_NAME, Signature, verify_signature
 from engine.errors import UserError
 from engine.faults import fault_point
+from engine.i18n import tr
 
 CHUNK = 1 << 22
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle")
@@ -182,5 +183,5 @@ class BundleReader:
                     if check:
                         check()
                     if progress:
-                        progress(done[0] / total, f"checking {item.type} {item.name}: {file.path}")
+                        progress(done[0] / total, tr("checking {kind} {name}: {file}", kind=tr(item.type), name=item.name, file=file.path))
                 self._hash_member(item, file, target, step)

@@ -1,24 +1,29 @@
 """The command-line option behind a hint the engine gives in words.
 
 Engine messages say what to do in words the window can show too ("import again skipping bad
-rows"); on the command line the option that does it is added after the message.
+rows"); on the command line the option that does it is added after the message. A phrase is found
+in English or in the translation the message was made in (``engine.i18n``): every catalog entry
+whose English holds a phrase holds the phrase's own translation too (tests/test_i18n.py).
 """
 from __future__ import annotations
 
+from engine.i18n import N_, tr
+
 PHRASES = (
-    ("skipping bad rows", "--skip-bad"),
-    ("map a column", "--map COLUMN=FIELD"),
-    ("map the field", "--map FIELD=messages"),
-    ("names no column of the file", "--map COLUMN=FIELD"),
-    ("choose the file's encoding", "--encoding NAME"),
-    ("choose the format", "--format NAME"),
-    ("choose the sheet", "--sheet NAME"),
-    ("add to the existing dataset", "--append"),
+    (N_("skipping bad rows"), "--skip-bad"),
+    (N_("map a column"), "--map COLUMN=FIELD"),
+    (N_("map the field"), "--map FIELD=messages"),
+    (N_("names no column of the file"), "--map COLUMN=FIELD"),
+    (N_("choose the file's encoding"), "--encoding NAME"),
+    (N_("choose the format"), "--format NAME"),
+    (N_("choose the sheet"), "--sheet NAME"),
+    (N_("add to the existing dataset"), "--append"),
 )
 
 
 def with_flags(message: str) -> str:
     """``message`` followed by the options its words refer to (none when it already names them)."""
-    flags = [flag for phrase, flag in PHRASES if phrase in message and flag.split()[0] not in message]
+    flags = [flag for phrase, flag in PHRASES
+             if (phrase in message or tr(phrase) in message) and flag.split()[0] not in message]
     flags = list(dict.fromkeys(flags))
-    return f"{message} [option: {', '.join(flags)}]" if flags else message
+    return tr("{message} [option: {options}]", message=message, options=", ".join(flags)) if flags else message

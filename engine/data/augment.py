@@ -19,6 +19,7 @@ from engine.data.lexicon import SYNONYMS
 from engine.errors import UserError
 from engine.fields import check_fields, number, seed as seed_field
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 OPS = ("synonym", "swap", "delete", "template")
 TEMPLATES_ZH = ("请{x}", "帮我{x}", "{x}，谢谢", "麻烦你{x}", "能否{x}？")
@@ -137,7 +138,7 @@ def augment(engine, cfg: AugmentConfig, ctx: JobContext | None = None) -> dict:
                 break
             if ctx and row["item"] % 500 == 0:
                 ctx.check_cancelled()
-                ctx.report(row["item"] / max(1, last_source), f"augmented up to #{row['item']:,}")
+                ctx.report(row["item"] / max(1, last_source), tr("augmented up to #{item}", item=f"{row['item']:,}"))
             fields = json.loads(row["fields"])
             for _ in range(cfg.per_example):
                 op = rng.choice(cfg.ops)

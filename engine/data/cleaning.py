@@ -16,6 +16,7 @@ from engine.errors import UserError
 from engine.fields import check_fields, number
 from engine.faults import fault_point
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 SCRIPTS = {
     "han": r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]",
@@ -182,7 +183,7 @@ def decide(engine, ds, rules: CleanRules, ctx: JobContext | None) -> tuple[dict,
     for index, row in enumerate(query.iter_members(con, ds, head, exclude_rejected=True)):
         if ctx and index % 1000 == 0:
             ctx.check_cancelled()
-            ctx.report(0.8 * index / total, f"checked {index:,} of {total:,}")
+            ctx.report(0.8 * index / total, tr("checked {done} of {total}", done=f"{index:,}", total=f"{total:,}"))
         item, fields = row["item"], json.loads(row["fields"])
         text = rec.plain_text(fields)
         rule = note = None
@@ -237,7 +238,7 @@ def decide(engine, ds, rules: CleanRules, ctx: JobContext | None) -> tuple[dict,
             signatures.append(neardup.signature(text))
     if rules.near_dup is not None and len(survivors) > 1:
         if ctx:
-            ctx.report(0.85, f"looking for near duplicates among {len(survivors):,}")
+            ctx.report(0.85, tr("looking for near duplicates among {count}", count=f"{len(survivors):,}"))
         matrix = np.vstack(signatures)
         del signatures
         uf = neardup.groups(matrix, rules.near_dup, ctx.check_cancelled if ctx else None)
@@ -258,7 +259,7 @@ def clean(engine, name, rules_dict: dict, ctx: JobContext | None = None) -> dict
     started_at = store.head_state(ws.db(), ds)
     decisions, report = decide(engine, ds, rules, ctx)
     if ctx:
-        ctx.report(0.9, f"writing {len(decisions):,} changes")
+        ctx.report(0.9, tr("writing {count} changes", count=f"{len(decisions):,}"))
     with busy.write(ws, f"clean dataset '{name}'", interactive=False,
                     job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, name)

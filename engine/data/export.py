@@ -20,6 +20,7 @@ from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
 from engine.data.formulas import guard
 from engine.output_paths import check_output_file, check_output_folder
+from engine.i18n import tr
 
 FORMATS = ("jsonl", "alpaca", "sharegpt", "openai", "csv", "imagefolder")
 TEXT_COLUMNS = ("system", "instruction", "input", "output", "messages")
@@ -119,7 +120,7 @@ def export(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> dict:
                                                        exclude_rejected=not cfg.include_rejected)):
             if ctx and index % 1000 == 0:
                 ctx.check_cancelled()
-                ctx.report(index / total, f"wrote {index:,} of {total:,}")
+                ctx.report(index / total, tr("wrote {done} of {total}", done=f"{index:,}", total=f"{total:,}"))
             yield row, json.loads(row["fields"])
 
     if cfg.format == "imagefolder":
@@ -151,7 +152,7 @@ def export(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> dict:
             if as_array:
                 handle.write("]\n")
     if ctx:
-        ctx.report(1.0, f"wrote {count:,} records")
+        ctx.report(1.0, tr("wrote {count} records", count=f"{count:,}"))
     ref = {"dataset": ds["name"], "version": version, "hash": con.execute(
         "SELECT hash FROM dataset_versions WHERE dataset_id = ? AND version = ?", (ds["id"], version)).fetchone()[0]}
     return {**ref, "format": cfg.format, "out": str(out), "count": count, "config": asdict(cfg)}

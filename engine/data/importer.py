@@ -21,6 +21,7 @@ from engine.data.sources import iter_rows, open_source
 from engine.errors import UserError
 from engine.faults import fault_point
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 REPORT_EVERY = 2000
 MAX_REPORTED = 1000
@@ -160,22 +161,22 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
             fault_point("data.import.row")
             if ctx and seen % REPORT_EVERY == 0:
                 ctx.check_cancelled()
-                ctx.report(min(0.99, seen / total), f"{seen:,} rows read")
+                ctx.report(min(0.99, seen / total), tr("{count} rows read", count=f"{seen:,}"))
             elif ctx and source.modality == "image":
                 ctx.check_cancelled()
-                ctx.report(min(0.99, seen / total), f"{seen:,} images checked")
+                ctx.report(min(0.99, seen / total), tr("{count} images checked", count=f"{seen:,}"))
         if version.added == 0:
             raise UserError(f"{source.path.name}: no examples could be imported"
                             + (f" ({skipped_count} bad rows skipped)" if skipped_count else ""),
                             hint="check the file and the column mapping (aigc data preview PATH)")
         if ctx:
             ctx.check_cancelled()
-            ctx.report(0.995, "committing")
+            ctx.report(0.995, tr("committing"))
         version.measure_duplicates()
         result = version.commit({"import": asdict(cfg), "source": source.describe(), "skipped": skipped_count})
     if ctx:
         ctx.mark_committed()  # the transaction is in: a late Ctrl-C must not report "cancelled"
-        ctx.report(1.0, f"imported {version.added:,} examples")
+        ctx.report(1.0, tr("imported {count} examples", count=f"{version.added:,}"))
     return {"dataset": ds["name"], "dataset_id": ds["id"], "modality": source.modality, "version": result["version"],
             "hash": result["hash"], "imported": version.added, "count": result["count"],
             "skipped": skipped_count, "skipped_rows": skipped, **{k: v for k, v in source.describe().items()

@@ -16,6 +16,7 @@ from engine.data import busy, query, records as rec, store
 from engine.errors import UserError
 from engine.fields import check_fields, number, seed as seed_field
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 
 @dataclass
@@ -64,7 +65,7 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
     for index, row in enumerate(query.iter_members(con, ds, ds["head"], exclude_rejected=True)):
         if ctx and index % 1000 == 0:
             ctx.check_cancelled()
-            ctx.report(0.5 * index / max(1, ds["next_item"]), f"read {index:,} records")
+            ctx.report(0.5 * index / max(1, ds["next_item"]), tr("read {count} records", count=f"{index:,}"))
         items.append(row["item"])
         labels.append(row["label"])
         if cfg.near_duplicates:
@@ -74,7 +75,7 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
     if cfg.near_duplicates and len(items) > 1:
         import numpy as np
         if ctx:
-            ctx.report(0.6, "grouping near duplicates")
+            ctx.report(0.6, tr("grouping near duplicates"))
         uf = neardup.groups(np.vstack(signatures), cfg.threshold, ctx.check_cancelled if ctx else None)
         roots = [uf.find(i) for i in range(len(items))]
     else:
@@ -91,7 +92,7 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
     side = assign(by_label, sizes, cfg.val, cfg.test, cfg.seed)
     wanted = {item: side[root] for item, root in zip(items, roots)}
     if ctx:
-        ctx.report(0.8, "writing the new version")
+        ctx.report(0.8, tr("writing the new version"))
     with busy.write(ws, f"split dataset '{cfg.name}'", interactive=False,
                     job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, cfg.name)
@@ -109,9 +110,10 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
     groups = len(sizes)
     message = None
     if not result["created"]:   # say why, rather than leave "writing the new version" as the last word
-        message = (f"no new version: with {len(items)} record(s), val {cfg.val:g} and test {cfg.test:g} give "
-                   f"{counts.get('val', 0)} val and {counts.get('test', 0)} test record(s), so no record changes "
-                   f"its split; add records or raise the val and test shares")
+        message = tr("no new version: with {count} record(s), val {val} and test {test} give {val_count} val and "
+                     "{test_count} test record(s), so no record changes its split; add records or raise the val "
+                     "and test shares", count=len(items), val=f"{cfg.val:g}", test=f"{cfg.test:g}",
+                     val_count=counts.get('val', 0), test_count=counts.get('test', 0))
         if ctx:
             ctx.log(message)
             ctx.report(1.0, message)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 CHECK_TOKENS = 16
 
@@ -118,12 +119,12 @@ def export_gguf(ctx: JobContext, torch_model, tokenizer, out: Path, quant: str, 
                             report=lambda f, m: ctx.report(start + span * 0.6 * f, m), check=ctx.check_cancelled)
         ctx.check_cancelled()
         if quant in K_QUANTS:
-            ctx.report(start + span * 0.6, f"quantizing to {quant} with llama.cpp")
+            ctx.report(start + span * 0.6, tr("quantizing to {quant} with llama.cpp", quant=quant))
             quantize_file(source, temp, quant)
             source.unlink()
             ctx.check_cancelled()
             counts = tensor_types(temp)
-        ctx.report(start + span * 0.65, f"checking {out.name} in llama.cpp")
+        ctx.report(start + span * 0.65, tr("checking {file} in llama.cpp", file=out.name))
         check = verify_file(temp, torch_model, tokenizer, quant, tokens, strict, examples)
         ctx.check_cancelled()
         publish_file(temp, out)
@@ -152,12 +153,12 @@ def export_model(ctx: JobContext) -> dict:
         return export_adapter(ctx, params["model"], params.get("adapter"), out)
     from engine.deploy.runtime import require_llama_cpp
     require_llama_cpp()
-    ctx.report(0.02, "loading the model")
+    ctx.report(0.02, tr("loading the model"))
     torch_model, tokenizer, base, adapter = load_merged(ctx.engine, params["model"], params.get("adapter"))
     ctx.check_cancelled()
     name = f"{base.name}+{adapter.name}" if adapter else base.name
     result = export_gguf(ctx, torch_model, tokenizer, out, quant, name)
     result.update(model=base.name, model_sha256=base.sha256, adapter=adapter.name if adapter else None,
                   adapter_sha256=adapter.sha256 if adapter else None)
-    ctx.report(1.0, f"exported {out.name}")
+    ctx.report(1.0, tr("exported {file}", file=out.name))
     return result

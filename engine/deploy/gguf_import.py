@@ -16,6 +16,7 @@ from engine.atomic import replace_dir
 from engine.errors import UserError
 from engine.models.catalog import check_name, new_model_id
 from engine.deploy.runtime import GGUF_FILE
+from engine.i18n import tr
 
 
 def check_gguf(path: Path) -> dict:
@@ -39,7 +40,7 @@ def _copy(src: Path, dest: Path, ctx, start: float, end: float) -> str:
     from engine.models.importer import copy_hashed
     total = max(1, src.stat().st_size)
     return copy_hashed(src, dest, ctx,
-                       lambda copied: ctx.report(start + (end - start) * copied / total, f"copying {src.name}"))
+                       lambda copied: ctx.report(start + (end - start) * copied / total, tr("copying {file}", file=src.name)))
 
 
 def _hash(src: Path, ctx, start: float, end: float) -> str:
@@ -50,7 +51,7 @@ def _hash(src: Path, ctx, start: float, end: float) -> str:
             ctx.check_cancelled()
             digest.update(block)
             done += len(block)
-            ctx.report(start + (end - start) * done / total, f"hashing {src.name}")
+            ctx.report(start + (end - start) * done / total, tr("hashing {file}", file=src.name))
     return digest.hexdigest()
 
 
@@ -64,7 +65,7 @@ def import_gguf(ctx, src: Path, params: dict) -> dict:
         raise UserError(f"a model named '{name}' already exists", hint="choose another --name or remove it first")
     if params.get("kind") not in (None, "text"):
         raise UserError(f"{src}: a GGUF file is a text model, not --kind {params.get('kind')}")
-    ctx.report(0.02, f"checking {src.name}")
+    ctx.report(0.02, tr("checking {file}", file=src.name))
     info = check_gguf(src)
     ctx.log(f"verified {info['architecture']} GGUF ({info['quant']}, {info['parameters']:,} parameters)")
     copy = bool(params.get("copy", True))
@@ -92,6 +93,6 @@ def import_gguf(ctx, src: Path, params: dict) -> dict:
         shutil.rmtree(staging, ignore_errors=True)
         if not registered:
             shutil.rmtree(final, ignore_errors=True)
-    ctx.report(1.0, f"imported {model.name}")
+    ctx.report(1.0, tr("imported {name}", name=model.name))
     return {"id": model.id, "name": model.name, "kind": "text", "path": model.path, "sha256": model.sha256,
             "files": 1, "info": info}

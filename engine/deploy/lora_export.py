@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 REFUSED_WHEN_ON = ("use_dora", "lora_bias")   # settings llama.cpp adapters have no place for
 
@@ -159,7 +160,7 @@ def export_adapter(ctx, model: str, adapter: str | None, out: Path) -> dict:
     require_llama_cpp()
     folder = Path(adapter_info.path)
     alpha, _ = adapter_settings(folder)
-    ctx.report(0.05, "loading the model")
+    ctx.report(0.05, tr("loading the model"))
     tokenizer = load_tokenizer(base.path)
     torch_model = load_model(base.path, "float32", "cpu").eval()
     family = family_of(torch_model.config)
@@ -170,7 +171,7 @@ def export_adapter(ctx, model: str, adapter: str | None, out: Path) -> dict:
     try:
         count = write_adapter(temp, family.gguf_arch, adapter_info.name, alpha, pairs)
         ctx.check_cancelled()
-        ctx.report(0.2, "writing a temporary f16 base to check the adapter against")
+        ctx.report(0.2, tr("writing a temporary f16 base to check the adapter against"))
         write_gguf(torch_model, tokenizer, base_file, "f16", base.name, template_of(tokenizer),
                    report=lambda f, m: ctx.report(0.2 + 0.4 * f, m), check=ctx.check_cancelled)
         from peft import PeftModel
@@ -179,7 +180,7 @@ def export_adapter(ctx, model: str, adapter: str | None, out: Path) -> dict:
         merged = PeftModel.from_pretrained(torch_model, str(folder), is_trainable=False).merge_and_unload().eval()
         after = torch_logits(merged, probe)
         ctx.check_cancelled()
-        ctx.report(0.7, f"checking {out.name} on the base in llama.cpp")
+        ctx.report(0.7, tr("checking {file} on the base in llama.cpp", file=out.name))
         check = verify_file(base_file, merged, tokenizer, "f16", lora_path=temp)
         check.update(adapter_check(base_file, temp, probe, before, after))
         if check["adapter_logit_error"] > 3 * check["f16_logit_error"] + 0.05 * check["adapter_logit_effect"]:
@@ -194,7 +195,7 @@ def export_adapter(ctx, model: str, adapter: str | None, out: Path) -> dict:
         for leftover in (temp, base_file):
             if leftover.exists():
                 leftover.unlink()
-    ctx.report(1.0, f"exported {out.name}")
+    ctx.report(1.0, tr("exported {file}", file=out.name))
     return {"path": str(out), "quant": "f32", "adapter_only": True, "size": out.stat().st_size,
             "sha256": sha256_of(out), "tensor_types": {"f32": count}, "alpha": alpha,
             "rank": int(pairs[0][1].shape[0]), "check": check, "model": base.name, "model_sha256": base.sha256,

@@ -10,6 +10,7 @@ import shutil
 
 from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 REPORT_QUANTS = ("f16", "q8_0", "q4_k_m", "q4_0")      # the default rows
 
@@ -83,7 +84,7 @@ def compress_report(ctx: JobContext) -> dict:
     if bad:
         raise UserError(f"quantization '{bad[0]}' is not one of {', '.join(QUANTS + tuple(K_QUANTS))}")
     require_llama_cpp()
-    ctx.report(0.02, "loading the model")
+    ctx.report(0.02, tr("loading the model"))
     torch_model, tokenizer, base, adapter = load_merged(ctx.engine, params["model"], params.get("adapter"))
     name = f"{base.name}+{adapter.name}" if adapter else base.name
     examples = None
@@ -98,5 +99,5 @@ def compress_report(ctx: JobContext) -> dict:
     if params.get("out"):
         atomic.write_text(params["out"], f"# Compression report: {name}\n\n{result['markdown']}\n")
         result["out"] = str(params["out"])
-    ctx.report(1.0, "report ready")
+    ctx.report(1.0, tr("report ready"))
     return result

@@ -16,6 +16,7 @@ from engine import atomic
 from engine.errors import UserError
 from engine.image import verify
 from engine.image.verify import PICKLE_SUFFIXES
+from engine.i18n import tr
 
 SKIP_NAMES = {".gitattributes", "README.md", ".DS_Store"}
 
@@ -54,7 +55,7 @@ def prepare_image_model(src, dest_dir, ctx=None) -> dict:
     src, dest = Path(src).expanduser(), Path(dest_dir)
     if not src.exists():
         raise UserError(f"{src}: no such file or folder", hint="check the path")
-    _report(ctx, 0.05, "checking the source")
+    _report(ctx, 0.05, tr("checking the source"))
     source_kind = "diffusers-folder"
     if src.is_dir():
         if not (src / "model_index.json").is_file():
@@ -79,7 +80,7 @@ def prepare_image_model(src, dest_dir, ctx=None) -> dict:
         verify.verify_pipeline_folder(src, check_tensors=False,
                                       progress=lambda m: _report(ctx, 0.1, m))
         copy_pipeline(src, dest, ctx)
-    _report(ctx, 0.85, "verifying the imported pipeline")
+    _report(ctx, 0.85, tr("verifying the imported pipeline"))
     try:
         report = verify.verify_pipeline_folder(dest, check_tensors=True, progress=lambda m: _report(ctx, 0.9, m))
     except UserError as exc:  # name the source, not our copy
@@ -87,7 +88,7 @@ def prepare_image_model(src, dest_dir, ctx=None) -> dict:
     manifest = verify.file_manifest(dest)
     atomic.write_json(dest / "manifest.json", manifest)
     digest = verify.manifest_digest(manifest)
-    _report(ctx, 1.0, "verified")
+    _report(ctx, 1.0, tr("verified"))
     return {"family": report["family"], "family_label": report["family_label"],
             "pipeline_class": report["pipeline_class"], "resolution": report["resolution"],
             "components": report["components"], "parameters": report["parameters"],

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from engine.image import selfcheck, starter  # noqa: F401 - register the self-test check and the sample installer
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 
 def check_train(engine, params: dict) -> None:
@@ -98,19 +99,19 @@ def generate_images(ctx: JobContext) -> dict:
     scale = float(params.get("adapter_scale") or 1.0)
     if not prompts or not any(str(p).strip() for p in prompts):
         raise UserError("the prompt is empty", hint="pass --prompt TEXT")
-    ctx.report(0.0, "loading the model")
+    ctx.report(0.0, tr("loading the model"))
     generator = ctx.engine.image.generator(model, adapter, scale)
     images = []
     for number, prompt in enumerate(prompts):
         def on_step(step, total, preview, number=number):
             ctx.check_cancelled()
-            ctx.report((number + step / total) / len(prompts), f"image {number + 1}/{len(prompts)} · step {step}/{total}")
+            ctx.report((number + step / total) / len(prompts), tr("image {number}/{count} · step {step}/{total}", number=number + 1, count=len(prompts), step=step, total=total))
             if preview:
                 ctx.partial(preview=preview, step=step, index=number)
         made = generator.generate(prompt, params, on_step=on_step, should_stop=ctx.cancelled, out_dir=out_dir)
         for item in made:
             ctx.partial(image=item["path"], seed=item["seed"], index=number)
         images.extend({"path": m["path"], "seed": m["seed"], "prompt": prompt} for m in made)
-    ctx.report(1.0, f"{len(images)} image(s) written")
+    ctx.report(1.0, tr("{count} image(s) written", count=len(images)))
     return {"images": images, "model": generator.base.name,
             "adapter": generator.adapter.name if generator.adapter else None}

@@ -14,6 +14,7 @@ from engine.errors import Cancelled, UserError
 from engine.image.data import ImageBatcher, load_examples
 from engine.image.train_config import ImageTrainConfig
 from engine.training import checkpoints, runs
+from engine.i18n import tr
 
 UNET_TARGETS = ["to_k", "to_q", "to_v", "to_out.0"]
 TEXT_TARGETS = ["q_proj", "k_proj", "v_proj", "out_proj"]
@@ -137,7 +138,7 @@ def run_training(ctx) -> dict:
     device_info = devices.detect()
     device = devices.torch_device(device_info)
     autocast_dtype, use_scaler = _precision(config, device_info)
-    ctx.report(0.01, "loading the base model")
+    ctx.report(0.01, tr("loading the base model"))
     pipe = load_pipeline(base.path, device, torch.float32)
     unet, vae = pipe.unet, pipe.vae
     sdxl = family == "sdxl"
@@ -183,7 +184,7 @@ def run_training(ctx) -> dict:
     ctx.log(f"{family} model, prediction type {prediction}")
     conditioner = TextConditioner(pipe, sdxl)
 
-    ctx.report(0.02, f"reading {len(examples)} images")
+    ctx.report(0.02, tr("reading {count} images", count=len(examples)))
     batcher = ImageBatcher(examples, resolution, config.center_crop, config.flip, config.caption_dropout,
                            config.buckets, config.batch_size)
     per_epoch = batcher.batches_per_epoch()
@@ -261,7 +262,7 @@ def run_training(ctx) -> dict:
             ctx.metric("loss", step_loss, step)
             events.scalar("loss", step_loss, step)
             elapsed = time.monotonic() - started
-            ctx.report(0.03 + 0.9 * step / total, f"step {step}/{total} · loss {step_loss:.4f} · {elapsed:.0f}s")
+            ctx.report(0.03 + 0.9 * step / total, tr("step {step}/{total} · loss {loss} · {seconds}s", step=step, total=total, loss=f"{step_loss:.4f}", seconds=f"{elapsed:.0f}"))
             if config.validation_every and step % config.validation_every == 0 and step < total:
                 _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base, events)
             if config.checkpoint_every and (step % config.checkpoint_every == 0 or step == total):
@@ -289,7 +290,7 @@ def run_training(ctx) -> dict:
         raise
 
     events.close()
-    ctx.report(0.96, "saving the LoRA")
+    ctx.report(0.96, tr("saving the LoRA"))
     name = config.output_name or f"{base.name}-lora-{run['id'][-6:]}"
     lineage = {"base_sha256": base.sha256, "base": base.name, "dataset": data_ref.get("dataset"),
                "dataset_version": data_ref.get("version"), "dataset_hash": data_ref.get("hash"), "run_id": run["id"]}

@@ -19,6 +19,7 @@ import uuid
 from collections import deque
 from typing import Callable
 
+from engine import i18n
 from engine.errors import NotFound, UserError
 from engine.jobs import logfile
 from engine.jobs.context import JobContext
@@ -279,7 +280,8 @@ class JobRunner:
                 outcome = run_work(spec, ctx)
             else:
                 request = {"job_id": job_id, "kind": job.kind, "module": spec.module, "params": job.params,
-                           "resumed_from": job.resumed_from, "log_path": str(log_path)}
+                           "resumed_from": job.resumed_from, "log_path": str(log_path),
+                           "language": i18n.language()}
                 outcome = worker.run(request, ctx, cancel_event, self.kill_grace, spec.resumable)
         except BaseException as exc:  # noqa: BLE001 - the runner itself failed (database, worker start)
             outcome = Outcome(JobState.FAILED, reason=one_line_reason(exc), details=traceback.format_exc())

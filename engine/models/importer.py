@@ -18,6 +18,7 @@ from engine.jobs import JobContext, job_kind
 from engine.models import manifest as mf
 from engine.models.catalog import new_model_id
 from engine.models.text_check import PICKLE_SUFFIXES
+from engine.i18n import tr
 
 
 def detect_kind(src: Path) -> str:
@@ -44,7 +45,7 @@ def copy_with_manifest(src: Path, dest: Path, ctx: JobContext, start: float, end
         target = dest / rel
 
         def progress(copied: int, rel=rel, before=done) -> None:
-            ctx.report(start + (end - start) * (before + copied) / total, f"copying {rel}")
+            ctx.report(start + (end - start) * (before + copied) / total, tr("copying {file}", file=rel))
         digest = copy_hashed(path, target, ctx, progress)
         done += target.stat().st_size
         entries[rel] = {"sha256": digest, "size": target.stat().st_size}
@@ -71,7 +72,7 @@ def copy_hashed(path: Path, target: Path, ctx: JobContext, progress) -> str:
 
 def hash_with_progress(folder: Path, ctx: JobContext, start: float, end: float) -> dict:
     def progress(index, count, rel):
-        ctx.report(start + (end - start) * index / max(1, count), f"hashing {rel}")
+        ctx.report(start + (end - start) * index / max(1, count), tr("hashing {file}", file=rel))
     return mf.build_manifest(folder, progress=progress, check=ctx.check_cancelled)
 
 
@@ -114,7 +115,7 @@ def import_model(ctx: JobContext) -> dict:
     final = ctx.workspace.root / "models" / model_id
     registered = False
     try:
-        ctx.report(0.02, f"checking {src.name}")
+        ctx.report(0.02, tr("checking {file}", file=src.name))
         if kind == "text":
             from engine.devices import system_memory
             from engine.models.text_check import verify_text_folder
@@ -141,6 +142,6 @@ def import_model(ctx: JobContext) -> dict:
         shutil.rmtree(staging, ignore_errors=True)
         if not registered:
             shutil.rmtree(final, ignore_errors=True)
-    ctx.report(1.0, f"imported {model.name}")
+    ctx.report(1.0, tr("imported {name}", name=model.name))
     return {"id": model.id, "name": model.name, "kind": kind, "path": model.path, "sha256": model.sha256,
             "files": len(manifest["files"]), "info": info}

@@ -17,6 +17,7 @@ from engine.errors import UserError
 from engine.tasks import calibration, evals_store
 from engine.tasks.classify_head import is_head
 from engine.tasks.classify_metrics import OUTSIDE, bootstrap_ci, statistic_for, summary
+from engine.i18n import tr
 
 MAIN_METRIC = "macro_f1"
 
@@ -122,7 +123,7 @@ def _predict(ctx, engine, model: str, adapter: str | None, task, cases: list[dic
         else:
             out += classify_prompts(engine, model, adapter, spec, prompts, system, ctx.cancelled)
         start = end
-        ctx.report((offset + start) / total, f"{label}: example {start} of {len(cases)}")
+        ctx.report((offset + start) / total, tr("{system}: example {number} of {total}", system=label, number=start, total=len(cases)))
     return out
 
 
@@ -204,7 +205,7 @@ def evaluate_classify(ctx, config, task, dataset: str, model: str) -> dict:
     atomic.write_json(base_path.with_name(base_path.name + ".json"), report)
     paths["json"] = str(base_path.with_name(base_path.name + ".json"))
     evals_store.set_report(ctx.workspace, ids, paths)
-    ctx.report(1.0, "evaluation report written")
+    ctx.report(1.0, tr("evaluation report written"))
     return {"task": task.name, "kind": "classify", "examples": len(cases), "dataset_version": ref["version"],
             "systems": report["systems"], "warnings": warnings, "report": paths, "eval_ids": ids}
 

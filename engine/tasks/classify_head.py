@@ -18,6 +18,7 @@ from pathlib import Path
 
 from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 HEAD_METHOD = "sequence-classification"
 
@@ -129,7 +130,7 @@ def train_head(ctx: JobContext) -> dict:
     runs.update_run(engine, run["id"], state="running", total_steps=cfg.max_steps)
     events = TrainingEvents(run["dir"], ctx.log)
     try:
-        ctx.report(0.02, "loading the model with a classification head")
+        ctx.report(0.02, tr("loading the model with a classification head"))
         tokenizer, model = _load(base.path, spec)
         lora = LoraConfig(task_type="SEQ_CLS", r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=0.0,
                           target_modules=target_modules_for(model.config.model_type))
@@ -159,7 +160,7 @@ def train_head(ctx: JobContext) -> dict:
                                 hint=f"lower --learning-rate (now {cfg.learning_rate})")
             ctx.metric("loss", value, step)
             events.scalar("loss", value, step)
-            ctx.report(0.05 + 0.85 * step / cfg.max_steps, f"step {step}/{cfg.max_steps} loss {value:.4f}")
+            ctx.report(0.05 + 0.85 * step / cfg.max_steps, tr("step {step}/{total} loss {loss}", step=step, total=cfg.max_steps, loss=f"{value:.4f}"))
         if val:
             model.eval()
             decisions = predict(tokenizer, model, spec, [v[0] for v in val], cfg.max_length)
@@ -185,7 +186,7 @@ def train_head(ctx: JobContext) -> dict:
         events.close()
     result = {"run_id": run["id"], "model": adapter.name, "method": HEAD_METHOD, "steps": cfg.max_steps}
     runs.update_run(engine, run["id"], state="succeeded", model_id=adapter.id, step=cfg.max_steps, result=result)
-    ctx.report(1.0, "classification head trained")
+    ctx.report(1.0, tr("classification head trained"))
     return result
 
 

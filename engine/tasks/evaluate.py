@@ -16,6 +16,7 @@ from engine.jobs import JobContext, job_kind
 from engine.tasks import metrics
 from engine.tasks.report import render
 from engine.tasks.store import get_task
+from engine.i18n import tr
 
 
 @dataclass
@@ -98,7 +99,7 @@ def _generate(ctx, engine, model, adapter, cases, params, label, offset, total) 
         ctx.check_cancelled()
         outputs += [str(r["text"]).strip() for r in results]
         start = end
-        ctx.report((offset + start) / total, f"{label}: example {start} of {len(cases)}")
+        ctx.report((offset + start) / total, tr("{system}: example {number} of {total}", system=label, number=start, total=len(cases)))
     return outputs
 
 
@@ -172,7 +173,7 @@ def evaluate_task(ctx: JobContext) -> dict:
     paths["json"] = str(base.with_name(base.name + ".json"))
     from engine.tasks.evals_store import set_report
     set_report(ctx.workspace, eval_ids, paths)
-    ctx.report(1.0, "evaluation report written")
+    ctx.report(1.0, tr("evaluation report written"))
     return {"task": task.name, "examples": len(cases), "systems": results, "report": paths, "eval_ids": eval_ids,
             "dataset_version": ref["version"]}
 

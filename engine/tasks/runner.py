@@ -29,6 +29,7 @@ from engine.tasks.definition import task_from_dict
 from engine.tasks.inputs import check_columns, read_rows
 from engine.tasks.store import get_task, task_id
 from engine.tasks.template import render
+from engine.i18n import tr
 
 
 @dataclass
@@ -167,7 +168,7 @@ class TaskRun:
                 if todo:
                     self._run_step(index, step, todo)
             self.finished += len(chunk)
-            ctx.report(self.finished / max(1, self.total), f"row {chunk[-1][0] + 1} of {len(self.rows)} done")
+            ctx.report(self.finished / max(1, self.total), tr("row {row} of {total} done", row=chunk[-1][0] + 1, total=len(self.rows)))
 
     def execute(self) -> dict:
         ctx = self.ctx
@@ -176,7 +177,7 @@ class TaskRun:
         ctx.log(f"task {self.task.name}: {len(self.rows)} rows x {self.config.candidates} candidate(s), "
                 f"{self.finished} already done, {len(self.steps)} step(s)"
                 + (f", {nproc} processes" if nproc > 1 else ""))
-        ctx.report(self.finished / max(1, self.total), f"{self.finished} of {self.total} done")
+        ctx.report(self.finished / max(1, self.total), tr("{done} of {total} done", done=self.finished, total=self.total))
         try:
             if nproc > 1 and self.chunks:
                 from engine.distributed.launch import run_ranks
@@ -216,7 +217,7 @@ class TaskRun:
         backend = self.backends[index]
         where = f"task {self.task.name} step {step.name}"
         ctx.check_cancelled()
-        ctx.report(None, f"row {todo[0][0] + 1} of {len(self.rows)} · step {step.name}")
+        ctx.report(None, tr("row {row} of {total} · step {step}", row=todo[0][0] + 1, total=len(self.rows), step=step.name))
         prompts = [render(step.template, self._variables(r), self._step_outputs(r, c),
                           where=f"{where} row {r + 1}") for r, c in todo]
         params = self.task.step_params(step)

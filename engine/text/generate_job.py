@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from engine.errors import Cancelled, UserError
 from engine.text.generator import GenerationParams
+from engine.i18n import tr
 
 
 def check_generate(engine, params: dict) -> None:
@@ -23,14 +24,14 @@ def run_generate(ctx) -> dict:
         raise UserError("no prompt given", hint="pass --prompt TEXT")
     if not params.get("model"):
         raise UserError("no model given", hint="pass --model NAME")
-    ctx.report(0.0, "loading model")
+    ctx.report(0.0, tr("loading the model"))
     generator = ctx.engine.text.generator(params["model"], params.get("adapter"), params.get("quantize"))
     started = set()
 
     def emit(index: int, piece: str) -> None:
         if index not in started:  # progress per prompt, not per token: the tokens are the progress
             started.add(index)
-            ctx.report(index / len(prompts), f"prompt {index + 1}/{len(prompts)}")
+            ctx.report(index / len(prompts), tr("prompt {number}/{total}", number=index + 1, total=len(prompts)))
         ctx.partial(index=index, token=piece)
 
     gen_params = GenerationParams.from_dict(params.get("params") or {})
@@ -55,5 +56,5 @@ def run_generate(ctx) -> dict:
             emit(start + index, "".join(held[index]))
     if ctx.cancelled():
         raise Cancelled()
-    ctx.report(1.0, f"{len(results)} generated")
+    ctx.report(1.0, tr("{count} generated", count=len(results)))
     return {"results": results}

@@ -18,6 +18,7 @@ from engine.atomic import replace_dir, write_json
 from engine.errors import Cancelled, UserError
 from engine.training import checkpoints as ck
 from engine.training import runs
+from engine.i18n import tr
 
 
 class TextTrainer:
@@ -55,7 +56,7 @@ class TextTrainer:
         base = ctx.engine.models.get(cfg.model)
         self.base = base
         checkpoint = ck.latest_checkpoint(self.run_dir) if self.resumed else None
-        ctx.report(0.01, "loading tokenizer and data")
+        ctx.report(0.01, tr("loading tokenizer and data"))
         self.tokenizer = load_tokenizer(base.path)
         train_rows, val_rows = split_examples(self.rows, cfg.val_fraction, cfg.seed)
         self.train_set, dropped = encode_all(self.tokenizer, train_rows, cfg.max_length, cfg.system)
@@ -72,7 +73,7 @@ class TextTrainer:
             self.accum = same_effective_batch(ck.load_state(checkpoint), cfg.grad_accum, self.world)
         per_epoch = max(1, math.ceil(self.plan.batches_per_epoch() / (self.accum * self.world)))
         self.total_steps = cfg.max_steps or max(1, math.ceil(per_epoch * cfg.epochs))
-        ctx.report(0.02, "loading model")
+        ctx.report(0.02, tr("loading the model"))
         init_path = start_adapter(ctx.engine, cfg, base)
         if init_path:
             ctx.log(f"starting from adapter {cfg.init_adapter}")
@@ -277,7 +278,7 @@ class TextTrainer:
                     ctx.metric("tokens_per_second", tokens / elapsed, self.step)
                     self.events.scalar("tokens_per_second", tokens / elapsed, self.step)
             ctx.report(0.03 + 0.9 * self.step / self.total_steps,
-                       f"step {self.step}/{self.total_steps} loss {loss:.4f}")
+                       tr("step {step}/{total} loss {loss}", step=self.step, total=self.total_steps, loss=f"{loss:.4f}"))
             if self.step % cfg.eval_every == 0 or self.step == self.total_steps:
                 if self._validate():
                     self.stopped_early = True
@@ -348,7 +349,7 @@ def train_run(ctx, config, run: dict, rows: list[dict], resumed: bool) -> dict:
         trainer.loop()
         result = None
         if trainer.main:
-            ctx.report(0.95, "saving the result")
+            ctx.report(0.95, tr("saving the result"))
             result = finish_run(trainer)
             result["effective_batch"] = trainer.effective_batch
             trainer.events.close()
@@ -378,7 +379,7 @@ def train_run(ctx, config, run: dict, rows: list[dict], resumed: bool) -> dict:
                                  "shorter --max-length"
                             ) from None
         raise
-    ctx.report(1.0, "training finished")
+    ctx.report(1.0, tr("training finished"))
     return result
 
 
