@@ -17,6 +17,7 @@ from pathlib import Path
 
 from engine.errors import UserError
 from engine.input_paths import describe
+from engine.i18n import tr
 
 
 def _target(path, what: str) -> Path:
@@ -51,7 +52,8 @@ def check_output_file(path, force: bool = False, what: str = "output file") -> P
     """The absolute target path when writing a file there is allowed; a UserError otherwise."""
     target = _target(path, what)
     if _refuse_special(target, what, folder_ok=False) is not None and not force:
-        raise UserError(f"{what} {target} already exists", hint="pass --force to replace it, or choose another name")
+        raise UserError(f"{what} {target} already exists", hint="choose to replace it, or choose another name",
+                        options=("--force",))
     return target
 
 
@@ -65,5 +67,5 @@ def check_output_folder(path, force: bool = False, what: str = "output folder") 
         raise UserError(f"{what} {target} is a file, not a folder", hint="choose a new folder name")
     if any(target.iterdir()) and not force:
         raise UserError(f"{what} {target} already exists and is not empty",
-                        hint="pass --force to replace it, or choose a new folder")
+                        hint="choose to replace it, or choose a new folder", options=("--force",))
     return target

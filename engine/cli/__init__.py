@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             raise UserError("--workspace is empty", hint="give a workspace folder, or leave the option out")
         result = args.handler(args, out)
     except UserError as exc:
-        out.fail(with_flags(str(exc)))
+        out.fail(with_flags(str(exc), getattr(exc, "options", ())))
         return exc.exit_code
     except KeyboardInterrupt:
         out.fail("interrupted")

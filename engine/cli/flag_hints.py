@@ -18,12 +18,29 @@ PHRASES = (
     (N_("choose the format"), "--format NAME"),
     (N_("choose the sheet"), "--sheet NAME"),
     (N_("add to the existing dataset"), "--append"),
+    (N_("lower the learning rate"), "--learning-rate"),
+    (N_("batch size"), "--batch-size"),
+    (N_("gradient accumulation"), "--grad-accum"),
+    (N_("gradient checkpointing"), "--gradient-checkpointing"),
+    (N_("maximum length"), "--max-length"),
+    (N_("without packing"), "--packing"),
+    (N_("the LoRA method"), "--method lora"),
+    (N_("smaller resolution"), "--resolution"),
+    (N_("lower LoRA rank"), "--lora-r"),
+    (N_("width and height"), "--width/--height"),
+    (N_("low memory mode"), "--memory low"),
+    (N_("with this adapter merged"), "--adapter"),
+    (N_("choose to replace it"), "--force"),
+    (N_("output name"), "--output-name"),
+    (N_("int8 quantization"), "--int8"),
+    (N_("with a validation share"), "--val"),
 )
 
 
-def with_flags(message: str) -> str:
-    """``message`` followed by the options its words refer to (none when it already names them)."""
-    flags = [flag for phrase, flag in PHRASES
-             if (phrase in message or tr(phrase) in message) and flag.split()[0] not in message]
+def with_flags(message: str, options: tuple[str, ...] = ()) -> str:
+    """``message`` followed by the options its words refer to (none when it already names them);
+    ``options`` are those the error named itself (``UserError.options``)."""
+    flags = [flag for phrase, flag in PHRASES if phrase in message or tr(phrase) in message]
+    flags = [flag for flag in [*options, *flags] if flag.split()[0] not in message]
     flags = list(dict.fromkeys(flags))
     return tr("{message} [option: {options}]", message=message, options=", ".join(flags)) if flags else message

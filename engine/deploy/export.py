@@ -36,7 +36,7 @@ def check_output_path(out: str, force: bool, suffix: str = ".gguf") -> Path:
                 "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
             raise UserError(f"{path} is {what}; an export only replaces a regular file", hint="choose another path")
         if not force:
-            raise UserError(f"{path} already exists", hint="pass --force to replace it, or choose another path")
+            raise UserError(f"{path} already exists", hint="choose to replace it, or choose another path", options=("--force",))
     if not path.parent.is_dir():
         raise UserError(f"{path.parent} is not a folder", hint="create the folder first")
     return path.absolute()
@@ -143,10 +143,11 @@ def export_model(ctx: JobContext) -> dict:
     from engine.deploy.writer import QUANTS
     params = ctx.params
     if (params.get("format") or "gguf") != "gguf":
-        raise UserError(f"--format {params.get('format')} is not available", hint="use --format gguf")
+        raise UserError(f"export format {params.get('format')} is not available", hint="use the gguf format",
+                        options=("--format gguf",))
     quant = params.get("quant") or "f16"
     if quant not in QUANTS + tuple(K_QUANTS):
-        raise UserError(f"--quant {quant} is not one of {', '.join(QUANTS + tuple(K_QUANTS))}")
+        raise UserError(f"quantization {quant} is not one of {', '.join(QUANTS + tuple(K_QUANTS))}", options=("--quant",))
     out = check_output_path(params.get("out") or "", bool(params.get("force")))
     if params.get("adapter_only"):
         from engine.deploy.lora_export import export_adapter

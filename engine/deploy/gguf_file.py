@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 MAGIC = b"GGUF"
 MAX_COUNT = 1 << 24            # tensors or metadata keys in one file
@@ -223,7 +224,7 @@ def check_model(info: GGUFInfo) -> GGUFInfo:
         raise UserError(f"{path}: metadata general.architecture is missing", hint="the file is not a model GGUF")
     if md.get("general.type") == "adapter":
         raise UserError(f"{path} is a LoRA adapter, not a model",
-                        hint="load it on top of its base model's GGUF file (llama.cpp --lora)")
+                        hint="load it on top of its base model's GGUF file in llama.cpp")
     if arch not in ARCHITECTURES:
         raise UserError(f"{path}: architecture '{arch}' is not supported (supported: {', '.join(ARCHITECTURES)})",
                         hint="use a model of a supported text family")

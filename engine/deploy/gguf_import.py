@@ -62,9 +62,9 @@ def import_gguf(ctx, src: Path, params: dict) -> dict:
         raise UserError(f"{src} is not a regular file", hint="give the path of a .gguf file")
     name = check_name(params.get("name") or src.stem)
     if models.find(name) is not None and models.find(name).name == name:
-        raise UserError(f"a model named '{name}' already exists", hint="choose another --name or remove it first")
+        raise UserError(f"a model named '{name}' already exists", hint="choose another name or remove it first")
     if params.get("kind") not in (None, "text"):
-        raise UserError(f"{src}: a GGUF file is a text model, not --kind {params.get('kind')}")
+        raise UserError(f"{src}: a GGUF file is a text model, not {params.get('kind')}", options=("--kind text",))
     ctx.report(0.02, tr("checking {file}", file=src.name))
     info = check_gguf(src)
     ctx.log(f"verified {info['architecture']} GGUF ({info['quant']}, {info['parameters']:,} parameters)")

@@ -40,13 +40,13 @@ def adapter_settings(folder: Path) -> tuple[float, dict]:
     for key in REFUSED_WHEN_ON:
         if config.get(key):
             raise UserError(f"{path}: {key} is on, which llama.cpp adapters cannot express",
-                            hint="export with the adapter merged instead (drop --adapter-only)")
+                            hint="export with the adapter merged instead")
     if config.get("modules_to_save"):
         raise UserError(f"{path}: modules_to_save {config['modules_to_save']} are full weights, not LoRA",
-                        hint="export with the adapter merged instead (drop --adapter-only)")
+                        hint="export with the adapter merged instead")
     if config.get("rank_pattern") or config.get("alpha_pattern"):
         raise UserError(f"{path}: per-layer rank_pattern/alpha_pattern cannot be expressed by one alpha",
-                        hint="export with the adapter merged instead (drop --adapter-only)")
+                        hint="export with the adapter merged instead")
     rank, alpha = int(config.get("r") or 8), float(config.get("lora_alpha") or 8)
     if config.get("use_rslora"):
         alpha *= math.sqrt(rank)
@@ -75,11 +75,11 @@ def lora_pairs(family, config, state: dict, where: Path) -> list[tuple[str, obje
     for key in sorted(state):
         if "lora_embedding" in key:
             raise UserError(f"{where}: {key} adapts the embedding, which is not exported yet",
-                            hint="export with the adapter merged instead (drop --adapter-only)")
+                            hint="export with the adapter merged instead")
         if not key.endswith(".lora_A.weight"):
             if not key.endswith(".lora_B.weight"):
                 raise UserError(f"{where}: tensor {key} is not a LoRA A/B matrix",
-                                hint="export with the adapter merged instead (drop --adapter-only)")
+                                hint="export with the adapter merged instead")
             continue
         module = key[:-len(".lora_A.weight")].removeprefix("base_model.model.")
         b_key = key[:-len(".lora_A.weight")] + ".lora_B.weight"
@@ -89,7 +89,7 @@ def lora_pairs(family, config, state: dict, where: Path) -> list[tuple[str, obje
         tied = bool(getattr(config, "tie_word_embeddings", False)) and not family.copy_tied_output
         if target is None or (target == "output.weight" and tied):
             raise UserError(f"{where}: module {module} has no matrix of its own in the GGUF file",
-                            hint="export with the adapter merged instead (drop --adapter-only)")
+                            hint="export with the adapter merged instead")
         pairs.append((target, state[key], family.rows(target, state[b_key], config)))
     if not pairs:
         raise UserError(f"{where}: the adapter holds no LoRA matrices", hint="re-import the adapter")
@@ -154,7 +154,8 @@ def export_adapter(ctx, model: str, adapter: str | None, out: Path) -> dict:
     from engine.text.templates import template_of
     base, adapter_info = ctx.engine.text._resolve(model, adapter)
     if adapter_info is None:
-        raise UserError("--adapter-only needs an adapter", hint="pass --adapter NAME, or name the adapter itself")
+        raise UserError("exporting an adapter alone needs an adapter", hint="choose the adapter to export",
+                        options=("--adapter NAME",))
     if base.info.get("format") == "gguf":
         raise UserError(f"'{base.name}' is a GGUF model", hint="adapters are trained on Hugging Face models")
     require_llama_cpp()
@@ -188,7 +189,7 @@ def export_adapter(ctx, model: str, adapter: str | None, out: Path) -> dict:
                             f"{check['adapter_logit_error']:.4f}, the f16 base alone by "
                             f"{check['f16_logit_error']:.4f}; the adapter moves them by "
                             f"{check['adapter_logit_effect']:.4f})",
-                            hint="export with the adapter merged instead (drop --adapter-only); please report it")
+                            hint="export with the adapter merged instead; please report it")
         ctx.check_cancelled()
         publish_file(temp, out)
     finally:

@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 GGUF_FILE = "model.gguf"
 MAX_CONTEXT = 4096     # KV cache cap: a GGUF model's own context can be far larger than our prompts need
@@ -124,7 +125,7 @@ class LoadedGGUF:
 
     def ensure_adapter(self, adapter) -> str:
         raise UserError(f"'{self.base.name}' is a GGUF model; adapters cannot be added to it",
-                        hint="export the base model with --adapter to get a GGUF with the adapter merged")
+                        hint="export the base model with this adapter merged to get one GGUF file")
 
 
 def sample(logits, history: list[int], params, rng) -> int:

@@ -50,7 +50,7 @@ def write_gguf(model, tokenizer, path: Path, quant: str, name: str, chat_templat
     from engine.deploy.families import family_of, gguf_name
     from engine.deploy.vocab import add_to_writer, build_vocab
     if quant not in QUANTS:
-        raise UserError(f"--quant {quant} is not written in Python", hint=f"use one of {', '.join(QUANTS)}")
+        raise UserError(f"quantization {quant} is not written in Python", hint=f"use one of {', '.join(QUANTS)}")
     config = model.config
     family = family_of(config)
     eos = getattr(model.generation_config, "eos_token_id", None)

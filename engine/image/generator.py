@@ -15,6 +15,7 @@ from engine.errors import Cancelled, UserError
 from engine.fields import check_fields, number, seed as seed_field
 from engine.image import provenance
 from engine.image.pipeline import ModelRef
+from engine.i18n import tr
 
 # SD 1.x/2.x latent -> RGB (a well-known linear fit); used when decoding every step would be too slow
 LATENT_RGB = {"sd": [[0.298, 0.207, 0.208], [0.187, 0.286, 0.173], [-0.158, 0.189, 0.264], [-0.184, -0.271, -0.473]],
@@ -51,7 +52,8 @@ class GenerateParams:
             from engine.input_paths import check_input_file
             problem = verify_image(check_input_file(p.init_image, "--init-image"))
             if problem:
-                raise UserError(f"--init-image {p.init_image}: the image {problem}", hint="give a PNG or JPEG file")
+                raise UserError(f"starting image {p.init_image}: the image {problem}", hint="give a PNG or JPEG file",
+                                options=("--init-image",))
         p.steps, p.batch_size, p.guidance_scale = int(p.steps), int(p.batch_size), float(p.guidance_scale)
         return p
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 CPU_ALLOCATOR = "DefaultCPUAllocator: can't allocate memory"
 _TRIED = re.compile(r"(?:tried|try) to allocate (\d+(?:\.\d+)?)\s*(bytes|[KMGT]i?B)", re.IGNORECASE)
@@ -64,10 +65,10 @@ def training_oom(exc: BaseException, resolution: int, batch_size: int, step: int
     ``step`` None: it failed while setting up (loading the model, adding the LoRA layers);
     ``resolution`` 0: the model's native size, not known yet.
     """
-    tips = [f"a smaller --resolution (now {resolution})" if resolution > 64 else None,
-            f"a smaller --batch-size (now {batch_size})" if batch_size > 1 else None,
-            None if gradient_checkpointing else "--gradient-checkpointing",
-            f"a lower --lora-r (now {rank})" if rank >= 64 else None]
+    tips = [f"a smaller resolution (now {resolution})" if resolution > 64 else None,
+            f"a smaller batch size (now {batch_size})" if batch_size > 1 else None,
+            None if gradient_checkpointing else "gradient checkpointing",
+            f"a lower LoRA rank (now {rank})" if rank >= 64 else None]
     tips = [t for t in tips if t] or ["a smaller model, or close other programs that use memory"]
     where = f"at training step {step}" if step else "while setting up training"
     size = f" at {resolution}x{resolution}" if resolution else ""
@@ -78,9 +79,9 @@ def training_oom(exc: BaseException, resolution: int, batch_size: int, step: int
 
 def generation_oom(exc: BaseException, width: int, height: int, batch_size: int, memory: dict) -> UserError:
     """The one-line failure of a generation that ran out of memory, with what to lower or turn on."""
-    tips = [f"a smaller --width/--height (now {width}x{height})" if max(width, height) > 64 else None,
-            f"a smaller --batch-size (now {batch_size})" if batch_size > 1 else None,
-            None if memory.get("attention_slicing") else "--memory low (attention slicing and VAE tiling)"]
+    tips = [f"a smaller width and height (now {width}x{height})" if max(width, height) > 64 else None,
+            f"a smaller batch size (now {batch_size})" if batch_size > 1 else None,
+            None if memory.get("attention_slicing") else "low memory mode (attention slicing and VAE tiling)"]
     tips = [t for t in tips if t] or ["a smaller model, or close other programs that use memory"]
     return UserError(f"out of memory generating {batch_size} image(s) at {width}x{height} ({_where(exc)})",
                      hint="try " + ", ".join(tips))

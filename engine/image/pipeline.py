@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.errors import NotFound, UserError
+from engine.i18n import tr
 
 
 @dataclass
@@ -22,7 +23,7 @@ class ModelRef:
 def resolve(engine, model, role: str = "base") -> ModelRef:
     """A catalog name/id, a ModelInfo, or a folder/file path -> ModelRef."""
     if model is None:
-        raise UserError("no model given", hint="pass --model NAME")
+        raise UserError("no model given", hint="choose a model", options=("--model NAME",))
     if hasattr(model, "path") and hasattr(model, "name"):
         info = dict(getattr(model, "info", {}) or {})
         return ModelRef(model.name, Path(model.path), getattr(model, "sha256", "") or "", info.get("family"),
@@ -125,9 +126,9 @@ def preflight_generation(pipe, device_info, width: int, height: int, batch: int)
             break
     tips = []
     if fit and fit < max(width, height):
-        tips.append(f"--width/--height {fit} or less")
+        tips.append(f"a width and height of {fit} or less")
     if batch > 1:
-        tips.append(f"--batch-size 1 (now {batch})")
+        tips.append(f"a batch size of 1 (now {batch})")
     raise UserError(f"out of memory generating {batch} image(s) at {width}x{height}: needs at least "
                     f"{human(need)}, {human(available)} is free", hint="try " + (", ".join(tips) or
                                                                               "closing other programs"))

@@ -98,7 +98,7 @@ def _precision(config: ImageTrainConfig, device_info):
     if mode == "auto":
         mode = "bf16" if device_info.bf16_supported else "fp16"
     if mode == "fp16" and device_info.kind == "cpu":
-        raise UserError("fp16 mixed precision needs a GPU", hint="use --mixed-precision bf16 or no on the CPU")
+        raise UserError("fp16 mixed precision needs a GPU", hint="use bf16 or no mixed precision on the CPU", options=("--mixed-precision",))
     return (torch.bfloat16 if mode == "bf16" else torch.float16), mode == "fp16" and device_info.kind == "cuda"
 
 
@@ -165,7 +165,7 @@ def run_training(ctx) -> dict:
         missing = [k for k in getattr(result, "missing_keys", []) if "lora" in k]
         if missing:
             raise UserError(f"adapter {config.init_adapter} does not fit this model's UNet "
-                            f"({len(missing)} LoRA weights missing)", hint="start without --init-adapter")
+                            f"({len(missing)} LoRA weights missing)", hint="start without an adapter")
     groups = [{"params": [p for p in unet.parameters() if p.requires_grad], "lr": config.learning_rate}]
     if config.train_text_encoder:
         for encoder in encoders:

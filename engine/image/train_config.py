@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from engine.errors import UserError
 from engine.fields import check_fields, number, seed as seed_field
+from engine.i18n import tr
 
 
 @dataclass
@@ -79,9 +80,9 @@ class ImageTrainConfig:
 
     def validate(self) -> None:
         if not self.model:
-            raise UserError("no base model given", hint="pass --model NAME")
+            raise UserError("no base model given", hint="choose a base model", options=("--model NAME",))
         if not self.data:
-            raise UserError("no training data given", hint="pass --data DATASET or an image folder")
+            raise UserError("no training data given", hint="choose a dataset or an image folder", options=("--data",))
         check_fields(self)
         if self.resolution and self.resolution % 8:
             raise UserError(f"resolution {self.resolution} is not a multiple of 8",

@@ -18,6 +18,7 @@ from pathlib import Path
 from engine import names
 from engine.errors import NotFound, UserError
 from engine.models import manifest as mf
+from engine.i18n import tr
 
 RESOURCE_PREFIX = "resource:"
 KINDS = ("text", "image")
@@ -141,7 +142,7 @@ class ModelsAPI:
             import sqlite3
             if isinstance(exc, sqlite3.IntegrityError) and "name" in str(exc):
                 raise UserError(f"a model named '{name}' already exists",
-                                hint="choose another --name or remove it first") from None
+                                hint="choose another name or remove it first") from None
             raise
         return self.get(model_id)
 
@@ -163,8 +164,8 @@ class ModelsAPI:
             config = params.get("config") if isinstance(params.get("config"), dict) else {}
             output = config.get("output_name") or config.get("name")
             if kind.endswith(".train") and isinstance(output, str) and names.normalise(output) == wanted:
-                raise UserError(f"{option + ' ' if option else ''}'{name}': job {job_id} is already training a model "
-                                "of that name", hint="choose another name, or wait for that job")
+                raise UserError(f"'{name}': job {job_id} is already training a model of that name",
+                                hint="choose another name, or wait for that job", options=(option,) if option else ())
 
     def users(self, model: ModelInfo) -> list[str]:
         """Queued or running jobs that use ``model`` (as base, adapter, or through the task they run)."""

@@ -29,7 +29,7 @@ def detect_kind(src: Path) -> str:
     if (src / "config.json").is_file():
         return "text"
     raise UserError(f"{src}: neither config.json (text model) nor model_index.json (image pipeline) found",
-                    hint="give the model's top folder, or say --kind text|image")
+                    hint="give the model's top folder, or say whether it is a text or an image model", options=("--kind text|image",))
 
 
 def copy_with_manifest(src: Path, dest: Path, ctx: JobContext, start: float, end: float,
@@ -108,7 +108,7 @@ def import_model(ctx: JobContext) -> dict:
         return import_gguf(ctx, src, {**params, "name": name})
     kind = params.get("kind") or detect_kind(src)
     if kind not in ("text", "image"):
-        raise UserError(f"--kind {kind} is not text or image")
+        raise UserError(f"model kind {kind} is not text or image", options=("--kind",))
     copy = bool(params.get("copy", True))
     model_id = new_model_id()
     staging = ctx.workspace.folder("tmp") / f"import-{model_id}"

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer.model", "vocab.json", "spiece.model", "tokenizer_config.json")
@@ -152,7 +153,7 @@ def verify_text_folder(folder: str | os.PathLike, available_memory: int | None =
     cfg_path = folder / "config.json"
     if not cfg_path.is_file():
         if (folder / "model_index.json").is_file():
-            raise UserError(f"{folder} is a diffusion pipeline, not a text model", hint="import it with --kind image")
+            raise UserError(f"{folder} is a diffusion pipeline, not a text model", hint="import it as an image model", options=("--kind image",))
         raise UserError(f"{cfg_path} is missing", hint="give the Hugging Face model folder that holds config.json")
     raw = read_json(cfg_path, "config.json")
     refuse_remote_code(folder, raw)

@@ -9,6 +9,7 @@ from engine.tasks import constraints as checks
 from engine.tasks import store
 from engine.tasks.definition import TaskDef, task_from_dict
 from engine.tasks.template import render
+from engine.i18n import tr
 
 
 class TasksAPI:
@@ -135,7 +136,7 @@ class TasksAPI:
         from engine.tasks.evaluate import report_paths
         task = self.get(name)
         if limit is not None and (not isinstance(limit, int) or limit < 1):
-            raise UserError(f"--limit must be a whole number >= 1, got {limit!r}")
+            raise UserError(f"the example limit must be a whole number >= 1, got {limit!r}", options=("--limit",))
         report_paths(report, force)
         params = {"task": task.name, "adapter": adapter, "against": against, "split": split, "limit": limit,
                   "report": str(report) if report else None, "max_new_tokens": max_new_tokens, "free": free,

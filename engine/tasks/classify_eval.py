@@ -135,7 +135,7 @@ def evaluate_classify(ctx, config, task, dataset: str, model: str) -> dict:
     cases = gold_cases(engine, task, dataset, ref["version"], config.split, config.limit)
     if not cases:
         raise UserError(f"dataset {dataset} version {ref['version']} has no '{config.split}' examples with a label",
-                        hint=f"split it first: aigc data split {dataset} --val 0.1 --test 0.2 --seed 0")
+                        hint=f"split dataset {dataset} into train, validation and test first")
     free = bool(getattr(config, "free", False))
     systems = [(config.against or "base model", config.against)]
     if config.adapter:
@@ -146,14 +146,14 @@ def evaluate_classify(ctx, config, task, dataset: str, model: str) -> dict:
         gold_cases(engine, task, dataset, ref["version"], "val", None)
     if not free and not spec.multi_label and config.split != "val" and len(val_cases) < 2:
         warnings.append(f"dataset {dataset} version {ref['version']} has no validation examples: confidence is "
-                        "not calibrated (split it with --val to fit a temperature)")
+                        "not calibrated (split it with a validation share to fit a temperature)")
         val_cases = []
     per_system = len(cases) + len(val_cases)
     total = per_system * len(systems)
     for position, (label, adapter_name) in enumerate(systems):
         adapter = engine.models.get(adapter_name) if adapter_name else None
         if free and is_head(adapter):
-            raise UserError(f"{adapter.name} is a classification head; it cannot generate", hint="drop --free")
+            raise UserError(f"{adapter.name} is a classification head; it cannot generate", hint="evaluate without free generation", options=("--free",))
         system_warnings = data_warnings(engine, task, dataset, ref, cases, adapter)
         warnings += [w for w in system_warnings if w not in warnings]
         decisions = _predict(ctx, engine, model, adapter_name, task, cases, free, label, position * per_system, total)

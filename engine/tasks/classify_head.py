@@ -122,7 +122,7 @@ def train_head(ctx: JobContext) -> dict:
         raise UserError(f"dataset {task.dataset} version {ref['version']} has no training examples")
     name = cfg.output_name or f"{task.name}-head-{time.strftime('%m%d%H%M')}"
     if engine.models.find(name) is not None and engine.models.find(name).name == name:
-        raise UserError(f"a model named '{name}' already exists", hint="choose another --name")
+        raise UserError(f"a model named '{name}' already exists", hint="choose another name")
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
     run = runs.create_run(engine, "text", {"method": HEAD_METHOD, **asdict(cfg), "model": base.name,
@@ -157,7 +157,7 @@ def train_head(ctx: JobContext) -> dict:
             value = float(loss.detach())
             if not math.isfinite(value):
                 raise UserError(f"head training diverged at step {step} (loss {value})",
-                                hint=f"lower --learning-rate (now {cfg.learning_rate})")
+                                hint=f"lower the learning rate (now {cfg.learning_rate})")
             ctx.metric("loss", value, step)
             events.scalar("loss", value, step)
             ctx.report(0.05 + 0.85 * step / cfg.max_steps, tr("step {step}/{total} loss {loss}", step=step, total=cfg.max_steps, loss=f"{value:.4f}"))

@@ -13,6 +13,7 @@ import time
 
 from engine.errors import UserError
 from engine.tasks.classify_metrics import bootstrap_ci, paired_difference, statistic_for
+from engine.i18n import tr
 
 RESAMPLES = 1000
 
@@ -65,7 +66,7 @@ def leaderboard(engine, task_name: str, version: int | None = None, split: str =
             and (method is None or r["method"] == method)]
     if not rows:
         raise UserError(f"task {task.name} has no '{split}' evaluations yet",
-                        hint=f"run 'aigc task eval {task.name}' (with --adapter A to include an adapter)")
+                        hint=f"evaluate task {task.name} first (with an adapter to include it)")
     versions = sorted({r["dataset_version"] for r in rows if r["dataset_version"] is not None})
     if version is None:
         version = max(versions) if versions else None

@@ -113,7 +113,8 @@ def evaluate_task(ctx: JobContext) -> dict:
     if not dataset:
         raise UserError(f"task {task.name} has no dataset to evaluate on", hint="set the task's dataset")
     if config.against and not config.adapter:
-        raise UserError("--against compares two adapters: give --adapter too")
+        raise UserError("comparing against an adapter needs a second adapter to compare", hint="choose the adapter too",
+                        options=("--adapter",))
     model = _base_model(engine, task, config.adapter or config.against)
     for name in filter(None, (model, config.adapter, config.against)):
         engine.models.get(name)  # a removed model fails here, before any work
@@ -121,7 +122,8 @@ def evaluate_task(ctx: JobContext) -> dict:
         from engine.tasks.classify_eval import evaluate_classify
         return evaluate_classify(ctx, config, task, dataset, model)
     if config.free:
-        raise UserError(f"--free is for classify tasks; task {task.name} generates text")
+        raise UserError(f"free generation is for classify tasks; task {task.name} generates text",
+                        hint="evaluate without free generation", options=("--free",))
     ref = engine.data.version_ref(dataset)
     cases = [c for c in (prompt_and_reference(e) for e in engine.data.iter_examples(dataset, split=config.split))
              if c is not None]
@@ -129,7 +131,7 @@ def evaluate_task(ctx: JobContext) -> dict:
         cases = cases[:config.limit]
     if not cases:
         raise UserError(f"dataset {dataset} version {ref['version']} has no '{config.split}' examples with a target",
-                        hint=f"split it first: aigc data split {dataset} --val 0.1 --test 0.1 --seed 0")
+                        hint=f"split dataset {dataset} into train, validation and test first")
     systems = [("base model" if config.against is None else config.against, None if config.against is None
                 else config.against)]
     if config.adapter:

@@ -14,6 +14,7 @@ from engine import atomic
 from engine import names as naming
 from engine.errors import NotFound, UserError
 from engine.tasks.definition import TaskDef, task_from_dict
+from engine.i18n import tr
 
 BUNDLE_FORMAT = "aigc-tasks"
 BUNDLE_VERSION = 1
@@ -88,7 +89,7 @@ def save_tasks(workspace, tasks: list[TaskDef], replace: bool = False) -> dict:
                 replaced.append(task.name)
             else:
                 raise UserError(f"a different task named '{task.name}' already exists",
-                                hint="choose another name, or use --replace to overwrite it")
+                                hint="choose another name, or choose to replace it", options=("--replace",))
     return {"added": added, "replaced": replaced, "unchanged": skipped}
 
 

@@ -9,6 +9,7 @@ import threading
 from contextlib import contextmanager
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 class LoadedModel:
@@ -26,7 +27,7 @@ class LoadedModel:
         self.lock = threading.RLock()
         info = devices.detect()
         if quantize == "int8" and info.kind != "cpu":
-            raise UserError("int8 dynamic quantization is for CPU inference", hint="drop --int8 on a GPU")
+            raise UserError("int8 dynamic quantization is for CPU inference", hint="turn off int8 quantization on a GPU", options=("--int8",))
         self.device = info.kind
         dtype = "float32" if info.kind == "cpu" else info.dtype
         self.tokenizer = load_tokenizer(base.path)
@@ -95,7 +96,7 @@ class TextAPI:
             raise UserError(f"model '{model.name}' is an {model.kind} model, not a text model")
         if model.role == "adapter":
             if adapter is not None:
-                raise UserError(f"'{model.name}' is an adapter; give its base model with --model")
+                raise UserError(f"'{model.name}' is an adapter; choose its base model as the model", options=("--model",))
             adapter, model = model, models.get(model.base_id)
         if adapter is not None:
             if adapter.role != "adapter" or adapter.kind != "text":
@@ -106,7 +107,7 @@ class TextAPI:
             if adapter.base_id != model.id:
                 base = models.get(adapter.base_id)
                 raise UserError(f"adapter '{adapter.name}' was trained on '{base.name}', not '{model.name}'",
-                                hint=f"use --model {base.name}")
+                                hint=f"use the model {base.name}", options=("--model",))
             from engine.text.setup import check_adapter_files
             check_adapter_files(adapter)
         return model, adapter
@@ -139,10 +140,10 @@ class TextAPI:
         from engine.deploy.runtime import GGUFGenerator, LoadedGGUF
         if adapter is not None:
             raise UserError(f"'{base.name}' is a GGUF model; adapters cannot be applied to it",
-                            hint="export the base with --adapter to get one GGUF with the adapter merged")
+                            hint="export the base model with this adapter merged to get one GGUF file")
         if quantize:
             raise UserError(f"'{base.name}' is a GGUF model, already quantized ({base.info.get('quant')})",
-                            hint="drop --int8")
+                            hint="turn off int8 quantization", options=("--int8",))
         with self._load_lock:
             current = self._loaded
             if not (isinstance(current, LoadedGGUF) and current.base.id == base.id):

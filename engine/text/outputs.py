@@ -14,6 +14,7 @@ from engine.errors import UserError
 from engine.faults import fault_point
 from engine.models.catalog import new_model_id
 from engine.training import runs
+from engine.i18n import tr
 
 
 def load_best(trainer) -> bool:
@@ -101,7 +102,7 @@ def finish_run(trainer) -> dict:
     existing = engine.models.find(name)
     if existing is not None and existing.name == name:
         if existing.lineage.get("run_id") != trainer.run["id"]:
-            raise UserError(f"a model named '{name}' already exists", hint="choose another --output-name")
+            raise UserError(f"a model named '{name}' already exists", hint="choose another output name")
         model = existing  # registered by a job that died just before finishing the run
     else:
         used_best = load_best(trainer)

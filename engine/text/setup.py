@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from engine.errors import UserError
 from engine.text.config import TrainConfig
 from engine.training import runs
+from engine.i18n import tr
 
 
 def find_run_for(ctx) -> dict | None:
@@ -44,8 +45,8 @@ def check_nproc(value) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= NPROC_MAX:
-        raise UserError(f"--nproc {value!r} must be a whole number from 1 to {NPROC_MAX}",
-                        hint="use 1 for one process, or the number of GPUs")
+        raise UserError(f"the number of processes {value!r} must be a whole number from 1 to {NPROC_MAX}",
+                        hint="use 1 for one process, or the number of GPUs", options=("--nproc",))
 
 
 def check_new_run(engine, params: dict) -> None:
@@ -73,8 +74,8 @@ def check_new_run(engine, params: dict) -> None:
     if config.init_adapter:
         adapter = engine.models.get(config.init_adapter)
         if adapter.role != "adapter" or adapter.kind != "text":
-            raise UserError(f"--init-adapter {adapter.name} is not a text adapter",
-                            hint="name an adapter from 'aigc models list'")
+            raise UserError(f"the adapter to start from, {adapter.name}, is not a text adapter",
+                            hint="choose a text adapter from the model list", options=("--init-adapter",))
         check_adapter_files(adapter)
     data = Path(str(config.data)).expanduser()
     if data.suffix.lower() in (".jsonl", ".json") or data.exists():
@@ -84,7 +85,8 @@ def check_new_run(engine, params: dict) -> None:
     else:
         info = engine.data.get(config.data)
         if info.modality != "text":
-            raise UserError(f"--data: dataset '{info.name}' holds {info.modality} examples, not text")
+            raise UserError(f"training data: dataset '{info.name}' holds {info.modality} examples, not text",
+                            hint="choose a text dataset", options=("--data",))
 
 
 def resolve_run(ctx, nproc: int = 1) -> tuple[TrainConfig, dict, list[dict], bool]:
@@ -160,7 +162,7 @@ def choose_precision(config: TrainConfig, device) -> Precision:
         # (autocast casts dominate); ask for --precision bf16 explicitly to try it.
         name = ("bf16" if device.bf16_supported else "fp16") if device.kind == "cuda" else "fp32"
     if name == "fp16" and device.kind != "cuda":
-        raise UserError("--precision fp16 needs a CUDA GPU", hint="use --precision auto")
+        raise UserError("fp16 precision needs a CUDA GPU", hint="use automatic precision", options=("--precision auto",))
     scaler = torch.amp.GradScaler("cuda") if name == "fp16" else None
     return Precision(name, device.kind, scaler)
 
@@ -170,13 +172,14 @@ def start_adapter(engine, config: TrainConfig, base) -> str | None:
     if not config.init_adapter:
         return None
     if config.method == "full":
-        raise UserError("--init-adapter needs --method lora", hint="drop --init-adapter for a full fine-tune")
+        raise UserError("starting from an adapter needs the LoRA method",
+                        hint="start without an adapter for a full fine-tune", options=("--init-adapter", "--method lora"))
     adapter = engine.models.get(config.init_adapter)
     if adapter.role != "adapter" or adapter.kind != "text":
         raise UserError(f"{adapter.name} is not a text adapter", hint="name an adapter from 'aigc models list'")
     if adapter.base_id != base.id:
         raise UserError(f"adapter {adapter.name} was trained on another base model",
-                        hint=f"train on its base, or start without --init-adapter")
+                        hint="train on its base, or start without an adapter")
     import json
     from pathlib import Path
     check_adapter_files(adapter)
@@ -228,11 +231,11 @@ def build_model(config: TrainConfig, base_path: str, device, checkpoint=None, in
 
 def qlora_config(device):
     if device.kind != "cuda":
-        raise UserError("QLoRA needs a CUDA GPU", hint="use --method lora on this machine")
+        raise UserError("QLoRA needs a CUDA GPU", hint="use the LoRA method on this machine", options=("--method lora",))
     try:
         import bitsandbytes  # noqa: F401
     except ImportError:
-        raise UserError("QLoRA needs the bitsandbytes package", hint="install the 'cuda' extra, or use --method lora"
+        raise UserError("QLoRA needs the bitsandbytes package", hint="install the 'cuda' extra, or use the LoRA method", options=("--method lora",)
                         ) from None
     import torch
     from transformers import BitsAndBytesConfig

@@ -63,8 +63,8 @@ class TextTrainer:
         self.val_set, _ = encode_all(self.tokenizer, val_rows, cfg.max_length, cfg.system)
         if not self.train_set:
             raise UserError(f"dataset '{cfg.data}' has no usable training examples for this model's template "
-                            f"({dropped} dropped: empty responses or prompts longer than --max-length "
-                            f"{cfg.max_length})", hint="check the output field, or raise --max-length")
+                            f"({dropped} dropped: empty responses or prompts longer than the maximum length "
+                            f"{cfg.max_length})", hint="check the output field, or raise the maximum length")
         if dropped:
             ctx.log(f"{dropped} examples skipped (nothing to learn within {cfg.max_length} tokens)")
         self.plan = BatchPlan(self.train_set, cfg.batch_size, cfg.max_length, cfg.seed, cfg.packing,
@@ -81,8 +81,8 @@ class TextTrainer:
         if cfg.packing:
             from engine.text.data import check_packing
             if not check_packing(self.model, self.device.kind):
-                raise UserError(f"--packing: {base.name} does not keep packed examples apart (its attention "
-                                "ignores restarting positions)", hint="train without --packing")
+                raise UserError(f"packing: {base.name} does not keep packed examples apart (its attention "
+                                "ignores restarting positions)", hint="train without packing")
         self.precision = choose_precision(cfg, self.device)
         self.optimizer = make_optimizer(self.model.named_parameters(), cfg.learning_rate, cfg.weight_decay)
         warm = warmup_steps(self.total_steps, cfg.warmup_steps, cfg.warmup_ratio)
@@ -266,7 +266,7 @@ class TextTrainer:
                 loss, tokens = total / self.world, int(tokens)
             if not math.isfinite(loss):
                 raise UserError(f"training diverged at step {self.step + 1} (loss {loss})",
-                                hint=f"lower --learning-rate (now {cfg.learning_rate}); the last checkpoint is kept")
+                                hint=f"lower the learning rate (now {cfg.learning_rate}); the last checkpoint is kept")
             self.step += 1
             if self.world > 1 and stop:
                 raise Cancelled()
@@ -375,8 +375,8 @@ def train_run(ctx, config, run: dict, rows: list[dict], resumed: bool) -> dict:
         if _is_oom(exc):
             raise UserError(f"out of memory at step {trainer.step + 1} of run {run['id']}; the last checkpoint "
                             f"(step {max(0, trainer.last_saved)}) is intact",
-                            hint="start a new run with a smaller --batch-size, --gradient-checkpointing or a "
-                                 "shorter --max-length"
+                            hint="start a new run with a smaller batch size, gradient checkpointing or a "
+                                 "shorter maximum length"
                             ) from None
         raise
     ctx.report(1.0, tr("training finished"))
