@@ -32,17 +32,17 @@ def check_name(name, kind: str = "name", option: str | None = None) -> str:
     options = (option,) if option else ()   # the command line adds it; the window shows the words
     shown = text if len(text) <= 40 else text[:37] + "..."
     if not text:
-        raise UserError(f"{label} is empty", hint=f"give the {kind} a name", options=options)
+        raise UserError(tr("{label} is empty", label=label), hint=tr("give the {kind} a name", kind=kind), options=options)
     if len(text) > MAX_LENGTH:
-        raise UserError(f"{label} '{shown}' is {len(text):,} characters long; at most {MAX_LENGTH} are allowed",
-                        hint="choose a shorter name", options=options)
+        raise UserError(tr("{label} '{shown}' is {count:,} characters long; at most {max_length} are allowed", label=label, shown=shown, count=len(text), max_length=MAX_LENGTH),
+                        hint=tr("choose a shorter name"), options=options)
     bad = next((c for c in text if c in "/\\" or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
     if bad is not None:
-        raise UserError(f"{label} '{shown}' contains {bad!r}",
-                        hint="use letters, digits, spaces, '-', '_' or '.' (no slashes or control characters)",
+        raise UserError(tr("{label} '{shown}' contains {bad!r}", label=label, shown=shown, bad=bad),
+                        hint=tr("use letters, digits, spaces, '-', '_' or '.' (no slashes or control characters)"),
                         options=options)
     if text in (".", ".."):
-        raise UserError(f"{label} '{text}' is not usable", hint="choose another name", options=options)
+        raise UserError(tr("{label} '{text}' is not usable", label=label, text=text), hint=tr("choose another name"), options=options)
     return text
 
 

@@ -51,7 +51,7 @@ class ExportConfig:
         for key in ("models", "adapters", "datasets", "tasks"):
             setattr(cfg, key, [str(v) for v in (getattr(cfg, key) or [])])
         if not cfg.out:
-            raise UserError("a bundle export needs an output path", hint="aigc bundle export OUT.zip --model NAME ...")
+            raise UserError("a bundle export needs an output path", hint="choose where to write the bundle", options=("OUT.zip",))
         return cfg
 
 
@@ -110,7 +110,8 @@ def signing_key(engine, cfg: ExportConfig):
     """``(name, private key)`` to sign with, or None for an unsigned bundle."""
     if cfg.no_sign:
         if cfg.sign:
-            raise UserError("--sign and --no-sign contradict each other", hint="give one of them")
+            raise UserError("signing and not signing contradict each other", hint="choose one of them",
+                            options=("--sign", "--no-sign"))
         return None
     if not cfg.sign and engine.keys.default_name() is None:
         return None
@@ -148,7 +149,7 @@ def plan(engine, cfg: ExportConfig) -> list[PlannedItem]:
                           info={"references": {k: v for k, v in refs.items() if v}})
         planned.append(PlannedItem(item, task=task.name))
     if not planned:
-        raise UserError("nothing to export", hint="name at least one --model, --adapter, --dataset or --task")
+        raise UserError("nothing to export", hint="choose at least one model, adapter, dataset or task", options=("--model", "--adapter", "--dataset", "--task"))
     seen = set()
     for p in planned:
         key = (p.item.type, p.item.name)

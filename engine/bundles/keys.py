@@ -17,6 +17,7 @@ from engine import atomic
 from engine.bundles.signing import (KEY_NAME_RE, PUBLIC_KEY_FORMAT, Signature, b64, fingerprint, short_fingerprint,
                                     unb64)
 from engine.errors import NotFound, UserError
+from engine.i18n import tr
 
 POLICY_KEY = "bundles.require_signature"
 DEFAULT_NAME = "department"
@@ -94,7 +95,7 @@ class KeysAPI:
         name = _check_name(name or DEFAULT_NAME)
         con = self.ws.db()
         if con.execute("SELECT 1 FROM signing_keys WHERE name = ?", (name,)).fetchone():
-            raise UserError(f"a signing key named '{name}' already exists", hint="choose another --name")
+            raise UserError(f"a signing key named '{name}' already exists", hint="choose another name", options=("--name",))
         key = Ed25519PrivateKey.generate()
         raw = _raw_public(key)
         path = self._private_path(name)
@@ -198,7 +199,7 @@ class KeysAPI:
             return {"name": known[0], "fingerprint": fp, "short": short_fingerprint(fp), "added": False,
                     "note": f"already trusted as '{known[0]}'"}
         if con.execute("SELECT 1 FROM trusted_keys WHERE name = ?", (name,)).fetchone():
-            raise UserError(f"another trusted key is already named '{name}'", hint="give this one --name NEW")
+            raise UserError(f"another trusted key is already named '{name}'", hint="give this one another name", options=("--name NEW",))
         con.execute("INSERT INTO trusted_keys(fingerprint, name, public_key, source, added_at) VALUES (?,?,?,?,?)",
                     (fp, name, b64(raw), str(Path(path).expanduser().resolve()), time.time()))
         return {"name": name, "fingerprint": fp, "short": short_fingerprint(fp), "added": True}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from engine.bundles.manifest import ITEM_TYPES, BundleItem, BundleManifest
 from engine.errors import UserError
 from engine.safe_json import check_depth
+from engine.i18n import tr
 
 
 @dataclass
@@ -50,7 +51,7 @@ def parse_renames(renames) -> dict[tuple[str | None, str], str]:
         for text in renames:
             old, eq, new = str(text).partition("=")
             if not eq or not old.strip() or not new.strip():
-                raise UserError(f"--rename {text}: expected OLD=NEW", hint="e.g. --rename ads=ads-from-hq")
+                raise UserError(f"rename {text}: expected OLD=NEW", hint="e.g. ads=ads-from-hq", options=("--rename",))
             pairs.append((old.strip(), new.strip()))
     out: dict[tuple[str | None, str], str] = {}
     for old, new in pairs:
@@ -85,8 +86,8 @@ def plan_import(engine, manifest: BundleManifest, renames=None) -> list[ItemPlan
     names = {(i.type, i.name) for i in manifest.items} | {(None, i.name) for i in manifest.items}
     unknown = [old for key, old in ((k, k[1]) for k in renames) if key not in names]
     if unknown:
-        raise UserError(f"--rename {unknown[0]}=...: the bundle holds no item named '{unknown[0]}'",
-                        hint="'aigc bundle inspect' lists the items")
+        raise UserError(f"rename {unknown[0]}=...: the bundle holds no item named '{unknown[0]}'",
+                        hint="inspect the bundle to see its items", options=("--rename",))
     order = {t: i for i, t in enumerate(ITEM_TYPES)}
     plans = [ItemPlan(item, _target(item, renames)) for item in sorted(manifest.items, key=lambda i: order[i.type])]
     taken: dict[str, set] = {"catalog": set(), "dataset": set(), "task": set()}

@@ -10,6 +10,7 @@ import json
 
 from engine.data import busy, query, records as rec, store
 from engine.errors import UserError
+from engine.i18n import tr
 
 CONTENT_TEXT = ("system", "instruction", "input", "output", "messages")
 EDITABLE = CONTENT_TEXT + ("caption", "label", "note", "split", "status", "tags")
@@ -97,12 +98,12 @@ def bulk(ws, name, changes: dict, message: str, search=None, tag=None, status=No
     if set(changes) & set(CONTENT_TEXT + ("caption",)):
         raise UserError("bulk edits change annotations only (status, label, tags, note, split)")
     if not any((search, tag, status, split)):
-        raise UserError("a bulk edit needs a filter", hint="e.g. --where-tag spam, --where-status unreviewed")
-    for label, value, allowed in (("--where-status", status, ("unreviewed", "accepted", "rejected")),
-                                  ("--where-split", split, ("train", "val", "test"))):
+        raise UserError("a bulk edit needs a filter", hint="choose a tag, status, split or search text", options=("--where-tag", "--where-status", "--where-split", "--where"))
+    for label, value, allowed, option in (("status", status, ("unreviewed", "accepted", "rejected"), "--where-status"),
+                                          ("split", split, ("train", "val", "test"), "--where-split")):
         if value is not None and value not in allowed:
             raise UserError(f"{label} '{value}' matches nothing: it is not one of {', '.join(allowed)}",
-                            hint=f"use {label} " + "|".join(allowed))
+                            hint="use " + "|".join(allowed), options=(option,))
     with busy.write(ws, f"edit dataset '{name}'") as con:
         ds = store.find_dataset(con, name)
         version = store.NewVersion(con, ds, message, draft=draft)

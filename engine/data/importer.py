@@ -43,7 +43,7 @@ class ImportConfig:
     def from_params(cls, params: dict) -> "ImportConfig":
         known = {k: v for k, v in params.items() if k in cls.__dataclass_fields__}
         if not known.get("path") or not known.get("name"):
-            raise UserError("an import needs a path and a dataset name", hint="aigc data import PATH --name NAME")
+            raise UserError(tr("an import needs a path and a dataset name"), hint=tr("choose a file and name the dataset"), options=("--name NAME",))
         return cls(**known)
 
 
@@ -77,16 +77,17 @@ def _check_target(con, cfg: ImportConfig):
     existing = store.lookup(con, cfg.name)
     if cfg.append:
         if existing is None:
-            raise UserError(f"--append: there is no dataset named '{cfg.name}' to add to",
-                            hint="leave out --append to create it, or check the name with 'aigc data list'")
+            raise UserError(tr("there is no dataset named '{name}' to add to", name=cfg.name),
+                            hint=tr("create it instead of adding to it, or check the name in the dataset list"),
+                            options=("--append",))
         return existing
     if existing is not None:
         raise UserError(f"a dataset named '{existing['name']}' already exists"
                         + ("" if existing["name"] == names.normalise(cfg.name) else " (names ignore case)"),
-                        hint="choose another name, or add to the existing dataset")
+                        hint=tr("choose another name, or add to the existing dataset"))
     cfg.name = names.check_name(cfg.name, "dataset", "--name")
     if cfg.name.isdigit():
-        raise UserError(f"dataset name '{cfg.name}' is only digits", hint="use a name with a letter in it")
+        raise UserError(tr("dataset name '{name}' is only digits", name=cfg.name), hint=tr("use a name with a letter in it"))
     return None
 
 
@@ -119,8 +120,7 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
                                                 job_id=ctx.job_id if ctx else None) as con:
         existing = _check_target(con, cfg)
         if existing is not None and existing["modality"] != source.modality:
-            raise UserError(f"dataset '{cfg.name}' holds {existing['modality']} examples; {source.path.name} "
-                            f"holds {source.modality} examples")
+            raise UserError(tr("dataset '{name}' holds {modality} examples; {name2} holds {modality2} examples", name=cfg.name, modality=existing['modality'], name2=source.path.name, modality2=source.modality))
         ds = existing or store.create_dataset(con, cfg.name, source.modality)
         version = store.NewVersion(con, ds, cfg.message or f"import {source.path.name}",
                                    job_id=ctx.job_id if ctx else None)
@@ -133,9 +133,8 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
                 break
             except RowError as exc:
                 # a reader error ends the stream: a bad file cannot be skipped row by row
-                raise UserError(f"{_where(origin if exc.line else source.data.name, exc.line, source)}"
-                                f"{' field ' + exc.field if exc.field else ''}: {exc.message}",
-                                hint="fix the file and import again; nothing was imported") from None
+                raise UserError(tr("{where}{value}: {message}", where=_where(origin if exc.line else source.data.name, exc.line, source), value=' field ' + exc.field if exc.field else '', message=exc.message),
+                                hint=tr("fix the file and import again; nothing was imported")) from None
             seen += 1
             try:
                 if isinstance(example, RowError):
@@ -147,9 +146,8 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
             except (RowError, rec.RecordError) as exc:
                 problem = {"origin": origin, "line": line, "field": exc.field, "message": exc.message}
                 if not cfg.skip_bad:
-                    raise UserError(f"{_where(origin, line, source)}{' field ' + exc.field if exc.field else ''}: "
-                                    f"{exc.message}",
-                                    hint="fix that row, or import again skipping bad rows to leave them out") from None
+                    raise UserError(tr("{where}{value}: {message}", where=_where(origin, line, source), value=' field ' + exc.field if exc.field else '', message=exc.message),
+                                    hint=tr("fix that row, or import again skipping bad rows to leave them out")) from None
                 skipped_count += 1
                 if len(skipped) < MAX_REPORTED:
                     skipped.append(problem)
@@ -168,7 +166,7 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
         if version.added == 0:
             raise UserError(f"{source.path.name}: no examples could be imported"
                             + (f" ({skipped_count} bad rows skipped)" if skipped_count else ""),
-                            hint="check the file and the column mapping (aigc data preview PATH)")
+                            hint=tr("check the file and the column mapping (aigc data preview PATH)"))
         if ctx:
             ctx.check_cancelled()
             ctx.report(0.995, tr("committing"))
@@ -187,10 +185,10 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
 def _image_record(ws, source, origin: str, example: dict) -> tuple[dict, dict]:
     path: Path = example["file_name"]
     if not path.is_file():
-        raise RowError(None, "file_name", f"image file '{path.name}' does not exist")
+        raise RowError(None, "file_name", tr("image file '{name}' does not exist", name=path.name))
     problem = verify_image(path)
     if problem:
-        raise RowError(None, "file_name", f"image '{path.name}' {problem}")
+        raise RowError(None, "file_name", tr("image '{name}' {problem}", name=path.name, problem=problem))
     digest = ws.blobs.put_file(path)
     base = source.data if source.data.is_dir() else source.data.parent
     name = path.relative_to(base.resolve()).as_posix() if path.is_relative_to(base.resolve()) else path.name

@@ -31,7 +31,7 @@ class SplitConfig:
     def check(self) -> None:
         check_fields(self)
         if not (0 <= self.val < 1 and 0 <= self.test < 1 and self.val + self.test < 1):
-            raise UserError(f"--val {self.val} --test {self.test}: each must be in [0, 1) and together below 1")
+            raise UserError(tr("validation share {val}, test share {test}: each must be in [0, 1) and together below 1", val=self.val, test=self.test), options=("--val", "--test"))
 
 
 def assign(groups_by_label: dict, sizes: dict, val: float, test: float, seed: int) -> dict[int, str]:
@@ -71,7 +71,7 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
         if cfg.near_duplicates:
             signatures.append(neardup.signature(rec.plain_text(json.loads(row["fields"]))))
     if not items:
-        raise UserError(f"dataset '{cfg.name}' has no records to split (all rejected?)")
+        raise UserError(tr("dataset '{name}' has no records to split (all rejected?)", name=cfg.name))
     if cfg.near_duplicates and len(items) > 1:
         import numpy as np
         if ctx:
@@ -97,7 +97,7 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
                     job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, cfg.name)
         if store.head_state(con, ds) != started_at:
-            raise UserError(f"dataset '{cfg.name}' changed while it was being split", hint="run the split again")
+            raise UserError(tr("dataset '{name}' changed while it was being split", name=cfg.name), hint=tr("run the split again"))
         version = store.NewVersion(con, ds, f"split val={cfg.val} test={cfg.test} seed={cfg.seed}",
                                    job_id=ctx.job_id if ctx else None)
         for row in query.iter_members(con, ds, ds["head"], exclude_rejected=True):

@@ -22,10 +22,10 @@ CHECK_TOKENS = 16
 def check_output_path(out: str, force: bool, suffix: str = ".gguf") -> Path:
     """Where the export goes: an existing file needs ``force``; anything but a regular file is refused."""
     if not out:
-        raise UserError("no output file given", hint="pass OUT.gguf")
+        raise UserError(tr("no output file given"), hint=tr("pass OUT.gguf"))
     path = Path(out).expanduser()
     if path.suffix.lower() != suffix:
-        raise UserError(f"{path}: the output file must end in {suffix}", hint=f"name it like model{suffix}")
+        raise UserError(tr("{path}: the output file must end in {suffix}", path=path, suffix=suffix), hint=tr("name it like model{suffix}", suffix=suffix))
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -34,11 +34,11 @@ def check_output_path(out: str, force: bool, suffix: str = ".gguf") -> Path:
         if not stat.S_ISREG(info.st_mode):
             what = "a symbolic link" if stat.S_ISLNK(info.st_mode) else \
                 "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise UserError(f"{path} is {what}; an export only replaces a regular file", hint="choose another path")
+            raise UserError(tr("{path} is {what}; an export only replaces a regular file", path=path, what=what), hint=tr("choose another path"))
         if not force:
-            raise UserError(f"{path} already exists", hint="choose to replace it, or choose another path", options=("--force",))
+            raise UserError(tr("{path} already exists", path=path), hint=tr("choose to replace it, or choose another path"), options=("--force",))
     if not path.parent.is_dir():
-        raise UserError(f"{path.parent} is not a folder", hint="create the folder first")
+        raise UserError(tr("{parent} is not a folder", parent=path.parent), hint=tr("create the folder first"))
     return path.absolute()
 
 
@@ -47,7 +47,7 @@ def load_merged(engine, model: str, adapter: str | None):
     from engine.text.loader import load_model, load_tokenizer
     base, adapter_info = engine.text._resolve(model, adapter)
     if base.info.get("format") == "gguf":
-        raise UserError(f"'{base.name}' is already a GGUF model", hint="copy its file instead of exporting it")
+        raise UserError(tr("'{name}' is already a GGUF model", name=base.name), hint=tr("copy its file instead of exporting it"))
     tokenizer = load_tokenizer(base.path)
     torch_model = load_model(base.path, "float32", "cpu")
     if adapter_info is not None:
@@ -74,14 +74,13 @@ def verify_file(path: Path, torch_model, tokenizer, quant: str, n: int = CHECK_T
         prompt = render(tokenizer, [{"role": "user", "content": PROMPT}], add_generation_prompt=True)
         mismatch = tokenizer_mismatch(tokenizer, llm, PROBE_TEXTS + [prompt])
         if mismatch:
-            raise UserError(f"llama.cpp tokenizes the exported file differently: {mismatch}",
-                            hint="this tokenizer cannot be exported faithfully yet")
+            raise UserError(tr("llama.cpp tokenizes the exported file differently: {mismatch}", mismatch=mismatch),
+                            hint=tr("this tokenizer cannot be exported faithfully yet"))
         result = compare(torch_model, tokenizer, llm, prompt, n, examples)
     finally:
         llm.close()
     if strict and quant == "f16" and result["greedy_prefix"] < n:
-        raise UserError(f"the f16 file's greedy tokens differ from PyTorch at token {result['greedy_prefix'] + 1} "
-                        f"of {n}", hint="the export is wrong for this model; please report it")
+        raise UserError(tr("the f16 file's greedy tokens differ from PyTorch at token {value} of {n}", value=result['greedy_prefix'] + 1, n=n), hint=tr("the export is wrong for this model; please report it"))
     return result
 
 
@@ -143,11 +142,11 @@ def export_model(ctx: JobContext) -> dict:
     from engine.deploy.writer import QUANTS
     params = ctx.params
     if (params.get("format") or "gguf") != "gguf":
-        raise UserError(f"export format {params.get('format')} is not available", hint="use the gguf format",
+        raise UserError(tr("export format {get} is not available", get=params.get('format')), hint=tr("use the gguf format"),
                         options=("--format gguf",))
     quant = params.get("quant") or "f16"
     if quant not in QUANTS + tuple(K_QUANTS):
-        raise UserError(f"quantization {quant} is not one of {', '.join(QUANTS + tuple(K_QUANTS))}", options=("--quant",))
+        raise UserError(tr("quantization {quant} is not one of {items}", quant=quant, items=', '.join(QUANTS + tuple(K_QUANTS))), options=("--quant",))
     out = check_output_path(params.get("out") or "", bool(params.get("force")))
     if params.get("adapter_only"):
         from engine.deploy.lora_export import export_adapter

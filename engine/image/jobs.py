@@ -21,9 +21,9 @@ def check_train(engine, params: dict) -> None:
     base = engine.models.find(config.model)
     if base is not None:
         if base.kind != "image":
-            raise UserError(f"model '{base.name}' is a {base.kind} model, not an image model", options=("--model",))
+            raise UserError(tr("model '{name}' is a {kind} model, not an image model", name=base.name, kind=base.kind), options=("--model",))
         if base.role != "base":
-            raise UserError(f"model '{base.name}' is an adapter", hint="train on its base model instead", options=("--model",))
+            raise UserError(tr("model '{name}' is an adapter", name=base.name), hint=tr("train on its base model instead"), options=("--model",))
     elif not Path(config.model).expanduser().is_dir():
         engine.models.get(config.model)  # the usual "no model named" refusal
     if config.init_adapter:
@@ -33,8 +33,8 @@ def check_train(engine, params: dict) -> None:
         from engine.input_paths import check_input_file
         check_input_file(data, "--data", allow_dir=True)
     elif engine.data.get(config.data).modality != "image":
-        raise UserError(f"training data: dataset '{config.data}' holds text examples, not images",
-                        hint="choose an image dataset or folder", options=("--data",))
+        raise UserError(tr("training data: dataset '{data}' holds text examples, not images", data=config.data),
+                        hint=tr("choose an image dataset or folder"), options=("--data",))
 
 
 def check_adapter_files(engine, name: str) -> None:
@@ -43,11 +43,11 @@ def check_adapter_files(engine, name: str) -> None:
     from engine.errors import UserError
     adapter = engine.models.get(name)
     if adapter.role != "adapter" or adapter.kind != "image":
-        raise UserError(f"'{adapter.name}' is not an image adapter", hint="name one from 'aigc models list'")
+        raise UserError(tr("'{name}' is not an image adapter", name=adapter.name), hint=tr("name one from 'aigc models list'"))
     folder = Path(adapter.path)
     if not folder.is_dir() or not any(folder.glob("*.safetensors")):
-        raise UserError(f"adapter '{adapter.name}': its files are missing ({folder})",
-                        hint=f"run 'aigc models verify {adapter.name}', then re-import or remove the adapter")
+        raise UserError(tr("adapter '{name}': its files are missing ({folder})", name=adapter.name, folder=folder),
+                        hint=tr("run 'aigc models verify {name}', then re-import or remove the adapter", name=adapter.name))
 
 
 def check_generate(engine, params: dict) -> None:
@@ -58,7 +58,7 @@ def check_generate(engine, params: dict) -> None:
     prompts = rest.pop("prompts", None) or [rest.pop("prompt", "")]
     rest.pop("prompt", None)
     if not prompts or not any(str(p).strip() for p in prompts):
-        raise UserError("the prompt is empty", hint="type a prompt", options=("--prompt TEXT",))
+        raise UserError(tr("the prompt is empty"), hint=tr("type a prompt"), options=("--prompt TEXT",))
     if rest.get("adapter") and engine.models.find(str(rest["adapter"])) is not None:
         check_adapter_files(engine, str(rest["adapter"]))
     out_dir = rest.get("out_dir")
@@ -68,7 +68,7 @@ def check_generate(engine, params: dict) -> None:
         from engine.input_paths import describe
         kind = "a symbolic link" if os.path.islink(out_dir) else describe(out_dir)
         if kind not in ("missing", "a folder"):
-            raise UserError(f"output folder {out_dir} is {kind}, not a folder", hint="give a folder for the images",
+            raise UserError(tr("output folder {out_dir} is {kind}, not a folder", out_dir=out_dir, kind=kind), hint=tr("give a folder for the images"),
                             options=("--out",))
     GenerateParams.from_dict(rest)
 
@@ -100,7 +100,7 @@ def generate_images(ctx: JobContext) -> dict:
     out_dir = params.pop("out_dir", None)
     scale = float(params.get("adapter_scale") or 1.0)
     if not prompts or not any(str(p).strip() for p in prompts):
-        raise UserError("the prompt is empty", hint="type a prompt", options=("--prompt TEXT",))
+        raise UserError(tr("the prompt is empty"), hint=tr("type a prompt"), options=("--prompt TEXT",))
     ctx.report(0.0, tr("loading the model"))
     generator = ctx.engine.image.generator(model, adapter, scale)
     images = []

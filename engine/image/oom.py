@@ -73,7 +73,7 @@ def training_oom(exc: BaseException, resolution: int, batch_size: int, step: int
     where = f"at training step {step}" if step else "while setting up training"
     size = f" at {resolution}x{resolution}" if resolution else ""
     kept = f"the step-{saved_step} checkpoint is intact" if saved_step else "no checkpoint was written yet"
-    return UserError(f"out of memory {where}{size}, batch {batch_size} ({_where(exc)}); {kept}",
+    return UserError(tr("out of memory {where}{size}, batch {batch_size} ({where2}); {kept}", where=where, size=size, batch_size=batch_size, where2=_where(exc), kept=kept),
                      hint="try " + ", ".join(tips))
 
 
@@ -83,7 +83,7 @@ def generation_oom(exc: BaseException, width: int, height: int, batch_size: int,
             f"a smaller batch size (now {batch_size})" if batch_size > 1 else None,
             None if memory.get("attention_slicing") else "low memory mode (attention slicing and VAE tiling)"]
     tips = [t for t in tips if t] or ["a smaller model, or close other programs that use memory"]
-    return UserError(f"out of memory generating {batch_size} image(s) at {width}x{height} ({_where(exc)})",
+    return UserError(tr("out of memory generating {batch_size} image(s) at {width}x{height} ({where})", batch_size=batch_size, width=width, height=height, where=_where(exc)),
                      hint="try " + ", ".join(tips))
 
 

@@ -65,27 +65,27 @@ def _resolve_run(engine, ctx):
             config.data_version = data_ref.get("version")
         return config, runs.create_run(engine, RUN_KIND, config.to_dict(), ctx.job_id), base, examples, data_ref
     if run["kind"] != RUN_KIND:
-        raise UserError(f"run {run['id']} is a {run['kind']} run, not an image LoRA run")
+        raise UserError(tr("run {id} is a {kind} run, not an image LoRA run", id=run['id'], kind=run['kind']))
     if run["state"] == "succeeded":
-        raise UserError(f"run {run['id']} already finished", hint="start a new run instead")
+        raise UserError(tr("run {id} already finished", id=run['id']), hint=tr("start a new run instead"))
     if run.get("job_state") in ("running", "queued") and run["job_id"] != ctx.job_id:
-        raise UserError(f"run {run['id']} is already being trained by job {run['job_id']}",
-                        hint="wait for it, or cancel that job first")
+        raise UserError(tr("run {id} is already being trained by job {job_id}", id=run['id'], job_id=run['job_id']),
+                        hint=tr("wait for it, or cancel that job first"))
     config = ImageTrainConfig.from_params(run["config"])
     changed = config.conflicts({k: v for k, v in ctx.params.items() if k != "resume_run"})
     if changed:
         key, (was, now) = next(iter(changed.items()))
         raise UserError(f"run {run['id']} was started with {key} {was!r}, not {now!r}: a resume continues the run "
                         f"with its own settings" + (f" ({len(changed)} settings differ)" if len(changed) > 1 else ""),
-                        hint="resume without changed options, or start a new run with the new settings")
+                        hint=tr("resume without changed options, or start a new run with the new settings"))
     base = resolve(engine, config.model, "base")
     if config.base_sha256 and base.sha256 != config.base_sha256:
-        raise UserError(f"base model '{base.name}' changed since run {run['id']} started",
-                        hint="re-import the original model to resume, or start a new run")
+        raise UserError(tr("base model '{name}' changed since run {id} started", name=base.name, id=run['id']),
+                        hint=tr("re-import the original model to resume, or start a new run"))
     examples, data_ref = load_examples(engine, config.data, config.data_version)
     if config.dataset_hash and data_ref.get("hash") != config.dataset_hash:
-        raise UserError(f"training data '{config.data}' changed since run {run['id']} started",
-                        hint="resume needs the same images and captions; start a new run for new data")
+        raise UserError(tr("training data '{data}' changed since run {id} started", data=config.data, id=run['id']),
+                        hint=tr("resume needs the same images and captions; start a new run for new data"))
     return config, run, base, examples, data_ref
 
 
@@ -98,7 +98,7 @@ def _precision(config: ImageTrainConfig, device_info):
     if mode == "auto":
         mode = "bf16" if device_info.bf16_supported else "fp16"
     if mode == "fp16" and device_info.kind == "cpu":
-        raise UserError("fp16 mixed precision needs a GPU", hint="use bf16 or no mixed precision on the CPU", options=("--mixed-precision",))
+        raise UserError(tr("fp16 mixed precision needs a GPU"), hint=tr("use bf16 or no mixed precision on the CPU"), options=("--mixed-precision",))
     return (torch.bfloat16 if mode == "bf16" else torch.float16), mode == "fp16" and device_info.kind == "cuda"
 
 
@@ -148,7 +148,7 @@ def run_training(ctx) -> dict:
     resolution = config.resolution or int(base.info.get("resolution") or unet.config.sample_size * pipe.vae_scale_factor)
     factor = pipe.vae_scale_factor
     if resolution % factor:
-        raise UserError(f"resolution {resolution} is not a multiple of the VAE factor {factor}")
+        raise UserError(tr("resolution {resolution} is not a multiple of the VAE factor {factor}", resolution=resolution, factor=factor))
     import random
 
     import numpy as np
@@ -164,8 +164,7 @@ def run_training(ctx) -> dict:
         result = set_peft_model_state_dict(unet, start_weights)
         missing = [k for k in getattr(result, "missing_keys", []) if "lora" in k]
         if missing:
-            raise UserError(f"adapter {config.init_adapter} does not fit this model's UNet "
-                            f"({len(missing)} LoRA weights missing)", hint="start without an adapter")
+            raise UserError(tr("adapter {init_adapter} does not fit this model's UNet ({count} LoRA weights missing)", init_adapter=config.init_adapter, count=len(missing)), hint=tr("start without an adapter"))
     groups = [{"params": [p for p in unet.parameters() if p.requires_grad], "lr": config.learning_rate}]
     if config.train_text_encoder:
         for encoder in encoders:
@@ -395,7 +394,7 @@ def _init_adapter_weights(engine, config: ImageTrainConfig, log) -> dict:
     state = load_file(str(lora_io.lora_file(adapter.path)))
     unet_state = {k[len("unet."):]: v for k, v in state.items() if k.startswith("unet.")}
     if not unet_state:
-        raise UserError(f"adapter {config.init_adapter} has no UNet LoRA weights to start from")
+        raise UserError(tr("adapter {init_adapter} has no UNet LoRA weights to start from", init_adapter=config.init_adapter))
     if meta.get("rank"):
         config.rank = int(meta["rank"])
     if meta.get("alpha"):

@@ -80,20 +80,20 @@ class ImageTrainConfig:
 
     def validate(self) -> None:
         if not self.model:
-            raise UserError("no base model given", hint="choose a base model", options=("--model NAME",))
+            raise UserError(tr("no base model given"), hint=tr("choose a base model"), options=("--model NAME",))
         if not self.data:
-            raise UserError("no training data given", hint="choose a dataset or an image folder", options=("--data",))
+            raise UserError(tr("no training data given"), hint=tr("choose a dataset or an image folder"), options=("--data",))
         check_fields(self)
         if self.resolution and self.resolution % 8:
-            raise UserError(f"resolution {self.resolution} is not a multiple of 8",
-                            hint=f"use {self.resolution - self.resolution % 8 or 8} or {self.resolution - self.resolution % 8 + 8}")
+            raise UserError(tr("resolution {resolution} is not a multiple of 8", resolution=self.resolution),
+                            hint=tr("use {value} or {value2}", value=self.resolution - self.resolution % 8 or 8, value2=self.resolution - self.resolution % 8 + 8))
         for name in ("batch_size", "rank", "epochs", "gradient_accumulation"):
             if int(getattr(self, name)) < 1:
-                raise UserError(f"{name} must be at least 1 (got {getattr(self, name)})")
+                raise UserError(tr("{name} must be at least 1 (got {getattr})", name=name, getattr=getattr(self, name)))
         if not 0 <= self.caption_dropout < 1:
-            raise UserError(f"caption_dropout {self.caption_dropout} must be in [0, 1)")
+            raise UserError(tr("caption_dropout {caption_dropout} must be in [0, 1)", caption_dropout=self.caption_dropout))
         if self.mixed_precision not in ("auto", "no", "fp16", "bf16"):
-            raise UserError(f"mixed_precision '{self.mixed_precision}' is not auto, no, fp16 or bf16")
+            raise UserError(tr("mixed_precision '{mixed_precision}' is not auto, no, fp16 or bf16", mixed_precision=self.mixed_precision))
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -26,6 +26,7 @@ from engine.jobs.context import JobContext
 from engine.jobs.model import Job, JobEvent, JobState
 from engine.jobs.outcome import Outcome, one_line_reason, run_work  # noqa: F401 - one_line_reason is public here
 from engine.jobs.registry import get_kind
+from engine.i18n import tr
 
 Subscriber = Callable[[JobEvent], None]
 DEFAULT_KILL_GRACE = 10.0
@@ -146,8 +147,8 @@ class JobRunner:
             "SELECT id, state FROM jobs WHERE kind = ? AND params = ? AND state IN ('queued','running') "
             "ORDER BY created_at LIMIT 1", (kind, text)).fetchone()
         if row is not None:
-            raise UserError(f"job {row['id']} with the same settings is already {row['state']}",
-                            hint="wait for it to finish, or cancel it first")
+            raise UserError(tr("job {id} with the same settings is already {state}", id=row['id'], state=row['state']),
+                            hint=tr("wait for it to finish, or cancel it first"))
 
     def get(self, job_id: str) -> Job:
         row = self.workspace.db().execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
@@ -155,7 +156,7 @@ class JobRunner:
             row = self.workspace.db().execute("SELECT * FROM jobs WHERE id LIKE ? ORDER BY created_at DESC",
                                               (job_id + "%",)).fetchone()
         if row is None:
-            raise NotFound(f"no job with id {job_id}", hint="'aigc jobs list' shows the jobs")
+            raise NotFound(tr("no job with id {job_id}", job_id=job_id), hint=tr("'aigc jobs list' shows the jobs"))
         return Job.from_row(row, str(self.log_path(row["id"])))
 
     def list(self, limit: int = 200, states: list[str] | None = None) -> list[Job]:
@@ -178,7 +179,7 @@ class JobRunner:
         if job.state.finished:
             return job
         if event is None:
-            raise UserError(f"job {job.id} belongs to another process and cannot be cancelled from here")
+            raise UserError(tr("job {id} belongs to another process and cannot be cancelled from here", id=job.id))
         event.set()
         with self._cv:
             if job.id in self._queue:
@@ -193,11 +194,11 @@ class JobRunner:
         job = self.get(job_id)
         if not job.resumable:
             from engine.jobs.registry import resumable_kinds
-            raise UserError(f"job {job.id} ({job.kind}) cannot be resumed: a {job.kind} job keeps nothing when it "
-                            f"stops, so it starts over (only {', '.join(resumable_kinds())} jobs continue)",
-                            hint="run the same command again")
+            raise UserError(tr("job {id} ({kind}) cannot be resumed: a {kind} job keeps nothing when it stops, so it "
+                               "starts over (only {items} jobs continue)", id=job.id, kind=job.kind, items=', '.join(resumable_kinds())),
+                            hint=tr("run the same command again"))
         if not job.state.finished or job.state == JobState.SUCCEEDED:
-            raise UserError(f"job {job.id} is {job.state.value}; only a stopped job can be resumed")
+            raise UserError(tr("job {id} is {value}; only a stopped job can be resumed", id=job.id, value=job.state.value))
         return self.submit(job.kind, job.params, title=job.title, resumed_from=job.id)
 
     def wait(self, job_id: str, timeout: float | None = None) -> Job:

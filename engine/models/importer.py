@@ -28,8 +28,8 @@ def detect_kind(src: Path) -> str:
         return "image"
     if (src / "config.json").is_file():
         return "text"
-    raise UserError(f"{src}: neither config.json (text model) nor model_index.json (image pipeline) found",
-                    hint="give the model's top folder, or say whether it is a text or an image model", options=("--kind text|image",))
+    raise UserError(tr("{src}: neither config.json (text model) nor model_index.json (image pipeline) found", src=src),
+                    hint=tr("give the model's top folder, or say whether it is a text or an image model"), options=("--kind text|image",))
 
 
 def copy_with_manifest(src: Path, dest: Path, ctx: JobContext, start: float, end: float,
@@ -87,14 +87,14 @@ def check_import(engine, params: dict) -> tuple[Path, str]:
     if src.is_dir() and not kind:
         detect_kind(src)  # neither a text model nor an image pipeline: said now
     elif src.is_dir() and kind == "text" and not (src / "config.json").is_file():
-        raise UserError(f"model path {src}: no config.json, so it is not a text model folder",
-                        hint="give the model's top folder (the one with config.json)")
+        raise UserError(tr("model path {src}: no config.json, so it is not a text model folder", src=src),
+                        hint=tr("give the model's top folder (the one with config.json)"))
     elif src.is_dir() and kind == "image" and not (src / "model_index.json").is_file():
-        raise UserError(f"model path {src}: no model_index.json, so it is not a diffusers pipeline folder",
-                        hint="give the pipeline's top folder, or a single .safetensors checkpoint file")
+        raise UserError(tr("model path {src}: no model_index.json, so it is not a diffusers pipeline folder", src=src),
+                        hint=tr("give the pipeline's top folder, or a single .safetensors checkpoint file"))
     elif src.is_file() and src.suffix.lower() not in (".safetensors", ".ckpt", ".gguf"):
-        raise UserError(f"model path {src}: a single-file model must be a .safetensors checkpoint or a .gguf file",
-                        hint="give a model folder, a .safetensors file or a .gguf file")
+        raise UserError(tr("model path {src}: a single-file model must be a .safetensors checkpoint or a .gguf file", src=src),
+                        hint=tr("give a model folder, a .safetensors file or a .gguf file"))
     return src, name
 
 
@@ -108,7 +108,7 @@ def import_model(ctx: JobContext) -> dict:
         return import_gguf(ctx, src, {**params, "name": name})
     kind = params.get("kind") or detect_kind(src)
     if kind not in ("text", "image"):
-        raise UserError(f"model kind {kind} is not text or image", options=("--kind",))
+        raise UserError(tr("model kind {kind} is not text or image", kind=kind), options=("--kind",))
     copy = bool(params.get("copy", True))
     model_id = new_model_id()
     staging = ctx.workspace.folder("tmp") / f"import-{model_id}"

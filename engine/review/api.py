@@ -6,6 +6,7 @@ from pathlib import Path
 from engine.errors import UserError
 from engine.review import queue
 from engine.review.queue import ReviewItem
+from engine.i18n import tr
 
 
 class ReviewAPI:
@@ -57,7 +58,7 @@ class ReviewAPI:
         items = queue.list_items(self.ws, task=task, status=status, step=step, run_id=run_id)
         if not items:
             raise UserError("nothing to export: no outputs match" + (f" for task {task}" if task else ""),
-                            hint="approve outputs in the review queue first")
+                            hint=tr("approve outputs in the review queue first"))
         return export_items(items, out, force)
 
     def feedback(self, task: str) -> dict:

@@ -52,7 +52,7 @@ def check_params(engine, params: dict) -> RunConfig:
 def config_from_params(params: dict) -> RunConfig:
     known = {k: v for k, v in params.items() if k in RunConfig.__dataclass_fields__}
     if "task" not in known or "inputs" not in known:
-        raise UserError("a task run needs 'task' and 'inputs'")
+        raise UserError(tr("a task run needs 'task' and 'inputs'"))
     return check_fields(RunConfig(**known))
 
 
@@ -261,7 +261,7 @@ class TaskRun:
         """Label-likelihood answers: every label scored, the best (or, multi-label, those above threshold) kept."""
         from engine.tasks.classify import classify_prompts
         if backend.is_template:
-            raise UserError(f"task {self.task.name}: a classify task needs a model", hint="set the task's model")
+            raise UserError(tr("task {name}: a classify task needs a model", name=self.task.name), hint=tr("set the task's model"))
         from engine.tasks.calibration import calibrate
         decisions = classify_prompts(self.engine, backend.model_name, backend.adapter_name, self.task.classify,
                                      prompts, system or None, self.ctx.cancelled)

@@ -59,13 +59,13 @@ class TrainConfig:
 
     def validate(self) -> "TrainConfig":
         if self.method not in METHODS:
-            raise UserError(f"training method {self.method} is not one of {', '.join(METHODS)}", options=("--method",))
+            raise UserError(tr("training method {method} is not one of {items}", method=self.method, items=', '.join(METHODS)), options=("--method",))
         if self.schedule not in SCHEDULES:
-            raise UserError(f"learning-rate schedule {self.schedule} is not one of {', '.join(SCHEDULES)}",
+            raise UserError(tr("learning-rate schedule {schedule} is not one of {items}", schedule=self.schedule, items=', '.join(SCHEDULES)),
                             options=("--schedule",))
         check_fields(self)
         if self.precision not in ("auto", "fp32", "bf16", "fp16"):
-            raise UserError(f"precision {self.precision} is not auto, fp32, bf16 or fp16", options=("--precision",))
+            raise UserError(tr("precision {precision} is not auto, fp32, bf16 or fp16", precision=self.precision), options=("--precision",))
         return self
 
     def to_dict(self) -> dict:
@@ -76,7 +76,7 @@ class TrainConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise UserError(f"unknown training option '{unknown[0]}'", hint="leave it out")
+            raise UserError(tr("unknown training option '{unknown}'", unknown=unknown[0]), hint=tr("leave it out"))
         return cls(**data)
 
     def check_names(self, engine) -> None:

@@ -10,9 +10,9 @@ def check_generate(engine, params: dict) -> None:
     """Prompts, model, adapter and sampling parameters, refused before the job starts."""
     prompts = params.get("prompts") or ([params["prompt"]] if params.get("prompt") else [])
     if not prompts:
-        raise UserError("no prompt given", hint="type a prompt", options=("--prompt TEXT",))
+        raise UserError(tr("no prompt given"), hint=tr("type a prompt"), options=("--prompt TEXT",))
     if not params.get("model"):
-        raise UserError("no model given", hint="choose a model", options=("--model NAME",))
+        raise UserError(tr("no model given"), hint=tr("choose a model"), options=("--model NAME",))
     engine.text._resolve(params["model"], params.get("adapter"))
     GenerationParams.from_dict(params.get("params") or {})
 
@@ -21,9 +21,9 @@ def run_generate(ctx) -> dict:
     params = ctx.params
     prompts = params.get("prompts") or ([params["prompt"]] if params.get("prompt") else [])
     if not prompts:
-        raise UserError("no prompt given", hint="type a prompt", options=("--prompt TEXT",))
+        raise UserError(tr("no prompt given"), hint=tr("type a prompt"), options=("--prompt TEXT",))
     if not params.get("model"):
-        raise UserError("no model given", hint="choose a model", options=("--model NAME",))
+        raise UserError(tr("no model given"), hint=tr("choose a model"), options=("--model NAME",))
     ctx.report(0.0, tr("loading the model"))
     generator = ctx.engine.text.generator(params["model"], params.get("adapter"), params.get("quantize"))
     started = set()

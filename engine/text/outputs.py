@@ -45,7 +45,7 @@ def load_full_weights(model, state: dict, where: Path) -> None:
         result = model.load_state_dict(state, strict=False)
     except RuntimeError as exc:   # a shape mismatch
         reason = " ".join(str(exc).split())[:200]
-        raise UserError(f"{where}: the best weights do not fit the model ({reason})", hint=hint) from None
+        raise UserError(tr("{where}: the best weights do not fit the model ({reason})", where=where, reason=reason), hint=hint) from None
     current = model.state_dict()
     loaded = {current[k].data_ptr() for k in state if k in current}
     missing = [k for k in result.missing_keys if current[k].data_ptr() not in loaded]
@@ -53,7 +53,7 @@ def load_full_weights(model, state: dict, where: Path) -> None:
         parts = [f"{len(missing)} weights missing (first: {missing[0]})" if missing else "",
                  f"{len(result.unexpected_keys)} unexpected (first: {result.unexpected_keys[0]})"
                  if result.unexpected_keys else ""]
-        raise UserError(f"{where}: the best weights do not match the model: {'; '.join(p for p in parts if p)}",
+        raise UserError(tr("{where}: the best weights do not match the model: {items}", where=where, items='; '.join(p for p in parts if p)),
                         hint=hint)
 
 
@@ -102,7 +102,7 @@ def finish_run(trainer) -> dict:
     existing = engine.models.find(name)
     if existing is not None and existing.name == name:
         if existing.lineage.get("run_id") != trainer.run["id"]:
-            raise UserError(f"a model named '{name}' already exists", hint="choose another output name")
+            raise UserError(tr("a model named '{name}' already exists", name=name), hint=tr("choose another output name"))
         model = existing  # registered by a job that died just before finishing the run
     else:
         used_best = load_best(trainer)

@@ -56,8 +56,7 @@ def preflight_training(engine, config, device=None, nproc: int = 1) -> dict:
     model = engine.models.get(config.model)
     shape = model_shape(model.path, model.info)
     if shape["context"] and config.max_length > int(shape["context"]):
-        raise UserError(f"the maximum length {config.max_length} is longer than the model's context of "
-                        f"{shape['context']} tokens", hint=f"use a maximum length of {shape['context']} or less")
+        raise UserError(tr("the maximum length {max_length} is longer than the model's context of {context} tokens", max_length=config.max_length, context=shape['context']), hint=tr("use a maximum length of {context} or less", context=shape['context']))
     trainable = shape["parameters"] if config.method == "full" else lora_trainable(shape, config.lora_r)
     est = memory.estimate_training(
         shape["parameters"], trainable, weight_dtype_for(config.method, device), batch=config.batch_size,

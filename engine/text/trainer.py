@@ -62,9 +62,8 @@ class TextTrainer:
         self.train_set, dropped = encode_all(self.tokenizer, train_rows, cfg.max_length, cfg.system)
         self.val_set, _ = encode_all(self.tokenizer, val_rows, cfg.max_length, cfg.system)
         if not self.train_set:
-            raise UserError(f"dataset '{cfg.data}' has no usable training examples for this model's template "
-                            f"({dropped} dropped: empty responses or prompts longer than the maximum length "
-                            f"{cfg.max_length})", hint="check the output field, or raise the maximum length")
+            raise UserError(tr("dataset '{data}' has no usable training examples for this model's template ({dropped} "
+                               "dropped: empty responses or prompts longer than the maximum length {max_length})", data=cfg.data, dropped=dropped, max_length=cfg.max_length), hint=tr("check the output field, or raise the maximum length"))
         if dropped:
             ctx.log(f"{dropped} examples skipped (nothing to learn within {cfg.max_length} tokens)")
         self.plan = BatchPlan(self.train_set, cfg.batch_size, cfg.max_length, cfg.seed, cfg.packing,
@@ -81,8 +80,7 @@ class TextTrainer:
         if cfg.packing:
             from engine.text.data import check_packing
             if not check_packing(self.model, self.device.kind):
-                raise UserError(f"packing: {base.name} does not keep packed examples apart (its attention "
-                                "ignores restarting positions)", hint="train without packing")
+                raise UserError(tr("packing: {name} does not keep packed examples apart (its attention ignores restarting positions)", name=base.name), hint=tr("train without packing"))
         self.precision = choose_precision(cfg, self.device)
         self.optimizer = make_optimizer(self.model.named_parameters(), cfg.learning_rate, cfg.weight_decay)
         warm = warmup_steps(self.total_steps, cfg.warmup_steps, cfg.warmup_ratio)
@@ -265,8 +263,8 @@ class TextTrainer:
                 total, tokens, stop = self.ranks.sum([loss, tokens, 1.0 if ctx.cancel_requested() else 0.0])
                 loss, tokens = total / self.world, int(tokens)
             if not math.isfinite(loss):
-                raise UserError(f"training diverged at step {self.step + 1} (loss {loss})",
-                                hint=f"lower the learning rate (now {cfg.learning_rate}); the last checkpoint is kept")
+                raise UserError(tr("training diverged at step {value} (loss {loss})", value=self.step + 1, loss=loss),
+                                hint=tr("lower the learning rate (now {learning_rate}); the last checkpoint is kept", learning_rate=cfg.learning_rate))
             self.step += 1
             if self.world > 1 and stop:
                 raise Cancelled()
@@ -334,9 +332,9 @@ def same_effective_batch(state: dict, grad_accum: int, world: int) -> int:
     saved_world = int(state.get("world_size", 1))
     saved = int(state.get("grad_accum", grad_accum)) * saved_world
     if saved % world:
-        raise UserError(f"the checkpoint was made with {saved_world} process(es) x {saved // saved_world} "
-                        f"accumulation; {world} processes cannot keep its effective batch",
-                        hint=f"resume with a number of processes that divides {saved}")
+        raise UserError(tr("the checkpoint was made with {saved_world} process(es) x {value} accumulation; {world} "
+                           "processes cannot keep its effective batch", saved_world=saved_world, value=saved // saved_world, world=world),
+                        hint=tr("resume with a number of processes that divides {saved}", saved=saved))
     return saved // world
 
 
@@ -373,10 +371,8 @@ def train_run(ctx, config, run: dict, rows: list[dict], resumed: bool) -> dict:
         else:
             runs.update_run(ctx.engine, run["id"], state="failed")
         if _is_oom(exc):
-            raise UserError(f"out of memory at step {trainer.step + 1} of run {run['id']}; the last checkpoint "
-                            f"(step {max(0, trainer.last_saved)}) is intact",
-                            hint="start a new run with a smaller batch size, gradient checkpointing or a "
-                                 "shorter maximum length"
+            raise UserError(tr("out of memory at step {value} of run {id}; the last checkpoint (step {max}) is intact", value=trainer.step + 1, id=run['id'], max=max(0, trainer.last_saved)),
+                            hint=tr("start a new run with a smaller batch size, gradient checkpointing or a shorter maximum length")
                             ) from None
         raise
     ctx.report(1.0, tr("training finished"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 GIB = 2 ** 30
 DTYPE_BYTES = {"float32": 4, "bfloat16": 2, "float16": 2, "int8": 1}
@@ -90,7 +91,6 @@ def refuse_if_too_big(est: MemoryEstimate, what: str, suggestions: list[str]) ->
     if est.fits:
         return
     raise UserError(
-        f"{what} needs about {human(est.total)} of {est.device.upper()} memory "
-        f"(weights {human(est.weights)}, gradients+optimizer {human(est.gradients + est.optimizer)}, "
-        f"activations {human(est.activations)}) but only {human(est.available)} is free",
+        tr("{what} needs about {human} of {upper} memory (weights {human2}, gradients+optimizer "
+           "{human3}, activations {human4}) but only {human5} is free", what=what, human=human(est.total), upper=est.device.upper(), human2=human(est.weights), human3=human(est.gradients + est.optimizer), human4=human(est.activations), human5=human(est.available)),
         hint="; ".join(suggestions) if suggestions else "use a smaller model or a machine with more memory")

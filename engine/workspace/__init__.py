@@ -26,6 +26,7 @@ from engine.workspace import db as _db
 from engine.workspace.blobs import BlobStore
 from engine.workspace.lock import WorkspaceLock
 from engine.workspace.paths import default_workspace, resolve_workspace
+from engine.i18n import tr
 
 __all__ = ["Workspace", "default_workspace", "resolve_workspace"]
 
@@ -86,7 +87,7 @@ class Workspace:
                                 hint="choose a folder you can write to") from None
         if not os.access(root, os.W_OK | os.X_OK):
             raise UserError(f"workspace folder {root} is not writable",
-                            hint="fix its permissions or choose another folder with --workspace")
+                            hint="fix its permissions or choose another workspace folder", options=("--workspace",))
         ws = cls(root)
         ws._lock.acquire()
         try:
