@@ -164,8 +164,9 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
                 ctx.check_cancelled()
                 ctx.report(min(0.99, seen / total), tr("{count} images checked", count=f"{seen:,}"))
         if version.added == 0:
-            raise UserError(f"{source.path.name}: no examples could be imported"
-                            + (f" ({skipped_count} bad rows skipped)" if skipped_count else ""),
+            raise UserError(tr("{file}: no examples could be imported ({skipped} bad rows skipped)", file=source.path.name,
+                               skipped=skipped_count) if skipped_count else
+                            tr("{file}: no examples could be imported", file=source.path.name),
                             hint=tr("check the file and the column mapping (aigc data preview PATH)"))
         if ctx:
             ctx.check_cancelled()
