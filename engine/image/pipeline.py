@@ -126,12 +126,13 @@ def preflight_generation(pipe, device_info, width: int, height: int, batch: int)
             break
     tips = []
     if fit and fit < max(width, height):
-        tips.append(f"a width and height of {fit} or less")
+        tips.append(tr("a width and height of {size} or less", size=fit))
     if batch > 1:
-        tips.append(f"a batch size of 1 (now {batch})")
-    raise UserError(tr("out of memory generating {batch} image(s) at {width}x{height}: needs at least {human}, "
-                       "{human2} is free", batch=batch, width=width, height=height, human=human(need), human2=human(available)), hint="try " + (", ".join(tips) or
-                                                                              "closing other programs"))
+        tips.append(tr("a batch size of 1 (now {batch})", batch=batch))
+    raise UserError(tr("out of memory generating {batch} image(s) at {width}x{height}: needs at least {need}, "
+                       "{free} is free", batch=batch, width=width, height=height, need=human(need),
+                       free=human(available)),
+                    hint=tr("try {tips}", tips=tr(", ").join(tips) if tips else tr("closing other programs")))
 
 
 def apply_memory_options(pipe, device_info, width: int, height: int, batch: int, options: str | dict = "auto") -> dict:

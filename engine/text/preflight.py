@@ -65,16 +65,17 @@ def preflight_training(engine, config, device=None, nproc: int = 1) -> dict:
         device=device.kind)
     suggestions = []
     if config.method == "full":
-        suggestions.append("use the LoRA method (trains about 1% of the weights)")
+        suggestions.append(tr("use the LoRA method (trains about 1% of the weights)"))
     if config.batch_size > 1:
-        suggestions.append(f"use a batch size of {max(1, config.batch_size // 2)} with gradient accumulation "
-                           f"{config.grad_accum * 2}")
+        suggestions.append(tr("use a batch size of {batch} with gradient accumulation {accum}",
+                              batch=max(1, config.batch_size // 2), accum=config.grad_accum * 2))
     if not config.gradient_checkpointing:
-        suggestions.append("turn on gradient checkpointing")
+        suggestions.append(tr("turn on gradient checkpointing"))
     if config.max_length > 256:
-        suggestions.append(f"use a maximum length of {config.max_length // 2}")
-    memory.refuse_if_too_big(est, f"training {model.name} ({config.method}, batch {config.batch_size}, "
-                                  f"length {config.max_length}{where})", suggestions)
+        suggestions.append(tr("use a maximum length of {length}", length=config.max_length // 2))
+    memory.refuse_if_too_big(est, tr("training {model} ({method}, batch {batch}, length {length}{where})",
+                                     model=model.name, method=config.method, batch=config.batch_size,
+                                     length=config.max_length, where=where), suggestions)
     return est.to_dict()
 
 

@@ -91,6 +91,8 @@ def refuse_if_too_big(est: MemoryEstimate, what: str, suggestions: list[str]) ->
     if est.fits:
         return
     raise UserError(
-        tr("{what} needs about {human} of {upper} memory (weights {human2}, gradients+optimizer "
-           "{human3}, activations {human4}) but only {human5} is free", what=what, human=human(est.total), upper=est.device.upper(), human2=human(est.weights), human3=human(est.gradients + est.optimizer), human4=human(est.activations), human5=human(est.available)),
-        hint="; ".join(suggestions) if suggestions else "use a smaller model or a machine with more memory")
+        tr("{what} needs about {total} of {device} memory (weights {weights}, gradients+optimizer {gradients}, "
+           "activations {activations}) but only {free} is free", what=what, total=human(est.total),
+           device=est.device.upper(), weights=human(est.weights), gradients=human(est.gradients + est.optimizer),
+           activations=human(est.activations), free=human(est.available)),
+        hint=tr("; ").join(suggestions) if suggestions else tr("use a smaller model or a machine with more memory"))

@@ -102,7 +102,8 @@ def test_image_memory_preflight_refuses_with_what_fits(ws):
             generator.generate("x", {"width": 16384, "height": 16384, "batch_size": 4, "steps": 1})
     text = str(caught.value)
     assert "out of memory generating 4 image(s) at 16384x16384: needs at least" in text
-    assert "--width/--height" in text and "--batch-size 1" in text and "\n" not in text
+    assert "a width and height of" in text and "a batch size of 1" in text and "\n" not in text
+    assert "--" not in text   # the window shows it too: words, and the command line adds the options
 
 
 @pytest.mark.parametrize("action", ["import", "preview"])
