@@ -142,3 +142,22 @@ def test_the_scan_finds_a_flag_in_a_message(tmp_path):
     tree = ast.parse('raise UserError("x", hint="pass --force to replace it")')
     call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call))
     assert any(FLAG.search(t) for t in _strings(call))
+
+
+def test_sample_tasks_in_a_chinese_workspace(eng, monkeypatch):
+    from engine import i18n
+    from engine.tasks.area import install_sample_tasks
+    monkeypatch.setattr(i18n, "_override", "zh_CN")
+    install_sample_tasks(eng, None)
+    ad = eng.tasks.get("ad-copy")
+    assert ad.department == "市场部" and ad.template.startswith("为{product}写一句面向{audience}的广告语")
+    poster = eng.tasks.get("product-poster")
+    assert {s.name: s.template for s in poster.steps}["copy"].endswith("语气：大胆。")
+    assert eng.tasks.get("ticket-intent").template.startswith("Classify")   # classify prompts stay as trained
+
+
+def test_sample_tasks_in_an_english_workspace(eng):
+    from engine.tasks.area import install_sample_tasks
+    install_sample_tasks(eng, None)
+    ad = eng.tasks.get("ad-copy")
+    assert ad.department == "Marketing" and ad.template.startswith("Write a one-line ad")

@@ -75,7 +75,7 @@ def _model_item(engine, name: str, wanted_role: str, index: int) -> PlannedItem:
         flag = "--adapter" if model.role == "adapter" else "--model"
         wanted = "an adapter" if wanted_role == "adapter" else "a base model"
         raise UserError(f"'{model.name}' is a {model.role} model, not {wanted}",
-                        hint=f"name it with {flag}")
+                        hint=f"add it as {'an adapter' if model.role == 'adapter' else 'a model'}", options=(flag,))
     try:
         catalog = mf.read_manifest(engine.models.manifest_path(model.id))
     except (OSError, ValueError):

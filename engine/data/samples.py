@@ -8,6 +8,7 @@ from pathlib import Path
 
 from engine.data.importer import ImportConfig, import_into
 from engine.errors import UserError
+from engine.i18n import tr
 from engine.samples import installer, samples_dir
 from engine.selftest import check
 
@@ -31,7 +32,7 @@ def install_sample_datasets(engine, ctx) -> dict:
             kept.append(name)
             continue
         ctx.log(f"importing sample dataset {name}")
-        import_into(engine, ImportConfig(path=str(path), name=name, message="sample dataset"))
+        import_into(engine, ImportConfig(path=str(path), name=name, message=tr("sample dataset")))
         added.append(name)
     return {"added": added, "kept": kept}
 

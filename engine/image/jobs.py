@@ -31,7 +31,7 @@ def check_train(engine, params: dict) -> None:
     data = Path(str(config.data)).expanduser()
     if data.exists():
         from engine.input_paths import check_input_file
-        check_input_file(data, "--data", allow_dir=True)
+        check_input_file(data, "training data", allow_dir=True)
     elif engine.data.get(config.data).modality != "image":
         raise UserError(tr("training data: dataset '{data}' holds text examples, not images", data=config.data),
                         hint=tr("choose an image dataset or folder"), options=("--data",))

@@ -17,7 +17,7 @@ class ImageTrainConfig:
     init_adapter: str = ""             # start from this adapter's weights (retrain with feedback)
     resolution: int = number(0, lo=8, hi=4096, integer=True, flag="--resolution",
                              zero_means="the model's native size")
-    max_steps: int = number(0, lo=1, hi=10_000_000, integer=True, flag="--max-steps", zero_means="use --epochs")
+    max_steps: int = number(0, lo=1, hi=10_000_000, integer=True, flag="--max-steps", zero_means="use the number of epochs")
     epochs: int = number(1, lo=1, hi=10_000, integer=True, flag="--epochs")
     batch_size: int = number(1, lo=1, hi=256, integer=True, flag="--batch-size")
     gradient_accumulation: int = number(1, lo=1, hi=4096, integer=True, flag="--grad-accum")

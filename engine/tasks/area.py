@@ -24,13 +24,32 @@ def sample_inputs_path(task) -> Path | None:
     return path if path.is_absolute() else samples_dir() / path
 
 
+def in_language(task):
+    """A sample task as a workspace in the current language gets it: ``tasks.<lang>.json`` gives its
+    department and the prompts the starter model was trained on in that language (names stay ids)."""
+    from engine import i18n
+    overlay_path = samples_dir() / f"tasks.{i18n.language()}.json"
+    if i18n.language() == "en" or not overlay_path.is_file():
+        return task
+    import json
+    overlay = json.loads(overlay_path.read_text(encoding="utf-8")).get(task.name) or {}
+    if overlay.get("department"):
+        task.department = overlay["department"]
+    if overlay.get("template"):
+        task.template = overlay["template"]
+    for step in task.steps:
+        if step.name in (overlay.get("steps") or {}):
+            step.template = overlay["steps"][step.name]
+    return task
+
+
 @installer("tasks")
 def install_sample_tasks(engine, ctx) -> dict:
     """Load ``resources/samples/tasks.json``; tasks already in the workspace are left as they are."""
     path = samples_dir() / "tasks.json"
     if not path.is_file():
         return {"added": [], "skipped": [], "note": f"{path} not found"}
-    tasks = store.read_task_file(path)
+    tasks = [in_language(t) for t in store.read_task_file(path)]
     existing = {t.name for t in store.list_tasks(engine.workspace)}
     new = [t for t in tasks if t.name not in existing]
     if new:

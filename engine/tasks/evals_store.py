@@ -114,7 +114,7 @@ def _compare(newest: dict, others: list[dict]) -> dict:
     if not _same_examples(a, b):
         return {"against": best["system"], "significant": None,
                 "text": f"{newest['system']} and {best['system']} were evaluated on different examples "
-                        "(another --limit or split); no paired comparison"}
+                        "(another example limit or split); no paired comparison"}
     diff = paired_difference(statistic_for(a["per_example"], a["main_metric"]),
                              statistic_for(b["per_example"], b["main_metric"]), a["examples"], RESAMPLES)
     delta = round(newest["value"] - best["value"], 2)

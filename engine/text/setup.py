@@ -79,7 +79,7 @@ def check_new_run(engine, params: dict) -> None:
         check_adapter_files(adapter)
     data = Path(str(config.data)).expanduser()
     if data.suffix.lower() in (".jsonl", ".json") or data.exists():
-        check_input_file(data, "--data file")
+        check_input_file(data, "training data file")
         from engine.text.data import load_examples
         load_examples(engine, str(data))  # a bad line is named now, before a run folder exists
     else:

@@ -175,7 +175,7 @@ def install_into(engine, ctx=None) -> dict:
         return {"skipped": NAME}
     source = model_dir()
     if not (source / "config.json").is_file():
-        return {"skipped": NAME, "reason": "starter text weights are not in this build ('aigc models starter --rebuild')"}
+        return {"skipped": NAME, "reason": "starter text weights are not in this build (rebuild the starter models)"}
     from engine.models.text_check import verify_text_folder
     info = verify_text_folder(source)
     card = json.loads((source / "starter.json").read_text(encoding="utf-8"))
