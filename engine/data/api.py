@@ -14,6 +14,7 @@ from typing import Iterator
 from engine.data import annotate, busy, query, records as rec, stats as stats_mod, store, versions as versions_mod
 from engine.data.store import DatasetInfo
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 class DataAPI:
@@ -95,7 +96,7 @@ class DataAPI:
         row = con.execute(f"SELECT m.*, r.fields FROM members m JOIN records r ON r.hash = m.record WHERE {where} "
                           f"AND m.item = ?", [*args, int(id)]).fetchone()
         if row is None:
-            raise UserError(f"dataset '{ds['name']}' has no record {id}")
+            raise UserError(tr("dataset '{name}' has no record {id}", name=ds['name'], id=id))
         return query.row_to_dict(row, self._ws)
 
     # -- annotation (each call makes one new version, or with draft=True amends the open draft) ----
@@ -162,9 +163,8 @@ class DataAPI:
             if image:
                 blob = self._ws.blobs.path_for(fields["image"])
                 if not blob.is_file():
-                    raise UserError(f"dataset '{ds['name']}' record #{row['item']}: its image file {blob} is "
-                                    "missing from the workspace",
-                                    hint="re-import the images, or reject that record")
+                    raise UserError(tr("dataset '{name}' record #{item}: its image file {blob} is missing from the workspace", name=ds['name'], item=row['item'], blob=blob),
+                                    hint=tr("re-import the images, or reject that record"))
                 yield {"id": row["item"], "image_path": str(blob),
                        "caption": fields.get("caption", ""), "label": row["label"], "split": row["split"]}
             else:
@@ -181,7 +181,7 @@ class DataAPI:
         """Append examples as a new version (creating the dataset if needed); returns version, added, skipped."""
         from engine.data.images import verify_image
         if not examples:
-            raise UserError("no examples to add")
+            raise UserError(tr("no examples to add"))
         prepared = []
         for index, example in enumerate(examples):
             try:
@@ -195,13 +195,13 @@ class DataAPI:
                     fields = rec.text_fields(example)
                 prepared.append((fields, rec.annotations(example)))
             except rec.RecordError as exc:
-                raise UserError(f"example {index} field {exc.field}: {exc.message}") from None
+                raise UserError(tr("example {index} field {field}: {message}", index=index, field=exc.field, message=exc.message)) from None
         kind = modality or ("image" if "image" in prepared[0][0] else "text")
         with busy.write(self._ws, f"add examples to dataset '{name}'") as con:
             row = store.lookup(con, name)
             ds = row or store.create_dataset(con, name, kind)
             if any(("image" in f) != (ds["modality"] == "image") for f, _ in prepared):
-                raise UserError(f"dataset '{name}' holds {ds['modality']} examples; these do not match")
+                raise UserError(tr("dataset '{name}' holds {modality} examples; these do not match", name=name, modality=ds['modality']))
             version = store.NewVersion(con, ds, message)
             skipped = 0
             seen = set()

@@ -117,7 +117,7 @@ def augmented(fields: dict, op: str, rng: random.Random) -> dict | None:
 def augment(engine, cfg: AugmentConfig, ctx: JobContext | None = None) -> dict:
     unknown = [op for op in cfg.ops if op not in OPS]
     if unknown or not cfg.ops:
-        raise UserError(f"unknown augmentation '{unknown[0] if unknown else ''}'", hint="use " + ", ".join(OPS))
+        raise UserError(tr("unknown augmentation '{value}'", value=unknown[0] if unknown else ''), hint="use " + ", ".join(OPS))
     check_fields(cfg)
     rng = random.Random(cfg.seed)
     ws = engine.workspace
@@ -125,8 +125,8 @@ def augment(engine, cfg: AugmentConfig, ctx: JobContext | None = None) -> dict:
                     job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, cfg.name)
         if ds["modality"] != "text":
-            raise UserError(f"dataset '{cfg.name}' holds images; image augmentation (flip, crop, colour jitter) "
-                            "is a training option, not stored copies")
+            raise UserError(tr("dataset '{name}' holds images; image augmentation (flip, crop, colour jitter) is a "
+                               "training option, not stored copies", name=cfg.name))
         version = store.NewVersion(con, ds, f"augment {','.join(cfg.ops)} x{cfg.per_example}",
                                    job_id=ctx.job_id if ctx else None)
         existing = {r[0] for r in con.execute("SELECT record FROM members WHERE dataset_id = ? AND until IS NULL",
@@ -167,7 +167,7 @@ def check_augment(engine, params: dict) -> None:
     cfg = check_fields(_config(params))
     unknown = [op for op in cfg.ops if op not in OPS]
     if unknown or not cfg.ops:
-        raise UserError(f"unknown augmentation '{unknown[0] if unknown else ''}'", hint="use " + ", ".join(OPS))
+        raise UserError(tr("unknown augmentation '{value}'", value=unknown[0] if unknown else ''), hint="use " + ", ".join(OPS))
     store.find_dataset(engine.workspace.db(), cfg.name)
 
 

@@ -54,7 +54,7 @@ def prepare_image_model(src, dest_dir, ctx=None) -> dict:
     """Verify ``src`` and write an importable diffusers pipeline into ``dest_dir``; returns info for the catalog."""
     src, dest = Path(src).expanduser(), Path(dest_dir)
     if not src.exists():
-        raise UserError(f"{src}: no such file or folder", hint="check the path")
+        raise UserError(tr("{src}: no such file or folder", src=src), hint=tr("check the path"))
     _report(ctx, 0.05, tr("checking the source"))
     source_kind = "diffusers-folder"
     if src.is_dir():
@@ -63,18 +63,18 @@ def prepare_image_model(src, dest_dir, ctx=None) -> dict:
             if len(singles) == 1:
                 src = singles[0]
             else:
-                raise UserError(f"{src}: model_index.json is missing, so this is not a diffusers pipeline folder",
-                                hint="give the pipeline folder, or the .safetensors checkpoint file itself")
+                raise UserError(tr("{src}: model_index.json is missing, so this is not a diffusers pipeline folder", src=src),
+                                hint=tr("give the pipeline folder, or the .safetensors checkpoint file itself"))
     if src.is_file():
         from engine.image.single_file import convert_single_file
         if src.suffix.lower() in PICKLE_SUFFIXES:
-            raise UserError(f"{src}: pickle checkpoints ({src.suffix}) are refused (they can run code when loaded)",
-                            hint="convert it to .safetensors on a trusted machine first")
+            raise UserError(tr("{src}: pickle checkpoints ({suffix}) are refused (they can run code when loaded)", src=src, suffix=src.suffix),
+                            hint=tr("convert it to .safetensors on a trusted machine first"))
         if src.suffix.lower() != ".safetensors":
-            raise UserError(f"{src}: not a .safetensors checkpoint", hint="give a .safetensors file or a pipeline folder")
+            raise UserError(tr("{src}: not a .safetensors checkpoint", src=src), hint=tr("give a .safetensors file or a pipeline folder"))
         source_kind = "single-file"
         if dest.exists() and any(dest.iterdir()):
-            raise UserError(f"{dest}: destination folder is not empty")
+            raise UserError(tr("{dest}: destination folder is not empty", dest=dest))
         convert_single_file(src, dest, progress=lambda m: _report(ctx, 0.3, m))
     else:
         verify.verify_pipeline_folder(src, check_tensors=False,

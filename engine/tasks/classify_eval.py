@@ -34,8 +34,8 @@ def gold_cases(engine, task, dataset: str, version: int, split: str, limit: int 
         prompt, reference, system = found
         gold = spec.parse(reference)
         if gold is None:
-            raise UserError(f"dataset {dataset} version {version} record {example['id']} ({split}): answer "
-                            f"'{reference.strip()[:60]}' is not a label of task {task.name}",
+            raise UserError(tr("dataset {dataset} version {version} record {id} ({split}): answer '{value}' is not a "
+                               "label of task {name}", dataset=dataset, version=version, id=example['id'], split=split, value=reference.strip()[:60], name=task.name),
                             hint="correct the record's output, or add the label to the task: "
                                  + ", ".join(spec.names))
         cases.append({"id": example["id"], "prompt": prompt, "system": system, "gold": gold})
@@ -134,8 +134,8 @@ def evaluate_classify(ctx, config, task, dataset: str, model: str) -> dict:
     ref = engine.data.version_ref(dataset)
     cases = gold_cases(engine, task, dataset, ref["version"], config.split, config.limit)
     if not cases:
-        raise UserError(f"dataset {dataset} version {ref['version']} has no '{config.split}' examples with a label",
-                        hint=f"split dataset {dataset} into train, validation and test first")
+        raise UserError(tr("dataset {dataset} version {version} has no '{split}' examples with a label", dataset=dataset, version=ref['version'], split=config.split),
+                        hint=tr("split dataset {dataset} into train, validation and test first", dataset=dataset))
     free = bool(getattr(config, "free", False))
     systems = [(config.against or "base model", config.against)]
     if config.adapter:
@@ -153,7 +153,7 @@ def evaluate_classify(ctx, config, task, dataset: str, model: str) -> dict:
     for position, (label, adapter_name) in enumerate(systems):
         adapter = engine.models.get(adapter_name) if adapter_name else None
         if free and is_head(adapter):
-            raise UserError(f"{adapter.name} is a classification head; it cannot generate", hint="evaluate without free generation", options=("--free",))
+            raise UserError(tr("{name} is a classification head; it cannot generate", name=adapter.name), hint=tr("evaluate without free generation"), options=("--free",))
         system_warnings = data_warnings(engine, task, dataset, ref, cases, adapter)
         warnings += [w for w in system_warnings if w not in warnings]
         decisions = _predict(ctx, engine, model, adapter_name, task, cases, free, label, position * per_system, total)

@@ -69,7 +69,7 @@ def _base_model(engine, task, adapter: str | None) -> str:
         info = engine.models.get(adapter)
         if info.base_id:
             return engine.models.get(info.base_id).name
-    raise UserError(f"task {task.name} has no text model to evaluate", hint="set the task's model")
+    raise UserError(tr("task {name} has no text model to evaluate", name=task.name), hint=tr("set the task's model"))
 
 
 EVAL_BATCH = 8
@@ -111,9 +111,9 @@ def evaluate_task(ctx: JobContext) -> dict:
     dataset = task.step_dataset(next(s for s in task.effective_steps() if s.name == task.checked_step())) \
         if task.checked_step() else None
     if not dataset:
-        raise UserError(f"task {task.name} has no dataset to evaluate on", hint="set the task's dataset")
+        raise UserError(tr("task {name} has no dataset to evaluate on", name=task.name), hint=tr("set the task's dataset"))
     if config.against and not config.adapter:
-        raise UserError("comparing against an adapter needs a second adapter to compare", hint="choose the adapter too",
+        raise UserError(tr("comparing against an adapter needs a second adapter to compare"), hint=tr("choose the adapter too"),
                         options=("--adapter",))
     model = _base_model(engine, task, config.adapter or config.against)
     for name in filter(None, (model, config.adapter, config.against)):
@@ -122,16 +122,16 @@ def evaluate_task(ctx: JobContext) -> dict:
         from engine.tasks.classify_eval import evaluate_classify
         return evaluate_classify(ctx, config, task, dataset, model)
     if config.free:
-        raise UserError(f"free generation is for classify tasks; task {task.name} generates text",
-                        hint="evaluate without free generation", options=("--free",))
+        raise UserError(tr("free generation is for classify tasks; task {name} generates text", name=task.name),
+                        hint=tr("evaluate without free generation"), options=("--free",))
     ref = engine.data.version_ref(dataset)
     cases = [c for c in (prompt_and_reference(e) for e in engine.data.iter_examples(dataset, split=config.split))
              if c is not None]
     if config.limit:
         cases = cases[:config.limit]
     if not cases:
-        raise UserError(f"dataset {dataset} version {ref['version']} has no '{config.split}' examples with a target",
-                        hint=f"split dataset {dataset} into train, validation and test first")
+        raise UserError(tr("dataset {dataset} version {version} has no '{split}' examples with a target", dataset=dataset, version=ref['version'], split=config.split),
+                        hint=tr("split dataset {dataset} into train, validation and test first", dataset=dataset))
     systems = [("base model" if config.against is None else config.against, None if config.against is None
                 else config.against)]
     if config.adapter:
