@@ -84,7 +84,7 @@ def edit(ws, name, items: list[int], changes: dict, message: str, draft: bool = 
         raise UserError(tr("cannot edit field '{value}'", value=sorted(unknown)[0]), hint="editable: " + ", ".join(EDITABLE))
     if not items:
         raise UserError(tr("no records given"), hint=tr("pass one or more record ids"))
-    with busy.write(ws, f"edit dataset '{name}'") as con:
+    with busy.write(ws, tr("edit dataset '{name}'", name=name)) as con:
         ds = store.find_dataset(con, name)
         version = store.NewVersion(con, ds, message, draft=draft)
         for row in _rows_with_fields(con, ds, [int(i) for i in items]):
@@ -104,7 +104,7 @@ def bulk(ws, name, changes: dict, message: str, search=None, tag=None, status=No
         if value is not None and value not in allowed:
             raise UserError(tr("{label} '{value}' matches nothing: it is not one of {items}", label=label, value=value, items=', '.join(allowed)),
                             hint="use " + "|".join(allowed), options=(option,))
-    with busy.write(ws, f"edit dataset '{name}'") as con:
+    with busy.write(ws, tr("edit dataset '{name}'", name=name)) as con:
         ds = store.find_dataset(con, name)
         version = store.NewVersion(con, ds, message, draft=draft)
         where, args = query._filters(ds, ds["head"], search=search, tag=tag, status=status, split=split)

@@ -66,7 +66,7 @@ class DataAPI:
         return store.lookup(self._con(), name) is not None
 
     def delete(self, name) -> dict:
-        with busy.write(self._ws, f"delete dataset '{name}'") as con:
+        with busy.write(self._ws, tr("delete dataset '{name}'", name=name)) as con:
             ds = store.find_dataset(con, name)
             con.execute("DELETE FROM member_tags WHERE member_id IN (SELECT id FROM members WHERE dataset_id = ?)",
                         (ds["id"],))
@@ -121,7 +121,7 @@ class DataAPI:
 
     def commit_draft(self, name, message: str | None = None) -> dict:
         """Seal the open draft version (later edits start a new one); a no-op when there is none."""
-        with busy.write(self._ws, f"commit the draft of dataset '{name}'") as con:
+        with busy.write(self._ws, tr("commit the draft of dataset '{name}'", name=name)) as con:
             ds = store.find_dataset(con, name)
             sealed = store.seal_draft(con, ds, message)
         return {"dataset": ds["name"], "committed": sealed is not None, **(sealed or {"version": ds["head"]})}
@@ -147,7 +147,7 @@ class DataAPI:
         con = self._con()
         ds = store.find_dataset(con, name)
         if store.resolve_version(con, ds, version) == ds["head"] and store.is_draft(con, ds):
-            with busy.write(self._ws, f"commit the draft of dataset '{name}'") as tx:
+            with busy.write(self._ws, tr("commit the draft of dataset '{name}'", name=name)) as tx:
                 store.seal_draft(tx, store.find_dataset(tx, name))
         return versions_mod.ref(con, ds, version)
 
@@ -197,7 +197,7 @@ class DataAPI:
             except rec.RecordError as exc:
                 raise UserError(tr("example {index} field {field}: {message}", index=index, field=exc.field, message=exc.message)) from None
         kind = modality or ("image" if "image" in prepared[0][0] else "text")
-        with busy.write(self._ws, f"add examples to dataset '{name}'") as con:
+        with busy.write(self._ws, tr("add examples to dataset '{name}'", name=name)) as con:
             row = store.lookup(con, name)
             ds = row or store.create_dataset(con, name, kind)
             if any(("image" in f) != (ds["modality"] == "image") for f, _ in prepared):

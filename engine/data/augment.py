@@ -121,7 +121,7 @@ def augment(engine, cfg: AugmentConfig, ctx: JobContext | None = None) -> dict:
     check_fields(cfg)
     rng = random.Random(cfg.seed)
     ws = engine.workspace
-    with busy.write(ws, f"augment dataset '{cfg.name}'", interactive=False,
+    with busy.write(ws, tr("augment dataset '{name}'", name=cfg.name), interactive=False,
                     job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, cfg.name)
         if ds["modality"] != "text":

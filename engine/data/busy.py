@@ -31,9 +31,9 @@ def holder(con: sqlite3.Connection, me: str | None = None) -> str:
     except sqlite3.Error:
         rows = []
     if not rows:
-        return "another operation"
+        return tr("another operation")
     job = rows[0]
-    return f"job {job['id']} ({(job['title'] or job['kind']).lower()})"
+    return tr("job {id} ({title})", id=job["id"], title=(job["title"] or job["kind"]).lower())
 
 
 def busy_error(con: sqlite3.Connection, what: str, me: str | None = None) -> UserError:

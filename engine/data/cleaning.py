@@ -260,7 +260,7 @@ def clean(engine, name, rules_dict: dict, ctx: JobContext | None = None) -> dict
     decisions, report = decide(engine, ds, rules, ctx)
     if ctx:
         ctx.report(0.9, tr("writing {count} changes", count=f"{len(decisions):,}"))
-    with busy.write(ws, f"clean dataset '{name}'", interactive=False,
+    with busy.write(ws, tr("clean dataset '{name}'", name=name), interactive=False,
                     job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, name)
         if store.head_state(con, ds) != started_at:

@@ -116,7 +116,7 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
     skipped: list[dict] = []
     skipped_count = 0
     seen = 0
-    with store.bulk_writes(ws.db()), busy.write(ws, f"import into dataset '{cfg.name}'", interactive=False,
+    with store.bulk_writes(ws.db()), busy.write(ws, tr("import into dataset '{name}'", name=cfg.name), interactive=False,
                                                 job_id=ctx.job_id if ctx else None) as con:
         existing = _check_target(con, cfg)
         if existing is not None and existing["modality"] != source.modality:

@@ -93,7 +93,7 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
     wanted = {item: side[root] for item, root in zip(items, roots)}
     if ctx:
         ctx.report(0.8, tr("writing the new version"))
-    with busy.write(ws, f"split dataset '{cfg.name}'", interactive=False,
+    with busy.write(ws, tr("split dataset '{name}'", name=cfg.name), interactive=False,
                     job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, cfg.name)
         if store.head_state(con, ds) != started_at:
