@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from engine.i18n import tr
 
 
 def register(sub) -> None:
@@ -40,7 +41,7 @@ def cmd_init(args, out) -> dict:
         job = out.run_job("samples.install", {})
         result["samples"] = job.result
         result["job"] = job.id
-    result["_text"] = f"workspace ready at {engine.root}"
+    result["_text"] = tr("workspace ready at {folder}", folder=engine.root)
     return result
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 def register(sub) -> None:
@@ -160,8 +161,8 @@ def cmd_import(args, out) -> dict:
     job = out.run_job("models.import", {"path": args.path, "name": args.name, "kind": args.kind,
                                         "copy": not args.reference})
     result = dict(job.result)
-    result["_text"] = f"imported {result['name']} ({result['kind']}, {result['files']} files, sha256 " \
-                      f"{result['sha256'][:12]})"
+    result["_text"] = tr("imported {name} ({kind}, {files} files, sha256 {sha})", name=result["name"],
+                         kind=result["kind"], files=result["files"], sha=result["sha256"][:12])
     return result
 
 
@@ -316,12 +317,14 @@ def cmd_train(args, out) -> dict:
                           on_event=_print_train_metrics(out))
     result = dict(job.result)
     result["job"] = job.id
-    result["_text"] = (f"run {result['run_id']}: {result['steps']} steps, best validation loss "
-                       f"{result['best_val_loss'] if result['best_val_loss'] is not None else '-'}"
-                       + (f" ({result['world_size']} processes, effective batch {result['effective_batch']})"
-                          if result.get("world_size", 1) > 1 else "")
-                       + f"; saved {result['role']} '{result['model']}'"
-                       + (f" and merged model '{result['merged_model']}'" if result.get("merged_model") else ""))
+    result["_text"] = (tr("run {run}: {steps} steps, best validation loss {loss}", run=result["run_id"],
+                          steps=result["steps"],
+                          loss=result["best_val_loss"] if result["best_val_loss"] is not None else "-")
+                       + (tr(" ({count} processes, effective batch {batch})", count=result["world_size"],
+                             batch=result["effective_batch"]) if result.get("world_size", 1) > 1 else "")
+                       + tr("; saved {role} '{model}'", role=tr(result["role"]), model=result["model"])
+                       + (tr(" and merged model '{model}'", model=result["merged_model"])
+                          if result.get("merged_model") else ""))
     return result
 
 

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 def register(sub) -> None:
@@ -232,9 +233,10 @@ def cmd_task_run(args, out) -> dict:
     job = _wait(out, job)
     result = dict(job.result)
     result["job"] = job.id
-    result["_text"] = (f"run {result['run_id']}: {result['outputs']} outputs for {result['rows']} rows "
-                       f"({result['failed']} failing constraints, {result['reused']} kept from before); "
-                       f"'aigc review list --task {task.name}' shows them")
+    result["_text"] = tr("run {run}: {outputs} outputs for {rows} rows ({failed} failing constraints, {reused} kept "
+                         "from before); '{command}' shows them", run=result["run_id"], outputs=result["outputs"],
+                         rows=result["rows"], failed=result["failed"], reused=result["reused"],
+                         command=f"aigc review list --task {task.name}")
     if result.get("flags"):
         result["_text"] += "\nFLAGGED: " + "; ".join(result["flags"]) + f" ('aigc task runs {task.name} --stats')"
     return result
