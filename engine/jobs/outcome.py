@@ -97,7 +97,7 @@ def run_work(spec, ctx) -> Outcome:
         result = spec.fn(ctx)
         result_json = json.dumps(result, ensure_ascii=False, default=str)
     except Cancelled:
-        return Outcome(JobState.CANCELLED, reason="cancelled")
+        return Outcome(JobState.CANCELLED, reason=tr("cancelled"))
     except BaseException as exc:  # noqa: BLE001 - every failure is recorded, none is lost
         details = traceback.format_exc()
         poisoned = any(mark in f"{type(exc).__name__}: {exc}".lower() for mark in POISONED)

@@ -184,7 +184,7 @@ class JobRunner:
         with self._cv:
             if job.id in self._queue:
                 self._queue.remove(job.id)
-                self._set_state(job.id, JobState.CANCELLED, message="cancelled before it started",
+                self._set_state(job.id, JobState.CANCELLED, message=tr("cancelled before it started"),
                                 finished_at=time.time())
                 self._done_events[job.id].set()
         return self.get(job.id)
@@ -273,7 +273,7 @@ class JobRunner:
         worker = None
         try:
             worker = self._pool.checkout(job.kind) if isolated else None
-            self._set_state(job_id, JobState.RUNNING, started_at=time.time(), message="started",
+            self._set_state(job_id, JobState.RUNNING, started_at=time.time(), message=tr("started"),
                             pid=worker.pid if worker else os.getpid())
             ctx.log(f"job {job_id} ({job.kind}) started" + (f", resuming {job.resumed_from}" if job.resumed_from else "")
                     + (f" in worker process {worker.pid}" if worker else ""))
@@ -294,12 +294,12 @@ class JobRunner:
     def _record(self, job_id: str, ctx: JobContext, outcome: Outcome) -> None:
         if outcome.state == JobState.SUCCEEDED:
             ctx.log("finished")
-            self._set_state(job_id, JobState.SUCCEEDED, message=ctx.message or "done", progress=1.0,
+            self._set_state(job_id, JobState.SUCCEEDED, message=ctx.message or tr("done"), progress=1.0,
                             result=outcome.result_json, finished_at=time.time())
             return
         if outcome.state == JobState.CANCELLED:
-            ctx.log(outcome.reason or "cancelled")
-            self._set_state(job_id, JobState.CANCELLED, message=outcome.reason or "cancelled",
+            ctx.log(outcome.reason or tr("cancelled"))
+            self._set_state(job_id, JobState.CANCELLED, message=outcome.reason or tr("cancelled"),
                             finished_at=time.time(), progress=ctx.fraction)
             return
         logfile.append(ctx.log_path, outcome.details)

@@ -108,8 +108,8 @@ def finish_run(trainer) -> dict:
         used_best = load_best(trainer)
         kept = kept_checkpoint(trainer.history, used_best, trainer.step)
         if kept["never_improved"]:
-            trainer.ctx.log(f"validation loss never improved on its first value ({kept['first_val_loss']:.4f} at "
-                            f"step {kept['step']}): the output keeps the step-{kept['step']} weights")
+            trainer.ctx.log(tr("validation loss never improved on its first value ({loss} at step {step}): the output "
+                               "keeps the step-{step} weights", loss=f"{kept['first_val_loss']:.4f}", step=kept["step"]))
         losses = [v for _, n, v in trainer.history if n == "loss"]
         info = {"method": cfg.method, "steps": trainer.step, "final_loss": losses[-1] if losses else None,
                 "best_val_loss": trainer.best_val,

@@ -65,7 +65,8 @@ class TextTrainer:
             raise UserError(tr("dataset '{data}' has no usable training examples for this model's template ({dropped} "
                                "dropped: empty responses or prompts longer than the maximum length {max_length})", data=cfg.data, dropped=dropped, max_length=cfg.max_length), hint=tr("check the output field, or raise the maximum length"))
         if dropped:
-            ctx.log(f"{dropped} examples skipped (nothing to learn within {cfg.max_length} tokens)")
+            ctx.log(tr("{count} examples skipped (nothing to learn within {length} tokens)", count=dropped,
+                       length=cfg.max_length))
         self.plan = BatchPlan(self.train_set, cfg.batch_size, cfg.max_length, cfg.seed, cfg.packing,
                               cfg.group_by_length, self.tokenizer.eos_token_id)
         if checkpoint is not None:
@@ -75,7 +76,7 @@ class TextTrainer:
         ctx.report(0.02, tr("loading the model"))
         init_path = start_adapter(ctx.engine, cfg, base)
         if init_path:
-            ctx.log(f"starting from adapter {cfg.init_adapter}")
+            ctx.log(tr("starting from adapter {name}", name=cfg.init_adapter))
         self.model = build_model(cfg, base.path, self.device, checkpoint, init_path)
         if cfg.packing:
             from engine.text.data import check_packing
@@ -97,12 +98,14 @@ class TextTrainer:
             runs.update_run(ctx.engine, self.run["id"], state="running", job_id=ctx.job_id, step=self.step,
                             total_steps=self.total_steps)
         trainable = sum(p.numel() for p in self.model.parameters() if p.requires_grad)
-        ctx.log(f"run {self.run['id']}: {cfg.method} on {base.name}, {len(self.train_set)} train / "
-                f"{len(self.val_set)} validation examples, {self.total_steps} steps, {trainable:,} trainable "
-                f"parameters, {self.precision.name} on {self.device.kind}"
-                + (f", resumed at step {self.step}" if checkpoint is not None else ""))
-        ctx.log(f"effective batch {self.effective_batch} = {cfg.batch_size} per device x {self.accum} "
-                f"accumulation x {self.world} process(es)")
+        ctx.log(tr("run {run}: {method} on {model}, {train} train / {val} validation examples, {steps} steps, "
+                   "{trainable:,} trainable parameters, {precision} on {device}", run=self.run["id"],
+                   method=cfg.method, model=base.name, train=len(self.train_set), val=len(self.val_set),
+                   steps=self.total_steps, trainable=trainable, precision=self.precision.name,
+                   device=self.device.kind)
+                + (tr(", resumed at step {step}", step=self.step) if checkpoint is not None else ""))
+        ctx.log(tr("effective batch {batch} = {per_device} per device x {accum} accumulation x {world} process(es)",
+                   batch=self.effective_batch, per_device=cfg.batch_size, accum=self.accum, world=self.world))
 
     @property
     def effective_batch(self) -> int:
@@ -151,7 +154,7 @@ class TextTrainer:
         path = ck.save_checkpoint(self.run_dir, self.step, write, state, keep=self.config.keep_checkpoints)
         self.last_saved = self.step
         runs.update_run(self.ctx.engine, self.run["id"], step=self.step)
-        self.ctx.log(f"checkpoint {path.name}")
+        self.ctx.log(tr("checkpoint {name}", name=path.name))
         return path
 
     def save_best(self) -> None:
@@ -311,7 +314,8 @@ class TextTrainer:
             self.bad_evals += 1
         patience = self.config.early_stopping_patience
         if patience and self.bad_evals >= patience:
-            self.ctx.log(f"early stopping at step {self.step}: no improvement in {patience} evaluations")
+            self.ctx.log(tr("early stopping at step {step}: no improvement in {patience} evaluations", step=self.step,
+                            patience=patience))
             return True
         return False
 
