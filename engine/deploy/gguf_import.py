@@ -29,8 +29,7 @@ def check_gguf(path: Path) -> dict:
         ids = llm.tokenize(b"Hello", add_bos=True, special=False)
         llm.eval(ids[:8] or [0])
     except Exception as exc:  # noqa: BLE001 - anything llama.cpp raises means the file does not run
-        raise UserError(f"{path}: llama.cpp loaded the model but could not run it "
-                        f"({' '.join(str(exc).split())[:120]})", hint="the file is damaged") from None
+        raise UserError(tr("{path}: llama.cpp loaded the model but could not run it ({value})", path=path, value=' '.join(str(exc).split())[:120]), hint=tr("the file is damaged")) from None
     finally:
         llm.close()
     return info.summary()
@@ -59,12 +58,12 @@ def import_gguf(ctx, src: Path, params: dict) -> dict:
     """The GGUF branch of the ``models.import`` job."""
     models = ctx.engine.models
     if not src.is_file():
-        raise UserError(f"{src} is not a regular file", hint="give the path of a .gguf file")
+        raise UserError(tr("{src} is not a regular file", src=src), hint=tr("give the path of a .gguf file"))
     name = check_name(params.get("name") or src.stem)
     if models.find(name) is not None and models.find(name).name == name:
-        raise UserError(f"a model named '{name}' already exists", hint="choose another name or remove it first")
+        raise UserError(tr("a model named '{name}' already exists", name=name), hint=tr("choose another name or remove it first"))
     if params.get("kind") not in (None, "text"):
-        raise UserError(f"{src}: a GGUF file is a text model, not {params.get('kind')}", options=("--kind text",))
+        raise UserError(tr("{src}: a GGUF file is a text model, not {get}", src=src, get=params.get('kind')), options=("--kind text",))
     ctx.report(0.02, tr("checking {file}", file=src.name))
     info = check_gguf(src)
     ctx.log(f"verified {info['architecture']} GGUF ({info['quant']}, {info['parameters']:,} parameters)")

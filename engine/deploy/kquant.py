@@ -20,13 +20,13 @@ K_QUANTS = {"q2_k": "Q2_K", "q3_k_m": "Q3_K_M", "q4_k_s": "Q4_K_S", "q4_k_m": "Q
 def quantize_file(source: Path, target: Path, quant: str, threads: int | None = None) -> None:
     """Quantize the f16 file ``source`` to ``target`` with llama.cpp; a failure is a UserError."""
     if quant not in K_QUANTS:
-        raise UserError(f"quantization {quant} is not a k-quant", hint=f"use one of {', '.join(K_QUANTS)}",
+        raise UserError(tr("quantization {quant} is not a k-quant", quant=quant), hint=tr("use one of {items}", items=', '.join(K_QUANTS)),
                         options=("--quant",))
     try:
         import llama_cpp
     except ImportError:
-        raise UserError(f"quantization {quant} needs llama.cpp's quantizer, which is not installed in this build",
-                        hint="install the 'llamacpp' extra (llama-cpp-python), or use the q4_0, q8_0 or f16 quantization",
+        raise UserError(tr("quantization {quant} needs llama.cpp's quantizer, which is not installed in this build", quant=quant),
+                        hint=tr("install the 'llamacpp' extra (llama-cpp-python), or use the q4_0, q8_0 or f16 quantization"),
                         options=("--quant",)) from None
     from engine import devices
     try:
@@ -39,5 +39,5 @@ def quantize_file(source: Path, target: Path, quant: str, threads: int | None = 
     params.nthread = threads or devices.detect().threads
     code = llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(), params)
     if code != 0:
-        raise UserError(f"llama.cpp could not quantize {source.name} to {quant} (code {code})",
-                        hint="try the q8_0 or q4_0 quantization")
+        raise UserError(tr("llama.cpp could not quantize {name} to {quant} (code {code})", name=source.name, quant=quant, code=code),
+                        hint=tr("try the q8_0 or q4_0 quantization"))

@@ -40,7 +40,7 @@ class HeadConfig:
                          ("learning_rate", self.learning_rate > 0), ("lora_r", self.lora_r >= 1),
                          ("max_length", self.max_length >= 8)):
             if not ok:
-                raise UserError(f"head training option {name}={getattr(self, name)} is out of range")
+                raise UserError(tr("head training option {name}={getattr} is out of range", name=name, getattr=getattr(self, name)))
         return self
 
 
@@ -83,9 +83,8 @@ def _examples(engine, task, version: int) -> tuple[list, list]:
             continue
         labels = task.classify.parse(found[1])
         if labels is None:
-            raise UserError(f"dataset {task.dataset} version {version} record {example['id']}: answer "
-                            f"'{found[1].strip()[:60]}' is not a label of task {task.name}",
-                            hint="correct the record's output, or add the label to the task")
+            raise UserError(tr("dataset {dataset} version {version} record {id}: answer '{value}' is not a label of task {name}", dataset=task.dataset, version=version, id=example['id'], value=found[1].strip()[:60], name=task.name),
+                            hint=tr("correct the record's output, or add the label to the task"))
         (val if example.get("split") in ("val", "validation", "dev") else train).append((found[0], labels))
     return train, val
 
@@ -113,16 +112,16 @@ def train_head(ctx: JobContext) -> dict:
     task = get_task(ctx.workspace, cfg.task)
     spec = task.classify
     if spec is None or not task.model or not task.dataset:
-        raise UserError(f"task {task.name} is not a classify task with a model and a dataset",
-                        hint="give it a classify label set, a model and a dataset")
+        raise UserError(tr("task {name} is not a classify task with a model and a dataset", name=task.name),
+                        hint=tr("give it a classify label set, a model and a dataset"))
     base = engine.models.get(task.model)
     ref = engine.data.version_ref(task.dataset)
     train, val = _examples(engine, task, ref["version"])
     if not train:
-        raise UserError(f"dataset {task.dataset} version {ref['version']} has no training examples")
+        raise UserError(tr("dataset {dataset} version {version} has no training examples", dataset=task.dataset, version=ref['version']))
     name = cfg.output_name or f"{task.name}-head-{time.strftime('%m%d%H%M')}"
     if engine.models.find(name) is not None and engine.models.find(name).name == name:
-        raise UserError(f"a model named '{name}' already exists", hint="choose another name")
+        raise UserError(tr("a model named '{name}' already exists", name=name), hint=tr("choose another name"))
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
     run = runs.create_run(engine, "text", {"method": HEAD_METHOD, **asdict(cfg), "model": base.name,
@@ -156,8 +155,8 @@ def train_head(ctx: JobContext) -> dict:
             optimizer.step()
             value = float(loss.detach())
             if not math.isfinite(value):
-                raise UserError(f"head training diverged at step {step} (loss {value})",
-                                hint=f"lower the learning rate (now {cfg.learning_rate})")
+                raise UserError(tr("head training diverged at step {step} (loss {value})", step=step, value=value),
+                                hint=tr("lower the learning rate (now {learning_rate})", learning_rate=cfg.learning_rate))
             ctx.metric("loss", value, step)
             events.scalar("loss", value, step)
             ctx.report(0.05 + 0.85 * step / cfg.max_steps, tr("step {step}/{total} loss {loss}", step=step, total=cfg.max_steps, loss=f"{value:.4f}"))
@@ -212,8 +211,7 @@ def classify_with_head(engine, model: str, adapter, spec, prompts: list[str], sh
     """Decisions from a trained head adapter (its label set must be the task's)."""
     labels = (adapter.info or {}).get("labels")
     if labels != spec.names:
-        raise UserError(f"classification head {adapter.name} was trained for labels {labels}, the task has "
-                        f"{spec.names}", hint="train a new head for this label set")
+        raise UserError(tr("classification head {name} was trained for labels {labels}, the task has {names}", name=adapter.name, labels=labels, names=spec.names), hint=tr("train a new head for this label set"))
     tokenizer, net = _load(engine.models.get(model).path, spec, str(Path(adapter.path)))
     net.eval()
     return predict(tokenizer, net, spec, prompts, should_stop=should_stop)

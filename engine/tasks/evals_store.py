@@ -65,13 +65,13 @@ def leaderboard(engine, task_name: str, version: int | None = None, split: str =
     rows = [r for r in list_evals(engine.workspace, task.name) if r["split"] == split
             and (method is None or r["method"] == method)]
     if not rows:
-        raise UserError(f"task {task.name} has no '{split}' evaluations yet",
-                        hint=f"evaluate task {task.name} first (with an adapter to include it)")
+        raise UserError(tr("task {name} has no '{split}' evaluations yet", name=task.name, split=split),
+                        hint=tr("evaluate task {name} first (with an adapter to include it)", name=task.name))
     versions = sorted({r["dataset_version"] for r in rows if r["dataset_version"] is not None})
     if version is None:
         version = max(versions) if versions else None
     elif version not in versions:
-        raise UserError(f"task {task.name} has no evaluations on dataset version {version}",
+        raise UserError(tr("task {name} has no evaluations on dataset version {version}", name=task.name, version=version),
                         hint="evaluated versions: " + (", ".join(map(str, versions)) or "none"))
     rows = [r for r in rows if r["dataset_version"] == version]
     latest: dict[tuple, dict] = {}
