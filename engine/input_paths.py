@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 
 from engine.errors import UserError
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 
 def describe(path: str | os.PathLike) -> str:
@@ -37,8 +37,10 @@ def describe(path: str | os.PathLike) -> str:
     return "not a regular file"
 
 
-def check_input_file(path: str | os.PathLike, what: str = "input file", allow_dir: bool = False) -> Path:
-    """``path`` as a Path when it is a regular file (or a folder with ``allow_dir``); else a UserError."""
+def check_input_file(path: str | os.PathLike, what: str = N_("input file"), allow_dir: bool = False) -> Path:
+    """``path`` as a Path when it is a regular file (or a folder with ``allow_dir``); else a UserError.
+    ``what`` names it in the message (a label marked with ``N_``, translated here)."""
+    what = tr(what)
     if path is None or str(path) == "":
         raise UserError(tr("no {what} given", what=what), hint=tr("give the path of a file"))
     path = Path(path).expanduser()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from engine.errors import UserError
 from engine.input_paths import describe
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 
 def _target(path, what: str) -> Path:
@@ -47,8 +47,9 @@ def _refuse_special(target: Path, what: str, folder_ok: bool) -> os.stat_result 
     return st
 
 
-def check_output_file(path, force: bool = False, what: str = "output file") -> Path:
+def check_output_file(path, force: bool = False, what: str = N_("output file")) -> Path:
     """The absolute target path when writing a file there is allowed; a UserError otherwise."""
+    what = tr(what)
     target = _target(path, what)
     if _refuse_special(target, what, folder_ok=False) is not None and not force:
         raise UserError(tr("{what} {target} already exists", what=what, target=target), hint=tr("choose to replace it, or choose another name"),
@@ -56,8 +57,9 @@ def check_output_file(path, force: bool = False, what: str = "output file") -> P
     return target
 
 
-def check_output_folder(path, force: bool = False, what: str = "output folder") -> Path:
+def check_output_folder(path, force: bool = False, what: str = N_("output folder")) -> Path:
     """Like ``check_output_file`` for a folder written as a whole (an existing empty folder is fine)."""
+    what = tr(what)
     target = _target(path, what)
     st = _refuse_special(target, what, folder_ok=True)
     if st is None:

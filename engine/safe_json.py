@@ -14,7 +14,7 @@ from pathlib import Path
 
 from engine.errors import UserError
 from engine.input_paths import check_input_file
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 MAX_DEPTH = 64                 # deeper than any real dataset, task or manifest
 MAX_LINE = 16 * 1024 * 1024    # 16 MiB: one JSONL record, one CSV row, one text line
@@ -102,8 +102,9 @@ def check_depth(value, where: str, hint: str | None = "fix the file and try agai
     return value
 
 
-def read_user_file(path: str | os.PathLike, what: str = "file", limit: int = MAX_FILE) -> bytes:
+def read_user_file(path: str | os.PathLike, what: str = N_("file"), limit: int = MAX_FILE) -> bytes:
     """The bytes of a regular file the user named, refusing folders, FIFOs, devices and huge files."""
+    what = tr(what)
     path = check_input_file(path, what)
     size = path.stat().st_size
     if size > limit:
@@ -115,8 +116,9 @@ def read_user_file(path: str | os.PathLike, what: str = "file", limit: int = MAX
         raise UserError(tr("cannot read {what} {path}: {strerror}", what=what, path=path, strerror=exc.strerror)) from None
 
 
-def load_file(path: str | os.PathLike, what: str = "JSON file", hint: str | None = "fix the file and try again"):
+def load_file(path: str | os.PathLike, what: str = N_("JSON file"), hint: str | None = N_("fix the file and try again")):
     """Parse a whole JSON file (UTF-8, BOM allowed) the user named."""
+    what, hint = tr(what), (tr(hint) if hint else hint)
     raw = read_user_file(path, what)
     try:
         text = raw.decode("utf-8-sig")

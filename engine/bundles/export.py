@@ -27,7 +27,7 @@ from engine.errors import UserError
 from engine.faults import fault_point
 from engine.output_paths import check_output_file
 from engine.jobs import JobContext, job_kind
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 CHUNK = 1 << 22
 STORED_SUFFIXES = {".safetensors", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".zip", ".gz", ".model"}
@@ -122,7 +122,7 @@ def plan(engine, cfg: ExportConfig) -> list[PlannedItem]:
     """Resolve every requested item now, so a wrong name fails before any byte is written."""
     from engine.data import store as data_store
     signing_key(engine, cfg)
-    out = check_output_file(cfg.out, cfg.overwrite, "bundle file")
+    out = check_output_file(cfg.out, cfg.overwrite, N_("bundle file"))
     if out.suffix.lower() != ".zip":
         raise UserError(tr("{out}: a bundle is a .zip file", out=out), hint=tr("give an output name ending in .zip"))
     planned: list[PlannedItem] = []
@@ -235,7 +235,7 @@ def _write_zip(tmp: Path, planned: list[PlannedItem], manifest: BundleManifest, 
 
 
 def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> dict:
-    out = check_output_file(cfg.out, cfg.overwrite, "bundle file")
+    out = check_output_file(cfg.out, cfg.overwrite, N_("bundle file"))
     planned = plan(engine, cfg)
     key = signing_key(engine, cfg)
     staging = engine.workspace.folder("tmp") / f"bundle-export-{uuid.uuid4().hex[:8]}"

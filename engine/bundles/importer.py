@@ -25,7 +25,7 @@ from engine.bundles.reader import BundleReader
 from engine.errors import UserError
 from engine.faults import fault_point
 from engine.jobs import JobContext, job_kind
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 
 @dataclass
@@ -215,7 +215,7 @@ def _check_import(engine, params: dict) -> None:
     import zipfile
 
     from engine.input_paths import check_input_file
-    path = check_input_file(params.get("path"), "bundle file")  # missing, a folder, a FIFO: said before the job
+    path = check_input_file(params.get("path"), N_("bundle file"))  # missing, a folder, a FIFO: said before the job
     if not zipfile.is_zipfile(path):
         raise UserError(tr("bundle file {path} is not a complete zip file (cut short, or not a bundle)", path=path),
                         hint=tr("copy the .zip that 'aigc bundle export' wrote again"))

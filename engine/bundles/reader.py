@@ -18,7 +18,7 @@ from engine.bundles.manifest import (MANIFEST_NAME, MAX_MANIFEST_BYTES, BundleFi
 from engine.bundles.signing import MAX_SIGNATURE_BYTES, SIGNATURE_NAME, Signature, verify_signature
 from engine.errors import UserError
 from engine.faults import fault_point
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 CHUNK = 1 << 22
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle")
@@ -31,7 +31,7 @@ class BundleReader:
     def __init__(self, path):
         self.path = Path(path).expanduser()
         from engine.input_paths import check_input_file
-        check_input_file(self.path, "bundle file")  # says what it is: missing, a folder, a FIFO ...
+        check_input_file(self.path, N_("bundle file"))  # says what it is: missing, a folder, a FIFO ...
         try:
             self.zip = zipfile.ZipFile(self.path)
         except zipfile.BadZipFile:

@@ -20,7 +20,7 @@ from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
 from engine.data.formulas import guard
 from engine.output_paths import check_output_file, check_output_folder
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 FORMATS = ("jsonl", "alpaca", "sharegpt", "openai", "csv", "imagefolder")
 TEXT_COLUMNS = ("system", "instruction", "input", "output", "messages")
@@ -103,8 +103,8 @@ def check(engine, cfg: ExportConfig):
         raise UserError(tr("dataset '{name}' holds {modality} examples; the format {format} does not fit", name=ds['name'], modality=ds['modality'], format=cfg.format),
                         options=("--format",),
                         hint=tr("image datasets export as imagefolder; text datasets as jsonl, alpaca, sharegpt, openai or csv"))
-    out = check_output_folder(cfg.out, cfg.force, "export folder") if image else \
-        check_output_file(cfg.out, cfg.force, "export file")
+    out = check_output_folder(cfg.out, cfg.force, N_("export folder")) if image else \
+        check_output_file(cfg.out, cfg.force, N_("export file"))
     return ds, version, out
 
 

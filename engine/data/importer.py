@@ -21,7 +21,7 @@ from engine.data.sources import iter_rows, open_source
 from engine.errors import UserError
 from engine.faults import fault_point
 from engine.jobs import JobContext, job_kind
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 REPORT_EVERY = 2000
 MAX_REPORTED = 1000
@@ -95,7 +95,7 @@ def check_import(engine, params: dict) -> None:
     """Before the job starts: the source is a file or folder, the name is usable, --append has a target."""
     from engine.input_paths import check_input_file
     cfg = ImportConfig.from_params(params)
-    check_input_file(cfg.path, "import source", allow_dir=True)
+    check_input_file(cfg.path, N_("import source"), allow_dir=True)
     _check_target(engine.workspace.db(), cfg)
 
 

@@ -18,7 +18,7 @@ from engine.data.readers import RowError, read_csv, read_json, read_jsonl, read_
     txt_mode
 from engine.errors import UserError
 from engine.input_paths import check_input_file
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 FORMATS = ("auto", "alpaca", "sharegpt", "openai", "jsonl", "json", "csv", "tsv", "xlsx", "txt", "imagefolder")
 JSON_SHAPES = ("alpaca", "sharegpt", "openai")
@@ -128,7 +128,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
     fmt = (fmt or "auto").lower()
     if fmt not in FORMATS:
         raise UserError(tr("unknown format '{fmt}'", fmt=fmt), hint="use one of " + ", ".join(FORMATS))
-    check_input_file(path, "import source", allow_dir=True)  # a FIFO would hang, a device never end
+    check_input_file(path, N_("import source"), allow_dir=True)  # a FIFO would hang, a device never end
     data = path
     if path.is_file() and path.suffix.lower() == ".zip":
         if tmp_dir is None:

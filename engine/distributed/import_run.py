@@ -11,6 +11,7 @@ from pathlib import Path
 
 from engine.atomic import copy_file, replace_dir, write_json
 from engine.errors import UserError
+from engine.i18n import N_
 
 
 def import_run(engine, folder, name: str | None = None) -> dict:
@@ -19,7 +20,7 @@ def import_run(engine, folder, name: str | None = None) -> dict:
     from engine.safe_json import load_file
     from engine.training import runs
     folder = Path(folder).expanduser().resolve()
-    check_input_file(folder / "job.json", "exported job file")
+    check_input_file(folder / "job.json", N_("exported job file"))
     spec = load_file(folder / "job.json", "job.json")
     if not (folder / "result.json").is_file():
         raise UserError(f"{folder}: no result.json, the exported run has not run yet",

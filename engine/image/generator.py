@@ -15,7 +15,7 @@ from engine.errors import Cancelled, UserError
 from engine.fields import check_fields, number, seed as seed_field
 from engine.image import provenance
 from engine.image.pipeline import ModelRef
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 # SD 1.x/2.x latent -> RGB (a well-known linear fit); used when decoding every step would be too slow
 LATENT_RGB = {"sd": [[0.298, 0.207, 0.208], [0.187, 0.286, 0.173], [-0.158, 0.189, 0.264], [-0.184, -0.271, -0.473]],
@@ -50,7 +50,7 @@ class GenerateParams:
         if p.init_image:
             from engine.data.images import verify_image
             from engine.input_paths import check_input_file
-            problem = verify_image(check_input_file(p.init_image, "--init-image"))
+            problem = verify_image(check_input_file(p.init_image, N_("starting image")))
             if problem:
                 raise UserError(tr("starting image {init_image}: the image {problem}", init_image=p.init_image, problem=problem), hint=tr("give a PNG or JPEG file"),
                                 options=("--init-image",))

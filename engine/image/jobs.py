@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from engine.image import selfcheck, starter  # noqa: F401 - register the self-test check and the sample installer
 from engine.jobs import JobContext, job_kind
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 
 def check_train(engine, params: dict) -> None:
@@ -31,7 +31,7 @@ def check_train(engine, params: dict) -> None:
     data = Path(str(config.data)).expanduser()
     if data.exists():
         from engine.input_paths import check_input_file
-        check_input_file(data, "training data", allow_dir=True)
+        check_input_file(data, N_("training data"), allow_dir=True)
     elif engine.data.get(config.data).modality != "image":
         raise UserError(tr("training data: dataset '{data}' holds text examples, not images", data=config.data),
                         hint=tr("choose an image dataset or folder"), options=("--data",))

@@ -18,7 +18,7 @@ from engine.jobs import JobContext, job_kind
 from engine.models import manifest as mf
 from engine.models.catalog import new_model_id
 from engine.models.text_check import PICKLE_SUFFIXES
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 
 def detect_kind(src: Path) -> str:
@@ -79,7 +79,7 @@ def hash_with_progress(folder: Path, ctx: JobContext, start: float, end: float) 
 def check_import(engine, params: dict) -> tuple[Path, str]:
     """The source path and the model name, refused before the job starts when unusable."""
     from engine.input_paths import check_input_file
-    src = check_input_file(str(params.get("path") or ""), "model path", allow_dir=True).resolve()
+    src = check_input_file(str(params.get("path") or ""), N_("model path"), allow_dir=True).resolve()
     name = engine.models.check_new_name(params.get("name") or (src.stem if src.is_file() else src.name), "--name")
     kind = params.get("kind")
     if src.suffix.lower() == ".gguf" and src.is_file():

@@ -21,7 +21,7 @@ from engine.data.formulas import guard
 from engine.errors import UserError
 from engine.output_paths import check_output_file, check_output_folder
 from engine.review.queue import ReviewItem
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 TABLE_FORMATS = (".csv", ".xlsx", ".jsonl")
 META_COLUMNS = ("task", "run_id", "row", "candidate", "step", "output", "generated_output", "edited", "status",
@@ -145,11 +145,11 @@ def check_target(out: str | os.PathLike, force: bool = False) -> Path:
     """The export path when its kind is known and it may be written (engine.output_paths rules)."""
     suffix = Path(str(out)).suffix.lower()
     if suffix in TABLE_FORMATS or suffix == ".zip":
-        return check_output_file(out, force, "export file")
+        return check_output_file(out, force, N_("export file"))
     if suffix:
         raise UserError(tr("cannot export to '{name}': unknown extension '{suffix}'", name=Path(str(out)).name, suffix=suffix),
                         hint=tr("use a .csv, .xlsx or .jsonl file, or a .zip or a folder (no extension) for images"))
-    return check_output_folder(out, force, "export folder")
+    return check_output_folder(out, force, N_("export folder"))
 
 
 def export_items(items: list[ReviewItem], out: str | os.PathLike, force: bool = False) -> dict:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from engine.errors import NotFound, UserError
 from engine.review.queue import ReviewItem, get_item, os_user
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 MODALITIES = ("text", "image")
 ONEOFF_STEP = "output"
@@ -67,7 +67,7 @@ def add_output(engine, modality: str, prompt: str, text: str | None = None, imag
         if not image_path:
             raise UserError(tr("field 'image_path': an image output needs its image file"))
         from engine.input_paths import check_input_file
-        source = check_input_file(image_path, "image file")
+        source = check_input_file(image_path, N_("image file"))
         from PIL import Image, UnidentifiedImageError
         try:
             with Image.open(source) as probe:

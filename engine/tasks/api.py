@@ -9,7 +9,7 @@ from engine.tasks import constraints as checks
 from engine.tasks import store
 from engine.tasks.definition import TaskDef, task_from_dict
 from engine.tasks.template import render
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 
 class TasksAPI:
@@ -58,7 +58,7 @@ class TasksAPI:
 
     def export_file(self, path: str | Path, names: list[str] | None = None, force: bool = False) -> dict:
         from engine.output_paths import check_output_file
-        path = check_output_file(path, force, "task file")
+        path = check_output_file(path, force, N_("task file"))
         tasks = [self.get(n) for n in names] if names else self.list()
         if not tasks:
             raise UserError(tr("there are no tasks to export"), hint=tr("create or import a task first"))

@@ -16,7 +16,7 @@ from engine.jobs import JobContext, job_kind
 from engine.tasks import metrics
 from engine.tasks.report import render
 from engine.tasks.store import get_task
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 
 @dataclass
@@ -39,7 +39,7 @@ def report_paths(report: str | None, force: bool = False) -> list[Path]:
     from engine.output_paths import check_output_file
     base = Path(report)
     base = base.with_suffix("") if base.suffix.lower() in (".html", ".md", ".json") else base
-    return [check_output_file(base.with_name(base.name + suffix), force, "report file")
+    return [check_output_file(base.with_name(base.name + suffix), force, N_("report file"))
             for suffix in (".html", ".md", ".json")]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from engine.errors import UserError
 from engine.input_paths import check_input_file
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 SUFFIXES = (".csv", ".tsv", ".xlsx", ".jsonl", ".json")
 
@@ -42,7 +42,7 @@ def _rows(path: Path):
 def read_rows(path: str | Path) -> tuple[list[str], list[dict]]:
     """(columns, rows) of an input file; each row maps column name to a string."""
     from engine.data.readers import RowError
-    path = check_input_file(path, "inputs file")
+    path = check_input_file(path, N_("inputs file"))
     unit, stream = _rows(path)
     header: list[str] = []
     rows = []

@@ -14,7 +14,7 @@ from engine import atomic
 from engine import names as naming
 from engine.errors import NotFound, UserError
 from engine.tasks.definition import TaskDef, task_from_dict
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 BUNDLE_FORMAT = "aigc-tasks"
 BUNDLE_VERSION = 1
@@ -120,7 +120,7 @@ def remove_task(workspace, name: str) -> None:
 def read_task_file(path: str | Path) -> list[TaskDef]:
     from engine.safe_json import load_file
     path = Path(path)
-    data = load_file(path, "task file")
+    data = load_file(path, N_("task file"))
     if isinstance(data, dict) and "tasks" in data:
         if data.get("format") != BUNDLE_FORMAT:
             raise UserError(tr("{path}: field 'format' is {get!r}, expected '{bundle_format}'", path=path, get=data.get('format'), bundle_format=BUNDLE_FORMAT))

@@ -16,14 +16,14 @@ from typing import Iterator
 from engine import safe_json
 from engine.errors import UserError
 from engine.text.templates import IGNORE, encode_example
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 VAL_SPLITS = ("val", "validation", "dev", "valid")
 
 
 def read_jsonl(path: Path) -> list[dict]:
     rows = []
-    with open(safe_json.check_input_file(path, "training data file"), "rb") as handle:
+    with open(safe_json.check_input_file(path, N_("training data file")), "rb") as handle:
         for number, raw in safe_json.read_lines(handle, str(path)):
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -45,7 +45,7 @@ def load_examples(engine, data: str, version: int | None = None) -> tuple[list[d
     if path.suffix.lower() in (".jsonl", ".json") and path.is_file():
         from engine.workspace.blobs import sha256_file
         if path.suffix.lower() == ".json":
-            rows = safe_json.load_file(path, "training data file")
+            rows = safe_json.load_file(path, N_("training data file"))
             if not isinstance(rows, list):
                 raise UserError(tr("{path}: expected a JSON list of examples", path=path))
         else:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from engine.errors import UserError
 from engine.text.config import TrainConfig
 from engine.training import runs
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 
 def find_run_for(ctx) -> dict | None:
@@ -79,7 +79,7 @@ def check_new_run(engine, params: dict) -> None:
         check_adapter_files(adapter)
     data = Path(str(config.data)).expanduser()
     if data.suffix.lower() in (".jsonl", ".json") or data.exists():
-        check_input_file(data, "training data file")
+        check_input_file(data, N_("training data file"))
         from engine.text.data import load_examples
         load_examples(engine, str(data))  # a bad line is named now, before a run folder exists
     else:
@@ -184,7 +184,7 @@ def start_adapter(engine, config: TrainConfig, base) -> str | None:
     from pathlib import Path
     check_adapter_files(adapter)
     from engine.safe_json import load_file
-    settings = load_file(Path(adapter.path) / "adapter_config.json", "adapter config")
+    settings = load_file(Path(adapter.path) / "adapter_config.json", N_("adapter config"))
     config.lora_r = int(settings.get("r", config.lora_r))
     config.lora_alpha = int(settings.get("lora_alpha", config.lora_alpha))
     targets = settings.get("target_modules")
