@@ -218,7 +218,7 @@ def _write_zip(tmp: Path, planned: list[PlannedItem], manifest: BundleManifest, 
     with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
         for p in planned:
             if ctx:
-                ctx.log(f"adding {p.item.type} {p.item.name} ({len(p.sources)} files)")
+                ctx.log(tr("adding {type} {name} ({count} files)", type=p.item.type, name=p.item.name, count=len(p.sources)))
             for source, rel, expected in p.sources:
                 written = _write_file(zf, source, f"{p.item.root}/{rel}", progress)
                 if expected is not None and (written.sha256 != expected["sha256"] or written.size != expected["size"]):
@@ -281,7 +281,7 @@ def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> di
         fp = engine.keys.describe_own(key[0])
         signed = {"key_name": key[0], "fingerprint": fp, "short": short_fingerprint(fp)}
         if ctx:
-            ctx.log(f"signed with key {key[0]} ({signed['short']})")
+            ctx.log(tr("signed with key {key} ({short})", key=key[0], short=signed['short']))
     return {"out": str(out), "bytes": out.stat().st_size, "files": sum(len(p.item.files) for p in planned),
             "signed_by": signed,
             "items": [{"type": p.item.type, "name": p.item.name, "files": len(p.item.files), "bytes": p.item.size}

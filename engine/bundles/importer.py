@@ -174,7 +174,7 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
                 params = facts.get("parameters")
                 if ctx and params:
                     total = sum(params.values()) if isinstance(params, dict) else params
-                    ctx.log(f"{p.item.type} {p.item.name}: verified ({total:,} parameters)")
+                    ctx.log(tr("{type} {name}: verified ({total:,} parameters)", type=p.item.type, name=p.item.name, total=total))
         for index, p in enumerate(plans):
             if check:
                 check()
@@ -184,7 +184,7 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
                      "notes": p.notes}
             for note in p.notes:
                 if ctx:
-                    ctx.log(f"{p.item.type} {p.target}: {note}")
+                    ctx.log(tr("{type} {target}: {note}", type=p.item.type, target=p.target, note=note))
             if p.action == "present":
                 results.append(entry)
                 continue

@@ -66,7 +66,7 @@ def import_gguf(ctx, src: Path, params: dict) -> dict:
         raise UserError(tr("{src}: a GGUF file is a text model, not {get}", src=src, get=params.get('kind')), options=("--kind text",))
     ctx.report(0.02, tr("checking {file}", file=src.name))
     info = check_gguf(src)
-    ctx.log(f"verified {info['architecture']} GGUF ({info['quant']}, {info['parameters']:,} parameters)")
+    ctx.log(tr("verified {architecture} GGUF ({quant}, {parameters:,} parameters)", architecture=info['architecture'], quant=info['quant'], parameters=info['parameters']))
     copy = bool(params.get("copy", True))
     model_id = new_model_id()
     staging = ctx.workspace.folder("tmp") / f"import-{model_id}"

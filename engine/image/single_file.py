@@ -182,7 +182,7 @@ def convert_single_file(path: Path, dest: Path, progress=None) -> Family:
             raise UserError(tr("{path}: the checkpoint lacks {value} weights ({needed})", path=path, value=needed.split('.')[0], needed=needed),
                             hint=tr("use a complete checkpoint that includes the VAE"))
     if progress:
-        progress(f"converting a {family.label} checkpoint")
+        progress(tr("converting a {label} checkpoint", label=family.label))
     with tempfile.TemporaryDirectory(prefix="aigc-sdconfig-") as tmp:
         config_dir = prepare_config_folder(family, shapes, Path(tmp) / "config")
         pipeline_class = getattr(diffusers, family.pipeline_class)
@@ -196,6 +196,6 @@ def convert_single_file(path: Path, dest: Path, progress=None) -> Family:
             raise UserError(tr("{path}: could not convert the checkpoint ({text})", path=path, text=text[:200]),
                             hint=tr("the file may be damaged or of an unsupported variant")) from None
         if progress:
-            progress("writing the diffusers folder")
+            progress(tr("writing the diffusers folder"))
         pipe.save_pretrained(dest, safe_serialization=True)
     return family

@@ -133,7 +133,7 @@ def run_training(ctx) -> dict:
     family = base.family or base.info.get("family") or "sd1"
     run_dir = Path(run["dir"])
     runs.update_run(engine, run["id"], state="running", job_id=ctx.job_id)
-    ctx.log(f"run {run['id']} in {run_dir}")
+    ctx.log(tr("run {id} in {run_dir}", id=run['id'], run_dir=run_dir))
 
     device_info = devices.detect()
     device = devices.torch_device(device_info)
@@ -180,7 +180,7 @@ def run_training(ctx) -> dict:
     scaler = torch.amp.GradScaler("cuda") if use_scaler else None
     noise_scheduler = DDPMScheduler.from_config(pipe.scheduler.config)
     prediction = noise_scheduler.config.prediction_type
-    ctx.log(f"{family} model, prediction type {prediction}")
+    ctx.log(tr("{family} model, prediction type {prediction}", family=family, prediction=prediction))
     conditioner = TextConditioner(pipe, sdxl)
 
     ctx.report(0.02, tr("reading {count} images", count=len(examples)))
@@ -225,7 +225,7 @@ def run_training(ctx) -> dict:
         if scaler is not None and (latest / "scaler.pt").is_file():
             scaler.load_state_dict(torch.load(latest / "scaler.pt", weights_only=True))
         checkpoints.restore_checkpoint_rng(latest)
-        ctx.log(f"resumed from {latest.name}")
+        ctx.log(tr("resumed from {name}", name=latest.name))
         for number, value in enumerate(losses, 1):  # the new job's chart shows the whole curve
             ctx.metric("loss", value, number)
 
@@ -271,7 +271,7 @@ def run_training(ctx) -> dict:
     except Cancelled:
         if step > saved:   # like text training: a cancelled run keeps its progress for --resume
             save(step)
-            ctx.log(f"cancelled: checkpoint at step {step}")
+            ctx.log(tr("cancelled: checkpoint at step {step}", step=step))
         events.close()
         runs.update_run(engine, run["id"], state="cancelled", step=step)
         raise

@@ -188,7 +188,7 @@ def verify_pipeline_folder(folder: str | os.PathLike, check_tensors: bool = True
             configs[name] = read_json(sub / "config.json", f"{name} config")
             files = weight_files(folder, name)
             if progress:
-                progress(f"checking {name}")
+                progress(tr("checking {name}", name=name))
             actual = tensor_shapes(files)
             params[name] = sum(_numel(s) for s in actual.values())
             if check_tensors:

@@ -120,7 +120,7 @@ def import_model(ctx: JobContext) -> dict:
             from engine.devices import system_memory
             from engine.models.text_check import verify_text_folder
             info = verify_text_folder(src, available_memory=system_memory()[0])
-            ctx.log(f"verified {info['architecture']} with {info['parameters']:,} parameters")
+            ctx.log(tr("verified {architecture} with {parameters:,} parameters", architecture=info['architecture'], parameters=info['parameters']))
             if copy:
                 manifest = copy_with_manifest(src, staging / "files", ctx, 0.1, 0.95, skip_pickles=True)
             else:

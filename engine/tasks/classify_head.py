@@ -135,8 +135,8 @@ def train_head(ctx: JobContext) -> dict:
                           target_modules=target_modules_for(model.config.model_type))
         model = get_peft_model(model, lora)
         optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=cfg.learning_rate)
-        ctx.log(f"run {run['id']}: {HEAD_METHOD} head for {len(spec.names)} labels on {base.name}, "
-                f"{len(train)} train / {len(val)} validation examples, {cfg.max_steps} steps")
+        ctx.log(tr("run {id}: {head_method} head for {count} labels on {name}, {count2} train / {count3} "
+                   "validation examples, {max_steps} steps", id=run['id'], head_method=HEAD_METHOD, count=len(spec.names), name=base.name, count2=len(train), count3=len(val), max_steps=cfg.max_steps))
         events.config({"method": HEAD_METHOD, **asdict(cfg)})
         order: list[int] = []
         model.train()

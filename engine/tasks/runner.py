@@ -75,7 +75,7 @@ def _start_or_resume(ctx: JobContext, config: RunConfig, task) -> tuple[str, lis
         if row is not None:
             rows = json.loads((run_dir(ws, row["id"]) / "inputs.json").read_text(encoding="utf-8"))
             con.execute("UPDATE task_runs SET job_id = ?, state = 'running' WHERE id = ?", (ctx.job_id, row["id"]))
-            ctx.log(f"resuming task run {row['id']}")
+            ctx.log(tr("resuming task run {id}", id=row['id']))
             return row["id"], rows
     columns, rows = read_rows(config.inputs)
     check_columns(config.inputs, columns, task.input_variables(), task.name)
@@ -194,7 +194,7 @@ class TaskRun:
         from engine.tasks.monitor import run_stats
         monitor = run_stats(self.ws, self.run_id, self.task)
         for flag in monitor["flags"]:
-            ctx.log(f"run flagged: {flag}")
+            ctx.log(tr("run flagged: {flag}", flag=flag))
         return {"run_id": self.run_id, "task": self.task.name, "rows": len(self.rows), "items": self.total,
                 "outputs": stats[0], "passed": stats[1] or 0, "failed": stats[0] - (stats[1] or 0),
                 "reused": self.previously, "world_size": nproc, "folder": str(self.folder), "flags": monitor["flags"],

@@ -14,7 +14,7 @@ from engine.i18n import tr
 
 def train_on_ranks(ctx, run: dict, resumed: bool, nproc: int) -> dict:
     from engine.distributed.launch import run_ranks
-    ctx.log(f"run {run['id']}: starting {nproc} processes (torchrun, DDP)")
+    ctx.log(tr("run {id}: starting {nproc} processes (torchrun, DDP)", id=run['id'], nproc=nproc))
     ctx.report(0.01, tr("starting {count} processes", count=nproc))
     try:
         result = run_ranks(ctx, "train", {"resume": run["id"]}, nproc)
