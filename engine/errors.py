@@ -28,7 +28,10 @@ class UserError(Exception):
         self.options = tuple(o for o in options if o)
 
     def __str__(self) -> str:
-        return one_line(f"{self.message} ({self.hint})" if self.hint else self.message)
+        if not self.hint:
+            return one_line(self.message)
+        from engine.i18n import tr
+        return one_line(tr("{message} ({hint})", message=self.message, hint=self.hint))
 
 
 class WorkspaceLocked(UserError):
