@@ -87,12 +87,14 @@ def catalog(lang: str) -> dict[str, str]:
 def tr(msgid: str, /, **fields) -> str:
     """``msgid`` in the current language, with ``{name}`` fields filled in."""
     text = catalog(language()).get(msgid, msgid)
-    if not fields:
-        return text
     try:
-        return text.format(**fields)
-    except (KeyError, IndexError, ValueError):   # a broken translation must never hide the message
+        return text.format(**fields)       # also turns a literal {{ into {
+    except (KeyError, IndexError, ValueError):
+        pass
+    try:                                   # a broken translation must never hide the message
         return msgid.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return msgid                       # a label that is not a format string (tr(variable))
 
 
 def N_(msgid: str) -> str:

@@ -161,3 +161,12 @@ def test_sample_tasks_in_an_english_workspace(eng):
     install_sample_tasks(eng, None)
     ad = eng.tasks.get("ad-copy")
     assert ad.department == "Marketing" and ad.template.startswith("Write a one-line ad")
+
+
+def test_literal_braces_and_labels(monkeypatch):
+    from engine import i18n
+    monkeypatch.setattr(i18n, "_override", "en")
+    assert i18n.tr("write {{steps.NAME.output}}") == "write {steps.NAME.output}"
+    assert i18n.tr("a {label} that is no format string") == "a {label} that is no format string"
+    monkeypatch.setattr(i18n, "_override", "zh_CN")
+    assert i18n.tr("write {{steps.NAME.output}}") == "请写作 {steps.NAME.output}"
