@@ -214,9 +214,9 @@ def resolve_tasks(engine, plans: list[ItemPlan], read_bytes) -> None:
 def first_problem(plans: list[ItemPlan]) -> UserError | None:
     for p in plans:
         if p.problems:
-            hint = "rename it on import (OLD=NEW)" if "already exists" in p.problems[0] or "both be named" \
+            hint = tr("rename it on import (OLD=NEW)") if "already exists" in p.problems[0] or "both be named" \
                 in p.problems[0] else None
             if "base model" in p.problems[0]:
-                hint = "import the base model first, or export the bundle with its base model as well"
+                hint = tr("import the base model first, or export the bundle with its base model as well")
             return UserError(tr("{type} '{name}': {value}", type=p.item.type, name=p.item.name, value=p.problems[0]), hint=hint)
     return None

@@ -34,6 +34,8 @@ PHRASES = (
     (N_("output name"), "--output-name"),
     (N_("int8 quantization"), "--int8"),
     (N_("with a validation share"), "--val"),
+    (N_("choose the adapter to export"), "--adapter NAME"),
+    (N_("rename it on import"), "--rename OLD=NEW"),
 )
 
 
