@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from engine.errors import UserError
 from engine.fields import check_fields, number, seed as seed_field
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 
 @dataclass
@@ -16,8 +16,8 @@ class ImageTrainConfig:
     output_name: str = ""              # adapter name in the catalog
     init_adapter: str = ""             # start from this adapter's weights (retrain with feedback)
     resolution: int = number(0, lo=8, hi=4096, integer=True, flag="--resolution",
-                             zero_means="the model's native size")
-    max_steps: int = number(0, lo=1, hi=10_000_000, integer=True, flag="--max-steps", zero_means="use the number of epochs")
+                             zero_means=N_("the model's native size"))
+    max_steps: int = number(0, lo=1, hi=10_000_000, integer=True, flag="--max-steps", zero_means=N_("use the number of epochs"))
     epochs: int = number(1, lo=1, hi=10_000, integer=True, flag="--epochs")
     batch_size: int = number(1, lo=1, hi=256, integer=True, flag="--batch-size")
     gradient_accumulation: int = number(1, lo=1, hi=4096, integer=True, flag="--grad-accum")
@@ -37,10 +37,10 @@ class ImageTrainConfig:
     use_8bit_adam: bool = False        # only with bitsandbytes on CUDA
     seed: int = seed_field(42)
     checkpoint_every: int = number(50, lo=1, hi=10_000_000, integer=True, flag="--save-every",
-                                   zero_means="no checkpoints")
+                                   zero_means=N_("no checkpoints"))
     keep_checkpoints: int = number(2, lo=1, hi=1000, integer=True, flag="--keep-checkpoints")
     validation_every: int = number(0, lo=1, hi=10_000_000, integer=True, flag="--eval-every",
-                                   zero_means="only at the end")
+                                   zero_means=N_("only at the end"))
     validation_prompts: list[str] = field(default_factory=list)
     validation_seed: int = seed_field(1234, flag=None)
     validation_steps: int = number(20, lo=1, hi=500, integer=True)
