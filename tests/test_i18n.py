@@ -170,3 +170,19 @@ def test_literal_braces_and_labels(monkeypatch):
     assert i18n.tr("a {label} that is no format string") == "a {label} that is no format string"
     monkeypatch.setattr(i18n, "_override", "zh_CN")
     assert i18n.tr("write {{steps.NAME.output}}") == "请写作 {steps.NAME.output}"
+
+
+def test_a_field_refusal_names_the_field_in_words_and_the_command_line_adds_the_option(monkeypatch):
+    from engine import i18n
+    from engine.cli.flag_hints import with_flags
+    from engine.errors import UserError
+    from engine.text.config import TrainConfig
+    with pytest.raises(UserError) as caught:
+        TrainConfig(model="m", data="d", learning_rate=5).validate()
+    assert str(caught.value) == "learning rate 5 is out of range: it must be a number > 0 and <= 1"
+    assert with_flags(str(caught.value), caught.value.options).endswith("[option: --learning-rate]")
+    monkeypatch.setattr(i18n, "_override", "zh_CN")
+    with pytest.raises(UserError) as caught:
+        TrainConfig(model="m", data="d", batch_size=0).validate()
+    assert str(caught.value).startswith("批大小 0 超出范围")
+    assert with_flags(str(caught.value), caught.value.options).endswith("[选项：--batch-size]")
