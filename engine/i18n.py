@@ -84,9 +84,23 @@ def catalog(lang: str) -> dict[str, str]:
     return {k: v for k, v in data.items() if isinstance(v, str) and v}
 
 
+def N_(msgid: str) -> str:
+    """Marks ``msgid`` as a message translated later with ``tr(variable)`` (tables of phrases)."""
+    return msgid
+
+
+# Ids that fill a {kind}, {modality}, {role} or {type} field are said in words ("image" -> 图像).
+ID_FIELDS = ("kind", "modality", "role", "type", "kind2", "modality2")
+IDS = (N_("text"), N_("image"), N_("model"), N_("adapter"), N_("dataset"), N_("task"), N_("base"))
+
+
 def tr(msgid: str, /, **fields) -> str:
     """``msgid`` in the current language, with ``{name}`` fields filled in."""
-    text = catalog(language()).get(msgid, msgid)
+    table = catalog(language())
+    text = table.get(msgid, msgid)
+    for name in ID_FIELDS:
+        if isinstance(fields.get(name), str) and fields[name] in IDS:
+            fields[name] = table.get(fields[name], fields[name])
     try:
         return text.format(**fields)       # also turns a literal {{ into {
     except (KeyError, IndexError, ValueError):
@@ -97,8 +111,5 @@ def tr(msgid: str, /, **fields) -> str:
         return msgid                       # a label that is not a format string (tr(variable))
 
 
-def N_(msgid: str) -> str:
-    """Marks ``msgid`` as a message translated later with ``tr(variable)`` (tables of phrases)."""
-    return msgid
 
 

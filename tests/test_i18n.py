@@ -186,3 +186,13 @@ def test_a_field_refusal_names_the_field_in_words_and_the_command_line_adds_the_
         TrainConfig(model="m", data="d", batch_size=0).validate()
     assert str(caught.value).startswith("批大小 0 超出范围")
     assert with_flags(str(caught.value), caught.value.options).endswith("[选项：--batch-size]")
+
+
+def test_ids_in_kind_fields_are_said_in_words(monkeypatch):
+    from engine import i18n
+    monkeypatch.setattr(i18n, "_override", "zh_CN")
+    assert i18n.tr("model '{name}' is a {kind} model, not an image model", name="m", kind="text") == \
+        "模型“m”是文本模型，不是图像模型"
+    assert "data.import" in i18n.tr("job {id} ({kind}) cannot be resumed: a {kind} job keeps nothing when it "
+                                    "stops, so it starts over (only {items} jobs continue)",
+                                    id="j1", kind="data.import", items="text.train")
