@@ -22,15 +22,25 @@ def engine_files():
     return sorted(p for p in ENGINE.rglob("*.py"))
 
 
+def _constants(node) -> list[str]:
+    """A message argument's text: a constant, or each constant branch of ``"a" if x else "b"``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _constants(node.body) + _constants(node.orelse)
+    return []
+
+
 def msgids() -> dict[str, list[str]]:
     """Every constant first argument of ``tr(...)`` and ``N_(...)`` in engine code -> where it is used."""
     found: dict[str, list[str]] = {}
     for path in engine_files():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("tr", "N_")
-                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
-                found.setdefault(node.args[0].value, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("tr", "N_") \
+                    and node.args:
+                for text in _constants(node.args[0]):
+                    found.setdefault(text, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
     return found
 
 
@@ -47,6 +57,8 @@ def test_every_engine_message_has_a_chinese_entry_with_the_same_fields():
     wrong = [f"{used[m][0]}: {m!r} -> {catalog[m]!r}" for m in used if fields_of(m) != fields_of(catalog[m])]
     assert not wrong, "placeholders differ:\n" + "\n".join(wrong)
     assert list(catalog) == sorted(catalog), "keep engine_zh_CN.json sorted"
+    unused = [english for english in catalog if english not in used]
+    assert not unused, f"entries no engine code uses: {unused}"
 
 
 def test_a_translated_message_keeps_the_words_the_command_line_adds_options_for():
