@@ -14,6 +14,7 @@ from engine.selftest import check
 from engine.tasks import classify_head, evaluate, runner  # noqa: F401 - registers task.run, task.eval, classify.train_head
 from engine.tasks import selftest_check  # noqa: F401,E402 - registers the "classify" self-test check
 from engine.tasks import store
+from engine.i18n import tr
 
 
 def sample_inputs_path(task) -> Path | None:
@@ -71,11 +72,11 @@ def _tasks_check(engine) -> dict:
             csv.writer(handle).writerows([["product"], ["水杯"], ["MegaMart bag"], ["台灯"]])
         job = engine.jobs.wait(engine.tasks.run(task.name, inputs).id)
         if job.state.value != "succeeded":
-            raise UserError(f"task run failed: {job.error}")
+            raise UserError(tr("task run failed: {error}", error=job.error))
         items = engine.review.list(task=task.name, step="copy")
         failed = [i.row_index for i in items if not i.passed]
         if len(items) != 3 or failed != [1]:
-            raise UserError(f"expected 3 copy outputs with row 1 failing its constraints, got {len(items)} / {failed}")
+            raise UserError(tr("expected 3 copy outputs with row 1 failing its constraints, got {count} / {failed}", count=len(items), failed=failed))
         engine.review.approve(items[0].id)
         engine.review.edit(items[2].id, "台灯: 护眼又明亮")
         out = Path(folder) / "approved.csv"
@@ -83,5 +84,5 @@ def _tasks_check(engine) -> dict:
         with open(out, encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))
         if [r["output"] for r in rows] != ["水杯: 好用又实惠", "台灯: 护眼又明亮"] or rows[0]["product"] != "水杯":
-            raise UserError(f"the export does not hold exactly the approved outputs: {rows}")
+            raise UserError(tr("the export does not hold exactly the approved outputs: {rows}", rows=rows))
     return {"run": job.result["run_id"], "outputs": job.result["outputs"]}
