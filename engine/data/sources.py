@@ -61,7 +61,7 @@ def _reader_for(path: Path, fmt: str) -> str:
     if ext in TEXT_EXTENSIONS:
         return TEXT_EXTENSIONS[ext]
     raise UserError(tr("{name}: cannot tell the format from the extension '{value}'", name=path.name, value=ext or '(none)'),
-                    hint="choose the format (" + "|".join(FORMATS[1:]) + ")")
+                    hint=tr("choose the format ({formats})", formats="|".join(FORMATS[1:])))
 
 
 def _json_is_lines(path: Path, encoding: str) -> bool:
@@ -127,7 +127,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
     overrides = mapping_mod.parse_map(mapping)
     fmt = (fmt or "auto").lower()
     if fmt not in FORMATS:
-        raise UserError(tr("unknown format '{fmt}'", fmt=fmt), hint="use one of " + ", ".join(FORMATS))
+        raise UserError(tr("unknown format '{fmt}'", fmt=fmt), hint=tr("use one of {items}", items=", ".join(FORMATS)))
     check_input_file(path, N_("import source"), allow_dir=True)  # a FIFO would hang, a device never end
     data = path
     if path.is_file() and path.suffix.lower() == ".zip":
@@ -197,7 +197,8 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
                          "instruction": "alpaca"}.get(source.shape, source.reader)
     unused = [c for c in source.columns if c not in source.mapping and overrides.get(c) != mapping_mod.IGNORE]
     if unused:
-        source.warnings.append(f"columns not imported: {', '.join(unused)} (map a column to a field to keep it)")
+        source.warnings.append(tr("columns not imported: {columns} (map a column to a field to keep it)",
+                                  columns=", ".join(unused)))
     return source
 
 

@@ -70,7 +70,7 @@ def classify_from_dict(data, where: str) -> ClassifySpec | None:
     known = set(ClassifySpec.__dataclass_fields__)
     unknown = sorted(set(data) - known)
     if unknown:
-        raise UserError(tr("{where}: unknown field '{unknown}'", where=where, unknown=unknown[0]), hint="allowed: " + ", ".join(sorted(known)))
+        raise UserError(tr("{where}: unknown field '{unknown}'", where=where, unknown=unknown[0]), hint=tr("allowed: {items}", items=", ".join(sorted(known))))
     raw = data.get("labels")
     if not isinstance(raw, list) or len(raw) < 2:
         raise UserError(tr("{where}.labels must list at least two labels", where=where),
@@ -97,7 +97,7 @@ def classify_from_dict(data, where: str) -> ClassifySpec | None:
                         method=str(data.get("method") or "generative"),
                         threshold=data.get("threshold", 0.3), separator=str(data.get("separator") or ", "))
     if spec.method not in METHODS:
-        raise UserError(tr("{where}.method '{method}' is not supported", where=where, method=spec.method), hint="use " + ", ".join(METHODS))
+        raise UserError(tr("{where}.method '{method}' is not supported", where=where, method=spec.method), hint=tr("use {items}", items=", ".join(METHODS)))
     if not isinstance(spec.threshold, (int, float)) or isinstance(spec.threshold, bool) \
             or not 0 < spec.threshold <= 1:
         raise UserError(tr("{where}.threshold must be a number above 0 and at most 1, got {threshold!r}", where=where, threshold=spec.threshold))

@@ -160,7 +160,7 @@ def _check_keys(data: dict, cls, where: str) -> None:
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise UserError(tr("{where}: unknown field '{unknown}'", where=where, unknown=unknown[0]), hint="allowed: " + ", ".join(sorted(known)))
+        raise UserError(tr("{where}: unknown field '{unknown}'", where=where, unknown=unknown[0]), hint=tr("allowed: {items}", items=", ".join(sorted(known))))
 
 
 def _int_or_none(value, where: str):
@@ -207,7 +207,7 @@ def constraints_from_dict(data, where: str) -> Constraints:
         except re.error as exc:
             raise UserError(tr("{where}.regex is not a valid regular expression: {exc}", where=where, exc=exc)) from None
     if c.language is not None and c.language not in LANGUAGES:
-        raise UserError(tr("{where}.language '{language}' is not supported", where=where, language=c.language), hint="use one of " + ", ".join(LANGUAGES))
+        raise UserError(tr("{where}.language '{language}' is not supported", where=where, language=c.language), hint=tr("use one of {items}", items=", ".join(LANGUAGES)))
     return c
 
 
@@ -270,7 +270,7 @@ def task_from_dict(data, where: str = "task") -> TaskDef:
     evaluation = data.get("evaluation") or list(EVAL_METRICS)
     bad = [m for m in evaluation if m not in EVAL_METRICS]
     if bad:
-        raise UserError(tr("{where}.evaluation: unknown metric '{bad}'", where=where, bad=bad[0]), hint="use " + ", ".join(EVAL_METRICS))
+        raise UserError(tr("{where}.evaluation: unknown metric '{bad}'", where=where, bad=bad[0]), hint=tr("use {items}", items=", ".join(EVAL_METRICS)))
     retries = data.get("max_retries", 2)
     if not isinstance(retries, int) or not 0 <= retries <= 10:
         raise UserError(tr("{where}.max_retries must be a whole number from 0 to 10", where=where))
@@ -312,5 +312,5 @@ def validate_steps(task: TaskDef) -> None:
                 later = any(s.name == ref for s in steps)
                 raise UserError(f"{where}: {{steps.{ref}.output}} refers to a step that "
                                 + ("comes later" if later else "does not exist"),
-                                hint="earlier steps: " + (", ".join(seen) or "none"))
+                                hint=tr("earlier steps: {items}", items=", ".join(seen) or tr("none")))
         seen.append(step.name)

@@ -72,7 +72,7 @@ def leaderboard(engine, task_name: str, version: int | None = None, split: str =
         version = max(versions) if versions else None
     elif version not in versions:
         raise UserError(tr("task {name} has no evaluations on dataset version {version}", name=task.name, version=version),
-                        hint="evaluated versions: " + (", ".join(map(str, versions)) or "none"))
+                        hint=tr("evaluated versions: {items}", items=", ".join(map(str, versions)) or tr("none")))
     rows = [r for r in rows if r["dataset_version"] == version]
     latest: dict[tuple, dict] = {}
     for row in rows:   # oldest first, so the last one per system wins

@@ -36,7 +36,7 @@ def _rows(path: Path):
         from engine.data.sources import _json_is_lines
         lines = _json_is_lines(path, detect_encoding(path))
         return "line", (readers.read_jsonl(path) if lines else readers.read_json(path))
-    raise UserError(tr("{path}: unsupported input format '{suffix}'", path=path, suffix=suffix), hint="use " + ", ".join(SUFFIXES))
+    raise UserError(tr("{path}: unsupported input format '{suffix}'", path=path, suffix=suffix), hint=tr("use {items}", items=", ".join(SUFFIXES)))
 
 
 def read_rows(path: str | Path) -> tuple[list[str], list[dict]]:
@@ -63,4 +63,4 @@ def check_columns(path, columns: list[str], variables: list[str], task_name: str
     missing = [v for v in variables if v not in columns]
     if missing:
         raise UserError(tr("{path}: missing column(s) {items} needed by task {task_name}", path=path, items=', '.join(missing), task_name=task_name),
-                        hint="the file has: " + (", ".join(columns) or "no columns"))
+                        hint=tr("the file has: {items}", items=", ".join(columns) or tr("no columns")))

@@ -41,7 +41,7 @@ def alerts_from_dict(data, where: str) -> RunAlerts:
     known = {f.name for f in fields(RunAlerts)}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise UserError(tr("{where}: unknown field '{unknown}'", where=where, unknown=unknown[0]), hint="allowed: " + ", ".join(sorted(known)))
+        raise UserError(tr("{where}: unknown field '{unknown}'", where=where, unknown=unknown[0]), hint=tr("allowed: {items}", items=", ".join(sorted(known))))
     for key, value in data.items():
         if value is None:
             continue
