@@ -185,7 +185,7 @@ def cmd_list(args, out) -> dict:
     items = [d.to_dict() for d in engine.data.list()]
     rows = [f"{d['name']:<24} {d['modality']:<6} v{d['version']:<4} {d['count']:>9,} records  {d['version_hash']}"
             for d in items]
-    return {"datasets": items, "_text": "\n".join(rows) or "no datasets"}
+    return {"datasets": items, "_text": "\n".join(rows) or tr("no datasets")}
 
 
 def cmd_show(args, out) -> dict:

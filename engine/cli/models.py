@@ -169,7 +169,7 @@ def cmd_import(args, out) -> dict:
 def cmd_list(args, out) -> dict:
     engine = out.open_engine(args, read_only=True)
     models = engine.models.list(kind=args.kind, role=args.role)
-    return {"models": [m.to_dict() for m in models], "_text": "\n".join(_describe(m) for m in models) or "no models"}
+    return {"models": [m.to_dict() for m in models], "_text": "\n".join(_describe(m) for m in models) or tr("no models")}
 
 
 def cmd_verify(args, out) -> dict:
@@ -180,7 +180,7 @@ def cmd_verify(args, out) -> dict:
             f"{key}: {', '.join(report[key][:3])}" for key in ("missing", "changed") if report[key])
         raise UserError(f"model '{args.name}' failed verification: {problems}",
                         hint="copy the model again and re-import it")
-    report["_text"] = f"{report['name']}: {report['files']} files match their SHA-256 manifest"
+    report["_text"] = tr("{name}: {files} files match their SHA-256 manifest", name=report["name"], files=report["files"])
     return report
 
 
@@ -201,7 +201,7 @@ def cmd_show(args, out) -> dict:
 def cmd_remove(args, out) -> dict:
     engine = out.open_engine(args)
     result = engine.models.remove(args.name)
-    result["_text"] = f"removed {result['removed']}"
+    result["_text"] = tr("removed {name}", name=result["removed"])
     return result
 
 
