@@ -28,7 +28,7 @@ def key(name) -> str:
 def check_name(name, kind: str = "name", option: str | None = None) -> str:
     """The normalised name, or a UserError saying what is wrong with it."""
     text = normalise(name)
-    label = f"{kind} name"
+    label = tr("{kind} name", kind=kind)
     options = (option,) if option else ()   # the command line adds it; the window shows the words
     shown = text if len(text) <= 40 else text[:37] + "..."
     if not text:
@@ -58,6 +58,7 @@ def check_new_name(name, existing: Iterable[str], kind: str, option: str | None 
     text = check_name(name, kind, option)
     same = find_same(text, existing)
     if same is not None:
-        what = f"a {kind} named '{same}' already exists" + ("" if same == text else " (names ignore case)")
-        raise UserError(what, hint=hint or "choose another name")
+        what = tr("a {kind} named '{name}' already exists", kind=kind, name=same) + \
+            ("" if same == text else tr(" (names ignore case)"))
+        raise UserError(what, hint=hint or tr("choose another name"))
     return text

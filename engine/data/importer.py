@@ -82,8 +82,8 @@ def _check_target(con, cfg: ImportConfig):
                             options=("--append",))
         return existing
     if existing is not None:
-        raise UserError(f"a dataset named '{existing['name']}' already exists"
-                        + ("" if existing["name"] == names.normalise(cfg.name) else " (names ignore case)"),
+        raise UserError(tr("a dataset named '{name}' already exists", name=existing["name"])
+                        + ("" if existing["name"] == names.normalise(cfg.name) else tr(" (names ignore case)")),
                         hint=tr("choose another name, or add to the existing dataset"))
     cfg.name = names.check_name(cfg.name, "dataset", "--name")
     if cfg.name.isdigit():

@@ -275,8 +275,9 @@ class JobRunner:
             worker = self._pool.checkout(job.kind) if isolated else None
             self._set_state(job_id, JobState.RUNNING, started_at=time.time(), message=tr("started"),
                             pid=worker.pid if worker else os.getpid())
-            ctx.log(f"job {job_id} ({job.kind}) started" + (f", resuming {job.resumed_from}" if job.resumed_from else "")
-                    + (f" in worker process {worker.pid}" if worker else ""))
+            ctx.log(tr("job {id} ({kind}) started", id=job_id, kind=job.kind)
+                    + (tr(", resuming {id}", id=job.resumed_from) if job.resumed_from else "")
+                    + (tr(" in worker process {pid}", pid=worker.pid) if worker else ""))
             if worker is None:
                 outcome = run_work(spec, ctx)
             else:
@@ -293,7 +294,7 @@ class JobRunner:
 
     def _record(self, job_id: str, ctx: JobContext, outcome: Outcome) -> None:
         if outcome.state == JobState.SUCCEEDED:
-            ctx.log("finished")
+            ctx.log(tr("finished"))
             self._set_state(job_id, JobState.SUCCEEDED, message=ctx.message or tr("done"), progress=1.0,
                             result=outcome.result_json, finished_at=time.time())
             return
