@@ -75,8 +75,9 @@ def _resolve_run(engine, ctx):
     changed = config.conflicts({k: v for k, v in ctx.params.items() if k != "resume_run"})
     if changed:
         key, (was, now) = next(iter(changed.items()))
-        raise UserError(f"run {run['id']} was started with {key} {was!r}, not {now!r}: a resume continues the run "
-                        f"with its own settings" + (f" ({len(changed)} settings differ)" if len(changed) > 1 else ""),
+        raise UserError(tr("run {id} was started with {key} {was!r}, not {now!r}: a resume continues the run with its "
+                           "own settings", id=run["id"], key=key, was=was, now=now)
+                        + (tr(" ({count} settings differ)", count=len(changed)) if len(changed) > 1 else ""),
                         hint=tr("resume without changed options, or start a new run with the new settings"))
     base = resolve(engine, config.model, "base")
     if config.base_sha256 and base.sha256 != config.base_sha256:

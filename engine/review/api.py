@@ -57,7 +57,8 @@ class ReviewAPI:
         check_target(out, force)
         items = queue.list_items(self.ws, task=task, status=status, step=step, run_id=run_id)
         if not items:
-            raise UserError("nothing to export: no outputs match" + (f" for task {task}" if task else ""),
+            raise UserError(tr("nothing to export: no outputs match for task {task}", task=task) if task else
+                            tr("nothing to export: no outputs match"),
                             hint=tr("approve outputs in the review queue first"))
         return export_items(items, out, force)
 

@@ -310,7 +310,9 @@ def validate_steps(task: TaskDef) -> None:
                 raise UserError(tr("{where}: the template refers to its own output {{steps.{ref}.output}}", where=where, ref=ref))
             if ref not in seen:
                 later = any(s.name == ref for s in steps)
-                raise UserError(f"{where}: {{steps.{ref}.output}} refers to a step that "
-                                + ("comes later" if later else "does not exist"),
+                raise UserError(tr("{where}: {{steps.{ref}.output}} refers to a step that comes later", where=where,
+                                   ref=ref) if later else
+                                tr("{where}: {{steps.{ref}.output}} refers to a step that does not exist", where=where,
+                                   ref=ref),
                                 hint=tr("earlier steps: {items}", items=", ".join(seen) or tr("none")))
         seen.append(step.name)
