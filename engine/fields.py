@@ -162,12 +162,14 @@ def range_of(cls, name: str) -> Range | None:
 
 def field_error(name: str, spec: Range, value, problem: str, where: str | None = None) -> UserError:
     """Names the field in words both interfaces show ("learning rate"); the CLI adds the option."""
-    label = tr(name.lstrip("-").replace("_", " ").replace("-", " "))
+    option = spec.flag if spec.flag and spec.flag.startswith("--") else None
+    # a rule key such as "min-chars" is what the user writes in either interface: it stays as it is
+    label = spec.flag if spec.flag and not option else tr(name.lstrip("-").replace("_", " ").replace("-", " "))
     prefix = f"{where}: " if where else ""
     shown = value if not isinstance(value, float) else repr(value)
     return UserError(tr("{where}{field} {value} {problem}: it must be {allowed}", where=prefix, field=label,
                         value=shown, problem=problem, allowed=spec.describe()),
-                     options=(spec.flag,) if spec.flag and spec.flag.startswith("--") else ())
+                     options=(option,) if option else ())
 
 
 def check_fields(obj, where: str | None = None):
