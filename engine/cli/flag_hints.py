@@ -36,6 +36,7 @@ PHRASES = (
     (N_("with a validation share"), "--val"),
     (N_("choose the adapter to export"), "--adapter NAME"),
     (N_("rename it on import"), "--rename OLD=NEW"),
+    (N_("into train, validation and test"), "aigc data split DATASET --val 0.1 --test 0.1"),
 )
 
 
