@@ -35,6 +35,8 @@ def install(app: QApplication, preference: str) -> str:
         app.removeTranslator(translator)
     _installed.clear()
     language = resolve_language(preference)
+    from engine.i18n import set_language
+    set_language(language)   # engine messages, worker processes and sample content follow the window
     if language == "en":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         return language

@@ -9,6 +9,7 @@ import os
 from dataclasses import asdict, dataclass, field, replace
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 @dataclass
@@ -114,7 +115,7 @@ def detect(refresh: bool = False) -> DeviceInfo:
 
     wanted = os.environ.get("AIGC_DEVICE", "").strip().lower() or None
     if wanted not in (None, "cpu", "cuda", "mps"):
-        raise UserError(f"AIGC_DEVICE={wanted} is not a device", hint="use cpu, cuda or mps")
+        raise UserError(tr("AIGC_DEVICE={wanted} is not a device", wanted=wanted), hint=tr("use cpu, cuda or mps"))
     total, free = system_memory()
     threads = cpu_threads()
     if wanted in (None, "cuda") and torch.cuda.is_available():
@@ -126,12 +127,12 @@ def detect(refresh: bool = False) -> DeviceInfo:
                           "bfloat16" if bf16 else "float16", "bfloat16" if bf16 else "float16",
                           needs_loss_scaling=not bf16, threads=threads, bf16_supported=bf16)
     elif wanted == "cuda":
-        raise UserError("AIGC_DEVICE=cuda but no CUDA GPU is available", hint="unset AIGC_DEVICE to use the CPU")
+        raise UserError(tr("AIGC_DEVICE=cuda but no CUDA GPU is available"), hint=tr("unset AIGC_DEVICE to use the CPU"))
     elif wanted in (None, "mps") and getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
         info = DeviceInfo("mps", "Apple GPU", total, free, "float16", None, needs_loss_scaling=False,
                           threads=threads, bf16_supported=False)
     elif wanted == "mps":
-        raise UserError("AIGC_DEVICE=mps but Apple MPS is not available", hint="unset AIGC_DEVICE to use the CPU")
+        raise UserError(tr("AIGC_DEVICE=mps but Apple MPS is not available"), hint=tr("unset AIGC_DEVICE to use the CPU"))
     else:
         import platform
         bf16 = _cpu_bf16()

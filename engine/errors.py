@@ -15,18 +15,23 @@ class UserError(Exception):
     """A failure caused by input or environment, explained in one line.
 
     The CLI prints ``str(err)`` and exits non-zero; the GUI shows it in a dialog.
-    ``hint`` says what to do about it, when we know.
+    ``hint`` says what to do about it, when we know, in words the window can show too;
+    ``options`` names the command-line options those words refer to (the CLI adds them).
     """
 
     exit_code = 2
 
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(self, message: str, hint: str | None = None, options: tuple[str, ...] | list[str] = ()):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.options = tuple(o for o in options if o)
 
     def __str__(self) -> str:
-        return one_line(f"{self.message} ({self.hint})" if self.hint else self.message)
+        if not self.hint:
+            return one_line(self.message)
+        from engine.i18n import tr
+        return one_line(tr("{message} ({hint})", message=self.message, hint=self.hint))
 
 
 class WorkspaceLocked(UserError):

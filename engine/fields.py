@@ -18,9 +18,72 @@ import math
 from dataclasses import MISSING, dataclass, field, fields
 
 from engine.errors import UserError
+from engine.i18n import N_, tr
 
 INT_LIMIT = 2**53          # larger ints are refused outright (C longs, floats and JSON all stay exact)
 SEED_MAX = 2**32 - 1       # numpy's and most samplers' seed range
+
+
+# Field names as messages say them (``field_error`` turns learning_rate into "learning rate").
+FIELD_LABELS = (
+    N_("adapter scale"),
+    N_("alpha"),
+    N_("batch size"),
+    N_("candidates"),
+    N_("caption dropout"),
+    N_("checkpoint every"),
+    N_("data version"),
+    N_("early stopping patience"),
+    N_("epochs"),
+    N_("eval every"),
+    N_("grad accum"),
+    N_("gradient accumulation"),
+    N_("guidance scale"),
+    N_("height"),
+    N_("keep checkpoints"),
+    N_("learning rate"),
+    N_("limit"),
+    N_("log every"),
+    N_("lora alpha"),
+    N_("lora dropout"),
+    N_("lora r"),
+    N_("max chars"),
+    N_("max grad norm"),
+    N_("max length"),
+    N_("max new tokens"),
+    N_("max retries"),
+    N_("max steps"),
+    N_("max tokens"),
+    N_("min chars"),
+    N_("min tokens"),
+    N_("near dup"),
+    N_("noise offset"),
+    N_("num beams"),
+    N_("per example"),
+    N_("preview every"),
+    N_("rank"),
+    N_("repetition penalty"),
+    N_("resolution"),
+    N_("save every"),
+    N_("snr gamma"),
+    N_("seed"),
+    N_("steps"),
+    N_("strength"),
+    N_("temperature"),
+    N_("test"),
+    N_("text encoder lr"),
+    N_("threshold"),
+    N_("top k"),
+    N_("top p"),
+    N_("val"),
+    N_("val fraction"),
+    N_("validation every"),
+    N_("validation steps"),
+    N_("warmup ratio"),
+    N_("warmup steps"),
+    N_("weight decay"),
+    N_("width"),
+)
 
 
 @dataclass(frozen=True)
@@ -35,37 +98,39 @@ class Range:
     zero_means: str | None = None   # 0 is allowed and means this (shown in the message)
 
     def describe(self) -> str:
-        kind = "an integer" if self.integer else "a number"
         parts = []
         if self.lo is not None:
             parts.append(f"{'>' if self.lo_open else '>='} {_fmt(self.lo)}")
         if self.hi is not None:
             parts.append(f"{'<' if self.hi_open else '<='} {_fmt(self.hi)}")
-        text = f"{kind} " + " and ".join(parts) if parts else f"a finite {kind.split()[1]}"
+        if parts:
+            text = tr("an integer {bounds}" if self.integer else "a number {bounds}", bounds=tr(" and ").join(parts))
+        else:
+            text = tr("a finite integer" if self.integer else "a finite number")
         if self.zero_means:
-            text += f" (or 0: {self.zero_means})"
+            text += tr(" (or 0: {meaning})", meaning=tr(self.zero_means))
         return text
 
     def problem(self, value) -> str | None:
         """Why ``value`` is not allowed, or None."""
         if value is None:
-            return None if self.optional else "is required"
+            return None if self.optional else tr("is required")
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"is not a number ({type(value).__name__})"
+            return tr("is not a number ({type})", type=type(value).__name__)
         if self.integer and isinstance(value, float):
             if not math.isfinite(value) or not value.is_integer():
-                return "is not a whole number"
+                return tr("is not a whole number")
             value = int(value)
         if isinstance(value, float) and not math.isfinite(value):
-            return "is not a finite number"
+            return tr("is not a finite number")
         if isinstance(value, int) and abs(value) > INT_LIMIT:
-            return "is far too large"
+            return tr("is far too large")
         if self.zero_means and value == 0:
             return None
         if self.lo is not None and (value < self.lo or (self.lo_open and value == self.lo)):
-            return "is out of range"
+            return tr("is out of range")
         if self.hi is not None and (value > self.hi or (self.hi_open and value == self.hi)):
-            return "is out of range"
+            return tr("is out of range")
         return None
 
 
@@ -96,11 +161,15 @@ def range_of(cls, name: str) -> Range | None:
 
 
 def field_error(name: str, spec: Range, value, problem: str, where: str | None = None) -> UserError:
-    label = spec.flag or name
+    """Names the field in words both interfaces show ("learning rate"); the CLI adds the option."""
+    option = spec.flag if spec.flag and spec.flag.startswith("--") else None
+    # a rule key such as "min-chars" is what the user writes in either interface: it stays as it is
+    label = spec.flag if spec.flag and not option else tr(name.lstrip("-").replace("_", " ").replace("-", " "))
     prefix = f"{where}: " if where else ""
     shown = value if not isinstance(value, float) else repr(value)
-    return UserError(f"{prefix}{label} {shown} {problem}: it must be {spec.describe()}",
-                     hint=f"field {name}" if spec.flag else None)
+    return UserError(tr("{where}{field} {value} {problem}: it must be {allowed}", where=prefix, field=label,
+                        value=shown, problem=problem, allowed=spec.describe()),
+                     options=(option,) if option else ())
 
 
 def check_fields(obj, where: str | None = None):

@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import N_, tr
 
 
 def describe(path: str | os.PathLike) -> str:
@@ -36,16 +37,18 @@ def describe(path: str | os.PathLike) -> str:
     return "not a regular file"
 
 
-def check_input_file(path: str | os.PathLike, what: str = "input file", allow_dir: bool = False) -> Path:
-    """``path`` as a Path when it is a regular file (or a folder with ``allow_dir``); else a UserError."""
+def check_input_file(path: str | os.PathLike, what: str = N_("input file"), allow_dir: bool = False) -> Path:
+    """``path`` as a Path when it is a regular file (or a folder with ``allow_dir``); else a UserError.
+    ``what`` names it in the message (a label marked with ``N_``, translated here)."""
+    what = tr(what)
     if path is None or str(path) == "":
-        raise UserError(f"no {what} given", hint="give the path of a file")
+        raise UserError(tr("no {what} given", what=what), hint=tr("give the path of a file"))
     path = Path(path).expanduser()
     kind = describe(path)
     if kind == "a file" or (allow_dir and kind == "a folder"):
         return path
     if kind == "missing":
-        raise UserError(f"{what} {path} does not exist", hint="check the path")
+        raise UserError(tr("{what} {path} does not exist", what=what, path=path), hint=tr("check the path"))
     expected = "a file or a folder" if allow_dir else "a file"
-    raise UserError(f"{what} {path} is {kind}, not {expected}",
+    raise UserError(tr("{what} {path} is {kind}, not {expected}", what=what, path=path, kind=kind, expected=expected),
                     hint="give a regular file" + (" or folder" if allow_dir else ""))

@@ -11,6 +11,7 @@ import unicodedata
 from typing import Iterable
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 MAX_LENGTH = 64
 
@@ -27,19 +28,21 @@ def key(name) -> str:
 def check_name(name, kind: str = "name", option: str | None = None) -> str:
     """The normalised name, or a UserError saying what is wrong with it."""
     text = normalise(name)
-    label = f"{kind} name" + (f" ({option})" if option else "")
+    label = tr("{kind} name", kind=kind)
+    options = (option,) if option else ()   # the command line adds it; the window shows the words
     shown = text if len(text) <= 40 else text[:37] + "..."
     if not text:
-        raise UserError(f"{label} is empty", hint=f"give the {kind} a name")
+        raise UserError(tr("{label} is empty", label=label), hint=tr("give the {kind} a name", kind=kind), options=options)
     if len(text) > MAX_LENGTH:
-        raise UserError(f"{label} '{shown}' is {len(text):,} characters long; at most {MAX_LENGTH} are allowed",
-                        hint="choose a shorter name")
+        raise UserError(tr("{label} '{shown}' is {count:,} characters long; at most {max_length} are allowed", label=label, shown=shown, count=len(text), max_length=MAX_LENGTH),
+                        hint=tr("choose a shorter name"), options=options)
     bad = next((c for c in text if c in "/\\" or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
     if bad is not None:
-        raise UserError(f"{label} '{shown}' contains {bad!r}",
-                        hint="use letters, digits, spaces, '-', '_' or '.' (no slashes or control characters)")
+        raise UserError(tr("{label} '{shown}' contains {bad!r}", label=label, shown=shown, bad=bad),
+                        hint=tr("use letters, digits, spaces, '-', '_' or '.' (no slashes or control characters)"),
+                        options=options)
     if text in (".", ".."):
-        raise UserError(f"{label} '{text}' is not usable", hint="choose another name")
+        raise UserError(tr("{label} '{text}' is not usable", label=label, text=text), hint=tr("choose another name"), options=options)
     return text
 
 
@@ -55,6 +58,7 @@ def check_new_name(name, existing: Iterable[str], kind: str, option: str | None 
     text = check_name(name, kind, option)
     same = find_same(text, existing)
     if same is not None:
-        what = f"a {kind} named '{same}' already exists" + ("" if same == text else " (names ignore case)")
-        raise UserError(what, hint=hint or "choose another name")
+        what = tr("a {kind} named '{name}' already exists", kind=kind, name=same) + \
+            ("" if same == text else tr(" (names ignore case)"))
+        raise UserError(what, hint=hint or tr("choose another name"))
     return text

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from engine.errors import UserError
 from engine.input_paths import check_input_file
+from engine.i18n import N_, tr
 
 MAX_DEPTH = 64                 # deeper than any real dataset, task or manifest
 MAX_LINE = 16 * 1024 * 1024    # 16 MiB: one JSONL record, one CSV row, one text line
@@ -81,14 +82,14 @@ def loads(text: str | bytes, where: str, hint: str | None = "fix the file and tr
             depth_of(value)
         check_surrogates(text if isinstance(text, str) else text.decode("utf-8", "replace"), value)
     except LoneSurrogate as exc:
-        raise UserError(f"{where}: {exc}", hint=hint) from None
+        raise UserError(tr("{where}: {exc}", where=where, exc=exc), hint=hint) from None
     except json.JSONDecodeError as exc:
-        raise UserError(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
+        raise UserError(tr("{where}: not valid JSON ({msg} at line {lineno} column {colno})", where=where, msg=exc.msg, lineno=exc.lineno, colno=exc.colno),
                         hint=hint) from None
     except (RecursionError, TooDeep):
-        raise UserError(f"{where}: JSON nested more than {MAX_DEPTH} levels deep", hint=hint) from None
+        raise UserError(tr("{where}: JSON nested more than {max_depth} levels deep", where=where, max_depth=MAX_DEPTH), hint=hint) from None
     except UnicodeDecodeError as exc:
-        raise UserError(f"{where}: not valid UTF-8 at byte {exc.start}", hint="save the file as UTF-8") from None
+        raise UserError(tr("{where}: not valid UTF-8 at byte {start}", where=where, start=exc.start), hint=tr("save the file as UTF-8")) from None
     return value
 
 
@@ -97,30 +98,32 @@ def check_depth(value, where: str, hint: str | None = "fix the file and try agai
     try:
         depth_of(value)
     except TooDeep:
-        raise UserError(f"{where}: JSON nested more than {MAX_DEPTH} levels deep", hint=hint) from None
+        raise UserError(tr("{where}: JSON nested more than {max_depth} levels deep", where=where, max_depth=MAX_DEPTH), hint=hint) from None
     return value
 
 
-def read_user_file(path: str | os.PathLike, what: str = "file", limit: int = MAX_FILE) -> bytes:
+def read_user_file(path: str | os.PathLike, what: str = N_("file"), limit: int = MAX_FILE) -> bytes:
     """The bytes of a regular file the user named, refusing folders, FIFOs, devices and huge files."""
+    what = tr(what)
     path = check_input_file(path, what)
     size = path.stat().st_size
     if size > limit:
-        raise UserError(f"{path}: {what} is {size / 2**20:,.0f} MiB; at most {limit // 2**20} MiB can be read",
-                        hint="split it into smaller files")
+        raise UserError(tr("{path}: {what} is {value:,.0f} MiB; at most {value2} MiB can be read", path=path, what=what, value=size / 2**20, value2=limit // 2**20),
+                        hint=tr("split it into smaller files"))
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read {what} {path}: {exc.strerror}") from None
+        raise UserError(tr("cannot read {what} {path}: {strerror}", what=what, path=path, strerror=exc.strerror)) from None
 
 
-def load_file(path: str | os.PathLike, what: str = "JSON file", hint: str | None = "fix the file and try again"):
+def load_file(path: str | os.PathLike, what: str = N_("JSON file"), hint: str | None = N_("fix the file and try again")):
     """Parse a whole JSON file (UTF-8, BOM allowed) the user named."""
+    what, hint = tr(what), (tr(hint) if hint else hint)
     raw = read_user_file(path, what)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UserError(f"{Path(path)}: not valid UTF-8 at byte {exc.start}", hint="save the file as UTF-8") from None
+        raise UserError(tr("{path}: not valid UTF-8 at byte {start}", path=Path(path), start=exc.start), hint=tr("save the file as UTF-8")) from None
     return loads(text, str(Path(path)), hint)
 
 
@@ -133,6 +136,6 @@ def read_lines(handle, where: str, limit: int = MAX_LINE):
             return
         number += 1
         if len(line) > limit and not line.endswith(b"\n"):
-            raise UserError(f"{where} line {number}: longer than {limit // 2**20} MiB",
-                            hint="one record per line; split or shorten that line")
+            raise UserError(tr("{where} line {number}: longer than {value} MiB", where=where, number=number, value=limit // 2**20),
+                            hint=tr("one record per line; split or shorten that line"))
         yield number, line

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
@@ -53,8 +54,8 @@ def install_samples(ctx: JobContext) -> dict:
     added = {}
     for index, (name, fn) in enumerate(INSTALLERS):
         ctx.check_cancelled()
-        ctx.report(index / max(1, len(INSTALLERS)), f"sample {name}")
+        ctx.report(index / max(1, len(INSTALLERS)), tr("loading sample {name}", name=name))
         added[name] = fn(engine, ctx)
     ctx.workspace.set_setting("samples_installed", time.strftime("%Y-%m-%dT%H:%M:%S"))
-    ctx.report(1.0, "sample content ready")
+    ctx.report(1.0, tr("sample content ready"))
     return added

@@ -12,19 +12,19 @@ from pathlib import Path
 
 from engine.bundles.manifest import BundleItem
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 def _item_error(item: BundleItem, folder: Path, exc: UserError) -> UserError:
     message = exc.message.replace(str(folder) + "/", "").replace(str(folder), "its folder")
-    return UserError(f"{item.type} '{item.name}': {message}", hint=exc.hint)
+    return UserError(tr("{type} '{name}': {message}", type=item.type, name=item.name, message=message), hint=exc.hint)
 
 
 def _check_digest(item: BundleItem) -> None:
     from engine.models.manifest import manifest_digest
     digest = manifest_digest({f.path: {"sha256": f.sha256} for f in item.files})
     if digest != item.sha256:
-        raise UserError(f"{item.type} '{item.name}': its files do not add up to the recorded model sha256 "
-                        f"{item.sha256[:12]}", hint="the bundle was altered; make it again")
+        raise UserError(tr("{type} '{name}': its files do not add up to the recorded model sha256 {value}", type=item.type, name=item.name, value=item.sha256[:12]), hint=tr("the bundle was altered; make it again"))
 
 
 def _safetensors_headers(folder: Path) -> list[Path]:
@@ -35,29 +35,28 @@ def _safetensors_headers(folder: Path) -> list[Path]:
             with safe_open(str(path), framework="pt") as handle:
                 list(handle.keys())
         except (SafetensorError, OSError) as exc:
-            raise UserError(f"{path.relative_to(folder)}: weights file cannot be read "
-                            f"({str(exc).splitlines()[0][:100]})") from None
+            raise UserError(tr("{relative_to}: weights file cannot be read ({value})", relative_to=path.relative_to(folder), value=str(exc).splitlines()[0][:100])) from None
     return files
 
 
 def _check_adapter(item: BundleItem, folder: Path) -> dict:
     code = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.py"))
     if code:
-        raise UserError(f"{code[0]}: the adapter ships Python code, which is never run")
+        raise UserError(tr("{code}: the adapter ships Python code, which is never run", code=code[0]))
     weights = _safetensors_headers(folder)
     if not weights:
-        raise UserError("no .safetensors weights in the adapter")
+        raise UserError(tr("no .safetensors weights in the adapter"))
     if item.kind == "text":
         config = folder / "adapter_config.json"
         if config.is_file():
             try:
                 data = json.loads(config.read_text(encoding="utf-8"))
             except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise UserError(f"adapter_config.json is not valid JSON ({exc})") from None
+                raise UserError(tr("adapter_config.json is not valid JSON ({exc})", exc=exc)) from None
             if not isinstance(data, dict) or "peft_type" not in data:
-                raise UserError("adapter_config.json: field peft_type is missing")
+                raise UserError(tr("adapter_config.json: field peft_type is missing"))
         elif not (folder / "config.json").is_file():
-            raise UserError("adapter_config.json is missing")
+            raise UserError(tr("adapter_config.json is missing"))
     return {"weight_files": [p.relative_to(folder).as_posix() for p in weights]}
 
 

@@ -27,6 +27,7 @@ from engine.errors import UserError
 from engine.faults import fault_point
 from engine.output_paths import check_output_file
 from engine.jobs import JobContext, job_kind
+from engine.i18n import N_, tr
 
 CHUNK = 1 << 22
 STORED_SUFFIXES = {".safetensors", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".zip", ".gz", ".model"}
@@ -50,7 +51,7 @@ class ExportConfig:
         for key in ("models", "adapters", "datasets", "tasks"):
             setattr(cfg, key, [str(v) for v in (getattr(cfg, key) or [])])
         if not cfg.out:
-            raise UserError("a bundle export needs an output path", hint="aigc bundle export OUT.zip --model NAME ...")
+            raise UserError(tr("a bundle export needs an output path"), hint=tr("choose where to write the bundle"), options=("OUT.zip",))
         return cfg
 
 
@@ -73,21 +74,21 @@ def _model_item(engine, name: str, wanted_role: str, index: int) -> PlannedItem:
     if model.role != wanted_role:
         flag = "--adapter" if model.role == "adapter" else "--model"
         wanted = "an adapter" if wanted_role == "adapter" else "a base model"
-        raise UserError(f"'{model.name}' is a {model.role} model, not {wanted}",
-                        hint=f"name it with {flag}")
+        raise UserError(tr("'{name}' is a {role} model, not {wanted}", name=model.name, role=model.role, wanted=wanted),
+                        hint=tr("add it as {value}", value='an adapter' if model.role == 'adapter' else 'a model'), options=(flag,))
     try:
         catalog = mf.read_manifest(engine.models.manifest_path(model.id))
     except (OSError, ValueError):
-        raise UserError(f"model '{model.name}': its manifest.json is missing or damaged",
-                        hint=f"run 'aigc models verify {model.name}'") from None
+        raise UserError(tr("model '{name}': its manifest.json is missing or damaged", name=model.name),
+                        hint=tr("run 'aigc models verify {name}'", name=model.name)) from None
     folder = Path(model.path)
     sources = []
     for rel, entry in sorted(catalog.get("files", {}).items()):
         path = folder / rel
         if not path.is_file():
             what = "adapter" if model.role == "adapter" else "model"
-            raise UserError(f"{what} '{model.name}': file {path} is missing",
-                            hint=f"run 'aigc models verify {model.name}'; import the model again")
+            raise UserError(tr("{what} '{name}': file {path} is missing", what=what, name=model.name, path=path),
+                            hint=tr("run 'aigc models verify {name}'; import the model again", name=model.name))
         sources.append((path, rel, entry))
     item_type = "adapter" if model.role == "adapter" else "model"
     item = BundleItem(type=item_type, name=model.name, root=f"items/{index:02d}-{item_type}", kind=model.kind,
@@ -98,8 +99,8 @@ def _model_item(engine, name: str, wanted_role: str, index: int) -> PlannedItem:
         item.base_sha256 = model.lineage.get("base_sha256") or (base.sha256 if base else None)
         item.base_name = base.name if base else model.lineage.get("base")
         if not item.base_sha256:
-            raise UserError(f"adapter '{model.name}' does not record which base model it was trained on",
-                            hint="it cannot be moved safely; train it again in this version")
+            raise UserError(tr("adapter '{name}' does not record which base model it was trained on", name=model.name),
+                            hint=tr("it cannot be moved safely; train it again in this version"))
     elif model.base_id:
         item.lineage.setdefault("base_sha256", model.lineage.get("base_sha256"))
     return PlannedItem(item, sources)
@@ -109,7 +110,8 @@ def signing_key(engine, cfg: ExportConfig):
     """``(name, private key)`` to sign with, or None for an unsigned bundle."""
     if cfg.no_sign:
         if cfg.sign:
-            raise UserError("--sign and --no-sign contradict each other", hint="give one of them")
+            raise UserError(tr("signing and not signing contradict each other"), hint=tr("choose one of them"),
+                            options=("--sign", "--no-sign"))
         return None
     if not cfg.sign and engine.keys.default_name() is None:
         return None
@@ -120,9 +122,9 @@ def plan(engine, cfg: ExportConfig) -> list[PlannedItem]:
     """Resolve every requested item now, so a wrong name fails before any byte is written."""
     from engine.data import store as data_store
     signing_key(engine, cfg)
-    out = check_output_file(cfg.out, cfg.overwrite, "bundle file")
+    out = check_output_file(cfg.out, cfg.overwrite, N_("bundle file"))
     if out.suffix.lower() != ".zip":
-        raise UserError(f"{out}: a bundle is a .zip file", hint="give an output name ending in .zip")
+        raise UserError(tr("{out}: a bundle is a .zip file", out=out), hint=tr("give an output name ending in .zip"))
     planned: list[PlannedItem] = []
     for name in cfg.models:
         planned.append(_model_item(engine, name, "base", len(planned) + 1))
@@ -147,12 +149,12 @@ def plan(engine, cfg: ExportConfig) -> list[PlannedItem]:
                           info={"references": {k: v for k, v in refs.items() if v}})
         planned.append(PlannedItem(item, task=task.name))
     if not planned:
-        raise UserError("nothing to export", hint="name at least one --model, --adapter, --dataset or --task")
+        raise UserError(tr("nothing to export"), hint=tr("choose at least one model, adapter, dataset or task"), options=("--model", "--adapter", "--dataset", "--task"))
     seen = set()
     for p in planned:
         key = (p.item.type, p.item.name)
         if key in seen:
-            raise UserError(f"{p.item.type} '{p.item.name}' is named twice")
+            raise UserError(tr("{type} '{name}' is named twice", type=p.item.type, name=p.item.name))
         seen.add(key)
     return planned
 
@@ -170,7 +172,7 @@ def _stage_generated(engine, planned: list[PlannedItem], staging: Path, ctx: Job
         if p.dataset:
             name, version, modality = p.dataset
             if ctx:
-                ctx.report(0.02, f"exporting dataset {name} v{version}")
+                ctx.report(0.02, tr("exporting dataset {name} version {version}", name=name, version=version))
             target = folder / ("images" if modality == "image" else "records.jsonl")
             result = export_dataset(engine, DataExportConfig(name=name, format=p.item.info["format"], out=str(target),
                                                              version=version, include_rejected=True))
@@ -205,8 +207,8 @@ def _write_file(zf: zipfile.ZipFile, source: Path, member: str, progress) -> Bun
 def _check_space(folder: Path, needed: int) -> None:
     free = shutil.disk_usage(folder).free
     if needed > free:
-        raise UserError(f"the bundle needs about {needed / 1e9:.2f} GB and {folder} has {free / 1e9:.2f} GB free",
-                        hint="free some space, use a larger stick, or export fewer items per bundle")
+        raise UserError(tr("the bundle needs about {value:.2f} GB and {folder} has {value2:.2f} GB free", value=needed / 1e9, folder=folder, value2=free / 1e9),
+                        hint=tr("free some space, use a larger stick, or export fewer items per bundle"))
 
 
 def _write_zip(tmp: Path, planned: list[PlannedItem], manifest: BundleManifest, progress,
@@ -216,12 +218,11 @@ def _write_zip(tmp: Path, planned: list[PlannedItem], manifest: BundleManifest, 
     with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
         for p in planned:
             if ctx:
-                ctx.log(f"adding {p.item.type} {p.item.name} ({len(p.sources)} files)")
+                ctx.log(tr("adding {type} {name} ({count} files)", type=p.item.type, name=p.item.name, count=len(p.sources)))
             for source, rel, expected in p.sources:
                 written = _write_file(zf, source, f"{p.item.root}/{rel}", progress)
                 if expected is not None and (written.sha256 != expected["sha256"] or written.size != expected["size"]):
-                    raise UserError(f"{p.item.type} '{p.item.name}': file {rel} changed since it entered the "
-                                    "catalog", hint=f"run 'aigc models verify {p.item.name}'")
+                    raise UserError(tr("{type} '{name}': file {rel} changed since it entered the catalog", type=p.item.type, name=p.item.name, rel=rel), hint=tr("run 'aigc models verify {name}'", name=p.item.name))
                 written.path = rel
                 p.item.files.append(written)
                 if ctx:
@@ -234,7 +235,7 @@ def _write_zip(tmp: Path, planned: list[PlannedItem], manifest: BundleManifest, 
 
 
 def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> dict:
-    out = check_output_file(cfg.out, cfg.overwrite, "bundle file")
+    out = check_output_file(cfg.out, cfg.overwrite, N_("bundle file"))
     planned = plan(engine, cfg)
     key = signing_key(engine, cfg)
     staging = engine.workspace.folder("tmp") / f"bundle-export-{uuid.uuid4().hex[:8]}"
@@ -251,7 +252,7 @@ def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> di
             done[0] += count
             if ctx:
                 ctx.check_cancelled()
-                ctx.report(0.05 + 0.93 * done[0] / total, f"writing {done[0] / 1e6:,.1f} of {total / 1e6:,.1f} MB")
+                ctx.report(0.05 + 0.93 * done[0] / total, tr("writing {done} of {total} MB", done=f"{done[0] / 1e6:,.1f}", total=f"{total / 1e6:,.1f}"))
 
         _check_space(out.parent, total)
         manifest = BundleManifest(items=[p.item for p in planned], product_version=__version__)
@@ -259,11 +260,10 @@ def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> di
             _write_zip(tmp, planned, manifest, progress, ctx, key)
         except OSError as exc:
             if exc.errno == errno.EFBIG:
-                raise UserError(f"{out.parent} cannot hold a file this large ({total / 1e9:.1f} GB)",
-                                hint="a FAT32 USB stick stops at 4 GB: format it as exFAT or NTFS, or export "
-                                     "fewer items per bundle") from None
+                raise UserError(tr("{parent} cannot hold a file this large ({value:.1f} GB)", parent=out.parent, value=total / 1e9),
+                                hint=tr("a FAT32 USB stick stops at 4 GB: format it as exFAT or NTFS, or export fewer items per bundle")) from None
             if exc.errno == errno.ENOSPC:
-                raise UserError(f"{out.parent} is full", hint="free some space or use a larger stick") from None
+                raise UserError(tr("{parent} is full", parent=out.parent), hint=tr("free some space or use a larger stick")) from None
             raise
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -274,14 +274,14 @@ def write_bundle(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> di
         if tmp.exists():
             tmp.unlink()
     if ctx:
-        ctx.report(1.0, f"wrote {out.name}")
+        ctx.report(1.0, tr("wrote {file}", file=out.name))
     signed = None
     if key is not None:
         from engine.bundles.signing import short_fingerprint
         fp = engine.keys.describe_own(key[0])
         signed = {"key_name": key[0], "fingerprint": fp, "short": short_fingerprint(fp)}
         if ctx:
-            ctx.log(f"signed with key {key[0]} ({signed['short']})")
+            ctx.log(tr("signed with key {key} ({short})", key=key[0], short=signed['short']))
     return {"out": str(out), "bytes": out.stat().st_size, "files": sum(len(p.item.files) for p in planned),
             "signed_by": signed,
             "items": [{"type": p.item.type, "name": p.item.name, "files": len(p.item.files), "bytes": p.item.size}

@@ -25,6 +25,7 @@ from engine.bundles.reader import BundleReader
 from engine.errors import UserError
 from engine.faults import fault_point
 from engine.jobs import JobContext, job_kind
+from engine.i18n import N_, tr
 
 
 @dataclass
@@ -36,7 +37,7 @@ class ImportConfig:
     @classmethod
     def from_params(cls, params: dict) -> "ImportConfig":
         if not params.get("path"):
-            raise UserError("a bundle import needs the path of the bundle", hint="aigc bundle import PATH")
+            raise UserError(tr("a bundle import needs the path of the bundle"), hint=tr("aigc bundle import PATH"))
         renames = params.get("renames") or []
         if isinstance(renames, dict):
             renames = [f"{k}={v}" for k, v in renames.items()]
@@ -87,8 +88,7 @@ def _check_space(folder: Path, manifest) -> None:
     needed = sum(item.size * (1 if item.type in ("model", "adapter") else 2) for item in manifest.items)
     free = shutil.disk_usage(folder).free
     if needed > free:
-        raise UserError(f"the bundle needs about {needed / 1e9:.2f} GB free in {folder}, "
-                        f"only {free / 1e9:.2f} GB are free", hint="free some disk space, or use another workspace")
+        raise UserError(tr("the bundle needs about {value:.2f} GB free in {folder}, only {value2:.2f} GB are free", value=needed / 1e9, folder=folder, value2=free / 1e9), hint=tr("free some disk space, or use another workspace"))
 
 
 def _register_model(engine, p: ItemPlan, staged: Path, bundle: Path, undo: Undo) -> dict:
@@ -98,7 +98,7 @@ def _register_model(engine, p: ItemPlan, staged: Path, bundle: Path, undo: Undo)
     if item.type == "adapter":
         base = next((m for m in engine.models.list() if m.sha256 == item.base_sha256 and m.role == "base"), None)
         if base is None:
-            raise UserError(f"adapter '{item.name}': its base model is not in this workspace")
+            raise UserError(tr("adapter '{name}': its base model is not in this workspace", name=item.name))
         base_id = base.id
     model_id = new_model_id()
     final = engine.workspace.root / "models" / model_id
@@ -122,18 +122,18 @@ def _import_dataset(engine, p: ItemPlan, staged: Path, bundle: Path, ctx, undo: 
     info = p.item.info
     source = staged / p.item.entry_file()   # checked against the item's listed files when the manifest was read
     if not source.resolve().is_relative_to(staged.resolve()):
-        raise UserError(f"dataset '{p.item.name}': file {p.item.entry_file()} lies outside the bundle",
+        raise UserError(tr("dataset '{name}': file {entry_file} lies outside the bundle", name=p.item.name, entry_file=p.item.entry_file()),
                         hint=ALTERED_HINT)
     message = f"from bundle {bundle.name} ({p.item.name} v{info.get('version')})"
     cfg = DataImportConfig(path=str(source), name=p.target, format=info.get("format") or "jsonl", message=message)
     try:
         result = import_into(engine, cfg, ctx)
     except UserError as exc:
-        raise UserError(f"dataset '{p.item.name}': {exc.message}", hint=exc.hint) from None
+        raise UserError(tr("dataset '{name}': {message}", name=p.item.name, message=exc.message), hint=exc.hint) from None
     undo.steps.append(("dataset", p.target))
     if result["hash"] != info.get("hash"):
-        raise UserError(f"dataset '{p.item.name}': its records add up to version hash {str(result['hash'])[:12]}, "
-                        f"the manifest says {str(info.get('hash'))[:12]}; nothing was imported", hint=ALTERED_HINT)
+        raise UserError(tr("dataset '{name}': its records add up to version hash {value}, the manifest says {value2}; "
+                           "nothing was imported", name=p.item.name, value=str(result['hash'])[:12], value2=str(info.get('hash'))[:12]), hint=ALTERED_HINT)
     return {"version": result["version"], "hash": result["hash"], "count": result["count"], "hash_matches": True}
 
 
@@ -169,22 +169,22 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
             raise problem
         for p in plans:
             if p.item.type in ("model", "adapter") and p.action == "add":
-                report(0.55, f"verifying {p.item.type} {p.item.name}")
+                report(0.55, tr("verifying {kind} {name}", kind=tr(p.item.type), name=p.item.name))
                 facts = check_model_folder(p.item, staging / p.item.root)
                 params = facts.get("parameters")
                 if ctx and params:
                     total = sum(params.values()) if isinstance(params, dict) else params
-                    ctx.log(f"{p.item.type} {p.item.name}: verified ({total:,} parameters)")
+                    ctx.log(tr("{type} {name}: verified ({total:,} parameters)", type=p.item.type, name=p.item.name, total=total))
         for index, p in enumerate(plans):
             if check:
                 check()
             start = 0.65 + 0.33 * index / len(plans)
-            report(start, f"adding {p.item.type} {p.target}")
+            report(start, tr("adding {kind} {name}", kind=tr(p.item.type), name=p.target))
             entry = {"type": p.item.type, "name": p.item.name, "target": p.target, "action": p.action,
                      "notes": p.notes}
             for note in p.notes:
                 if ctx:
-                    ctx.log(f"{p.item.type} {p.target}: {note}")
+                    ctx.log(tr("{type} {target}: {note}", type=p.item.type, target=p.target, note=note))
             if p.action == "present":
                 results.append(entry)
                 continue
@@ -205,7 +205,7 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    report(1.0, f"imported {sum(1 for r in results if r['action'] == 'add')} item(s)")
+    report(1.0, tr("imported {count} item(s)", count=sum(1 for r in results if r['action'] == 'add')))
     return {"path": str(bundle), "items": results, "signature": signature,
             "added": sum(1 for r in results if r["action"] == "add"),
             "present": sum(1 for r in results if r["action"] == "present"), "config": asdict(cfg)}
@@ -215,10 +215,10 @@ def _check_import(engine, params: dict) -> None:
     import zipfile
 
     from engine.input_paths import check_input_file
-    path = check_input_file(params.get("path"), "bundle file")  # missing, a folder, a FIFO: said before the job
+    path = check_input_file(params.get("path"), N_("bundle file"))  # missing, a folder, a FIFO: said before the job
     if not zipfile.is_zipfile(path):
-        raise UserError(f"bundle file {path} is not a complete zip file (cut short, or not a bundle)",
-                        hint="copy the .zip that 'aigc bundle export' wrote again")
+        raise UserError(tr("bundle file {path} is not a complete zip file (cut short, or not a bundle)", path=path),
+                        hint=tr("copy the .zip that 'aigc bundle export' wrote again"))
 
 
 @job_kind("bundle.import", title="Import bundle", check=_check_import)

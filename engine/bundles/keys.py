@@ -17,6 +17,7 @@ from engine import atomic
 from engine.bundles.signing import (KEY_NAME_RE, PUBLIC_KEY_FORMAT, Signature, b64, fingerprint, short_fingerprint,
                                     unb64)
 from engine.errors import NotFound, UserError
+from engine.i18n import tr
 
 POLICY_KEY = "bundles.require_signature"
 DEFAULT_NAME = "department"
@@ -24,8 +25,8 @@ DEFAULT_NAME = "department"
 
 def _check_name(name: str) -> str:
     if not isinstance(name, str) or not KEY_NAME_RE.match(name):
-        raise UserError(f"'{name}' is not a usable key name",
-                        hint="use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        raise UserError(tr("'{name}' is not a usable key name", name=name),
+                        hint=tr("use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"))
     return name
 
 
@@ -42,32 +43,31 @@ def read_public_key_file(path: Path) -> tuple[str | None, bytes]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"{path}: cannot be read ({exc.strerror})", hint="give the path of a public key file") from None
+        raise UserError(tr("{path}: cannot be read ({strerror})", path=path, strerror=exc.strerror), hint=tr("give the path of a public key file")) from None
     if len(data) > 64 << 10:
-        raise UserError(f"{path}: too large for a public key file", hint="give the file 'aigc keys export' wrote")
+        raise UserError(tr("{path}: too large for a public key file", path=path), hint=tr("give the file 'aigc keys export' wrote"))
     if data.lstrip().startswith(b"-----BEGIN"):
         if b"PRIVATE KEY" in data:
-            raise UserError(f"{path} holds a private key", hint="trust the public key: 'aigc keys export' on its "
-                                                                "machine writes it; never copy a private key")
+            raise UserError(tr("{path} holds a private key", path=path), hint=tr("trust the public key: 'aigc keys export' on its machine writes it; never copy a private key"))
         try:
             key = serialization.load_pem_public_key(data)
         except ValueError as exc:
-            raise UserError(f"{path}: not a readable PEM public key ({exc})") from None
+            raise UserError(tr("{path}: not a readable PEM public key ({exc})", path=path, exc=exc)) from None
         if not isinstance(key, Ed25519PublicKey):
-            raise UserError(f"{path}: not an Ed25519 key", hint="bundles are signed with Ed25519 keys")
+            raise UserError(tr("{path}: not an Ed25519 key", path=path), hint=tr("bundles are signed with Ed25519 keys"))
         return None, key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     try:
         doc = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: not a public key file (line {getattr(exc, 'lineno', '?')}: not valid JSON)",
-                        hint="give the file 'aigc keys export' wrote") from None
+        raise UserError(tr("{path}: not a public key file (line {getattr}: not valid JSON)", path=path, getattr=getattr(exc, 'lineno', '?')),
+                        hint=tr("give the file 'aigc keys export' wrote")) from None
     if not isinstance(doc, dict) or doc.get("format") != PUBLIC_KEY_FORMAT:
-        raise UserError(f"{path}: field 'format' is not '{PUBLIC_KEY_FORMAT}'",
-                        hint="give the file 'aigc keys export' wrote")
+        raise UserError(tr("{path}: field 'format' is not '{public_key_format}'", path=path, public_key_format=PUBLIC_KEY_FORMAT),
+                        hint=tr("give the file 'aigc keys export' wrote"))
     raw = unb64(doc.get("public_key"), f"{path} field 'public_key'", 32)
     if doc.get("fingerprint") not in (None, fingerprint(raw)):
-        raise UserError(f"{path}: field 'fingerprint' does not belong to its public key",
-                        hint="the file was altered; export the key again")
+        raise UserError(tr("{path}: field 'fingerprint' does not belong to its public key", path=path),
+                        hint=tr("the file was altered; export the key again"))
     name = doc.get("name")
     return (name if isinstance(name, str) and KEY_NAME_RE.match(name) else None), raw
 
@@ -94,7 +94,7 @@ class KeysAPI:
         name = _check_name(name or DEFAULT_NAME)
         con = self.ws.db()
         if con.execute("SELECT 1 FROM signing_keys WHERE name = ?", (name,)).fetchone():
-            raise UserError(f"a signing key named '{name}' already exists", hint="choose another --name")
+            raise UserError(tr("a signing key named '{name}' already exists", name=name), hint=tr("choose another name"), options=("--name",))
         key = Ed25519PrivateKey.generate()
         raw = _raw_public(key)
         path = self._private_path(name)
@@ -137,10 +137,10 @@ class KeysAPI:
     def _own_row(self, name: str | None):
         name = name or self.default_name()
         if name is None:
-            raise NotFound("this workspace has no signing key", hint="create one with 'aigc keys create'")
+            raise NotFound(tr("this workspace has no signing key"), hint=tr("create one with 'aigc keys create'"))
         row = self.ws.db().execute("SELECT * FROM signing_keys WHERE name = ?", (name,)).fetchone()
         if row is None:
-            raise NotFound(f"no signing key named '{name}' in this workspace", hint="'aigc keys list' shows them")
+            raise NotFound(tr("no signing key named '{name}' in this workspace", name=name), hint=tr("'aigc keys list' shows them"))
         return row
 
     def describe_own(self, name: str) -> str:
@@ -154,18 +154,18 @@ class KeysAPI:
         path = self._private_path(row["name"])
         try:
             if os.name != "nt" and path.stat().st_mode & 0o077:
-                raise UserError(f"{path}: the private key is readable by other users",
-                                hint=f"run 'chmod 600 {path}', then check nobody copied it")
+                raise UserError(tr("{path}: the private key is readable by other users", path=path),
+                                hint=tr("run 'chmod 600 {path}', then check nobody copied it", path=path))
             key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         except FileNotFoundError:
-            raise UserError(f"{path}: the private key of '{row['name']}' is missing",
-                            hint="restore it from a backup, or create a new key and send its public key again"
+            raise UserError(tr("{path}: the private key of '{name}' is missing", path=path, name=row['name']),
+                            hint=tr("restore it from a backup, or create a new key and send its public key again")
                             ) from None
         except ValueError as exc:
-            raise UserError(f"{path}: not a readable private key ({exc})") from None
+            raise UserError(tr("{path}: not a readable private key ({exc})", path=path, exc=exc)) from None
         if fingerprint(_raw_public(key)) != row["fingerprint"]:
-            raise UserError(f"{path} does not hold the key '{row['name']}' was created with",
-                            hint="restore the original file from a backup")
+            raise UserError(tr("{path} does not hold the key '{name}' was created with", path=path, name=row['name']),
+                            hint=tr("restore the original file from a backup"))
         return row["name"], key
 
     def export_public(self, name: str | None = None, out=None) -> dict:
@@ -198,7 +198,7 @@ class KeysAPI:
             return {"name": known[0], "fingerprint": fp, "short": short_fingerprint(fp), "added": False,
                     "note": f"already trusted as '{known[0]}'"}
         if con.execute("SELECT 1 FROM trusted_keys WHERE name = ?", (name,)).fetchone():
-            raise UserError(f"another trusted key is already named '{name}'", hint="give this one --name NEW")
+            raise UserError(tr("another trusted key is already named '{name}'", name=name), hint=tr("give this one another name"), options=("--name NEW",))
         con.execute("INSERT INTO trusted_keys(fingerprint, name, public_key, source, added_at) VALUES (?,?,?,?,?)",
                     (fp, name, b64(raw), str(Path(path).expanduser().resolve()), time.time()))
         return {"name": name, "fingerprint": fp, "short": short_fingerprint(fp), "added": True}
@@ -207,7 +207,7 @@ class KeysAPI:
         con = self.ws.db()
         removed = con.execute("DELETE FROM trusted_keys WHERE name = ? OR fingerprint = ?", (name, name)).rowcount
         if not removed:
-            raise NotFound(f"no trusted key named '{name}'", hint="'aigc keys list' shows them")
+            raise NotFound(tr("no trusted key named '{name}'", name=name), hint=tr("'aigc keys list' shows them"))
         return {"name": name, "removed": True}
 
     def describe(self, signature: Signature | None) -> dict:
@@ -235,11 +235,9 @@ def signature_problem(info: dict, bundle: str) -> UserError | None:
     """Why a bundle with this signature ``info`` (``KeysAPI.describe``) may not be imported where signatures are
     required, or None."""
     if not info["signed"]:
-        return UserError(f"{bundle} is not signed, and this import requires a signature from a trusted key",
-                         hint="ask the sender to export it with a signing key ('aigc keys create'), or turn the "
-                              "policy off with 'aigc keys require off'")
+        return UserError(tr("{bundle} is not signed, and this import requires a signature from a trusted key", bundle=bundle),
+                         hint=tr("ask the sender to export it with a signing key ('aigc keys create'), or turn the policy "
+                                 "off with 'aigc keys require off'"))
     if not info["trusted"]:
-        return UserError(f"{bundle} is signed by key '{info['key_name']}' ({info['short']}), which this workspace "
-                         "does not trust", hint="compare the fingerprint with the sender, then run "
-                                                "'aigc keys trust THEIR_KEY.pub.json'")
+        return UserError(tr("{bundle} is signed by key '{key_name}' ({short}), which this workspace does not trust", bundle=bundle, key_name=info['key_name'], short=info['short']), hint=tr("compare the fingerprint with the sender, then run 'aigc keys trust THEIR_KEY.pub.json'"))
     return None

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 from engine.errors import UserError
 from engine.safe_json import MAX_DEPTH, check_depth
+from engine.i18n import tr
 
 FORMAT = "aigc-bundle"
 FORMAT_VERSION = 1
@@ -77,13 +78,13 @@ class BundleManifest:
 def check_relative_path(path, where: str) -> str:
     """A safe relative path: no absolute paths, drive letters, backslashes, '..' or empty parts."""
     if not isinstance(path, str) or not path:
-        raise UserError(f"{where}: path is missing or not text")
+        raise UserError(tr("{where}: path is missing or not text", where=where))
     if path.startswith("/") or "\\" in path or re.match(r"^[A-Za-z]:", path) or "\x00" in path:
-        raise UserError(f"{where}: path '{path}' is absolute or uses backslashes, which a bundle never holds",
+        raise UserError(tr("{where}: path '{path}' is absolute or uses backslashes, which a bundle never holds", where=where, path=path),
                         hint=ALTERED_HINT)
     parts = path.split("/")
     if any(part in ("", ".", "..") for part in parts):
-        raise UserError(f"{where}: path '{path}' leaves its folder ('..' or empty parts)", hint=ALTERED_HINT)
+        raise UserError(tr("{where}: path '{path}' leaves its folder ('..' or empty parts)", where=where, path=path), hint=ALTERED_HINT)
     return path
 
 
@@ -92,31 +93,31 @@ def _need(data: dict, key: str, kind, where: str, optional: bool = False):
     if value is None and optional:
         return None
     if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise UserError(f"{where}: field '{key}' is missing or not {getattr(kind, '__name__', kind)}",
-                        hint="the bundle's manifest.json is damaged; make the bundle again")
+        raise UserError(tr("{where}: field '{key}' is missing or not {getattr}", where=where, key=key, getattr=getattr(kind, '__name__', kind)),
+                        hint=tr("the bundle's manifest.json is damaged; make the bundle again"))
     return value
 
 
 def _file_from(data, where: str) -> BundleFile:
     if not isinstance(data, dict):
-        raise UserError(f"{where}: must be an object with path, size and sha256")
+        raise UserError(tr("{where}: must be an object with path, size and sha256", where=where))
     path = check_relative_path(data.get("path"), where)
     size = _need(data, "size", int, f"{where} ({path})")
     digest = _need(data, "sha256", str, f"{where} ({path})")
     if size < 0 or not SHA256_RE.match(digest):
-        raise UserError(f"{where} ({path}): size or sha256 is not valid",
-                        hint="the bundle's manifest.json is damaged; make the bundle again")
+        raise UserError(tr("{where} ({path}): size or sha256 is not valid", where=where, path=path),
+                        hint=tr("the bundle's manifest.json is damaged; make the bundle again"))
     return BundleFile(path, size, digest)
 
 
 def _item_from(data, index: int) -> BundleItem:
     where = f"manifest.json item #{index + 1}"
     if not isinstance(data, dict):
-        raise UserError(f"{where}: must be an object")
+        raise UserError(tr("{where}: must be an object", where=where))
     item_type = _need(data, "type", str, where)
     if item_type not in ITEM_TYPES:
-        raise UserError(f"{where}: type '{item_type}' is not one of {', '.join(ITEM_TYPES)}",
-                        hint="this bundle may come from a newer version of AIGC Workbench")
+        raise UserError(tr("{where}: type '{item_type}' is not one of {items}", where=where, item_type=item_type, items=', '.join(ITEM_TYPES)),
+                        hint=tr("this bundle may come from a newer version of AIGC Workbench"))
     name = _need(data, "name", str, where)
     where = f"manifest.json {item_type} '{name}'"
     root = check_relative_path(_need(data, "root", str, where), where)
@@ -125,7 +126,7 @@ def _item_from(data, index: int) -> BundleItem:
     seen = set()
     for f in files:
         if f.path in seen:
-            raise UserError(f"{where}: file '{f.path}' is listed twice")
+            raise UserError(tr("{where}: file '{path}' is listed twice", where=where, path=f.path))
         seen.add(f.path)
     item = BundleItem(type=item_type, name=name, root=root, files=files,
                       kind=_need(data, "kind", str, where, optional=True),
@@ -136,13 +137,13 @@ def _item_from(data, index: int) -> BundleItem:
                       info=_need(data, "info", dict, where, optional=True) or {})
     if item_type in ("model", "adapter"):
         if item.kind not in ("text", "image") or not item.sha256 or not SHA256_RE.match(item.sha256):
-            raise UserError(f"{where}: field 'kind' or 'sha256' is missing or not valid",
-                            hint="the bundle's manifest.json is damaged; make the bundle again")
+            raise UserError(tr("{where}: field 'kind' or 'sha256' is missing or not valid", where=where),
+                            hint=tr("the bundle's manifest.json is damaged; make the bundle again"))
         if item_type == "adapter" and not (item.base_sha256 and SHA256_RE.match(item.base_sha256)):
-            raise UserError(f"{where}: field 'base_sha256' (the adapter's base model) is missing",
-                            hint="the bundle's manifest.json is damaged; make the bundle again")
+            raise UserError(tr("{where}: field 'base_sha256' (the adapter's base model) is missing", where=where),
+                            hint=tr("the bundle's manifest.json is damaged; make the bundle again"))
     if not files:
-        raise UserError(f"{where}: the item lists no files")
+        raise UserError(tr("{where}: the item lists no files", where=where))
     _check_entry_file(item, where)
     return item
 
@@ -153,16 +154,15 @@ def _check_entry_file(item: BundleItem, where: str) -> None:
     if item.type not in ("dataset", "task"):
         return
     if "file" in item.info and not isinstance(item.info["file"], str):
-        raise UserError(f"{where}: field 'info.file' is not text", hint=ALTERED_HINT)
+        raise UserError(tr("{where}: field 'info.file' is not text", where=where), hint=ALTERED_HINT)
     rel = check_relative_path(item.entry_file(), f"{where} field 'info.file'")
     listed = {f.path for f in item.files}
     folder = item.type == "dataset" and item.kind == "image"
     if rel not in listed and not (folder and any(p.startswith(rel + "/") for p in listed)):
-        raise UserError(f"{where}: field 'info.file' names '{rel}', which is not one of the item's files",
+        raise UserError(tr("{where}: field 'info.file' names '{rel}', which is not one of the item's files", where=where, rel=rel),
                         hint=ALTERED_HINT)
     if item.type == "dataset" and item.info.get("format", "jsonl") not in DATASET_FORMATS:
-        raise UserError(f"{where}: field 'info.format' is {item.info.get('format')!r}, not one of "
-                        f"{', '.join(DATASET_FORMATS)}", hint=ALTERED_HINT)
+        raise UserError(tr("{where}: field 'info.format' is {get!r}, not one of {items}", where=where, get=item.info.get('format'), items=', '.join(DATASET_FORMATS)), hint=ALTERED_HINT)
 
 
 def manifest_from_json(text: str | bytes) -> BundleManifest:
@@ -171,31 +171,29 @@ def manifest_from_json(text: str | bytes) -> BundleManifest:
         data = json.loads(text)
         check_depth(data, "manifest.json", hint="the bundle is damaged; make it again")
     except RecursionError:
-        raise UserError(f"manifest.json: JSON nested more than {MAX_DEPTH} levels deep",
-                        hint="the bundle is damaged; make it again") from None
+        raise UserError(tr("manifest.json: JSON nested more than {max_depth} levels deep", max_depth=MAX_DEPTH),
+                        hint=tr("the bundle is damaged; make it again")) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", None)
-        raise UserError(f"manifest.json{f' line {line}' if line else ''}: not valid JSON "
-                        f"({getattr(exc, 'msg', exc)})", hint="the bundle is damaged; make it again") from None
+        raise UserError(tr("manifest.json{value}: not valid JSON ({getattr})", value=f' line {line}' if line else '', getattr=getattr(exc, 'msg', exc)), hint=tr("the bundle is damaged; make it again")) from None
     if not isinstance(data, dict):
-        raise UserError("manifest.json: must be a JSON object", hint="the bundle is damaged; make it again")
+        raise UserError(tr("manifest.json: must be a JSON object"), hint=tr("the bundle is damaged; make it again"))
     if data.get("format") != FORMAT:
-        raise UserError(f"manifest.json: field 'format' is {data.get('format')!r}, not '{FORMAT}'",
-                        hint="this is not an AIGC Workbench bundle")
+        raise UserError(tr("manifest.json: field 'format' is {get!r}, not '{format}'", get=data.get('format'), format=FORMAT),
+                        hint=tr("this is not an AIGC Workbench bundle"))
     version = _need(data, "format_version", int, "manifest.json")
     if version > FORMAT_VERSION:
-        raise UserError(f"manifest.json: bundle format version {version} is newer than this program reads "
-                        f"({FORMAT_VERSION})", hint="update AIGC Workbench on this machine")
+        raise UserError(tr("manifest.json: bundle format version {version} is newer than this program reads ({format_version})", version=version, format_version=FORMAT_VERSION), hint=tr("update AIGC Workbench on this machine"))
     items = [_item_from(item, i) for i, item in enumerate(_need(data, "items", list, "manifest.json"))]
     if not items:
-        raise UserError("manifest.json: the bundle holds no items")
+        raise UserError(tr("manifest.json: the bundle holds no items"))
     roots, names = set(), set()
     for item in items:
         if item.root in roots or any(item.root.startswith(r + "/") or r.startswith(item.root + "/") for r in roots):
-            raise UserError(f"manifest.json {item.type} '{item.name}': folder '{item.root}' overlaps another item")
+            raise UserError(tr("manifest.json {type} '{name}': folder '{root}' overlaps another item", type=item.type, name=item.name, root=item.root))
         roots.add(item.root)
         if (item.type, item.name) in names:
-            raise UserError(f"manifest.json: {item.type} '{item.name}' appears twice")
+            raise UserError(tr("manifest.json: {type} '{name}' appears twice", type=item.type, name=item.name))
         names.add((item.type, item.name))
     created = data.get("created_at")
     return BundleManifest(items=items, format=FORMAT, format_version=version,

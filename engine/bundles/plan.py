@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from engine.bundles.manifest import ITEM_TYPES, BundleItem, BundleManifest
 from engine.errors import UserError
 from engine.safe_json import check_depth
+from engine.i18n import tr
 
 
 @dataclass
@@ -50,7 +51,7 @@ def parse_renames(renames) -> dict[tuple[str | None, str], str]:
         for text in renames:
             old, eq, new = str(text).partition("=")
             if not eq or not old.strip() or not new.strip():
-                raise UserError(f"--rename {text}: expected OLD=NEW", hint="e.g. --rename ads=ads-from-hq")
+                raise UserError(tr("rename {text}: expected OLD=NEW", text=text), hint=tr("e.g. ads=ads-from-hq"), options=("--rename",))
             pairs.append((old.strip(), new.strip()))
     out: dict[tuple[str | None, str], str] = {}
     for old, new in pairs:
@@ -70,12 +71,12 @@ def _check_name(item_type: str, name: str) -> None:
         check_name(name)
     elif item_type == "dataset":
         if not name.strip() or "/" in name or "\\" in name or name.isdigit():
-            raise UserError(f"'{name}' is not a usable dataset name", hint="use letters, digits, '-' or '_'")
+            raise UserError(tr("'{name}' is not a usable dataset name", name=name), hint=tr("use letters, digits, '-' or '_'"))
     else:
         from engine.tasks.definition import NAME_RE
         if not NAME_RE.match(name):
-            raise UserError(f"'{name}' is not a usable task name",
-                            hint="use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+            raise UserError(tr("'{name}' is not a usable task name", name=name),
+                            hint=tr("use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"))
 
 
 def plan_import(engine, manifest: BundleManifest, renames=None) -> list[ItemPlan]:
@@ -85,8 +86,8 @@ def plan_import(engine, manifest: BundleManifest, renames=None) -> list[ItemPlan
     names = {(i.type, i.name) for i in manifest.items} | {(None, i.name) for i in manifest.items}
     unknown = [old for key, old in ((k, k[1]) for k in renames) if key not in names]
     if unknown:
-        raise UserError(f"--rename {unknown[0]}=...: the bundle holds no item named '{unknown[0]}'",
-                        hint="'aigc bundle inspect' lists the items")
+        raise UserError(tr("rename {unknown}=...: the bundle holds no item named '{unknown}'", unknown=unknown[0]),
+                        hint=tr("inspect the bundle to see its items"), options=("--rename",))
     order = {t: i for i, t in enumerate(ITEM_TYPES)}
     plans = [ItemPlan(item, _target(item, renames)) for item in sorted(manifest.items, key=lambda i: order[i.type])]
     taken: dict[str, set] = {"catalog": set(), "dataset": set(), "task": set()}
@@ -213,9 +214,9 @@ def resolve_tasks(engine, plans: list[ItemPlan], read_bytes) -> None:
 def first_problem(plans: list[ItemPlan]) -> UserError | None:
     for p in plans:
         if p.problems:
-            hint = "rename it with --rename OLD=NEW" if "already exists" in p.problems[0] or "both be named" \
+            hint = tr("rename it on import (OLD=NEW)") if "already exists" in p.problems[0] or "both be named" \
                 in p.problems[0] else None
             if "base model" in p.problems[0]:
-                hint = "import the base model first, or export the bundle with --model BASE as well"
-            return UserError(f"{p.item.type} '{p.item.name}': {p.problems[0]}", hint=hint)
+                hint = tr("import the base model first, or export the bundle with its base model as well")
+            return UserError(tr("{type} '{name}': {value}", type=p.item.type, name=p.item.name, value=p.problems[0]), hint=hint)
     return None

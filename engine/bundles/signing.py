@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 SIGNATURE_NAME = "signature.json"
 SIGNATURE_FORMAT = "aigc-bundle-signature"
@@ -44,9 +45,9 @@ def unb64(text, where: str, length: int | None = None) -> bytes:
     try:
         data = base64.b64decode(str(text), validate=True)
     except (binascii.Error, ValueError):
-        raise UserError(f"{where} is not valid base64", hint=ALTERED_HINT) from None
+        raise UserError(tr("{where} is not valid base64", where=where), hint=ALTERED_HINT) from None
     if length is not None and len(data) != length:
-        raise UserError(f"{where} has {len(data)} bytes, an Ed25519 value has {length}", hint=ALTERED_HINT)
+        raise UserError(tr("{where} has {count} bytes, an Ed25519 value has {length}", where=where, count=len(data), length=length), hint=ALTERED_HINT)
     return data
 
 
@@ -80,22 +81,22 @@ def verify_signature(data: bytes, manifest_bytes: bytes, bundle_name: str) -> Si
     try:
         doc = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"{where} is not valid JSON ({exc})", hint=ALTERED_HINT) from None
+        raise UserError(tr("{where} is not valid JSON ({exc})", where=where, exc=exc), hint=ALTERED_HINT) from None
     if not isinstance(doc, dict) or doc.get("format") != SIGNATURE_FORMAT:
-        raise UserError(f"{where}: field 'format' is not '{SIGNATURE_FORMAT}'", hint=ALTERED_HINT)
+        raise UserError(tr("{where}: field 'format' is not '{signature_format}'", where=where, signature_format=SIGNATURE_FORMAT), hint=ALTERED_HINT)
     if doc.get("algorithm") != "ed25519":
-        raise UserError(f"{where}: algorithm {doc.get('algorithm')!r} is not ed25519",
-                        hint="this bundle may come from a newer version of AIGC Workbench")
+        raise UserError(tr("{where}: algorithm {get!r} is not ed25519", where=where, get=doc.get('algorithm')),
+                        hint=tr("this bundle may come from a newer version of AIGC Workbench"))
     name = doc.get("key_name")
     if not isinstance(name, str) or not KEY_NAME_RE.match(name):
-        raise UserError(f"{where}: field 'key_name' is missing or not a key name", hint=ALTERED_HINT)
+        raise UserError(tr("{where}: field 'key_name' is missing or not a key name", where=where), hint=ALTERED_HINT)
     raw = unb64(doc.get("public_key"), f"{where} field 'public_key'", 32)
     signature = unb64(doc.get("signature"), f"{where} field 'signature'", 64)
     try:
         Ed25519PublicKey.from_public_bytes(raw).verify(signature, manifest_bytes)
     except InvalidSignature:
-        raise UserError(f"{bundle_name}: manifest.json does not match its signature by key '{name}' "
-                        f"({short_fingerprint(fingerprint(raw))}); the bundle was changed after it was signed",
+        raise UserError(tr("{bundle_name}: manifest.json does not match its signature by key '{name}' "
+                           "({short_fingerprint}); the bundle was changed after it was signed", bundle_name=bundle_name, name=name, short_fingerprint=short_fingerprint(fingerprint(raw))),
                         hint=ALTERED_HINT) from None
     signed_at = doc.get("signed_at")
     return Signature(name, raw, float(signed_at) if isinstance(signed_at, (int, float)) else 0.0)

@@ -15,6 +15,7 @@ import sys
 from engine.cli.output import Output
 from engine.cli.flag_hints import with_flags
 from engine.errors import UserError
+from engine.i18n import tr
 
 COMMAND_MODULES = [
     "engine.cli.core",
@@ -83,10 +84,10 @@ def main(argv: list[str] | None = None) -> int:
             raise UserError("--workspace is empty", hint="give a workspace folder, or leave the option out")
         result = args.handler(args, out)
     except UserError as exc:
-        out.fail(with_flags(str(exc)))
+        out.fail(with_flags(str(exc), getattr(exc, "options", ())))
         return exc.exit_code
     except KeyboardInterrupt:
-        out.fail("interrupted")
+        out.fail(tr("interrupted"))
         return 130
     except Exception as exc:  # noqa: BLE001 - a defect still ends in one line, never a traceback
         from engine.jobs.outcome import disk_reason

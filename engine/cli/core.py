@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from engine.i18n import tr
 
 
 def register(sub) -> None:
@@ -40,7 +41,7 @@ def cmd_init(args, out) -> dict:
         job = out.run_job("samples.install", {})
         result["samples"] = job.result
         result["job"] = job.id
-    result["_text"] = f"workspace ready at {engine.root}"
+    result["_text"] = tr("workspace ready at {folder}", folder=engine.root)
     return result
 
 
@@ -86,7 +87,7 @@ def cmd_jobs_list(args, out) -> dict:
     engine = out.open_engine(args, read_only=True)
     jobs = engine.jobs.list(limit=args.limit, states=args.state)
     rows = [f"{j.id}  {j.state.value:<11} {j.progress * 100:5.1f}%  {j.kind:<16} {j.title}  {j.message}" for j in jobs]
-    return {"jobs": [j.to_dict() for j in jobs], "_text": "\n".join(rows) or "no jobs"}
+    return {"jobs": [j.to_dict() for j in jobs], "_text": "\n".join(rows) or tr("no jobs")}
 
 
 def cmd_jobs_show(args, out) -> dict:

@@ -5,6 +5,7 @@ import json
 
 from engine.cli.flag_hints import with_flags
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 def register(sub) -> None:
@@ -169,10 +170,12 @@ def cmd_import(args, out) -> dict:
     job = out.run_job("data.import", params)
     result = dict(job.result)
     result["job"] = job.id
-    text = f"imported {result['imported']:,} examples into '{result['dataset']}' version {result['version']}"
+    text = tr("imported {count:,} examples into '{dataset}' version {version}", count=result["imported"],
+              dataset=result["dataset"], version=result["version"])
     if result["skipped"]:
-        text += f"; skipped {result['skipped']} bad rows:\n" + "\n".join(
-            f"  {s['origin']} {s['line'] or ''} field {s['field']}: {s['message']}" for s in result["skipped_rows"])
+        text += tr("; skipped {count} bad rows:", count=result["skipped"]) + "\n" + "\n".join(
+            "  " + tr("{origin} {line} field {field}: {message}", origin=s["origin"], line=s["line"] or "",
+                      field=s["field"], message=s["message"]) for s in result["skipped_rows"])
     result["_text"] = text
     return result
 
@@ -182,7 +185,7 @@ def cmd_list(args, out) -> dict:
     items = [d.to_dict() for d in engine.data.list()]
     rows = [f"{d['name']:<24} {d['modality']:<6} v{d['version']:<4} {d['count']:>9,} records  {d['version_hash']}"
             for d in items]
-    return {"datasets": items, "_text": "\n".join(rows) or "no datasets"}
+    return {"datasets": items, "_text": "\n".join(rows) or tr("no datasets")}
 
 
 def cmd_show(args, out) -> dict:
@@ -312,7 +315,8 @@ def cmd_split(args, out) -> dict:
     job = out.run_job("data.split", {"name": args.name, "val": args.val, "test": args.test, "seed": args.seed,
                                      "near_duplicates": not args.no_near_dup})
     result = dict(job.result)
-    result["_text"] = f"version {result['version']}: " + ", ".join(f"{k} {v:,}" for k, v in result["split"].items())
+    result["_text"] = tr("version {version}: {counts}", version=result["version"],
+                         counts=", ".join(f"{k} {v:,}" for k, v in result["split"].items()))
     return result
 
 
@@ -322,7 +326,7 @@ def cmd_export(args, out) -> dict:
                                       "version": args.version, "split": args.split,
                                       "include_rejected": args.include_rejected, "force": args.force})
     result = dict(job.result)
-    result["_text"] = f"wrote {result['count']:,} records to {result['out']}"
+    result["_text"] = tr("wrote {count:,} records to {out}", count=result["count"], out=result["out"])
     return result
 
 

@@ -3,6 +3,7 @@ image models out as one original-layout Stable Diffusion checkpoint for A1111 an
 from __future__ import annotations
 
 from pathlib import Path
+from engine.i18n import tr
 
 
 def _absolute(path: str | None) -> str | None:
@@ -75,8 +76,8 @@ def cmd_export(args, out) -> dict:
             f"alpha {result['alpha']:g}, {result['size'] / 1e6:.2f} MB, sha256 {result['sha256'][:12]})",
             _check_line(result) + " (base as f16 + this adapter)"])
         return result
-    lines = [f"exported {result['path']} ({result['quant']}, {result['size'] / 1e6:.1f} MB, sha256 "
-             f"{result['sha256'][:12]})", _check_line(result)]
+    lines = [tr("exported {path} ({quant}, {size} MB, sha256 {sha})", path=result["path"], quant=result["quant"],
+                size=f"{result['size'] / 1e6:.1f}", sha=result["sha256"][:12]), _check_line(result)]
     if args.report:
         report = out.run_job("models.compress_report", {"model": args.name, "adapter": args.adapter}).result
         result["report"] = {k: v for k, v in report.items() if k != "markdown"}

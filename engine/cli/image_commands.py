@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 def _get(args, name, default=None):
@@ -56,8 +57,9 @@ def run_train(args, out, model) -> dict:
     job = out.run_job("image.train", params, on_event=on_event)
     result = dict(job.result)
     result["job"] = job.id
-    result["_text"] = (f"run {result['run_id']}: {result['steps']} steps, final loss {result['final_loss']}; "
-                       f"LoRA '{result['adapter']}' in {result['path']} (kohya export {result['kohya_file']})")
+    result["_text"] = tr("run {run}: {steps} steps, final loss {loss}; LoRA '{adapter}' in {path} (kohya export "
+                         "{kohya})", run=result["run_id"], steps=result["steps"], loss=result["final_loss"],
+                         adapter=result["adapter"], path=result["path"], kohya=result["kohya_file"])
     return result
 
 

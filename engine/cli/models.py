@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 def register(sub) -> None:
@@ -175,15 +176,15 @@ def cmd_import(args, out) -> dict:
     job = out.run_job("models.import", {"path": args.path, "name": args.name, "kind": args.kind,
                                         "copy": not args.reference, "trainable": args.trainable})
     result = dict(job.result)
-    result["_text"] = f"imported {result['name']} ({result['kind']}, {result['files']} files, sha256 " \
-                      f"{result['sha256'][:12]})"
+    result["_text"] = tr("imported {name} ({kind}, {files} files, sha256 {sha})", name=result["name"],
+                         kind=result["kind"], files=result["files"], sha=result["sha256"][:12])
     return result
 
 
 def cmd_list(args, out) -> dict:
     engine = out.open_engine(args, read_only=True)
     models = engine.models.list(kind=args.kind, role=args.role)
-    return {"models": [m.to_dict() for m in models], "_text": "\n".join(_describe(m) for m in models) or "no models"}
+    return {"models": [m.to_dict() for m in models], "_text": "\n".join(_describe(m) for m in models) or tr("no models")}
 
 
 def cmd_verify(args, out) -> dict:
@@ -194,7 +195,7 @@ def cmd_verify(args, out) -> dict:
             f"{key}: {', '.join(report[key][:3])}" for key in ("missing", "changed") if report[key])
         raise UserError(f"model '{args.name}' failed verification: {problems}",
                         hint="copy the model again and re-import it")
-    report["_text"] = f"{report['name']}: {report['files']} files match their SHA-256 manifest"
+    report["_text"] = tr("{name}: {files} files match their SHA-256 manifest", name=report["name"], files=report["files"])
     return report
 
 
@@ -215,7 +216,7 @@ def cmd_show(args, out) -> dict:
 def cmd_remove(args, out) -> dict:
     engine = out.open_engine(args)
     result = engine.models.remove(args.name)
-    result["_text"] = f"removed {result['removed']}"
+    result["_text"] = tr("removed {name}", name=result["removed"])
     return result
 
 
@@ -342,12 +343,14 @@ def cmd_train(args, out) -> dict:
                           on_event=_print_train_metrics(out))
     result = dict(job.result)
     result["job"] = job.id
-    result["_text"] = (f"run {result['run_id']}: {result['steps']} steps, best validation loss "
-                       f"{result['best_val_loss'] if result['best_val_loss'] is not None else '-'}"
-                       + (f" ({result['world_size']} processes, effective batch {result['effective_batch']})"
-                          if result.get("world_size", 1) > 1 else "")
-                       + f"; saved {result['role']} '{result['model']}'"
-                       + (f" and merged model '{result['merged_model']}'" if result.get("merged_model") else ""))
+    result["_text"] = (tr("run {run}: {steps} steps, best validation loss {loss}", run=result["run_id"],
+                          steps=result["steps"],
+                          loss=result["best_val_loss"] if result["best_val_loss"] is not None else "-")
+                       + (tr(" ({count} processes, effective batch {batch})", count=result["world_size"],
+                             batch=result["effective_batch"]) if result.get("world_size", 1) > 1 else "")
+                       + tr("; saved {role} '{model}'", role=tr(result["role"]), model=result["model"])
+                       + (tr(" and merged model '{model}'", model=result["merged_model"])
+                          if result.get("merged_model") else ""))
     return result
 
 

@@ -5,6 +5,7 @@ import json
 import sys
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 class Output:
@@ -51,7 +52,7 @@ class Output:
 
     def fail(self, reason: str) -> None:
         one_line = " ".join(str(reason).split("\n")).strip()
-        print(f"error: {one_line}", file=sys.stderr, flush=True)
+        print(tr("error: {message}", message=one_line), file=sys.stderr, flush=True)
 
     def result(self, data: dict) -> None:
         if self.json_mode:
@@ -96,14 +97,14 @@ class Output:
                 if job.state.finished:
                     break
         except KeyboardInterrupt:
-            self.info("cancelling ...")
+            self.info(tr("cancelling ..."))
             engine.jobs.cancel(job.id)
             job = engine.jobs.wait(job.id)
         finally:
             unsubscribe()
         if job.state.value == "failed":
-            raise UserError(f"{job.kind} job {job.id} failed: {job.error}")
+            raise UserError(tr("{kind} job {id} failed: {error}", kind=job.kind, id=job.id, error=job.error))
         if job.state.value == "cancelled":
-            raise UserError(f"{job.kind} job {job.id} was cancelled{cancelled_note}",
-                            hint=f"resume it with 'aigc jobs resume {job.id}'" if job.resumable else None)
+            raise UserError(tr("{kind} job {id} was cancelled{note}", kind=job.kind, id=job.id, note=cancelled_note),
+                            hint=tr("resume it with 'aigc jobs resume {id}'", id=job.id) if job.resumable else None)
         return job

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 def register(sub) -> None:
@@ -165,7 +166,7 @@ def cmd_task_archive(args, out) -> dict:
 def cmd_task_list(args, out) -> dict:
     engine = out.open_engine(args, read_only=True)
     tasks = engine.tasks.list(archived=bool(getattr(args, "archived", False)))
-    return {"tasks": [t.to_dict() for t in tasks], "_text": "\n".join(_task_line(t) for t in tasks) or "no tasks"}
+    return {"tasks": [t.to_dict() for t in tasks], "_text": "\n".join(_task_line(t) for t in tasks) or tr("no tasks")}
 
 
 def cmd_task_show(args, out) -> dict:
@@ -232,9 +233,10 @@ def cmd_task_run(args, out) -> dict:
     job = _wait(out, job)
     result = dict(job.result)
     result["job"] = job.id
-    result["_text"] = (f"run {result['run_id']}: {result['outputs']} outputs for {result['rows']} rows "
-                       f"({result['failed']} failing constraints, {result['reused']} kept from before); "
-                       f"'aigc review list --task {task.name}' shows them")
+    result["_text"] = tr("run {run}: {outputs} outputs for {rows} rows ({failed} failing constraints, {reused} kept "
+                         "from before); '{command}' shows them", run=result["run_id"], outputs=result["outputs"],
+                         rows=result["rows"], failed=result["failed"], reused=result["reused"],
+                         command=f"aigc review list --task {task.name}")
     if result.get("flags"):
         result["_text"] += "\nFLAGGED: " + "; ".join(result["flags"]) + f" ('aigc task runs {task.name} --stats')"
     return result
@@ -257,7 +259,7 @@ def cmd_task_runs(args, out) -> dict:
     runs = engine.tasks.runs(args.task)
     lines = [f"{r['id']}  {r['task_name']:<20} {r['state']:<9} {r['outputs']} outputs / {r['total_items']} items  "
              f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(r['created_at']))}" for r in runs]
-    return {"runs": runs, "_text": "\n".join(lines) or "no runs"}
+    return {"runs": runs, "_text": "\n".join(lines) or tr("no runs")}
 
 
 def cmd_task_eval(args, out) -> dict:
@@ -325,7 +327,7 @@ def cmd_review_list(args, out) -> dict:
                                failed_check=args.check, step=args.step, run_id=args.run, limit=args.limit,
                                sort=args.sort)
     return {"items": [i.to_dict() for i in items], "counts": engine.review.counts(args.task),
-            "_text": "\n".join(_item_line(i) for i in items) or "the queue is empty"}
+            "_text": "\n".join(_item_line(i) for i in items) or tr("the queue is empty")}
 
 
 def cmd_review_show(args, out) -> dict:

@@ -10,6 +10,7 @@ import json
 
 from engine.data import busy, query, records as rec, store
 from engine.errors import UserError
+from engine.i18n import tr
 
 CONTENT_TEXT = ("system", "instruction", "input", "output", "messages")
 EDITABLE = CONTENT_TEXT + ("caption", "label", "note", "split", "status", "tags")
@@ -17,12 +18,12 @@ EDITABLE = CONTENT_TEXT + ("caption", "label", "note", "split", "status", "tags"
 
 def _check_status(status: str) -> None:
     if status not in rec.STATUSES:
-        raise UserError(f"unknown status '{status}'", hint="use unreviewed, accepted or rejected")
+        raise UserError(tr("unknown status '{status}'", status=status), hint=tr("use unreviewed, accepted or rejected"))
 
 
 def _check_split(split: str) -> None:
     if split not in ("train", "val", "test"):
-        raise UserError(f"unknown split '{split}'", hint="use train, val or test")
+        raise UserError(tr("unknown split '{split}'", split=split), hint=tr("use train, val or test"))
 
 
 def new_content(ds, row, changes: dict) -> dict | None:
@@ -33,15 +34,15 @@ def new_content(ds, row, changes: dict) -> dict | None:
     fields = json.loads(row["fields"])
     if ds["modality"] == "image":
         if set(content) - {"caption"}:
-            raise UserError(f"image record {row['item']}: only the caption can be edited")
+            raise UserError(tr("image record {item}: only the caption can be edited", item=row['item']))
         return rec.image_fields(fields["image"], content["caption"], fields.get("file_name", ""))
     if "caption" in content:
-        raise UserError(f"text record {row['item']} has no caption", hint="edit instruction, input or output")
+        raise UserError(tr("text record {item} has no caption", item=row['item']), hint=tr("edit instruction, input or output"))
     merged = {**fields, **content}
     try:
         return rec.text_fields(merged)
     except rec.RecordError as exc:
-        raise UserError(f"record {row['item']} field {exc.field}: {exc.message}") from None
+        raise UserError(tr("record {item} field {field}: {message}", item=row['item'], field=exc.field, message=exc.message)) from None
 
 
 def annotation_changes(changes: dict, row) -> dict:
@@ -80,10 +81,10 @@ def _rows_with_fields(con, ds, items: list[int]):
 def edit(ws, name, items: list[int], changes: dict, message: str, draft: bool = False) -> dict:
     unknown = set(changes) - set(EDITABLE) - {"add_tags", "remove_tags"}
     if unknown:
-        raise UserError(f"cannot edit field '{sorted(unknown)[0]}'", hint="editable: " + ", ".join(EDITABLE))
+        raise UserError(tr("cannot edit field '{value}'", value=sorted(unknown)[0]), hint="editable: " + ", ".join(EDITABLE))
     if not items:
-        raise UserError("no records given", hint="pass one or more record ids")
-    with busy.write(ws, f"edit dataset '{name}'") as con:
+        raise UserError(tr("no records given"), hint=tr("pass one or more record ids"))
+    with busy.write(ws, tr("edit dataset '{name}'", name=name)) as con:
         ds = store.find_dataset(con, name)
         version = store.NewVersion(con, ds, message, draft=draft)
         for row in _rows_with_fields(con, ds, [int(i) for i in items]):
@@ -95,15 +96,15 @@ def bulk(ws, name, changes: dict, message: str, search=None, tag=None, status=No
          draft: bool = False) -> dict:
     """Apply ``changes`` to every record of the newest version matching the filter."""
     if set(changes) & set(CONTENT_TEXT + ("caption",)):
-        raise UserError("bulk edits change annotations only (status, label, tags, note, split)")
+        raise UserError(tr("bulk edits change annotations only (status, label, tags, note, split)"))
     if not any((search, tag, status, split)):
-        raise UserError("a bulk edit needs a filter", hint="e.g. --where-tag spam, --where-status unreviewed")
-    for label, value, allowed in (("--where-status", status, ("unreviewed", "accepted", "rejected")),
-                                  ("--where-split", split, ("train", "val", "test"))):
+        raise UserError(tr("a bulk edit needs a filter"), hint=tr("choose a tag, status, split or search text"), options=("--where-tag", "--where-status", "--where-split", "--where"))
+    for label, value, allowed, option in (("status", status, ("unreviewed", "accepted", "rejected"), "--where-status"),
+                                          ("split", split, ("train", "val", "test"), "--where-split")):
         if value is not None and value not in allowed:
-            raise UserError(f"{label} '{value}' matches nothing: it is not one of {', '.join(allowed)}",
-                            hint=f"use {label} " + "|".join(allowed))
-    with busy.write(ws, f"edit dataset '{name}'") as con:
+            raise UserError(tr("{label} '{value}' matches nothing: it is not one of {items}", label=label, value=value, items=', '.join(allowed)),
+                            hint="use " + "|".join(allowed), options=(option,))
+    with busy.write(ws, tr("edit dataset '{name}'", name=name)) as con:
         ds = store.find_dataset(con, name)
         version = store.NewVersion(con, ds, message, draft=draft)
         where, args = query._filters(ds, ds["head"], search=search, tag=tag, status=status, split=split)

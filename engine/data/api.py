@@ -14,6 +14,7 @@ from typing import Iterator
 from engine.data import annotate, busy, query, records as rec, stats as stats_mod, store, versions as versions_mod
 from engine.data.store import DatasetInfo
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 class DataAPI:
@@ -65,7 +66,7 @@ class DataAPI:
         return store.lookup(self._con(), name) is not None
 
     def delete(self, name) -> dict:
-        with busy.write(self._ws, f"delete dataset '{name}'") as con:
+        with busy.write(self._ws, tr("delete dataset '{name}'", name=name)) as con:
             ds = store.find_dataset(con, name)
             con.execute("DELETE FROM member_tags WHERE member_id IN (SELECT id FROM members WHERE dataset_id = ?)",
                         (ds["id"],))
@@ -95,7 +96,7 @@ class DataAPI:
         row = con.execute(f"SELECT m.*, r.fields FROM members m JOIN records r ON r.hash = m.record WHERE {where} "
                           f"AND m.item = ?", [*args, int(id)]).fetchone()
         if row is None:
-            raise UserError(f"dataset '{ds['name']}' has no record {id}")
+            raise UserError(tr("dataset '{name}' has no record {id}", name=ds['name'], id=id))
         return query.row_to_dict(row, self._ws)
 
     # -- annotation (each call makes one new version, or with draft=True amends the open draft) ----
@@ -120,7 +121,7 @@ class DataAPI:
 
     def commit_draft(self, name, message: str | None = None) -> dict:
         """Seal the open draft version (later edits start a new one); a no-op when there is none."""
-        with busy.write(self._ws, f"commit the draft of dataset '{name}'") as con:
+        with busy.write(self._ws, tr("commit the draft of dataset '{name}'", name=name)) as con:
             ds = store.find_dataset(con, name)
             sealed = store.seal_draft(con, ds, message)
         return {"dataset": ds["name"], "committed": sealed is not None, **(sealed or {"version": ds["head"]})}
@@ -146,7 +147,7 @@ class DataAPI:
         con = self._con()
         ds = store.find_dataset(con, name)
         if store.resolve_version(con, ds, version) == ds["head"] and store.is_draft(con, ds):
-            with busy.write(self._ws, f"commit the draft of dataset '{name}'") as tx:
+            with busy.write(self._ws, tr("commit the draft of dataset '{name}'", name=name)) as tx:
                 store.seal_draft(tx, store.find_dataset(tx, name))
         return versions_mod.ref(con, ds, version)
 
@@ -162,9 +163,8 @@ class DataAPI:
             if image:
                 blob = self._ws.blobs.path_for(fields["image"])
                 if not blob.is_file():
-                    raise UserError(f"dataset '{ds['name']}' record #{row['item']}: its image file {blob} is "
-                                    "missing from the workspace",
-                                    hint="re-import the images, or reject that record")
+                    raise UserError(tr("dataset '{name}' record #{item}: its image file {blob} is missing from the workspace", name=ds['name'], item=row['item'], blob=blob),
+                                    hint=tr("re-import the images, or reject that record"))
                 yield {"id": row["item"], "image_path": str(blob),
                        "caption": fields.get("caption", ""), "label": row["label"], "split": row["split"]}
             else:
@@ -181,7 +181,7 @@ class DataAPI:
         """Append examples as a new version (creating the dataset if needed); returns version, added, skipped."""
         from engine.data.images import verify_image
         if not examples:
-            raise UserError("no examples to add")
+            raise UserError(tr("no examples to add"))
         prepared = []
         for index, example in enumerate(examples):
             try:
@@ -195,13 +195,13 @@ class DataAPI:
                     fields = rec.text_fields(example)
                 prepared.append((fields, rec.annotations(example)))
             except rec.RecordError as exc:
-                raise UserError(f"example {index} field {exc.field}: {exc.message}") from None
+                raise UserError(tr("example {index} field {field}: {message}", index=index, field=exc.field, message=exc.message)) from None
         kind = modality or ("image" if "image" in prepared[0][0] else "text")
-        with busy.write(self._ws, f"add examples to dataset '{name}'") as con:
+        with busy.write(self._ws, tr("add examples to dataset '{name}'", name=name)) as con:
             row = store.lookup(con, name)
             ds = row or store.create_dataset(con, name, kind)
             if any(("image" in f) != (ds["modality"] == "image") for f, _ in prepared):
-                raise UserError(f"dataset '{name}' holds {ds['modality']} examples; these do not match")
+                raise UserError(tr("dataset '{name}' holds {modality} examples; these do not match", name=name, modality=ds['modality']))
             version = store.NewVersion(con, ds, message)
             skipped = 0
             seen = set()

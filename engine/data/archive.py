@@ -8,6 +8,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 BOMB_HINT = "the archive is built to fill the disk, or damaged; make it again from the original files"
 
@@ -35,25 +36,23 @@ def check_expansion(name: str, members: list[zipfile.ZipInfo], dest: Path | None
     packed = sum(m.compress_size for m in files)
     for m in files:
         if m.file_size > RATIO_FLOOR and m.file_size > max_ratio * max(1, m.compress_size):
-            raise UserError(f"{name}: entry '{m.filename}' expands {m.file_size // max(1, m.compress_size)}x "
-                            f"(zip bomb?); nothing was unpacked", hint=BOMB_HINT)
+            raise UserError(tr("{name}: entry '{filename}' expands {value}x (zip bomb?); nothing was unpacked", name=name, filename=m.filename, value=m.file_size // max(1, m.compress_size)), hint=BOMB_HINT)
     if total > RATIO_FLOOR and total > max_ratio * max(1, packed):
-        raise UserError(f"{name}: its {len(files):,} entries expand {total // max(1, packed)}x together, from "
-                        f"{packed:,} to {total:,} bytes (zip bomb?); nothing was unpacked", hint=BOMB_HINT)
+        raise UserError(tr("{name}: its {count:,} entries expand {value}x together, from {packed:,} to {total:,} "
+                           "bytes (zip bomb?); nothing was unpacked", name=name, count=len(files), value=total // max(1, packed), packed=packed, total=total), hint=BOMB_HINT)
     if total > max_total:
-        raise UserError(f"{name}: unpacks to {total / (1 << 30):.1f} GiB, over the {max_total / (1 << 30):.0f} GiB "
-                        "an archive may hold (zip bomb?); nothing was unpacked", hint=BOMB_HINT)
+        raise UserError(tr("{name}: unpacks to {value:.1f} GiB, over the {value2:.0f} GiB an archive may hold (zip "
+                           "bomb?); nothing was unpacked", name=name, value=total / (1 << 30), value2=max_total / (1 << 30)), hint=BOMB_HINT)
     if dest is not None:
         free = free_space(dest)
         if total > free - DISK_RESERVE:
-            raise UserError(f"{name}: unpacks to {total / 1e9:.2f} GB and {dest} has {free / 1e9:.2f} GB free; "
-                            "nothing was unpacked", hint="free some disk space, or split the archive")
+            raise UserError(tr("{name}: unpacks to {value:.2f} GB and {dest} has {value2:.2f} GB free; nothing was unpacked", name=name, value=total / 1e9, dest=dest, value2=free / 1e9), hint=tr("free some disk space, or split the archive"))
     return total
 
 
 def _fail(zip_path: Path, member: str, what: str) -> UserError:
-    return UserError(f"{zip_path.name}: entry '{member}' {what}; nothing was imported",
-                     hint="re-create the archive from the dataset folder itself")
+    return UserError(tr("{name}: entry '{member}' {what}; nothing was imported", name=zip_path.name, member=member, what=what),
+                     hint=tr("re-create the archive from the dataset folder itself"))
 
 
 def safe_extract(zip_path: Path, target: Path, max_total: int = MAX_TOTAL, max_ratio: int = MAX_RATIO) -> Path:
@@ -61,8 +60,8 @@ def safe_extract(zip_path: Path, target: Path, max_total: int = MAX_TOTAL, max_r
     try:
         archive = zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise UserError(f"{zip_path.name} is not a readable .zip archive ({exc})",
-                        hint="check that the copy is complete") from None
+        raise UserError(tr("{name} is not a readable .zip archive ({exc})", name=zip_path.name, exc=exc),
+                        hint=tr("check that the copy is complete")) from None
     target.mkdir(parents=True, exist_ok=True)
     root = target.resolve()
     with archive:

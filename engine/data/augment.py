@@ -19,6 +19,7 @@ from engine.data.lexicon import SYNONYMS
 from engine.errors import UserError
 from engine.fields import check_fields, number, seed as seed_field
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 OPS = ("synonym", "swap", "delete", "template")
 TEMPLATES_ZH = ("请{x}", "帮我{x}", "{x}，谢谢", "麻烦你{x}", "能否{x}？")
@@ -116,16 +117,16 @@ def augmented(fields: dict, op: str, rng: random.Random) -> dict | None:
 def augment(engine, cfg: AugmentConfig, ctx: JobContext | None = None) -> dict:
     unknown = [op for op in cfg.ops if op not in OPS]
     if unknown or not cfg.ops:
-        raise UserError(f"unknown augmentation '{unknown[0] if unknown else ''}'", hint="use " + ", ".join(OPS))
+        raise UserError(tr("unknown augmentation '{value}'", value=unknown[0] if unknown else ''), hint="use " + ", ".join(OPS))
     check_fields(cfg)
     rng = random.Random(cfg.seed)
     ws = engine.workspace
-    with busy.write(ws, f"augment dataset '{cfg.name}'", interactive=False,
+    with busy.write(ws, tr("augment dataset '{name}'", name=cfg.name), interactive=False,
                     job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, cfg.name)
         if ds["modality"] != "text":
-            raise UserError(f"dataset '{cfg.name}' holds images; image augmentation (flip, crop, colour jitter) "
-                            "is a training option, not stored copies")
+            raise UserError(tr("dataset '{name}' holds images; image augmentation (flip, crop, colour jitter) is a "
+                               "training option, not stored copies", name=cfg.name))
         version = store.NewVersion(con, ds, f"augment {','.join(cfg.ops)} x{cfg.per_example}",
                                    job_id=ctx.job_id if ctx else None)
         existing = {r[0] for r in con.execute("SELECT record FROM members WHERE dataset_id = ? AND until IS NULL",
@@ -137,7 +138,7 @@ def augment(engine, cfg: AugmentConfig, ctx: JobContext | None = None) -> dict:
                 break
             if ctx and row["item"] % 500 == 0:
                 ctx.check_cancelled()
-                ctx.report(row["item"] / max(1, last_source), f"augmented up to #{row['item']:,}")
+                ctx.report(row["item"] / max(1, last_source), tr("augmented up to #{item}", item=f"{row['item']:,}"))
             fields = json.loads(row["fields"])
             for _ in range(cfg.per_example):
                 op = rng.choice(cfg.ops)
@@ -166,7 +167,7 @@ def check_augment(engine, params: dict) -> None:
     cfg = check_fields(_config(params))
     unknown = [op for op in cfg.ops if op not in OPS]
     if unknown or not cfg.ops:
-        raise UserError(f"unknown augmentation '{unknown[0] if unknown else ''}'", hint="use " + ", ".join(OPS))
+        raise UserError(tr("unknown augmentation '{value}'", value=unknown[0] if unknown else ''), hint="use " + ", ".join(OPS))
     store.find_dataset(engine.workspace.db(), cfg.name)
 
 

@@ -12,6 +12,7 @@ import sqlite3
 from contextlib import contextmanager
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 INTERACTIVE_WAIT_MS = 1500
 JOB_WAIT_MS = 30000
@@ -30,14 +31,14 @@ def holder(con: sqlite3.Connection, me: str | None = None) -> str:
     except sqlite3.Error:
         rows = []
     if not rows:
-        return "another operation"
+        return tr("another operation")
     job = rows[0]
-    return f"job {job['id']} ({(job['title'] or job['kind']).lower()})"
+    return tr("job {id} ({title})", id=job["id"], title=(job["title"] or job["kind"]).lower())
 
 
 def busy_error(con: sqlite3.Connection, what: str, me: str | None = None) -> UserError:
-    return UserError(f"could not {what}: the workspace is busy with {holder(con, me)}",
-                     hint="try again when it finishes (the Jobs list shows its progress)")
+    return UserError(tr("could not {what}: the workspace is busy with {holder}", what=what, holder=holder(con, me)),
+                     hint=tr("try again when it finishes (the Jobs list shows its progress)"))
 
 
 @contextmanager

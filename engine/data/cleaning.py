@@ -16,6 +16,7 @@ from engine.errors import UserError
 from engine.fields import check_fields, number
 from engine.faults import fault_point
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 SCRIPTS = {
     "han": r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]",
@@ -48,24 +49,24 @@ class CleanRules:
     def from_dict(cls, data: dict) -> "CleanRules":
         unknown = set(data) - set(cls.__dataclass_fields__)
         if unknown:
-            raise UserError(f"unknown cleaning rule '{sorted(unknown)[0]}'",
+            raise UserError(tr("unknown cleaning rule '{value}'", value=sorted(unknown)[0]),
                             hint="rules: " + ", ".join(k.replace("_", "-") for k in cls.__dataclass_fields__))
         rules = check_fields(cls(**data), where="cleaning rule")
         for low, high in (("min_chars", "max_chars"), ("min_tokens", "max_tokens")):
             lo_value, hi_value = getattr(rules, low), getattr(rules, high)
             if lo_value is not None and hi_value is not None and lo_value > hi_value:
-                raise UserError(f"cleaning rules {low.replace('_', '-')}={lo_value} and {high.replace('_', '-')}="
-                                f"{hi_value} leave no record: the minimum is above the maximum",
-                                hint=f"use a {low.replace('_', '-')} at most {high.replace('_', '-')}")
+                raise UserError(tr("cleaning rules {replace}={lo_value} and {replace2}={hi_value} leave no record: the "
+                                   "minimum is above the maximum", replace=low.replace('_', '-'), lo_value=lo_value, replace2=high.replace('_', '-'), hi_value=hi_value),
+                                hint=tr("use a {replace} at most {replace2}", replace=low.replace('_', '-'), replace2=high.replace('_', '-')))
         if rules.pii not in (None, "redact", "reject", "report"):
-            raise UserError(f"pii={rules.pii}: use redact, reject or report")
+            raise UserError(tr("pii={pii}: use redact, reject or report", pii=rules.pii))
         if rules.near_dup is not None and not 0 < rules.near_dup <= 1:
-            raise UserError(f"near-dup={rules.near_dup}: the similarity threshold must be between 0 and 1")
+            raise UserError(tr("near-dup={near_dup}: the similarity threshold must be between 0 and 1", near_dup=rules.near_dup))
         for name in rules.script:
             if name not in SCRIPTS:
-                raise UserError(f"script={name}: unknown script", hint="use " + ", ".join(list(SCRIPTS) + list(LANGUAGES)))
+                raise UserError(tr("script={name}: unknown script", name=name), hint="use " + ", ".join(list(SCRIPTS) + list(LANGUAGES)))
         if (rules.min_tokens or rules.max_tokens) and not rules.tokenizer:
-            raise UserError("token limits need a tokenizer", hint="add tokenizer=MODEL_NAME_OR_FOLDER")
+            raise UserError(tr("token limits need a tokenizer"), hint=tr("add tokenizer=MODEL_NAME_OR_FOLDER"))
         return rules
 
 
@@ -82,12 +83,12 @@ def parse_rules(items: list[str] | None) -> dict:
             try:
                 out[key] = float(value) if value else 0.8
             except ValueError:
-                raise UserError(f"{item}: needs a number between 0 and 1, e.g. near-dup=0.85") from None
+                raise UserError(tr("{item}: needs a number between 0 and 1, e.g. near-dup=0.85", item=item)) from None
         elif key in ("min_chars", "max_chars", "min_tokens", "max_tokens"):
             try:
                 out[key] = int(value)
             except ValueError:
-                raise UserError(f"{item}: needs a whole number, e.g. {key.replace('_', '-')}=512") from None
+                raise UserError(tr("{item}: needs a whole number, e.g. {replace}=512", item=item, replace=key.replace('_', '-'))) from None
         elif key == "tokenizer":
             out[key] = value
         elif key in ("script", "lang", "language"):
@@ -99,8 +100,8 @@ def parse_rules(items: list[str] | None) -> dict:
                 try:
                     terms = raw.decode("utf-8-sig").splitlines()
                 except UnicodeDecodeError as exc:
-                    raise UserError(f"banned terms file {value[1:]}: not valid UTF-8 at byte {exc.start}",
-                                    hint="save it as UTF-8") from None
+                    raise UserError(tr("banned terms file {value}: not valid UTF-8 at byte {start}", value=value[1:], start=exc.start),
+                                    hint=tr("save it as UTF-8")) from None
             else:
                 terms = value.replace("，", ",").split(",")
             out["banned"] = [t.strip() for t in terms if t.strip()]
@@ -151,8 +152,8 @@ def load_tokenizer(engine, name: str):
         try:
             path = Path(engine.models.get(name).path)
         except Exception:  # noqa: BLE001 - any lookup failure means the same thing here
-            raise UserError(f"tokenizer '{name}' is neither a folder nor a model in the catalog",
-                            hint="give a model folder or an imported model's name") from None
+            raise UserError(tr("tokenizer '{name}' is neither a folder nor a model in the catalog", name=name),
+                            hint=tr("give a model folder or an imported model's name")) from None
     if (path / "tokenizer.json").is_file():
         from tokenizers import Tokenizer
         tok = Tokenizer.from_file(str(path / "tokenizer.json"))
@@ -182,7 +183,7 @@ def decide(engine, ds, rules: CleanRules, ctx: JobContext | None) -> tuple[dict,
     for index, row in enumerate(query.iter_members(con, ds, head, exclude_rejected=True)):
         if ctx and index % 1000 == 0:
             ctx.check_cancelled()
-            ctx.report(0.8 * index / total, f"checked {index:,} of {total:,}")
+            ctx.report(0.8 * index / total, tr("checked {done} of {total}", done=f"{index:,}", total=f"{total:,}"))
         item, fields = row["item"], json.loads(row["fields"])
         text = rec.plain_text(fields)
         rule = note = None
@@ -237,7 +238,7 @@ def decide(engine, ds, rules: CleanRules, ctx: JobContext | None) -> tuple[dict,
             signatures.append(neardup.signature(text))
     if rules.near_dup is not None and len(survivors) > 1:
         if ctx:
-            ctx.report(0.85, f"looking for near duplicates among {len(survivors):,}")
+            ctx.report(0.85, tr("looking for near duplicates among {count}", count=f"{len(survivors):,}"))
         matrix = np.vstack(signatures)
         del signatures
         uf = neardup.groups(matrix, rules.near_dup, ctx.check_cancelled if ctx else None)
@@ -258,12 +259,12 @@ def clean(engine, name, rules_dict: dict, ctx: JobContext | None = None) -> dict
     started_at = store.head_state(ws.db(), ds)
     decisions, report = decide(engine, ds, rules, ctx)
     if ctx:
-        ctx.report(0.9, f"writing {len(decisions):,} changes")
-    with busy.write(ws, f"clean dataset '{name}'", interactive=False,
+        ctx.report(0.9, tr("writing {count} changes", count=f"{len(decisions):,}"))
+    with busy.write(ws, tr("clean dataset '{name}'", name=name), interactive=False,
                     job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, name)
         if store.head_state(con, ds) != started_at:
-            raise UserError(f"dataset '{name}' changed while it was being cleaned", hint="run the cleaning again")
+            raise UserError(tr("dataset '{name}' changed while it was being cleaned", name=name), hint=tr("run the cleaning again"))
         version = store.NewVersion(con, ds, "clean: " + ", ".join(f"{k} {v}" for k, v in report.items()
                                                                   if isinstance(v, int) and v),
                                    job_id=ctx.job_id if ctx else None)

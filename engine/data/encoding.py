@@ -9,6 +9,7 @@ import codecs
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 SAMPLE = 1 << 20
 BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -50,15 +51,15 @@ def detect_encoding(path: str | Path) -> str:
     except UnicodeDecodeError as exc:
         start = exc.start
     line = data[:start].count(b"\n") + 1
-    raise UserError(f"{path.name} line {line} (byte offset {start}): not valid UTF-8 (nor GB18030)",
-                    hint="save it as UTF-8, or choose the file's encoding (e.g. big5, cp1252, utf-16)")
+    raise UserError(tr("{name} line {line} (byte offset {start}): not valid UTF-8 (nor GB18030)", name=path.name, line=line, start=start),
+                    hint=tr("save it as UTF-8, or choose the file's encoding (e.g. big5, cp1252, utf-16)"))
 
 
 def normalise_encoding(name: str) -> str:
     try:
         codec = codecs.lookup(name).name
     except LookupError:
-        raise UserError(f"unknown text encoding '{name}'", hint="e.g. utf-8, gb18030, utf-16, big5") from None
+        raise UserError(tr("unknown text encoding '{name}'", name=name), hint=tr("e.g. utf-8, gb18030, utf-16, big5")) from None
     return {"gbk": "gb18030", "gb2312": "gb18030"}.get(codec, codec)
 
 
@@ -70,5 +71,5 @@ def open_text(path: str | Path, encoding: str | None = None):
 
 def decode_failure(path: Path, encoding: str, line: int | None) -> UserError:
     where = f" near line {line}" if line else ""
-    return UserError(f"{path.name}{where}: the text is not valid {encoding}",
-                     hint="save the file as UTF-8, or choose the file's encoding (e.g. gb18030, utf-16)")
+    return UserError(tr("{name}{where}: the text is not valid {encoding}", name=path.name, where=where, encoding=encoding),
+                     hint=tr("save the file as UTF-8, or choose the file's encoding (e.g. gb18030, utf-16)"))

@@ -20,6 +20,7 @@ from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
 from engine.data.formulas import guard
 from engine.output_paths import check_output_file, check_output_folder
+from engine.i18n import N_, tr
 
 FORMATS = ("jsonl", "alpaca", "sharegpt", "openai", "csv", "imagefolder")
 TEXT_COLUMNS = ("system", "instruction", "input", "output", "messages")
@@ -70,8 +71,8 @@ def _alpaca(fields: dict, item: int) -> dict:
         turns = [m for m in fields["messages"] if m["role"] != "system"]
         system = fields.get("system") or next((m["content"] for m in fields["messages"] if m["role"] == "system"), "")
         if len(turns) != 2 or turns[0]["role"] != "user" or turns[1]["role"] != "assistant":
-            raise UserError(f"record #{item} is a {len(turns)}-turn chat, which Alpaca cannot hold",
-                            hint="export as sharegpt or openai instead")
+            raise UserError(tr("record #{item} is a {count}-turn chat, which Alpaca cannot hold", item=item, count=len(turns)),
+                            hint=tr("export as sharegpt or openai instead"))
         out = {"instruction": turns[0]["content"], "input": "", "output": turns[1]["content"]}
         return {**out, "system": system} if system else out
     out = {"instruction": fields.get("instruction", ""), "input": fields.get("input", ""),
@@ -93,17 +94,17 @@ def _json_line(obj) -> str:
 def check(engine, cfg: ExportConfig):
     """Everything that can be refused before writing: format, dataset, version, the output path."""
     if cfg.format not in FORMATS:
-        raise UserError(f"unknown export format '{cfg.format}'", hint="use one of " + ", ".join(FORMATS))
+        raise UserError(tr("unknown export format '{format}'", format=cfg.format), hint="use one of " + ", ".join(FORMATS))
     con = engine.workspace.db()
     ds = store.find_dataset(con, cfg.name)
     version = store.resolve_version(con, ds, cfg.version)
     image = ds["modality"] == "image"
     if image != (cfg.format == "imagefolder"):
-        raise UserError(f"dataset '{ds['name']}' holds {ds['modality']} examples; --format {cfg.format} does not fit",
-                        hint="image datasets export as imagefolder; text datasets as jsonl, alpaca, sharegpt, "
-                             "openai or csv")
-    out = check_output_folder(cfg.out, cfg.force, "export folder") if image else \
-        check_output_file(cfg.out, cfg.force, "export file")
+        raise UserError(tr("dataset '{name}' holds {modality} examples; the format {format} does not fit", name=ds['name'], modality=ds['modality'], format=cfg.format),
+                        options=("--format",),
+                        hint=tr("image datasets export as imagefolder; text datasets as jsonl, alpaca, sharegpt, openai or csv"))
+    out = check_output_folder(cfg.out, cfg.force, N_("export folder")) if image else \
+        check_output_file(cfg.out, cfg.force, N_("export file"))
     return ds, version, out
 
 
@@ -119,7 +120,7 @@ def export(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> dict:
                                                        exclude_rejected=not cfg.include_rejected)):
             if ctx and index % 1000 == 0:
                 ctx.check_cancelled()
-                ctx.report(index / total, f"wrote {index:,} of {total:,}")
+                ctx.report(index / total, tr("wrote {done} of {total}", done=f"{index:,}", total=f"{total:,}"))
             yield row, json.loads(row["fields"])
 
     if cfg.format == "imagefolder":
@@ -151,7 +152,7 @@ def export(engine, cfg: ExportConfig, ctx: JobContext | None = None) -> dict:
             if as_array:
                 handle.write("]\n")
     if ctx:
-        ctx.report(1.0, f"wrote {count:,} records")
+        ctx.report(1.0, tr("wrote {count} records", count=f"{count:,}"))
     ref = {"dataset": ds["name"], "version": version, "hash": con.execute(
         "SELECT hash FROM dataset_versions WHERE dataset_id = ? AND version = ?", (ds["id"], version)).fetchone()[0]}
     return {**ref, "format": cfg.format, "out": str(out), "count": count, "config": asdict(cfg)}
@@ -200,8 +201,7 @@ def _imagefolder(ws, out: Path, rows, include_status: bool) -> int:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 source = ws.blobs.path_for(fields["image"])
                 if not source.is_file():
-                    raise UserError(f"dataset record #{row['item']} ({name}): its image file {source} is missing "
-                                    "from the workspace", hint="re-import the images, or reject that record")
+                    raise UserError(tr("dataset record #{item} ({name}): its image file {source} is missing from the workspace", item=row['item'], name=name, source=source), hint=tr("re-import the images, or reject that record"))
                 shutil.copyfile(source, target)
                 meta.write(_json_line({"file_name": candidate, "text": fields.get("caption", ""),
                                        **_annotations(row, include_status)}))

@@ -10,6 +10,7 @@ from typing import Iterator
 
 from engine.data.encoding import open_text
 from engine.data.readers import RowError, read_csv, read_jsonl
+from engine.i18n import tr
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff")
 MAX_PIXELS = 50_000_000  # ~7000 x 7000; anything larger is refused as a decompression bomb
@@ -62,19 +63,19 @@ def inside(base: Path, relative: str, source: str, line: int | None, field: str)
     if isinstance(relative, (int, float)) and not isinstance(relative, bool):
         relative = str(relative)
     if relative is not None and not isinstance(relative, str):
-        raise RowError(line, field, f"must be a file name (text), not a JSON {type(relative).__name__}")
+        raise RowError(line, field, tr("must be a file name (text), not a JSON {name}", name=type(relative).__name__))
     if not relative or not relative.strip():
-        raise RowError(line, field, "is empty")
+        raise RowError(line, field, tr("is empty"))
     if "\x00" in relative:
-        raise RowError(line, field, "holds a NUL character, which no file name can")
+        raise RowError(line, field, tr("holds a NUL character, which no file name can"))
     candidate = Path(relative.strip())
     base = base.resolve()
     try:
         resolved = (candidate if candidate.is_absolute() else base / candidate).resolve()
     except (OSError, ValueError) as exc:   # too long for the file system, a loop of links ...
-        raise RowError(line, field, f"'{relative[:80]}' is not a usable file name ({exc.strerror or exc})") from None
+        raise RowError(line, field, tr("'{relative}' is not a usable file name ({value})", relative=relative[:80], value=exc.strerror or exc)) from None
     if not resolved.is_relative_to(base):
-        raise RowError(line, field, f"path '{relative}' points outside the import folder {base.name}/")
+        raise RowError(line, field, tr("path '{relative}' points outside the import folder {name}/", relative=relative, name=base.name))
     return resolved
 
 
@@ -114,7 +115,7 @@ def iter_folder(folder: Path, mapping: dict | None = None, encoding: str | None 
         if column_map is None:
             column_map = detect_mapping(list(raw), "image", mapping)
             if "file_name" not in column_map.values():
-                raise RowError(line, None, f"has no file_name column (columns: {', '.join(raw)})")
+                raise RowError(line, None, tr("has no file_name column (columns: {items})", items=', '.join(raw)))
         row = apply_mapping(raw, column_map)
         row["file_name"] = inside(folder, row.get("file_name", ""), kind, line, "file_name")
         yield kind, line, row

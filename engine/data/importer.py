@@ -24,6 +24,7 @@ from engine.data.sources import iter_rows, open_source
 from engine.errors import UserError
 from engine.faults import fault_point
 from engine.jobs import JobContext, job_kind
+from engine.i18n import N_, tr
 
 REPORT_EVERY = 2000
 MAX_REPORTED = 1000
@@ -45,7 +46,7 @@ class ImportConfig:
     def from_params(cls, params: dict) -> "ImportConfig":
         known = {k: v for k, v in params.items() if k in cls.__dataclass_fields__}
         if not known.get("path") or not known.get("name"):
-            raise UserError("an import needs a path and a dataset name", hint="aigc data import PATH --name NAME")
+            raise UserError(tr("an import needs a path and a dataset name"), hint=tr("choose a file and name the dataset"), options=("--name NAME",))
         return cls(**known)
 
 
@@ -79,16 +80,17 @@ def _check_target(con, cfg: ImportConfig):
     existing = store.lookup(con, cfg.name)
     if cfg.append:
         if existing is None:
-            raise UserError(f"--append: there is no dataset named '{cfg.name}' to add to",
-                            hint="leave out --append to create it, or check the name with 'aigc data list'")
+            raise UserError(tr("there is no dataset named '{name}' to add to", name=cfg.name),
+                            hint=tr("create it instead of adding to it, or check the name in the dataset list"),
+                            options=("--append",))
         return existing
     if existing is not None:
-        raise UserError(f"a dataset named '{existing['name']}' already exists"
-                        + ("" if existing["name"] == names.normalise(cfg.name) else " (names ignore case)"),
-                        hint="choose another name, or add to the existing dataset")
+        raise UserError(tr("a dataset named '{name}' already exists", name=existing["name"])
+                        + ("" if existing["name"] == names.normalise(cfg.name) else tr(" (names ignore case)")),
+                        hint=tr("choose another name, or add to the existing dataset"))
     cfg.name = names.check_name(cfg.name, "dataset", "--name")
     if cfg.name.isdigit():
-        raise UserError(f"dataset name '{cfg.name}' is only digits", hint="use a name with a letter in it")
+        raise UserError(tr("dataset name '{name}' is only digits", name=cfg.name), hint=tr("use a name with a letter in it"))
     return None
 
 
@@ -96,7 +98,7 @@ def check_import(engine, params: dict) -> None:
     """Before the job starts: the source is a file or folder, the name is usable, --append has a target."""
     from engine.input_paths import check_input_file
     cfg = ImportConfig.from_params(params)
-    check_input_file(cfg.path, "import source", allow_dir=True)
+    check_input_file(cfg.path, N_("import source"), allow_dir=True)
     _check_target(engine.workspace.db(), cfg)
 
 
@@ -115,12 +117,11 @@ def import_into(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> dic
 def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
     ws = engine.workspace
     skipped: list[dict] = []
-    with store.bulk_writes(ws.db()), busy.write(ws, f"import into dataset '{cfg.name}'", interactive=False,
+    with store.bulk_writes(ws.db()), busy.write(ws, tr("import into dataset '{name}'", name=cfg.name), interactive=False,
                                                 job_id=ctx.job_id if ctx else None) as con:
         existing = _check_target(con, cfg)
         if existing is not None and existing["modality"] != source.modality:
-            raise UserError(f"dataset '{cfg.name}' holds {existing['modality']} examples; {source.path.name} "
-                            f"holds {source.modality} examples")
+            raise UserError(tr("dataset '{name}' holds {modality} examples; {name2} holds {modality2} examples", name=cfg.name, modality=existing['modality'], name2=source.path.name, modality2=source.modality))
         ds = existing or store.create_dataset(con, cfg.name, source.modality)
         version = store.NewVersion(con, ds, cfg.message or f"import {source.path.name}",
                                    job_id=ctx.job_id if ctx else None)
@@ -131,17 +132,18 @@ def _import(engine, cfg: ImportConfig, source, total: int, ctx) -> dict:
                 skipped_count = _write_rows(ws, version, cfg, source, ctx, total, skipped)
             version.flush()
         if version.added == 0:
-            raise UserError(f"{source.path.name}: no examples could be imported"
-                            + (f" ({skipped_count} bad rows skipped)" if skipped_count else ""),
-                            hint="check the file and the column mapping (aigc data preview PATH)")
+            raise UserError(tr("{file}: no examples could be imported ({skipped} bad rows skipped)", file=source.path.name,
+                               skipped=skipped_count) if skipped_count else
+                            tr("{file}: no examples could be imported", file=source.path.name),
+                            hint=tr("check the file and the column mapping (aigc data preview PATH)"))
         if ctx:
             ctx.check_cancelled()
-            ctx.report(0.995, "committing")
+            ctx.report(0.995, tr("committing"))
         version.measure_duplicates()
         result = version.commit({"import": asdict(cfg), "source": source.describe(), "skipped": skipped_count})
     if ctx:
         ctx.mark_committed()  # the transaction is in: a late Ctrl-C must not report "cancelled"
-        ctx.report(1.0, f"imported {version.added:,} examples")
+        ctx.report(1.0, tr("imported {count} examples", count=f"{version.added:,}"))
     return {"dataset": ds["name"], "dataset_id": ds["id"], "modality": source.modality, "version": result["version"],
             "hash": result["hash"], "imported": version.added, "count": result["count"],
             "skipped": skipped_count, "skipped_rows": skipped, **{k: v for k, v in source.describe().items()
@@ -161,9 +163,8 @@ def examples(ws, source, skip_bad: bool):
             return
         except RowError as exc:
             # a reader error ends the stream: a bad file cannot be skipped row by row
-            raise UserError(f"{_where(origin if exc.line else source.data.name, exc.line, source)}"
-                            f"{' field ' + exc.field if exc.field else ''}: {exc.message}",
-                            hint="fix the file and import again; nothing was imported") from None
+            raise UserError(tr("{where}{value}: {message}", where=_where(origin if exc.line else source.data.name, exc.line, source), value=' field ' + exc.field if exc.field else '', message=exc.message),
+                            hint=tr("fix the file and import again; nothing was imported")) from None
         try:
             if isinstance(example, RowError):
                 raise example
@@ -173,9 +174,8 @@ def examples(ws, source, skip_bad: bool):
                 fields, ann = rec.text_fields(example), rec.annotations(example)
         except (RowError, rec.RecordError) as exc:
             if not skip_bad:
-                raise UserError(f"{_where(origin, line, source)}{' field ' + exc.field if exc.field else ''}: "
-                                f"{exc.message}",
-                                hint="fix that row, or import again skipping bad rows to leave them out") from None
+                raise UserError(tr("{where}{value}: {message}", where=_where(origin, line, source), value=' field ' + exc.field if exc.field else '', message=exc.message),
+                                hint=tr("fix that row, or import again skipping bad rows to leave them out")) from None
             yield origin, line, None, {"origin": origin, "line": line, "field": exc.field, "message": exc.message,
                                        "log": f"skipped {_where(origin, line, source)}"
                                               f"{' field ' + exc.field if exc.field else ''}: {exc.message}"}
@@ -204,20 +204,20 @@ def _write_rows(ws, version, cfg: ImportConfig, source, ctx, total: int, skipped
         fault_point("data.import.row")
         if ctx and seen % REPORT_EVERY == 0:
             ctx.check_cancelled()
-            ctx.report(min(0.99, seen / total), f"{seen:,} rows read")
+            ctx.report(min(0.99, seen / total), tr("{count} rows read", count=f"{seen:,}"))
         elif ctx and source.modality == "image":
             ctx.check_cancelled()
-            ctx.report(min(0.99, seen / total), f"{seen:,} images checked")
+            ctx.report(min(0.99, seen / total), tr("{count} images checked", count=f"{seen:,}"))
     return skipped_count
 
 
 def _image_record(ws, source, origin: str, example: dict) -> tuple[dict, dict]:
     path: Path = example["file_name"]
     if not path.is_file():
-        raise RowError(None, "file_name", f"image file '{path.name}' does not exist")
+        raise RowError(None, "file_name", tr("image file '{name}' does not exist", name=path.name))
     problem = verify_image(path)
     if problem:
-        raise RowError(None, "file_name", f"image '{path.name}' {problem}")
+        raise RowError(None, "file_name", tr("image '{name}' {problem}", name=path.name, problem=problem))
     digest = ws.blobs.put_file(path)
     base = source.data if source.data.is_dir() else source.data.parent
     name = path.relative_to(base.resolve()).as_posix() if path.is_relative_to(base.resolve()) else path.name

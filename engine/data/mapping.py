@@ -7,6 +7,7 @@ plain text); ``--map COLUMN=FIELD`` overrides it, ``COLUMN=-`` ignores a column.
 from __future__ import annotations
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 TEXT_TARGETS = ("system", "instruction", "input", "output", "messages", "label", "tags", "note", "status", "split")
 IMAGE_TARGETS = ("file_name", "caption", "label", "tags", "note", "status", "split")
@@ -38,7 +39,7 @@ def parse_map(pairs: list[str] | dict | None) -> dict[str, str]:
     mapping = {}
     for pair in pairs:
         if "=" not in pair:
-            raise UserError(f"--map '{pair}' must look like COLUMN=FIELD", hint="e.g. --map 问题=instruction")
+            raise UserError(tr("mapping '{pair}' must look like COLUMN=FIELD", pair=pair), hint=tr("e.g. 问题=instruction"), options=("--map",))
         column, target = pair.split("=", 1)
         mapping[column.strip()] = target.strip() or IGNORE
     return mapping
@@ -50,7 +51,7 @@ def detect_mapping(columns: list[str], modality: str = "text", overrides: dict |
     overrides = overrides or {}
     for column, target in overrides.items():
         if target != IGNORE and target not in targets + (("text",) if modality == "text" else ()):
-            raise UserError(f"--map {column}={target}: unknown field '{target}'",
+            raise UserError(tr("mapping {column}={target}: unknown field '{target}'", column=column, target=target), options=("--map",),
                             hint=f"fields are: {', '.join(targets)}" + (", text" if modality == "text" else ""))
     mapping: dict[str, str] = {c: t for c, t in overrides.items() if t != IGNORE}
     taken = set(mapping.values())
@@ -79,7 +80,7 @@ def check_overrides(overrides: dict, columns: list[str], source: str) -> None:
     """Every --map COLUMN names a column the file has (a typo must not pass as 'nothing to map')."""
     absent = [c for c in overrides if c not in columns]
     if absent:
-        raise UserError(f"{source}: the mapping {absent[0]}={overrides[absent[0]]} names no column of the file",
+        raise UserError(tr("{source}: the mapping {absent}={overrides} names no column of the file", source=source, absent=absent[0], overrides=overrides[absent[0]]),
                         hint="its columns are: " + (", ".join(columns[:20]) or "none"))
 
 
@@ -101,18 +102,17 @@ def check_mapping(mapping: dict[str, str], columns: list[str], modality: str, so
     fields = set(mapping.values())
     if modality == "image":
         if "file_name" not in fields:
-            raise UserError(f"{source}: no column names the image file (columns: {', '.join(columns)})",
-                            hint="map a column to the image file field (file_name)")
+            raise UserError(tr("{source}: no column names the image file (columns: {items})", source=source, items=', '.join(columns)),
+                            hint=tr("map a column to the image file field (file_name)"))
         return
     if fmt in ("sharegpt", "openai") and "messages" not in fields:
-        raise UserError(f"{source}: no '{'conversations' if fmt == 'sharegpt' else 'messages'}' field for the chat "
-                        f"turns (fields: {', '.join(columns)})", hint="map the field that holds the turns to messages")
+        raise UserError(tr("{source}: no '{value}' field for the chat turns (fields: {items})", source=source, value='conversations' if fmt == 'sharegpt' else 'messages', items=', '.join(columns)), hint=tr("map the field that holds the turns to messages"))
     if fmt == "alpaca" and not {"instruction", "output"} <= fields:
-        raise UserError(f"{source}: Alpaca needs instruction and output fields (found: {', '.join(columns)})",
-                        hint="map a column to instruction and one to output")
+        raise UserError(tr("{source}: Alpaca needs instruction and output fields (found: {items})", source=source, items=', '.join(columns)),
+                        hint=tr("map a column to instruction and one to output"))
     if not fields & {"messages", "output", "instruction", "input"}:
-        raise UserError(f"{source}: no column holds the example text (columns: {', '.join(columns)})",
-                        hint="map a column to output (and one to instruction for prompts)")
+        raise UserError(tr("{source}: no column holds the example text (columns: {items})", source=source, items=', '.join(columns)),
+                        hint=tr("map a column to output (and one to instruction for prompts)"))
 
 
 def apply_mapping(row: dict, mapping: dict[str, str]) -> dict:

@@ -23,6 +23,7 @@ from operator import itemgetter
 from engine.data import store
 from engine.errors import UserError
 from engine.faults import fault_point
+from engine.i18n import tr
 
 MIN_ROWS = 50_000       # below this, starting a process costs more than it saves
 BATCH_ROWS = 5000       # rows per message (also the progress and cancel cadence)
@@ -172,7 +173,7 @@ def write_rows(version, cfg, source, ctx, total: int, skipped: list) -> int:
             seen += batch["seen"]
             if ctx:
                 ctx.check_cancelled()
-                ctx.report(min(0.99, seen / total), f"{seen:,} rows read")
+                ctx.report(min(0.99, seen / total), tr("{count} rows read", count=f"{seen:,}"))
     finally:
         stop.set()
         if process.is_alive():

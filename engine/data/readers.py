@@ -17,6 +17,7 @@ from engine.data.encoding import decode_failure, open_text
 from engine.data.formulas import unguard
 from engine.safe_json import (MAX_DEPTH, MAX_FILE, MAX_LINE, LoneSurrogate, TooDeep, check_surrogates, depth_of,
                               might_be_deep)
+from engine.i18n import tr
 
 CHUNK = 1 << 20
 
@@ -58,8 +59,7 @@ def _bounded_lines(handle, line_no: int = 0, skip_bad: bool = False):
             return
         line_no += 1
         if len(line) > MAX_LINE and not line.endswith("\n"):
-            error = RowError(line_no, None, f"is longer than {MAX_LINE // 2**20} MiB "
-                                            "(one record per line; is this the right file?)")
+            error = RowError(line_no, None, tr("is longer than {value} MiB (one record per line; is this the right file?)", value=MAX_LINE // 2**20))
             if not skip_bad:
                 raise error
             while line and not line.endswith("\n"):  # the rest of the long line is not a new line
@@ -79,9 +79,9 @@ def parse_json(text: str, line_no: int | None) -> object:
     except LoneSurrogate as exc:
         raise RowError(line_no, None, str(exc)) from None
     except json.JSONDecodeError as exc:
-        raise RowError(line_no, None, f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
+        raise RowError(line_no, None, tr("is not valid JSON ({msg} at column {colno})", msg=exc.msg, colno=exc.colno)) from None
     except (RecursionError, TooDeep):
-        raise RowError(line_no, None, f"is JSON nested more than {MAX_DEPTH} levels deep") from None
+        raise RowError(line_no, None, tr("is JSON nested more than {max_depth} levels deep", max_depth=MAX_DEPTH)) from None
     return value
 
 
@@ -102,7 +102,7 @@ def read_jsonl(path: Path, encoding: str | None = None, skip_bad: bool = False) 
                 try:
                     obj = parse_json(line, line_no)
                     if not isinstance(obj, dict):
-                        raise RowError(line_no, None, f"is a JSON {type(obj).__name__}, expected an object")
+                        raise RowError(line_no, None, tr("is a JSON {name}, expected an object", name=type(obj).__name__))
                 except RowError as exc:
                     if not skip_bad:
                         raise
@@ -145,11 +145,10 @@ def read_json(path: Path, encoding: str | None = None) -> Iterator[tuple[int, di
 
         skip_ws()
         if pos >= len(buffer):
-            raise RowError(1, None, "is empty")
+            raise RowError(1, None, tr("is empty"))
         if buffer[pos] == "{":  # a single object holding the list, e.g. {"data": [...]}
             if path.stat().st_size > MAX_FILE:
-                raise RowError(1, None, f"is one JSON object of more than {MAX_FILE // 2**20} MiB; "
-                                        "save it as JSON Lines (one example per line)")
+                raise RowError(1, None, tr("is one JSON object of more than {value} MiB; save it as JSON Lines (one example per line)", value=MAX_FILE // 2**20))
             while more():
                 pass
             try:
@@ -159,31 +158,31 @@ def read_json(path: Path, encoding: str | None = None) -> Iterator[tuple[int, di
             except LoneSurrogate as exc:
                 raise RowError(1, None, str(exc)) from None
             except json.JSONDecodeError as exc:
-                raise RowError(exc.lineno, None, f"is not valid JSON ({exc.msg})") from None
+                raise RowError(exc.lineno, None, tr("is not valid JSON ({msg})", msg=exc.msg)) from None
             except (RecursionError, TooDeep):
-                raise RowError(1, None, f"is JSON nested more than {MAX_DEPTH} levels deep") from None
+                raise RowError(1, None, tr("is JSON nested more than {max_depth} levels deep", max_depth=MAX_DEPTH)) from None
             items = next((v for v in whole.values() if isinstance(v, list)), None)
             if items is None:
                 yield 1, whole
                 return
             for index, obj in enumerate(items, 1):
                 if not isinstance(obj, dict):
-                    raise RowError(None, f"element {index}", "is not an object")
+                    raise RowError(None, f"element {index}", tr("is not an object"))
                 yield index, obj
             return
         if buffer[pos] != "[":
-            raise RowError(line, None, "must hold a JSON array of objects (or use .jsonl, one object per line)")
+            raise RowError(line, None, tr("must hold a JSON array of objects (or use .jsonl, one object per line)"))
         pos += 1
         first = True
         while True:
             skip_ws()
             if pos >= len(buffer):
-                raise RowError(line, None, "ends before the closing ']' (is the file truncated?)")
+                raise RowError(line, None, tr("ends before the closing ']' (is the file truncated?)"))
             if buffer[pos] == "]":
                 return
             if not first:
                 if buffer[pos] != ",":
-                    raise RowError(line, None, f"expected ',' between elements, found {buffer[pos]!r}")
+                    raise RowError(line, None, tr("expected ',' between elements, found {buffer!r}", buffer=buffer[pos]))
                 pos += 1
                 skip_ws()
             first = False
@@ -194,17 +193,17 @@ def read_json(path: Path, encoding: str | None = None) -> Iterator[tuple[int, di
                     check_surrogates(buffer[pos:end], obj)
                     break
                 except LoneSurrogate as exc:
-                    raise RowError(line, None, f"element {exc}") from None
+                    raise RowError(line, None, tr("element {exc}", exc=exc)) from None
                 except (RecursionError, TooDeep):
-                    raise RowError(line, None, f"element is JSON nested more than {MAX_DEPTH} levels deep") from None
+                    raise RowError(line, None, tr("element is JSON nested more than {max_depth} levels deep", max_depth=MAX_DEPTH)) from None
                 except json.JSONDecodeError as exc:
                     if len(buffer) - pos > MAX_LINE:
-                        raise RowError(line, None, f"element is longer than {MAX_LINE // 2**20} MiB") from None
+                        raise RowError(line, None, tr("element is longer than {value} MiB", value=MAX_LINE // 2**20)) from None
                     if eof or not more():
                         raise RowError(line + buffer.count("\n", pos, exc.pos), None,
-                                       f"is not valid JSON ({exc.msg})") from None
+                                       tr("is not valid JSON ({msg})", msg=exc.msg)) from None
             if not isinstance(obj, dict):
-                raise RowError(line, None, f"element is a JSON {type(obj).__name__}, expected an object")
+                raise RowError(line, None, tr("element is a JSON {name}, expected an object", name=type(obj).__name__))
             yield line, obj
             line += buffer.count("\n", pos, end)
             pos = end
@@ -246,14 +245,13 @@ def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
         try:
             header = next(reader, None)
             if header is None:
-                raise RowError(1, None, "is empty (no header row)")
+                raise RowError(1, None, tr("is empty (no header row)"))
             headers = _headers(header)
             for row_no, row in enumerate(reader, 2):
                 if not any(cell.strip() for cell in row):
                     continue
                 if len(row) > len(headers) and any(c.strip() for c in row[len(headers):]):
-                    raise RowError(row_no, None, f"has {len(row)} fields but the header has {len(headers)} "
-                                                 "(an unquoted delimiter or newline?)")
+                    raise RowError(row_no, None, tr("has {count} fields but the header has {count2} (an unquoted delimiter or newline?)", count=len(row), count2=len(headers)))
                 yield row_no, {h: (unguard(row[i]) if i < len(row) else "") for i, h in enumerate(headers)}
         except UnicodeDecodeError:
             raise decode_failure(path, enc, reader.line_num + 1) from None
@@ -261,7 +259,7 @@ def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
             problem = str(exc)
             if "unexpected end of data" in problem:
                 problem = "a quoted field is never closed (a missing \" before the end of the file)"
-            raise RowError(row_no + 1, None, f"is not valid CSV ({problem})") from None
+            raise RowError(row_no + 1, None, tr("is not valid CSV ({problem})", problem=problem)) from None
 
 
 def _cell(value) -> str:
@@ -283,11 +281,11 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[tuple[int, dict]
     except Exception as exc:  # noqa: BLE001 - openpyxl/lxml raise many types for a damaged or wrong file
         reason = "not a zip archive" if isinstance(exc, zipfile.BadZipFile) else \
             f"{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc).strip() else 'unreadable'}"
-        raise RowError(None, None, f"is not a readable .xlsx workbook ({reason})") from None
+        raise RowError(None, None, tr("is not a readable .xlsx workbook ({reason})", reason=reason)) from None
     try:
         if sheet:
             if sheet not in book.sheetnames:
-                raise RowError(None, None, f"has no sheet '{sheet}' (sheets: {', '.join(book.sheetnames)})")
+                raise RowError(None, None, tr("has no sheet '{sheet}' (sheets: {items})", sheet=sheet, items=', '.join(book.sheetnames)))
             page = book[sheet]
         else:
             page = book.worksheets[0]
@@ -302,12 +300,11 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Iterator[tuple[int, dict]
                 continue
             yield row_no, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers)}
         if headers is None:
-            raise RowError(1, None, "has no header row (the sheet is empty)")
+            raise RowError(1, None, tr("has no header row (the sheet is empty)"))
     except RowError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged sheet fails while it is read, not when opened
-        raise RowError(None, None, f"is not a readable .xlsx workbook ({type(exc).__name__}: "
-                                   f"{(str(exc).splitlines() or ['unreadable'])[0][:120]})") from None
+        raise RowError(None, None, tr("is not a readable .xlsx workbook ({name}: {value})", name=type(exc).__name__, value=(str(exc).splitlines() or ['unreadable'])[0][:120])) from None
     finally:
         book.close()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from engine.data.importer import ImportConfig, import_into
 from engine.errors import UserError
+from engine.i18n import tr
 from engine.samples import installer, samples_dir
 from engine.selftest import check
 
@@ -30,8 +31,8 @@ def install_sample_datasets(engine, ctx) -> dict:
         if engine.data.exists(name):
             kept.append(name)
             continue
-        ctx.log(f"importing sample dataset {name}")
-        import_into(engine, ImportConfig(path=str(path), name=name, message="sample dataset"))
+        ctx.log(tr("importing sample dataset {name}", name=name))
+        import_into(engine, ImportConfig(path=str(path), name=name, message=tr("sample dataset")))
         added.append(name)
     return {"added": added, "kept": kept}
 
@@ -59,18 +60,18 @@ def datasets_check(engine) -> dict:
         def run(kind, params):
             job = engine.jobs.run(kind, params)
             if job.state.value != "succeeded":
-                raise UserError(f"{kind} failed: {job.error}")
+                raise UserError(tr("{kind} failed: {error}", kind=kind, error=job.error))
             return job.result
 
         text = run("data.import", {"path": str(root / "export.csv"), "name": "check-text"})
         if text["imported"] != 4 or text["encoding"] != "gb18030":
-            raise UserError(f"GBK CSV import gave {text['imported']} records in {text['encoding']}")
+            raise UserError(tr("GBK CSV import gave {imported} records in {encoding}", imported=text['imported'], encoding=text['encoding']))
         images = run("data.import", {"path": str(pictures), "name": "check-images", "skip_bad": True})
         if images["imported"] != 2 or images["skipped"] != 1:
-            raise UserError(f"image folder import gave {images['imported']} images, {images['skipped']} skipped")
+            raise UserError(tr("image folder import gave {imported} images, {skipped} skipped", imported=images['imported'], skipped=images['skipped']))
         cleaned = run("data.clean", {"name": "check-text", "rules": {"exact_dup": True, "pii": "redact"}})
         if cleaned["report"]["exact_dup"] != 1 or cleaned["report"]["pii"] != 1:
-            raise UserError(f"cleaning report is off: {json.dumps(cleaned['report'])}")
+            raise UserError(tr("cleaning report is off: {dumps}", dumps=json.dumps(cleaned['report'])))
         run("data.split", {"name": "check-text", "val": 0.34, "test": 0, "seed": 1})
         out = root / "out.jsonl"
         run("data.export", {"name": "check-text", "format": "jsonl", "out": str(out)})
@@ -78,5 +79,5 @@ def datasets_check(engine) -> dict:
         before = [(e["instruction"], e["output"], e["split"]) for e in engine.data.iter_examples("check-text")]
         after = [(e["instruction"], e["output"], e["split"]) for e in engine.data.iter_examples("check-back")]
         if before != after:
-            raise UserError("export and re-import changed the records")
+            raise UserError(tr("export and re-import changed the records"))
         return {"records": len(after), "images": images["imported"], "version": engine.data.get("check-text").version}

@@ -18,6 +18,7 @@ from engine.data.readers import RowError, read_csv, read_json, read_jsonl, read_
     txt_mode
 from engine.errors import UserError
 from engine.input_paths import check_input_file
+from engine.i18n import N_, tr
 
 FORMATS = ("auto", "alpaca", "sharegpt", "openai", "jsonl", "json", "csv", "tsv", "xlsx", "txt", "imagefolder")
 JSON_SHAPES = ("alpaca", "sharegpt", "openai")
@@ -59,8 +60,8 @@ def _reader_for(path: Path, fmt: str) -> str:
         return "json" if ext == ".json" else "jsonl"
     if ext in TEXT_EXTENSIONS:
         return TEXT_EXTENSIONS[ext]
-    raise UserError(f"{path.name}: cannot tell the format from the extension '{ext or '(none)'}'",
-                    hint="choose the format (" + "|".join(FORMATS[1:]) + ")")
+    raise UserError(tr("{name}: cannot tell the format from the extension '{value}'", name=path.name, value=ext or '(none)'),
+                    hint=tr("choose the format ({formats})", formats="|".join(FORMATS[1:])))
 
 
 def _json_is_lines(path: Path, encoding: str) -> bool:
@@ -103,12 +104,12 @@ def _sample(source: Source, skip_bad: bool = False) -> list[dict]:
 
 
 def as_user_error(source: Source, exc: RowError) -> UserError:
-    where = f" line {exc.line}" if exc.line and source.reader in ("jsonl", "json", "txt", "metadata.jsonl") else \
-        (f" row {exc.line}" if exc.line else "")
+    where = tr(" line {line}", line=exc.line) if exc.line and source.reader in ("jsonl", "json", "txt", "metadata.jsonl") \
+        else (tr(" row {row}", row=exc.line) if exc.line else "")
     origin = source.data.name if source.data.is_file() else source.data.name + "/" + source.reader
-    what = f" field {exc.field}" if exc.field else ""
-    return UserError(f"{origin}{where}{what}: {exc.message}",
-                     hint="fix that row, or import again skipping bad rows to leave them out")
+    what = tr(" field {field}", field=exc.field) if exc.field else ""
+    return UserError(tr("{origin}{where}{what}: {message}", origin=origin, where=where, what=what, message=exc.message),
+                     hint=tr("fix that row, or import again skipping bad rows to leave them out"))
 
 
 def _looks_like_image_csv(columns: list[str], rows: list[dict]) -> bool:
@@ -126,22 +127,22 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
     overrides = mapping_mod.parse_map(mapping)
     fmt = (fmt or "auto").lower()
     if fmt not in FORMATS:
-        raise UserError(f"unknown format '{fmt}'", hint="use one of " + ", ".join(FORMATS))
-    check_input_file(path, "import source", allow_dir=True)  # a FIFO would hang, a device never end
+        raise UserError(tr("unknown format '{fmt}'", fmt=fmt), hint=tr("use one of {items}", items=", ".join(FORMATS)))
+    check_input_file(path, N_("import source"), allow_dir=True)  # a FIFO would hang, a device never end
     data = path
     if path.is_file() and path.suffix.lower() == ".zip":
         if tmp_dir is None:
-            raise UserError(f"{path.name}: a .zip needs a temporary folder to unpack into")
+            raise UserError(tr("{name}: a .zip needs a temporary folder to unpack into", name=path.name))
         from engine.data.archive import safe_extract
         data = safe_extract(path, tmp_dir)
     if data.is_file() and data.stat().st_size == 0:
-        raise UserError(f"{data.name} is an empty (zero-byte) file", hint="check that the export finished")
+        raise UserError(tr("{name} is an empty (zero-byte) file", name=data.name), hint=tr("check that the export finished"))
     if data.is_dir():
         if fmt not in ("auto", "imagefolder"):
-            raise UserError(f"{path.name} is a folder; the {fmt} format needs a file", hint="choose the format auto or imagefolder")
+            raise UserError(tr("{name} is a folder; the {fmt} format needs a file", name=path.name, fmt=fmt), hint=tr("choose the format auto or imagefolder"))
         if not images.list_images(data):
-            raise UserError(f"{path.name}: the folder holds no images ({', '.join(images.IMAGE_EXTENSIONS)})",
-                            hint="for text data import the file itself, not its folder")
+            raise UserError(tr("{name}: the folder holds no images ({items})", name=path.name, items=', '.join(images.IMAGE_EXTENSIONS)),
+                            hint=tr("for text data import the file itself, not its folder"))
         source = Source(path, data, "imagefolder", "image", reader=images.folder_kind(data))
         if source.reader != "captions":
             meta = data / source.reader
@@ -152,8 +153,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
                     read_csv(meta, source.encoding), SAMPLE_ROWS)]
             except RowError as exc:
                 unit = "line" if source.reader.endswith("jsonl") else "row"
-                raise UserError(f"{meta.name} {unit} {exc.line}{' field ' + exc.field if exc.field else ''}: "
-                                f"{exc.message}", hint="fix the metadata file and import again") from None
+                raise UserError(tr("{name} {unit} {line}{value}: {message}", name=meta.name, unit=unit, line=exc.line, value=' field ' + exc.field if exc.field else '', message=exc.message), hint=tr("fix the metadata file and import again")) from None
             source.columns = list(dict.fromkeys(k for r in rows for k in r))
             mapping_mod.check_overrides(overrides, source.columns, meta.name)
             source.mapping = mapping_mod.detect_mapping(source.columns, "image", overrides)
@@ -163,7 +163,7 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
             source.mapping = {"file_name": "file_name", "caption": "caption"}
         return source
     if fmt == "imagefolder":
-        raise UserError(f"{path.name}: the imagefolder format needs a folder or a .zip of one", hint="choose the format auto")
+        raise UserError(tr("{name}: the imagefolder format needs a folder or a .zip of one", name=path.name), hint=tr("choose the format auto"))
     reader = _reader_for(data, fmt)
     source = Source(path, data, fmt if fmt != "auto" else reader, reader=reader, sheet=sheet)
     if reader != "xlsx":
@@ -180,10 +180,10 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
         book = load_workbook(data, read_only=True)
         names = book.sheetnames
         book.close()
-        raise UserError(f"{data.name} sheet '{sheet or names[0]}' holds no examples (sheets: {', '.join(names)})",
-                        hint="choose the sheet by name")
+        raise UserError(tr("{name} sheet '{value}' holds no examples (sheets: {items})", name=data.name, value=sheet or names[0], items=', '.join(names)),
+                        hint=tr("choose the sheet by name"))
     if not rows:
-        raise UserError(f"{data.name} holds no examples", hint="check that it is the right file")
+        raise UserError(tr("{name} holds no examples", name=data.name), hint=tr("check that it is the right file"))
     source.columns = list(dict.fromkeys(k for r in rows for k in r))
     mapping_mod.check_overrides(overrides, source.columns, data.name)
     if reader in ("csv", "tsv", "xlsx") and fmt == "auto" and _looks_like_image_csv(source.columns, rows):
@@ -197,7 +197,8 @@ def open_source(path: str | Path, fmt: str = "auto", mapping=None, encoding: str
                          "instruction": "alpaca"}.get(source.shape, source.reader)
     unused = [c for c in source.columns if c not in source.mapping and overrides.get(c) != mapping_mod.IGNORE]
     if unused:
-        source.warnings.append(f"columns not imported: {', '.join(unused)} (map a column to a field to keep it)")
+        source.warnings.append(tr("columns not imported: {columns} (map a column to a field to keep it)",
+                                  columns=", ".join(unused)))
     return source
 
 

@@ -16,6 +16,7 @@ from engine.data import busy, query, records as rec, store
 from engine.errors import UserError
 from engine.fields import check_fields, number, seed as seed_field
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 
 @dataclass
@@ -30,7 +31,7 @@ class SplitConfig:
     def check(self) -> None:
         check_fields(self)
         if not (0 <= self.val < 1 and 0 <= self.test < 1 and self.val + self.test < 1):
-            raise UserError(f"--val {self.val} --test {self.test}: each must be in [0, 1) and together below 1")
+            raise UserError(tr("validation share {val}, test share {test}: each must be in [0, 1) and together below 1", val=self.val, test=self.test), options=("--val", "--test"))
 
 
 def assign(groups_by_label: dict, sizes: dict, val: float, test: float, seed: int) -> dict[int, str]:
@@ -65,18 +66,18 @@ def plan(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
     for index, row in enumerate(query.iter_members(con, ds, ds["head"], exclude_rejected=True)):
         if ctx and index % 1000 == 0:
             ctx.check_cancelled()
-            ctx.report(0.5 * index / max(1, ds["next_item"]), f"read {index:,} records")
+            ctx.report(0.5 * index / max(1, ds["next_item"]), tr("read {count} records", count=f"{index:,}"))
         items.append(row["item"])
         labels.append(row["label"])
         current[row["item"]] = row["split"]
         if cfg.near_duplicates:
             signatures.append(neardup.signature(rec.plain_text(json.loads(row["fields"]))))
     if not items:
-        raise UserError(f"dataset '{cfg.name}' has no records to split (all rejected?)")
+        raise UserError(tr("dataset '{name}' has no records to split (all rejected?)", name=cfg.name))
     if cfg.near_duplicates and len(items) > 1:
         import numpy as np
         if ctx:
-            ctx.report(0.6, "grouping near duplicates")
+            ctx.report(0.6, tr("grouping near duplicates"))
         uf = neardup.groups(np.vstack(signatures), cfg.threshold, ctx.check_cancelled if ctx else None)
         roots = [uf.find(i) for i in range(len(items))]
     else:
@@ -114,12 +115,12 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
     started_at, wanted, sizes, items = planned["started_at"], planned["wanted"], planned["sizes"], planned["items"]
     counts = planned["counts"]
     if ctx:
-        ctx.report(0.8, "writing the new version")
-    with busy.write(ws, f"split dataset '{cfg.name}'", interactive=False,
+        ctx.report(0.8, tr("writing the new version"))
+    with busy.write(ws, tr("split dataset '{name}'", name=cfg.name), interactive=False,
                     job_id=ctx.job_id if ctx else None) as con:
         ds = store.find_dataset(con, cfg.name)
         if store.head_state(con, ds) != started_at:
-            raise UserError(f"dataset '{cfg.name}' changed while it was being split", hint="run the split again")
+            raise UserError(tr("dataset '{name}' changed while it was being split", name=cfg.name), hint=tr("run the split again"))
         version = store.NewVersion(con, ds, f"split val={cfg.val} test={cfg.test} seed={cfg.seed}",
                                    job_id=ctx.job_id if ctx else None)
         for row in query.iter_members(con, ds, ds["head"], exclude_rejected=True):
@@ -129,9 +130,10 @@ def split(engine, cfg: SplitConfig, ctx: JobContext | None = None) -> dict:
     groups = len(sizes)
     message = None
     if not result["created"]:   # say why, rather than leave "writing the new version" as the last word
-        message = (f"no new version: with {len(items)} record(s), val {cfg.val:g} and test {cfg.test:g} give "
-                   f"{counts.get('val', 0)} val and {counts.get('test', 0)} test record(s), so no record changes "
-                   f"its split; add records or raise the val and test shares")
+        message = tr("no new version: with {count} record(s), val {val} and test {test} give {val_count} val and "
+                     "{test_count} test record(s), so no record changes its split; add records or raise the val "
+                     "and test shares", count=len(items), val=f"{cfg.val:g}", test=f"{cfg.test:g}",
+                     val_count=counts.get('val', 0), test_count=counts.get('test', 0))
         if ctx:
             ctx.log(message)
             ctx.report(1.0, message)

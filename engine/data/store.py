@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from engine.data.records import canonical_bytes, text_length
 from engine import names
 from engine.errors import NotFound, UserError
+from engine.i18n import tr
 
 MOD = 1 << 128
 LIVE = "live"
@@ -139,22 +140,22 @@ def find_dataset(con: sqlite3.Connection, name_or_id) -> sqlite3.Row:
     if row is None and str(name_or_id).isdigit():
         row = con.execute("SELECT * FROM datasets WHERE id = ?", (int(name_or_id),)).fetchone()
     if row is None:
-        raise NotFound(f"no dataset named '{name_or_id}'", hint="'aigc data list' shows the datasets")
+        raise NotFound(tr("no dataset named '{name_or_id}'", name_or_id=name_or_id), hint=tr("'aigc data list' shows the datasets"))
     return row
 
 
 def resolve_version(con, ds: sqlite3.Row, version=None) -> int:
     if version in (None, "", "latest", "head"):
         if ds["head"] == 0:
-            raise UserError(f"dataset '{ds['name']}' has no version yet")
+            raise UserError(tr("dataset '{name}' has no version yet", name=ds['name']))
         return ds["head"]
     try:
         number = int(str(version).lstrip("v"))
     except ValueError:
-        raise UserError(f"'{version}' is not a version number", hint="versions are 1, 2, 3 ... or v1, v2") from None
+        raise UserError(tr("'{version}' is not a version number", version=version), hint=tr("versions are 1, 2, 3 ... or v1, v2")) from None
     if not con.execute("SELECT 1 FROM dataset_versions WHERE dataset_id = ? AND version = ?",
                        (ds["id"], number)).fetchone():
-        raise NotFound(f"dataset '{ds['name']}' has no version {number} (latest is {ds['head']})")
+        raise NotFound(tr("dataset '{name}' has no version {number} (latest is {head})", name=ds['name'], number=number, head=ds['head']))
     return number
 
 
@@ -178,14 +179,14 @@ def create_dataset(con, name: str, modality: str) -> sqlite3.Row:
     name = names.check_new_name(name, [r[0] for r in con.execute("SELECT name FROM datasets")], "dataset",
                                 hint="choose another name, or add to the existing dataset")
     if name.isdigit():
-        raise UserError(f"'{name}' is not a usable dataset name", hint="use a name that is not only digits")
+        raise UserError(tr("'{name}' is not a usable dataset name", name=name), hint=tr("use a name that is not only digits"))
     if modality not in ("text", "image"):
-        raise UserError(f"unknown modality '{modality}'", hint="use text or image")
+        raise UserError(tr("unknown modality '{modality}'", modality=modality), hint=tr("use text or image"))
     try:
         con.execute("INSERT INTO datasets(name, modality, created_at) VALUES (?, ?, ?)", (name, modality, time.time()))
     except sqlite3.IntegrityError:
-        raise UserError(f"a dataset named '{name}' already exists",
-                        hint="choose another name, or add to the existing dataset") from None
+        raise UserError(tr("a dataset named '{name}' already exists", name=name),
+                        hint=tr("choose another name, or add to the existing dataset")) from None
     return find_dataset(con, name)
 
 
@@ -427,5 +428,5 @@ def rows_by_items(con, ds, items: list[int]) -> list[sqlite3.Row]:
     found = {r["item"] for r in rows}
     missing = [i for i in items if i not in found]
     if missing:
-        raise NotFound(f"dataset '{ds['name']}' has no record {missing[0]} in its latest version")
+        raise NotFound(tr("dataset '{name}' has no record {missing} in its latest version", name=ds['name'], missing=missing[0]))
     return rows

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 CHECK_TOKENS = 16
 FORMATS = ("gguf", "sd-single-file")
@@ -24,10 +25,10 @@ FORMATS = ("gguf", "sd-single-file")
 def check_output_path(out: str, force: bool, suffix: str = ".gguf") -> Path:
     """Where the export goes: an existing file needs ``force``; anything but a regular file is refused."""
     if not out:
-        raise UserError("no output file given", hint=f"pass OUT{suffix}")
+        raise UserError(tr("no output file given"), hint=tr("pass OUT.gguf").replace(".gguf", suffix))
     path = Path(out).expanduser()
     if path.suffix.lower() != suffix:
-        raise UserError(f"{path}: the output file must end in {suffix}", hint=f"name it like model{suffix}")
+        raise UserError(tr("{path}: the output file must end in {suffix}", path=path, suffix=suffix), hint=tr("name it like model{suffix}", suffix=suffix))
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -36,11 +37,11 @@ def check_output_path(out: str, force: bool, suffix: str = ".gguf") -> Path:
         if not stat.S_ISREG(info.st_mode):
             what = "a symbolic link" if stat.S_ISLNK(info.st_mode) else \
                 "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise UserError(f"{path} is {what}; an export only replaces a regular file", hint="choose another path")
+            raise UserError(tr("{path} is {what}; an export only replaces a regular file", path=path, what=what), hint=tr("choose another path"))
         if not force:
-            raise UserError(f"{path} already exists", hint="pass --force to replace it, or choose another path")
+            raise UserError(tr("{path} already exists", path=path), hint=tr("choose to replace it, or choose another path"), options=("--force",))
     if not path.parent.is_dir():
-        raise UserError(f"{path.parent} is not a folder", hint="create the folder first")
+        raise UserError(tr("{parent} is not a folder", parent=path.parent), hint=tr("create the folder first"))
     return path.absolute()
 
 
@@ -49,7 +50,7 @@ def load_merged(engine, model: str, adapter: str | None):
     from engine.text.loader import load_model, load_tokenizer
     base, adapter_info = engine.text._resolve(model, adapter)
     if base.info.get("format") == "gguf":
-        raise UserError(f"'{base.name}' is already a GGUF model", hint="copy its file instead of exporting it")
+        raise UserError(tr("'{name}' is already a GGUF model", name=base.name), hint=tr("copy its file instead of exporting it"))
     tokenizer = load_tokenizer(base.path)
     torch_model = load_model(base.path, "float32", "cpu")
     if adapter_info is not None:
@@ -77,15 +78,14 @@ def verify_file(path: Path, torch_model, tokenizer, quant: str, n: int = CHECK_T
         prompt = render(tokenizer, [{"role": "user", "content": PROMPT}], add_generation_prompt=True)
         mismatch = tokenizer_mismatch(tokenizer, llm, PROBE_TEXTS + [prompt])
         if mismatch:
-            raise UserError(f"llama.cpp tokenizes the exported file differently: {mismatch}",
-                            hint="this tokenizer cannot be exported faithfully yet")
+            raise UserError(tr("llama.cpp tokenizes the exported file differently: {mismatch}", mismatch=mismatch),
+                            hint=tr("this tokenizer cannot be exported faithfully yet"))
         result = compare(torch_model, tokenizer, llm, prompt, n, examples)
         result["tokenizer_differences"] = tokenizer_differences(tokenizer, llm, tokenizer_texts(tokenizer))
     finally:
         llm.close()
     if strict and quant == "f16" and result["greedy_prefix"] < n:
-        raise UserError(f"the f16 file's greedy tokens differ from PyTorch at token {result['greedy_prefix'] + 1} "
-                        f"of {n}", hint="the export is wrong for this model; please report it")
+        raise UserError(tr("the f16 file's greedy tokens differ from PyTorch at token {value} of {n}", value=result['greedy_prefix'] + 1, n=n), hint=tr("the export is wrong for this model; please report it"))
     return result
 
 
@@ -123,12 +123,12 @@ def export_gguf(ctx: JobContext, torch_model, tokenizer, out: Path, quant: str, 
                             report=lambda f, m: ctx.report(start + span * 0.6 * f, m), check=ctx.check_cancelled)
         ctx.check_cancelled()
         if quant in K_QUANTS:
-            ctx.report(start + span * 0.6, f"quantizing to {quant} with llama.cpp")
+            ctx.report(start + span * 0.6, tr("quantizing to {quant} with llama.cpp", quant=quant))
             quantize_file(source, temp, quant)
             source.unlink()
             ctx.check_cancelled()
             counts = tensor_types(temp)
-        ctx.report(start + span * 0.65, f"checking {out.name} in llama.cpp")
+        ctx.report(start + span * 0.65, tr("checking {file} in llama.cpp", file=out.name))
         check = verify_file(temp, torch_model, tokenizer, quant, tokens, strict, examples)
         ctx.check_cancelled()
         publish_file(temp, out)
@@ -148,33 +148,35 @@ def export_model(ctx: JobContext) -> dict:
     params = ctx.params
     fmt = params.get("format") or "gguf"
     if fmt not in FORMATS:
-        raise UserError(f"--format {fmt} is not available", hint="use --format " + " or ".join(FORMATS))
+        raise UserError(tr("export format {get} is not available", get=fmt), hint=" or ".join(FORMATS),
+                        options=("--format",))
     kind = ctx.engine.models.get(params["model"]).kind
     if fmt == "sd-single-file":
         if params.get("adapter_only"):
-            raise UserError("--adapter-only applies to GGUF exports", hint="an image LoRA's kohya file is in its "
-                                                                           "adapter folder already")
+            raise UserError("an adapter-only export is a GGUF file", hint="an image LoRA's kohya file is in its "
+                                                                          "adapter folder already")
         from engine.image.export import export_single_file
         out = check_output_path(params.get("out") or "", bool(params.get("force")), ".safetensors")
         return export_single_file(ctx, params, out)
     if kind == "image":
         raise UserError(f"model '{params['model']}' is an image model; GGUF export is for text models",
-                        hint="use --format sd-single-file OUT.safetensors")
+                        hint="export it as a single Stable Diffusion checkpoint (.safetensors) instead",
+                        options=("--format sd-single-file OUT.safetensors",))
     quant = params.get("quant") or "f16"
     if quant not in QUANTS + tuple(K_QUANTS):
-        raise UserError(f"--quant {quant} is not one of {', '.join(QUANTS + tuple(K_QUANTS))}")
+        raise UserError(tr("quantization {quant} is not one of {items}", quant=quant, items=', '.join(QUANTS + tuple(K_QUANTS))), options=("--quant",))
     out = check_output_path(params.get("out") or "", bool(params.get("force")))
     if params.get("adapter_only"):
         from engine.deploy.lora_export import export_adapter
         return export_adapter(ctx, params["model"], params.get("adapter"), out)
     from engine.deploy.runtime import require_llama_cpp
     require_llama_cpp()
-    ctx.report(0.02, "loading the model")
+    ctx.report(0.02, tr("loading the model"))
     torch_model, tokenizer, base, adapter = load_merged(ctx.engine, params["model"], params.get("adapter"))
     ctx.check_cancelled()
     name = f"{base.name}+{adapter.name}" if adapter else base.name
     result = export_gguf(ctx, torch_model, tokenizer, out, quant, name)
     result.update(model=base.name, model_sha256=base.sha256, adapter=adapter.name if adapter else None,
                   adapter_sha256=adapter.sha256 if adapter else None)
-    ctx.report(1.0, f"exported {out.name}")
+    ctx.report(1.0, tr("exported {file}", file=out.name))
     return result

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 LLAMA_LAYER = {
     "input_layernorm.weight": "attn_norm.weight",
@@ -51,8 +52,8 @@ def _rope(config) -> float:
     scaling = getattr(config, "rope_scaling", None) or {}
     kind = params.get("rope_type") or scaling.get("rope_type") or scaling.get("type") or "default"
     if kind != "default":
-        raise UserError(f"RoPE scaling '{kind}' is not supported by GGUF export yet",
-                        hint="export a model without rope_scaling")
+        raise UserError(tr("RoPE scaling '{kind}' is not supported by GGUF export yet", kind=kind),
+                        hint=tr("export a model without rope_scaling"))
     return float(params.get("rope_theta") or getattr(config, "rope_theta", None) or 10000.0)
 
 
@@ -143,11 +144,11 @@ SKIPPED_SUFFIXES = ("rotary_emb.inv_freq", "attn.bias", "attn.masked_bias")
 def family_of(config) -> Family:
     model_type = getattr(config, "model_type", "")
     if model_type not in FAMILIES:
-        raise UserError(f"GGUF export of a '{model_type}' model is not supported yet",
-                        hint=f"supported families: {', '.join(sorted(FAMILIES))}")
+        raise UserError(tr("GGUF export of a '{model_type}' model is not supported yet", model_type=model_type),
+                        hint=tr("supported families: {items}", items=', '.join(sorted(FAMILIES))))
     if model_type == "gemma" and getattr(config, "hidden_activation", None) not in (None, "gelu_pytorch_tanh"):
-        raise UserError(f"Gemma activation '{config.hidden_activation}' differs from llama.cpp's tanh GELU",
-                        hint="export a model whose hidden_activation is gelu_pytorch_tanh")
+        raise UserError(tr("Gemma activation '{hidden_activation}' differs from llama.cpp's tanh GELU", hidden_activation=config.hidden_activation),
+                        hint=tr("export a model whose hidden_activation is gelu_pytorch_tanh"))
     return FAMILIES[model_type]
 
 
@@ -161,5 +162,5 @@ def gguf_name(family: Family, hf_name: str) -> str | None:
             return f"blk.{index}.{family.layer_names[rest]}"
     if hf_name.endswith(SKIPPED_SUFFIXES):
         return None
-    raise UserError(f"parameter {hf_name} has no place in a GGUF file of this family",
-                    hint="the model has layers llama.cpp's loader does not know; it cannot be exported")
+    raise UserError(tr("parameter {hf_name} has no place in a GGUF file of this family", hf_name=hf_name),
+                    hint=tr("the model has layers llama.cpp's loader does not know; it cannot be exported"))

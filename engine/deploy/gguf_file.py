@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 MAGIC = b"GGUF"
 MAX_COUNT = 1 << 24            # tensors or metadata keys in one file
@@ -92,8 +93,7 @@ class _Cursor:
 
     def take(self, n: int) -> bytes:
         if n < 0 or self.pos + n > self.size:
-            raise UserError(f"{self.path}: the file ends at byte {self.size} while reading {self.where} "
-                            f"(it needs {self.pos + n})", hint="the file is truncated; copy it again")
+            raise UserError(tr("{path}: the file ends at byte {size} while reading {where} (it needs {value})", path=self.path, size=self.size, where=self.where, value=self.pos + n), hint=tr("the file is truncated; copy it again"))
         out = self.handle.read(n)
         self.pos += n
         return out
@@ -104,8 +104,7 @@ class _Cursor:
     def string(self) -> str:
         n = self.scalar("<Q")
         if n > self.size - self.pos:
-            raise UserError(f"{self.path}: {self.where} claims a {n:,}-byte string but only "
-                            f"{self.size - self.pos:,} bytes are left", hint="the file is damaged or truncated")
+            raise UserError(tr("{path}: {where} claims a {n:,}-byte string but only {value:,} bytes are left", path=self.path, where=self.where, n=n, value=self.size - self.pos), hint=tr("the file is damaged or truncated"))
         return self.take(n).decode("utf-8", errors="replace")
 
     def value(self, vtype: int, depth: int = 0):
@@ -117,19 +116,19 @@ class _Cursor:
             etype, count = self.scalar("<I"), self.scalar("<Q")
             least = struct.calcsize(_SCALARS[etype]) if etype in _SCALARS else 8
             if etype not in _SCALARS and etype != 8:
-                raise UserError(f"{self.path}: {self.where} is an array of unknown value type {etype}",
-                                hint="the file is damaged or not a GGUF model")
+                raise UserError(tr("{path}: {where} is an array of unknown value type {etype}", path=self.path, where=self.where, etype=etype),
+                                hint=tr("the file is damaged or not a GGUF model"))
             if count * least > self.size - self.pos:
-                raise UserError(f"{self.path}: {self.where} claims {count:,} array items, more than the file holds",
-                                hint="the file is damaged or truncated")
+                raise UserError(tr("{path}: {where} claims {count:,} array items, more than the file holds", path=self.path, where=self.where, count=count),
+                                hint=tr("the file is damaged or truncated"))
             if etype in _SCALARS and etype != 7:
                 fmt = _SCALARS[etype]
                 size = struct.calcsize(fmt)
                 raw = self.take(size * count)
                 return list(struct.unpack(f"<{count}{fmt[1]}", raw))
             return [self.value(etype, depth + 1) for _ in range(count)]
-        raise UserError(f"{self.path}: {self.where} has unknown value type {vtype}",
-                        hint="the file is damaged or not a GGUF model")
+        raise UserError(tr("{path}: {where} has unknown value type {vtype}", path=self.path, where=self.where, vtype=vtype),
+                        hint=tr("the file is damaged or not a GGUF model"))
 
 
 def _quant_sizes() -> dict[int, tuple[str, int, int]]:
@@ -145,27 +144,27 @@ def read_gguf(path: str | os.PathLike) -> GGUFInfo:
         size = path.stat().st_size
         handle = open(path, "rb")
     except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror}") from None
+        raise UserError(tr("cannot read {path}: {strerror}", path=path, strerror=exc.strerror)) from None
     with handle:
         if size < 24:
-            raise UserError(f"{path}: only {size} bytes, too short for a GGUF header",
-                            hint="the file is truncated or not a GGUF model")
+            raise UserError(tr("{path}: only {size} bytes, too short for a GGUF header", path=path, size=size),
+                            hint=tr("the file is truncated or not a GGUF model"))
         return _parse(_Cursor(handle, path, size), path, size)
 
 
 def _parse(cur: _Cursor, path: Path, size: int) -> GGUFInfo:
     if cur.take(4) != MAGIC:
-        raise UserError(f"{path}: does not start with the GGUF magic bytes",
-                        hint="give a .gguf model file (llama.cpp format)")
+        raise UserError(tr("{path}: does not start with the GGUF magic bytes", path=path),
+                        hint=tr("give a .gguf model file (llama.cpp format)"))
     version = cur.scalar("<I")
     if version not in (2, 3):
-        raise UserError(f"{path}: GGUF version {version} is not supported (2 and 3 are)",
-                        hint="convert it again with a current llama.cpp")
+        raise UserError(tr("{path}: GGUF version {version} is not supported (2 and 3 are)", path=path, version=version),
+                        hint=tr("convert it again with a current llama.cpp"))
     n_tensors, n_kv = cur.scalar("<Q"), cur.scalar("<Q")
     for what, count in (("tensor count", n_tensors), ("metadata key count", n_kv)):
         if count > MAX_COUNT:
-            raise UserError(f"{path}: header field {what} is {count:,}, not a plausible value",
-                            hint="the file is damaged or not a GGUF model")
+            raise UserError(tr("{path}: header field {what} is {count:,}, not a plausible value", path=path, what=what, count=count),
+                            hint=tr("the file is damaged or not a GGUF model"))
     metadata = {}
     for index in range(n_kv):
         cur.where = f"metadata key {index + 1}"
@@ -180,37 +179,36 @@ def _parse(cur: _Cursor, path: Path, size: int) -> GGUFInfo:
         cur.where = f"tensor '{name}'"
         n_dims = cur.scalar("<I")
         if not 1 <= n_dims <= 4:
-            raise UserError(f"{path}: tensor '{name}' claims {n_dims} dimensions (1 to 4 are possible)",
-                            hint="the file is damaged")
+            raise UserError(tr("{path}: tensor '{name}' claims {n_dims} dimensions (1 to 4 are possible)", path=path, name=name, n_dims=n_dims),
+                            hint=tr("the file is damaged"))
         shape = tuple(cur.scalar("<Q") for _ in range(n_dims))
         ggml_type, offset = cur.scalar("<I"), cur.scalar("<Q")
         raw.append((name, shape, ggml_type, offset))
     alignment = metadata.get("general.alignment", 32)
     if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1):
-        raise UserError(f"{path}: metadata general.alignment is {alignment!r}, not a power of two",
-                        hint="the file is damaged")
+        raise UserError(tr("{path}: metadata general.alignment is {alignment!r}, not a power of two", path=path, alignment=alignment),
+                        hint=tr("the file is damaged"))
     data_offset = -(-cur.pos // alignment) * alignment
     tensors = []
     for name, shape, ggml_type, offset in raw:
         if ggml_type not in types:
-            raise UserError(f"{path}: tensor '{name}' has unknown type {ggml_type}",
-                            hint="convert it again with a current llama.cpp")
+            raise UserError(tr("{path}: tensor '{name}' has unknown type {ggml_type}", path=path, name=name, ggml_type=ggml_type),
+                            hint=tr("convert it again with a current llama.cpp"))
         type_name, block, block_bytes = types[ggml_type]
         elements = 1
         for d in shape:
             if d < 1 or d > MAX_ELEMENTS:
-                raise UserError(f"{path}: tensor '{name}' claims dimension {d:,}", hint="the file is damaged")
+                raise UserError(tr("{path}: tensor '{name}' claims dimension {d:,}", path=path, name=name, d=d), hint=tr("the file is damaged"))
             elements *= d
         if elements > MAX_ELEMENTS:
-            raise UserError(f"{path}: tensor '{name}' claims shape {list(shape)}, {elements:,} values, far more "
-                            f"than any model holds", hint="the file's header is damaged")
+            raise UserError(tr("{path}: tensor '{name}' claims shape {list}, {elements:,} values, far more than any model holds", path=path, name=name, list=list(shape), elements=elements), hint=tr("the file's header is damaged"))
         if shape[0] % block:
-            raise UserError(f"{path}: tensor '{name}' has rows of {shape[0]} values, not a multiple of the "
-                            f"{block}-value blocks of type {type_name}", hint="the file is damaged")
+            raise UserError(tr("{path}: tensor '{name}' has rows of {shape} values, not a multiple of the {block}-value "
+                               "blocks of type {type_name}", path=path, name=name, shape=shape[0], block=block, type_name=type_name), hint=tr("the file is damaged"))
         nbytes = elements // block * block_bytes
         if offset % alignment or data_offset + offset + nbytes > size:
-            raise UserError(f"{path}: tensor '{name}' claims {nbytes:,} bytes at offset {offset:,}, beyond the "
-                            f"file's {size:,} bytes", hint="the file is truncated or its header is damaged")
+            raise UserError(tr("{path}: tensor '{name}' claims {nbytes:,} bytes at offset {offset:,}, beyond the file's "
+                               "{size:,} bytes", path=path, name=name, nbytes=nbytes, offset=offset, size=size), hint=tr("the file is truncated or its header is damaged"))
         tensors.append(TensorInfo(name, shape, type_name, offset, nbytes))
     return GGUFInfo(str(path), version, metadata, tensors, data_offset)
 
@@ -220,24 +218,23 @@ def check_model(info: GGUFInfo) -> GGUFInfo:
     path, md = info.path, info.metadata
     arch = info.architecture
     if not arch:
-        raise UserError(f"{path}: metadata general.architecture is missing", hint="the file is not a model GGUF")
+        raise UserError(tr("{path}: metadata general.architecture is missing", path=path), hint=tr("the file is not a model GGUF"))
     if md.get("general.type") == "adapter":
-        raise UserError(f"{path} is a LoRA adapter, not a model",
-                        hint="load it on top of its base model's GGUF file (llama.cpp --lora)")
+        raise UserError(tr("{path} is a LoRA adapter, not a model", path=path),
+                        hint=tr("load it on top of its base model's GGUF file in llama.cpp"))
     if arch not in ARCHITECTURES:
-        raise UserError(f"{path}: architecture '{arch}' is not supported (supported: {', '.join(ARCHITECTURES)})",
-                        hint="use a model of a supported text family")
+        raise UserError(tr("{path}: architecture '{arch}' is not supported (supported: {items})", path=path, arch=arch, items=', '.join(ARCHITECTURES)),
+                        hint=tr("use a model of a supported text family"))
     for key in ("block_count", "embedding_length", "context_length", "attention.head_count"):
         if not isinstance(info.arch_value(key), int):
-            raise UserError(f"{path}: metadata {arch}.{key} is missing", hint="convert the model again")
+            raise UserError(tr("{path}: metadata {arch}.{key} is missing", path=path, arch=arch, key=key), hint=tr("convert the model again"))
     tokens = md.get("tokenizer.ggml.tokens")
     if md.get("tokenizer.ggml.model") not in TOKENIZER_MODELS or not isinstance(tokens, list) or not tokens:
-        raise UserError(f"{path}: the file has no tokenizer (tokenizer.ggml.model / tokenizer.ggml.tokens)",
-                        hint="convert it again with the tokenizer included")
+        raise UserError(tr("{path}: the file has no tokenizer (tokenizer.ggml.model / tokenizer.ggml.tokens)", path=path),
+                        hint=tr("convert it again with the tokenizer included"))
     embed = next((t for t in info.tensors if t.name == "token_embd.weight"), None)
     if embed is None:
-        raise UserError(f"{path}: tensor token_embd.weight is missing", hint="the file is not a complete model")
+        raise UserError(tr("{path}: tensor token_embd.weight is missing", path=path), hint=tr("the file is not a complete model"))
     if len(embed.shape) < 2 or embed.shape[1] != len(tokens):
-        raise UserError(f"{path}: the tokenizer has {len(tokens):,} tokens but token_embd.weight has "
-                        f"{embed.shape[-1]:,} rows", hint="convert the model again with its own tokenizer")
+        raise UserError(tr("{path}: the tokenizer has {count:,} tokens but token_embd.weight has {value:,} rows", path=path, count=len(tokens), value=embed.shape[-1]), hint=tr("convert the model again with its own tokenizer"))
     return info

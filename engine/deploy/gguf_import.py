@@ -16,6 +16,7 @@ from engine.atomic import replace_dir
 from engine.errors import UserError
 from engine.models.catalog import check_name, new_model_id
 from engine.deploy.runtime import GGUF_FILE
+from engine.i18n import tr
 
 
 def check_gguf(path: Path) -> dict:
@@ -28,8 +29,7 @@ def check_gguf(path: Path) -> dict:
         ids = llm.tokenize(b"Hello", add_bos=True, special=False)
         llm.eval(ids[:8] or [0])
     except Exception as exc:  # noqa: BLE001 - anything llama.cpp raises means the file does not run
-        raise UserError(f"{path}: llama.cpp loaded the model but could not run it "
-                        f"({' '.join(str(exc).split())[:120]})", hint="the file is damaged") from None
+        raise UserError(tr("{path}: llama.cpp loaded the model but could not run it ({value})", path=path, value=' '.join(str(exc).split())[:120]), hint=tr("the file is damaged")) from None
     finally:
         llm.close()
     return info.summary()
@@ -39,7 +39,7 @@ def _copy(src: Path, dest: Path, ctx, start: float, end: float) -> str:
     from engine.models.importer import copy_hashed
     total = max(1, src.stat().st_size)
     return copy_hashed(src, dest, ctx,
-                       lambda copied: ctx.report(start + (end - start) * copied / total, f"copying {src.name}"))
+                       lambda copied: ctx.report(start + (end - start) * copied / total, tr("copying {file}", file=src.name)))
 
 
 def _hash(src: Path, ctx, start: float, end: float) -> str:
@@ -50,7 +50,7 @@ def _hash(src: Path, ctx, start: float, end: float) -> str:
             ctx.check_cancelled()
             digest.update(block)
             done += len(block)
-            ctx.report(start + (end - start) * done / total, f"hashing {src.name}")
+            ctx.report(start + (end - start) * done / total, tr("hashing {file}", file=src.name))
     return digest.hexdigest()
 
 
@@ -58,15 +58,15 @@ def import_gguf(ctx, src: Path, params: dict) -> dict:
     """The GGUF branch of the ``models.import`` job."""
     models = ctx.engine.models
     if not src.is_file():
-        raise UserError(f"{src} is not a regular file", hint="give the path of a .gguf file")
+        raise UserError(tr("{src} is not a regular file", src=src), hint=tr("give the path of a .gguf file"))
     name = check_name(params.get("name") or src.stem)
     if models.find(name) is not None and models.find(name).name == name:
-        raise UserError(f"a model named '{name}' already exists", hint="choose another --name or remove it first")
+        raise UserError(tr("a model named '{name}' already exists", name=name), hint=tr("choose another name or remove it first"))
     if params.get("kind") not in (None, "text"):
-        raise UserError(f"{src}: a GGUF file is a text model, not --kind {params.get('kind')}")
-    ctx.report(0.02, f"checking {src.name}")
+        raise UserError(tr("{src}: a GGUF file is a text model, not {get}", src=src, get=params.get('kind')), options=("--kind text",))
+    ctx.report(0.02, tr("checking {file}", file=src.name))
     info = check_gguf(src)
-    ctx.log(f"verified {info['architecture']} GGUF ({info['quant']}, {info['parameters']:,} parameters)")
+    ctx.log(tr("verified {architecture} GGUF ({quant}, {parameters:,} parameters)", architecture=info['architecture'], quant=info['quant'], parameters=info['parameters']))
     copy = bool(params.get("copy", True))
     model_id = new_model_id()
     staging = ctx.workspace.folder("tmp") / f"import-{model_id}"
@@ -92,6 +92,6 @@ def import_gguf(ctx, src: Path, params: dict) -> dict:
         shutil.rmtree(staging, ignore_errors=True)
         if not registered:
             shutil.rmtree(final, ignore_errors=True)
-    ctx.report(1.0, f"imported {model.name}")
+    ctx.report(1.0, tr("imported {name}", name=model.name))
     return {"id": model.id, "name": model.name, "kind": "text", "path": model.path, "sha256": model.sha256,
             "files": 1, "info": info}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 K_QUANTS = {"q2_k": "Q2_K", "q3_k_m": "Q3_K_M", "q4_k_s": "Q4_K_S", "q4_k_m": "Q4_K_M",
             "q5_k_s": "Q5_K_S", "q5_k_m": "Q5_K_M", "q6_k": "Q6_K"}
@@ -19,12 +20,14 @@ K_QUANTS = {"q2_k": "Q2_K", "q3_k_m": "Q3_K_M", "q4_k_s": "Q4_K_S", "q4_k_m": "Q
 def quantize_file(source: Path, target: Path, quant: str, threads: int | None = None) -> None:
     """Quantize the f16 file ``source`` to ``target`` with llama.cpp; a failure is a UserError."""
     if quant not in K_QUANTS:
-        raise UserError(f"--quant {quant} is not a k-quant", hint=f"use one of {', '.join(K_QUANTS)}")
+        raise UserError(tr("quantization {quant} is not a k-quant", quant=quant), hint=tr("use one of {items}", items=', '.join(K_QUANTS)),
+                        options=("--quant",))
     try:
         import llama_cpp
     except ImportError:
-        raise UserError(f"--quant {quant} needs llama.cpp's quantizer, which is not installed in this build",
-                        hint="install the 'llamacpp' extra (llama-cpp-python), or use --quant q4_0/q8_0/f16") from None
+        raise UserError(tr("quantization {quant} needs llama.cpp's quantizer, which is not installed in this build", quant=quant),
+                        hint=tr("install the 'llamacpp' extra (llama-cpp-python), or use the q4_0, q8_0 or f16 quantization"),
+                        options=("--quant",)) from None
     from engine import devices
     try:
         from llama_cpp import _logger
@@ -36,5 +39,5 @@ def quantize_file(source: Path, target: Path, quant: str, threads: int | None = 
     params.nthread = threads or devices.detect().threads
     code = llama_cpp.llama_model_quantize(str(source).encode(), str(target).encode(), params)
     if code != 0:
-        raise UserError(f"llama.cpp could not quantize {source.name} to {quant} (code {code})",
-                        hint="try --quant q8_0 or q4_0")
+        raise UserError(tr("llama.cpp could not quantize {name} to {quant} (code {code})", name=source.name, quant=quant, code=code),
+                        hint=tr("try the q8_0 or q4_0 quantization"))

@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 REFUSED_WHEN_ON = ("use_dora", "lora_bias")   # settings llama.cpp adapters have no place for
 
@@ -32,20 +33,20 @@ def adapter_settings(folder: Path) -> tuple[float, dict]:
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise UserError(f"{path}: cannot be read ({exc})", hint="re-import the adapter") from None
+        raise UserError(tr("{path}: cannot be read ({exc})", path=path, exc=exc), hint=tr("re-import the adapter")) from None
     if config.get("peft_type") != "LORA":
-        raise UserError(f"{path}: peft_type {config.get('peft_type')} is not LORA",
-                        hint="only LoRA adapters can be exported as GGUF adapters")
+        raise UserError(tr("{path}: peft_type {get} is not LORA", path=path, get=config.get('peft_type')),
+                        hint=tr("only LoRA adapters can be exported as GGUF adapters"))
     for key in REFUSED_WHEN_ON:
         if config.get(key):
-            raise UserError(f"{path}: {key} is on, which llama.cpp adapters cannot express",
-                            hint="export with the adapter merged instead (drop --adapter-only)")
+            raise UserError(tr("{path}: {key} is on, which llama.cpp adapters cannot express", path=path, key=key),
+                            hint=tr("export with the adapter merged instead"))
     if config.get("modules_to_save"):
-        raise UserError(f"{path}: modules_to_save {config['modules_to_save']} are full weights, not LoRA",
-                        hint="export with the adapter merged instead (drop --adapter-only)")
+        raise UserError(tr("{path}: modules_to_save {modules_to_save} are full weights, not LoRA", path=path, modules_to_save=config['modules_to_save']),
+                        hint=tr("export with the adapter merged instead"))
     if config.get("rank_pattern") or config.get("alpha_pattern"):
-        raise UserError(f"{path}: per-layer rank_pattern/alpha_pattern cannot be expressed by one alpha",
-                        hint="export with the adapter merged instead (drop --adapter-only)")
+        raise UserError(tr("{path}: per-layer rank_pattern/alpha_pattern cannot be expressed by one alpha", path=path),
+                        hint=tr("export with the adapter merged instead"))
     rank, alpha = int(config.get("r") or 8), float(config.get("lora_alpha") or 8)
     if config.get("use_rslora"):
         alpha *= math.sqrt(rank)
@@ -62,7 +63,7 @@ def adapter_tensors(folder: Path) -> dict:
     else:
         bins = sorted(folder.glob("*.bin"))
         if not bins:
-            raise UserError(f"{folder}: no adapter weights found", hint="re-import the adapter")
+            raise UserError(tr("{folder}: no adapter weights found", folder=folder), hint=tr("re-import the adapter"))
         state = torch.load(bins[0], map_location="cpu", weights_only=True)
     return {k: v.to(torch.float32).numpy() for k, v in state.items()}
 
@@ -73,25 +74,25 @@ def lora_pairs(family, config, state: dict, where: Path) -> list[tuple[str, obje
     pairs = []
     for key in sorted(state):
         if "lora_embedding" in key:
-            raise UserError(f"{where}: {key} adapts the embedding, which is not exported yet",
-                            hint="export with the adapter merged instead (drop --adapter-only)")
+            raise UserError(tr("{where}: {key} adapts the embedding, which is not exported yet", where=where, key=key),
+                            hint=tr("export with the adapter merged instead"))
         if not key.endswith(".lora_A.weight"):
             if not key.endswith(".lora_B.weight"):
-                raise UserError(f"{where}: tensor {key} is not a LoRA A/B matrix",
-                                hint="export with the adapter merged instead (drop --adapter-only)")
+                raise UserError(tr("{where}: tensor {key} is not a LoRA A/B matrix", where=where, key=key),
+                                hint=tr("export with the adapter merged instead"))
             continue
         module = key[:-len(".lora_A.weight")].removeprefix("base_model.model.")
         b_key = key[:-len(".lora_A.weight")] + ".lora_B.weight"
         if b_key not in state:
-            raise UserError(f"{where}: {b_key} is missing", hint="re-import the adapter")
+            raise UserError(tr("{where}: {b_key} is missing", where=where, b_key=b_key), hint=tr("re-import the adapter"))
         target = gguf_name(family, module + ".weight")
         tied = bool(getattr(config, "tie_word_embeddings", False)) and not family.copy_tied_output
         if target is None or (target == "output.weight" and tied):
-            raise UserError(f"{where}: module {module} has no matrix of its own in the GGUF file",
-                            hint="export with the adapter merged instead (drop --adapter-only)")
+            raise UserError(tr("{where}: module {module} has no matrix of its own in the GGUF file", where=where, module=module),
+                            hint=tr("export with the adapter merged instead"))
         pairs.append((target, state[key], family.rows(target, state[b_key], config)))
     if not pairs:
-        raise UserError(f"{where}: the adapter holds no LoRA matrices", hint="re-import the adapter")
+        raise UserError(tr("{where}: the adapter holds no LoRA matrices", where=where), hint=tr("re-import the adapter"))
     return pairs
 
 
@@ -153,13 +154,14 @@ def export_adapter(ctx, model: str, adapter: str | None, out: Path) -> dict:
     from engine.text.templates import template_of
     base, adapter_info = ctx.engine.text._resolve(model, adapter)
     if adapter_info is None:
-        raise UserError("--adapter-only needs an adapter", hint="pass --adapter NAME, or name the adapter itself")
+        raise UserError(tr("exporting an adapter alone needs an adapter"), hint=tr("choose the adapter to export"),
+                        options=("--adapter NAME",))
     if base.info.get("format") == "gguf":
-        raise UserError(f"'{base.name}' is a GGUF model", hint="adapters are trained on Hugging Face models")
+        raise UserError(tr("'{name}' is a GGUF model", name=base.name), hint=tr("adapters are trained on Hugging Face models"))
     require_llama_cpp()
     folder = Path(adapter_info.path)
     alpha, _ = adapter_settings(folder)
-    ctx.report(0.05, "loading the model")
+    ctx.report(0.05, tr("loading the model"))
     tokenizer = load_tokenizer(base.path)
     torch_model = load_model(base.path, "float32", "cpu").eval()
     family = family_of(torch_model.config)
@@ -170,7 +172,7 @@ def export_adapter(ctx, model: str, adapter: str | None, out: Path) -> dict:
     try:
         count = write_adapter(temp, family.gguf_arch, adapter_info.name, alpha, pairs)
         ctx.check_cancelled()
-        ctx.report(0.2, "writing a temporary f16 base to check the adapter against")
+        ctx.report(0.2, tr("writing a temporary f16 base to check the adapter against"))
         write_gguf(torch_model, tokenizer, base_file, "f16", base.name, template_of(tokenizer),
                    report=lambda f, m: ctx.report(0.2 + 0.4 * f, m), check=ctx.check_cancelled)
         from peft import PeftModel
@@ -179,22 +181,21 @@ def export_adapter(ctx, model: str, adapter: str | None, out: Path) -> dict:
         merged = PeftModel.from_pretrained(torch_model, str(folder), is_trainable=False).merge_and_unload().eval()
         after = torch_logits(merged, probe)
         ctx.check_cancelled()
-        ctx.report(0.7, f"checking {out.name} on the base in llama.cpp")
+        ctx.report(0.7, tr("checking {file} on the base in llama.cpp", file=out.name))
         check = verify_file(base_file, merged, tokenizer, "f16", lora_path=temp)
         check.update(adapter_check(base_file, temp, probe, before, after))
         if check["adapter_logit_error"] > 3 * check["f16_logit_error"] + 0.05 * check["adapter_logit_effect"]:
-            raise UserError(f"llama.cpp applies the exported adapter differently from PyTorch (logits differ by "
-                            f"{check['adapter_logit_error']:.4f}, the f16 base alone by "
-                            f"{check['f16_logit_error']:.4f}; the adapter moves them by "
-                            f"{check['adapter_logit_effect']:.4f})",
-                            hint="export with the adapter merged instead (drop --adapter-only); please report it")
+            raise UserError(tr("llama.cpp applies the exported adapter differently from PyTorch (logits differ by "
+                               "{adapter_logit_error:.4f}, the f16 base alone by {f16_logit_error:.4f}; the adapter moves "
+                               "them by {adapter_logit_effect:.4f})", adapter_logit_error=check['adapter_logit_error'], f16_logit_error=check['f16_logit_error'], adapter_logit_effect=check['adapter_logit_effect']),
+                            hint=tr("export with the adapter merged instead; please report it"))
         ctx.check_cancelled()
         publish_file(temp, out)
     finally:
         for leftover in (temp, base_file):
             if leftover.exists():
                 leftover.unlink()
-    ctx.report(1.0, f"exported {out.name}")
+    ctx.report(1.0, tr("exported {file}", file=out.name))
     return {"path": str(out), "quant": "f32", "adapter_only": True, "size": out.stat().st_size,
             "sha256": sha256_of(out), "tensor_types": {"f32": count}, "alpha": alpha,
             "rank": int(pairs[0][1].shape[0]), "check": check, "model": base.name, "model_sha256": base.sha256,

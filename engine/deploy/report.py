@@ -10,6 +10,7 @@ import shutil
 
 from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 REPORT_QUANTS = ("f16", "q8_0", "q4_k_m", "q4_0")      # the default rows
 
@@ -81,9 +82,9 @@ def compress_report(ctx: JobContext) -> dict:
     quants = list(params.get("quants") or REPORT_QUANTS)
     bad = [q for q in quants if q not in QUANTS + tuple(K_QUANTS)]
     if bad:
-        raise UserError(f"quantization '{bad[0]}' is not one of {', '.join(QUANTS + tuple(K_QUANTS))}")
+        raise UserError(tr("quantization '{bad}' is not one of {items}", bad=bad[0], items=', '.join(QUANTS + tuple(K_QUANTS))))
     require_llama_cpp()
-    ctx.report(0.02, "loading the model")
+    ctx.report(0.02, tr("loading the model"))
     torch_model, tokenizer, base, adapter = load_merged(ctx.engine, params["model"], params.get("adapter"))
     name = f"{base.name}+{adapter.name}" if adapter else base.name
     examples = None
@@ -91,12 +92,12 @@ def compress_report(ctx: JobContext) -> dict:
         from engine.deploy.compare import file_examples
         examples = file_examples(tokenizer, params["data"])
         if not examples:
-            raise UserError(f"{params['data']}: no record with a reply to measure perplexity on",
-                            hint="give a .jsonl with instruction/output or messages records")
+            raise UserError(tr("{data}: no record with a reply to measure perplexity on", data=params['data']),
+                            hint=tr("give a .jsonl with instruction/output or messages records"))
     result = measure(ctx, torch_model, tokenizer, name, quants, int(params.get("tokens") or 32), examples)
     result.update(model=base.name, adapter=adapter.name if adapter else None)
     if params.get("out"):
         atomic.write_text(params["out"], f"# Compression report: {name}\n\n{result['markdown']}\n")
         result["out"] = str(params["out"])
-    ctx.report(1.0, "report ready")
+    ctx.report(1.0, tr("report ready"))
     return result

@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 GGUF_FILE = "model.gguf"
 MAX_CONTEXT = 4096     # KV cache cap: a GGUF model's own context can be far larger than our prompts need
@@ -25,8 +26,8 @@ def require_llama_cpp():
     try:
         import llama_cpp
     except ImportError:
-        raise UserError("GGUF models need llama-cpp-python, which is not installed in this build",
-                        hint="install the 'llamacpp' extra (llama-cpp-python 0.3.36) into the environment") from None
+        raise UserError(tr("GGUF models need llama-cpp-python, which is not installed in this build"),
+                        hint=tr("install the 'llamacpp' extra (llama-cpp-python 0.3.36) into the environment")) from None
     return llama_cpp
 
 
@@ -45,8 +46,8 @@ def open_llama(path: str | os.PathLike, n_ctx: int = 512, logits_all: bool = Fal
                                lora_path=str(lora_path) if lora_path else None)
     except (ValueError, RuntimeError, OSError) as exc:
         what = f"{path} with the adapter {lora_path}" if lora_path else str(path)
-        raise UserError(f"{what}: llama.cpp could not load the model ({' '.join(str(exc).split())[:160]})",
-                        hint="the file is damaged or made for a newer llama.cpp") from None
+        raise UserError(tr("{what}: llama.cpp could not load the model ({value})", what=what, value=' '.join(str(exc).split())[:160]),
+                        hint=tr("the file is damaged or made for a newer llama.cpp")) from None
 
 
 def last_logits(llm):
@@ -71,9 +72,8 @@ def render_messages(template: str, messages: list[dict], add_generation_prompt: 
         return env.from_string(template).render(messages=messages, add_generation_prompt=add_generation_prompt,
                                                 bos_token=bos, eos_token=eos)
     except Exception as exc:  # noqa: BLE001 - jinja errors from a template we do not control
-        raise UserError(f"the model's chat template cannot render these messages "
-                        f"({' '.join(str(exc).split())[:160]})",
-                        hint="check the roles (system/user/assistant, alternating)") from None
+        raise UserError(tr("the model's chat template cannot render these messages ({value})", value=' '.join(str(exc).split())[:160]),
+                        hint=tr("check the roles (system/user/assistant, alternating)")) from None
 
 
 def template_parts(metadata: dict) -> tuple[str, str, str]:
@@ -123,8 +123,8 @@ class LoadedGGUF:
         return self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos and self.add_bos, special=True)
 
     def ensure_adapter(self, adapter) -> str:
-        raise UserError(f"'{self.base.name}' is a GGUF model; adapters cannot be added to it",
-                        hint="export the base model with --adapter to get a GGUF with the adapter merged")
+        raise UserError(tr("'{name}' is a GGUF model; adapters cannot be added to it", name=self.base.name),
+                        hint=tr("export the base model with this adapter merged to get one GGUF file"))
 
 
 def sample(logits, history: list[int], params, rng) -> int:
@@ -173,12 +173,12 @@ class GGUFGenerator:
         from engine.text.generator import GenerationParams, _two_argument
         params = params if isinstance(params, GenerationParams) else GenerationParams.from_dict(params)
         if params.num_beams != 1:
-            raise UserError(f"beam search (num_beams={params.num_beams}) is not available for GGUF models",
-                            hint="use num_beams 1")
+            raise UserError(tr("beam search (num_beams={num_beams}) is not available for GGUF models", num_beams=params.num_beams),
+                            hint=tr("use num_beams 1"))
         if isinstance(prompts, str):
             prompts = [prompts]
         if seeds is not None and len(seeds) != len(prompts):
-            raise UserError(f"{len(seeds)} seeds for {len(prompts)} prompts", hint="give one seed per prompt")
+            raise UserError(tr("{count} seeds for {count2} prompts", count=len(seeds), count2=len(prompts)), hint=tr("give one seed per prompt"))
         if seeds is None:
             seeds = [params.seed + i if params.seed is not None else random.randrange(2**31)
                      for i in range(len(prompts))]
@@ -198,8 +198,8 @@ class GGUFGenerator:
         ids = loaded.tokenize(self.render_prompt(prompt, system, chat, history), add_bos=not chat)
         context = loaded.context_length
         if len(ids) >= context:
-            raise UserError(f"prompt {index + 1} is {len(ids)} tokens, the model's context is {context}",
-                            hint="shorten the prompt")
+            raise UserError(tr("prompt {value} is {count} tokens, the model's context is {context}", value=index + 1, count=len(ids), context=context),
+                            hint=tr("shorten the prompt"))
         limit = min(params.max_new_tokens, context - len(ids))
         rng = np.random.default_rng(seed)
         llm.reset()

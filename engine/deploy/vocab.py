@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 # Split regexes of the byte-level BPE families llama.cpp knows, keyed by its pre-tokenizer name.
 QWEN2_SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|"
@@ -52,8 +53,8 @@ def _pre_tokenizer_name(spec: dict | None, where: str) -> str:
     spec = spec or {}
     if spec.get("type") == "ByteLevel":
         if spec.get("add_prefix_space"):
-            raise UserError(f"{where}: the ByteLevel pre-tokenizer adds a prefix space, which llama.cpp does not",
-                            hint="export a model whose tokenizer has add_prefix_space false")
+            raise UserError(tr("{where}: the ByteLevel pre-tokenizer adds a prefix space, which llama.cpp does not", where=where),
+                            hint=tr("export a model whose tokenizer has add_prefix_space false"))
         if spec.get("use_regex", True):
             return "gpt-2"
     if spec.get("type") == "Sequence":
@@ -64,8 +65,8 @@ def _pre_tokenizer_name(spec: dict | None, where: str) -> str:
             regex = (splits[0].get("pattern") or {}).get("Regex")
             if regex in KNOWN_SPLITS:
                 return KNOWN_SPLITS[regex]
-    raise UserError(f"{where}: pre-tokenizer {json.dumps(spec)[:120]} is not one llama.cpp implements",
-                    hint="GGUF export supports byte-level BPE tokenizers of the GPT-2, Llama 3 and Qwen2 kind")
+    raise UserError(tr("{where}: pre-tokenizer {value} is not one llama.cpp implements", where=where, value=json.dumps(spec)[:120]),
+                    hint=tr("GGUF export supports byte-level BPE tokenizers of the GPT-2, Llama 3 and Qwen2 kind"))
 
 
 def _space_prefix(spec: dict, where: str) -> bool | None:
@@ -104,8 +105,8 @@ def build_vocab(tokenizer, vocab_size: int, chat_template: str, eos_ids: list[in
     where = f"tokenizer of {getattr(tokenizer, 'name_or_path', '') or 'the model'}"
     backend = getattr(tokenizer, "backend_tokenizer", None)
     if backend is None:
-        raise UserError(f"{where}: a slow (Python) tokenizer cannot be exported",
-                        hint="the model needs a tokenizer.json (fast tokenizer)")
+        raise UserError(tr("{where}: a slow (Python) tokenizer cannot be exported", where=where),
+                        hint=tr("the model needs a tokenizer.json (fast tokenizer)"))
     spec = json.loads(backend.to_str())
     model = spec.get("model") or {}
     space_prefix = _space_prefix(spec, where) if model.get("type") == "BPE" else None
@@ -121,8 +122,8 @@ def build_vocab(tokenizer, vocab_size: int, chat_template: str, eos_ids: list[in
         special[int(added["id"])] = CONTROL if added.get("special") else USER_DEFINED
     size = max(vocab_size, max(by_id) + 1)
     if size > vocab_size:
-        raise UserError(f"{where}: {size:,} tokens but the model's embeddings have {vocab_size:,} rows",
-                        hint="the tokenizer does not belong to this model")
+        raise UserError(tr("{where}: {size:,} tokens but the model's embeddings have {vocab_size:,} rows", where=where, size=size, vocab_size=vocab_size),
+                        hint=tr("the tokenizer does not belong to this model"))
     merges = [m if isinstance(m, str) else " ".join(m) for m in model.get("merges") or []]
     unk = tokenizer.unk_token_id
     ranks = _scores(by_id, merges) if space_prefix is not None else {}

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 QUANTS = ("f16", "q8_0", "q4_0")
 FILE_TYPE = {"f16": 1, "q8_0": 7, "q4_0": 2}
@@ -49,7 +50,7 @@ def write_gguf(model, tokenizer, path: Path, quant: str, name: str, chat_templat
     from engine.deploy.families import family_of, gguf_name
     from engine.deploy.vocab import add_to_writer, build_vocab
     if quant not in QUANTS:
-        raise UserError(f"--quant {quant} is not written in Python", hint=f"use one of {', '.join(QUANTS)}")
+        raise UserError(f"quantization {quant} is not written in Python", hint=f"use one of {', '.join(QUANTS)}")
     config = model.config
     family = family_of(config)
     eos = getattr(model.generation_config, "eos_token_id", None)
@@ -76,7 +77,7 @@ def write_gguf(model, tokenizer, path: Path, quant: str, name: str, chat_templat
             writer.add_tensor(each, data, raw_dtype=raw)
             kind = raw.name.lower() if raw is not None else str(data.dtype).replace("float", "f")
             stored[kind] = stored.get(kind, 0) + 1
-        report((index + 1) / len(names), f"converted {target}")
+        report((index + 1) / len(names), tr("converted {tensor}", tensor=target))
     check()
     writer.write_header_to_file()
     writer.write_kv_data_to_file()

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import engine  # noqa: F401 - the network guard first
+from engine.i18n import tr
 
 
 def main(argv: list[str]) -> int:
@@ -34,11 +35,10 @@ def main(argv: list[str]) -> int:
             path = args.model or spec["model"]["path"]
             job = eng.jobs.run("models.import", {"path": str(path), "name": "base", "kind": "text", "copy": False})
             if job.state.value != "succeeded":
-                raise UserError(f"base model {path}: {job.error}", hint="set BASE_MODEL to the model folder")
+                raise UserError(tr("base model {path}: {error}", path=path, error=job.error), hint=tr("set BASE_MODEL to the model folder"))
             base = eng.models.get("base")
         if base.sha256 != spec["model"]["sha256"]:
-            raise UserError(f"base model {base.path} is not the exported one (SHA-256 {base.sha256[:12]}, "
-                            f"expected {spec['model']['sha256'][:12]})", hint="point BASE_MODEL at the right folder")
+            raise UserError(tr("base model {path} is not the exported one (SHA-256 {value}, expected {value2})", path=base.path, value=base.sha256[:12], value2=spec['model']['sha256'][:12]), hint=tr("point BASE_MODEL at the right folder"))
         config = {**spec["config"], "data": str(folder / spec["config"]["data"])}
         earlier = [j for j in eng.jobs.list() if j.kind == "text.train"]   # newest first
         finished = [j for j in earlier if j.state.value == "succeeded"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from engine.atomic import copy_file, replace_dir, write_json
 from engine.errors import UserError
+from engine.i18n import N_, tr
 
 
 def import_run(engine, folder, name: str | None = None) -> dict:
@@ -19,20 +20,19 @@ def import_run(engine, folder, name: str | None = None) -> dict:
     from engine.safe_json import load_file
     from engine.training import runs
     folder = Path(folder).expanduser().resolve()
-    check_input_file(folder / "job.json", "exported job file")
+    check_input_file(folder / "job.json", N_("exported job file"))
     spec = load_file(folder / "job.json", "job.json")
     if not (folder / "result.json").is_file():
-        raise UserError(f"{folder}: no result.json, the exported run has not run yet",
-                        hint=f"run {folder / 'run.sh'} first")
+        raise UserError(tr("{folder}: no result.json, the exported run has not run yet", folder=folder),
+                        hint=tr("run {value} first", value=folder / 'run.sh'))
     outcome = load_file(folder / "result.json", "result.json")
     if outcome.get("state") != "succeeded":
-        raise UserError(f"{folder}: the exported run did not finish ({outcome.get('state')}: {outcome.get('error')})",
-                        hint="run run.sh again to continue it, then import")
+        raise UserError(tr("{folder}: the exported run did not finish ({get}: {get2})", folder=folder, get=outcome.get('state'), get2=outcome.get('error')),
+                        hint=tr("run run.sh again to continue it, then import"))
     result = outcome["result"]
     base = next((m for m in engine.models.list(role="base") if m.sha256 == spec["model"]["sha256"]), None)
     if base is None:
-        raise UserError(f"base model '{spec['model']['name']}' (SHA-256 {spec['model']['sha256'][:12]}) is not in "
-                        "this workspace", hint="import the base model first with 'aigc models import'")
+        raise UserError(tr("base model '{name}' (SHA-256 {value}) is not in this workspace", name=spec['model']['name'], value=spec['model']['sha256'][:12]), hint=tr("import the base model first with 'aigc models import'"))
     from engine.api import Engine
     source = Engine.open_for_reading(folder / "workspace")
     try:

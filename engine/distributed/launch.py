@@ -22,6 +22,7 @@ from pathlib import Path
 from engine.atomic import write_json, write_text
 from engine.distributed.rank_context import cancel_file, events_file
 from engine.errors import Cancelled, UserError
+from engine.i18n import tr
 
 POLL = 0.1
 
@@ -108,7 +109,7 @@ def run_ranks(ctx, entry: str, params: dict, nproc: int, grace: float | None = N
             raise _failure(ctx, relay, nproc, log_path.read_text(encoding="utf-8", errors="replace"))
         result = relay.seen[0].get("result", {}).get("result")
         if result is None:
-            raise UserError(f"rank 0 of {nproc} ended without a result", hint="see the job log")
+            raise UserError(tr("rank 0 of {nproc} ended without a result", nproc=nproc), hint=tr("see the job log"))
         return {**result, "world_size": nproc}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -175,7 +176,7 @@ def _failure(ctx, relay: Relay, nproc: int, launcher_log: str) -> UserError:
             ctx.log(f"rank {rank}: {details.rstrip()}")
     if silent:
         rank = silent[0]
-        return UserError(f"rank {rank} of {nproc} {_describe(codes.get(rank))}; the other ranks were stopped",
+        return UserError(tr("rank {rank} of {nproc} {describe}; the other ranks were stopped", rank=rank, nproc=nproc, describe=_describe(codes.get(rank))),
                          hint=hint)
     errors = [(r, relay.seen[r]["error"]) for r in range(nproc) if "error" in relay.seen[r]]
     users = [(r, e) for r, e in errors if e.get("user")]
@@ -185,8 +186,8 @@ def _failure(ctx, relay: Relay, nproc: int, launcher_log: str) -> UserError:
         return UserError(message, hint=event.get("hint"))
     if errors:
         rank, event = errors[0]
-        return UserError(f"rank {rank} of {nproc} failed: {event['message']}", hint="see the job log")
+        return UserError(tr("rank {rank} of {nproc} failed: {message}", rank=rank, nproc=nproc, message=event['message']), hint=tr("see the job log"))
     tail = [line for line in launcher_log.strip().splitlines() if line.strip()][-3:]
     ctx.log("launcher: " + "\n".join(tail))
-    return UserError(f"the launcher (torchrun) failed before the ranks started: {tail[-1][:200] if tail else ''}",
-                     hint="see the job log")
+    return UserError(tr("the launcher (torchrun) failed before the ranks started: {value}", value=tail[-1][:200] if tail else ''),
+                     hint=tr("see the job log"))

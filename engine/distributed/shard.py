@@ -1,5 +1,6 @@
 """Splitting work between ranks so that nothing is done twice and the whole is done once."""
 from __future__ import annotations
+from engine.i18n import tr
 
 
 def take(items: list, rank: int, world: int) -> list:
@@ -11,5 +12,5 @@ def check_world(nproc: int, device_kind: str, gpus: int) -> None:
     """One GPU per rank on CUDA; on the CPU any number of processes share the machine."""
     from engine.errors import UserError
     if device_kind == "cuda" and nproc > gpus:
-        raise UserError(f"--nproc {nproc}: this machine has {gpus} GPU(s), one is needed per process",
-                        hint=f"use --nproc {gpus} or fewer")
+        raise UserError(f"{nproc} processes: this machine has {gpus} GPU(s), one is needed per process",
+                        hint=f"use {gpus} processes or fewer", options=("--nproc",))

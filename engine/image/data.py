@@ -11,6 +11,7 @@ from pathlib import Path
 from engine import safe_json
 from engine.data.images import to_rgb
 from engine.errors import UserError
+from engine.i18n import tr
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
 
@@ -24,13 +25,13 @@ def folder_examples(folder: Path) -> list[dict]:
                 continue
             row = safe_json.loads(line, f"{meta} line {number}", hint="fix or remove the line")
             if not isinstance(row, dict):
-                raise UserError(f"{meta} line {number}: expected a JSON object", hint="fix or remove the line")
+                raise UserError(tr("{meta} line {number}: expected a JSON object", meta=meta, number=number), hint=tr("fix or remove the line"))
             name = row.get("file_name") or row.get("image")
             if not name:
-                raise UserError(f"{meta}:{number}: field 'file_name' is missing")
+                raise UserError(tr("{meta}:{number}: field 'file_name' is missing", meta=meta, number=number))
             path = folder / name
             if not path.is_file():
-                raise UserError(f"{meta}:{number}: image {name} does not exist")
+                raise UserError(tr("{meta}:{number}: image {name} does not exist", meta=meta, number=number, name=name))
             examples.append({"id": name, "image_path": str(path),
                              "caption": str(row.get("text") or row.get("caption") or "").strip(), "split": "train"})
         return examples
@@ -52,24 +53,23 @@ def load_examples(engine, data, version=None, split: str | None = "train") -> tu
     else:
         api = getattr(engine, "data", None)
         if api is None:
-            raise UserError(f"no image folder or dataset '{data}'", hint="give a dataset name or an image folder")
+            raise UserError(tr("no image folder or dataset '{data}'", data=data), hint=tr("give a dataset name or an image folder"))
         info = api.get(data)
         if info.modality != "image":
-            raise UserError(f"dataset '{data}' holds {info.modality}, not images", hint="choose an image dataset")
+            raise UserError(tr("dataset '{data}' holds {modality}, not images", data=data, modality=info.modality), hint=tr("choose an image dataset"))
         examples = [e for e in api.iter_examples(data, version) if split is None or e.get("split") in (split, None, "")]
         if not examples and split:
             examples = list(api.iter_examples(data, version))
         ref = api.version_ref(data, version)
         where = f"dataset '{data}'"
     if not examples:
-        raise UserError(f"{where}: no images found", hint="add .png/.jpg images with captions")
+        raise UserError(tr("{where}: no images found", where=where), hint=tr("add .png/.jpg images with captions"))
     uncaptioned = [e for e in examples if not (e.get("caption") or "").strip()]
     if len(uncaptioned) == len(examples):
-        raise UserError(f"{where}: none of the {len(examples)} images has a caption",
-                        hint="add metadata.jsonl (file_name, text) or a .txt caption beside each image")
+        raise UserError(tr("{where}: none of the {count} images has a caption", where=where, count=len(examples)),
+                        hint=tr("add metadata.jsonl (file_name, text) or a .txt caption beside each image"))
     if uncaptioned:
-        raise UserError(f"{where}: image {uncaptioned[0]['id']} has no caption ({len(uncaptioned)} of "
-                        f"{len(examples)} lack one)", hint="caption every image or remove the uncaptioned ones")
+        raise UserError(tr("{where}: image {id} has no caption ({count} of {count2} lack one)", where=where, id=uncaptioned[0]['id'], count=len(uncaptioned), count2=len(examples)), hint=tr("caption every image or remove the uncaptioned ones"))
     return examples, ref
 
 
@@ -80,7 +80,7 @@ def image_size(path: Path) -> tuple[int, int]:
         with Image.open(path) as image:
             return image.size
     except (OSError, ValueError) as exc:
-        raise UserError(f"{path}: not a readable image ({exc})", hint="remove or replace that file") from None
+        raise UserError(tr("{path}: not a readable image ({exc})", path=path, exc=exc), hint=tr("remove or replace that file")) from None
 
 
 def dataset_digest(examples: list[dict]) -> str:
@@ -164,7 +164,7 @@ class ImageBatcher:
             with Image.open(path) as source:
                 image = to_rgb(source)
         except (OSError, ValueError) as exc:
-            raise UserError(f"{path}: not a readable image ({exc})", hint="remove or replace that file") from None
+            raise UserError(tr("{path}: not a readable image ({exc})", path=path, exc=exc), hint=tr("remove or replace that file")) from None
         tw, th = size
         scale = max(tw / image.width, th / image.height)
         resized = image.resize((max(tw, round(image.width * scale)), max(th, round(image.height * scale))),

@@ -15,6 +15,7 @@ from engine.errors import Cancelled, UserError
 from engine.fields import check_fields, number, seed as seed_field
 from engine.image import provenance
 from engine.image.pipeline import ModelRef
+from engine.i18n import N_, tr
 
 # SD 1.x/2.x latent -> RGB (a well-known linear fit); used when decoding every step would be too slow
 LATENT_RGB = {"sd": [[0.298, 0.207, 0.208], [0.187, 0.286, 0.173], [-0.158, 0.189, 0.264], [-0.184, -0.271, -0.473]],
@@ -44,14 +45,15 @@ class GenerateParams:
         known = {k: v for k, v in (params or {}).items() if k in cls.__dataclass_fields__ and v is not None}
         unknown = sorted(set(params or {}) - set(cls.__dataclass_fields__) - {"prompt", "model", "adapter", "out_dir"})
         if unknown:
-            raise UserError(f"unknown generation parameter '{unknown[0]}'")
+            raise UserError(tr("unknown generation parameter '{unknown}'", unknown=unknown[0]))
         p = check_fields(cls(**known))
         if p.init_image:
             from engine.data.images import verify_image
             from engine.input_paths import check_input_file
-            problem = verify_image(check_input_file(p.init_image, "--init-image"))
+            problem = verify_image(check_input_file(p.init_image, N_("starting image")))
             if problem:
-                raise UserError(f"--init-image {p.init_image}: the image {problem}", hint="give a PNG or JPEG file")
+                raise UserError(tr("starting image {init_image}: the image {problem}", init_image=p.init_image, problem=problem), hint=tr("give a PNG or JPEG file"),
+                                options=("--init-image",))
         p.steps, p.batch_size, p.guidance_scale = int(p.steps), int(p.batch_size), float(p.guidance_scale)
         return p
 
@@ -76,7 +78,7 @@ class ImageGenerator:
     def _generate(self, prompt, params, on_step, should_stop, out_dir) -> list[dict]:
         import torch
         if not isinstance(prompt, str) or not prompt.strip():
-            raise UserError("the prompt is empty", hint="describe the image to make")
+            raise UserError(tr("the prompt is empty"), hint=tr("describe the image to make"))
         p = GenerateParams.from_dict(params or {})
         if "adapter_scale" not in (params or {}):
             p.adapter_scale = self.adapter_scale
@@ -161,9 +163,9 @@ def load_init_image(path, width: int, height: int):
             from engine.data.images import to_rgb
             return to_rgb(image).resize((width, height), Image.Resampling.LANCZOS)
     except FileNotFoundError:
-        raise UserError(f"{path}: init image not found") from None
+        raise UserError(tr("{path}: init image not found", path=path)) from None
     except (UnidentifiedImageError, OSError) as exc:
-        raise UserError(f"{path}: not a readable image ({exc})") from None
+        raise UserError(tr("{path}: not a readable image ({exc})", path=path, exc=exc)) from None
 
 
 def write_preview(pipe, latents, path: Path, family: str | None) -> str:

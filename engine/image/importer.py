@@ -16,6 +16,7 @@ from engine import atomic
 from engine.errors import UserError
 from engine.image import verify
 from engine.image.verify import PICKLE_SUFFIXES
+from engine.i18n import tr
 
 SKIP_NAMES = {".gitattributes", "README.md", ".DS_Store"}
 
@@ -53,8 +54,8 @@ def prepare_image_model(src, dest_dir, ctx=None) -> dict:
     """Verify ``src`` and write an importable diffusers pipeline into ``dest_dir``; returns info for the catalog."""
     src, dest = Path(src).expanduser(), Path(dest_dir)
     if not src.exists():
-        raise UserError(f"{src}: no such file or folder", hint="check the path")
-    _report(ctx, 0.05, "checking the source")
+        raise UserError(tr("{src}: no such file or folder", src=src), hint=tr("check the path"))
+    _report(ctx, 0.05, tr("checking the source"))
     source_kind = "diffusers-folder"
     if src.is_dir():
         if not (src / "model_index.json").is_file():
@@ -62,24 +63,24 @@ def prepare_image_model(src, dest_dir, ctx=None) -> dict:
             if len(singles) == 1:
                 src = singles[0]
             else:
-                raise UserError(f"{src}: model_index.json is missing, so this is not a diffusers pipeline folder",
-                                hint="give the pipeline folder, or the .safetensors checkpoint file itself")
+                raise UserError(tr("{src}: model_index.json is missing, so this is not a diffusers pipeline folder", src=src),
+                                hint=tr("give the pipeline folder, or the .safetensors checkpoint file itself"))
     if src.is_file():
         from engine.image.single_file import convert_single_file
         if src.suffix.lower() in PICKLE_SUFFIXES:
-            raise UserError(f"{src}: pickle checkpoints ({src.suffix}) are refused (they can run code when loaded)",
-                            hint="convert it to .safetensors on a trusted machine first")
+            raise UserError(tr("{src}: pickle checkpoints ({suffix}) are refused (they can run code when loaded)", src=src, suffix=src.suffix),
+                            hint=tr("convert it to .safetensors on a trusted machine first"))
         if src.suffix.lower() != ".safetensors":
-            raise UserError(f"{src}: not a .safetensors checkpoint", hint="give a .safetensors file or a pipeline folder")
+            raise UserError(tr("{src}: not a .safetensors checkpoint", src=src), hint=tr("give a .safetensors file or a pipeline folder"))
         source_kind = "single-file"
         if dest.exists() and any(dest.iterdir()):
-            raise UserError(f"{dest}: destination folder is not empty")
+            raise UserError(tr("{dest}: destination folder is not empty", dest=dest))
         convert_single_file(src, dest, progress=lambda m: _report(ctx, 0.3, m))
     else:
         verify.verify_pipeline_folder(src, check_tensors=False,
                                       progress=lambda m: _report(ctx, 0.1, m))
         copy_pipeline(src, dest, ctx)
-    _report(ctx, 0.85, "verifying the imported pipeline")
+    _report(ctx, 0.85, tr("verifying the imported pipeline"))
     try:
         report = verify.verify_pipeline_folder(dest, check_tensors=True, progress=lambda m: _report(ctx, 0.9, m))
     except UserError as exc:  # name the source, not our copy
@@ -87,7 +88,7 @@ def prepare_image_model(src, dest_dir, ctx=None) -> dict:
     manifest = verify.file_manifest(dest)
     atomic.write_json(dest / "manifest.json", manifest)
     digest = verify.manifest_digest(manifest)
-    _report(ctx, 1.0, "verified")
+    _report(ctx, 1.0, tr("verified"))
     return {"family": report["family"], "family_label": report["family_label"],
             "pipeline_class": report["pipeline_class"], "resolution": report["resolution"],
             "components": report["components"], "parameters": report["parameters"],

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from engine.image import selfcheck, starter  # noqa: F401 - register the self-test check and the sample installer
 from engine.jobs import JobContext, job_kind
+from engine.i18n import N_, tr
 
 
 def check_train(engine, params: dict) -> None:
@@ -20,9 +21,9 @@ def check_train(engine, params: dict) -> None:
     base = engine.models.find(config.model)
     if base is not None:
         if base.kind != "image":
-            raise UserError(f"--model '{base.name}' is a {base.kind} model, not an image model")
+            raise UserError(tr("model '{name}' is a {kind} model, not an image model", name=base.name, kind=base.kind), options=("--model",))
         if base.role != "base":
-            raise UserError(f"--model '{base.name}' is an adapter", hint="train on its base model instead")
+            raise UserError(tr("model '{name}' is an adapter", name=base.name), hint=tr("train on its base model instead"), options=("--model",))
     elif not Path(config.model).expanduser().is_dir():
         engine.models.get(config.model)  # the usual "no model named" refusal
     if config.init_adapter:
@@ -30,9 +31,10 @@ def check_train(engine, params: dict) -> None:
     data = Path(str(config.data)).expanduser()
     if data.exists():
         from engine.input_paths import check_input_file
-        check_input_file(data, "--data", allow_dir=True)
+        check_input_file(data, N_("training data"), allow_dir=True)
     elif engine.data.get(config.data).modality != "image":
-        raise UserError(f"--data: dataset '{config.data}' holds text examples, not images")
+        raise UserError(tr("training data: dataset '{data}' holds text examples, not images", data=config.data),
+                        hint=tr("choose an image dataset or folder"), options=("--data",))
 
 
 def check_adapter_files(engine, name: str) -> None:
@@ -41,11 +43,11 @@ def check_adapter_files(engine, name: str) -> None:
     from engine.errors import UserError
     adapter = engine.models.get(name)
     if adapter.role != "adapter" or adapter.kind != "image":
-        raise UserError(f"'{adapter.name}' is not an image adapter", hint="name one from 'aigc models list'")
+        raise UserError(tr("'{name}' is not an image adapter", name=adapter.name), hint=tr("name one from 'aigc models list'"))
     folder = Path(adapter.path)
     if not folder.is_dir() or not any(folder.glob("*.safetensors")):
-        raise UserError(f"adapter '{adapter.name}': its files are missing ({folder})",
-                        hint=f"run 'aigc models verify {adapter.name}', then re-import or remove the adapter")
+        raise UserError(tr("adapter '{name}': its files are missing ({folder})", name=adapter.name, folder=folder),
+                        hint=tr("run 'aigc models verify {name}', then re-import or remove the adapter", name=adapter.name))
 
 
 def check_generate(engine, params: dict) -> None:
@@ -56,7 +58,7 @@ def check_generate(engine, params: dict) -> None:
     prompts = rest.pop("prompts", None) or [rest.pop("prompt", "")]
     rest.pop("prompt", None)
     if not prompts or not any(str(p).strip() for p in prompts):
-        raise UserError("the prompt is empty", hint="pass --prompt TEXT")
+        raise UserError(tr("the prompt is empty"), hint=tr("type a prompt"), options=("--prompt TEXT",))
     if rest.get("adapter") and engine.models.find(str(rest["adapter"])) is not None:
         check_adapter_files(engine, str(rest["adapter"]))
     out_dir = rest.get("out_dir")
@@ -66,7 +68,8 @@ def check_generate(engine, params: dict) -> None:
         from engine.input_paths import describe
         kind = "a symbolic link" if os.path.islink(out_dir) else describe(out_dir)
         if kind not in ("missing", "a folder"):
-            raise UserError(f"--out {out_dir} is {kind}, not a folder", hint="give a folder for the images")
+            raise UserError(tr("output folder {out_dir} is {kind}, not a folder", out_dir=out_dir, kind=kind), hint=tr("give a folder for the images"),
+                            options=("--out",))
     GenerateParams.from_dict(rest)
 
 
@@ -97,20 +100,20 @@ def generate_images(ctx: JobContext) -> dict:
     out_dir = params.pop("out_dir", None)
     scale = float(params.get("adapter_scale") or 1.0)
     if not prompts or not any(str(p).strip() for p in prompts):
-        raise UserError("the prompt is empty", hint="pass --prompt TEXT")
-    ctx.report(0.0, "loading the model")
+        raise UserError(tr("the prompt is empty"), hint=tr("type a prompt"), options=("--prompt TEXT",))
+    ctx.report(0.0, tr("loading the model"))
     generator = ctx.engine.image.generator(model, adapter, scale)
     images = []
     for number, prompt in enumerate(prompts):
         def on_step(step, total, preview, number=number):
             ctx.check_cancelled()
-            ctx.report((number + step / total) / len(prompts), f"image {number + 1}/{len(prompts)} · step {step}/{total}")
+            ctx.report((number + step / total) / len(prompts), tr("image {number}/{count} · step {step}/{total}", number=number + 1, count=len(prompts), step=step, total=total))
             if preview:
                 ctx.partial(preview=preview, step=step, index=number)
         made = generator.generate(prompt, params, on_step=on_step, should_stop=ctx.cancelled, out_dir=out_dir)
         for item in made:
             ctx.partial(image=item["path"], seed=item["seed"], index=number)
         images.extend({"path": m["path"], "seed": m["seed"], "prompt": prompt} for m in made)
-    ctx.report(1.0, f"{len(images)} image(s) written")
+    ctx.report(1.0, tr("{count} image(s) written", count=len(images)))
     return {"images": images, "model": generator.base.name,
             "adapter": generator.adapter.name if generator.adapter else None}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from engine import atomic
 from engine.errors import UserError
+from engine.i18n import tr
 
 DIFFUSERS_FILE = "pytorch_lora_weights.safetensors"
 INFO_FILE = "adapter_info.json"
@@ -22,13 +23,13 @@ def lora_file(path: str | os.PathLike) -> Path:
     path = Path(path)
     if path.is_file():
         if path.suffix != ".safetensors":
-            raise UserError(f"{path}: LoRA weights must be .safetensors (pickle files are refused)")
+            raise UserError(tr("{path}: LoRA weights must be .safetensors (pickle files are refused)", path=path))
         return path
     if (path / DIFFUSERS_FILE).is_file():
         return path / DIFFUSERS_FILE
     found = sorted(path.glob("*.safetensors"))
     if not found:
-        raise UserError(f"{path}: no LoRA .safetensors file in this folder", hint="give the adapter folder or file")
+        raise UserError(tr("{path}: no LoRA .safetensors file in this folder", path=path), hint=tr("give the adapter folder or file"))
     return found[0]
 
 
@@ -86,14 +87,14 @@ def check_compatible(pipe, path: Path, family: str | None) -> None:
     info = adapter_info(path)
     made_for = info.get("base_family")
     if made_for and family and made_for != family:
-        raise UserError(f"{path}: this LoRA was trained for a {made_for} model, the selected model is {family}",
-                        hint="pick a base model of the same family")
+        raise UserError(tr("{path}: this LoRA was trained for a {made_for} model, the selected model is {family}", path=path, made_for=made_for, family=family),
+                        hint=tr("pick a base model of the same family"))
     file = lora_file(path)
     try:
         with safe_open(str(file), framework="pt") as handle:
             shapes = {k: tuple(handle.get_slice(k).get_shape()) for k in handle.keys()}
     except Exception as exc:  # noqa: BLE001
-        raise UserError(f"{file}: not a readable LoRA file ({exc})") from None
+        raise UserError(tr("{file}: not a readable LoRA file ({exc})", file=file, exc=exc)) from None
     modules = dict(pipe.unet.named_modules())
     checked = 0
     for key, shape in shapes.items():
@@ -102,12 +103,12 @@ def check_compatible(pipe, path: Path, family: str | None) -> None:
         name = key[len("unet."):].split(".lora_A.")[0].split(".lora.down.")[0]
         module = modules.get(name)
         if module is None or not hasattr(module, "in_features" if len(shape) == 2 else "in_channels"):
-            raise UserError(f"{file}: layer '{name}' does not exist in this model",
-                            hint="the LoRA was made for a different base architecture")
+            raise UserError(tr("{file}: layer '{name}' does not exist in this model", file=file, name=name),
+                            hint=tr("the LoRA was made for a different base architecture"))
         width = module.in_features if len(shape) == 2 else module.in_channels
         if shape[1] != width:
-            raise UserError(f"{file}: layer '{name}' takes {shape[1]} inputs in the LoRA, {width} in this model",
-                            hint="the LoRA was made for a different base architecture")
+            raise UserError(tr("{file}: layer '{name}' takes {shape} inputs in the LoRA, {width} in this model", file=file, name=name, shape=shape[1], width=width),
+                            hint=tr("the LoRA was made for a different base architecture"))
         checked += 1
     if checked == 0 and not any(k.startswith("lora_unet_") or k.startswith("lora_te") for k in shapes):
-        raise UserError(f"{file}: no UNet LoRA layers found", hint="is this a LoRA file?")
+        raise UserError(tr("{file}: no UNet LoRA layers found", file=file), hint=tr("is this a LoRA file?"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 CPU_ALLOCATOR = "DefaultCPUAllocator: can't allocate memory"
 _TRIED = re.compile(r"(?:tried|try) to allocate (\d+(?:\.\d+)?)\s*(bytes|[KMGT]i?B)", re.IGNORECASE)
@@ -54,7 +55,7 @@ def _where(exc: BaseException) -> str:
     gpu = "cuda" in str(exc).lower() or type(exc).__name__ == "OutOfMemoryError"
     wanted = requested_bytes(exc)
     place = "GPU" if gpu else "RAM"
-    return f"{place}; one allocation needed {_size(wanted)}" if wanted else place
+    return tr("{place}; one allocation needed {size}", place=place, size=_size(wanted)) if wanted else place
 
 
 def training_oom(exc: BaseException, resolution: int, batch_size: int, step: int | None, saved_step: int,
@@ -64,26 +65,30 @@ def training_oom(exc: BaseException, resolution: int, batch_size: int, step: int
     ``step`` None: it failed while setting up (loading the model, adding the LoRA layers);
     ``resolution`` 0: the model's native size, not known yet.
     """
-    tips = [f"a smaller --resolution (now {resolution})" if resolution > 64 else None,
-            f"a smaller --batch-size (now {batch_size})" if batch_size > 1 else None,
-            None if gradient_checkpointing else "--gradient-checkpointing",
-            f"a lower --lora-r (now {rank})" if rank >= 64 else None]
-    tips = [t for t in tips if t] or ["a smaller model, or close other programs that use memory"]
-    where = f"at training step {step}" if step else "while setting up training"
-    size = f" at {resolution}x{resolution}" if resolution else ""
-    kept = f"the step-{saved_step} checkpoint is intact" if saved_step else "no checkpoint was written yet"
-    return UserError(f"out of memory {where}{size}, batch {batch_size} ({_where(exc)}); {kept}",
-                     hint="try " + ", ".join(tips))
+    tips = [tr("a smaller resolution (now {resolution})", resolution=resolution) if resolution > 64 else None,
+            tr("a smaller batch size (now {batch})", batch=batch_size) if batch_size > 1 else None,
+            None if gradient_checkpointing else tr("gradient checkpointing"),
+            tr("a lower LoRA rank (now {rank})", rank=rank) if rank >= 64 else None]
+    tips = [t for t in tips if t] or [tr("a smaller model, or close other programs that use memory")]
+    where = tr("at training step {step}", step=step) if step else tr("while setting up training")
+    size = tr(" at {width}x{height}", width=resolution, height=resolution) if resolution else ""
+    kept = tr("the step-{step} checkpoint is intact", step=saved_step) if saved_step else \
+        tr("no checkpoint was written yet")
+    return UserError(tr("out of memory {where}{size}, batch {batch_size} ({device}); {kept}", where=where, size=size,
+                        batch_size=batch_size, device=_where(exc), kept=kept),
+                     hint=tr("try {tips}", tips=tr(", ").join(tips)))
 
 
 def generation_oom(exc: BaseException, width: int, height: int, batch_size: int, memory: dict) -> UserError:
     """The one-line failure of a generation that ran out of memory, with what to lower or turn on."""
-    tips = [f"a smaller --width/--height (now {width}x{height})" if max(width, height) > 64 else None,
-            f"a smaller --batch-size (now {batch_size})" if batch_size > 1 else None,
-            None if memory.get("attention_slicing") else "--memory low (attention slicing and VAE tiling)"]
-    tips = [t for t in tips if t] or ["a smaller model, or close other programs that use memory"]
-    return UserError(f"out of memory generating {batch_size} image(s) at {width}x{height} ({_where(exc)})",
-                     hint="try " + ", ".join(tips))
+    tips = [tr("a smaller width and height (now {width}x{height})", width=width, height=height)
+            if max(width, height) > 64 else None,
+            tr("a smaller batch size (now {batch})", batch=batch_size) if batch_size > 1 else None,
+            None if memory.get("attention_slicing") else tr("low memory mode (attention slicing and VAE tiling)")]
+    tips = [t for t in tips if t] or [tr("a smaller model, or close other programs that use memory")]
+    return UserError(tr("out of memory generating {batch_size} image(s) at {width}x{height} ({where})",
+                        batch_size=batch_size, width=width, height=height, where=_where(exc)),
+                     hint=tr("try {tips}", tips=tr(", ").join(tips)))
 
 
 def release_memory() -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.errors import NotFound, UserError
+from engine.i18n import tr
 
 
 @dataclass
@@ -23,7 +24,7 @@ class ModelRef:
 def resolve(engine, model, role: str = "base") -> ModelRef:
     """A catalog name/id, a ModelInfo, or a folder/file path -> ModelRef."""
     if model is None:
-        raise UserError("no model given", hint="pass --model NAME")
+        raise UserError(tr("no model given"), hint=tr("choose a model"), options=("--model NAME",))
     if hasattr(model, "path") and hasattr(model, "name"):
         info = dict(getattr(model, "info", {}) or {})
         return ModelRef(model.name, Path(model.path), getattr(model, "sha256", "") or "", info.get("family"),
@@ -38,8 +39,8 @@ def resolve(engine, model, role: str = "base") -> ModelRef:
             return ModelRef(meta.get("name") or path.stem, path, sha256_file(lora_io.lora_file(path)),
                             meta.get("base_family"), None, meta)
         if not (path / "model_index.json").is_file():
-            raise UserError(f"{path}: not an imported diffusers pipeline folder",
-                            hint="import it first with 'aigc models import PATH --kind image'")
+            raise UserError(tr("{path}: not an imported diffusers pipeline folder", path=path),
+                            hint=tr("import it as an image model first"))
         # a folder outside the catalog passes the same checks as an import (no code, no pickles,
         # weights that fit their configs), and its digest is of the files as they are now
         from engine.image.verify import file_manifest, manifest_digest, verify_pipeline_folder
@@ -48,10 +49,10 @@ def resolve(engine, model, role: str = "base") -> ModelRef:
                         {"family": report["family"], "resolution": report["resolution"]})
     models = getattr(engine, "models", None) if engine is not None else None
     if models is None:
-        raise NotFound(f"no model '{text}'", hint="give a model name from 'aigc models list' or a folder")
+        raise NotFound(tr("no model '{text}'", text=text), hint=tr("give a model name from 'aigc models list' or a folder"))
     found = models.get(text)
     if getattr(found, "kind", "image") != "image":
-        raise UserError(f"model '{text}' is a {found.kind} model, not an image model")
+        raise UserError(tr("model '{text}' is a {kind} model, not an image model", text=text, kind=found.kind))
     ref = resolve(engine, found, role)
     if role == "adapter" and not ref.family:
         ref.family = (ref.info or {}).get("base_family")
@@ -86,8 +87,8 @@ def load_pipeline(folder: Path, device=None, dtype=None):
                                        **kwargs)
     except (OSError, ValueError) as exc:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UserError(f"{folder}: cannot load the pipeline ({text[:200]})",
-                        hint="run 'aigc models verify NAME'") from None
+        raise UserError(tr("{folder}: cannot load the pipeline ({text})", folder=folder, text=text[:200]),
+                        hint=tr("run 'aigc models verify NAME'")) from None
     pipe.set_progress_bar_config(disable=True)
     if device is not None:
         pipe.to(device)
@@ -132,12 +133,13 @@ def preflight_generation(pipe, device_info, width: int, height: int, batch: int)
             break
     tips = []
     if fit and fit < max(width, height):
-        tips.append(f"--width/--height {fit} or less")
+        tips.append(tr("a width and height of {size} or less", size=fit))
     if batch > 1:
-        tips.append(f"--batch-size 1 (now {batch})")
-    raise UserError(f"out of memory generating {batch} image(s) at {width}x{height}: needs at least "
-                    f"{human(need)}, {human(available)} is free", hint="try " + (", ".join(tips) or
-                                                                              "closing other programs"))
+        tips.append(tr("a batch size of 1 (now {batch})", batch=batch))
+    raise UserError(tr("out of memory generating {batch} image(s) at {width}x{height}: needs at least {need}, "
+                       "{free} is free", batch=batch, width=width, height=height, need=human(need),
+                       free=human(available)),
+                    hint=tr("try {tips}", tips=tr(", ").join(tips) if tips else tr("closing other programs")))
 
 
 def apply_memory_options(pipe, device_info, width: int, height: int, batch: int, options: str | dict = "auto") -> dict:
@@ -147,7 +149,7 @@ def apply_memory_options(pipe, device_info, width: int, height: int, batch: int,
     else:
         mode = (options or "auto").lower()
         if mode not in ("auto", "none", "low"):
-            raise UserError(f"memory option '{options}' is unknown", hint="use auto, none or low")
+            raise UserError(tr("memory option '{options}' is unknown", options=options), hint=tr("use auto, none or low"))
         need = estimate_bytes(pipe, width, height, batch)
         short = need > device_info.free_memory * 0.8 or mode == "low"
         wanted = {"attention_slicing": short, "vae_tiling": short and max(width, height) > 1024 or mode == "low",
@@ -171,11 +173,11 @@ def check_size(width: int, height: int, pipe=None) -> None:
     factor = max(8, getattr(pipe, "vae_scale_factor", 8) if pipe is not None else 8)
     for label, value in (("width", width), ("height", height)):
         if not isinstance(value, int) or value <= 0:
-            raise UserError(f"{label} {value!r} is not a positive whole number of pixels")
+            raise UserError(tr("{label} {value!r} is not a positive whole number of pixels", label=label, value=value))
         if value % 8 or value % factor:
             lower, upper = value - value % factor, value - value % factor + factor
-            raise UserError(f"{label} {value} is not a multiple of {factor}",
-                            hint=f"use {max(lower, factor)} or {upper}")
+            raise UserError(tr("{label} {value} is not a multiple of {factor}", label=label, value=value, factor=factor),
+                            hint=tr("use {max} or {upper}", max=max(lower, factor), upper=upper))
 
 
 def clear_cuda() -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 # name -> (label, diffusers class, extra config)
 SCHEDULERS = {
@@ -19,7 +20,7 @@ def normalise(name: str | None) -> str:
     key = (name or "default").strip().lower()
     key = ALIASES.get(key, key)
     if key != "default" and key not in SCHEDULERS:
-        raise UserError(f"scheduler '{name}' is not available",
+        raise UserError(tr("scheduler '{name}' is not available", name=name),
                         hint="choose one of: " + ", ".join(label for label, _, _ in SCHEDULERS.values()))
     return key
 
@@ -42,7 +43,7 @@ def make_scheduler(pipe, name: str | None, adapter_names: list[str] | None = Non
     if key == "default":
         return type(original).from_config(base), "default"
     if key == "lcm" and not lcm_available(pipe, adapter_names):
-        raise UserError("LCM sampling needs LCM weights (an LCM-distilled model or an LCM LoRA)",
-                        hint="choose Euler a, DPM++ 2M or DDIM")
+        raise UserError(tr("LCM sampling needs LCM weights (an LCM-distilled model or an LCM LoRA)"),
+                        hint=tr("choose Euler a, DPM++ 2M or DDIM"))
     _, cls_name, extra = SCHEDULERS[key]
     return getattr(diffusers, cls_name).from_config(base, **extra), key

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from engine.errors import UserError
 from engine.selftest import check
+from engine.i18n import tr
 
 
 @check("image")
@@ -13,7 +14,7 @@ def _image(engine) -> dict:
     folder = starter.pipeline_dir()
     if not (folder / "model_index.json").is_file():
         raise UserError(f"the starter image model is missing from {folder}",
-                        hint="rebuild it with 'aigc models starter --rebuild --kind image'")
+                        hint="rebuild the starter image model")
     with tempfile.TemporaryDirectory(prefix="aigc-image-check-") as out:
         made = engine.image.generator(str(folder)).generate(
             "product poster, a red bottle on a blue background", {"steps": 3, "seed": 1}, out_dir=out)

@@ -17,6 +17,7 @@ from pathlib import Path
 from engine.errors import UserError
 from engine.image import clip_tokenizer
 from engine.image.families import Family, family_of_checkpoint
+from engine.i18n import tr
 
 UNET = "model.diffusion_model."
 VAE = "first_stage_model."
@@ -33,7 +34,7 @@ def read_shapes(path: Path) -> dict[str, tuple[int, ...]]:
         with safe_open(str(path), framework="pt") as handle:
             return {k: tuple(handle.get_slice(k).get_shape()) for k in handle.keys()}
     except Exception as exc:  # noqa: BLE001
-        raise UserError(f"{path}: not a readable safetensors file ({exc})", hint="copy the file again") from None
+        raise UserError(tr("{path}: not a readable safetensors file ({exc})", path=path, exc=exc), hint=tr("copy the file again")) from None
 
 
 def _indices(shapes: dict, pattern: str) -> list[int]:
@@ -65,7 +66,7 @@ def fit_unet(cfg: dict, shapes: dict, family: Family) -> dict:
     cfg["up_block_types"] = ["CrossAttnUpBlock2D" if a else "UpBlock2D" for a in reversed(attn)]
     first_attn = next((k for k in shapes if k.startswith(p) and k.endswith("attn2.to_k.weight")), None)
     if first_attn is None:
-        raise UserError("the checkpoint's UNet has no cross-attention layers", hint="this is not a text-to-image model")
+        raise UserError(tr("the checkpoint's UNet has no cross-attention layers"), hint=tr("this is not a text-to-image model"))
     cfg["cross_attention_dim"] = shapes[first_attn][1]
     proj = next(k for k in shapes if k.startswith(p) and k.endswith("proj_in.weight"))
     cfg["use_linear_projection"] = len(shapes[proj]) == 2
@@ -161,8 +162,7 @@ def prepare_config_folder(family: Family, shapes: dict, target: Path) -> Path:
         clip_tokenizer.write_openclip_tokenizer(target / tok_name, pad_token=settings.get("pad_token"))
         vocab = json.loads((target / name / "config.json").read_text(encoding="utf-8"))["vocab_size"]
         if vocab != clip_tokenizer.CLIP_VOCAB_SIZE:
-            raise UserError(f"the checkpoint's text encoder has a {vocab}-token vocabulary, not CLIP's "
-                            f"{clip_tokenizer.CLIP_VOCAB_SIZE}", hint="import it as a diffusers folder with its tokenizer")
+            raise UserError(tr("the checkpoint's text encoder has a {vocab}-token vocabulary, not CLIP's {clip_vocab_size}", vocab=vocab, clip_vocab_size=clip_tokenizer.CLIP_VOCAB_SIZE), hint=tr("import it as a diffusers folder with its tokenizer"))
     return target
 
 
@@ -170,19 +170,19 @@ def convert_single_file(path: Path, dest: Path, progress=None) -> Family:
     """Convert checkpoint ``path`` into a diffusers pipeline folder ``dest`` (safetensors)."""
     import diffusers
     if path.suffix.lower() != ".safetensors":
-        raise UserError(f"{path}: pickle checkpoints ({path.suffix}) are refused (they can run code when loaded)",
-                        hint="convert it to .safetensors on a trusted machine first")
+        raise UserError(tr("{path}: pickle checkpoints ({suffix}) are refused (they can run code when loaded)", path=path, suffix=path.suffix),
+                        hint=tr("convert it to .safetensors on a trusted machine first"))
     shapes = read_shapes(path)
     family = family_of_checkpoint(shapes)
     if family is None:
-        raise UserError(f"{path}: not a Stable Diffusion 1.x, 2.x or XL checkpoint (no UNet/text encoder keys found)",
-                        hint="LoRA files are imported as adapters, not base models")
+        raise UserError(tr("{path}: not a Stable Diffusion 1.x, 2.x or XL checkpoint (no UNet/text encoder keys found)", path=path),
+                        hint=tr("LoRA files are imported as adapters, not base models"))
     for needed in (UNET + "input_blocks.0.0.weight", VAE + "decoder.conv_in.weight"):
         if needed not in shapes:
-            raise UserError(f"{path}: the checkpoint lacks {needed.split('.')[0]} weights ({needed})",
-                            hint="use a complete checkpoint that includes the VAE")
+            raise UserError(tr("{path}: the checkpoint lacks {value} weights ({needed})", path=path, value=needed.split('.')[0], needed=needed),
+                            hint=tr("use a complete checkpoint that includes the VAE"))
     if progress:
-        progress(f"converting a {family.label} checkpoint")
+        progress(tr("converting a {label} checkpoint", label=family.label))
     with tempfile.TemporaryDirectory(prefix="aigc-sdconfig-") as tmp:
         config_dir = prepare_config_folder(family, shapes, Path(tmp) / "config")
         pipeline_class = getattr(diffusers, family.pipeline_class)
@@ -195,9 +195,9 @@ def convert_single_file(path: Path, dest: Path, progress=None) -> Family:
             raise
         except Exception as exc:  # noqa: BLE001 - conversion failures name the file
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise UserError(f"{path}: could not convert the checkpoint ({text[:200]})",
-                            hint="the file may be damaged or of an unsupported variant") from None
+            raise UserError(tr("{path}: could not convert the checkpoint ({text})", path=path, text=text[:200]),
+                            hint=tr("the file may be damaged or of an unsupported variant")) from None
         if progress:
-            progress("writing the diffusers folder")
+            progress(tr("writing the diffusers folder"))
         pipe.save_pretrained(dest, safe_serialization=True)
     return family

@@ -220,7 +220,7 @@ def install_into(engine, ctx=None) -> dict:
         return {"skipped": NAME}
     source = pipeline_dir()
     if not (source / "model_index.json").is_file():
-        return {"skipped": NAME, "reason": "starter image weights are not in this build ('aigc models starter --rebuild')"}
+        return {"skipped": NAME, "reason": "starter image weights are not in this build (rebuild the starter models)"}
     job = engine.jobs.run  # the import job verifies and hashes; run inline through the importer instead
     del job
     from engine.image.importer import prepare_image_model

@@ -14,6 +14,7 @@ from engine.errors import Cancelled, UserError
 from engine.image.data import ImageBatcher, load_examples
 from engine.image.train_config import ImageTrainConfig
 from engine.training import checkpoints, runs
+from engine.i18n import tr
 
 UNET_TARGETS = ["to_k", "to_q", "to_v", "to_out.0"]
 TEXT_TARGETS = ["q_proj", "k_proj", "v_proj", "out_proj"]
@@ -64,27 +65,28 @@ def _resolve_run(engine, ctx):
             config.data_version = data_ref.get("version")
         return config, runs.create_run(engine, RUN_KIND, config.to_dict(), ctx.job_id), base, examples, data_ref
     if run["kind"] != RUN_KIND:
-        raise UserError(f"run {run['id']} is a {run['kind']} run, not an image LoRA run")
+        raise UserError(tr("run {id} is a {kind} run, not an image LoRA run", id=run['id'], kind=run['kind']))
     if run["state"] == "succeeded":
-        raise UserError(f"run {run['id']} already finished", hint="start a new run instead")
+        raise UserError(tr("run {id} already finished", id=run['id']), hint=tr("start a new run instead"))
     if run.get("job_state") in ("running", "queued") and run["job_id"] != ctx.job_id:
-        raise UserError(f"run {run['id']} is already being trained by job {run['job_id']}",
-                        hint="wait for it, or cancel that job first")
+        raise UserError(tr("run {id} is already being trained by job {job_id}", id=run['id'], job_id=run['job_id']),
+                        hint=tr("wait for it, or cancel that job first"))
     config = ImageTrainConfig.from_params(run["config"])
     changed = config.conflicts({k: v for k, v in ctx.params.items() if k != "resume_run"})
     if changed:
         key, (was, now) = next(iter(changed.items()))
-        raise UserError(f"run {run['id']} was started with {key} {was!r}, not {now!r}: a resume continues the run "
-                        f"with its own settings" + (f" ({len(changed)} settings differ)" if len(changed) > 1 else ""),
-                        hint="resume without changed options, or start a new run with the new settings")
+        raise UserError(tr("run {id} was started with {key} {was!r}, not {now!r}: a resume continues the run with its "
+                           "own settings", id=run["id"], key=key, was=was, now=now)
+                        + (tr(" ({count} settings differ)", count=len(changed)) if len(changed) > 1 else ""),
+                        hint=tr("resume without changed options, or start a new run with the new settings"))
     base = resolve(engine, config.model, "base")
     if config.base_sha256 and base.sha256 != config.base_sha256:
-        raise UserError(f"base model '{base.name}' changed since run {run['id']} started",
-                        hint="re-import the original model to resume, or start a new run")
+        raise UserError(tr("base model '{name}' changed since run {id} started", name=base.name, id=run['id']),
+                        hint=tr("re-import the original model to resume, or start a new run"))
     examples, data_ref = load_examples(engine, config.data, config.data_version)
     if config.dataset_hash and data_ref.get("hash") != config.dataset_hash:
-        raise UserError(f"training data '{config.data}' changed since run {run['id']} started",
-                        hint="resume needs the same images and captions; start a new run for new data")
+        raise UserError(tr("training data '{data}' changed since run {id} started", data=config.data, id=run['id']),
+                        hint=tr("resume needs the same images and captions; start a new run for new data"))
     return config, run, base, examples, data_ref
 
 
@@ -97,7 +99,7 @@ def _precision(config: ImageTrainConfig, device_info):
     if mode == "auto":
         mode = "bf16" if device_info.bf16_supported else "fp16"
     if mode == "fp16" and device_info.kind == "cpu":
-        raise UserError("fp16 mixed precision needs a GPU", hint="use --mixed-precision bf16 or no on the CPU")
+        raise UserError(tr("fp16 mixed precision needs a GPU"), hint=tr("use bf16 or no mixed precision on the CPU"), options=("--mixed-precision",))
     return (torch.bfloat16 if mode == "bf16" else torch.float16), mode == "fp16" and device_info.kind == "cuda"
 
 
@@ -132,12 +134,12 @@ def run_training(ctx) -> dict:
     family = base.family or base.info.get("family") or "sd1"
     run_dir = Path(run["dir"])
     runs.update_run(engine, run["id"], state="running", job_id=ctx.job_id)
-    ctx.log(f"run {run['id']} in {run_dir}")
+    ctx.log(tr("run {id} in {run_dir}", id=run['id'], run_dir=run_dir))
 
     device_info = devices.detect()
     device = devices.torch_device(device_info)
     autocast_dtype, use_scaler = _precision(config, device_info)
-    ctx.report(0.01, "loading the base model")
+    ctx.report(0.01, tr("loading the base model"))
     pipe = load_pipeline(base.path, device, torch.float32)
     unet, vae = pipe.unet, pipe.vae
     sdxl = family == "sdxl"
@@ -147,7 +149,7 @@ def run_training(ctx) -> dict:
     resolution = config.resolution or int(base.info.get("resolution") or unet.config.sample_size * pipe.vae_scale_factor)
     factor = pipe.vae_scale_factor
     if resolution % factor:
-        raise UserError(f"resolution {resolution} is not a multiple of the VAE factor {factor}")
+        raise UserError(tr("resolution {resolution} is not a multiple of the VAE factor {factor}", resolution=resolution, factor=factor))
     import random
 
     import numpy as np
@@ -163,8 +165,7 @@ def run_training(ctx) -> dict:
         result = set_peft_model_state_dict(unet, start_weights)
         missing = [k for k in getattr(result, "missing_keys", []) if "lora" in k]
         if missing:
-            raise UserError(f"adapter {config.init_adapter} does not fit this model's UNet "
-                            f"({len(missing)} LoRA weights missing)", hint="start without --init-adapter")
+            raise UserError(tr("adapter {init_adapter} does not fit this model's UNet ({count} LoRA weights missing)", init_adapter=config.init_adapter, count=len(missing)), hint=tr("start without an adapter"))
     groups = [{"params": [p for p in unet.parameters() if p.requires_grad], "lr": config.learning_rate}]
     if config.train_text_encoder:
         for encoder in encoders:
@@ -180,12 +181,12 @@ def run_training(ctx) -> dict:
     scaler = torch.amp.GradScaler("cuda") if use_scaler else None
     noise_scheduler = DDPMScheduler.from_config(pipe.scheduler.config)
     prediction = noise_scheduler.config.prediction_type
-    ctx.log(f"{family} model, prediction type {prediction}")
+    ctx.log(tr("{family} model, prediction type {prediction}", family=family, prediction=prediction))
     conditioner = TextConditioner(pipe, sdxl)
     from engine.image.encode_cache import EncodeCache
     cache = EncodeCache()
 
-    ctx.report(0.02, f"reading {len(examples)} images")
+    ctx.report(0.02, tr("reading {count} images", count=len(examples)))
     batcher = ImageBatcher(examples, resolution, config.center_crop, config.flip, config.caption_dropout,
                            config.buckets, config.batch_size)
     per_epoch = batcher.batches_per_epoch()
@@ -227,7 +228,7 @@ def run_training(ctx) -> dict:
         if scaler is not None and (latest / "scaler.pt").is_file():
             scaler.load_state_dict(torch.load(latest / "scaler.pt", weights_only=True))
         checkpoints.restore_checkpoint_rng(latest)
-        ctx.log(f"resumed from {latest.name}")
+        ctx.log(tr("resumed from {name}", name=latest.name))
         for number, value in enumerate(losses, 1):  # the new job's chart shows the whole curve
             ctx.metric("loss", value, number)
 
@@ -263,7 +264,7 @@ def run_training(ctx) -> dict:
             ctx.metric("loss", step_loss, step)
             events.scalar("loss", step_loss, step)
             elapsed = time.monotonic() - started
-            ctx.report(0.03 + 0.9 * step / total, f"step {step}/{total} · loss {step_loss:.4f} · {elapsed:.0f}s")
+            ctx.report(0.03 + 0.9 * step / total, tr("step {step}/{total} · loss {loss} · {seconds}s", step=step, total=total, loss=f"{step_loss:.4f}", seconds=f"{elapsed:.0f}"))
             if config.validation_every and step % config.validation_every == 0 and step < total:
                 _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base, events)
             if config.checkpoint_every and (step % config.checkpoint_every == 0 or step == total):
@@ -274,7 +275,7 @@ def run_training(ctx) -> dict:
     except Cancelled:
         if step > saved:   # like text training: a cancelled run keeps its progress for --resume
             save(step)
-            ctx.log(f"cancelled: checkpoint at step {step}")
+            ctx.log(tr("cancelled: checkpoint at step {step}", step=step))
         events.close()
         runs.update_run(engine, run["id"], state="cancelled", step=step)
         raise
@@ -292,7 +293,7 @@ def run_training(ctx) -> dict:
         raise
 
     events.close()
-    ctx.report(0.96, "saving the LoRA")
+    ctx.report(0.96, tr("saving the LoRA"))
     name = config.output_name or f"{base.name}-lora-{run['id'][-6:]}"
     lineage = {"base_sha256": base.sha256, "base": base.name, "dataset": data_ref.get("dataset"),
                "dataset_version": data_ref.get("version"), "dataset_hash": data_ref.get("hash"), "run_id": run["id"]}
@@ -405,7 +406,7 @@ def _init_adapter_weights(engine, config: ImageTrainConfig, log) -> dict:
     state = load_file(str(lora_io.lora_file(adapter.path)))
     unet_state = {k[len("unet."):]: v for k, v in state.items() if k.startswith("unet.")}
     if not unet_state:
-        raise UserError(f"adapter {config.init_adapter} has no UNet LoRA weights to start from")
+        raise UserError(tr("adapter {init_adapter} has no UNet LoRA weights to start from", init_adapter=config.init_adapter))
     if meta.get("rank"):
         config.rank = int(meta["rank"])
     if meta.get("alpha"):

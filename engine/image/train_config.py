@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from engine.errors import UserError
 from engine.fields import check_fields, number, seed as seed_field
+from engine.i18n import N_, tr
 
 
 @dataclass
@@ -15,8 +16,8 @@ class ImageTrainConfig:
     output_name: str = ""              # adapter name in the catalog
     init_adapter: str = ""             # start from this adapter's weights (retrain with feedback)
     resolution: int = number(0, lo=8, hi=4096, integer=True, flag="--resolution",
-                             zero_means="the model's native size")
-    max_steps: int = number(0, lo=1, hi=10_000_000, integer=True, flag="--max-steps", zero_means="use --epochs")
+                             zero_means=N_("the model's native size"))
+    max_steps: int = number(0, lo=1, hi=10_000_000, integer=True, flag="--max-steps", zero_means=N_("use the number of epochs"))
     epochs: int = number(1, lo=1, hi=10_000, integer=True, flag="--epochs")
     batch_size: int = number(1, lo=1, hi=256, integer=True, flag="--batch-size")
     gradient_accumulation: int = number(1, lo=1, hi=4096, integer=True, flag="--grad-accum")
@@ -36,10 +37,10 @@ class ImageTrainConfig:
     use_8bit_adam: bool = False        # only with bitsandbytes on CUDA
     seed: int = seed_field(42)
     checkpoint_every: int = number(50, lo=1, hi=10_000_000, integer=True, flag="--save-every",
-                                   zero_means="no checkpoints")
+                                   zero_means=N_("no checkpoints"))
     keep_checkpoints: int = number(2, lo=1, hi=1000, integer=True, flag="--keep-checkpoints")
     validation_every: int = number(0, lo=1, hi=10_000_000, integer=True, flag="--eval-every",
-                                   zero_means="only at the end")
+                                   zero_means=N_("only at the end"))
     validation_prompts: list[str] = field(default_factory=list)
     validation_seed: int = seed_field(1234, flag=None)
     validation_steps: int = number(20, lo=1, hi=500, integer=True)
@@ -79,20 +80,20 @@ class ImageTrainConfig:
 
     def validate(self) -> None:
         if not self.model:
-            raise UserError("no base model given", hint="pass --model NAME")
+            raise UserError(tr("no base model given"), hint=tr("choose a base model"), options=("--model NAME",))
         if not self.data:
-            raise UserError("no training data given", hint="pass --data DATASET or an image folder")
+            raise UserError(tr("no training data given"), hint=tr("choose a dataset or an image folder"), options=("--data",))
         check_fields(self)
         if self.resolution and self.resolution % 8:
-            raise UserError(f"resolution {self.resolution} is not a multiple of 8",
-                            hint=f"use {self.resolution - self.resolution % 8 or 8} or {self.resolution - self.resolution % 8 + 8}")
+            raise UserError(tr("resolution {resolution} is not a multiple of 8", resolution=self.resolution),
+                            hint=tr("use {value} or {value2}", value=self.resolution - self.resolution % 8 or 8, value2=self.resolution - self.resolution % 8 + 8))
         for name in ("batch_size", "rank", "epochs", "gradient_accumulation"):
             if int(getattr(self, name)) < 1:
-                raise UserError(f"{name} must be at least 1 (got {getattr(self, name)})")
+                raise UserError(tr("{name} must be at least 1 (got {getattr})", name=name, getattr=getattr(self, name)))
         if not 0 <= self.caption_dropout < 1:
-            raise UserError(f"caption_dropout {self.caption_dropout} must be in [0, 1)")
+            raise UserError(tr("caption_dropout {caption_dropout} must be in [0, 1)", caption_dropout=self.caption_dropout))
         if self.mixed_precision not in ("auto", "no", "fp16", "bf16"):
-            raise UserError(f"mixed_precision '{self.mixed_precision}' is not auto, no, fp16 or bf16")
+            raise UserError(tr("mixed_precision '{mixed_precision}' is not auto, no, fp16 or bf16", mixed_precision=self.mixed_precision))
 
     def to_dict(self) -> dict:
         return asdict(self)

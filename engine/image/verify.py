@@ -15,6 +15,7 @@ from pathlib import Path
 
 from engine.errors import UserError
 from engine.image.families import SUPPORTED_PIPELINES, Family, family_of_folder
+from engine.i18n import tr
 
 PICKLE_SUFFIXES = (".bin", ".ckpt", ".pt", ".pth", ".pkl", ".pickle")
 MODEL_CLASSES = {"UNet2DConditionModel", "AutoencoderKL", "CLIPTextModel", "CLIPTextModelWithProjection"}
@@ -27,11 +28,11 @@ def read_json(path: Path, what: str) -> dict:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
     except FileNotFoundError:
-        raise UserError(f"{path}: {what} is missing", hint="copy the complete model folder") from None
+        raise UserError(tr("{path}: {what} is missing", path=path, what=what), hint=tr("copy the complete model folder")) from None
     except (OSError, ValueError) as exc:
-        raise UserError(f"{path}: {what} is not valid JSON ({exc})", hint="copy the file again") from None
+        raise UserError(tr("{path}: {what} is not valid JSON ({exc})", path=path, what=what, exc=exc), hint=tr("copy the file again")) from None
     if not isinstance(data, dict):
-        raise UserError(f"{path}: {what} must be a JSON object")
+        raise UserError(tr("{path}: {what} must be a JSON object", path=path, what=what))
     return data
 
 
@@ -49,16 +50,16 @@ def components(model_index: dict) -> dict[str, tuple[str, str]]:
 
 def refuse_remote_code(folder: Path) -> None:
     for path in folder.rglob("*.py"):
-        raise UserError(f"{path}: the model folder contains Python code, which is never run",
-                        hint="use a plain diffusers folder without custom code")
+        raise UserError(tr("{path}: the model folder contains Python code, which is never run", path=path),
+                        hint=tr("use a plain diffusers folder without custom code"))
     for path in folder.rglob("*.json"):
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
         if '"auto_map"' in text or '"custom_pipeline"' in text:
-            raise UserError(f"{path}: the config asks for remote code (auto_map/custom_pipeline), which is never run",
-                            hint="use a standard Stable Diffusion pipeline")
+            raise UserError(tr("{path}: the config asks for remote code (auto_map/custom_pipeline), which is never run", path=path),
+                            hint=tr("use a standard Stable Diffusion pipeline"))
 
 
 def weight_files(folder: Path, component: str) -> list[Path]:
@@ -67,11 +68,11 @@ def weight_files(folder: Path, component: str) -> list[Path]:
     safes = sorted(p for p in sub.glob("*.safetensors"))
     pickles = sorted(p for p in sub.iterdir() if p.suffix in PICKLE_SUFFIXES) if sub.is_dir() else []
     if not safes and pickles:
-        raise UserError(f"{pickles[0]}: pickle weights are refused (they can run code when loaded)",
+        raise UserError(tr("{pickles}: pickle weights are refused (they can run code when loaded)", pickles=pickles[0]),
                         hint=HINT_REEXPORT)
     if not safes:
-        raise UserError(f"{sub}: no .safetensors weights for component '{component}'",
-                        hint="copy the complete model folder")
+        raise UserError(tr("{sub}: no .safetensors weights for component '{component}'", sub=sub, component=component),
+                        hint=tr("copy the complete model folder"))
     # a sharded model lists its shards in an index; a single file otherwise
     indexes = sorted(sub.glob("*.safetensors.index.json"))
     if indexes:
@@ -79,8 +80,8 @@ def weight_files(folder: Path, component: str) -> list[Path]:
         needed = sorted(set(index.get("weight_map", {}).values()))
         missing = [n for n in needed if not (sub / n).is_file()]
         if missing:
-            raise UserError(f"{sub / missing[0]}: weight shard listed in {indexes[0].name} is missing",
-                            hint="copy the complete model folder")
+            raise UserError(tr("{value}: weight shard listed in {name} is missing", value=sub / missing[0], name=indexes[0].name),
+                            hint=tr("copy the complete model folder"))
         return [sub / n for n in needed]
     variants = [p for p in safes if p.name.count(".") == 1]  # prefer the main file over .fp16 variants
     return variants[:1] or safes[:1]
@@ -95,7 +96,7 @@ def tensor_shapes(files: list[Path]) -> dict[str, tuple[int, ...]]:
                 for key in handle.keys():
                     shapes[key] = tuple(handle.get_slice(key).get_shape())
         except Exception as exc:  # noqa: BLE001 - a damaged file is the user's to fix
-            raise UserError(f"{path}: not a readable safetensors file ({exc})", hint="copy the file again") from None
+            raise UserError(tr("{path}: not a readable safetensors file ({exc})", path=path, exc=exc), hint=tr("copy the file again")) from None
     return shapes
 
 
@@ -120,12 +121,12 @@ def expected_shapes(library: str, class_name: str, config_dir: Path) -> dict[str
 def check_shapes(component: str, expected: dict, actual: dict, path: Path) -> None:
     missing = [k for k in expected if k not in actual and not k.endswith("position_ids")]
     if missing:
-        raise UserError(f"{path}: weights for '{component}' lack {len(missing)} tensors (first: {missing[0]})",
-                        hint="the weights do not belong to this config; copy the complete model folder")
+        raise UserError(tr("{path}: weights for '{component}' lack {count} tensors (first: {missing})", path=path, component=component, count=len(missing), missing=missing[0]),
+                        hint=tr("the weights do not belong to this config; copy the complete model folder"))
     for key, shape in actual.items():
         if key in expected and tuple(expected[key]) != tuple(shape):
-            raise UserError(f"{path}: tensor {key} has shape {list(shape)}, the config implies {list(expected[key])}",
-                            hint="the weights do not belong to this config")
+            raise UserError(tr("{path}: tensor {key} has shape {list}, the config implies {list2}", path=path, key=key, list=list(shape), list2=list(expected[key])),
+                            hint=tr("the weights do not belong to this config"))
 
 
 def file_manifest(folder: Path) -> dict[str, str]:
@@ -148,12 +149,12 @@ def verify_pipeline_folder(folder: str | os.PathLike, check_tensors: bool = True
     """Verify ``folder``; returns a report dict (family, components, parameters, files) or raises UserError."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise UserError(f"{folder}: not a folder", hint="give the diffusers pipeline folder or a .safetensors file")
+        raise UserError(tr("{folder}: not a folder", folder=folder), hint=tr("give the diffusers pipeline folder or a .safetensors file"))
     model_index = read_json(folder / "model_index.json", "model_index.json (the pipeline description)")
     cls = model_index.get("_class_name", "")
     if cls not in SUPPORTED_PIPELINES:
-        raise UserError(f"{folder / 'model_index.json'}: pipeline class '{cls}' is not supported",
-                        hint="import a Stable Diffusion 1.x, 2.x or SDXL pipeline")
+        raise UserError(tr("{value}: pipeline class '{cls}' is not supported", value=folder / 'model_index.json', cls=cls),
+                        hint=tr("import a Stable Diffusion 1.x, 2.x or SDXL pipeline"))
     refuse_remote_code(folder)
     parts = components(model_index)
     needed = ["unet", "vae", "scheduler", "text_encoder", "tokenizer"]
@@ -161,34 +162,33 @@ def verify_pipeline_folder(folder: str | os.PathLike, check_tensors: bool = True
         needed += ["text_encoder_2", "tokenizer_2"]
     for name in needed:
         if name not in parts:
-            raise UserError(f"{folder / 'model_index.json'}: component '{name}' is not listed",
-                            hint="copy the complete pipeline folder")
+            raise UserError(tr("{value}: component '{name}' is not listed", value=folder / 'model_index.json', name=name),
+                            hint=tr("copy the complete pipeline folder"))
         if not (folder / name).is_dir():
-            raise UserError(f"{folder / name}: component folder '{name}' is missing",
-                            hint="copy the complete pipeline folder")
+            raise UserError(tr("{value}: component folder '{name}' is missing", value=folder / name, name=name),
+                            hint=tr("copy the complete pipeline folder"))
     configs: dict[str, dict] = {}
     params: dict[str, int] = {}
     for name, (library, class_name) in parts.items():
         sub = folder / name
         if not sub.is_dir():
-            raise UserError(f"{sub}: component folder '{name}' listed in model_index.json is missing",
-                            hint="copy the complete pipeline folder")
+            raise UserError(tr("{sub}: component folder '{name}' listed in model_index.json is missing", sub=sub, name=name),
+                            hint=tr("copy the complete pipeline folder"))
         if library not in ("diffusers", "transformers", "stable_diffusion"):
-            raise UserError(f"{folder / 'model_index.json'}: component '{name}' comes from '{library}', "
-                            "which is not loaded", hint="use a standard Stable Diffusion pipeline")
+            raise UserError(tr("{value}: component '{name}' comes from '{library}', which is not loaded", value=folder / 'model_index.json', name=name, library=library), hint=tr("use a standard Stable Diffusion pipeline"))
         if class_name in TOKENIZER_CLASSES:
             has_files = (sub / "tokenizer.json").is_file() or ((sub / "vocab.json").is_file()
                                                                and (sub / "merges.txt").is_file())
             if not has_files:
-                raise UserError(f"{sub}: tokenizer files (vocab.json + merges.txt or tokenizer.json) are missing",
-                                hint="copy the complete pipeline folder")
+                raise UserError(tr("{sub}: tokenizer files (vocab.json + merges.txt or tokenizer.json) are missing", sub=sub),
+                                hint=tr("copy the complete pipeline folder"))
         elif name == "scheduler":
             configs[name] = read_json(sub / "scheduler_config.json", "scheduler config")
         elif class_name in MODEL_CLASSES or name in ("unet", "vae") or name.startswith("text_encoder"):
             configs[name] = read_json(sub / "config.json", f"{name} config")
             files = weight_files(folder, name)
             if progress:
-                progress(f"checking {name}")
+                progress(tr("checking {name}", name=name))
             actual = tensor_shapes(files)
             params[name] = sum(_numel(s) for s in actual.values())
             if check_tensors:
@@ -219,17 +219,15 @@ def _native_resolution(configs: dict, family: Family) -> int:
 def _check_consistency(folder: Path, family: Family, configs: dict) -> None:
     unet, vae = configs["unet"], configs["vae"]
     if unet.get("in_channels") != vae.get("latent_channels") and unet.get("in_channels") not in (8, 9):
-        raise UserError(f"{folder / 'unet' / 'config.json'}: UNet takes {unet.get('in_channels')} channels but the "
-                        f"VAE makes {vae.get('latent_channels')}", hint="the components come from different models")
+        raise UserError(tr("{value}: UNet takes {get} channels but the VAE makes {get2}", value=folder / 'unet' / 'config.json', get=unet.get('in_channels'), get2=vae.get('latent_channels')), hint=tr("the components come from different models"))
     pooled = configs.get("text_encoder_2", {}).get("projection_dim")
     if unet.get("addition_embed_type") == "text_time" and pooled:
         time_dim, wanted = unet.get("addition_time_embed_dim") or 0, unet.get("projection_class_embeddings_input_dim")
         if wanted not in (6 * time_dim + pooled, 5 * time_dim + pooled):  # 6 size/crop ids; 5 for a refiner
-            raise UserError(f"{folder / 'unet' / 'config.json'}: projection_class_embeddings_input_dim {wanted} does "
-                            f"not fit addition_time_embed_dim {time_dim} and the text projection {pooled}",
-                            hint="set addition_time_embed_dim to match, or re-export the model")
+            raise UserError(tr("{value}: projection_class_embeddings_input_dim {wanted} does not fit "
+                               "addition_time_embed_dim {time_dim} and the text projection {pooled}", value=folder / 'unet' / 'config.json', wanted=wanted, time_dim=time_dim, pooled=pooled),
+                            hint=tr("set addition_time_embed_dim to match, or re-export the model"))
     width = sum(configs[n].get("hidden_size", 0) for n in family.text_encoders)
     if unet.get("cross_attention_dim") != width:
-        raise UserError(f"{folder / 'unet' / 'config.json'}: cross_attention_dim {unet.get('cross_attention_dim')} "
-                        f"does not match the text encoder width {width}",
-                        hint="the components come from different models")
+        raise UserError(tr("{value}: cross_attention_dim {get} does not match the text encoder width {width}", value=folder / 'unet' / 'config.json', get=unet.get('cross_attention_dim'), width=width),
+                        hint=tr("the components come from different models"))

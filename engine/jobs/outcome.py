@@ -10,10 +10,11 @@ import traceback
 from dataclasses import dataclass
 
 from engine.errors import Cancelled, UserError
+from engine.i18n import N_, tr
 from engine.jobs.model import JobState
 
-OOM_HINT = ("try a smaller batch size, a shorter sequence length or resolution, LoRA instead of full "
-            "fine-tuning, or gradient checkpointing")
+OOM_HINT = N_("try a smaller batch size, a shorter sequence length or resolution, LoRA instead of full "
+              "fine-tuning, or gradient checkpointing")
 
 # A CUDA context that has seen one of these is unusable: the worker that hit it is replaced.
 POISONED = ("cuda error", "device-side assert", "cudnn_status", "cublas_status", "illegal memory access")
@@ -37,11 +38,11 @@ class Outcome:
                    data.get("details", ""), bool(data.get("recycle")))
 
 
-_DISK_ERRORS = {errno.ENOSPC: ("the disk is full", "free some space"),
-                errno.EDQUOT: ("the disk quota is used up", "free some space"),
-                errno.EFBIG: ("the file is larger than this disk's file system allows", "use another disk"),
-                errno.EIO: ("the disk reported an input/output error", "check the disk (or copy the workspace "
-                                                                       "to a healthy one)")}
+_DISK_ERRORS = {errno.ENOSPC: (N_("the disk is full"), N_("free some space")),
+                errno.EDQUOT: (N_("the disk quota is used up"), N_("free some space")),
+                errno.EFBIG: (N_("the file is larger than this disk's file system allows"), N_("use another disk")),
+                errno.EIO: (N_("the disk reported an input/output error"),
+                            N_("check the disk (or copy the workspace to a healthy one)"))}
 _TEMP_NAME = re.compile(r"^\.(.+)\.[A-Za-z0-9_]{6,}\.tmp$")   # engine.atomic's temporary sibling of a file
 
 
@@ -53,7 +54,7 @@ def disk_reason(exc: BaseException) -> str | None:
     if isinstance(exc, sqlite3.OperationalError):
         text = str(exc).lower()
         number = errno.ENOSPC if "full" in text else errno.EIO if "disk i/o" in text else None
-        target = "the workspace database"
+        target = tr("the workspace database")
     elif isinstance(exc, OSError) and exc.errno in _DISK_ERRORS:
         number, target = exc.errno, ""
         if exc.filename:
@@ -66,8 +67,11 @@ def disk_reason(exc: BaseException) -> str | None:
     if number is None:
         return None
     what, todo = _DISK_ERRORS[number]
-    return (f"{what}{f' while writing {target}' if target else ''}; nothing was half-written and the "
-            f"previous version is unchanged ({todo}, then run it again)")
+    if target:
+        return tr("{problem} while writing {target}; nothing was half-written and the previous version is unchanged "
+                  "({todo}, then run it again)", problem=tr(what), target=target, todo=tr(todo))
+    return tr("{problem}; nothing was half-written and the previous version is unchanged ({todo}, then run it again)",
+              problem=tr(what), todo=tr(todo))
 
 
 def one_line_reason(exc: BaseException) -> str:
@@ -78,11 +82,12 @@ def one_line_reason(exc: BaseException) -> str:
     if disk:
         return disk
     if isinstance(exc, OSError) and exc.filename:  # name the file, whatever the library wrapped it in
-        return f"{exc.strerror or type(exc).__name__}: {exc.filename} (details in the job log)"
+        return tr("{error}: {file} (details in the job log)", error=exc.strerror or type(exc).__name__,
+                  file=exc.filename)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if "out of memory" in text.lower() or isinstance(exc, MemoryError):
-        return f"ran out of memory: {text[:160]} ({OOM_HINT})"
-    return f"{type(exc).__name__}: {text[:300]} (details in the job log)"
+        return tr("ran out of memory: {error} ({hint})", error=text[:160], hint=tr(OOM_HINT))
+    return tr("{error}: {text} (details in the job log)", error=type(exc).__name__, text=text[:300])
 
 
 def run_work(spec, ctx) -> Outcome:
@@ -92,7 +97,7 @@ def run_work(spec, ctx) -> Outcome:
         result = spec.fn(ctx)
         result_json = json.dumps(result, ensure_ascii=False, default=str)
     except Cancelled:
-        return Outcome(JobState.CANCELLED, reason="cancelled")
+        return Outcome(JobState.CANCELLED, reason=tr("cancelled"))
     except BaseException as exc:  # noqa: BLE001 - every failure is recorded, none is lost
         details = traceback.format_exc()
         poisoned = any(mark in f"{type(exc).__name__}: {exc}".lower() for mark in POISONED)
@@ -100,16 +105,16 @@ def run_work(spec, ctx) -> Outcome:
     return Outcome(JobState.SUCCEEDED, result_json=result_json)
 
 
-_WINDOWS_CRASHES = {0xC0000005: "an access violation", 0xC00000FD: "a stack overflow",
-                    0xC0000409: "a stack buffer overrun", 0xC000001D: "an illegal instruction",
-                    0xC0000017: "running out of memory"}
+_WINDOWS_CRASHES = {0xC0000005: N_("an access violation"), 0xC00000FD: N_("a stack overflow"),
+                    0xC0000409: N_("a stack buffer overrun"), 0xC000001D: N_("an illegal instruction"),
+                    0xC0000017: N_("running out of memory")}
 
 
 def death_reason(exitcode: int | None, resumable: bool = False) -> str:
     """One line naming why a worker process ended in the middle of a job, and what to do."""
-    then = "; resume the job to continue from its last checkpoint" if resumable else ""
+    then = tr("; resume the job to continue from its last checkpoint") if resumable else ""
     if exitcode is None:
-        return "the worker process stopped answering and was stopped" + then
+        return tr("the worker process stopped answering and was stopped") + then
     if exitcode < 0:
         number = -exitcode
         try:
@@ -118,16 +123,18 @@ def death_reason(exitcode: int | None, resumable: bool = False) -> str:
             name = "unknown signal"
         named = f"signal {number} ({name})"
         if name == "SIGKILL":
-            return (f"the worker process was killed by {named} — often the system ran out of memory; "
-                    f"{OOM_HINT}{then}")
+            return tr("the worker process was killed by {signal} — often the system ran out of memory; {hint}",
+                      signal=named, hint=tr(OOM_HINT)) + then
         if name in ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE"):
-            return (f"the worker process crashed with {named} in native code (a library, driver or GPU fault); "
-                    f"the job log has the stack at the crash{then}")
+            return tr("the worker process crashed with {signal} in native code (a library, driver or GPU fault); "
+                      "the job log has the stack at the crash", signal=named) + then
         if name == "SIGABRT":
-            return (f"the worker process aborted with {named} in native code (often a CUDA or library "
-                    f"assertion); details in the job log{then}")
-        return f"the worker process was stopped by {named}{then}"
+            return tr("the worker process aborted with {signal} in native code (often a CUDA or library "
+                      "assertion); details in the job log", signal=named) + then
+        return tr("the worker process was stopped by {signal}", signal=named) + then
     crash = _WINDOWS_CRASHES.get(exitcode & 0xFFFFFFFF)
     if crash:
-        return f"the worker process crashed with {crash} (exit code 0x{exitcode & 0xFFFFFFFF:08X}) in native code{then}"
-    return f"the worker process ended unexpectedly with exit code {exitcode}; details in the job log{then}"
+        return tr("the worker process crashed with {crash} (exit code {code}) in native code", crash=tr(crash),
+                  code=f"0x{exitcode & 0xFFFFFFFF:08X}") + then
+    return tr("the worker process ended unexpectedly with exit code {code}; details in the job log",
+              code=exitcode) + then

@@ -23,6 +23,7 @@ from multiprocessing.connection import wait
 
 from engine.jobs.model import JobState
 from engine.jobs.outcome import Outcome, death_reason, one_line_reason
+from engine.i18n import tr
 
 CALLS = ("report", "metric", "log", "partial")
 _pools: weakref.WeakSet = weakref.WeakSet()
@@ -128,7 +129,7 @@ class WorkerProcess:
         if code is None:
             self.kill()
         if cancel_sent is not None:
-            return Outcome(JobState.CANCELLED, reason="cancelled (the worker process ended while stopping)")
+            return Outcome(JobState.CANCELLED, reason=tr("cancelled (the worker process ended while stopping)"))
         reason = death_reason(code, resumable)
         return Outcome(JobState.FAILED, reason=reason,
                        details=f"worker process {self.pid} ended with exit code {code}: {reason}\n")

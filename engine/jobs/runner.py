@@ -19,12 +19,14 @@ import uuid
 from collections import deque
 from typing import Callable
 
+from engine import i18n
 from engine.errors import NotFound, UserError
 from engine.jobs import logfile
 from engine.jobs.context import JobContext
 from engine.jobs.model import Job, JobEvent, JobState
 from engine.jobs.outcome import Outcome, one_line_reason, run_work  # noqa: F401 - one_line_reason is public here
 from engine.jobs.registry import get_kind
+from engine.i18n import tr
 
 Subscriber = Callable[[JobEvent], None]
 DEFAULT_KILL_GRACE = 10.0
@@ -145,8 +147,8 @@ class JobRunner:
             "SELECT id, state FROM jobs WHERE kind = ? AND params = ? AND state IN ('queued','running') "
             "ORDER BY created_at LIMIT 1", (kind, text)).fetchone()
         if row is not None:
-            raise UserError(f"job {row['id']} with the same settings is already {row['state']}",
-                            hint="wait for it to finish, or cancel it first")
+            raise UserError(tr("job {id} with the same settings is already {state}", id=row['id'], state=row['state']),
+                            hint=tr("wait for it to finish, or cancel it first"))
 
     def get(self, job_id: str) -> Job:
         row = self.workspace.db().execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
@@ -154,7 +156,7 @@ class JobRunner:
             row = self.workspace.db().execute("SELECT * FROM jobs WHERE id LIKE ? ORDER BY created_at DESC",
                                               (job_id + "%",)).fetchone()
         if row is None:
-            raise NotFound(f"no job with id {job_id}", hint="'aigc jobs list' shows the jobs")
+            raise NotFound(tr("no job with id {job_id}", job_id=job_id), hint=tr("'aigc jobs list' shows the jobs"))
         return Job.from_row(row, str(self.log_path(row["id"])))
 
     def list(self, limit: int = 200, states: list[str] | None = None) -> list[Job]:
@@ -177,12 +179,12 @@ class JobRunner:
         if job.state.finished:
             return job
         if event is None:
-            raise UserError(f"job {job.id} belongs to another process and cannot be cancelled from here")
+            raise UserError(tr("job {id} belongs to another process and cannot be cancelled from here", id=job.id))
         event.set()
         with self._cv:
             if job.id in self._queue:
                 self._queue.remove(job.id)
-                self._set_state(job.id, JobState.CANCELLED, message="cancelled before it started",
+                self._set_state(job.id, JobState.CANCELLED, message=tr("cancelled before it started"),
                                 finished_at=time.time())
                 self._done_events[job.id].set()
         return self.get(job.id)
@@ -192,11 +194,11 @@ class JobRunner:
         job = self.get(job_id)
         if not job.resumable:
             from engine.jobs.registry import resumable_kinds
-            raise UserError(f"job {job.id} ({job.kind}) cannot be resumed: a {job.kind} job keeps nothing when it "
-                            f"stops, so it starts over (only {', '.join(resumable_kinds())} jobs continue)",
-                            hint="run the same command again")
+            raise UserError(tr("job {id} ({kind}) cannot be resumed: a {kind} job keeps nothing when it stops, so it "
+                               "starts over (only {items} jobs continue)", id=job.id, kind=job.kind, items=', '.join(resumable_kinds())),
+                            hint=tr("run the same command again"))
         if not job.state.finished or job.state == JobState.SUCCEEDED:
-            raise UserError(f"job {job.id} is {job.state.value}; only a stopped job can be resumed")
+            raise UserError(tr("job {id} is {value}; only a stopped job can be resumed", id=job.id, value=job.state.value))
         return self.submit(job.kind, job.params, title=job.title, resumed_from=job.id)
 
     def wait(self, job_id: str, timeout: float | None = None) -> Job:
@@ -271,15 +273,17 @@ class JobRunner:
         worker = None
         try:
             worker = self._pool.checkout(job.kind) if isolated else None
-            self._set_state(job_id, JobState.RUNNING, started_at=time.time(), message="started",
+            self._set_state(job_id, JobState.RUNNING, started_at=time.time(), message=tr("started"),
                             pid=worker.pid if worker else os.getpid())
-            ctx.log(f"job {job_id} ({job.kind}) started" + (f", resuming {job.resumed_from}" if job.resumed_from else "")
-                    + (f" in worker process {worker.pid}" if worker else ""))
+            ctx.log(tr("job {id} ({kind}) started", id=job_id, kind=job.kind)
+                    + (tr(", resuming {id}", id=job.resumed_from) if job.resumed_from else "")
+                    + (tr(" in worker process {pid}", pid=worker.pid) if worker else ""))
             if worker is None:
                 outcome = run_work(spec, ctx)
             else:
                 request = {"job_id": job_id, "kind": job.kind, "module": spec.module, "params": job.params,
-                           "resumed_from": job.resumed_from, "log_path": str(log_path)}
+                           "resumed_from": job.resumed_from, "log_path": str(log_path),
+                           "language": i18n.language()}
                 outcome = worker.run(request, ctx, cancel_event, self.kill_grace, spec.resumable)
         except BaseException as exc:  # noqa: BLE001 - the runner itself failed (database, worker start)
             outcome = Outcome(JobState.FAILED, reason=one_line_reason(exc), details=traceback.format_exc())
@@ -290,13 +294,13 @@ class JobRunner:
 
     def _record(self, job_id: str, ctx: JobContext, outcome: Outcome) -> None:
         if outcome.state == JobState.SUCCEEDED:
-            ctx.log("finished")
-            self._set_state(job_id, JobState.SUCCEEDED, message=ctx.message or "done", progress=1.0,
+            ctx.log(tr("finished"))
+            self._set_state(job_id, JobState.SUCCEEDED, message=ctx.message or tr("done"), progress=1.0,
                             result=outcome.result_json, finished_at=time.time())
             return
         if outcome.state == JobState.CANCELLED:
-            ctx.log(outcome.reason or "cancelled")
-            self._set_state(job_id, JobState.CANCELLED, message=outcome.reason or "cancelled",
+            ctx.log(outcome.reason or tr("cancelled"))
+            self._set_state(job_id, JobState.CANCELLED, message=outcome.reason or tr("cancelled"),
                             finished_at=time.time(), progress=ctx.fraction)
             return
         logfile.append(ctx.log_path, outcome.details)

@@ -104,6 +104,8 @@ class WorkerContext(JobContext):
 
 def run_job(engine, channel: Channel, request: dict, cancel_event: threading.Event) -> Outcome:
     from engine.jobs.registry import kind_from_module
+    from engine.i18n import set_language
+    set_language(request.get("language"))   # the language of the program that submitted the job
     with open(request["log_path"], "a", encoding="utf-8") as crash_log:
         # a segfault or abort in native code leaves every thread's Python stack in the job log
         faulthandler.enable(file=crash_log, all_threads=True)

@@ -19,6 +19,7 @@ from typing import Callable
 from engine import names
 from engine.errors import NotFound, UserError
 from engine.models import manifest as mf
+from engine.i18n import tr
 
 RESOURCE_PREFIX = "resource:"
 KINDS = ("text", "image")
@@ -98,7 +99,7 @@ class ModelsAPI:
     def get(self, name_or_id: str) -> ModelInfo:
         found = self.find(name_or_id)
         if found is None:
-            raise NotFound(f"no model named '{name_or_id}'", hint="'aigc models list' shows the models")
+            raise NotFound(tr("no model named '{name_or_id}'", name_or_id=name_or_id), hint=tr("'aigc models list' shows the models"))
         return found
 
     def check_new_name(self, name: str, option: str | None = None) -> str:
@@ -116,11 +117,11 @@ class ModelsAPI:
         """Add a model whose folder already exists; hashes every file into its manifest."""
         name = check_name(name)
         if kind not in KINDS or role not in ROLES:
-            raise UserError(f"model kind/role '{kind}/{role}' is not one of {KINDS} x {ROLES}")
+            raise UserError(tr("model kind/role '{kind}/{role}' is not one of {kinds} x {roles}", kind=kind, role=role, kinds=KINDS, roles=ROLES))
         self.check_new_name(name)
         folder = Path(resolve_path(stored_path) if stored_path else path)
         if not folder.is_dir():
-            raise UserError(f"{folder} is not a folder")
+            raise UserError(tr("{folder} is not a folder", folder=folder))
         base_info = self.get(base) if isinstance(base, str) else base
         model_id = model_id or new_model_id()
         manifest = manifest or mf.build_manifest(folder)
@@ -141,8 +142,8 @@ class ModelsAPI:
             shutil.rmtree(self.manifest_path(model_id).parent, ignore_errors=True)
             import sqlite3
             if isinstance(exc, sqlite3.IntegrityError) and "name" in str(exc):
-                raise UserError(f"a model named '{name}' already exists",
-                                hint="choose another --name or remove it first") from None
+                raise UserError(tr("a model named '{name}' already exists", name=name),
+                                hint=tr("choose another name or remove it first")) from None
             raise
         return self.get(model_id)
 
@@ -164,8 +165,8 @@ class ModelsAPI:
             config = params.get("config") if isinstance(params.get("config"), dict) else {}
             output = config.get("output_name") or config.get("name")
             if kind.endswith(".train") and isinstance(output, str) and names.normalise(output) == wanted:
-                raise UserError(f"{option + ' ' if option else ''}'{name}': job {job_id} is already training a model "
-                                "of that name", hint="choose another name, or wait for that job")
+                raise UserError(tr("'{name}': job {job_id} is already training a model of that name", name=name, job_id=job_id),
+                                hint=tr("choose another name, or wait for that job"), options=(option,) if option else ())
 
     def users(self, model: ModelInfo) -> list[str]:
         """Queued or running jobs that use ``model`` (as base, adapter, or through the task they run)."""
@@ -224,13 +225,11 @@ class ModelsAPI:
         model = self.get(name)
         dependants = [r["name"] for r in self.ws.db().execute("SELECT name FROM models WHERE base_id = ?", (model.id,))]
         if dependants:
-            raise UserError(f"model '{model.name}' is the base of {len(dependants)} adapter(s): "
-                            f"{', '.join(dependants[:5])}", hint="remove those adapters first")
+            raise UserError(tr("model '{name}' is the base of {count} adapter(s): {items}", name=model.name, count=len(dependants), items=', '.join(dependants[:5])), hint=tr("remove those adapters first"))
         using = self.users(model)
         if using:
-            raise UserError(f"model '{model.name}' is in use by job {using[0]}"
-                            f"{f' and {len(using) - 1} more' if len(using) > 1 else ''}",
-                            hint="wait for the job to finish, or cancel it first")
+            raise UserError(tr("model '{name}' is in use by job {using}{value}", name=model.name, using=using[0], value=f' and {len(using) - 1} more' if len(using) > 1 else ''),
+                            hint=tr("wait for the job to finish, or cancel it first"))
         self.ws.db().execute("DELETE FROM models WHERE id = ?", (model.id,))
         folder = self.ws.root / "models" / model.id
         shutil.rmtree(folder, ignore_errors=True)

@@ -18,6 +18,7 @@ from engine.jobs import JobContext, job_kind
 from engine.models import manifest as mf
 from engine.models.catalog import new_model_id
 from engine.models.text_check import PICKLE_SUFFIXES
+from engine.i18n import N_, tr
 
 
 def detect_kind(src: Path) -> str:
@@ -27,8 +28,8 @@ def detect_kind(src: Path) -> str:
         return "image"
     if (src / "config.json").is_file():
         return "text"
-    raise UserError(f"{src}: neither config.json (text model) nor model_index.json (image pipeline) found",
-                    hint="give the model's top folder, or say --kind text|image")
+    raise UserError(tr("{src}: neither config.json (text model) nor model_index.json (image pipeline) found", src=src),
+                    hint=tr("give the model's top folder, or say whether it is a text or an image model"), options=("--kind text|image",))
 
 
 def copy_with_manifest(src: Path, dest: Path, ctx: JobContext, start: float, end: float,
@@ -44,7 +45,7 @@ def copy_with_manifest(src: Path, dest: Path, ctx: JobContext, start: float, end
         target = dest / rel
 
         def progress(copied: int, rel=rel, before=done) -> None:
-            ctx.report(start + (end - start) * (before + copied) / total, f"copying {rel}")
+            ctx.report(start + (end - start) * (before + copied) / total, tr("copying {file}", file=rel))
         digest = copy_hashed(path, target, ctx, progress)
         done += target.stat().st_size
         entries[rel] = {"sha256": digest, "size": target.stat().st_size}
@@ -71,14 +72,14 @@ def copy_hashed(path: Path, target: Path, ctx: JobContext, progress) -> str:
 
 def hash_with_progress(folder: Path, ctx: JobContext, start: float, end: float) -> dict:
     def progress(index, count, rel):
-        ctx.report(start + (end - start) * index / max(1, count), f"hashing {rel}")
+        ctx.report(start + (end - start) * index / max(1, count), tr("hashing {file}", file=rel))
     return mf.build_manifest(folder, progress=progress, check=ctx.check_cancelled)
 
 
 def check_import(engine, params: dict) -> tuple[Path, str]:
     """The source path and the model name, refused before the job starts when unusable."""
     from engine.input_paths import check_input_file
-    src = check_input_file(str(params.get("path") or ""), "model path", allow_dir=True).resolve()
+    src = check_input_file(str(params.get("path") or ""), N_("model path"), allow_dir=True).resolve()
     name = engine.models.check_new_name(params.get("name") or (src.stem if src.is_file() else src.name), "--name")
     kind = params.get("kind")
     if src.suffix.lower() == ".gguf" and src.is_file():
@@ -89,14 +90,14 @@ def check_import(engine, params: dict) -> tuple[Path, str]:
     if src.is_dir() and not kind:
         detect_kind(src)  # neither a text model nor an image pipeline: said now
     elif src.is_dir() and kind == "text" and not (src / "config.json").is_file():
-        raise UserError(f"model path {src}: no config.json, so it is not a text model folder",
-                        hint="give the model's top folder (the one with config.json)")
+        raise UserError(tr("model path {src}: no config.json, so it is not a text model folder", src=src),
+                        hint=tr("give the model's top folder (the one with config.json)"))
     elif src.is_dir() and kind == "image" and not (src / "model_index.json").is_file():
-        raise UserError(f"model path {src}: no model_index.json, so it is not a diffusers pipeline folder",
-                        hint="give the pipeline's top folder, or a single .safetensors checkpoint file")
+        raise UserError(tr("model path {src}: no model_index.json, so it is not a diffusers pipeline folder", src=src),
+                        hint=tr("give the pipeline's top folder, or a single .safetensors checkpoint file"))
     elif src.is_file() and src.suffix.lower() not in (".safetensors", ".ckpt", ".gguf"):
-        raise UserError(f"model path {src}: a single-file model must be a .safetensors checkpoint or a .gguf file",
-                        hint="give a model folder, a .safetensors file or a .gguf file")
+        raise UserError(tr("model path {src}: a single-file model must be a .safetensors checkpoint or a .gguf file", src=src),
+                        hint=tr("give a model folder, a .safetensors file or a .gguf file"))
     return src, name
 
 
@@ -113,19 +114,19 @@ def import_model(ctx: JobContext) -> dict:
         return import_gguf(ctx, src, {**params, "name": name})
     kind = params.get("kind") or detect_kind(src)
     if kind not in ("text", "image"):
-        raise UserError(f"--kind {kind} is not text or image")
+        raise UserError(tr("model kind {kind} is not text or image", kind=kind), options=("--kind",))
     copy = bool(params.get("copy", True))
     model_id = new_model_id()
     staging = ctx.workspace.folder("tmp") / f"import-{model_id}"
     final = ctx.workspace.root / "models" / model_id
     registered = False
     try:
-        ctx.report(0.02, f"checking {src.name}")
+        ctx.report(0.02, tr("checking {file}", file=src.name))
         if kind == "text":
             from engine.devices import system_memory
             from engine.models.text_check import verify_text_folder
             info = verify_text_folder(src, available_memory=system_memory()[0])
-            ctx.log(f"verified {info['architecture']} with {info['parameters']:,} parameters")
+            ctx.log(tr("verified {architecture} with {parameters:,} parameters", architecture=info['architecture'], parameters=info['parameters']))
             if copy:
                 manifest = copy_with_manifest(src, staging / "files", ctx, 0.1, 0.95, skip_pickles=True)
             else:
@@ -147,6 +148,6 @@ def import_model(ctx: JobContext) -> dict:
         shutil.rmtree(staging, ignore_errors=True)
         if not registered:
             shutil.rmtree(final, ignore_errors=True)
-    ctx.report(1.0, f"imported {model.name}")
+    ctx.report(1.0, tr("imported {name}", name=model.name))
     return {"id": model.id, "name": model.name, "kind": kind, "path": model.path, "sha256": model.sha256,
             "files": len(manifest["files"]), "info": info}

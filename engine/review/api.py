@@ -6,6 +6,7 @@ from pathlib import Path
 from engine.errors import UserError
 from engine.review import queue
 from engine.review.queue import ReviewItem
+from engine.i18n import tr
 
 
 class ReviewAPI:
@@ -63,8 +64,9 @@ class ReviewAPI:
         check_target(out, force)
         items = queue.list_items(self.ws, task=task, status=status, step=step, run_id=run_id)
         if not items:
-            raise UserError("nothing to export: no outputs match" + (f" for task {task}" if task else ""),
-                            hint="approve outputs in the review queue first")
+            raise UserError(tr("nothing to export: no outputs match for task {task}", task=task) if task else
+                            tr("nothing to export: no outputs match"),
+                            hint=tr("approve outputs in the review queue first"))
         return items
 
     def start_export(self, out: str | Path, task: str | None = None, status: str | list[str] = "approved",

@@ -22,6 +22,7 @@ from engine.data.formulas import guard
 from engine.errors import UserError
 from engine.output_paths import check_output_file, check_output_folder
 from engine.review.queue import ReviewItem
+from engine.i18n import N_, tr
 
 TABLE_FORMATS = (".csv", ".xlsx", ".jsonl")
 META_COLUMNS = ("task", "run_id", "row", "candidate", "step", "output", "generated_output", "edited", "status",
@@ -107,8 +108,7 @@ def write_table(items: list[ReviewItem], out: Path, step: Step | None = None) ->
         with atomic.atomic_open(out, "wb") as handle:
             book.save(handle)
     else:
-        raise UserError(f"cannot export to '{out.name}'", hint="use a .csv, .xlsx or .jsonl file, "
-                        "a .zip or a folder for images")
+        raise UserError(tr("cannot export to '{name}'", name=out.name), hint=tr("use a .csv, .xlsx or .jsonl file, a .zip or a folder for images"))
     return out
 
 
@@ -124,8 +124,8 @@ def write_images(items: list[ReviewItem], out: Path, step: Step | None = None) -
     images = [i for i in items if i.modality == "image"]
     for item in images:
         if not item.image_path or not Path(item.image_path).is_file():
-            raise UserError(f"review item {item.id}: image file {item.image_path} is missing",
-                            hint="the run folder was moved or deleted")
+            raise UserError(tr("review item {id}: image file {image_path} is missing", id=item.id, image_path=item.image_path),
+                            hint=tr("the run folder was moved or deleted"))
     if out.suffix.lower() == ".zip":
         with atomic.atomic_open(out, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
             for item in _steps(images, step):
@@ -134,8 +134,8 @@ def write_images(items: list[ReviewItem], out: Path, step: Step | None = None) -
                 archive.writestr(name[:-4] + ".json", json.dumps(sidecar(item), ensure_ascii=False, indent=2))
         return out
     if not images:
-        raise UserError("nothing to export as images: the matching outputs are text",
-                        hint="export text outputs to a .csv, .xlsx or .jsonl file")
+        raise UserError(tr("nothing to export as images: the matching outputs are text"),
+                        hint=tr("export text outputs to a .csv, .xlsx or .jsonl file"))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -156,11 +156,11 @@ def check_target(out: str | os.PathLike, force: bool = False) -> Path:
     """The export path when its kind is known and it may be written (engine.output_paths rules)."""
     suffix = Path(str(out)).suffix.lower()
     if suffix in TABLE_FORMATS or suffix == ".zip":
-        return check_output_file(out, force, "export file")
+        return check_output_file(out, force, N_("export file"))
     if suffix:
-        raise UserError(f"cannot export to '{Path(str(out)).name}': unknown extension '{suffix}'",
-                        hint="use a .csv, .xlsx or .jsonl file, or a .zip or a folder (no extension) for images")
-    return check_output_folder(out, force, "export folder")
+        raise UserError(tr("cannot export to '{name}': unknown extension '{suffix}'", name=Path(str(out)).name, suffix=suffix),
+                        hint=tr("use a .csv, .xlsx or .jsonl file, or a .zip or a folder (no extension) for images"))
+    return check_output_folder(out, force, N_("export folder"))
 
 
 def export_items(items: list[ReviewItem], out: str | os.PathLike, force: bool = False,

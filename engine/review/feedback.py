@@ -12,6 +12,7 @@ import json
 from engine.errors import UserError
 from engine.review.queue import ReviewItem, list_items
 from engine.tasks.store import get_task
+from engine.i18n import tr
 
 
 def example_for(item: ReviewItem) -> dict:
@@ -41,7 +42,7 @@ def feed_back(engine, task_name: str) -> dict:
     task = get_task(engine.workspace, task_name)
     groups = collect(engine.workspace, task.name)
     if not groups:
-        raise UserError(f"task {task.name} has no approved outputs waiting to be fed back",
+        raise UserError(tr("task {name} has no approved outputs waiting to be fed back", name=task.name),
                         hint="approve or edit outputs in the review queue first"
                         if task.dataset or any(s.dataset for s in task.steps)
                         else "give the task a dataset first")

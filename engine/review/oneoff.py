@@ -15,6 +15,7 @@ from pathlib import Path
 
 from engine.errors import NotFound, UserError
 from engine.review.queue import ReviewItem, get_item, os_user
+from engine.i18n import N_, tr
 
 MODALITIES = ("text", "image")
 ONEOFF_STEP = "output"
@@ -27,8 +28,8 @@ def _model_hash(engine, name: str | None, given: str | None, field: str) -> str 
     try:
         return engine.models.get(name).sha256
     except NotFound:
-        raise UserError(f"field '{field}': no model named '{name}' in the catalog",
-                        hint="'aigc models list' shows the models; pass its hash instead") from None
+        raise UserError(tr("field '{field}': no model named '{name}' in the catalog", field=field, name=name),
+                        hint=tr("'aigc models list' shows the models; pass its hash instead")) from None
 
 
 def _step_for(task, modality: str):
@@ -41,8 +42,7 @@ def _step_for(task, modality: str):
     for step in steps:
         if step.modality == modality:
             return step
-    raise UserError(f"task {task.name} has no {modality} step", hint=f"send it without a task, or pick a task "
-                    f"that produces {modality}")
+    raise UserError(tr("task {name} has no {modality} step", name=task.name, modality=modality), hint=tr("send it without a task, or pick a task that produces {modality}", modality=modality))
 
 
 def add_output(engine, modality: str, prompt: str, text: str | None = None, image_path: str | None = None,
@@ -54,32 +54,32 @@ def add_output(engine, modality: str, prompt: str, text: str | None = None, imag
     from engine.tasks.store import get_task
     ws = engine.workspace
     if modality not in MODALITIES:
-        raise UserError(f"field 'modality': '{modality}' is not one of {', '.join(MODALITIES)}")
+        raise UserError(tr("field 'modality': '{modality}' is not one of {items}", modality=modality, items=', '.join(MODALITIES)))
     if not isinstance(prompt, str) or not prompt.strip():
-        raise UserError("field 'prompt': the prompt is empty", hint="send the prompt that produced the output")
+        raise UserError(tr("field 'prompt': the prompt is empty"), hint=tr("send the prompt that produced the output"))
     source: Path | None = None
     if modality == "text":
         if not isinstance(text, str) or not text.strip():
-            raise UserError("field 'text': the output text is empty", hint="generate something first")
+            raise UserError(tr("field 'text': the output text is empty"), hint=tr("generate something first"))
         if image_path:
-            raise UserError("field 'image_path': a text output has no image", hint="use modality 'image'")
+            raise UserError(tr("field 'image_path': a text output has no image"), hint=tr("use modality 'image'"))
     else:
         if not image_path:
-            raise UserError("field 'image_path': an image output needs its image file")
+            raise UserError(tr("field 'image_path': an image output needs its image file"))
         from engine.input_paths import check_input_file
-        source = check_input_file(image_path, "image file")
+        source = check_input_file(image_path, N_("image file"))
         from PIL import Image, UnidentifiedImageError
         try:
             with Image.open(source) as probe:
                 probe.verify()
         except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-            raise UserError(f"image file {source} is not a readable image ({exc})") from None
+            raise UserError(tr("image file {source} is not a readable image ({exc})", source=source, exc=exc)) from None
     try:
         json.dumps(params or {})
     except (TypeError, ValueError) as exc:
-        raise UserError(f"field 'params': not JSON-compatible ({exc})") from None
+        raise UserError(tr("field 'params': not JSON-compatible ({exc})", exc=exc)) from None
     if seed is not None and not isinstance(seed, int):
-        raise UserError(f"field 'seed': expected a whole number, got {seed!r}")
+        raise UserError(tr("field 'seed': expected a whole number, got {seed!r}", seed=seed))
     model_sha256 = _model_hash(engine, model, model_sha256, "model")
     adapter_sha256 = _model_hash(engine, adapter, adapter_sha256, "adapter")
     task_def = get_task(ws, task) if task else None

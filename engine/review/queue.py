@@ -12,6 +12,7 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from engine.errors import NotFound, UserError
+from engine.i18n import tr
 
 STATUSES = ("pending", "approved", "rejected")
 
@@ -89,10 +90,10 @@ def get_item(workspace, item_id) -> ReviewItem:
     try:
         key = int(item_id)
     except (TypeError, ValueError):
-        raise UserError(f"review item id must be a number, got {item_id!r}") from None
+        raise UserError(tr("review item id must be a number, got {item_id!r}", item_id=item_id)) from None
     row = workspace.db().execute("SELECT * FROM task_outputs WHERE id = ?", (key,)).fetchone()
     if row is None:
-        raise NotFound(f"no review item {item_id}", hint="'aigc review list' shows the queue")
+        raise NotFound(tr("no review item {item_id}", item_id=item_id), hint=tr("'aigc review list' shows the queue"))
     return ReviewItem.from_row(row)
 
 
@@ -110,7 +111,7 @@ def list_items(workspace, task: str | None = None, status: str | list[str] | Non
         statuses = [status] if isinstance(status, str) else list(status)
         bad = [s for s in statuses if s not in STATUSES]
         if bad:
-            raise UserError(f"unknown review status '{bad[0]}'", hint="use " + ", ".join(STATUSES))
+            raise UserError(tr("unknown review status '{bad}'", bad=bad[0]), hint="use " + ", ".join(STATUSES))
         sql += f" AND status IN ({','.join('?' * len(statuses))})"
         args += statuses
     if failed is not None:
@@ -131,7 +132,7 @@ def list_items(workspace, task: str | None = None, status: str | list[str] | Non
     if edited is not None:
         sql += " AND edited_text IS " + ("NOT NULL" if edited else "NULL")
     if sort not in (None, "order", "confidence"):
-        raise UserError(f"unknown sort '{sort}'", hint="use order or confidence")
+        raise UserError(tr("unknown sort '{sort}'", sort=sort), hint=tr("use order or confidence"))
     if sort == "confidence":
         sql += " ORDER BY confidence IS NULL, confidence, id"
     else:
@@ -172,10 +173,10 @@ def edit(workspace, item_id, text: str, comment: str | None = None, user: str | 
     """Replace a text output with a corrected one; an edited output counts as approved."""
     item = get_item(workspace, item_id)
     if item.modality != "text":
-        raise UserError(f"review item {item.id} is an image; only text outputs can be edited",
-                        hint="approve or reject it")
+        raise UserError(tr("review item {id} is an image; only text outputs can be edited", id=item.id),
+                        hint=tr("approve or reject it"))
     if not isinstance(text, str) or not text.strip():
-        raise UserError(f"review item {item.id}: the edited text is empty", hint="reject the output instead")
+        raise UserError(tr("review item {id}: the edited text is empty", id=item.id), hint=tr("reject the output instead"))
     text = _label_correction(workspace, item, text)
     return _act(workspace, item_id, "edit", "approved", comment, edited_text=text, user=user)
 
@@ -193,7 +194,7 @@ def _label_correction(workspace, item: ReviewItem, text: str) -> str:
         return text
     labels = spec.parse(text)
     if labels is None:
-        raise UserError(f"review item {item.id}: '{text.strip()}' is not a label of task {item.task}",
+        raise UserError(tr("review item {id}: '{strip}' is not a label of task {task}", id=item.id, strip=text.strip(), task=item.task),
                         hint="use " + (f"one or more of (joined by '{spec.separator.strip()}'): " if spec.multi_label
                                        else "one of: ") + ", ".join(spec.names))
     return spec.join(labels)

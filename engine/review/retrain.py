@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from engine.errors import UserError
 from engine.tasks.store import get_task
+from engine.i18n import tr
 
 
 def latest_adapter(engine, dataset: str, kind: str, fallback: str | None, base: str | None = None) -> str | None:
@@ -36,8 +37,8 @@ def retrain_plan(engine, task_name: str, **overrides) -> dict:
     step = next((s for s in task.effective_steps() if s.name == task.dataset_step()), None)
     dataset = task.step_dataset(step) if step is not None else None
     if step is None or not dataset or not step.model:
-        raise UserError(f"task {task.name} has no model-served step with a dataset to retrain",
-                        hint="give the task a model and a dataset")
+        raise UserError(tr("task {name} has no model-served step with a dataset to retrain", name=task.name),
+                        hint=tr("give the task a model and a dataset"))
     ref = engine.data.version_ref(dataset)
     start = latest_adapter(engine, dataset, step.modality, step.adapter, step.model)
     warm = bool(start) and _accepts(step.modality, "init_adapter")

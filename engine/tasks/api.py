@@ -9,6 +9,7 @@ from engine.tasks import constraints as checks
 from engine.tasks import store
 from engine.tasks.definition import TaskDef, task_from_dict
 from engine.tasks.template import render
+from engine.i18n import N_, tr
 
 
 class TasksAPI:
@@ -57,10 +58,10 @@ class TasksAPI:
 
     def export_file(self, path: str | Path, names: list[str] | None = None, force: bool = False) -> dict:
         from engine.output_paths import check_output_file
-        path = check_output_file(path, force, "task file")
+        path = check_output_file(path, force, N_("task file"))
         tasks = [self.get(n) for n in names] if names else self.list()
         if not tasks:
-            raise UserError("there are no tasks to export", hint="create or import a task first")
+            raise UserError(tr("there are no tasks to export"), hint=tr("create or import a task first"))
         store.write_task_file(tasks, path)
         return {"path": str(path), "tasks": [t.name for t in tasks]}
 
@@ -135,7 +136,7 @@ class TasksAPI:
         from engine.tasks.evaluate import report_paths
         task = self.get(name)
         if limit is not None and (not isinstance(limit, int) or limit < 1):
-            raise UserError(f"--limit must be a whole number >= 1, got {limit!r}")
+            raise UserError(tr("the example limit must be a whole number >= 1, got {limit!r}", limit=limit), options=("--limit",))
         report_paths(report, force)
         params = {"task": task.name, "adapter": adapter, "against": against, "split": split, "limit": limit,
                   "report": str(report) if report else None, "max_new_tokens": max_new_tokens, "free": free,
@@ -147,7 +148,7 @@ class TasksAPI:
         from engine.tasks.classify_head import HeadConfig
         task = self.get(name)
         if task.classify is None:
-            raise UserError(f"task {task.name} is not a classify task", hint="give it a classify label set first")
+            raise UserError(tr("task {name} is not a classify task", name=task.name), hint=tr("give it a classify label set first"))
         params = {"task": task.name, **{k: v for k, v in options.items() if v is not None}}
         HeadConfig(**params).validate()
         return self.engine.jobs.submit("classify.train_head", params, title=f"Train a head for {task.name}")
@@ -178,9 +179,9 @@ class TasksAPI:
         from engine.tasks.classify import classify_prompts
         task = self.get(name)
         if task.classify is None:
-            raise UserError(f"task {task.name} is not a classify task", hint="use 'aigc task run' instead")
+            raise UserError(tr("task {name} is not a classify task", name=task.name), hint=tr("use 'aigc task run' instead"))
         if not task.model:
-            raise UserError(f"task {task.name} has no model", hint="set the task's model")
+            raise UserError(tr("task {name} has no model", name=task.name), hint=tr("set the task's model"))
         prompts = [render(task.template, row, {}, where=f"task {task.name} row {i + 1}") for i, row in enumerate(texts)]
         from engine.tasks.calibration import calibrate
         decisions = classify_prompts(self.engine, task.model, adapter or task.adapter, task.classify, prompts,

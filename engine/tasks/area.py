@@ -14,6 +14,7 @@ from engine.selftest import check
 from engine.tasks import classify_head, evaluate, runner  # noqa: F401 - registers task.run, task.eval, classify.train_head
 from engine.tasks import selftest_check  # noqa: F401,E402 - registers the "classify" self-test check
 from engine.tasks import store
+from engine.i18n import tr
 
 
 def sample_inputs_path(task) -> Path | None:
@@ -24,13 +25,32 @@ def sample_inputs_path(task) -> Path | None:
     return path if path.is_absolute() else samples_dir() / path
 
 
+def in_language(task):
+    """A sample task as a workspace in the current language gets it: ``tasks.<lang>.json`` gives its
+    department and the prompts the starter model was trained on in that language (names stay ids)."""
+    from engine import i18n
+    overlay_path = samples_dir() / f"tasks.{i18n.language()}.json"
+    if i18n.language() == "en" or not overlay_path.is_file():
+        return task
+    import json
+    overlay = json.loads(overlay_path.read_text(encoding="utf-8")).get(task.name) or {}
+    if overlay.get("department"):
+        task.department = overlay["department"]
+    if overlay.get("template"):
+        task.template = overlay["template"]
+    for step in task.steps:
+        if step.name in (overlay.get("steps") or {}):
+            step.template = overlay["steps"][step.name]
+    return task
+
+
 @installer("tasks")
 def install_sample_tasks(engine, ctx) -> dict:
     """Load ``resources/samples/tasks.json``; tasks already in the workspace are left as they are."""
     path = samples_dir() / "tasks.json"
     if not path.is_file():
         return {"added": [], "skipped": [], "note": f"{path} not found"}
-    tasks = store.read_task_file(path)
+    tasks = [in_language(t) for t in store.read_task_file(path)]
     existing = {t.name for t in store.list_tasks(engine.workspace)}
     new = [t for t in tasks if t.name not in existing]
     if new:
@@ -52,11 +72,11 @@ def _tasks_check(engine) -> dict:
             csv.writer(handle).writerows([["product"], ["水杯"], ["MegaMart bag"], ["台灯"]])
         job = engine.jobs.wait(engine.tasks.run(task.name, inputs).id)
         if job.state.value != "succeeded":
-            raise UserError(f"task run failed: {job.error}")
+            raise UserError(tr("task run failed: {error}", error=job.error))
         items = engine.review.list(task=task.name, step="copy")
         failed = [i.row_index for i in items if not i.passed]
         if len(items) != 3 or failed != [1]:
-            raise UserError(f"expected 3 copy outputs with row 1 failing its constraints, got {len(items)} / {failed}")
+            raise UserError(tr("expected 3 copy outputs with row 1 failing its constraints, got {count} / {failed}", count=len(items), failed=failed))
         engine.review.approve(items[0].id)
         engine.review.edit(items[2].id, "台灯: 护眼又明亮")
         out = Path(folder) / "approved.csv"
@@ -64,5 +84,5 @@ def _tasks_check(engine) -> dict:
         with open(out, encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))
         if [r["output"] for r in rows] != ["水杯: 好用又实惠", "台灯: 护眼又明亮"] or rows[0]["product"] != "水杯":
-            raise UserError(f"the export does not hold exactly the approved outputs: {rows}")
+            raise UserError(tr("the export does not hold exactly the approved outputs: {rows}", rows=rows))
     return {"run": job.result["run_id"], "outputs": job.result["outputs"]}

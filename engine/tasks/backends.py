@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from engine.errors import Cancelled, NotFound, UserError
 from engine.tasks.definition import Step
+from engine.i18n import tr
 
 TEXT_PARAMS = ("max_new_tokens", "temperature", "top_p", "top_k", "repetition_penalty", "num_beams", "stop")
 IMAGE_PARAMS = ("steps", "width", "height", "guidance_scale", "negative_prompt", "scheduler", "strength")
@@ -19,8 +20,8 @@ def _lookup(engine, name: str, what: str, where: str):
     try:
         return engine.models.get(name)
     except NotFound:
-        raise UserError(f"{where}: {what} '{name}' is not in the model catalog (was it removed?)",
-                        hint="import it again with 'aigc models import', or change the task") from None
+        raise UserError(tr("{where}: {what} '{name}' is not in the model catalog (was it removed?)", where=where, what=what, name=name),
+                        hint=tr("import it again with 'aigc models import', or change the task")) from None
 
 
 @dataclass
@@ -39,13 +40,13 @@ class StepBackend:
         backend = cls(step)
         if step.model is None:
             if step.modality == "image":
-                raise UserError(f"{where}: an image step needs a model", hint="set the step's model")
+                raise UserError(tr("{where}: an image step needs a model", where=where), hint=tr("set the step's model"))
             if step.adapter:
-                raise UserError(f"{where}: has an adapter but no model", hint="set the step's model too")
+                raise UserError(tr("{where}: has an adapter but no model", where=where), hint=tr("set the step's model too"))
             return backend
         model = _lookup(engine, step.model, "model", where)
         if getattr(model, "kind", step.modality) != step.modality:
-            raise UserError(f"{where}: model '{step.model}' is a {model.kind} model but the step is {step.modality}")
+            raise UserError(tr("{where}: model '{model}' is a {kind} model but the step is {modality}", where=where, model=step.model, kind=model.kind, modality=step.modality))
         backend.model_name, backend.model_sha256 = model.name, model.sha256
         if model.info.get("format") == "gguf":
             backend.model_quant = model.info.get("quant")
@@ -70,16 +71,15 @@ class StepBackend:
         gen_params = {k: v for k, v in params.items() if k in TEXT_PARAMS or k == "seed"}
         size = self.step.params.get("batch_size")
         if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 1):
-            raise UserError(f"step {self.step.name}: params.batch_size is {size!r}, not a whole number >= 1",
-                            hint="set it to 1 or more, or remove it to batch the whole chunk")
+            raise UserError(tr("step {name}: params.batch_size is {size!r}, not a whole number >= 1", name=self.step.name, size=size),
+                            hint=tr("set it to 1 or more, or remove it to batch the whole chunk"))
         gen_params["batch_size"] = size or max(1, len(prompts))
         results = generator.generate(prompts, gen_params, should_stop=should_stop, system=system or None,
                                      seeds=seeds)
         if should_stop():
             raise Cancelled()  # a text cut short by a cancel is not an output
         if len(results) != len(prompts):
-            raise UserError(f"step {self.step.name}: the generator returned {len(results)} texts for "
-                            f"{len(prompts)} prompts")
+            raise UserError(tr("step {name}: the generator returned {count} texts for {count2} prompts", name=self.step.name, count=len(results), count2=len(prompts)))
         return results
 
     def image(self, engine, prompt: str, params: dict, out_dir, should_stop) -> dict:
@@ -94,5 +94,5 @@ class StepBackend:
         if should_stop():
             raise Cancelled()
         if not results:
-            raise UserError(f"step {self.step.name}: the image generator returned no image")
+            raise UserError(tr("step {name}: the image generator returned no image", name=self.step.name))
         return results[0]

@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass, field
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 METHODS = ("generative", "sequence-classification")  # how the task's adapters are trained
 
@@ -65,46 +66,46 @@ def classify_from_dict(data, where: str) -> ClassifySpec | None:
     if data is None:
         return None
     if not isinstance(data, dict):
-        raise UserError(f"{where} must be an object with a 'labels' list")
+        raise UserError(tr("{where} must be an object with a 'labels' list", where=where))
     known = set(ClassifySpec.__dataclass_fields__)
     unknown = sorted(set(data) - known)
     if unknown:
-        raise UserError(f"{where}: unknown field '{unknown[0]}'", hint="allowed: " + ", ".join(sorted(known)))
+        raise UserError(tr("{where}: unknown field '{unknown}'", where=where, unknown=unknown[0]), hint=tr("allowed: {items}", items=", ".join(sorted(known))))
     raw = data.get("labels")
     if not isinstance(raw, list) or len(raw) < 2:
-        raise UserError(f"{where}.labels must list at least two labels",
-                        hint='e.g. ["refund", "delivery"] or [{"name": "refund", "description": "..."}]')
+        raise UserError(tr("{where}.labels must list at least two labels", where=where),
+                        hint=tr("e.g. [\"refund\", \"delivery\"] or [{{\"name\": \"refund\", \"description\": \"...\"}}]"))
     labels: list[Label] = []
     for index, item in enumerate(raw):
         lwhere = f"{where}.labels[{index}]"
         if isinstance(item, dict):
             extra = sorted(set(item) - {"name", "description"})
             if extra:
-                raise UserError(f"{lwhere}: unknown field '{extra[0]}'", hint="use name and description")
+                raise UserError(tr("{lwhere}: unknown field '{extra}'", lwhere=lwhere, extra=extra[0]), hint=tr("use name and description"))
             name, description = item.get("name"), item.get("description") or ""
         else:
             name, description = item, ""
         if not isinstance(name, str) or not name.strip():
-            raise UserError(f"{lwhere} is empty", hint="give every label a name")
+            raise UserError(tr("{lwhere} is empty", lwhere=lwhere), hint=tr("give every label a name"))
         if not isinstance(description, str):
-            raise UserError(f"{lwhere}.description must be text")
+            raise UserError(tr("{lwhere}.description must be text", lwhere=lwhere))
         name = name.strip()
         if any(label.name.casefold() == name.casefold() for label in labels):
-            raise UserError(f"{lwhere}: label '{name}' is listed twice", hint="remove the duplicate")
+            raise UserError(tr("{lwhere}: label '{name}' is listed twice", lwhere=lwhere, name=name), hint=tr("remove the duplicate"))
         labels.append(Label(name, description.strip()))
     spec = ClassifySpec(labels=labels, multi_label=bool(data.get("multi_label", False)),
                         method=str(data.get("method") or "generative"),
                         threshold=data.get("threshold", 0.3), separator=str(data.get("separator") or ", "))
     if spec.method not in METHODS:
-        raise UserError(f"{where}.method '{spec.method}' is not supported", hint="use " + ", ".join(METHODS))
+        raise UserError(tr("{where}.method '{method}' is not supported", where=where, method=spec.method), hint=tr("use {items}", items=", ".join(METHODS)))
     if not isinstance(spec.threshold, (int, float)) or isinstance(spec.threshold, bool) \
             or not 0 < spec.threshold <= 1:
-        raise UserError(f"{where}.threshold must be a number above 0 and at most 1, got {spec.threshold!r}")
+        raise UserError(tr("{where}.threshold must be a number above 0 and at most 1, got {threshold!r}", where=where, threshold=spec.threshold))
     sep = spec.separator.strip() or ","
     if spec.multi_label and any(sep in n for n in spec.names):
         bad = next(n for n in spec.names if sep in n)
-        raise UserError(f"{where}: label '{bad}' contains the separator '{sep}'",
-                        hint="rename the label or set another separator")
+        raise UserError(tr("{where}: label '{bad}' contains the separator '{sep}'", where=where, bad=bad, sep=sep),
+                        hint=tr("rename the label or set another separator"))
     return spec
 
 
@@ -115,9 +116,9 @@ def check_task(task) -> None:
         return
     where = f"task {task.name}"
     if task.steps:
-        raise UserError(f"{where}: a classify task cannot have steps", hint="make it a single-step task")
+        raise UserError(tr("{where}: a classify task cannot have steps", where=where), hint=tr("make it a single-step task"))
     if task.modality != "text":
-        raise UserError(f"{where}: a classify task must be a text task")
+        raise UserError(tr("{where}: a classify task must be a text task", where=where))
 
 
 def softmax(values: list[float]) -> list[float]:

@@ -17,6 +17,7 @@ from engine.errors import UserError
 from engine.tasks import calibration, evals_store
 from engine.tasks.classify_head import is_head
 from engine.tasks.classify_metrics import OUTSIDE, bootstrap_ci, statistic_for, summary
+from engine.i18n import tr
 
 MAIN_METRIC = "macro_f1"
 
@@ -33,8 +34,8 @@ def gold_cases(engine, task, dataset: str, version: int, split: str, limit: int 
         prompt, reference, system = found
         gold = spec.parse(reference)
         if gold is None:
-            raise UserError(f"dataset {dataset} version {version} record {example['id']} ({split}): answer "
-                            f"'{reference.strip()[:60]}' is not a label of task {task.name}",
+            raise UserError(tr("dataset {dataset} version {version} record {id} ({split}): answer '{value}' is not a "
+                               "label of task {name}", dataset=dataset, version=version, id=example['id'], split=split, value=reference.strip()[:60], name=task.name),
                             hint="correct the record's output, or add the label to the task: "
                                  + ", ".join(spec.names))
         cases.append({"id": example["id"], "prompt": prompt, "system": system, "gold": gold})
@@ -122,7 +123,7 @@ def _predict(ctx, engine, model: str, adapter: str | None, task, cases: list[dic
         else:
             out += classify_prompts(engine, model, adapter, spec, prompts, system, ctx.cancelled)
         start = end
-        ctx.report((offset + start) / total, f"{label}: example {start} of {len(cases)}")
+        ctx.report((offset + start) / total, tr("{system}: example {number} of {total}", system=label, number=start, total=len(cases)))
     return out
 
 
@@ -133,8 +134,8 @@ def evaluate_classify(ctx, config, task, dataset: str, model: str) -> dict:
     ref = engine.data.version_ref(dataset)
     cases = gold_cases(engine, task, dataset, ref["version"], config.split, config.limit)
     if not cases:
-        raise UserError(f"dataset {dataset} version {ref['version']} has no '{config.split}' examples with a label",
-                        hint=f"split it first: aigc data split {dataset} --val 0.1 --test 0.2 --seed 0")
+        raise UserError(tr("dataset {dataset} version {version} has no '{split}' examples with a label", dataset=dataset, version=ref['version'], split=config.split),
+                        hint=tr("split dataset {dataset} into train, validation and test first", dataset=dataset))
     free = bool(getattr(config, "free", False))
     systems = [(config.against or "base model", config.against)]
     if config.adapter:
@@ -145,14 +146,14 @@ def evaluate_classify(ctx, config, task, dataset: str, model: str) -> dict:
         gold_cases(engine, task, dataset, ref["version"], "val", None)
     if not free and not spec.multi_label and config.split != "val" and len(val_cases) < 2:
         warnings.append(f"dataset {dataset} version {ref['version']} has no validation examples: confidence is "
-                        "not calibrated (split it with --val to fit a temperature)")
+                        "not calibrated (split it with a validation share to fit a temperature)")
         val_cases = []
     per_system = len(cases) + len(val_cases)
     total = per_system * len(systems)
     for position, (label, adapter_name) in enumerate(systems):
         adapter = engine.models.get(adapter_name) if adapter_name else None
         if free and is_head(adapter):
-            raise UserError(f"{adapter.name} is a classification head; it cannot generate", hint="drop --free")
+            raise UserError(tr("{name} is a classification head; it cannot generate", name=adapter.name), hint=tr("evaluate without free generation"), options=("--free",))
         system_warnings = data_warnings(engine, task, dataset, ref, cases, adapter)
         warnings += [w for w in system_warnings if w not in warnings]
         decisions = _predict(ctx, engine, model, adapter_name, task, cases, free, label, position * per_system, total)
@@ -204,7 +205,7 @@ def evaluate_classify(ctx, config, task, dataset: str, model: str) -> dict:
     atomic.write_json(base_path.with_name(base_path.name + ".json"), report)
     paths["json"] = str(base_path.with_name(base_path.name + ".json"))
     evals_store.set_report(ctx.workspace, ids, paths)
-    ctx.report(1.0, "evaluation report written")
+    ctx.report(1.0, tr("evaluation report written"))
     return {"task": task.name, "kind": "classify", "examples": len(cases), "dataset_version": ref["version"],
             "systems": report["systems"], "warnings": warnings, "report": paths, "eval_ids": ids}
 

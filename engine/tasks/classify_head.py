@@ -18,6 +18,7 @@ from pathlib import Path
 
 from engine.errors import UserError
 from engine.jobs import JobContext, job_kind
+from engine.i18n import tr
 
 HEAD_METHOD = "sequence-classification"
 
@@ -39,7 +40,7 @@ class HeadConfig:
                          ("learning_rate", self.learning_rate > 0), ("lora_r", self.lora_r >= 1),
                          ("max_length", self.max_length >= 8)):
             if not ok:
-                raise UserError(f"head training option {name}={getattr(self, name)} is out of range")
+                raise UserError(tr("head training option {name}={getattr} is out of range", name=name, getattr=getattr(self, name)))
         return self
 
 
@@ -82,9 +83,8 @@ def _examples(engine, task, version: int) -> tuple[list, list]:
             continue
         labels = task.classify.parse(found[1])
         if labels is None:
-            raise UserError(f"dataset {task.dataset} version {version} record {example['id']}: answer "
-                            f"'{found[1].strip()[:60]}' is not a label of task {task.name}",
-                            hint="correct the record's output, or add the label to the task")
+            raise UserError(tr("dataset {dataset} version {version} record {id}: answer '{value}' is not a label of task {name}", dataset=task.dataset, version=version, id=example['id'], value=found[1].strip()[:60], name=task.name),
+                            hint=tr("correct the record's output, or add the label to the task"))
         (val if example.get("split") in ("val", "validation", "dev") else train).append((found[0], labels))
     return train, val
 
@@ -112,16 +112,16 @@ def train_head(ctx: JobContext) -> dict:
     task = get_task(ctx.workspace, cfg.task)
     spec = task.classify
     if spec is None or not task.model or not task.dataset:
-        raise UserError(f"task {task.name} is not a classify task with a model and a dataset",
-                        hint="give it a classify label set, a model and a dataset")
+        raise UserError(tr("task {name} is not a classify task with a model and a dataset", name=task.name),
+                        hint=tr("give it a classify label set, a model and a dataset"))
     base = engine.models.get(task.model)
     ref = engine.data.version_ref(task.dataset)
     train, val = _examples(engine, task, ref["version"])
     if not train:
-        raise UserError(f"dataset {task.dataset} version {ref['version']} has no training examples")
+        raise UserError(tr("dataset {dataset} version {version} has no training examples", dataset=task.dataset, version=ref['version']))
     name = cfg.output_name or f"{task.name}-head-{time.strftime('%m%d%H%M')}"
     if engine.models.find(name) is not None and engine.models.find(name).name == name:
-        raise UserError(f"a model named '{name}' already exists", hint="choose another --name")
+        raise UserError(tr("a model named '{name}' already exists", name=name), hint=tr("choose another name"))
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
     run = runs.create_run(engine, "text", {"method": HEAD_METHOD, **asdict(cfg), "model": base.name,
@@ -129,14 +129,14 @@ def train_head(ctx: JobContext) -> dict:
     runs.update_run(engine, run["id"], state="running", total_steps=cfg.max_steps)
     events = TrainingEvents(run["dir"], ctx.log)
     try:
-        ctx.report(0.02, "loading the model with a classification head")
+        ctx.report(0.02, tr("loading the model with a classification head"))
         tokenizer, model = _load(base.path, spec)
         lora = LoraConfig(task_type="SEQ_CLS", r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=0.0,
                           target_modules=target_modules_for(model.config.model_type))
         model = get_peft_model(model, lora)
         optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=cfg.learning_rate)
-        ctx.log(f"run {run['id']}: {HEAD_METHOD} head for {len(spec.names)} labels on {base.name}, "
-                f"{len(train)} train / {len(val)} validation examples, {cfg.max_steps} steps")
+        ctx.log(tr("run {id}: {head_method} head for {count} labels on {name}, {count2} train / {count3} "
+                   "validation examples, {max_steps} steps", id=run['id'], head_method=HEAD_METHOD, count=len(spec.names), name=base.name, count2=len(train), count3=len(val), max_steps=cfg.max_steps))
         events.config({"method": HEAD_METHOD, **asdict(cfg)})
         order: list[int] = []
         model.train()
@@ -155,11 +155,11 @@ def train_head(ctx: JobContext) -> dict:
             optimizer.step()
             value = float(loss.detach())
             if not math.isfinite(value):
-                raise UserError(f"head training diverged at step {step} (loss {value})",
-                                hint=f"lower --learning-rate (now {cfg.learning_rate})")
+                raise UserError(tr("head training diverged at step {step} (loss {value})", step=step, value=value),
+                                hint=tr("lower the learning rate (now {learning_rate})", learning_rate=cfg.learning_rate))
             ctx.metric("loss", value, step)
             events.scalar("loss", value, step)
-            ctx.report(0.05 + 0.85 * step / cfg.max_steps, f"step {step}/{cfg.max_steps} loss {value:.4f}")
+            ctx.report(0.05 + 0.85 * step / cfg.max_steps, tr("step {step}/{total} loss {loss}", step=step, total=cfg.max_steps, loss=f"{value:.4f}"))
         if val:
             model.eval()
             decisions = predict(tokenizer, model, spec, [v[0] for v in val], cfg.max_length)
@@ -185,7 +185,7 @@ def train_head(ctx: JobContext) -> dict:
         events.close()
     result = {"run_id": run["id"], "model": adapter.name, "method": HEAD_METHOD, "steps": cfg.max_steps}
     runs.update_run(engine, run["id"], state="succeeded", model_id=adapter.id, step=cfg.max_steps, result=result)
-    ctx.report(1.0, "classification head trained")
+    ctx.report(1.0, tr("classification head trained"))
     return result
 
 
@@ -211,8 +211,7 @@ def classify_with_head(engine, model: str, adapter, spec, prompts: list[str], sh
     """Decisions from a trained head adapter (its label set must be the task's)."""
     labels = (adapter.info or {}).get("labels")
     if labels != spec.names:
-        raise UserError(f"classification head {adapter.name} was trained for labels {labels}, the task has "
-                        f"{spec.names}", hint="train a new head for this label set")
+        raise UserError(tr("classification head {name} was trained for labels {labels}, the task has {names}", name=adapter.name, labels=labels, names=spec.names), hint=tr("train a new head for this label set"))
     tokenizer, net = _load(engine.models.get(model).path, spec, str(Path(adapter.path)))
     net.eval()
     return predict(tokenizer, net, spec, prompts, should_stop=should_stop)

@@ -14,6 +14,7 @@ from engine.errors import UserError
 from engine.tasks.classify import ClassifySpec, check_task, classify_from_dict
 from engine.tasks.monitor import RunAlerts, alerts_from_dict
 from engine.tasks.template import parse_template
+from engine.i18n import tr
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MODALITIES = ("text", "image")
@@ -159,14 +160,14 @@ def _check_keys(data: dict, cls, where: str) -> None:
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise UserError(f"{where}: unknown field '{unknown[0]}'", hint="allowed: " + ", ".join(sorted(known)))
+        raise UserError(tr("{where}: unknown field '{unknown}'", where=where, unknown=unknown[0]), hint=tr("allowed: {items}", items=", ".join(sorted(known))))
 
 
 def _int_or_none(value, where: str):
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise UserError(f"{where} must be a whole number >= 0, got {value!r}")
+        raise UserError(tr("{where} must be a whole number >= 0, got {value!r}", where=where, value=value))
     return value
 
 
@@ -176,7 +177,7 @@ def _terms(value, where: str) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise UserError(f"{where} must be a list of non-empty strings")
+        raise UserError(tr("{where} must be a list of non-empty strings", where=where))
     return [v.strip() for v in value]
 
 
@@ -184,7 +185,7 @@ def constraints_from_dict(data, where: str) -> Constraints:
     if data is None:
         return Constraints()
     if not isinstance(data, dict):
-        raise UserError(f"{where} must be an object")
+        raise UserError(tr("{where} must be an object", where=where))
     _check_keys(data, Constraints, where)
     c = Constraints(
         min_chars=_int_or_none(data.get("min_chars"), f"{where}.min_chars"),
@@ -199,14 +200,14 @@ def constraints_from_dict(data, where: str) -> Constraints:
     for low, high in (("min_chars", "max_chars"), ("min_words", "max_words")):
         lo, hi = getattr(c, low), getattr(c, high)
         if lo is not None and hi is not None and lo > hi:
-            raise UserError(f"{where}: {low} ({lo}) is larger than {high} ({hi})")
+            raise UserError(tr("{where}: {low} ({lo}) is larger than {high} ({hi})", where=where, low=low, lo=lo, high=high, hi=hi))
     if c.regex is not None:
         try:
             re.compile(c.regex)
         except re.error as exc:
-            raise UserError(f"{where}.regex is not a valid regular expression: {exc}") from None
+            raise UserError(tr("{where}.regex is not a valid regular expression: {exc}", where=where, exc=exc)) from None
     if c.language is not None and c.language not in LANGUAGES:
-        raise UserError(f"{where}.language '{c.language}' is not supported", hint="use one of " + ", ".join(LANGUAGES))
+        raise UserError(tr("{where}.language '{language}' is not supported", where=where, language=c.language), hint=tr("use one of {items}", items=", ".join(LANGUAGES)))
     return c
 
 
@@ -214,51 +215,51 @@ def generation_from_dict(data, where: str) -> Generation:
     if data is None:
         return Generation()
     if not isinstance(data, dict):
-        raise UserError(f"{where} must be an object")
+        raise UserError(tr("{where} must be an object", where=where))
     _check_keys(data, Generation, where)
     gen = Generation(**data)
     if not isinstance(gen.max_new_tokens, int) or gen.max_new_tokens < 1:
-        raise UserError(f"{where}.max_new_tokens must be a whole number >= 1")
+        raise UserError(tr("{where}.max_new_tokens must be a whole number >= 1", where=where))
     if not isinstance(gen.seed, int):
-        raise UserError(f"{where}.seed must be a whole number")
+        raise UserError(tr("{where}.seed must be a whole number", where=where))
     for key in ("temperature", "top_p"):
         value = getattr(gen, key)
         if not isinstance(value, (int, float)) or value < 0:
-            raise UserError(f"{where}.{key} must be a number >= 0")
+            raise UserError(tr("{where}.{key} must be a number >= 0", where=where, key=key))
     return gen
 
 
 def _modality(value, where: str) -> str:
     value = value or "text"
     if value not in MODALITIES:
-        raise UserError(f"{where}.modality must be 'text' or 'image', got {value!r}")
+        raise UserError(tr("{where}.modality must be 'text' or 'image', got {value!r}", where=where, value=value))
     return value
 
 
 def task_from_dict(data, where: str = "task") -> TaskDef:
     """Validate a plain dict (from JSON) into a TaskDef; every problem names its field."""
     if not isinstance(data, dict):
-        raise UserError(f"{where} must be a JSON object")
+        raise UserError(tr("{where} must be a JSON object", where=where))
     name = data.get("name")
     if not isinstance(name, str) or not NAME_RE.match(name):
-        raise UserError(f"{where}.name {name!r} is not a valid task name",
-                        hint="use letters, digits, '-', '_' or '.', up to 64 characters")
+        raise UserError(tr("{where}.name {name!r} is not a valid task name", where=where, name=name),
+                        hint=tr("use letters, digits, '-', '_' or '.', up to 64 characters"))
     where = f"task {name}"
     _check_keys(data, TaskDef, where)
     steps = []
     for index, raw in enumerate(data.get("steps") or []):
         swhere = f"{where} steps[{index}]"
         if not isinstance(raw, dict):
-            raise UserError(f"{swhere} must be an object")
+            raise UserError(tr("{swhere} must be an object", swhere=swhere))
         _check_keys(raw, Step, swhere)
         sname = raw.get("name")
         if not isinstance(sname, str) or not NAME_RE.match(sname):
-            raise UserError(f"{swhere}.name {sname!r} is not a valid step name")
+            raise UserError(tr("{swhere}.name {sname!r} is not a valid step name", swhere=swhere, sname=sname))
         if any(s.name == sname for s in steps):
-            raise UserError(f"{swhere}: step name '{sname}' is used twice")
+            raise UserError(tr("{swhere}: step name '{sname}' is used twice", swhere=swhere, sname=sname))
         params = raw.get("params") or {}
         if not isinstance(params, dict):
-            raise UserError(f"{swhere}.params must be an object")
+            raise UserError(tr("{swhere}.params must be an object", swhere=swhere))
         steps.append(Step(
             name=sname, modality=_modality(raw.get("modality"), swhere), model=raw.get("model") or None,
             adapter=raw.get("adapter") or None, template=str(raw.get("template") or ""),
@@ -269,14 +270,14 @@ def task_from_dict(data, where: str = "task") -> TaskDef:
     evaluation = data.get("evaluation") or list(EVAL_METRICS)
     bad = [m for m in evaluation if m not in EVAL_METRICS]
     if bad:
-        raise UserError(f"{where}.evaluation: unknown metric '{bad[0]}'", hint="use " + ", ".join(EVAL_METRICS))
+        raise UserError(tr("{where}.evaluation: unknown metric '{bad}'", where=where, bad=bad[0]), hint=tr("use {items}", items=", ".join(EVAL_METRICS)))
     retries = data.get("max_retries", 2)
     if not isinstance(retries, int) or not 0 <= retries <= 10:
-        raise UserError(f"{where}.max_retries must be a whole number from 0 to 10")
+        raise UserError(tr("{where}.max_retries must be a whole number from 0 to 10", where=where))
     examples = data.get("examples") or {}
     if not isinstance(examples, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                  for k, v in examples.items()):
-        raise UserError(f"{where}.examples must map each variable name to an example text")
+        raise UserError(tr("{where}.examples must map each variable name to an example text", where=where))
     task = TaskDef(
         name=name, title=str(data.get("title") or ""), title_zh=str(data.get("title_zh") or ""),
         department=str(data.get("department") or ""), modality=_modality(data.get("modality"), where),
@@ -300,16 +301,18 @@ def validate_steps(task: TaskDef) -> None:
     for step in steps:
         where = f"task {task.name} step {step.name}"
         if not step.template.strip():
-            raise UserError(f"{where}: the template is empty",
-                            hint="give it a template with variables such as {product}")
+            raise UserError(tr("{where}: the template is empty", where=where),
+                            hint=tr("give it a template with variables such as {{product}}"))
         for kind, ref in parse_template(step.template, where=where):
             if kind != "step":
                 continue
             if ref == step.name:
-                raise UserError(f"{where}: the template refers to its own output {{steps.{ref}.output}}")
+                raise UserError(tr("{where}: the template refers to its own output {{steps.{ref}.output}}", where=where, ref=ref))
             if ref not in seen:
                 later = any(s.name == ref for s in steps)
-                raise UserError(f"{where}: {{steps.{ref}.output}} refers to a step that "
-                                + ("comes later" if later else "does not exist"),
-                                hint="earlier steps: " + (", ".join(seen) or "none"))
+                raise UserError(tr("{where}: {{steps.{ref}.output}} refers to a step that comes later", where=where,
+                                   ref=ref) if later else
+                                tr("{where}: {{steps.{ref}.output}} refers to a step that does not exist", where=where,
+                                   ref=ref),
+                                hint=tr("earlier steps: {items}", items=", ".join(seen) or tr("none")))
         seen.append(step.name)

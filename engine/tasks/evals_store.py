@@ -13,6 +13,7 @@ import time
 
 from engine.errors import UserError
 from engine.tasks.classify_metrics import bootstrap_ci, paired_difference, statistic_for
+from engine.i18n import tr
 
 RESAMPLES = 1000
 
@@ -64,14 +65,14 @@ def leaderboard(engine, task_name: str, version: int | None = None, split: str =
     rows = [r for r in list_evals(engine.workspace, task.name) if r["split"] == split
             and (method is None or r["method"] == method)]
     if not rows:
-        raise UserError(f"task {task.name} has no '{split}' evaluations yet",
-                        hint=f"run 'aigc task eval {task.name}' (with --adapter A to include an adapter)")
+        raise UserError(tr("task {name} has no '{split}' evaluations yet", name=task.name, split=split),
+                        hint=tr("evaluate task {name} first (with an adapter to include it)", name=task.name))
     versions = sorted({r["dataset_version"] for r in rows if r["dataset_version"] is not None})
     if version is None:
         version = max(versions) if versions else None
     elif version not in versions:
-        raise UserError(f"task {task.name} has no evaluations on dataset version {version}",
-                        hint="evaluated versions: " + (", ".join(map(str, versions)) or "none"))
+        raise UserError(tr("task {name} has no evaluations on dataset version {version}", name=task.name, version=version),
+                        hint=tr("evaluated versions: {items}", items=", ".join(map(str, versions)) or tr("none")))
     rows = [r for r in rows if r["dataset_version"] == version]
     latest: dict[tuple, dict] = {}
     for row in rows:   # oldest first, so the last one per system wins
@@ -113,7 +114,7 @@ def _compare(newest: dict, others: list[dict]) -> dict:
     if not _same_examples(a, b):
         return {"against": best["system"], "significant": None,
                 "text": f"{newest['system']} and {best['system']} were evaluated on different examples "
-                        "(another --limit or split); no paired comparison"}
+                        "(another example limit or split); no paired comparison"}
     diff = paired_difference(statistic_for(a["per_example"], a["main_metric"]),
                              statistic_for(b["per_example"], b["main_metric"]), a["examples"], RESAMPLES)
     delta = round(newest["value"] - best["value"], 2)

@@ -16,6 +16,7 @@ from engine.jobs import JobContext, job_kind
 from engine.tasks import metrics
 from engine.tasks.report import render
 from engine.tasks.store import get_task
+from engine.i18n import N_, tr
 
 
 @dataclass
@@ -38,7 +39,7 @@ def report_paths(report: str | None, force: bool = False) -> list[Path]:
     from engine.output_paths import check_output_file
     base = Path(report)
     base = base.with_suffix("") if base.suffix.lower() in (".html", ".md", ".json") else base
-    return [check_output_file(base.with_name(base.name + suffix), force, "report file")
+    return [check_output_file(base.with_name(base.name + suffix), force, N_("report file"))
             for suffix in (".html", ".md", ".json")]
 
 
@@ -68,7 +69,7 @@ def _base_model(engine, task, adapter: str | None) -> str:
         info = engine.models.get(adapter)
         if info.base_id:
             return engine.models.get(info.base_id).name
-    raise UserError(f"task {task.name} has no text model to evaluate", hint="set the task's model")
+    raise UserError(tr("task {name} has no text model to evaluate", name=task.name), hint=tr("set the task's model"))
 
 
 EVAL_BATCH = 8
@@ -99,7 +100,7 @@ def _generate(ctx, engine, model, adapter, cases, params, label, offset, total) 
         ctx.check_cancelled()
         outputs += [str(r["text"]).strip() for r in results]
         start = end
-        ctx.report((offset + start) / total, f"{label}: example {start} of {len(cases)}")
+        ctx.report((offset + start) / total, tr("{system}: example {number} of {total}", system=label, number=start, total=len(cases)))
     return outputs
 
 
@@ -111,9 +112,10 @@ def evaluate_task(ctx: JobContext) -> dict:
     dataset = task.step_dataset(next(s for s in task.effective_steps() if s.name == task.checked_step())) \
         if task.checked_step() else None
     if not dataset:
-        raise UserError(f"task {task.name} has no dataset to evaluate on", hint="set the task's dataset")
+        raise UserError(tr("task {name} has no dataset to evaluate on", name=task.name), hint=tr("set the task's dataset"))
     if config.against and not config.adapter:
-        raise UserError("--against compares two adapters: give --adapter too")
+        raise UserError(tr("comparing against an adapter needs a second adapter to compare"), hint=tr("choose the adapter too"),
+                        options=("--adapter",))
     model = _base_model(engine, task, config.adapter or config.against)
     for name in filter(None, (model, config.adapter, config.against)):
         engine.models.get(name)  # a removed model fails here, before any work
@@ -121,15 +123,16 @@ def evaluate_task(ctx: JobContext) -> dict:
         from engine.tasks.classify_eval import evaluate_classify
         return evaluate_classify(ctx, config, task, dataset, model)
     if config.free:
-        raise UserError(f"--free is for classify tasks; task {task.name} generates text")
+        raise UserError(tr("free generation is for classify tasks; task {name} generates text", name=task.name),
+                        hint=tr("evaluate without free generation"), options=("--free",))
     ref = engine.data.version_ref(dataset)
     cases = [c for c in (prompt_and_reference(e) for e in engine.data.iter_examples(dataset, split=config.split))
              if c is not None]
     if config.limit:
         cases = cases[:config.limit]
     if not cases:
-        raise UserError(f"dataset {dataset} version {ref['version']} has no '{config.split}' examples with a target",
-                        hint=f"split it first: aigc data split {dataset} --val 0.1 --test 0.1 --seed 0")
+        raise UserError(tr("dataset {dataset} version {version} has no '{split}' examples with a target", dataset=dataset, version=ref['version'], split=config.split),
+                        hint=tr("split dataset {dataset} into train, validation and test first", dataset=dataset))
     systems = [("base model" if config.against is None else config.against, None if config.against is None
                 else config.against)]
     if config.adapter:
@@ -173,7 +176,7 @@ def evaluate_task(ctx: JobContext) -> dict:
     paths["json"] = str(base.with_name(base.name + ".json"))
     from engine.tasks.evals_store import set_report
     set_report(ctx.workspace, eval_ids, paths)
-    ctx.report(1.0, "evaluation report written")
+    ctx.report(1.0, tr("evaluation report written"))
     return {"task": task.name, "examples": len(cases), "systems": results, "report": paths, "eval_ids": eval_ids,
             "dataset_version": ref["version"]}
 

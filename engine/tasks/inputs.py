@@ -11,6 +11,7 @@ from pathlib import Path
 
 from engine.errors import UserError
 from engine.input_paths import check_input_file
+from engine.i18n import N_, tr
 
 SUFFIXES = (".csv", ".tsv", ".xlsx", ".jsonl", ".json")
 
@@ -35,13 +36,13 @@ def _rows(path: Path):
         from engine.data.sources import _json_is_lines
         lines = _json_is_lines(path, detect_encoding(path))
         return "line", (readers.read_jsonl(path) if lines else readers.read_json(path))
-    raise UserError(f"{path}: unsupported input format '{suffix}'", hint="use " + ", ".join(SUFFIXES))
+    raise UserError(tr("{path}: unsupported input format '{suffix}'", path=path, suffix=suffix), hint=tr("use {items}", items=", ".join(SUFFIXES)))
 
 
 def read_rows(path: str | Path) -> tuple[list[str], list[dict]]:
     """(columns, rows) of an input file; each row maps column name to a string."""
     from engine.data.readers import RowError
-    path = check_input_file(path, "inputs file")
+    path = check_input_file(path, N_("inputs file"))
     unit, stream = _rows(path)
     header: list[str] = []
     rows = []
@@ -52,14 +53,14 @@ def read_rows(path: str | Path) -> tuple[list[str], list[dict]]:
     except RowError as exc:
         where = f": {unit} {exc.line}" if exc.line else ""
         what = f" {exc.field}" if exc.field else ""
-        raise UserError(f"{path}{where}{what}: {exc.message}", hint="fix the file and run again") from None
+        raise UserError(tr("{path}{where}{what}: {message}", path=path, where=where, what=what, message=exc.message), hint=tr("fix the file and run again")) from None
     if not rows:
-        raise UserError(f"{path}: no input rows", hint="add rows below the header")
+        raise UserError(tr("{path}: no input rows", path=path), hint=tr("add rows below the header"))
     return header, rows
 
 
 def check_columns(path, columns: list[str], variables: list[str], task_name: str) -> None:
     missing = [v for v in variables if v not in columns]
     if missing:
-        raise UserError(f"{path}: missing column(s) {', '.join(missing)} needed by task {task_name}",
-                        hint="the file has: " + (", ".join(columns) or "no columns"))
+        raise UserError(tr("{path}: missing column(s) {items} needed by task {task_name}", path=path, items=', '.join(missing), task_name=task_name),
+                        hint=tr("the file has: {items}", items=", ".join(columns) or tr("no columns")))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from engine.errors import Cancelled, UserError
+from engine.i18n import tr
 
 BATCH = 32
 
@@ -25,12 +26,12 @@ def encode_pair(tokenizer, prompt: str, answer: str, system: str | None, complet
     from engine.text.templates import _token_labels, response_spans
     text, spans = response_spans(tokenizer, _messages(prompt, answer, system))
     if not spans:
-        raise UserError("the model's chat template does not mark where the answer starts",
-                        hint="use a model whose template renders assistant turns")
+        raise UserError(tr("the model's chat template does not mark where the answer starts"),
+                        hint=tr("use a model whose template renders assistant turns"))
     if not complete:
         start = text.find(answer, spans[-1][0])
         if start < 0:
-            raise UserError(f"the chat template changes the answer '{answer}' when rendering it")
+            raise UserError(tr("the chat template changes the answer '{answer}' when rendering it", answer=answer))
         spans = [(start, start + len(answer))]
     return _token_labels(tokenizer, text, spans)
 
@@ -44,8 +45,8 @@ def _token_logprobs(loaded, sequences: list[tuple[list[int], list[int]]], should
     context = loaded.context_length
     for index, (ids, _) in enumerate(sequences):
         if context and len(ids) > context:
-            raise UserError(f"input {index + 1} with its answer is {len(ids)} tokens, the model's context is {context}",
-                            hint="shorten the input")
+            raise UserError(tr("input {value} with its answer is {count} tokens, the model's context is {context}", value=index + 1, count=len(ids), context=context),
+                            hint=tr("shorten the input"))
     order = sorted(range(len(sequences)), key=lambda i: len(sequences[i][0]))
     results: list[list[float] | None] = [None] * len(sequences)
     with torch.inference_mode():

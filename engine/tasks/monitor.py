@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, fields
 
 from engine.errors import NotFound, UserError
+from engine.i18n import tr
 
 LOW_CONFIDENCE = 0.5
 ENDED = ("finished", "stopped")
@@ -36,20 +37,20 @@ def alerts_from_dict(data, where: str) -> RunAlerts:
     if data is None:
         return RunAlerts()
     if not isinstance(data, dict):
-        raise UserError(f"{where} must be an object, e.g. {{\"min_pass_rate\": 80}}")
+        raise UserError(tr("{where} must be an object, e.g. {{\"min_pass_rate\": 80}}", where=where))
     known = {f.name for f in fields(RunAlerts)}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise UserError(f"{where}: unknown field '{unknown[0]}'", hint="allowed: " + ", ".join(sorted(known)))
+        raise UserError(tr("{where}: unknown field '{unknown}'", where=where, unknown=unknown[0]), hint=tr("allowed: {items}", items=", ".join(sorted(known))))
     for key, value in data.items():
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise UserError(f"{where}.{key} must be a number >= 0, got {value!r}")
+            raise UserError(tr("{where}.{key} must be a number >= 0, got {value!r}", where=where, key=key, value=value))
         if (key.endswith("_rate") or key == "min_accuracy") and value > 100:
-            raise UserError(f"{where}.{key} is a percentage (0-100), got {value!r}")
+            raise UserError(tr("{where}.{key} is a percentage (0-100), got {value!r}", where=where, key=key, value=value))
         if key == "min_confidence" and value > 1:
-            raise UserError(f"{where}.min_confidence is a probability (0-1), got {value!r}")
+            raise UserError(tr("{where}.min_confidence is a probability (0-1), got {value!r}", where=where, value=value))
     return RunAlerts(**data)
 
 
@@ -70,7 +71,7 @@ def _run_row(workspace, run_id: str):
         "SELECT task_runs.*, jobs.state AS job_state, jobs.error AS job_error FROM task_runs "
         "LEFT JOIN jobs ON jobs.id = task_runs.job_id WHERE task_runs.id = ?", (run_id,)).fetchone()
     if row is None:
-        raise NotFound(f"no task run '{run_id}'", hint="'aigc task runs' lists them")
+        raise NotFound(tr("no task run '{run_id}'", run_id=run_id), hint=tr("'aigc task runs' lists them"))
     return row
 
 

@@ -29,6 +29,7 @@ from engine.tasks.definition import task_from_dict
 from engine.tasks.inputs import check_columns, read_rows
 from engine.tasks.store import get_task, task_id
 from engine.tasks.template import render
+from engine.i18n import tr
 
 
 @dataclass
@@ -51,7 +52,7 @@ def check_params(engine, params: dict) -> RunConfig:
 def config_from_params(params: dict) -> RunConfig:
     known = {k: v for k, v in params.items() if k in RunConfig.__dataclass_fields__}
     if "task" not in known or "inputs" not in known:
-        raise UserError("a task run needs 'task' and 'inputs'")
+        raise UserError(tr("a task run needs 'task' and 'inputs'"))
     return check_fields(RunConfig(**known))
 
 
@@ -74,7 +75,7 @@ def _start_or_resume(ctx: JobContext, config: RunConfig, task) -> tuple[str, lis
         if row is not None:
             rows = json.loads((run_dir(ws, row["id"]) / "inputs.json").read_text(encoding="utf-8"))
             con.execute("UPDATE task_runs SET job_id = ?, state = 'running' WHERE id = ?", (ctx.job_id, row["id"]))
-            ctx.log(f"resuming task run {row['id']}")
+            ctx.log(tr("resuming task run {id}", id=row['id']))
             return row["id"], rows
     columns, rows = read_rows(config.inputs)
     check_columns(config.inputs, columns, task.input_variables(), task.name)
@@ -167,7 +168,7 @@ class TaskRun:
                 if todo:
                     self._run_step(index, step, todo)
             self.finished += len(chunk)
-            ctx.report(self.finished / max(1, self.total), f"row {chunk[-1][0] + 1} of {len(self.rows)} done")
+            ctx.report(self.finished / max(1, self.total), tr("row {row} of {total} done", row=chunk[-1][0] + 1, total=len(self.rows)))
 
     def execute(self) -> dict:
         ctx = self.ctx
@@ -176,7 +177,7 @@ class TaskRun:
         ctx.log(f"task {self.task.name}: {len(self.rows)} rows x {self.config.candidates} candidate(s), "
                 f"{self.finished} already done, {len(self.steps)} step(s)"
                 + (f", {nproc} processes" if nproc > 1 else ""))
-        ctx.report(self.finished / max(1, self.total), f"{self.finished} of {self.total} done")
+        ctx.report(self.finished / max(1, self.total), tr("{done} of {total} done", done=self.finished, total=self.total))
         try:
             if nproc > 1 and self.chunks:
                 from engine.distributed.launch import run_ranks
@@ -193,7 +194,7 @@ class TaskRun:
         from engine.tasks.monitor import run_stats
         monitor = run_stats(self.ws, self.run_id, self.task)
         for flag in monitor["flags"]:
-            ctx.log(f"run flagged: {flag}")
+            ctx.log(tr("run flagged: {flag}", flag=flag))
         return {"run_id": self.run_id, "task": self.task.name, "rows": len(self.rows), "items": self.total,
                 "outputs": stats[0], "passed": stats[1] or 0, "failed": stats[0] - (stats[1] or 0),
                 "reused": self.previously, "world_size": nproc, "folder": str(self.folder), "flags": monitor["flags"],
@@ -216,7 +217,7 @@ class TaskRun:
         backend = self.backends[index]
         where = f"task {self.task.name} step {step.name}"
         ctx.check_cancelled()
-        ctx.report(None, f"row {todo[0][0] + 1} of {len(self.rows)} · step {step.name}")
+        ctx.report(None, tr("row {row} of {total} · step {step}", row=todo[0][0] + 1, total=len(self.rows), step=step.name))
         prompts = [render(step.template, self._variables(r), self._step_outputs(r, c),
                           where=f"{where} row {r + 1}") for r, c in todo]
         params = self.task.step_params(step)
@@ -261,7 +262,7 @@ class TaskRun:
         """Label-likelihood answers: every label scored, the best (or, multi-label, those above threshold) kept."""
         from engine.tasks.classify import classify_prompts
         if backend.is_template:
-            raise UserError(f"task {self.task.name}: a classify task needs a model", hint="set the task's model")
+            raise UserError(tr("task {name}: a classify task needs a model", name=self.task.name), hint=tr("set the task's model"))
         from engine.tasks.calibration import calibrate
         decisions = classify_prompts(self.engine, backend.model_name, backend.adapter_name, self.task.classify,
                                      prompts, system or None, self.ctx.cancelled)

@@ -14,6 +14,7 @@ from engine import atomic
 from engine import names as naming
 from engine.errors import NotFound, UserError
 from engine.tasks.definition import TaskDef, task_from_dict
+from engine.i18n import N_, tr
 
 BUNDLE_FORMAT = "aigc-tasks"
 BUNDLE_VERSION = 1
@@ -29,14 +30,14 @@ def get_task(workspace, name_or_id) -> TaskDef:
     if row is None and str(name_or_id).isdigit():
         row = con.execute("SELECT * FROM tasks WHERE id = ?", (int(name_or_id),)).fetchone()
     if row is None:
-        raise NotFound(f"no task named '{name_or_id}'", hint="'aigc task list' shows the tasks")
+        raise NotFound(tr("no task named '{name_or_id}'", name_or_id=name_or_id), hint=tr("'aigc task list' shows the tasks"))
     return _row_to_task(row)
 
 
 def task_id(workspace, name: str) -> int:
     row = workspace.db().execute("SELECT id FROM tasks WHERE name = ?", (name,)).fetchone()
     if row is None:
-        raise NotFound(f"no task named '{name}'", hint="'aigc task list' shows the tasks")
+        raise NotFound(tr("no task named '{name}'", name=name), hint=tr("'aigc task list' shows the tasks"))
     return row[0]
 
 
@@ -68,7 +69,7 @@ def save_tasks(workspace, tasks: list[TaskDef], replace: bool = False) -> dict:
     names = [t.name for t in tasks]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise UserError(f"task '{dupes[0]}' appears twice in the same file")
+        raise UserError(tr("task '{dupes}' appears twice in the same file", dupes=dupes[0]))
     now = time.time()
     added, replaced, skipped = [], [], []
     with workspace.transaction() as con:
@@ -87,8 +88,8 @@ def save_tasks(workspace, tasks: list[TaskDef], replace: bool = False) -> dict:
                 con.execute("UPDATE tasks SET definition = ?, updated_at = ? WHERE id = ?", (body, now, row["id"]))
                 replaced.append(task.name)
             else:
-                raise UserError(f"a different task named '{task.name}' already exists",
-                                hint="choose another name, or use --replace to overwrite it")
+                raise UserError(tr("a different task named '{name}' already exists", name=task.name),
+                                hint=tr("choose another name, or choose to replace it"), options=("--replace",))
     return {"added": added, "replaced": replaced, "unchanged": skipped}
 
 
@@ -99,7 +100,7 @@ def rename_task(workspace, old: str, task: TaskDef) -> None:
     with workspace.transaction() as con:
         taken = con.execute("SELECT id FROM tasks WHERE name = ? AND id != ?", (task.name, tid)).fetchone()
         if taken is not None:
-            raise UserError(f"a task named '{task.name}' already exists", hint="choose another name")
+            raise UserError(tr("a task named '{name}' already exists", name=task.name), hint=tr("choose another name"))
         con.execute("UPDATE tasks SET name = ?, definition = ?, updated_at = ? WHERE id = ?",
                     (task.name, body, time.time(), tid))
         con.execute("UPDATE task_runs SET task_name = ? WHERE task_id = ?", (task.name, tid))
@@ -110,8 +111,8 @@ def remove_task(workspace, name: str) -> None:
     tid = task_id(workspace, name)
     runs = workspace.db().execute("SELECT count(*) FROM task_runs WHERE task_id = ?", (tid,)).fetchone()[0]
     if runs:
-        raise UserError(f"task '{name}' has {runs} run(s) whose outputs are kept for review; it cannot be removed",
-                        hint="edit it instead, or create a new task under another name")
+        raise UserError(tr("task '{name}' has {runs} run(s) whose outputs are kept for review; it cannot be removed", name=name, runs=runs),
+                        hint=tr("edit it instead, or create a new task under another name"))
     workspace.db().execute("DELETE FROM tasks WHERE id = ?", (tid,))
 
 
@@ -119,26 +120,26 @@ def remove_task(workspace, name: str) -> None:
 def read_task_file(path: str | Path) -> list[TaskDef]:
     from engine.safe_json import load_file
     path = Path(path)
-    data = load_file(path, "task file")
+    data = load_file(path, N_("task file"))
     if isinstance(data, dict) and "tasks" in data:
         if data.get("format") != BUNDLE_FORMAT:
-            raise UserError(f"{path}: field 'format' is {data.get('format')!r}, expected '{BUNDLE_FORMAT}'")
+            raise UserError(tr("{path}: field 'format' is {get!r}, expected '{bundle_format}'", path=path, get=data.get('format'), bundle_format=BUNDLE_FORMAT))
         if int(data.get("version", 0)) > BUNDLE_VERSION:
-            raise UserError(f"{path}: task file version {data.get('version')} is newer than this program supports",
-                            hint="update AIGC Workbench")
+            raise UserError(tr("{path}: task file version {get} is newer than this program supports", path=path, get=data.get('version')),
+                            hint=tr("update AIGC Workbench"))
         items = data["tasks"]
     elif isinstance(data, dict):
         items = [data]
     else:
         items = data
     if not isinstance(items, list) or not items:
-        raise UserError(f"{path}: expected a list of tasks")
+        raise UserError(tr("{path}: expected a list of tasks", path=path))
     tasks = []
     for index, item in enumerate(items):
         try:
             tasks.append(task_from_dict(item, where=f"task #{index + 1}"))
         except UserError as exc:
-            raise UserError(f"{path}: {exc.message}", hint=exc.hint) from None
+            raise UserError(tr("{path}: {message}", path=path, message=exc.message), hint=exc.hint) from None
     return tasks
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 _VAR = re.compile(r"^[^\W\d][\w-]*$")
 _STEP = re.compile(r"^steps\.([A-Za-z0-9][A-Za-z0-9_.-]*)\.output$")
@@ -26,11 +27,11 @@ def _tokens(template: str, where: str):
                 continue
             end = template.find("}", i + 1)
             if end < 0:
-                raise UserError(f"{where}: the template has an unclosed '{{' at character {i + 1}",
-                                hint="write {{ for a literal brace")
+                raise UserError(tr("{where}: the template has an unclosed '{{' at character {value}", where=where, value=i + 1),
+                                hint=tr("write {{{{ for a literal brace"))
             inner = template[i + 1:end]
             if "{" in inner:
-                raise UserError(f"{where}: the template has a '{{' inside a field at character {i + 1}")
+                raise UserError(tr("{where}: the template has a '{{' inside a field at character {value}", where=where, value=i + 1))
             if text:
                 yield "text", "".join(text)
                 text = []
@@ -41,8 +42,8 @@ def _tokens(template: str, where: str):
                 text.append("}")
                 i += 2
                 continue
-            raise UserError(f"{where}: the template has a lone '}}' at character {i + 1}",
-                            hint="write }} for a literal brace")
+            raise UserError(tr("{where}: the template has a lone '}}' at character {value}", where=where, value=i + 1),
+                            hint=tr("write }}}} for a literal brace"))
         else:
             text.append(ch)
             i += 1
@@ -56,11 +57,11 @@ def _classify(inner: str, where: str) -> tuple[str, str]:
     if match:
         return "step", match.group(1)
     if name.startswith("steps.") or name == "steps":
-        raise UserError(f"{where}: '{{{inner}}}' is not a step reference", hint="write {steps.NAME.output}")
+        raise UserError(tr("{where}: '{{{inner}}}' is not a step reference", where=where, inner=inner), hint=tr("write {{steps.NAME.output}}"))
     if _VAR.match(name):
         return "var", name
-    raise UserError(f"{where}: '{{{inner}}}' is not allowed in a template",
-                    hint="only {name} and {steps.NAME.output}; no attributes, indexes or format specs")
+    raise UserError(tr("{where}: '{{{inner}}}' is not allowed in a template", where=where, inner=inner),
+                    hint=tr("only {{name}} and {{steps.NAME.output}}; no attributes, indexes or format specs"))
 
 
 def parse_template(template: str, where: str = "template") -> list[tuple[str, str]]:
@@ -79,11 +80,11 @@ def render(template: str, variables: dict, step_outputs: dict | None = None, whe
         field_kind, name = _classify(value, where)
         if field_kind == "step":
             if name not in step_outputs:
-                raise UserError(f"{where}: no output of step '{name}' for {{steps.{name}.output}}")
+                raise UserError(tr("{where}: no output of step '{name}' for {{steps.{name}.output}}", where=where, name=name))
             parts.append(str(step_outputs[name]))
         else:
             if name not in variables or variables[name] is None:
-                raise UserError(f"{where}: missing variable '{name}'",
+                raise UserError(tr("{where}: missing variable '{name}'", where=where, name=name),
                                 hint="add a column or field named " + name)
             parts.append(str(variables[name]))
     return "".join(parts)

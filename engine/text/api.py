@@ -10,6 +10,7 @@ import threading
 from contextlib import contextmanager
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 _log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ class LoadedModel:
         self.lock = threading.RLock()
         info = devices.detect()
         if quantize == "int8" and info.kind != "cpu":
-            raise UserError("int8 dynamic quantization is for CPU inference", hint="drop --int8 on a GPU")
+            raise UserError(tr("int8 dynamic quantization is for CPU inference"), hint=tr("turn off int8 quantization on a GPU"), options=("--int8",))
         self.device = info.kind
         dtype = "float32" if info.kind == "cpu" else info.dtype
         self.tokenizer = load_tokenizer(base.path)
@@ -69,7 +70,7 @@ class LoadedModel:
 
     def ensure_adapter(self, adapter) -> str:
         if self.quantize == "int8":
-            raise UserError("an int8 model cannot switch adapters", hint="ask for the adapter when loading")
+            raise UserError(tr("an int8 model cannot switch adapters"), hint=tr("ask for the adapter when loading"))
         if adapter.id in self.adapters:
             return self.adapters[adapter.id]
         from peft import PeftModel
@@ -108,21 +109,20 @@ class TextAPI:
         model = models.get(model) if isinstance(model, str) else model
         adapter = models.get(adapter) if isinstance(adapter, str) else adapter
         if model.kind != "text":
-            raise UserError(f"model '{model.name}' is an {model.kind} model, not a text model")
+            raise UserError(tr("model '{name}' is an {kind} model, not a text model", name=model.name, kind=model.kind))
         if model.role == "adapter":
             if adapter is not None:
-                raise UserError(f"'{model.name}' is an adapter; give its base model with --model")
+                raise UserError(tr("'{name}' is an adapter; choose its base model as the model", name=model.name), options=("--model",))
             adapter, model = model, models.get(model.base_id)
         if adapter is not None:
             if adapter.role != "adapter" or adapter.kind != "text":
-                raise UserError(f"'{adapter.name}' is not a text adapter")
+                raise UserError(tr("'{name}' is not a text adapter", name=adapter.name))
             if (adapter.info or {}).get("method") == "sequence-classification":
-                raise UserError(f"'{adapter.name}' is a classification head; it answers its classify task and "
-                                "cannot generate text", hint="use it with 'aigc task run' or 'aigc task eval'")
+                raise UserError(tr("'{name}' is a classification head; it answers its classify task and cannot generate text", name=adapter.name), hint=tr("use it with 'aigc task run' or 'aigc task eval'"))
             if adapter.base_id != model.id:
                 base = models.get(adapter.base_id)
-                raise UserError(f"adapter '{adapter.name}' was trained on '{base.name}', not '{model.name}'",
-                                hint=f"use --model {base.name}")
+                raise UserError(tr("adapter '{name}' was trained on '{name2}', not '{name3}'", name=adapter.name, name2=base.name, name3=model.name),
+                                hint=tr("use the model {name}", name=base.name), options=("--model",))
             from engine.text.setup import check_adapter_files
             check_adapter_files(adapter)
         return model, adapter
@@ -197,11 +197,11 @@ class TextAPI:
         """A GGUF model runs in llama.cpp; it holds the same one-model slot as a PyTorch model."""
         from engine.deploy.runtime import GGUFGenerator, LoadedGGUF
         if adapter is not None:
-            raise UserError(f"'{base.name}' is a GGUF model; adapters cannot be applied to it",
-                            hint="export the base with --adapter to get one GGUF with the adapter merged")
+            raise UserError(tr("'{name}' is a GGUF model; adapters cannot be applied to it", name=base.name),
+                            hint=tr("export the base model with this adapter merged to get one GGUF file"))
         if quantize:
-            raise UserError(f"'{base.name}' is a GGUF model, already quantized ({base.info.get('quant')})",
-                            hint="drop --int8")
+            raise UserError(tr("'{name}' is a GGUF model, already quantized ({get})", name=base.name, get=base.info.get('quant')),
+                            hint=tr("turn off int8 quantization"), options=("--int8",))
         with self._load_lock:
             current = self._loaded
             if not (isinstance(current, LoadedGGUF) and current.base.id == base.id):

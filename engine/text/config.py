@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from engine.errors import UserError
 from engine.fields import check_fields, number, seed as seed_field
+from engine.i18n import tr
 
 METHODS = ("lora", "full", "qlora")
 SCHEDULES = ("cosine", "linear", "constant")
@@ -58,12 +59,13 @@ class TrainConfig:
 
     def validate(self) -> "TrainConfig":
         if self.method not in METHODS:
-            raise UserError(f"--method {self.method} is not one of {', '.join(METHODS)}")
+            raise UserError(tr("training method {method} is not one of {items}", method=self.method, items=', '.join(METHODS)), options=("--method",))
         if self.schedule not in SCHEDULES:
-            raise UserError(f"--schedule {self.schedule} is not one of {', '.join(SCHEDULES)}")
+            raise UserError(tr("learning-rate schedule {schedule} is not one of {items}", schedule=self.schedule, items=', '.join(SCHEDULES)),
+                            options=("--schedule",))
         check_fields(self)
         if self.precision not in ("auto", "fp32", "bf16", "fp16"):
-            raise UserError(f"--precision {self.precision} is not auto, fp32, bf16 or fp16")
+            raise UserError(tr("precision {precision} is not auto, fp32, bf16 or fp16", precision=self.precision), options=("--precision",))
         return self
 
     def to_dict(self) -> dict:
@@ -74,7 +76,7 @@ class TrainConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise UserError(f"unknown training option '{unknown[0]}'", hint="see 'aigc train --help'")
+            raise UserError(tr("unknown training option '{unknown}'", unknown=unknown[0]), hint=tr("leave it out"))
         return cls(**data)
 
     def check_names(self, engine) -> None:

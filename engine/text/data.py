@@ -16,24 +16,25 @@ from typing import Iterator
 from engine import safe_json
 from engine.errors import UserError
 from engine.text.templates import IGNORE, encode_example
+from engine.i18n import N_, tr
 
 VAL_SPLITS = ("val", "validation", "dev", "valid")
 
 
 def read_jsonl(path: Path) -> list[dict]:
     rows = []
-    with open(safe_json.check_input_file(path, "--data file"), "rb") as handle:
+    with open(safe_json.check_input_file(path, N_("training data file")), "rb") as handle:
         for number, raw in safe_json.read_lines(handle, str(path)):
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                raise UserError(f"{path} line {number} (byte {exc.start} of the line): not valid UTF-8",
-                                hint="save the file as UTF-8") from None
+                raise UserError(tr("{path} line {number} (byte {start} of the line): not valid UTF-8", path=path, number=number, start=exc.start),
+                                hint=tr("save the file as UTF-8")) from None
             if not line.strip():
                 continue
             row = safe_json.loads(line, f"{path} line {number}", hint="fix or remove that line")
             if not isinstance(row, dict):
-                raise UserError(f"{path} line {number}: expected a JSON object per line")
+                raise UserError(tr("{path} line {number}: expected a JSON object per line", path=path, number=number))
             rows.append(row)
     return rows
 
@@ -44,20 +45,20 @@ def load_examples(engine, data: str, version: int | None = None) -> tuple[list[d
     if path.suffix.lower() in (".jsonl", ".json") and path.is_file():
         from engine.workspace.blobs import sha256_file
         if path.suffix.lower() == ".json":
-            rows = safe_json.load_file(path, "--data file")
+            rows = safe_json.load_file(path, N_("training data file"))
             if not isinstance(rows, list):
-                raise UserError(f"{path}: expected a JSON list of examples")
+                raise UserError(tr("{path}: expected a JSON list of examples", path=path))
         else:
             rows = read_jsonl(path)
         return rows, {"dataset": str(path.resolve()), "dataset_id": None, "version": None, "hash": sha256_file(path)}
     if path.suffix.lower() in (".jsonl", ".json"):
-        raise UserError(f"{path} does not exist", hint="give the path of a .jsonl file or the name of a dataset")
+        raise UserError(tr("{path} does not exist", path=path), hint=tr("give the path of a .jsonl file or the name of a dataset"))
     data_api = getattr(engine, "data", None)
     if data_api is None:
-        raise UserError(f"dataset '{data}' not found", hint="give a .jsonl file path or import the dataset first")
+        raise UserError(tr("dataset '{data}' not found", data=data), hint=tr("give a .jsonl file path or import the dataset first"))
     info = data_api.get(data)
     if getattr(info, "modality", "text") != "text":
-        raise UserError(f"dataset '{data}' holds {info.modality} examples, not text")
+        raise UserError(tr("dataset '{data}' holds {modality} examples, not text", data=data, modality=info.modality))
     rows = list(data_api.iter_examples(info.name, version=version))
     return rows, dict(data_api.version_ref(info.name, version))
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 from engine.errors import Cancelled, UserError
 from engine.text.generator import GenerationParams
 from engine.text.templates import check_history
+from engine.i18n import tr
 
 
 def check_generate(engine, params: dict) -> None:
     """Prompts, model, adapter and sampling parameters, refused before the job starts."""
     prompts = params.get("prompts") or ([params["prompt"]] if params.get("prompt") else [])
     if not prompts:
-        raise UserError("no prompt given", hint="pass --prompt TEXT")
+        raise UserError(tr("no prompt given"), hint=tr("type a prompt"), options=("--prompt TEXT",))
     if not params.get("model"):
-        raise UserError("no model given", hint="pass --model NAME")
+        raise UserError(tr("no model given"), hint=tr("choose a model"), options=("--model NAME",))
     base, _ = engine.text._resolve(params["model"], params.get("adapter"))
     GenerationParams.from_dict(params.get("params") or {})
     if base.info.get("format") != "gguf":
@@ -25,10 +26,10 @@ def run_generate(ctx) -> dict:
     params = ctx.params
     prompts = params.get("prompts") or ([params["prompt"]] if params.get("prompt") else [])
     if not prompts:
-        raise UserError("no prompt given", hint="pass --prompt TEXT")
+        raise UserError(tr("no prompt given"), hint=tr("type a prompt"), options=("--prompt TEXT",))
     if not params.get("model"):
-        raise UserError("no model given", hint="pass --model NAME")
-    ctx.report(0.0, "loading model")
+        raise UserError(tr("no model given"), hint=tr("choose a model"), options=("--model NAME",))
+    ctx.report(0.0, tr("loading the model"))
     generator = ctx.engine.text.generator(params["model"], params.get("adapter"), params.get("quantize"),
                                           backend=params.get("backend"), quant=params.get("quant"), ctx=ctx)
     started = set()
@@ -36,7 +37,7 @@ def run_generate(ctx) -> dict:
     def emit(index: int, piece: str) -> None:
         if index not in started:  # progress per prompt, not per token: the tokens are the progress
             started.add(index)
-            ctx.report(index / len(prompts), f"prompt {index + 1}/{len(prompts)}")
+            ctx.report(index / len(prompts), tr("prompt {number}/{total}", number=index + 1, total=len(prompts)))
         ctx.partial(index=index, token=piece)
 
     gen_params = GenerationParams.from_dict(params.get("params") or {})
@@ -62,5 +63,5 @@ def run_generate(ctx) -> dict:
             emit(start + index, "".join(held[index]))
     if ctx.cancelled():
         raise Cancelled()
-    ctx.report(1.0, f"{len(results)} generated")
+    ctx.report(1.0, tr("{count} generated", count=len(results)))
     return {"results": results}

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from engine.errors import UserError
 from engine.fields import check_fields, number, seed as seed_field
 from engine.text.templates import chat_messages, render
+from engine.i18n import tr
 
 
 @dataclass
@@ -43,9 +44,9 @@ class GenerationParams:
         known = set(cls.__dataclass_fields__)
         unknown = sorted(set(data) - known)
         if unknown:
-            raise UserError(f"unknown generation parameter '{unknown[0]}'",
-                            hint="use max_new_tokens, temperature, top_p, top_k, repetition_penalty, num_beams, "
-                                 "stop, seed, batch_size")
+            raise UserError(tr("unknown generation parameter '{unknown}'", unknown=unknown[0]),
+                            hint=tr("use max_new_tokens, temperature, top_p, top_k, repetition_penalty, num_beams, stop, seed, "
+                                    "batch_size"))
         if isinstance(data.get("stop"), str):
             data["stop"] = [data["stop"]]
         params = cls(**{k: v for k, v in data.items() if v is not None})
@@ -99,7 +100,7 @@ class TextGenerator:
         if isinstance(prompts, str):
             prompts = [prompts]
         if seeds is not None and len(seeds) != len(prompts):
-            raise UserError(f"{len(seeds)} seeds for {len(prompts)} prompts", hint="give one seed per prompt")
+            raise UserError(tr("{count} seeds for {count2} prompts", count=len(seeds), count2=len(prompts)), hint=tr("give one seed per prompt"))
         if seeds is None:
             seeds = [params.seed + i if params.seed is not None else random.randrange(2**31)
                      for i in range(len(prompts))]
@@ -119,8 +120,8 @@ class TextGenerator:
                                     add_special_tokens=not chat)["input_ids"]
         context = self.loaded.context_length
         if context and len(ids) >= context:
-            raise UserError(f"prompt {index + 1} is {len(ids)} tokens, the model's context is {context}",
-                            hint="shorten the prompt")
+            raise UserError(tr("prompt {value} is {count} tokens, the model's context is {context}", value=index + 1, count=len(ids), context=context),
+                            hint=tr("shorten the prompt"))
         return list(ids)
 
     def _batch(self, first: int, prompts, seeds, params: GenerationParams, on_token, should_stop, system,

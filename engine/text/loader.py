@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 def load_tokenizer(path: str):
@@ -9,8 +10,8 @@ def load_tokenizer(path: str):
     tok = AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=False)
     if tok.pad_token_id is None:
         if tok.eos_token is None:
-            raise UserError(f"{path}: tokenizer has neither a pad nor an end-of-sequence token",
-                            hint="add eos_token to tokenizer_config.json")
+            raise UserError(tr("{path}: tokenizer has neither a pad nor an end-of-sequence token", path=path),
+                            hint=tr("add eos_token to tokenizer_config.json"))
         tok.pad_token = tok.eos_token
     return tok
 
@@ -27,8 +28,8 @@ def load_model(path: str, dtype: str = "float32", device: str = "cpu", quantizat
     try:
         model = AutoModelForCausalLM.from_pretrained(path, **kwargs)
     except torch.OutOfMemoryError:
-        raise UserError(f"out of memory while loading {path} on {device}",
-                        hint="free memory, use a smaller model, or use the CPU") from None
+        raise UserError(tr("out of memory while loading {path} on {device}", path=path, device=device),
+                        hint=tr("free memory, use a smaller model, or use the CPU")) from None
     if quantization_config is None:
         model.to(device)
     return model
@@ -38,5 +39,5 @@ def base_model_info(engine, name_or_id: str):
     """The catalog entry of a text base model (adapters are resolved to their base)."""
     model = engine.models.get(name_or_id)
     if model.kind != "text":
-        raise UserError(f"model '{model.name}' is an {model.kind} model, not a text model")
+        raise UserError(tr("model '{name}' is an {kind} model, not a text model", name=model.name, kind=model.kind))
     return model

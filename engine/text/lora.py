@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 ATTENTION = ["q_proj", "k_proj", "v_proj", "o_proj"]
 ARCH_TARGETS = {
@@ -39,7 +40,7 @@ def apply_lora(model, r: int, alpha: int, dropout: float, target_modules=None):
     except ValueError as exc:
         raise UserError(f"LoRA target modules {targets} do not fit this {model.config.model_type} model "
                         f"({' '.join(str(exc).split())[:160]})",
-                        hint="pass --target-modules with names of its linear layers, or all-linear") from None
+                        hint="name its linear layers as the target modules, or all-linear", options=("--target-modules",)) from None
 
 
 def trainable_parameters(model) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from engine.errors import UserError
 from engine.faults import fault_point
 from engine.models.catalog import new_model_id
 from engine.training import runs
+from engine.i18n import tr
 
 
 def load_best(trainer) -> bool:
@@ -44,7 +45,7 @@ def load_full_weights(model, state: dict, where: Path) -> None:
         result = model.load_state_dict(state, strict=False)
     except RuntimeError as exc:   # a shape mismatch
         reason = " ".join(str(exc).split())[:200]
-        raise UserError(f"{where}: the best weights do not fit the model ({reason})", hint=hint) from None
+        raise UserError(tr("{where}: the best weights do not fit the model ({reason})", where=where, reason=reason), hint=hint) from None
     current = model.state_dict()
     loaded = {current[k].data_ptr() for k in state if k in current}
     missing = [k for k in result.missing_keys if current[k].data_ptr() not in loaded]
@@ -52,7 +53,7 @@ def load_full_weights(model, state: dict, where: Path) -> None:
         parts = [f"{len(missing)} weights missing (first: {missing[0]})" if missing else "",
                  f"{len(result.unexpected_keys)} unexpected (first: {result.unexpected_keys[0]})"
                  if result.unexpected_keys else ""]
-        raise UserError(f"{where}: the best weights do not match the model: {'; '.join(p for p in parts if p)}",
+        raise UserError(tr("{where}: the best weights do not match the model: {items}", where=where, items='; '.join(p for p in parts if p)),
                         hint=hint)
 
 
@@ -101,14 +102,14 @@ def finish_run(trainer) -> dict:
     existing = engine.models.find(name)
     if existing is not None and existing.name == name:
         if existing.lineage.get("run_id") != trainer.run["id"]:
-            raise UserError(f"a model named '{name}' already exists", hint="choose another --output-name")
+            raise UserError(tr("a model named '{name}' already exists", name=name), hint=tr("choose another output name"))
         model = existing  # registered by a job that died just before finishing the run
     else:
         used_best = load_best(trainer)
         kept = kept_checkpoint(trainer.history, used_best, trainer.step)
         if kept["never_improved"]:
-            trainer.ctx.log(f"validation loss never improved on its first value ({kept['first_val_loss']:.4f} at "
-                            f"step {kept['step']}): the output keeps the step-{kept['step']} weights")
+            trainer.ctx.log(tr("validation loss never improved on its first value ({loss} at step {step}): the output "
+                               "keeps the step-{step} weights", loss=f"{kept['first_val_loss']:.4f}", step=kept["step"]))
         losses = [v for _, n, v in trainer.history if n == "loss"]
         info = {"method": cfg.method, "steps": trainer.step, "final_loss": losses[-1] if losses else None,
                 "best_val_loss": trainer.best_val,

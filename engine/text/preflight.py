@@ -6,6 +6,7 @@ from pathlib import Path
 
 from engine.errors import UserError
 from engine.training import memory
+from engine.i18n import tr
 
 
 def model_shape(path: str, info: dict) -> dict:
@@ -55,8 +56,7 @@ def preflight_training(engine, config, device=None, nproc: int = 1) -> dict:
     model = engine.models.get(config.model)
     shape = model_shape(model.path, model.info)
     if shape["context"] and config.max_length > int(shape["context"]):
-        raise UserError(f"--max-length {config.max_length} is longer than the model's context of {shape['context']} "
-                        "tokens", hint=f"use --max-length {shape['context']} or less")
+        raise UserError(tr("the maximum length {max_length} is longer than the model's context of {context} tokens", max_length=config.max_length, context=shape['context']), hint=tr("use a maximum length of {context} or less", context=shape['context']))
     trainable = shape["parameters"] if config.method == "full" else lora_trainable(shape, config.lora_r)
     est = memory.estimate_training(
         shape["parameters"], trainable, weight_dtype_for(config.method, device), batch=config.batch_size,
@@ -65,16 +65,17 @@ def preflight_training(engine, config, device=None, nproc: int = 1) -> dict:
         device=device.kind)
     suggestions = []
     if config.method == "full":
-        suggestions.append("use --method lora (trains about 1% of the weights)")
+        suggestions.append(tr("use the LoRA method (trains about 1% of the weights)"))
     if config.batch_size > 1:
-        suggestions.append(f"use --batch-size {max(1, config.batch_size // 2)} with --grad-accum "
-                           f"{config.grad_accum * 2}")
+        suggestions.append(tr("use a batch size of {batch} with gradient accumulation {accum}",
+                              batch=max(1, config.batch_size // 2), accum=config.grad_accum * 2))
     if not config.gradient_checkpointing:
-        suggestions.append("add --gradient-checkpointing")
+        suggestions.append(tr("turn on gradient checkpointing"))
     if config.max_length > 256:
-        suggestions.append(f"use --max-length {config.max_length // 2}")
-    memory.refuse_if_too_big(est, f"training {model.name} ({config.method}, batch {config.batch_size}, "
-                                  f"length {config.max_length}{where})", suggestions)
+        suggestions.append(tr("use a maximum length of {length}", length=config.max_length // 2))
+    memory.refuse_if_too_big(est, tr("training {model} ({method}, batch {batch}, length {length}{where})",
+                                     model=model.name, method=config.method, batch=config.batch_size,
+                                     length=config.max_length, where=where), suggestions)
     return est.to_dict()
 
 

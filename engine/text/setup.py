@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from engine.errors import UserError
 from engine.text.config import TrainConfig
 from engine.training import runs
+from engine.i18n import N_, tr
 
 
 def find_run_for(ctx) -> dict | None:
@@ -27,14 +28,14 @@ def check_adapter_files(adapter) -> None:
     missing = [p for p in wanted if not p.is_file()] or \
         ([] if any(folder.glob("*.safetensors")) or any(folder.glob("*.bin")) else [folder / "adapter_model.safetensors"])
     if missing:
-        raise UserError(f"adapter '{adapter.name}': its files are missing ({missing[0]})",
-                        hint=f"run 'aigc models verify {adapter.name}', then re-import or remove the adapter")
+        raise UserError(tr("adapter '{name}': its files are missing ({missing})", name=adapter.name, missing=missing[0]),
+                        hint=tr("run 'aigc models verify {name}', then re-import or remove the adapter", name=adapter.name))
 
 
 def refuse_gguf(base) -> None:
     if base.info.get("format") == "gguf":
-        raise UserError(f"model '{base.name}' is a GGUF file, which runs in llama.cpp but cannot be fine-tuned",
-                        hint="train the original Hugging Face model, then export it with 'aigc models export'")
+        raise UserError(tr("model '{name}' is a GGUF file, which runs in llama.cpp but cannot be fine-tuned", name=base.name),
+                        hint=tr("train the original Hugging Face model, then export it with 'aigc models export'"))
 
 
 NPROC_MAX = 64
@@ -44,8 +45,8 @@ def check_nproc(value) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= NPROC_MAX:
-        raise UserError(f"--nproc {value!r} must be a whole number from 1 to {NPROC_MAX}",
-                        hint="use 1 for one process, or the number of GPUs")
+        raise UserError(tr("the number of processes {value!r} must be a whole number from 1 to {nproc_max}", value=value, nproc_max=NPROC_MAX),
+                        hint=tr("use 1 for one process, or the number of GPUs"), options=("--nproc",))
 
 
 def check_new_run(engine, params: dict) -> None:
@@ -59,13 +60,13 @@ def check_new_run(engine, params: dict) -> None:
         return
     raw = dict(params.get("config") or {})
     if not raw:
-        raise UserError("text.train needs a config (model, data, ...) or a run to resume")
+        raise UserError(tr("text.train needs a config (model, data, ...) or a run to resume"))
     config = TrainConfig.from_dict(raw).validate()
     base = engine.models.get(config.model)
     if base.kind != "text":
-        raise UserError(f"model '{base.name}' is an {base.kind} model; text training needs a text model")
+        raise UserError(tr("model '{name}' is an {kind} model; text training needs a text model", name=base.name, kind=base.kind))
     if base.role != "base":
-        raise UserError(f"model '{base.name}' is an adapter", hint="train on its base model instead")
+        raise UserError(tr("model '{name}' is an adapter", name=base.name), hint=tr("train on its base model instead"))
     refuse_gguf(base)
     config.check_names(engine)
     if config.output_name:   # before the job exists: a queued or running training may take the name
@@ -73,18 +74,19 @@ def check_new_run(engine, params: dict) -> None:
     if config.init_adapter:
         adapter = engine.models.get(config.init_adapter)
         if adapter.role != "adapter" or adapter.kind != "text":
-            raise UserError(f"--init-adapter {adapter.name} is not a text adapter",
-                            hint="name an adapter from 'aigc models list'")
+            raise UserError(tr("the adapter to start from, {name}, is not a text adapter", name=adapter.name),
+                            hint=tr("choose a text adapter from the model list"), options=("--init-adapter",))
         check_adapter_files(adapter)
     data = Path(str(config.data)).expanduser()
     if data.suffix.lower() in (".jsonl", ".json") or data.exists():
-        check_input_file(data, "--data file")
+        check_input_file(data, N_("training data file"))
         from engine.text.data import load_examples
         load_examples(engine, str(data))  # a bad line is named now, before a run folder exists
     else:
         info = engine.data.get(config.data)
         if info.modality != "text":
-            raise UserError(f"--data: dataset '{info.name}' holds {info.modality} examples, not text")
+            raise UserError(tr("training data: dataset '{name}' holds {modality} examples, not text", name=info.name, modality=info.modality),
+                            hint=tr("choose a text dataset"), options=("--data",))
 
 
 def resolve_run(ctx, nproc: int = 1) -> tuple[TrainConfig, dict, list[dict], bool]:
@@ -95,33 +97,33 @@ def resolve_run(ctx, nproc: int = 1) -> tuple[TrainConfig, dict, list[dict], boo
     run = find_run_for(ctx)
     if run is not None:
         if run["kind"] != "text":
-            raise UserError(f"run {run['id']} is an {run['kind']} run, not a text run")
+            raise UserError(tr("run {id} is an {kind} run, not a text run", id=run['id'], kind=run['kind']))
         if run.get("job_state") in ("running", "queued") and run["job_id"] != ctx.job_id:
-            raise UserError(f"run {run['id']} is already being trained by job {run['job_id']}",
-                            hint="wait for it, or cancel that job first")
+            raise UserError(tr("run {id} is already being trained by job {job_id}", id=run['id'], job_id=run['job_id']),
+                            hint=tr("wait for it, or cancel that job first"))
         if run["state"] == "succeeded":
-            raise UserError(f"run {run['id']} already finished", hint="start a new run instead")
+            raise UserError(tr("run {id} already finished", id=run['id']), hint=tr("start a new run instead"))
         config = TrainConfig.from_dict(run["config"])
         base = engine.models.get(config.model)
         if config.base_sha256 and base.sha256 != config.base_sha256:
-            raise UserError(f"base model '{base.name}' changed since run {run['id']} started",
-                            hint="re-import the original model to resume, or start a new run")
+            raise UserError(tr("base model '{name}' changed since run {id} started", name=base.name, id=run['id']),
+                            hint=tr("re-import the original model to resume, or start a new run"))
         rows, ref = load_examples(engine, config.data, config.data_version)
         if config.dataset_ref.get("hash") and ref.get("hash") != config.dataset_ref.get("hash"):
-            raise UserError(f"dataset '{config.data}' changed since run {run['id']} started",
-                            hint="resume needs the same dataset version; start a new run for new data")
+            raise UserError(tr("dataset '{data}' changed since run {id} started", data=config.data, id=run['id']),
+                            hint=tr("resume needs the same dataset version; start a new run for new data"))
         preflight_training(engine, config, nproc=nproc)
         return config, run, rows, True
     raw = dict(ctx.params.get("config") or {})
     if not raw:
-        raise UserError("text.train needs a config (model, data, ...) or a run to resume")
+        raise UserError(tr("text.train needs a config (model, data, ...) or a run to resume"))
     config = TrainConfig.from_dict(raw).validate()
     config.check_names(engine)
     base = engine.models.get(config.model)
     if base.kind != "text":
-        raise UserError(f"model '{base.name}' is an {base.kind} model; text training needs a text model")
+        raise UserError(tr("model '{name}' is an {kind} model; text training needs a text model", name=base.name, kind=base.kind))
     if base.role != "base":
-        raise UserError(f"model '{base.name}' is an adapter", hint="train on its base model instead")
+        raise UserError(tr("model '{name}' is an adapter", name=base.name), hint=tr("train on its base model instead"))
     refuse_gguf(base)
     rows, ref = load_examples(engine, config.data, config.data_version)
     config.model = base.name
@@ -160,7 +162,7 @@ def choose_precision(config: TrainConfig, device) -> Precision:
         # (autocast casts dominate); ask for --precision bf16 explicitly to try it.
         name = ("bf16" if device.bf16_supported else "fp16") if device.kind == "cuda" else "fp32"
     if name == "fp16" and device.kind != "cuda":
-        raise UserError("--precision fp16 needs a CUDA GPU", hint="use --precision auto")
+        raise UserError(tr("fp16 precision needs a CUDA GPU"), hint=tr("use automatic precision"), options=("--precision auto",))
     scaler = torch.amp.GradScaler("cuda") if name == "fp16" else None
     return Precision(name, device.kind, scaler)
 
@@ -170,18 +172,19 @@ def start_adapter(engine, config: TrainConfig, base) -> str | None:
     if not config.init_adapter:
         return None
     if config.method == "full":
-        raise UserError("--init-adapter needs --method lora", hint="drop --init-adapter for a full fine-tune")
+        raise UserError(tr("starting from an adapter needs the LoRA method"),
+                        hint=tr("start without an adapter for a full fine-tune"), options=("--init-adapter", "--method lora"))
     adapter = engine.models.get(config.init_adapter)
     if adapter.role != "adapter" or adapter.kind != "text":
-        raise UserError(f"{adapter.name} is not a text adapter", hint="name an adapter from 'aigc models list'")
+        raise UserError(tr("{name} is not a text adapter", name=adapter.name), hint=tr("name an adapter from 'aigc models list'"))
     if adapter.base_id != base.id:
-        raise UserError(f"adapter {adapter.name} was trained on another base model",
-                        hint=f"train on its base, or start without --init-adapter")
+        raise UserError(tr("adapter {name} was trained on another base model", name=adapter.name),
+                        hint=tr("train on its base, or start without an adapter"))
     import json
     from pathlib import Path
     check_adapter_files(adapter)
     from engine.safe_json import load_file
-    settings = load_file(Path(adapter.path) / "adapter_config.json", "adapter config")
+    settings = load_file(Path(adapter.path) / "adapter_config.json", N_("adapter config"))
     config.lora_r = int(settings.get("r", config.lora_r))
     config.lora_alpha = int(settings.get("lora_alpha", config.lora_alpha))
     targets = settings.get("target_modules")
@@ -228,11 +231,11 @@ def build_model(config: TrainConfig, base_path: str, device, checkpoint=None, in
 
 def qlora_config(device):
     if device.kind != "cuda":
-        raise UserError("QLoRA needs a CUDA GPU", hint="use --method lora on this machine")
+        raise UserError(tr("QLoRA needs a CUDA GPU"), hint=tr("use the LoRA method on this machine"), options=("--method lora",))
     try:
         import bitsandbytes  # noqa: F401
     except ImportError:
-        raise UserError("QLoRA needs the bitsandbytes package", hint="install the 'cuda' extra, or use --method lora"
+        raise UserError(tr("QLoRA needs the bitsandbytes package"), hint=tr("install the 'cuda' extra, or use the LoRA method"), options=("--method lora",)
                         ) from None
     import torch
     from transformers import BitsAndBytesConfig

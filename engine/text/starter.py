@@ -19,6 +19,7 @@ from pathlib import Path
 
 from engine import atomic
 from engine.samples import installer, resources_dir
+from engine.i18n import tr
 
 NAME = "starter-text"
 RESOURCE_PATH = "starter/text/model"
@@ -117,7 +118,7 @@ def build_starter(out_dir: Path | None = None, progress=print, recipe: StarterTe
         try:
             job = engine.jobs.run("models.import", {"path": str(scratch / "init"), "name": "init", "copy": False})
             if job.state.value != "succeeded":
-                raise UserError(f"starter text: initial model failed verification: {job.error}")
+                raise UserError(tr("starter text: initial model failed verification: {error}", error=job.error))
             last = [0.0]
 
             def listen(event):
@@ -135,7 +136,7 @@ def build_starter(out_dir: Path | None = None, progress=print, recipe: StarterTe
                       "save_every": recipe.max_steps, "val_fraction": recipe.val_fraction, "keep_checkpoints": 1}
             job = engine.jobs.run("text.train", {"config": config})
             if job.state.value != "succeeded":
-                raise UserError(f"starter text: training {job.state.value}: {job.error or ''}")
+                raise UserError(tr("starter text: training {value}: {value2}", value=job.state.value, value2=job.error or ''))
             trained = engine.models.get("trained").path
             metrics = {m["name"]: m["value"] for m in engine.jobs.metrics(job.id)}
         finally:
@@ -175,7 +176,7 @@ def install_into(engine, ctx=None) -> dict:
         return {"skipped": NAME}
     source = model_dir()
     if not (source / "config.json").is_file():
-        return {"skipped": NAME, "reason": "starter text weights are not in this build ('aigc models starter --rebuild')"}
+        return {"skipped": NAME, "reason": "starter text weights are not in this build (rebuild the starter models)"}
     from engine.models.text_check import verify_text_folder
     info = verify_text_folder(source)
     card = json.loads((source / "starter.json").read_text(encoding="utf-8"))

@@ -9,6 +9,7 @@ mapped to tokens through the tokenizer's character offsets.
 from __future__ import annotations
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 PLAIN_TEMPLATE = (
     "{% for message in messages %}"
@@ -79,8 +80,8 @@ def to_messages(example: dict, system: str | None = None) -> list[dict] | None:
         if example.get("system"):
             msgs.insert(0, {"role": "system", "content": str(example["system"])})
     else:
-        raise UserError("example has none of the fields messages, instruction/output, prompt/completion or text",
-                        hint="map your columns to instruction and output when importing the dataset")
+        raise UserError(tr("example has none of the fields messages, instruction/output, prompt/completion or text"),
+                        hint=tr("map your columns to instruction and output when importing the dataset"))
     if system and not any(m["role"] == "system" for m in msgs):
         msgs.insert(0, {"role": "system", "content": system})
     return msgs
@@ -98,9 +99,8 @@ def render(tokenizer, messages: list[dict], add_generation_prompt: bool) -> str:
         return tokenizer.apply_chat_template(messages, chat_template=template_of(tokenizer), tokenize=False,
                                              add_generation_prompt=add_generation_prompt)
     except Exception as exc:  # noqa: BLE001 - jinja errors from a template we do not control
-        raise UserError(f"the model's chat template cannot render these messages "
-                        f"({' '.join(str(exc).split())[:160]})",
-                        hint="check the roles (system/user/assistant, alternating) in the dataset") from None
+        raise UserError(tr("the model's chat template cannot render these messages ({value})", value=' '.join(str(exc).split())[:160]),
+                        hint=tr("check the roles (system/user/assistant, alternating) in the dataset")) from None
 
 
 def response_spans(tokenizer, messages: list[dict]) -> tuple[str, list[tuple[int, int]]]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from engine.errors import Cancelled
 from engine.training import checkpoints as ck
 from engine.training import runs
+from engine.i18n import tr
 
 
 def train_on_ranks(ctx, run: dict, resumed: bool, nproc: int) -> dict:
     from engine.distributed.launch import run_ranks
-    ctx.log(f"run {run['id']}: starting {nproc} processes (torchrun, DDP)")
-    ctx.report(0.01, f"starting {nproc} processes")
+    ctx.log(tr("run {id}: starting {nproc} processes (torchrun, DDP)", id=run['id'], nproc=nproc))
+    ctx.report(0.01, tr("starting {count} processes", count=nproc))
     try:
         result = run_ranks(ctx, "train", {"resume": run["id"]}, nproc)
     except Cancelled:
@@ -28,5 +29,5 @@ def train_on_ranks(ctx, run: dict, resumed: bool, nproc: int) -> dict:
         else:
             runs.update_run(ctx.engine, run["id"], state="failed")
         raise
-    ctx.report(1.0, "training finished")
+    ctx.report(1.0, tr("training finished"))
     return result

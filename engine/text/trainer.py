@@ -18,6 +18,7 @@ from engine.atomic import replace_dir, write_json
 from engine.errors import Cancelled, UserError
 from engine.training import checkpoints as ck
 from engine.training import runs
+from engine.i18n import tr
 
 
 class TextTrainer:
@@ -55,33 +56,32 @@ class TextTrainer:
         base = ctx.engine.models.get(cfg.model)
         self.base = base
         checkpoint = ck.latest_checkpoint(self.run_dir) if self.resumed else None
-        ctx.report(0.01, "loading tokenizer and data")
+        ctx.report(0.01, tr("loading tokenizer and data"))
         self.tokenizer = load_tokenizer(base.path)
         train_rows, val_rows = split_examples(self.rows, cfg.val_fraction, cfg.seed)
         self.train_set, dropped = encode_all(self.tokenizer, train_rows, cfg.max_length, cfg.system)
         self.val_set, _ = encode_all(self.tokenizer, val_rows, cfg.max_length, cfg.system)
         if not self.train_set:
-            raise UserError(f"dataset '{cfg.data}' has no usable training examples for this model's template "
-                            f"({dropped} dropped: empty responses or prompts longer than --max-length "
-                            f"{cfg.max_length})", hint="check the output field, or raise --max-length")
+            raise UserError(tr("dataset '{data}' has no usable training examples for this model's template ({dropped} "
+                               "dropped: empty responses or prompts longer than the maximum length {max_length})", data=cfg.data, dropped=dropped, max_length=cfg.max_length), hint=tr("check the output field, or raise the maximum length"))
         if dropped:
-            ctx.log(f"{dropped} examples skipped (nothing to learn within {cfg.max_length} tokens)")
+            ctx.log(tr("{count} examples skipped (nothing to learn within {length} tokens)", count=dropped,
+                       length=cfg.max_length))
         self.plan = BatchPlan(self.train_set, cfg.batch_size, cfg.max_length, cfg.seed, cfg.packing,
                               cfg.group_by_length, self.tokenizer.eos_token_id)
         if checkpoint is not None:
             self.accum = same_effective_batch(ck.load_state(checkpoint), cfg.grad_accum, self.world)
         per_epoch = max(1, math.ceil(self.plan.batches_per_epoch() / (self.accum * self.world)))
         self.total_steps = cfg.max_steps or max(1, math.ceil(per_epoch * cfg.epochs))
-        ctx.report(0.02, "loading model")
+        ctx.report(0.02, tr("loading the model"))
         init_path = start_adapter(ctx.engine, cfg, base)
         if init_path:
-            ctx.log(f"starting from adapter {cfg.init_adapter}")
+            ctx.log(tr("starting from adapter {name}", name=cfg.init_adapter))
         self.model = build_model(cfg, base.path, self.device, checkpoint, init_path)
         if cfg.packing:
             from engine.text.data import check_packing
             if not check_packing(self.model, self.device.kind):
-                raise UserError(f"--packing: {base.name} does not keep packed examples apart (its attention "
-                                "ignores restarting positions)", hint="train without --packing")
+                raise UserError(tr("packing: {name} does not keep packed examples apart (its attention ignores restarting positions)", name=base.name), hint=tr("train without packing"))
         self.precision = choose_precision(cfg, self.device)
         self.optimizer = make_optimizer(self.model.named_parameters(), cfg.learning_rate, cfg.weight_decay)
         warm = warmup_steps(self.total_steps, cfg.warmup_steps, cfg.warmup_ratio)
@@ -98,12 +98,14 @@ class TextTrainer:
             runs.update_run(ctx.engine, self.run["id"], state="running", job_id=ctx.job_id, step=self.step,
                             total_steps=self.total_steps)
         trainable = sum(p.numel() for p in self.model.parameters() if p.requires_grad)
-        ctx.log(f"run {self.run['id']}: {cfg.method} on {base.name}, {len(self.train_set)} train / "
-                f"{len(self.val_set)} validation examples, {self.total_steps} steps, {trainable:,} trainable "
-                f"parameters, {self.precision.name} on {self.device.kind}"
-                + (f", resumed at step {self.step}" if checkpoint is not None else ""))
-        ctx.log(f"effective batch {self.effective_batch} = {cfg.batch_size} per device x {self.accum} "
-                f"accumulation x {self.world} process(es)")
+        ctx.log(tr("run {run}: {method} on {model}, {train} train / {val} validation examples, {steps} steps, "
+                   "{trainable:,} trainable parameters, {precision} on {device}", run=self.run["id"],
+                   method=cfg.method, model=base.name, train=len(self.train_set), val=len(self.val_set),
+                   steps=self.total_steps, trainable=trainable, precision=self.precision.name,
+                   device=self.device.kind)
+                + (tr(", resumed at step {step}", step=self.step) if checkpoint is not None else ""))
+        ctx.log(tr("effective batch {batch} = {per_device} per device x {accum} accumulation x {world} process(es)",
+                   batch=self.effective_batch, per_device=cfg.batch_size, accum=self.accum, world=self.world))
 
     @property
     def effective_batch(self) -> int:
@@ -152,7 +154,7 @@ class TextTrainer:
         path = ck.save_checkpoint(self.run_dir, self.step, write, state, keep=self.config.keep_checkpoints)
         self.last_saved = self.step
         runs.update_run(self.ctx.engine, self.run["id"], step=self.step)
-        self.ctx.log(f"checkpoint {path.name}")
+        self.ctx.log(tr("checkpoint {name}", name=path.name))
         return path
 
     def save_best(self) -> None:
@@ -264,8 +266,8 @@ class TextTrainer:
                 total, tokens, stop = self.ranks.sum([loss, tokens, 1.0 if ctx.cancel_requested() else 0.0])
                 loss, tokens = total / self.world, int(tokens)
             if not math.isfinite(loss):
-                raise UserError(f"training diverged at step {self.step + 1} (loss {loss})",
-                                hint=f"lower --learning-rate (now {cfg.learning_rate}); the last checkpoint is kept")
+                raise UserError(tr("training diverged at step {value} (loss {loss})", value=self.step + 1, loss=loss),
+                                hint=tr("lower the learning rate (now {learning_rate}); the last checkpoint is kept", learning_rate=cfg.learning_rate))
             self.step += 1
             if self.world > 1 and stop:
                 raise Cancelled()
@@ -277,7 +279,7 @@ class TextTrainer:
                     ctx.metric("tokens_per_second", tokens / elapsed, self.step)
                     self.events.scalar("tokens_per_second", tokens / elapsed, self.step)
             ctx.report(0.03 + 0.9 * self.step / self.total_steps,
-                       f"step {self.step}/{self.total_steps} loss {loss:.4f}")
+                       tr("step {step}/{total} loss {loss}", step=self.step, total=self.total_steps, loss=f"{loss:.4f}"))
             if self.step % cfg.eval_every == 0 or self.step == self.total_steps:
                 if self._validate():
                     self.stopped_early = True
@@ -312,7 +314,8 @@ class TextTrainer:
             self.bad_evals += 1
         patience = self.config.early_stopping_patience
         if patience and self.bad_evals >= patience:
-            self.ctx.log(f"early stopping at step {self.step}: no improvement in {patience} evaluations")
+            self.ctx.log(tr("early stopping at step {step}: no improvement in {patience} evaluations", step=self.step,
+                            patience=patience))
             return True
         return False
 
@@ -333,9 +336,9 @@ def same_effective_batch(state: dict, grad_accum: int, world: int) -> int:
     saved_world = int(state.get("world_size", 1))
     saved = int(state.get("grad_accum", grad_accum)) * saved_world
     if saved % world:
-        raise UserError(f"the checkpoint was made with {saved_world} process(es) x {saved // saved_world} "
-                        f"accumulation; {world} processes cannot keep its effective batch",
-                        hint=f"resume with a number of processes that divides {saved}")
+        raise UserError(tr("the checkpoint was made with {saved_world} process(es) x {value} accumulation; {world} "
+                           "processes cannot keep its effective batch", saved_world=saved_world, value=saved // saved_world, world=world),
+                        hint=tr("resume with a number of processes that divides {saved}", saved=saved))
     return saved // world
 
 
@@ -348,7 +351,7 @@ def train_run(ctx, config, run: dict, rows: list[dict], resumed: bool) -> dict:
         trainer.loop()
         result = None
         if trainer.main:
-            ctx.report(0.95, "saving the result")
+            ctx.report(0.95, tr("saving the result"))
             result = finish_run(trainer)
             result["effective_batch"] = trainer.effective_batch
             trainer.events.close()
@@ -372,13 +375,11 @@ def train_run(ctx, config, run: dict, rows: list[dict], resumed: bool) -> dict:
         else:
             runs.update_run(ctx.engine, run["id"], state="failed")
         if _is_oom(exc):
-            raise UserError(f"out of memory at step {trainer.step + 1} of run {run['id']}; the last checkpoint "
-                            f"(step {max(0, trainer.last_saved)}) is intact",
-                            hint="start a new run with a smaller --batch-size, --gradient-checkpointing or a "
-                                 "shorter --max-length"
+            raise UserError(tr("out of memory at step {value} of run {id}; the last checkpoint (step {max}) is intact", value=trainer.step + 1, id=run['id'], max=max(0, trainer.last_saved)),
+                            hint=tr("start a new run with a smaller batch size, gradient checkpointing or a shorter maximum length")
                             ) from None
         raise
-    ctx.report(1.0, "training finished")
+    ctx.report(1.0, tr("training finished"))
     return result
 
 

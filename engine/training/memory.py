@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 GIB = 2 ** 30
 DTYPE_BYTES = {"float32": 4, "bfloat16": 2, "float16": 2, "int8": 1}
@@ -90,7 +91,8 @@ def refuse_if_too_big(est: MemoryEstimate, what: str, suggestions: list[str]) ->
     if est.fits:
         return
     raise UserError(
-        f"{what} needs about {human(est.total)} of {est.device.upper()} memory "
-        f"(weights {human(est.weights)}, gradients+optimizer {human(est.gradients + est.optimizer)}, "
-        f"activations {human(est.activations)}) but only {human(est.available)} is free",
-        hint="; ".join(suggestions) if suggestions else "use a smaller model or a machine with more memory")
+        tr("{what} needs about {total} of {device} memory (weights {weights}, gradients+optimizer {gradients}, "
+           "activations {activations}) but only {free} is free", what=what, total=human(est.total),
+           device=est.device.upper(), weights=human(est.weights), gradients=human(est.gradients + est.optimizer),
+           activations=human(est.activations), free=human(est.available)),
+        hint=tr("; ").join(suggestions) if suggestions else tr("use a smaller model or a machine with more memory"))

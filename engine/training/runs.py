@@ -15,6 +15,7 @@ from pathlib import Path
 
 from engine import atomic
 from engine.errors import NotFound
+from engine.i18n import tr
 
 RUN_STATES = ("created", "running", "cancelled", "failed", "interrupted", "succeeded")
 _JSON_FIELDS = ("config", "result")
@@ -60,7 +61,7 @@ def get_run(engine, run_id: str) -> dict:
         rows = con.execute(f"{_SELECT} WHERE runs.id LIKE ? ORDER BY runs.created_at DESC", (run_id + "%",)).fetchall()
         row = rows[0] if len(rows) == 1 else None
     if row is None:
-        raise NotFound(f"no training run '{run_id}'", hint="'aigc train --list-runs' shows the runs")
+        raise NotFound(tr("no training run '{run_id}'", run_id=run_id), hint=tr("the list of training runs shows them"))
     return _row_to_dict(row)
 
 

@@ -26,6 +26,7 @@ from engine.workspace import db as _db
 from engine.workspace.blobs import BlobStore
 from engine.workspace.lock import WorkspaceLock
 from engine.workspace.paths import default_workspace, resolve_workspace
+from engine.i18n import tr
 
 __all__ = ["Workspace", "default_workspace", "resolve_workspace"]
 
@@ -74,19 +75,19 @@ class Workspace:
         root = resolve_workspace(path)
         _refuse_empty_database(root / "workspace.db")
         if root.exists() and not root.is_dir():
-            raise UserError(f"workspace path {root} is a file, not a folder", hint="choose a folder")
+            raise UserError(tr("workspace path {root} is a file, not a folder", root=root), hint=tr("choose a folder"))
         private_files()
         if not root.exists():
             if not create:
-                raise UserError(f"workspace {root} does not exist", hint="run 'aigc init' first")
+                raise UserError(tr("workspace {root} does not exist", root=root), hint=tr("run 'aigc init' first"))
             try:
                 root.mkdir(parents=True, mode=0o700)
             except OSError as exc:
-                raise UserError(f"cannot create workspace folder {root}: {exc.strerror}",
-                                hint="choose a folder you can write to") from None
+                raise UserError(tr("cannot create workspace folder {root}: {strerror}", root=root, strerror=exc.strerror),
+                                hint=tr("choose a folder you can write to")) from None
         if not os.access(root, os.W_OK | os.X_OK):
-            raise UserError(f"workspace folder {root} is not writable",
-                            hint="fix its permissions or choose another folder with --workspace")
+            raise UserError(tr("workspace folder {root} is not writable", root=root),
+                            hint=tr("fix its permissions or choose another workspace folder"), options=("--workspace",))
         ws = cls(root)
         ws._lock.acquire()
         try:
@@ -124,8 +125,7 @@ class Workspace:
         version = con.execute("PRAGMA user_version").fetchone()[0]
         if version != _db.latest_version():
             con.close()
-            raise UserError(f"workspace database {ws.db_path} has schema version {version}, expected "
-                            f"{_db.latest_version()}", hint="open the workspace with the program first")
+            raise UserError(tr("workspace database {db_path} has schema version {version}, expected {latest_version}", db_path=ws.db_path, version=version, latest_version=_db.latest_version()), hint=tr("open the workspace with the program first"))
         ws._local.con = con
         ws._all_connections.append((threading.current_thread(), con))
         ws.blobs = BlobStore(root / "blobs")
@@ -141,16 +141,16 @@ class Workspace:
         root = resolve_workspace(path)
         db_path = root / "workspace.db"
         if not db_path.is_file():
-            raise UserError(f"workspace {root} has no database yet", hint="run 'aigc init' first")
+            raise UserError(tr("workspace {root} has no database yet", root=root), hint=tr("run 'aigc init' first"))
         _refuse_empty_database(db_path)
         ws = cls(root, read_only=True)
         con = _db.connect(db_path, read_only=True)
         version = con.execute("PRAGMA user_version").fetchone()[0]
         if version != _db.latest_version():
             con.close()
-            raise UserError(f"workspace {root} has schema version {version}, this program uses "
-                            f"{_db.latest_version()}; it can only be read once its owner has upgraded it",
-                            hint="close the program that holds it and run the command again")
+            raise UserError(tr("workspace {root} has schema version {version}, this program uses {latest_version}; it can "
+                               "only be read once its owner has upgraded it", root=root, version=version, latest_version=_db.latest_version()),
+                            hint=tr("close the program that holds it and run the command again"))
         ws._local.con = con
         ws._all_connections.append((threading.current_thread(), con))
         ws.blobs = BlobStore(root / "blobs")
@@ -160,7 +160,7 @@ class Workspace:
     def db(self) -> sqlite3.Connection:
         """This thread's connection (SQLite connections are not shared across threads)."""
         if self.closed:
-            raise UserError(f"workspace {self.root} is closed")
+            raise UserError(tr("workspace {root} is closed", root=self.root))
         con = getattr(self._local, "con", None)
         if con is None:
             con = _db.connect(self.db_path, read_only=self.read_only)
@@ -226,6 +226,6 @@ def _refuse_empty_database(db_path: Path) -> None:
     except OSError:
         return
     if empty:
-        raise UserError(f"workspace database {db_path} is empty (0 bytes); the workspace's records are lost",
-                        hint="restore workspace.db from a backup, or move the folder aside and run 'aigc init' "
-                             "to start a new workspace")
+        raise UserError(tr("workspace database {db_path} is empty (0 bytes); the workspace's records are lost", db_path=db_path),
+                        hint=tr("restore workspace.db from a backup, or move the folder aside and run 'aigc init' to start "
+                                "a new workspace"))

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -51,16 +52,17 @@ def open_database(path: Path) -> sqlite3.Connection:
         version = con.execute("PRAGMA user_version").fetchone()[0]
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise UserError(f"workspace database {path} is damaged or not a database ({exc})",
-                        hint="restore it from a backup or choose another workspace") from None
+        raise UserError(tr("workspace database {path} is damaged or not a database ({exc})", path=path, exc=exc),
+                        hint=tr("restore it from a backup or choose another workspace")) from None
     if mode.lower() != "wal":
-        raise UserError(f"workspace database {path} cannot use WAL journaling (got {mode})")
+        raise UserError(tr("workspace database {path} cannot use WAL journaling (got {mode})", path=path, mode=mode))
     newest = latest_version()
     if version > newest:
         con.close()
         raise UserError(
-            f"workspace database {path} has schema version {version}, newer than this program supports ({newest})",
-            hint="update AIGC Workbench or open another workspace")
+            tr("workspace database {path} has schema version {version}, newer than this program supports "
+               "({newest})", path=path, version=version, newest=newest),
+            hint=tr("update AIGC Workbench or open another workspace"))
     for number, name, sql in migrations():
         if number <= version:
             continue
@@ -72,7 +74,7 @@ def open_database(path: Path) -> sqlite3.Connection:
             con.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             con.execute("ROLLBACK")
-            raise UserError(f"could not upgrade workspace database {path} to schema {number} ({name}): {exc}") from None
+            raise UserError(tr("could not upgrade workspace database {path} to schema {number} ({name}): {exc}", path=path, number=number, name=name, exc=exc)) from None
     return con
 
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from engine.errors import WorkspaceLocked
+from engine.i18n import tr
 
 if os.name == "nt":
     import msvcrt
@@ -38,8 +39,8 @@ class WorkspaceLock:
             handle.close()
             who = f"process {holder.get('pid')} ({holder.get('program', '?')}) on {holder.get('host', '?')}" if holder else "another process"
             raise WorkspaceLocked(
-                f"workspace {self.path.parent} is in use by {who}",
-                hint="close that program first, or choose another workspace with --workspace",
+                tr("workspace {parent} is in use by {who}", parent=self.path.parent, who=who),
+                hint=tr("close that program first, or choose another workspace"), options=("--workspace",),
             ) from None
         info = {"pid": os.getpid(), "host": socket.gethostname(),
                 "program": Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python",

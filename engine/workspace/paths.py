@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import platformdirs
+from engine.i18n import tr
 
 ENV_VAR = "AIGC_WORKBENCH_HOME"
 
@@ -22,7 +23,8 @@ def choose_workspace(explicit: str | os.PathLike | None = None, remembered: str 
     from engine.errors import UserError
     if explicit is not None:
         if not str(explicit).strip():
-            raise UserError("--workspace is empty", hint="give a workspace folder, or leave the option out")
+            raise UserError(tr("the workspace folder is empty"), hint=tr("give a workspace folder, or leave the option out"),
+                            options=("--workspace",))
         return Path(explicit).expanduser().resolve()
     if os.environ.get(ENV_VAR, "").strip():
         return Path(os.environ[ENV_VAR]).expanduser().resolve()

@@ -125,7 +125,9 @@ def test_adapter_without_its_base(filled_a, eng_b, tmp_path):
 def test_taken_names_need_a_rename(bundle, eng_b, tmp_path):
     eng_b.data.add_examples("ads", [{"instruction": "something else", "output": "entirely"}], "local", modality="text")
     reason = refused(eng_b, bundle)
-    assert "dataset 'ads': a different dataset named 'ads' already exists" in reason and "--rename" in reason
+    assert "dataset 'ads': a different dataset named 'ads' already exists" in reason and "rename it on import" in reason
+    from engine.cli.flag_hints import with_flags
+    assert "--rename OLD=NEW" in with_flags(reason)   # the command line names the option
     report = eng_b.bundles.inspect(bundle)
     assert report["ok"] and not report["importable"]
     job = import_(eng_b, bundle, ["dataset:ads=ads-from-a"])

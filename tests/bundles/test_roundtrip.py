@@ -105,8 +105,9 @@ def test_export_refuses_unknown_names_and_wrong_roles(filled_a, tmp_path):
     from engine.errors import UserError
     with pytest.raises(UserError, match="no model named 'nope'"):
         filled_a.bundles.export(tmp_path / "x.zip", models=["nope"])
-    with pytest.raises(UserError, match="--adapter"):
+    with pytest.raises(UserError, match="add it as an adapter") as wrong_role:
         filled_a.bundles.export(tmp_path / "x.zip", models=["tiny-ads-lora"])
+    assert wrong_role.value.options == ("--adapter",)   # the command line names the option after the words
     with pytest.raises(UserError, match="no version 7"):
         filled_a.bundles.export(tmp_path / "x.zip", datasets=["ads@7"])
     with pytest.raises(UserError, match="nothing to export"):

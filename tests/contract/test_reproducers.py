@@ -102,7 +102,8 @@ def test_image_memory_preflight_refuses_with_what_fits(ws):
             generator.generate("x", {"width": 16384, "height": 16384, "batch_size": 4, "steps": 1})
     text = str(caught.value)
     assert "out of memory generating 4 image(s) at 16384x16384: needs at least" in text
-    assert "--width/--height" in text and "--batch-size 1" in text and "\n" not in text
+    assert "a width and height of" in text and "a batch size of 1" in text and "\n" not in text
+    assert "--" not in text   # the window shows it too: words, and the command line adds the options
 
 
 @pytest.mark.parametrize("action", ["import", "preview"])
@@ -197,17 +198,19 @@ def test_the_same_ranges_guard_the_facade(ws):
     from engine.errors import UserError
     with Engine.open(ws) as eng:
         before = len(eng.jobs.list())
-        for kind, params, named in [
+        for kind, params, named, option in [
             ("text.train", {"config": {"model": "starter-text", "data": "ad-copy", "lora_dropout": 2.0}},
-             "--lora-dropout"),
+             "lora dropout", "--lora-dropout"),
             ("text.train", {"config": {"model": "starter-text", "data": "ad-copy", "max_steps": 10**21}},
-             "--max-steps"),
+             "max steps", "--max-steps"),
             ("image.generate", {"model": "starter-image", "prompt": "x", "guidance_scale": float("nan")},
-             "--guidance-scale"),
-            ("task.run", {"task": "ad-copy", "inputs": "x.csv", "max_retries": -1}, "--retries"),
+             "guidance scale", "--guidance-scale"),
+            ("task.run", {"task": "ad-copy", "inputs": "x.csv", "max_retries": -1}, "max retries", "--retries"),
         ]:
-            with pytest.raises(UserError, match=named):
+            # the field in words (the window shows it too); the command line adds the option
+            with pytest.raises(UserError, match=named) as caught:
                 eng.jobs.submit(kind, params)
+            assert caught.value.options == (option,) and "--" not in str(caught.value)
         assert len(eng.jobs.list()) == before
 
 

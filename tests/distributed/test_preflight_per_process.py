@@ -22,5 +22,5 @@ def test_cpu_processes_share_memory_and_cuda_needs_a_gpu_per_process(eng, tiny_l
     with pytest.raises(UserError, match="per process of 2"):
         preflight_training(eng, config, device=cpu, nproc=2)
     gpu = replace(cpu, kind="cuda", free_memory=10 * need)
-    with pytest.raises(UserError, match=r"--nproc 2: this machine has \d+ GPU\(s\)"):
+    with pytest.raises(UserError, match=r"2 processes: this machine has \d+ GPU\(s\)"):
         preflight_training(eng, config, device=gpu, nproc=max(2, devices.gpu_count() + 1))

@@ -79,7 +79,8 @@ def test_adapter_only_gguf_on_base_matches_merged_export(capsys, trained, export
 def test_adapter_only_needs_an_adapter(capsys, trained, tmp_path):
     code = main(["--workspace", str(trained["workspace"]), "models", "export", "tiny", "--adapter-only",
                  str(tmp_path / "x.gguf")])
-    assert code != 0 and "--adapter-only needs an adapter" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert code != 0 and "exporting an adapter alone needs an adapter" in err and "--adapter NAME" in err
     assert os.listdir(tmp_path) == []
 
 

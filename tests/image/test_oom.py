@@ -41,20 +41,21 @@ def test_training_message_is_one_line_with_what_to_change():
     assert "\n" not in text
     assert text.startswith("out of memory at training step 7 at 1024x1024, batch 4 (RAM; one allocation needed")
     assert "the step-6 checkpoint is intact" in text
-    for tip in ("--resolution (now 1024)", "--batch-size (now 4)", "--gradient-checkpointing"):
+    for tip in ("a smaller resolution (now 1024)", "a smaller batch size (now 4)", "gradient checkpointing"):
         assert tip in error.hint
+    assert "--" not in error.hint   # words the window shows too; the command line adds the options
     cuda = torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 MiB")
     already = oom.training_oom(cuda, 512, 1, 1, 0, gradient_checkpointing=True)
     assert "(GPU; one allocation needed 21.0 MB)" in str(already) and "no checkpoint was written yet" in str(already)
-    assert "--gradient-checkpointing" not in already.hint and "--batch-size" not in already.hint
+    assert "gradient checkpointing" not in already.hint and "batch size" not in already.hint
 
 
 def test_generation_message_suggests_attention_slicing_only_when_off():
     off = oom.generation_oom(MemoryError(), 1024, 1024, 2, {"attention_slicing": False})
     assert str(off).startswith("out of memory generating 2 image(s) at 1024x1024 (RAM)")
-    assert "--memory low (attention slicing" in off.hint and "--batch-size (now 2)" in off.hint
+    assert "low memory mode (attention slicing" in off.hint and "a smaller batch size (now 2)" in off.hint
     on = oom.generation_oom(MemoryError(), 1024, 1024, 1, {"attention_slicing": True})
-    assert "attention slicing" not in on.hint and "--width/--height (now 1024x1024)" in on.hint
+    assert "attention slicing" not in on.hint and "a smaller width and height (now 1024x1024)" in on.hint
 
 
 def test_absurd_size_fails_fast_with_the_message_and_the_model_stays_usable(eng, tiny_sd_dir, tmp_path):
@@ -66,7 +67,7 @@ def test_absurd_size_fails_fast_with_the_message_and_the_model_stays_usable(eng,
     assert time.monotonic() - started < 20
     text = str(caught.value)
     assert text.startswith(f"out of memory generating 1 image(s) at {ABSURD}x{ABSURD}: needs at least")
-    assert "\n" not in text and "--width/--height" in caught.value.hint
+    assert "\n" not in text and "a width and height of" in caught.value.hint
     assert not list(tmp_path.glob("*.png"))
     made = generator.generate("a red bottle", {"steps": 2, "width": 16, "height": 16, "seed": 1}, out_dir=tmp_path)
     assert made[0]["provenance"]["memory"]["attention_slicing"] is False  # auto: the small size needs no savers
@@ -100,5 +101,5 @@ def test_training_that_cannot_allocate_its_lora_layers_fails_with_the_message(en
     assert job.state.value == "failed"
     assert job.error.startswith("out of memory while setting up training at 16x16, batch 1 (RAM; one allocation"), \
         job.error
-    assert f"--lora-r (now {rank})" in job.error and "\n" not in job.error
+    assert f"a lower LoRA rank (now {rank})" in job.error and "\n" not in job.error
     assert eng.models.list(role="adapter") == []

@@ -53,7 +53,10 @@ def test_eval_without_a_test_split_says_what_to_do(eng, starters, tmp_path):
     ok(eng, eng.data.import_file(write_jsonl(tmp_path / "ads.jsonl", examples(8)), "plain"))
     eng.tasks.create({"name": "plain-task", "template": "{x}", "model": "starter-text", "dataset": "plain"})
     job = eng.jobs.wait(eng.tasks.evaluate("plain-task", adapter="starter-text").id)
-    assert job.state == JobState.FAILED and "has no 'test' examples" in job.error and "aigc data split" in job.error
+    assert job.state == JobState.FAILED and "has no 'test' examples" in job.error
+    assert "split dataset plain into train, validation and test first" in job.error   # words the window shows too
+    from engine.cli.flag_hints import with_flags
+    assert "aigc data split" in with_flags(job.error)   # the command line names the command
 
 
 def test_run_review_feedback_then_retrain_from_the_new_version(eng, trained, tmp_path):
