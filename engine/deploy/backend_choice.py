@@ -24,12 +24,14 @@ def default_backend(engine) -> str:
 
 def check_backend(backend: str | None, quant: str | None) -> None:
     if backend is not None and backend not in BACKENDS:
-        raise UserError(f"--backend {backend} is not one of {', '.join(BACKENDS)}", hint="use auto, torch or llamacpp")
+        raise UserError(f"generation backend {backend} is not one of {', '.join(BACKENDS)}",
+                        hint="use auto, torch or llamacpp", options=("--backend",))
     if quant is not None and quant not in QUANTS:
-        raise UserError(f"--quant {quant} is not one of {', '.join(QUANTS)}", hint="use f16 (exact) or q8_0")
+        raise UserError(f"quantization {quant} is not one of {', '.join(QUANTS)}", hint="use f16 (exact) or q8_0",
+                        options=("--quant",))
     if quant is not None and backend == "torch":
-        raise UserError(f"--quant {quant} is for the llama.cpp backend, not torch",
-                        hint="drop --quant, or use the llamacpp backend")
+        raise UserError(f"quantization {quant} is for the llama.cpp backend, not torch",
+                        hint="leave the quantization out, or use the llamacpp backend", options=("--quant", "--backend"))
 
 
 def _llama_cpp_missing() -> bool:
@@ -69,8 +71,9 @@ def choose(engine, base, backend: str | None, quant: str | None, quantize: str |
     asked = backend == "llamacpp"
     if quantize == "int8":
         if asked:
-            raise UserError("--int8 is a PyTorch quantization; it cannot run on the llama.cpp backend",
-                            hint="drop --int8 and pass --quant q8_0 for llama.cpp's 8-bit weights")
+            raise UserError("int8 quantization is a PyTorch quantization; it cannot run on the llama.cpp backend",
+                            hint="leave int8 out and ask for q8_0, llama.cpp's 8-bit weights",
+                            options=("--int8", "--quant q8_0"))
         return "torch", "int8 was asked for"
     if _llama_cpp_missing():
         if asked:

@@ -33,7 +33,7 @@ def check_trainable(src: Path, info) -> None:
     if info.architecture not in supported:
         raise UserError(f"{src}: a '{info.architecture}' GGUF model cannot be made trainable (transformers cannot "
                         f"read that architecture back)",
-                        hint="import it without --as-trainable to generate with it; fine-tune the original "
+                        hint="import it as it is (not trainable) to generate with it; fine-tune the original "
                              "Hugging Face model instead")
     readable = _readable_types()
     unreadable = sorted({t.type_name for t in info.tensors if t.type_name not in readable})
@@ -67,7 +67,7 @@ def _convert(src: Path, dest: Path, info, ctx) -> None:
     except (ValueError, RuntimeError, KeyError, NotImplementedError) as exc:
         raise UserError(f"{src}: transformers could not turn the file into a trainable model "
                         f"({' '.join(str(exc).split())[:160]})",
-                        hint="import it without --as-trainable to generate with it") from None
+                        hint="import it as it is (not trainable) to generate with it") from None
     ctx.check_cancelled()
     ctx.report(0.75, "saving safetensors")
     model.to(getattr(torch, _dtype(info))).save_pretrained(dest, safe_serialization=True)

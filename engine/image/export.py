@@ -27,8 +27,8 @@ def resolve_models(engine, name: str, adapter_name: str | None):
     model = models.get(name)
     adapter = models.get(adapter_name) if adapter_name else None
     if model.kind != "image":
-        raise UserError(f"model '{model.name}' is a {model.kind} model; --format sd-single-file exports image "
-                        f"models", hint="use --format gguf for text models")
+        raise UserError(f"model '{model.name}' is a {model.kind} model; a single-file checkpoint is for image "
+                        f"models", hint="export text models as GGUF", options=("--format gguf",))
     if model.role == "adapter":
         if adapter is not None:
             raise UserError(f"'{model.name}' is an adapter; give its base model as the model")

@@ -85,8 +85,8 @@ def check_import(engine, params: dict) -> tuple[Path, str]:
     if src.suffix.lower() == ".gguf" and src.is_file():
         return src, name
     if params.get("trainable"):
-        raise UserError(f"model path {src}: --as-trainable converts a .gguf file",
-                        hint="a model folder is trainable as it is; import it without --as-trainable")
+        raise UserError(f"model path {src}: only a .gguf file is converted into a trainable model",
+                        hint="a model folder is trainable as it is; import it as it is", options=("--as-trainable",))
     if src.is_dir() and not kind:
         detect_kind(src)  # neither a text model nor an image pipeline: said now
     elif src.is_dir() and kind == "text" and not (src / "config.json").is_file():

@@ -37,7 +37,7 @@ def typed_config(kind: str, config: dict) -> dict:
     given = dict(config)
     unknown = sorted(set(given) - {f.name for f in fields(cls)})
     if unknown:
-        raise UserError(f"unknown image training option '{unknown[0]}'", hint="see 'aigc train --help'")
+        raise UserError(f"unknown image training option '{unknown[0]}'", hint="remove it; the training options list the known ones")
     typed = cls(**given)
     typed.validate()
     return typed.to_dict()

@@ -165,7 +165,7 @@ def test_cli_backend_flags_and_refusals(tmp_path, auto_backend, capsys, monkeypa
     assert result["backend"] == "llama.cpp" and result["quant"] == "q8_0"
     code, out = _cli(capsys, "--workspace", ws, "generate", "--model", "m", "--prompt", "hi", "--backend", "torch",
                      "--quant", "q8_0")
-    assert code != 0 and out.err.strip().count("\n") == 0 and "--quant q8_0 is for the llama.cpp backend" in out.err
+    assert code != 0 and out.err.strip().count("\n") == 0 and "quantization q8_0 is for the llama.cpp backend" in out.err
     monkeypatch.setitem(sys.modules, "llama_cpp", None)    # as in a build without llama-cpp-python
     code, out = _cli(capsys, "--workspace", ws, "generate", "--model", "m", "--prompt", "hi", "--backend", "llamacpp")
     assert code != 0 and out.err.strip().count("\n") == 0

@@ -107,12 +107,12 @@ def test_review_export_is_a_job_and_cancel_writes_nothing(make_window, qtbot, tm
         wait_ops(qtbot)
     finally:
         release.set()
-    qtbot.waitUntil(lambda: "cancelled" in page.counts.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: "cancelled" in page.message.text(), timeout=20_000)
     unsubscribe()
     assert not out.exists() and "review.export" in _panel_kinds(window)
     page.export_approved(str(out))
-    qtbot.waitUntil(lambda: "exported to" in page.counts.text(), timeout=20_000)
-    assert page.counts.text().startswith("3 output(s)") and len(out.read_text(encoding="utf-8-sig").splitlines()) == 4
+    qtbot.waitUntil(lambda: "exported to" in page.message.text(), timeout=20_000)
+    assert page.message.text().startswith("3 output(s)") and len(out.read_text(encoding="utf-8-sig").splitlines()) == 4
 
 
 def test_bundle_check_is_a_job_in_the_jobs_panel(make_window, qtbot, tmp_path):
