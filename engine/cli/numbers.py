@@ -39,6 +39,7 @@ CLI_RANGES = {
     ("train", "--nproc"): Range(1, 64, integer=True, flag="--nproc"),
     ("task", "run", "--nproc"): Range(1, 64, integer=True, flag="--nproc"),
     ("models", "compress-report", "--tokens"): Range(1, 4096, integer=True, flag="--tokens"),
+    ("models", "export", "--adapter-scale"): Range(-10, 10, flag="--adapter-scale"),
     ("task", "runs", "--last"): Range(1, 10**6, integer=True, flag="--last"),
     ("task", "train-head", "--max-steps"): Range(1, 10_000_000, integer=True, flag="--max-steps"),
     ("task", "train-head", "--batch-size"): Range(1, 4096, integer=True, flag="--batch-size"),

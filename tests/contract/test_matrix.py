@@ -32,6 +32,7 @@ BASE = {
     ("review", "feedback"): ["ad-copy", "--retrain"],
     ("models", "compress-report"): ["starter-text"], ("task", "runs"): ["ad-copy", "--stats"],
     ("task", "train-head"): ["ad-copy"], ("task", "leaderboard"): ["ad-copy"],
+    ("models", "export"): ["starter-image", "out.safetensors", "--format", "sd-single-file"],
 }
 
 
