@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QLineEdit,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout)
 
 from desktop.bridge import Op
 from desktop.widgets.dialog_parts import check_import_buttons, path_row
 from desktop.widgets.error_dialog import reason_of
+from desktop.widgets.save_target import SaveTarget
 
 
 def human_size(count: int | float) -> str:
@@ -165,15 +166,9 @@ class BundleExportDialog(QDialog):
         self.page = page
         self.engine = page.engine
         self.preselect = set(preselect or [])
-        self.overwrite = False
-        self.out = QLineEdit()
-        self.out.setPlaceholderText(self.tr("Where to write the bundle, e.g. a USB stick"))
-        self.out.textEdited.connect(lambda *_: setattr(self, "overwrite", False))
-        browse = QPushButton(self.tr("Save as…"))
-        browse.clicked.connect(self._pick)
-        row = QHBoxLayout()
-        row.addWidget(self.out, 1)
-        row.addWidget(browse)
+        self.target = SaveTarget(self, ".zip", self.tr("Where to write the bundle, e.g. a USB stick"),
+                                 self.tr("Export bundle"), self.tr("Bundles (*.zip)"), lambda: "workbench-bundle")
+        self.out = self.target.field
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("What to include"), self.tr("Details")])
         self.tree.setColumnWidth(0, 300)
@@ -196,7 +191,7 @@ class BundleExportDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addLayout(row)
+        layout.addLayout(self.target.row)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.note)
         layout.addWidget(self.message)
@@ -209,13 +204,6 @@ class BundleExportDialog(QDialog):
             tasks = engine.tasks.list(archived=False) if hasattr(type(engine), "tasks") else []
             return models, datasets, tasks
         Op(self, load).success(self._fill).run_in_background()
-
-    def _pick(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export bundle"), "workbench-bundle.zip",
-                                              self.tr("Bundles (*.zip)"))
-        if path:
-            self.out.setText(path if path.lower().endswith(".zip") else path + ".zip")
-            self.overwrite = True  # the save dialog already asked about replacing an existing file
 
     def _fill(self, loaded) -> None:
         models, datasets, tasks = loaded
@@ -253,7 +241,7 @@ class BundleExportDialog(QDialog):
         return result
 
     def start(self) -> None:
-        out = self.out.text().strip()
+        out = self.target.path()
         chosen = self.chosen()
         if not out:
             self.message.setText("⚠ " + self.tr("Choose where to write the bundle."))
@@ -261,10 +249,8 @@ class BundleExportDialog(QDialog):
         if not any(chosen.values()):
             self.message.setText("⚠ " + self.tr("Tick at least one item to include."))
             return
-        if not out.lower().endswith(".zip"):
-            out += ".zip"
         self.export_button.setEnabled(False)
-        Op(self, self.engine.bundles.export, Path(out), overwrite=self.overwrite, **chosen) \
+        Op(self, self.engine.bundles.export, Path(out), overwrite=self.target.overwrite, **chosen) \
             .success(self._started).failure(self._refused).run_in_background()
 
     def _refused(self, exc, details) -> None:

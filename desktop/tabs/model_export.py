@@ -3,11 +3,11 @@ file for llama.cpp, LM Studio or Ollama; an image model (+ a LoRA merged in) as 
 checkpoint for A1111 and ComfyUI. The export runs as a job with progress and cancel."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QLabel
 
 from desktop.bridge import Op
 from desktop.widgets.error_dialog import reason_of
+from desktop.widgets.save_target import SaveTarget, export_layout
 
 
 class GGUFExportDialog(QDialog):
@@ -20,7 +20,6 @@ class GGUFExportDialog(QDialog):
         self.resize(600, 320)
         self.page = page
         self.engine = page.engine
-        self.overwrite = False
         base = model if model.role == "base" else next((m for m in models if m.id == model.base_id), model)
         self.base = base
         self.quant = QComboBox()
@@ -43,36 +42,16 @@ class GGUFExportDialog(QDialog):
         self.adapter_only = QCheckBox(self.tr("Only the adapter (a GGUF LoRA file, used on top of the base's GGUF)"))
         self.adapter.currentIndexChanged.connect(self._adapter_changed)
         self.adapter_only.toggled.connect(lambda on: self.quant.setEnabled(not on))
-        self.out = QLineEdit()
-        self.out.setPlaceholderText(self.tr("Where to write the .gguf file"))
-        self.out.textEdited.connect(lambda *_: setattr(self, "overwrite", False))
-        browse = QPushButton(self.tr("Save as…"))
-        browse.clicked.connect(self._pick)
-        row = QHBoxLayout()
-        row.addWidget(self.out, 1)
-        row.addWidget(browse)
+        self.target = SaveTarget(self, ".gguf", self.tr("Where to write the .gguf file"), self.tr("Export as GGUF"),
+                                 self.tr("GGUF files (*.gguf)"), lambda: self.adapter.currentData() or self.base.name)
+        self.out = self.target.field
         form = QFormLayout()
         form.addRow(self.tr("Model"), QLabel(base.name))
         form.addRow(self.tr("Adapter"), self.adapter)
         form.addRow("", self.adapter_only)
         form.addRow(self.tr("Quantization"), self.quant)
-        form.addRow(self.tr("File"), row)
-        self.note = QLabel(self.tr("The file is checked in llama.cpp against this model before it is kept."))
-        self.note.setObjectName("muted")
-        self.note.setWordWrap(True)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.export_button.setProperty("primary", True)
-        buttons.accepted.connect(self.start)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.note)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
-        layout.addWidget(buttons)
+        form.addRow(self.tr("File"), self.target.row)
+        export_layout(self, form, self.tr("The file is checked in llama.cpp against this model before it is kept."))
         self._adapter_changed()
 
     def _adapter_changed(self) -> None:
@@ -81,25 +60,15 @@ class GGUFExportDialog(QDialog):
         if not has_adapter:
             self.adapter_only.setChecked(False)
 
-    def _pick(self) -> None:
-        suggested = (self.adapter.currentData() or self.base.name) + ".gguf"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export as GGUF"), suggested,
-                                              self.tr("GGUF files (*.gguf)"))
-        if path:
-            self.out.setText(path if path.lower().endswith(".gguf") else path + ".gguf")
-            self.overwrite = True  # the save dialog already asked about replacing an existing file
-
     def start(self) -> None:
-        out = self.out.text().strip()
+        out = self.target.path()
         if not out:
             self.message.setText("⚠ " + self.tr("Choose where to write the .gguf file."))
             return
-        if not out.lower().endswith(".gguf"):
-            out += ".gguf"
         self.export_button.setEnabled(False)
         self.message.clear()
         Op(self, self.engine.models.export_gguf, self.base.name, out, adapter=self.adapter.currentData(),
-           quant=self.quant.currentData(), adapter_only=self.adapter_only.isChecked(), force=self.overwrite) \
+           quant=self.quant.currentData(), adapter_only=self.adapter_only.isChecked(), force=self.target.overwrite) \
             .success(self._started).failure(self._refused).run_in_background()
 
     def _refused(self, exc, details) -> None:
@@ -123,7 +92,6 @@ class CheckpointExportDialog(QDialog):
         self.resize(600, 300)
         self.page = page
         self.engine = page.engine
-        self.overwrite = False
         base = model if model.role == "base" else next((m for m in models if m.id == model.base_id), model)
         self.base = base
         self.adapter = QComboBox()
@@ -140,56 +108,29 @@ class CheckpointExportDialog(QDialog):
         self.adapter.currentIndexChanged.connect(lambda *_: self.scale.setEnabled(self.adapter.currentData()
                                                                                   is not None))
         self.scale.setEnabled(self.adapter.currentData() is not None)
-        self.out = QLineEdit()
-        self.out.setPlaceholderText(self.tr("Where to write the .safetensors file"))
-        self.out.textEdited.connect(lambda *_: setattr(self, "overwrite", False))
-        browse = QPushButton(self.tr("Save as…"))
-        browse.clicked.connect(self._pick)
-        row = QHBoxLayout()
-        row.addWidget(self.out, 1)
-        row.addWidget(browse)
+        self.target = SaveTarget(self, ".safetensors", self.tr("Where to write the .safetensors file"),
+                                 self.tr("Export as Stable Diffusion checkpoint"),
+                                 self.tr("Safetensors files (*.safetensors)"),
+                                 lambda: self.adapter.currentData() or self.base.name)
+        self.out = self.target.field
         form = QFormLayout()
         form.addRow(self.tr("Model"), QLabel(base.name))
         form.addRow(self.tr("LoRA merged in"), self.adapter)
         form.addRow(self.tr("LoRA strength"), self.scale)
-        form.addRow(self.tr("File"), row)
-        self.note = QLabel(self.tr("One file in the original Stable Diffusion layout, for A1111 and ComfyUI. It is "
-                                   "imported back and must draw the same picture for a fixed seed before it is kept."))
-        self.note.setObjectName("muted")
-        self.note.setWordWrap(True)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.export_button.setProperty("primary", True)
-        buttons.accepted.connect(self.start)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.note)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
-        layout.addWidget(buttons)
-
-    def _pick(self) -> None:
-        suggested = (self.adapter.currentData() or self.base.name) + ".safetensors"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export as Stable Diffusion checkpoint"), suggested,
-                                              self.tr("Safetensors files (*.safetensors)"))
-        if path:
-            self.out.setText(path if path.lower().endswith(".safetensors") else path + ".safetensors")
-            self.overwrite = True  # the save dialog already asked about replacing an existing file
+        form.addRow(self.tr("File"), self.target.row)
+        export_layout(self, form, self.tr("One file in the original Stable Diffusion layout, for A1111 and ComfyUI. "
+                                          "It is imported back and must draw the same picture for a fixed seed "
+                                          "before it is kept."))
 
     def start(self) -> None:
-        out = self.out.text().strip()
+        out = self.target.path()
         if not out:
             self.message.setText("⚠ " + self.tr("Choose where to write the .safetensors file."))
             return
-        if not out.lower().endswith(".safetensors"):
-            out += ".safetensors"
         self.export_button.setEnabled(False)
         self.message.clear()
         Op(self, self.engine.models.export_checkpoint, self.base.name, out, adapter=self.adapter.currentData(),
-           adapter_scale=self.scale.value(), force=self.overwrite) \
+           adapter_scale=self.scale.value(), force=self.target.overwrite) \
             .success(self._started).failure(self._refused).run_in_background()
 
     def _refused(self, exc, details) -> None:
