@@ -110,7 +110,7 @@ def _gemma_gguf(path):
 
 
 @pytest.mark.parametrize("case,reason", [("gemma", "'gemma' GGUF model cannot be made trainable"),
-                                         ("folder", "--as-trainable converts a .gguf file")])
+                                         ("folder", "only a .gguf file is converted into a trainable model")])
 def test_unsupported_files_are_refused(capsys, tmp_path, trained, case, reason):
     ws = tmp_path / "ws"
     if case == "gemma":

@@ -150,7 +150,7 @@ def test_bad_requests_are_refused_and_leave_nothing(closed_ws, capsys, tmp_path)
     refused("tiny-sd", str(tmp_path / "nowhere" / "x.safetensors"), "--format", "sd-single-file",
             words=["is not a folder"])
     refused("tiny-text", str(out / "t.safetensors"), "--format", "sd-single-file",
-            words=["'tiny-text' is a text model", "--format gguf"])
+            words=["'tiny-text' is a text model", "export text models as GGUF"])
     refused("tiny-sd", str(out / "i.gguf"), words=["'tiny-sd' is an image model", "--format sd-single-file"])
     refused("tiny-sd", str(out / "a.safetensors"), "--format", "sd-single-file", "--adapter-only",
             words=["--adapter-only"])

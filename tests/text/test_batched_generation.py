@@ -76,7 +76,7 @@ def test_cancel_between_steps_ends_the_whole_batch(gen):
 
 def test_bad_batch_size_and_seed_count_are_refused(gen):
     from engine.errors import UserError
-    with pytest.raises(UserError, match="batch_size"):
+    with pytest.raises(UserError, match="batch size"):
         gen.generate(["x"], {"batch_size": 0})
     with pytest.raises(UserError, match="2 seeds for 1 prompts"):
         gen.generate(["x"], {}, seeds=[1, 2])
