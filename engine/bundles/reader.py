@@ -6,6 +6,8 @@ is a one-line ``UserError`` naming the item and the file.
 """
 from __future__ import annotations
 
+import errno
+
 import hashlib
 import stat
 import zipfile
@@ -86,7 +88,7 @@ class BundleReader:
                             hint=DAMAGED_HINT)
         try:
             data = self.zip.read(MANIFEST_NAME)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
             raise UserError(tr("{name}: manifest.json is damaged ({exc})", name=self.path.name, exc=exc), hint=DAMAGED_HINT) from None
         self.manifest_bytes = data
         return manifest_from_json(data)
@@ -100,7 +102,7 @@ class BundleReader:
             raise UserError(tr("{name}: {signature_name} is implausibly large", name=self.path.name, signature_name=SIGNATURE_NAME), hint=DAMAGED_HINT)
         try:
             data = self.zip.read(SIGNATURE_NAME)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError) as exc:
             raise UserError(tr("{name}: {signature_name} is damaged ({exc})", name=self.path.name, signature_name=SIGNATURE_NAME, exc=exc), hint=DAMAGED_HINT) from None
         return verify_signature(data, self.manifest_bytes, self.path.name)
 
@@ -148,6 +150,10 @@ class BundleReader:
                         writer.write(block)
                     progress(len(block))
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise UserError(tr("{where} is damaged ({value})", where=where, value=str(exc)[:80]), hint=DAMAGED_HINT) from None
+        except OSError as exc:
+            if exc.errno != errno.EINVAL:   # a damaged header's offset makes the seek invalid; disk errors pass on
+                raise
             raise UserError(tr("{where} is damaged ({value})", where=where, value=str(exc)[:80]), hint=DAMAGED_HINT) from None
         except FileExistsError:
             raise UserError(tr("{where}: two entries would land on the same file", where=where), hint=DAMAGED_HINT) from None

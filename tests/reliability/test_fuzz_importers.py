@@ -11,7 +11,7 @@ import json
 import zipfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine.errors import one_line
@@ -146,6 +146,7 @@ def test_zip(inproc, folder, tmp_path, entries, cut):
 @FUZZ
 @given(flips=st.lists(st.tuples(st.integers(0, 10**6), st.integers(1, 255)), min_size=1, max_size=3),
        cut=st.one_of(st.none(), st.integers(1, 10**6)))
+@example(flips=[(133140, 1)], cut=None)   # a damaged local header: the seek is invalid (EINVAL)
 def test_bundle_reader(eng_b, light_bundle, tmp_path, flips, cut):
     """Bit flips and truncation anywhere in a real bundle: imported whole or refused, never half."""
     from reliability.conftest import state
