@@ -10,6 +10,19 @@ from desktop.widgets.error_dialog import reason_of
 from desktop.widgets.save_target import SaveTarget, export_layout
 
 
+def base_and_adapters(dialog: QDialog, model, models, usable) -> tuple:
+    """The base model of the selection, and a choice of its ``usable`` adapters (the selected one chosen)."""
+    base = model if model.role == "base" else next((m for m in models if m.id == model.base_id), model)
+    adapter = QComboBox()
+    adapter.addItem(dialog.tr("None (the base model alone)"), None)
+    for other in models:
+        if other.role == "adapter" and other.base_id == base.id and usable(other):
+            adapter.addItem(other.name, other.name)
+    if model.role == "adapter":
+        adapter.setCurrentIndex(max(0, adapter.findData(model.name)))
+    return base, adapter
+
+
 class GGUFExportDialog(QDialog):
     """Quantization, adapter and output file for ``models.export``; the job shows in the banner."""
 
@@ -20,8 +33,8 @@ class GGUFExportDialog(QDialog):
         self.resize(600, 320)
         self.page = page
         self.engine = page.engine
-        base = model if model.role == "base" else next((m for m in models if m.id == model.base_id), model)
-        self.base = base
+        self.base, self.adapter = base_and_adapters(self, model, models, lambda other: other.kind == "text"
+                                                    and (other.info or {}).get("method") != "sequence-classification")
         self.quant = QComboBox()
         for value, label in (
                 ("f16", self.tr("f16: exact, half the size of fp32")),
@@ -31,14 +44,6 @@ class GGUFExportDialog(QDialog):
                 ("q4_k_m", self.tr("q4_k_m: llama.cpp k-quant, the usual choice for laptops")),
                 ("q4_0", self.tr("q4_0: about a quarter of f16, least exact"))):
             self.quant.addItem(label, value)
-        self.adapter = QComboBox()
-        self.adapter.addItem(self.tr("None (the base model alone)"), None)
-        for other in models:
-            if other.role == "adapter" and other.base_id == base.id and other.kind == "text" \
-                    and (other.info or {}).get("method") != "sequence-classification":
-                self.adapter.addItem(other.name, other.name)
-        if model.role == "adapter":
-            self.adapter.setCurrentIndex(max(0, self.adapter.findData(model.name)))
         self.adapter_only = QCheckBox(self.tr("Only the adapter (a GGUF LoRA file, used on top of the base's GGUF)"))
         self.adapter.currentIndexChanged.connect(self._adapter_changed)
         self.adapter_only.toggled.connect(lambda on: self.quant.setEnabled(not on))
@@ -46,7 +51,7 @@ class GGUFExportDialog(QDialog):
                                  self.tr("GGUF files (*.gguf)"), lambda: self.adapter.currentData() or self.base.name)
         self.out = self.target.field
         form = QFormLayout()
-        form.addRow(self.tr("Model"), QLabel(base.name))
+        form.addRow(self.tr("Model"), QLabel(self.base.name))
         form.addRow(self.tr("Adapter"), self.adapter)
         form.addRow("", self.adapter_only)
         form.addRow(self.tr("Quantization"), self.quant)
@@ -92,15 +97,7 @@ class CheckpointExportDialog(QDialog):
         self.resize(600, 300)
         self.page = page
         self.engine = page.engine
-        base = model if model.role == "base" else next((m for m in models if m.id == model.base_id), model)
-        self.base = base
-        self.adapter = QComboBox()
-        self.adapter.addItem(self.tr("None (the base model alone)"), None)
-        for other in models:
-            if other.role == "adapter" and other.base_id == base.id and other.kind == "image":
-                self.adapter.addItem(other.name, other.name)
-        if model.role == "adapter":
-            self.adapter.setCurrentIndex(max(0, self.adapter.findData(model.name)))
+        self.base, self.adapter = base_and_adapters(self, model, models, lambda other: other.kind == "image")
         self.scale = QDoubleSpinBox()
         self.scale.setRange(-2.0, 2.0)
         self.scale.setSingleStep(0.1)
@@ -114,7 +111,7 @@ class CheckpointExportDialog(QDialog):
                                  lambda: self.adapter.currentData() or self.base.name)
         self.out = self.target.field
         form = QFormLayout()
-        form.addRow(self.tr("Model"), QLabel(base.name))
+        form.addRow(self.tr("Model"), QLabel(self.base.name))
         form.addRow(self.tr("LoRA merged in"), self.adapter)
         form.addRow(self.tr("LoRA strength"), self.scale)
         form.addRow(self.tr("File"), self.target.row)
