@@ -103,7 +103,8 @@ class Output:
         finally:
             unsubscribe()
         if job.state.value == "failed":
-            raise UserError(tr("{kind} job {id} failed: {error}", kind=job.kind, id=job.id, error=job.error))
+            raise UserError(tr("{kind} job {id} failed: {error}", kind=job.kind, id=job.id, error=job.error),
+                            options=job.error_options)
         if job.state.value == "cancelled":
             raise UserError(tr("{kind} job {id} was cancelled{note}", kind=job.kind, id=job.id, note=cancelled_note),
                             hint=tr("resume it with 'aigc jobs resume {id}'", id=job.id) if job.resumable else None)

@@ -154,7 +154,8 @@ def export_model(ctx: JobContext) -> dict:
     if fmt == "sd-single-file":
         if params.get("adapter_only"):
             raise UserError("an adapter-only export is a GGUF file", hint="an image LoRA's kohya file is in its "
-                                                                          "adapter folder already")
+                                                                          "adapter folder already",
+                            options=("--adapter-only",))
         from engine.image.export import export_single_file
         out = check_output_path(params.get("out") or "", bool(params.get("force")), ".safetensors")
         return export_single_file(ctx, params, out)

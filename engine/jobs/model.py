@@ -37,6 +37,7 @@ class Job:
     started_at: float | None = None
     finished_at: float | None = None
     log_path: str = ""
+    error_options: tuple = ()       # command-line options the error refers to (the CLI names them)
 
     @classmethod
     def from_row(cls, row, log_path: str = "") -> "Job":
@@ -47,6 +48,7 @@ class Job:
             resumable=bool(row["resumable"]), resumed_from=row["resumed_from"],
             created_at=row["created_at"], started_at=row["started_at"], finished_at=row["finished_at"],
             log_path=log_path,
+            error_options=tuple(json.loads(row["error_options"] or "[]")) if "error_options" in row.keys() else (),
         )
 
     def to_dict(self) -> dict:

@@ -27,15 +27,16 @@ class Outcome:
     reason: str = ""                # one line for the person (failed / cancelled)
     details: str = ""               # for the job log (a traceback)
     recycle: bool = False           # the worker process must not run another job
+    options: tuple = ()             # command-line options the reason refers to (UserError.options)
 
     def to_dict(self) -> dict:
         return {"state": self.state.value, "result_json": self.result_json, "reason": self.reason,
-                "details": self.details, "recycle": self.recycle}
+                "details": self.details, "recycle": self.recycle, "options": list(self.options)}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Outcome":
         return cls(JobState(data["state"]), data.get("result_json"), data.get("reason", ""),
-                   data.get("details", ""), bool(data.get("recycle")))
+                   data.get("details", ""), bool(data.get("recycle")), tuple(data.get("options") or ()))
 
 
 _DISK_ERRORS = {errno.ENOSPC: (N_("the disk is full"), N_("free some space")),
@@ -101,7 +102,8 @@ def run_work(spec, ctx) -> Outcome:
     except BaseException as exc:  # noqa: BLE001 - every failure is recorded, none is lost
         details = traceback.format_exc()
         poisoned = any(mark in f"{type(exc).__name__}: {exc}".lower() for mark in POISONED)
-        return Outcome(JobState.FAILED, reason=one_line_reason(exc), details=details, recycle=poisoned)
+        return Outcome(JobState.FAILED, reason=one_line_reason(exc), details=details, recycle=poisoned,
+                       options=tuple(getattr(exc, "options", ())))
     return Outcome(JobState.SUCCEEDED, result_json=result_json)
 
 

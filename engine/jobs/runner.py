@@ -286,7 +286,8 @@ class JobRunner:
                            "language": i18n.language()}
                 outcome = worker.run(request, ctx, cancel_event, self.kill_grace, spec.resumable)
         except BaseException as exc:  # noqa: BLE001 - the runner itself failed (database, worker start)
-            outcome = Outcome(JobState.FAILED, reason=one_line_reason(exc), details=traceback.format_exc())
+            outcome = Outcome(JobState.FAILED, reason=one_line_reason(exc), details=traceback.format_exc(),
+                              options=tuple(getattr(exc, "options", ())))
         finally:
             if worker is not None:
                 self._pool.checkin(worker)
@@ -305,4 +306,5 @@ class JobRunner:
             return
         logfile.append(ctx.log_path, outcome.details)
         self._set_state(job_id, JobState.FAILED, message=outcome.reason, error=outcome.reason,
+                        error_options=json.dumps(list(outcome.options)) if outcome.options else None,
                         finished_at=time.time(), progress=ctx.fraction)

@@ -88,7 +88,9 @@ def test_escape_stops_the_job_of_the_current_tab(make_window, qtbot):
     page = window.show_page("training")
     job = window.engine.jobs.submit("test.gui_steps", {"steps": 2000, "delay": 0.01})
     page.follow(window.engine.jobs.get(job.id))
-    qtbot.waitUntil(lambda: page.current_row.state == "running", timeout=10_000)
+    # a loaded machine may take a while to start the job; any state but queued ends the wait
+    qtbot.waitUntil(lambda: page.current_row.state != "queued", timeout=60_000)
+    assert page.current_row.state == "running", window.engine.jobs.get(job.id).to_dict()
     window.activateWindow()
     window.setFocus()
     assert window.stop_focused_job()
