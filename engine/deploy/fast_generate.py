@@ -13,7 +13,6 @@ is built). Beam search is handed to the PyTorch path.
 """
 from __future__ import annotations
 
-import random
 import threading
 
 from engine.errors import UserError
@@ -116,17 +115,11 @@ class FastGenerator:
 
     def generate(self, prompts: list[str], params=None, on_token=None, should_stop=None, system: str | None = None,
                  chat: bool = True, seeds: list[int] | None = None, history: list[dict] | None = None) -> list[dict]:
-        from engine.text.generator import GenerationParams, _two_argument
+        from engine.text.generator import GenerationParams, _two_argument, prompts_and_seeds
         params = params if isinstance(params, GenerationParams) else GenerationParams.from_dict(params)
         if params.num_beams != 1:
             return self.fallback().generate(prompts, params, on_token, should_stop, system, chat, seeds, history)
-        if isinstance(prompts, str):
-            prompts = [prompts]
-        if seeds is not None and len(seeds) != len(prompts):
-            raise UserError(f"{len(seeds)} seeds for {len(prompts)} prompts", hint="give one seed per prompt")
-        if seeds is None:
-            seeds = [params.seed + i if params.seed is not None else random.randrange(2**31)
-                     for i in range(len(prompts))]
+        prompts, seeds = prompts_and_seeds(prompts, params, seeds)
         emit = _two_argument(on_token) if on_token is not None else None
         results = []
         size = min(params.batch_size, MAX_SEQUENCES)

@@ -11,7 +11,6 @@ stop strings and cancel act between tokens.
 from __future__ import annotations
 
 import os
-import random
 import threading
 from pathlib import Path
 
@@ -170,18 +169,12 @@ class GGUFGenerator:
 
     def generate(self, prompts: list[str], params=None, on_token=None, should_stop=None, system: str | None = None,
                  chat: bool = True, seeds: list[int] | None = None, history: list[dict] | None = None) -> list[dict]:
-        from engine.text.generator import GenerationParams, _two_argument
+        from engine.text.generator import GenerationParams, _two_argument, prompts_and_seeds
         params = params if isinstance(params, GenerationParams) else GenerationParams.from_dict(params)
         if params.num_beams != 1:
             raise UserError(tr("beam search (num_beams={num_beams}) is not available for GGUF models", num_beams=params.num_beams),
                             hint=tr("use num_beams 1"))
-        if isinstance(prompts, str):
-            prompts = [prompts]
-        if seeds is not None and len(seeds) != len(prompts):
-            raise UserError(tr("{count} seeds for {count2} prompts", count=len(seeds), count2=len(prompts)), hint=tr("give one seed per prompt"))
-        if seeds is None:
-            seeds = [params.seed + i if params.seed is not None else random.randrange(2**31)
-                     for i in range(len(prompts))]
+        prompts, seeds = prompts_and_seeds(prompts, params, seeds)
         emit = _two_argument(on_token) if on_token is not None else None
         results = []
         with self.loaded.lock:

@@ -97,13 +97,7 @@ class TextGenerator:
         seed (else ``params.seed + index``, else random).
         """
         params = params if isinstance(params, GenerationParams) else GenerationParams.from_dict(params)
-        if isinstance(prompts, str):
-            prompts = [prompts]
-        if seeds is not None and len(seeds) != len(prompts):
-            raise UserError(tr("{count} seeds for {count2} prompts", count=len(seeds), count2=len(prompts)), hint=tr("give one seed per prompt"))
-        if seeds is None:
-            seeds = [params.seed + i if params.seed is not None else random.randrange(2**31)
-                     for i in range(len(prompts))]
+        prompts, seeds = prompts_and_seeds(prompts, params, seeds)
         emit = _two_argument(on_token) if on_token is not None else None
         results = []
         with self.loaded.lock, self.loaded.adapter_context(self.adapter_name):
@@ -176,6 +170,20 @@ class TextGenerator:
                             "adapter": self.adapter_label, "prompt": prompt, "backend": "pytorch",
                             "device": str(device)})
         return results
+
+def prompts_and_seeds(prompts, params, seeds: list[int] | None) -> tuple[list[str], list[int]]:
+    """The prompts as a list and one seed each: those given, else ``params.seed + index``, else random.
+    Every backend numbers seeds the same way, so a seed reproduces an answer whichever one ran it."""
+    if isinstance(prompts, str):
+        prompts = [prompts]
+    if seeds is not None and len(seeds) != len(prompts):
+        raise UserError(tr("{count} seeds for {count2} prompts", count=len(seeds), count2=len(prompts)),
+                        hint=tr("give one seed per prompt"))
+    if seeds is None:
+        seeds = [params.seed + i if params.seed is not None else random.randrange(2**31)
+                 for i in range(len(prompts))]
+    return list(prompts), list(seeds)
+
 
 def _two_argument(on_token):
     """Accept ``on_token(text)`` as well as ``on_token(index, text)``."""
