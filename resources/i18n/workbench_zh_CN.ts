@@ -2540,6 +2540,22 @@
         <source>Saving your decisions first…</source>
         <translation>正在先保存您的审核结果…</translation>
     </message>
+    <message>
+        <source>Conversation</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>System: %1</source>
+        <translation>系统：%1</translation>
+    </message>
+    <message>
+        <source>User: %1</source>
+        <translation>用户：%1</translation>
+    </message>
+    <message>
+        <source>Assistant: %1</source>
+        <translation>助手：%1</translation>
+    </message>
 </context>
 <context>
     <name>RunActions</name>
