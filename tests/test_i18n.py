@@ -219,15 +219,25 @@ def _untranslated(node) -> bool:
     return False
 
 
+def _job_message(node):
+    """The text of ``ctx.log(text)`` or ``ctx.report(fraction, text)`` (None for any other call)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            isinstance(node.func.value, ast.Name) and node.func.value.id.endswith("ctx"):
+        position = {"log": 0, "report": 1}.get(node.func.attr)
+        if position is not None and len(node.args) > position:
+            return node.args[position]
+    return None
+
+
 def untranslated_log_lines() -> list[str]:
-    """``ctx.log(...)`` calls in engine/ whose text is English written in place rather than ``tr(...)``."""
+    """``ctx.log(...)`` and ``ctx.report(...)`` calls in engine/ whose text is English written in place rather
+    than ``tr(...)``: the job log and progress lines the window and the command line show."""
     found = []
     for path in engine_files():
         rel = path.relative_to(ROOT).as_posix()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "log" \
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id.endswith("ctx") \
-                    and node.args and _untranslated(node.args[0]):
+            message = _job_message(node)
+            if message is not None and _untranslated(message):
                 found.append(f"{rel}:{node.lineno}")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Dict):     # a log line kept for later (the importer's skipped rows)
