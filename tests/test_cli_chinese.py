@@ -93,3 +93,12 @@ def test_usage_mistakes_are_chinese(workspace, capsys, monkeypatch):
     use_locale(monkeypatch, "C")
     code, _, err = run(capsys, workspace, "data", "lst")
     assert code == 2 and err.startswith("error: argument ") and "invalid choice: 'lst'" in err
+
+
+def test_help_headings_follow_the_locale(workspace, capsys, monkeypatch):
+    use_locale(monkeypatch, "zh_CN.UTF-8")
+    code, out, _ = run(capsys, workspace, "data", "show", "--help")
+    assert code == 0 and out.startswith("用法：aigc data show") and "选项" in out and "显示此帮助信息并退出" in out
+    use_locale(monkeypatch, "C.UTF-8")
+    code, out, _ = run(capsys, workspace, "data", "show", "--help")
+    assert code == 0 and out.startswith("usage: aigc data show") and "show this help message and exit" in out

@@ -29,7 +29,15 @@ COMMAND_MODULES = [
 
 
 class Parser(argparse.ArgumentParser):
-    """Usage mistakes are one line on stderr, like every other refusal."""
+    """Usage mistakes are one line on stderr, like every other refusal; ``--help`` headings in the person's
+    language (every sub-command's parser is a Parser too)."""
+
+    def __init__(self, *args, **kwargs):
+        from engine.cli.usage import HelpFormatter, translate_headings
+        if kwargs.get("formatter_class") in (None, argparse.HelpFormatter):
+            kwargs["formatter_class"] = HelpFormatter
+        super().__init__(*args, **kwargs)
+        translate_headings(self)
 
     def error(self, message: str):
         from engine.cli.usage import usage_error

@@ -1,7 +1,9 @@
-"""argparse's usage mistakes in the person's language: argparse words them in English, the one line
-``aigc`` prints names the option in the words of the catalog (the option names themselves stay)."""
+"""argparse in the person's language: the usage mistakes argparse words in English become the one line
+``aigc`` prints in the words of the catalog (option names stay), and ``--help`` has its headings
+("usage:", "options:") in those words too; the help texts of the options stay English."""
 from __future__ import annotations
 
+import argparse
 import re
 
 from engine.i18n import tr
@@ -42,3 +44,17 @@ def translate(message: str) -> str:
 
 def usage_error(message: str, prog: str) -> str:
     return tr("error: {message} (see '{command} --help')", message=translate(message), command=prog)
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, tr("usage: ") if prefix is None else prefix)
+
+
+def translate_headings(parser: argparse.ArgumentParser) -> None:
+    """The words argparse puts in every ``--help`` (a parser made with ``HelpFormatter``)."""
+    parser._positionals.title = tr("positional arguments")
+    parser._optionals.title = tr("options")
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = tr("show this help message and exit")
