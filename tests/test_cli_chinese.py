@@ -102,3 +102,20 @@ def test_help_headings_follow_the_locale(workspace, capsys, monkeypatch):
     use_locale(monkeypatch, "C.UTF-8")
     code, out, _ = run(capsys, workspace, "data", "show", "--help")
     assert code == 0 and out.startswith("usage: aigc data show") and "show this help message and exit" in out
+
+
+def test_run_monitoring_text_is_chinese(monkeypatch):
+    from engine.cli.task_monitor import trends_text
+    run = {"run_id": "run-1", "created_at": 0, "state": "finished", "finished_items": 3, "items": 4,
+           "items_per_minute": 6.0, "pass_rate": 75.0, "error_rate": 0.0, "retries": 1, "mean_confidence": None,
+           "seconds_per_item": 1.5, "accuracy": None, "approval_rate": 50.0, "flags": [],
+           "failures_by_cause": {"max_chars": 1}}
+    result = {"task": "ad-copy", "runs": [run], "alerts": {}, "trend": {}, "slowest_steps": [],
+              "most_failed_rules": [{"rule": "max_chars", "failed": 1, "checked": 4, "pass_rate": 75.0}],
+              "flagged_runs": [], "classify": False}
+    use_locale(monkeypatch, "zh_CN.UTF-8")
+    text = trends_text(result)
+    assert text.startswith("任务 ad-copy：1 次运行，告警阈值：未设置")
+    assert "已完成" in text and "通过 50%" in text and "4 条中失败 1 条（通过率 75.0%）" in text
+    use_locale(monkeypatch, "C")
+    assert trends_text(result).startswith("task ad-copy: 1 run(s), alert thresholds: none set")
