@@ -89,7 +89,7 @@ def build(engine, base, adapter, quant: str, name: str, ctx) -> dict:
     started = time.perf_counter()
     try:
         write_gguf(torch_model, tokenizer, source if quant in K_QUANTS else temp, "f16" if quant in K_QUANTS else quant,
-                   label, template_of(tokenizer), report=lambda f, m: ctx.report(0.8 * f, tr("converting: {step}", step=m)),
+                   label, template_of(tokenizer), report=lambda f, m: ctx.report(0.8 * f, m),
                    check=ctx.check_cancelled)
         if quant in K_QUANTS:
             ctx.report(0.8, tr("quantizing to {quant} with llama.cpp", quant=quant))
