@@ -13,6 +13,7 @@ PRESETS = {"quick": (30, 3e-4, 8), "balanced": (200, 2e-4, 16), "thorough": (800
 class RunForm(QWidget):
     def __init__(self, page):
         super().__init__()
+        self._text_kind = True   # the chosen model is a text model (the method choice applies)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         setup = QGroupBox(self.tr("New run"))
@@ -150,8 +151,6 @@ class RunForm(QWidget):
         self.continues.setText(self.tr("Adapter %1 (trained further)").replace("%1", adapter or ""))
         self.setup_form.setRowVisible(self.continue_row, adapter is not None)
         self.setup_form.setRowVisible(self.method_box, adapter is None and self._text_kind)
-
-    _text_kind = True
 
     def show_kind(self, kind: str | None) -> None:
         """Image models train a LoRA at a fixed resolution: no method choice, no token length."""
