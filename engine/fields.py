@@ -212,9 +212,10 @@ def cli_int(text: str) -> int:
     try:
         value = int(text.replace("_", ""), 10)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        raise argparse.ArgumentTypeError(tr("'{value}' is not a whole number", value=text)) from None
     if abs(value) > INT_LIMIT:
-        raise argparse.ArgumentTypeError(f"{text} is far too large (at most {INT_LIMIT:,})")
+        raise argparse.ArgumentTypeError(tr("{value} is far too large (at most {limit})", value=text,
+                                            limit=f"{INT_LIMIT:,}"))
     return value
 
 
@@ -223,7 +224,7 @@ def cli_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+        raise argparse.ArgumentTypeError(tr("'{value}' is not a number", value=text)) from None
     if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a finite number")
+        raise argparse.ArgumentTypeError(tr("'{value}' is not a finite number", value=text))
     return value

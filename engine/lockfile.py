@@ -35,14 +35,16 @@ class LockStatus:
                    pinned=data.get("pinned", 0), mismatched=data.get("mismatched", {}))
 
     def summary(self) -> str:
+        from engine.i18n import tr
         if self.matches is None:
-            return f"no lock file for {self.variant}"
+            return tr("no lock file for {variant}", variant=self.variant)
         if self.matches:
-            return f"matches {Path(self.lock_path).name} ({self.pinned} packages)"
-        first = ", ".join(f"{n} {v['installed'] or 'missing'} (lock {v['locked']})"
-                          for n, v in list(self.mismatched.items())[:3])
+            return tr("matches {file} ({count} packages)", file=Path(self.lock_path).name, count=self.pinned)
+        first = ", ".join(tr("{name} {installed} (lock {locked})", name=n, installed=v["installed"] or tr("missing"),
+                             locked=v["locked"]) for n, v in list(self.mismatched.items())[:3])
         more = len(self.mismatched) - 3
-        return f"differs from {Path(self.lock_path).name}: {first}" + (f" and {more} more" if more > 0 else "")
+        return tr("differs from {file}: {packages}", file=Path(self.lock_path).name, packages=first) + (
+            tr(" and {count} more", count=more) if more > 0 else "")
 
 
 def normalise(name: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from engine.jobs import JobContext, job_kind
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
@@ -28,6 +28,7 @@ def samples_dir() -> Path:
 
 
 INSTALLERS: list[tuple[str, Callable]] = []
+PARTS = {"datasets": N_("datasets"), "tasks": N_("tasks")}   # the parts that are no model name, in words
 
 
 def installer(name: str):
@@ -54,7 +55,7 @@ def install_samples(ctx: JobContext) -> dict:
     added = {}
     for index, (name, fn) in enumerate(INSTALLERS):
         ctx.check_cancelled()
-        ctx.report(index / max(1, len(INSTALLERS)), tr("loading sample {name}", name=name))
+        ctx.report(index / max(1, len(INSTALLERS)), tr("loading sample {name}", name=tr(PARTS[name]) if name in PARTS else name))
         added[name] = fn(engine, ctx)
     ctx.workspace.set_setting("samples_installed", time.strftime("%Y-%m-%dT%H:%M:%S"))
     ctx.report(1.0, tr("sample content ready"))

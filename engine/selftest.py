@@ -15,6 +15,7 @@ from typing import Callable
 
 from engine import offline
 from engine.errors import NetworkBlocked, UserError
+from engine.i18n import tr
 
 CHECKS: list[tuple[str, Callable]] = []
 
@@ -60,7 +61,7 @@ def _noop(ctx) -> dict:
     for step in range(int(ctx.params.get("steps", 3))):
         ctx.check_cancelled()
         ctx.metric("value", step, step)
-        ctx.report((step + 1) / 3, f"step {step + 1}")
+        ctx.report((step + 1) / 3, tr("step {step}", step=step + 1))
     return {"ok": True}
 
 
@@ -79,7 +80,7 @@ def run_selftest(progress: Callable[[str], None] = lambda text: None, only: list
             if only and name not in only:
                 continue
             started = time.monotonic()
-            progress(f"selftest: {name} ...")
+            progress(tr("selftest: {name} ...", name=name))
             try:
                 detail = fn(engine) or {}
                 entry = {"name": name, "ok": True, "seconds": round(time.monotonic() - started, 2), **detail}
@@ -87,7 +88,8 @@ def run_selftest(progress: Callable[[str], None] = lambda text: None, only: list
                 entry = {"name": name, "ok": False, "error": str(exc) or type(exc).__name__,
                          "seconds": round(time.monotonic() - started, 2)}
                 report["ok"] = False
-            progress(f"selftest: {name} {'ok' if entry['ok'] else 'FAILED: ' + entry['error']}")
+            progress(tr("selftest: {name} ok", name=name) if entry["ok"]
+                     else tr("selftest: {name} FAILED: {error}", name=name, error=entry["error"]))
             report["checks"].append(entry)
     finally:
         engine.close()

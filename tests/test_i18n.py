@@ -204,3 +204,66 @@ def test_ids_in_kind_fields_are_said_in_words(monkeypatch):
     assert "data.import" in i18n.tr("job {id} ({kind}) cannot be resumed: a {kind} job keeps nothing when it "
                                     "stops, so it starts over (only {items} jobs continue)",
                                     id="j1", kind="data.import", items="text.train")
+
+
+# -- job log lines are messages too ---------------------------------------------------------------
+def _untranslated(node) -> bool:
+    """Text written in the call itself: a constant, an f-string, or a sum or choice holding one."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip() \
+            or isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _untranslated(node.left) or _untranslated(node.right)
+    if isinstance(node, ast.IfExp):
+        return _untranslated(node.body) or _untranslated(node.orelse)
+    return False
+
+
+def _job_message(node):
+    """The text of ``ctx.log(text)`` or ``ctx.report(fraction, text)`` (None for any other call)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            isinstance(node.func.value, ast.Name) and node.func.value.id.endswith("ctx"):
+        position = {"log": 0, "report": 1}.get(node.func.attr)
+        if position is not None and len(node.args) > position:
+            return node.args[position]
+    return None
+
+
+def untranslated_log_lines() -> list[str]:
+    """``ctx.log(...)`` and ``ctx.report(...)`` calls in engine/ whose text is English written in place rather
+    than ``tr(...)``: the job log and progress lines the window and the command line show."""
+    found = []
+    for path in engine_files():
+        rel = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            message = _job_message(node)
+            if message is not None and _untranslated(message):
+                found.append(f"{rel}:{node.lineno}")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):     # a log line kept for later (the importer's skipped rows)
+                for key, value in zip(node.keys, node.values):
+                    if isinstance(key, ast.Constant) and key.value == "log" and _untranslated(value):
+                        found.append(f"{rel}:{node.lineno}")
+    return found
+
+
+def test_job_log_lines_go_through_the_catalog():
+    assert not untranslated_log_lines(), "\n".join(untranslated_log_lines())
+    tree = ast.parse('ctx.log(f"stopped at step {n}")\nctx.log(tr("step {n}", n=n))')
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
+    assert [_untranslated(c.args[0]) for c in calls] == [True, False]
+
+
+def test_a_skipped_row_is_logged_in_chinese(eng, tmp_path, monkeypatch):
+    from engine import i18n
+    monkeypatch.setattr(i18n, "_override", "zh_CN")
+    path = tmp_path / "gap.jsonl"
+    path.write_text('{"instruction": "a", "output": "b"}\n{"instruction": "", "output": ""}\n', encoding="utf-8")
+    lines = []
+    unsubscribe = eng.jobs.subscribe(lambda e: lines.append(e.data["text"]) if e.type == "log" else None)
+    try:
+        job = eng.jobs.run("data.import", {"path": str(path), "name": "gap", "skip_bad": True})
+    finally:
+        unsubscribe()
+    assert job.state.value == "succeeded", job.error
+    assert any(line.startswith("已跳过 gap.jsonl 第 2 行 字段 output：") for line in lines), lines

@@ -401,7 +401,8 @@ class TextPanel(GenerationPanel):
         return " · ".join(parts)
 
     def send_to_review(self, pane: int) -> None:
-        """Queue one pane's output, for the task chosen in the Task box (none: a one-off output)."""
+        """Queue one pane's output, for the task chosen in the Task box (none: a one-off output); a chat answer
+        goes with its system prompt and the earlier turns, so the reviewer sees what it answers."""
         output = self.finished[pane]
         if output is None:
             return
@@ -410,6 +411,7 @@ class TextPanel(GenerationPanel):
         def add():
             return review.add("text", output["prompt"], text=output["text"], model=output["model"],
                               adapter=output["adapter"], params=output["params"], seed=output["seed"], task=task,
-                              model_sha256=output.get("model_sha256"))
+                              model_sha256=output.get("model_sha256"), system=output.get("system"),
+                              history=output.get("history") or None)
         self.review_buttons[pane].setEnabled(False)
         self.queue_for_review(add, self.speed, lambda: self.review_buttons[pane].setEnabled(True))

@@ -151,6 +151,8 @@ class ReviewPage(Page):
                 column.addWidget(label)
                 if widget is self.output:
                     self.output_title = label
+                if widget is self.prompt:
+                    self.prompt_title = label
             # the text box or the picture takes the free height (only one of them shows)
             column.addWidget(widget, 1 if widget in (self.output, self.image) else 0)
         column.addLayout(buttons)
@@ -301,7 +303,8 @@ class ReviewPage(Page):
         item = entry.data(Qt.ItemDataRole.UserRole) if entry else None
         if item is None:
             return
-        self.prompt.setText(item.prompt or "")
+        self.prompt_title.setText(self.tr("Conversation") if item.history else self.tr("Prompt"))
+        self.prompt.setText(self.conversation(item) if item.history else item.prompt or "")
         self.output.setPlainText(item.edited_text or item.output_text or "")
         self.output.setVisible(item.modality != "image")
         self.output_title.setVisible(item.modality != "image")
@@ -330,6 +333,14 @@ class ReviewPage(Page):
             parts.append(self.tr("Reviewed by %1").replace("%1", item.reviewed_by))
         self.provenance.setText(" · ".join(parts))
         self.comment.setText(item.comment or "")
+
+    def conversation(self, item) -> str:
+        """A chat answer's system prompt and earlier turns, then the prompt the output answers."""
+        lines = [self.tr("System: %1").replace("%1", item.system_prompt)] if item.system_prompt else []
+        for turn in [*item.history, {"role": "user", "content": item.prompt or ""}]:
+            label = self.tr("User: %1") if turn["role"] == "user" else self.tr("Assistant: %1")
+            lines.append(label.replace("%1", turn["content"]))
+        return "\n\n".join(lines)
 
     def _image_ready(self, path: str) -> None:
         item = self.current()

@@ -97,6 +97,7 @@ class TrainingPage(Page):
         self._preflight_timer.setSingleShot(True)
         self._preflight_timer.setInterval(300)
         self._preflight_timer.timeout.connect(self.update_preflight)
+        self.model_box.currentIndexChanged.connect(self._model_changed)
         self.model_box.currentIndexChanged.connect(self.update_preflight)
         self.data_box.currentIndexChanged.connect(self.update_preflight)
         self.method_box.currentIndexChanged.connect(self._preflight_soon)
@@ -137,10 +138,13 @@ class TrainingPage(Page):
             return
         base, kind, adapter = wanted
         self.model_box.setCurrentIndex(max(0, self.model_box.findData(base)))
-        extra = self.form.extra.setdefault(kind, {})
-        extra.pop("init_adapter", None)
-        if adapter:
-            extra["init_adapter"] = adapter
+        self._continue_base = base
+        self.form.set_continue(adapter, kind)
+
+    def _model_changed(self) -> None:
+        """An adapter continues only on the base model it was trained on: another base trains afresh."""
+        if self.form.continued_adapter() and self.model_box.currentData() != getattr(self, "_continue_base", None):
+            self.form.set_continue(None)
 
     def _show(self, loaded) -> None:
         self.models, self.datasets, self.runs = loaded

@@ -98,6 +98,7 @@ class ConfigTools(QWidget):
             else:
                 missing.append(str(config.get(key)))
         kept = page.form.apply_config(kind, config)
+        page._continue_base = page.model_box.currentData()   # an init_adapter in the file fits this base
         lines = [self.tr("Loaded.")]
         if missing:
             lines.append("⚠ " + self.tr("Not in this workspace: %1").replace("%1", ", ".join(missing)))

@@ -4,7 +4,7 @@ the run's config and fills itself from a loaded one (fields it has no box for ar
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 # steps, learning rate, LoRA rank for each preset (text / image)
 PRESETS = {"quick": (30, 3e-4, 8), "balanced": (200, 2e-4, 16), "thorough": (800, 1e-4, 32)}
@@ -13,6 +13,7 @@ PRESETS = {"quick": (30, 3e-4, 8), "balanced": (200, 2e-4, 16), "thorough": (800
 class RunForm(QWidget):
     def __init__(self, page):
         super().__init__()
+        self._text_kind = True   # the chosen model is a text model (the method choice applies)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         setup = QGroupBox(self.tr("New run"))
@@ -30,6 +31,19 @@ class RunForm(QWidget):
         form.addRow(self.tr("Base model"), self.model_box)
         form.addRow(self.tr("Dataset"), self.data_box)
         form.addRow(self.tr("Method"), self.method_box)
+        # "Use in Training" on an adapter: the run starts from that adapter's weights (init_adapter)
+        self.continues = QLabel()
+        self.continues.setObjectName("muted")
+        self.continues.setWordWrap(True)
+        self.clear_continue = QPushButton(self.tr("Train afresh"))
+        self.clear_continue.setToolTip(self.tr("Start from the base model alone instead"))
+        self.clear_continue.clicked.connect(lambda: self.set_continue(None))
+        self.continue_row = QWidget()
+        row = QHBoxLayout(self.continue_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.continues, 1)
+        row.addWidget(self.clear_continue)
+        form.addRow(self.tr("Continues"), self.continue_row)
         self.setup_form = form
         form.addRow(self.tr("Adapter name"), self.output_name)
         presets = QHBoxLayout()
@@ -98,6 +112,7 @@ class RunForm(QWidget):
         self.advanced = advanced
         outer.addWidget(advanced)
         self._show_unit()
+        self.show_continue()
 
     def _show_unit(self) -> None:
         epochs = self.length_unit.currentData() == "epochs"
@@ -110,6 +125,7 @@ class RunForm(QWidget):
     def apply_preset(self, key: str) -> None:
         steps, lr, rank = PRESETS[key]
         self.extra = {}   # a preset starts afresh from the defaults
+        self.show_continue()
         self.length_unit.setCurrentIndex(self.length_unit.findData("steps"))
         self.steps.setValue(steps)
         self.lr.setValue(lr)
@@ -117,10 +133,30 @@ class RunForm(QWidget):
         for name, button in self.preset_buttons.items():
             button.setChecked(name == key)
 
+    def continued_adapter(self) -> str | None:
+        """The adapter the next run continues, if any."""
+        return next((extra["init_adapter"] for extra in self.extra.values() if extra.get("init_adapter")), None)
+
+    def set_continue(self, adapter: str | None, kind: str = "text") -> None:
+        """Continue ``adapter`` (a LoRA adapter of the chosen base model), or train afresh (None)."""
+        for extra in self.extra.values():
+            extra.pop("init_adapter", None)
+        if adapter:
+            self.extra.setdefault(kind, {})["init_adapter"] = adapter
+            self.method_box.setCurrentIndex(max(0, self.method_box.findData("lora")))   # an adapter is a LoRA
+        self.show_continue()
+
+    def show_continue(self) -> None:
+        adapter = self.continued_adapter()
+        self.continues.setText(self.tr("Adapter %1 (trained further)").replace("%1", adapter or ""))
+        self.setup_form.setRowVisible(self.continue_row, adapter is not None)
+        self.setup_form.setRowVisible(self.method_box, adapter is None and self._text_kind)
+
     def show_kind(self, kind: str | None) -> None:
         """Image models train a LoRA at a fixed resolution: no method choice, no token length."""
         text = kind != "image"
-        self.setup_form.setRowVisible(self.method_box, text)
+        self._text_kind = text
+        self.setup_form.setRowVisible(self.method_box, text and self.continued_adapter() is None)
         self.advanced_form.setRowVisible(self.max_length, text)
         self.advanced_form.setRowVisible(self.processes, text)
         if not text:
@@ -179,4 +215,5 @@ class RunForm(QWidget):
                               "base_sha256", "dataset_ref", "dataset_hash"}
         self.extra = {kind: {k: v for k, v in config.items() if k not in shown and (
             v != defaults.get(k) or k in ("lora_alpha", "eval_every", "alpha"))}}
+        self.show_continue()
         return sorted(self.extra[kind])

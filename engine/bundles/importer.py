@@ -153,9 +153,14 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
                 if problem:
                     raise problem
             if ctx:
-                ctx.log(f"signed by key {signature['key_name']} ({signature['short']}), "
-                        f"{'trusted as ' + signature['trusted_as'] if signature['trusted'] else 'NOT trusted here'}"
-                        if signature["signed"] else "the bundle is not signed")
+                if not signature["signed"]:
+                    ctx.log(tr("the bundle is not signed"))
+                elif signature["trusted"]:
+                    ctx.log(tr("signed by key {name} ({short}), trusted as {trusted_as}", name=signature["key_name"],
+                               short=signature["short"], trusted_as=signature["trusted_as"]))
+                else:
+                    ctx.log(tr("signed by key {name} ({short}), NOT trusted here", name=signature["key_name"],
+                               short=signature["short"]))
             plans = plan_import(engine, manifest, parse_renames(cfg.renames))
             problem = first_problem(plans)
             if problem:

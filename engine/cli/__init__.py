@@ -29,10 +29,19 @@ COMMAND_MODULES = [
 
 
 class Parser(argparse.ArgumentParser):
-    """Usage mistakes are one line on stderr, like every other refusal."""
+    """Usage mistakes are one line on stderr, like every other refusal; ``--help`` headings in the person's
+    language (every sub-command's parser is a Parser too)."""
+
+    def __init__(self, *args, **kwargs):
+        from engine.cli.usage import HelpFormatter, translate_headings
+        if kwargs.get("formatter_class") in (None, argparse.HelpFormatter):
+            kwargs["formatter_class"] = HelpFormatter
+        super().__init__(*args, **kwargs)
+        translate_headings(self)
 
     def error(self, message: str):
-        sys.stderr.write(f"error: {message} (see '{self.prog} --help')\n")
+        from engine.cli.usage import usage_error
+        sys.stderr.write(usage_error(message, self.prog) + "\n")
         sys.stderr.flush()
         raise SystemExit(2)
 
@@ -81,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Output(json_mode=args.json)
     try:
         if args.workspace is not None and not args.workspace.strip():
-            raise UserError("--workspace is empty", hint="give a workspace folder, or leave the option out")
+            raise UserError(tr("--workspace is empty"), hint=tr("give a workspace folder, or leave the option out"))
         result = args.handler(args, out)
     except UserError as exc:
         out.fail(with_flags(str(exc), getattr(exc, "options", ())))
@@ -96,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         if os.environ.get("AIGC_DEBUG"):
             raise
-        out.fail(f"unexpected {type(exc).__name__}: {str(exc).strip()[:300] or 'no details'} "
-                 "(this is a defect; run again with AIGC_DEBUG=1 for the traceback)")
+        out.fail(tr("unexpected {type}: {details} (this is a defect; run again with AIGC_DEBUG=1 for the "
+                    "traceback)", type=type(exc).__name__, details=str(exc).strip()[:300] or tr("no details")))
         return 70
     finally:
         try:

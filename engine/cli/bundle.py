@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 
 def register(sub) -> None:
@@ -63,12 +64,13 @@ def cmd_export(args, out) -> dict:
     job = out.run_job("bundle.export", params)
     result = dict(job.result)
     result["job"] = job.id
-    lines = [f"wrote {result['out']} ({_size(result['bytes'])}, {result['files']} files)"]
+    lines = [tr("wrote {out} ({size}, {files} files)", out=result["out"], size=_size(result["bytes"]),
+                files=result["files"])]
     signed = result.get("signed_by")
-    lines.append(f"signed with key '{signed['key_name']}' ({signed['short']})" if signed else
-                 "not signed (create a key with 'aigc keys create' to sign bundles)")
-    lines += [f"  {i['type']:<8} {i['name']:<28} {i['files']:>5} files  {_size(i['bytes']):>10}"
-              for i in result["items"]]
+    lines.append(tr("signed with key '{name}' ({short})", name=signed["key_name"], short=signed["short"]) if signed
+                 else tr("not signed (create a key with 'aigc keys create' to sign bundles)"))
+    lines += [f"  {tr(i['type']):<8} {i['name']:<28} " + tr("{count} files", count=f"{i['files']:>5}")
+              + f"  {_size(i['bytes']):>10}" for i in result["items"]]
     result["_text"] = "\n".join(lines)
     return result
 
@@ -79,38 +81,42 @@ def cmd_inspect(args, out) -> dict:
                                     progress=lambda f, m: out.progress(f, m) if sys.stderr.isatty() else None)
     if not report["ok"]:
         raise UserError(report["error"])
-    lines = [f"{report['path']}: verified {report['files']} files ({_size(report['bytes'])}), "
-             f"made by AIGC Workbench {report['product_version'] or '?'}", _signature_line(report["signature"])]
+    lines = [tr("{path}: verified {files} files ({size}), made by AIGC Workbench {version}", path=report["path"],
+                files=report["files"], size=_size(report["bytes"]), version=report["product_version"] or "?"),
+             _signature_line(report["signature"])]
     for item in report["items"]:
         target = f" -> {item['target']}" if item["target"] != item["name"] else ""
         extra = ""
         if item["type"] == "adapter":
-            extra = f"  base {item['base_name'] or item['base_sha256'][:12]}: {item['base']}"
+            extra = "  " + tr("base {name}: {state}", name=item["base_name"] or item["base_sha256"][:12],
+                              state=item["base"])
         if item["type"] == "dataset":
-            extra = f"  v{item['version']} {item['count']} records"
+            extra = "  " + tr("v{version} {count} records", version=item["version"], count=item["count"])
         state = "; ".join(item["problems"]) if item["problems"] else \
-            ("already here, skipped" if item["action"] == "present" else "will be added")
-        lines.append(f"  {item['type']:<8} {item['name']}{target}{extra}  [{state}]")
-        lines += [f"           note: {note}" for note in item.get("notes", [])]
+            (tr("already here, skipped") if item["action"] == "present" else tr("will be added"))
+        lines.append(f"  {tr(item['type']):<8} {item['name']}{target}{extra}  [{state}]")
+        lines += ["           " + tr("note: {note}", note=note) for note in item.get("notes", [])]
     if report["importable"]:
-        lines.append("ready to import")
+        lines.append(tr("ready to import"))
     elif report.get("signature_problem"):
-        lines.append(f"cannot import here: {report['signature_problem']}")
+        lines.append(tr("cannot import here: {problem}", problem=report["signature_problem"]))
     else:
-        lines.append("import needs --rename for the items marked above, or their base models first")
+        lines.append(tr("import needs --rename for the items marked above, or their base models first"))
     report["_text"] = "\n".join(lines)
     return report
 
 
 def _signature_line(info: dict) -> str:
     if not info["signed"]:
-        return "not signed"
-    who = f"signed by key '{info['key_name']}' ({info['short']})"
+        return tr("not signed")
+    who = tr("signed by key '{name}' ({short})", name=info["key_name"], short=info["short"])
     if info["own"]:
-        return f"{who}: this workspace's own key"
+        return tr("{who}: this workspace's own key", who=who)
     if info["trusted"]:
-        return f"{who}: trusted" + (f" as '{info['trusted_as']}'" if info["trusted_as"] != info["key_name"] else "")
-    return f"{who}: NOT trusted here ('aigc keys trust' their public key once you have checked its fingerprint)"
+        return tr("{who}: trusted", who=who) + (tr(" as '{name}'", name=info["trusted_as"])
+                                                if info["trusted_as"] != info["key_name"] else "")
+    return tr("{who}: NOT trusted here ('aigc keys trust' their public key once you have checked its fingerprint)",
+              who=who)
 
 
 def cmd_import(args, out) -> dict:
@@ -121,12 +127,12 @@ def cmd_import(args, out) -> dict:
                                         "require_signature": args.require_signature})
     result = dict(job.result)
     result["job"] = job.id
-    lines = [f"imported {result['added']} item(s) from {Path(result['path']).name}"
-             + (f", {result['present']} already here" if result["present"] else ""),
+    lines = [tr("imported {count} item(s) from {file}", count=result["added"], file=Path(result["path"]).name)
+             + (tr(", {count} already here", count=result["present"]) if result["present"] else ""),
              _signature_line(result["signature"])]
     for item in result["items"]:
-        target = f" as {item['target']}" if item["target"] != item["name"] else ""
-        lines.append(f"  {item['type']:<8} {item['name']}{target}  "
-                     f"{'added' if item['action'] == 'add' else 'already here'}")
+        target = tr(" as {name}", name=item["target"]) if item["target"] != item["name"] else ""
+        lines.append(f"  {tr(item['type']):<8} {item['name']}{target}  "
+                     + (tr("added") if item["action"] == "add" else tr("already here")))
     result["_text"] = "\n".join(lines)
     return result

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from engine.cli.words import job_title, word
 from engine.i18n import tr
 
 
@@ -49,14 +50,18 @@ def cmd_status(args, out) -> dict:
     engine = out.open_engine(args, read_only=True)
     status = engine.status()
     device = status["device"]
+    jobs = tr(", ").join(tr("{label}: {value}", label=word(k, "state"), value=v)
+                         for k, v in status["jobs"].items()) or tr("none")
     lines = [
-        f"workspace       {status['workspace']}",
-        f"schema version  {status['schema_version']} (latest {status['schema_latest']})",
-        f"device          {device['kind']} · {device['name']} · {device['total_memory'] / 2**30:.1f} GiB · dtype {device['dtype']}",
-        f"offline guard   {'on' if status['offline'] else 'OFF'}",
-        f"jobs            {', '.join(f'{k}: {v}' for k, v in status['jobs'].items()) or 'none'}",
-        "libraries       " + ", ".join(f"{k} {v or '-'}" for k, v in status["libraries"].items()),
-        f"lock            {_lock_line(status['lock'])}",
+        tr("workspace       {value}", value=status["workspace"]),
+        tr("schema version  {version} (latest {latest})", version=status["schema_version"],
+           latest=status["schema_latest"]),
+        tr("device          {kind} · {name} · {memory} GiB · dtype {dtype}", kind=device["kind"], name=device["name"],
+           memory=f"{device['total_memory'] / 2**30:.1f}", dtype=device["dtype"]),
+        tr("offline guard   {value}", value=tr("on") if status["offline"] else tr("OFF")),
+        tr("jobs            {value}", value=jobs),
+        tr("libraries       {value}", value=", ".join(f"{k} {v or '-'}" for k, v in status["libraries"].items())),
+        tr("lock            {value}", value=_lock_line(status["lock"])),
     ]
     status["_text"] = "\n".join(lines)
     return status
@@ -73,9 +78,9 @@ def cmd_selftest(args, out) -> dict:
     if not report["ok"]:
         failed = [c for c in report["checks"] if not c["ok"]]
         report["_exit_code"] = 1
-        out.fail("selftest failed: " + "; ".join(f"{c['name']}: {c['error']}" for c in failed))
-    report["_text"] = "\n".join(f"{'ok  ' if c['ok'] else 'FAIL'} {c['name']} ({c['seconds']}s)"
-                                for c in report["checks"])
+        out.fail(tr("selftest failed: {checks}", checks="; ".join(f"{c['name']}: {c['error']}" for c in failed)))
+    report["_text"] = "\n".join(tr("{flag} {name} ({seconds}s)", flag=tr("ok  ") if c["ok"] else tr("FAIL"),
+                                    name=c["name"], seconds=c["seconds"]) for c in report["checks"])
     return report
 
 
@@ -86,7 +91,8 @@ def _fmt_time(ts) -> str:
 def cmd_jobs_list(args, out) -> dict:
     engine = out.open_engine(args, read_only=True)
     jobs = engine.jobs.list(limit=args.limit, states=args.state)
-    rows = [f"{j.id}  {j.state.value:<11} {j.progress * 100:5.1f}%  {j.kind:<16} {j.title}  {j.message}" for j in jobs]
+    rows = [f"{j.id}  {word(j.state.value, 'state'):<11} {j.progress * 100:5.1f}%  {j.kind:<16} {job_title(j.title)}  {j.message}"
+            for j in jobs]
     return {"jobs": [j.to_dict() for j in jobs], "_text": "\n".join(rows) or tr("no jobs")}
 
 
@@ -101,22 +107,25 @@ def cmd_jobs_show(args, out) -> dict:
         data["log_tail"] = ""
     data["metrics"] = len(engine.jobs.metrics(job.id))
     data["_text"] = "\n".join([
-        f"job       {job.id} ({job.kind}) {job.title}",
-        f"state     {job.state.value}  {job.progress * 100:.1f}%  {job.message}",
-        f"created   {_fmt_time(job.created_at)}  started {_fmt_time(job.started_at)}  finished {_fmt_time(job.finished_at)}",
-        f"log       {job.log_path}",
-    ] + (["error     " + job.error] if job.error else []) + ["", data["log_tail"]])
+        tr("job       {id} ({kind}) {title}", id=job.id, kind=job.kind, title=job_title(job.title)),
+        tr("state     {state}  {progress}%  {message}", state=word(job.state.value, "state"),
+           progress=f"{job.progress * 100:.1f}", message=job.message),
+        tr("created   {created}  started {started}  finished {finished}", created=_fmt_time(job.created_at),
+           started=_fmt_time(job.started_at), finished=_fmt_time(job.finished_at)),
+        tr("log       {path}", path=job.log_path),
+    ] + ([tr("error     {error}", error=job.error)] if job.error else []) + ["", data["log_tail"]])
     return data
 
 
 def cmd_jobs_cancel(args, out) -> dict:
     engine = out.open_engine(args)
     job = engine.jobs.cancel(args.id)
-    return {"id": job.id, "state": job.state.value, "_text": f"job {job.id}: {job.state.value}"}
+    return {"id": job.id, "state": job.state.value, "_text": tr("job {id}: {state}", id=job.id, state=word(job.state.value, "state"))}
 
 
 def cmd_jobs_resume(args, out) -> dict:
     out.open_engine(args)
     job = out.run_job("", {}, resume_of=args.id)
     return {"id": job.id, "resumed_from": job.resumed_from, "state": job.state.value, "result": job.result,
-            "_text": f"job {job.id} resumed {job.resumed_from}: {job.state.value}"}
+            "_text": tr("job {id} resumed {previous}: {state}", id=job.id, previous=job.resumed_from,
+                       state=word(job.state.value, "state"))}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from engine.cli.flag_hints import with_flags
+from engine.cli.words import counts, word
 from engine.errors import UserError
 from engine.i18n import tr
 
@@ -133,16 +134,19 @@ def register_jobs(cmds) -> None:
 
 
 def _preview_text(info: dict) -> str:
-    lines = [f"format    {info['format']} ({info['shape']}, {info['modality']})",
-             f"encoding  {info['encoding'] or '-'}" + (f"   delimiter {info['delimiter']!r}" if info["delimiter"] else ""),
-             "mapping   " + (", ".join(f"{c} -> {t}" for c, t in info["mapping"].items()) or "(none)")]
-    lines += [f"warning   {with_flags(w)}" for w in info["warnings"]]
+    lines = [tr("format    {format} ({shape}, {modality})", format=info["format"], shape=info["shape"],
+                modality=info["modality"]),
+             tr("encoding  {encoding}", encoding=info["encoding"] or "-")
+             + (tr("   delimiter {delimiter}", delimiter=repr(info["delimiter"])) if info["delimiter"] else ""),
+             tr("mapping   {mapping}", mapping=", ".join(f"{c} -> {t}" for c, t in info["mapping"].items())
+                or tr("(none)"))]
+    lines += [tr("warning   {warning}", warning=with_flags(w)) for w in info["warnings"]]
     if info.get("bad_rows"):
-        lines.append(f"bad rows  {info['bad_rows']} of the first {len(info['rows'])} cannot be imported "
-                     "(fix them, or import with --skip-bad to leave them out)")
+        lines.append(tr("bad rows  {count} of the first {rows} cannot be imported (fix them, or import with "
+                        "--skip-bad to leave them out)", count=info["bad_rows"], rows=len(info["rows"])))
     for row in info["rows"][:5]:
         shown = {k: v for k, v in row.items() if not k.startswith("_")}
-        bad = f"  BAD: {row['_problem']}" if row.get("_problem") else ""
+        bad = "  " + tr("BAD: {problem}", problem=row["_problem"]) if row.get("_problem") else ""
         lines.append(f"  {row['_origin']}:{row['_line'] or ''}  " + json.dumps(shown, ensure_ascii=False)[:160] + bad)
     return "\n".join(lines)
 
@@ -183,8 +187,8 @@ def cmd_import(args, out) -> dict:
 def cmd_list(args, out) -> dict:
     engine = out.open_engine(args, read_only=True)
     items = [d.to_dict() for d in engine.data.list()]
-    rows = [f"{d['name']:<24} {d['modality']:<6} v{d['version']:<4} {d['count']:>9,} records  {d['version_hash']}"
-            for d in items]
+    rows = [f"{d['name']:<24} {tr(d['modality']):<6} v{d['version']:<4} "
+            + tr("{count} records", count=f"{d['count']:>9,}") + f"  {d['version_hash']}" for d in items]
     return {"datasets": items, "_text": "\n".join(rows) or tr("no datasets")}
 
 
@@ -194,20 +198,23 @@ def cmd_show(args, out) -> dict:
     flt = {"search": args.search, "tag": args.tag, "status": args.status, "split": args.split}
     rows = engine.data.records(args.name, args.version, args.offset, args.records, **flt)
     matching = engine.data.count(args.name, args.version, **flt)
-    lines = [f"{stats['dataset']} ({stats['modality']}) version {stats['version']}: {stats['count']:,} records, "
-             f"{stats['usable']:,} not rejected",
-             "split     " + ", ".join(f"{k} {v:,}" for k, v in stats["split"].items()),
-             "status    " + ", ".join(f"{k} {v:,}" for k, v in stats["status"].items()),
-             f"length    mean {stats['length']['mean']} median {stats['length']['median']} "
-             f"p95 {stats['length']['p95']} max {stats['length']['max']} characters",
-             "labels    " + (", ".join(f"{k} {v:,}" for k, v in list(stats["labels"].items())[:10]) or "-"),
-             f"duplicates {stats['duplicate_ratio'] * 100:.1f}%"
-             + (f" (measured at version {stats['duplicates_measured_at']})"
+    length = stats["length"]
+    lines = [tr("{dataset} ({modality}) version {version}: {count} records, {usable} not rejected",
+                dataset=stats["dataset"], modality=stats["modality"], version=stats["version"],
+                count=f"{stats['count']:,}", usable=f"{stats['usable']:,}"),
+             tr("split     {counts}", counts=counts(stats["split"], "split")),
+             tr("status    {counts}", counts=counts(stats["status"], "status")),
+             tr("length    mean {mean} median {median} p95 {p95} max {max} characters", mean=length["mean"],
+                median=length["median"], p95=length["p95"], max=length["max"]),
+             tr("labels    {labels}", labels=", ".join(f"{k} {v:,}" for k, v in list(stats["labels"].items())[:10])
+                or "-"),
+             tr("duplicates {percent}%", percent=f"{stats['duplicate_ratio'] * 100:.1f}")
+             + (tr(" (measured at version {version})", version=stats["duplicates_measured_at"])
                 if stats.get("duplicates_measured_at") not in (None, stats["version"]) else ""), ""]
     for r in rows:
         body = {k: r[k] for k in ("system", "instruction", "input", "output", "messages", "caption", "file_name")
                 if r.get(k)}
-        lines.append(f"#{r['id']} [{r['split']}/{r['status']}] {','.join(r['tags'])} "
+        lines.append(f"#{r['id']} [{word(r['split'], 'split')}/{word(r['status'], 'status')}] {','.join(r['tags'])} "
                      + json.dumps(body, ensure_ascii=False)[:200])
     return {"stats": stats, "matching": matching, "records": rows, "_text": "\n".join(lines)}
 
@@ -215,15 +222,17 @@ def cmd_show(args, out) -> dict:
 def cmd_versions(args, out) -> dict:
     engine = out.open_engine(args, read_only=True)
     items = engine.data.versions(args.name)
-    rows = [f"v{v['version']:<4} {v['hash']}  {v['count']:>9,} records  {v['message']}" for v in items]
+    rows = [f"v{v['version']:<4} {v['hash']}  " + tr("{count} records", count=f"{v['count']:>9,}")
+            + f"  {v['message']}" for v in items]
     return {"versions": items, "_text": "\n".join(rows)}
 
 
 def cmd_diff(args, out) -> dict:
     engine = out.open_engine(args, read_only=True)
     result = engine.data.diff(args.name, args.v1, args.v2, args.limit)
-    lines = [f"v{result['from']} -> v{result['to']}: +{result['counts']['added']} added, "
-             f"-{result['counts']['removed']} removed, ~{result['counts']['changed']} changed"]
+    lines = [tr("v{old} -> v{new}: +{added} added, -{removed} removed, ~{changed} changed", old=result["from"],
+                new=result["to"], added=result["counts"]["added"], removed=result["counts"]["removed"],
+                changed=result["counts"]["changed"])]
     lines += [f"+ #{r['id']} " + json.dumps(_body(r), ensure_ascii=False)[:160] for r in result["added"][:50]]
     lines += [f"- #{r['id']} " + json.dumps(_body(r), ensure_ascii=False)[:160] for r in result["removed"][:50]]
     for c in result["changed"][:50]:
@@ -241,7 +250,7 @@ def _body(record: dict) -> dict:
 def cmd_delete(args, out) -> dict:
     engine = out.open_engine(args)
     result = engine.data.delete(args.name)
-    result["_text"] = f"deleted dataset '{result['deleted']}'"
+    result["_text"] = tr("deleted dataset '{name}'", name=result["deleted"])
     return result
 
 
@@ -262,24 +271,25 @@ def cmd_annotate(args, out) -> dict:
         changes["split"] = args.set_split
     for pair in args.set or []:
         if "=" not in pair:
-            raise UserError(f"--set '{pair}' must look like FIELD=VALUE")
+            raise UserError(tr("--set '{pair}' must look like FIELD=VALUE", pair=pair))
         key, value = pair.split("=", 1)
         changes[key.strip()] = value
     if not changes:
-        raise UserError("nothing to change", hint="give --accept, --reject, --tag, --label, --note, --split or --set")
+        raise UserError(tr("nothing to change"),
+                        hint=tr("give --accept, --reject, --tag, --label, --note, --split or --set"))
     if args.ids:
         try:
             ids = [int(x) for x in args.ids.split(",") if x.strip()]
         except ValueError:
-            raise UserError(f"--ids '{args.ids}' must be comma-separated numbers") from None
+            raise UserError(tr("--ids '{ids}' must be comma-separated numbers", ids=args.ids)) from None
         result = engine.data.update_record(args.name, ids[0], draft=args.draft, **changes) if len(ids) == 1 else \
             _edit_many(engine, args.name, ids, changes, args.draft)
     else:
         result = engine.data.bulk(args.name, changes, search=args.where_search, tag=args.where_tag,
                                   status=args.where_status, split=args.where_split, draft=args.draft)
-    changed = f"version {result['version']}: {result['changed']} record(s) changed"
-    result["_text"] = (changed if result.get("created") else changed + " (draft amended)" if result.get("amended")
-                       else "nothing changed")
+    changed = tr("version {version}: {count} record(s) changed", version=result["version"], count=result["changed"])
+    result["_text"] = (changed if result.get("created") else changed + tr(" (draft amended)") if result.get("amended")
+                       else tr("nothing changed"))
     return result
 
 
@@ -291,8 +301,9 @@ def _edit_many(engine, name, ids, changes, draft: bool = False) -> dict:
 def cmd_commit(args, out) -> dict:
     engine = out.open_engine(args)
     result = engine.data.commit_draft(args.name, args.message)
-    result["_text"] = (f"version {result['version']} committed: {result['edits']} edit(s), \"{result['message']}\""
-                       if result["committed"] else f"no open draft: version {result['version']} is already committed")
+    result["_text"] = (tr("version {version} committed: {edits} edit(s), \"{message}\"", version=result["version"],
+                          edits=result["edits"], message=result["message"]) if result["committed"]
+                       else tr("no open draft: version {version} is already committed", version=result["version"]))
     return result
 
 
@@ -301,11 +312,11 @@ def cmd_clean(args, out) -> dict:
     out.open_engine(args)
     job = out.run_job("data.clean", {"name": args.name, "rules": parse_rules(args.rules)})
     result = dict(job.result)
-    lines = [f"version {result['version']}: " + (f"{result['affected']} record(s) changed" if result["created"]
-                                                  else "nothing to change")]
+    lines = [tr("version {version}: {count} record(s) changed", version=result["version"], count=result["affected"])
+             if result["created"] else tr("version {version}: nothing to change", version=result["version"])]
     lines += [f"  {rule:<12} {n:,}" for rule, n in result["report"].items() if isinstance(n, int)]
     if result["report"].get("pii_kinds"):
-        lines.append("  pii found    " + ", ".join(f"{k} {n:,}" for k, n in result["report"]["pii_kinds"].items()))
+        lines.append("  " + tr("pii found") + "    " + ", ".join(f"{k} {n:,}" for k, n in result["report"]["pii_kinds"].items()))
     result["_text"] = "\n".join(lines)
     return result
 
@@ -316,7 +327,7 @@ def cmd_split(args, out) -> dict:
                                      "near_duplicates": not args.no_near_dup})
     result = dict(job.result)
     result["_text"] = tr("version {version}: {counts}", version=result["version"],
-                         counts=", ".join(f"{k} {v:,}" for k, v in result["split"].items()))
+                         counts=counts(result["split"], "split"))
     return result
 
 
@@ -342,5 +353,6 @@ def cmd_augment(args, out) -> dict:
     job = out.run_job("data.augment", {"name": args.name, "ops": ops, "per_example": args.per_example,
                                        "seed": args.seed, "split": "train"})
     result = dict(job.result)
-    result["_text"] = f"version {result['version']}: added {result['added']:,} augmented examples"
+    result["_text"] = tr("version {version}: added {count} augmented examples", version=result["version"],
+                         count=f"{result['added']:,}")
     return result

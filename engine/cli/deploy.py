@@ -51,8 +51,8 @@ def register_actions(models) -> None:
 def _check_line(result: dict) -> str:
     check = result["check"]
     # Perplexity stays in the JSON: on built-in texts it says little about a model tuned on other data.
-    return (f"llama.cpp check: greedy tokens match PyTorch for {check['greedy_prefix']}/{check['tokens']}, "
-            f"top-token agreement {check['agreement'] * 100:.1f}%")
+    return tr("llama.cpp check: greedy tokens match PyTorch for {matched}/{tokens}, top-token agreement {percent}%",
+              matched=check["greedy_prefix"], tokens=check["tokens"], percent=f"{check['agreement'] * 100:.1f}")
 
 
 def cmd_export(args, out) -> dict:
@@ -63,18 +63,22 @@ def cmd_export(args, out) -> dict:
     result = dict(job.result)
     if result.get("format") == "sd-single-file":
         check = result["check"]
-        merged = f" + {result['adapter']} (scale {result['adapter_scale']:g})" if result.get("adapter") else ""
+        merged = tr(" + {adapter} (scale {scale})", adapter=result["adapter"], scale=f"{result['adapter_scale']:g}") \
+            if result.get("adapter") else ""
         result["_text"] = "\n".join([
-            f"exported {result['path']} ({result['family']} single file, {result['model']}{merged}, "
-            f"{result['size'] / 1e6:.1f} MB, sha256 {result['sha256'][:12]})",
-            f"re-import check: seed {check['seed']}, {check['steps']} steps at {check['size']} px, max pixel "
-            f"difference {check['max_pixel_diff']} (tolerance {check['tolerance']})"])
+            tr("exported {path} ({family} single file, {model}{merged}, {size} MB, sha256 {sha})", path=result["path"],
+               family=result["family"], model=result["model"], merged=merged, size=f"{result['size'] / 1e6:.1f}",
+               sha=result["sha256"][:12]),
+            tr("re-import check: seed {seed}, {steps} steps at {size} px, max pixel difference {diff} (tolerance "
+               "{tolerance})", seed=check["seed"], steps=check["steps"], size=check["size"],
+               diff=check["max_pixel_diff"], tolerance=check["tolerance"])])
         return result
     if result.get("adapter_only"):
         result["_text"] = "\n".join([
-            f"exported the adapter {result['adapter']} to {result['path']} (GGUF LoRA, rank {result['rank']}, "
-            f"alpha {result['alpha']:g}, {result['size'] / 1e6:.2f} MB, sha256 {result['sha256'][:12]})",
-            _check_line(result) + " (base as f16 + this adapter)"])
+            tr("exported the adapter {adapter} to {path} (GGUF LoRA, rank {rank}, alpha {alpha}, {size} MB, sha256 "
+               "{sha})", adapter=result["adapter"], path=result["path"], rank=result["rank"],
+               alpha=f"{result['alpha']:g}", size=f"{result['size'] / 1e6:.2f}", sha=result["sha256"][:12]),
+            _check_line(result) + tr(" (base as f16 + this adapter)")])
         return result
     lines = [tr("exported {path} ({quant}, {size} MB, sha256 {sha})", path=result["path"], quant=result["quant"],
                 size=f"{result['size'] / 1e6:.1f}", sha=result["sha256"][:12]), _check_line(result)]
@@ -90,7 +94,7 @@ def cmd_compress_report(args, out) -> dict:
     out.open_engine(args)
     if args.tokens < 1:
         from engine.errors import UserError
-        raise UserError(f"--tokens {args.tokens} must be 1 or more")
+        raise UserError(tr("--tokens {value} must be 1 or more", value=args.tokens))
     job = out.run_job("models.compress_report", {"model": args.name, "adapter": args.adapter, "quants": args.quant,
                                                  "tokens": args.tokens, "out": _absolute(args.out),
                                                  "data": _absolute(args.data)})

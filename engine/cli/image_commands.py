@@ -39,20 +39,21 @@ def run_train(args, out, model) -> dict:
     from engine.training.runs import get_run
     engine = out.engine or out.open_engine(args)
     if model is not None and model.role != "base":
-        raise UserError(f"model '{model.name}' is an adapter", hint="train on its base model instead")
+        raise UserError(tr("model '{name}' is an adapter", name=model.name), hint=tr("train on its base model instead"))
     if (getattr(args, "nproc", None) or 1) > 1:
-        raise UserError("--nproc: image training runs in one process", hint="drop --nproc for image models")
+        raise UserError(tr("--nproc: image training runs in one process"), hint=tr("drop --nproc for image models"))
     params = train_params(args, model)
     if getattr(args, "resume", None):
         # the run continues with its stored config; options given again must agree with it (checked by the job)
         run = get_run(engine, args.resume)
         params = {**{k: v for k, v in params.items() if k != "model"}, "resume_run": run["id"]}
     elif not params.get("model") or not params.get("data"):
-        raise UserError("--model and --data are required (or --resume RUN)")
+        raise UserError(tr("--model and --data are required (or --resume RUN)"))
 
     def on_event(event):
         if event.type == "partial" and event.data.get("image"):
-            out.info(f"  validation image (step {event.data.get('step')}): {event.data['image']}")
+            out.info("  " + tr("validation image (step {step}): {path}", step=event.data.get("step"),
+                              path=event.data["image"]))
 
     job = out.run_job("image.train", params, on_event=on_event)
     result = dict(job.result)
@@ -79,17 +80,18 @@ def run_generate(args, out, model) -> dict:
     from engine.cli.models import read_prompts_file
     prompts = list(_get(args, "prompt", []) or []) + [p.strip() for p in read_prompts_file(_get(args, "prompts_file"))]
     if not prompts:
-        raise UserError("no prompt given", hint="pass --prompt TEXT")
+        raise UserError(tr("no prompt given"), hint=tr("pass --prompt TEXT"))
     adapter = _get(args, "adapter")
     base = model
     if model.role == "adapter":
         base, adapter = engine.models.get(model.base_id), adapter or model.name
     if base.demo:
-        out.info(f"note: {base.name} is a demo-quality starter model")
+        out.info(tr("note: {name} is a demo-quality starter model", name=base.name))
     params = {**generate_params(args), "model": base.name, "adapter": adapter, "prompts": prompts,
               "out_dir": _get(args, "out")}
     job = out.run_job("image.generate", params)
     result = dict(job.result)
     result["job"] = job.id
-    result["_text"] = "\n".join(f"{image['path']}  (seed {image['seed']})" for image in result["images"])
+    result["_text"] = "\n".join(image["path"] + "  " + tr("(seed {seed})", seed=image["seed"])
+                                for image in result["images"])
     return result

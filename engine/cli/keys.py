@@ -1,6 +1,8 @@
 """aigc keys create | list | export | trust | untrust | require: signing keys for bundles."""
 from __future__ import annotations
 
+from engine.i18n import tr
+
 
 def register(sub) -> None:
     cmds = sub.add_parser("keys", help="signing keys: sign the bundles you export, trust the keys of other "
@@ -42,22 +44,25 @@ def register(sub) -> None:
 def cmd_create(args, out) -> dict:
     engine = out.open_engine(args)
     result = engine.keys.create(args.name, make_default=args.default)
-    result["_text"] = (f"created signing key '{result['name']}' (fingerprint {result['short']})"
-                       + (", used for every export" if result["default"] else "")
-                       + f"\nprivate key: {result['private_key']} (owner-only; back it up, never send it)"
-                       + "\nshare the public key with 'aigc keys export'")
+    result["_text"] = (tr("created signing key '{name}' (fingerprint {short})", name=result["name"],
+                          short=result["short"])
+                       + (tr(", used for every export") if result["default"] else "")
+                       + "\n" + tr("private key: {path} (owner-only; back it up, never send it)",
+                                   path=result["private_key"])
+                       + "\n" + tr("share the public key with 'aigc keys export'"))
     return result
 
 
 def cmd_list(args, out) -> dict:
     engine = out.open_engine(args)
     result = engine.keys.list()
-    lines = ["own keys (sign exports):"]
-    lines += [f"  {k['name']:<24} {k['short']}{'  default' if k['default'] else ''}" for k in result["own"]] \
-        or ["  none ('aigc keys create' makes one)"]
-    lines.append("trusted keys (accepted on import):")
-    lines += [f"  {k['name']:<24} {k['short']}" for k in result["trusted"]] or ["  none"]
-    lines.append(f"signatures required on import: {'yes' if result['require_signature'] else 'no'}")
+    lines = [tr("own keys (sign exports):")]
+    lines += [f"  {k['name']:<24} {k['short']}" + ("  " + tr("default") if k["default"] else "")
+              for k in result["own"]] or ["  " + tr("none ('aigc keys create' makes one)")]
+    lines.append(tr("trusted keys (accepted on import):"))
+    lines += [f"  {k['name']:<24} {k['short']}" for k in result["trusted"]] or ["  " + tr("none")]
+    lines.append(tr("signatures required on import: {answer}",
+                    answer=tr("yes") if result["require_signature"] else tr("no")))
     result["_text"] = "\n".join(lines)
     return result
 
@@ -65,25 +70,27 @@ def cmd_list(args, out) -> dict:
 def cmd_export(args, out) -> dict:
     engine = out.open_engine(args)
     result = engine.keys.export_public(args.name, args.out)
-    result["_text"] = (f"wrote the public key of '{result['name']}' to {result['out']}\n"
-                       f"fingerprint {result['fingerprint']}\n"
-                       "the receiving department runs 'aigc keys trust FILE' and should compare the fingerprint "
-                       "with you by phone or in person")
+    result["_text"] = "\n".join([
+        tr("wrote the public key of '{name}' to {out}", name=result["name"], out=result["out"]),
+        tr("fingerprint {fingerprint}", fingerprint=result["fingerprint"]),
+        tr("the receiving department runs 'aigc keys trust FILE' and should compare the fingerprint with you by "
+           "phone or in person")])
     return result
 
 
 def cmd_trust(args, out) -> dict:
     engine = out.open_engine(args)
     result = engine.keys.trust(args.file, args.name)
-    result["_text"] = (f"trusting key '{result['name']}' (fingerprint {result['fingerprint']})" if result["added"]
-                       else f"key {result['short']}: {result['note']}")
+    result["_text"] = (tr("trusting key '{name}' (fingerprint {fingerprint})", name=result["name"],
+                          fingerprint=result["fingerprint"]) if result["added"]
+                       else tr("key {short}: {note}", short=result["short"], note=result["note"]))
     return result
 
 
 def cmd_untrust(args, out) -> dict:
     engine = out.open_engine(args)
     result = engine.keys.untrust(args.name)
-    result["_text"] = f"no longer trusting key '{args.name}'"
+    result["_text"] = tr("no longer trusting key '{name}'", name=args.name)
     return result
 
 
@@ -91,6 +98,6 @@ def cmd_require(args, out) -> dict:
     engine = out.open_engine(args)
     result = (engine.keys.set_require_signature(args.state == "on") if args.state
               else {"require_signature": engine.keys.require_signature()})
-    result["_text"] = ("imports require a bundle signed by a trusted key" if result["require_signature"]
-                       else "imports accept unsigned bundles (and show who signed the others)")
+    result["_text"] = (tr("imports require a bundle signed by a trusted key") if result["require_signature"]
+                       else tr("imports accept unsigned bundles (and show who signed the others)"))
     return result

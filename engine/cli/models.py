@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 
+from engine.cli.words import word
 from engine.errors import UserError
 from engine.i18n import tr
 
@@ -151,8 +152,8 @@ def read_prompts_file(path: str | None) -> list[str]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise UserError(f"--prompts-file {path} line {line} (byte offset {exc.start}): not valid UTF-8",
-                        hint="save it as UTF-8") from None
+        raise UserError(tr("--prompts-file {path} line {line} (byte offset {start}): not valid UTF-8", path=path,
+                           line=line, start=exc.start), hint=tr("save it as UTF-8")) from None
     return [line.rstrip("\r") for line in text.split("\n") if line.strip()]
 
 
@@ -160,15 +161,15 @@ def _image_commands():
     try:
         from engine.cli import image_commands
     except ImportError:
-        raise UserError("image models are not supported by this build") from None
+        raise UserError(tr("image models are not supported by this build")) from None
     return image_commands
 
 
 # -- models -------------------------------------------------------------------------
 def _describe(model) -> str:
-    extra = " (demo quality)" if model.demo else ""
-    base = f" on {model.lineage.get('base', model.base_id)}" if model.base_id else ""
-    return f"{model.name:<28} {model.kind:<5} {model.role:<7} {model.sha256[:12]}{base}{extra}"
+    extra = tr(" (demo quality)") if model.demo else ""
+    base = tr(" on {base}", base=model.lineage.get("base", model.base_id)) if model.base_id else ""
+    return f"{model.name:<28} {tr(model.kind):<5} {tr(model.role):<7} {model.sha256[:12]}{base}{extra}"
 
 
 def cmd_import(args, out) -> dict:
@@ -193,8 +194,8 @@ def cmd_verify(args, out) -> dict:
     if not report["ok"]:
         problems = report.get("error") or ", ".join(
             f"{key}: {', '.join(report[key][:3])}" for key in ("missing", "changed") if report[key])
-        raise UserError(f"model '{args.name}' failed verification: {problems}",
-                        hint="copy the model again and re-import it")
+        raise UserError(tr("model '{name}' failed verification: {problems}", name=args.name, problems=problems),
+                        hint=tr("copy the model again and re-import it"))
     report["_text"] = tr("{name}: {files} files match their SHA-256 manifest", name=report["name"], files=report["files"])
     return report
 
@@ -203,12 +204,12 @@ def cmd_show(args, out) -> dict:
     engine = out.open_engine(args, read_only=True)
     model = engine.models.get(args.name)
     data = model.to_dict()
-    lines = [_describe(model), f"path      {model.path}", f"sha256    {model.sha256}"]
-    lines += [f"{k:<9} {v}" for k, v in model.lineage.items()]
-    lines += [f"{k:<9} {v}" for k, v in model.info.items() if not isinstance(v, (dict, list))]
+    lines = [_describe(model), f"{word('path', 'detail'):<9} {model.path}", f"sha256    {model.sha256}"]
+    lines += [f"{word(k, 'detail'):<9} {v}" for k, v in model.lineage.items()]
+    lines += [f"{word(k, 'detail'):<9} {v}" for k, v in model.info.items() if not isinstance(v, (dict, list))]
     if model.kind == "text":
         data["rendered_template"] = engine.text.render_template(model.name)
-        lines += ["", "chat template renders a conversation as:", data["rendered_template"]]
+        lines += ["", tr("chat template renders a conversation as:"), data["rendered_template"]]
     data["_text"] = "\n".join(lines)
     return data
 
@@ -222,12 +223,13 @@ def cmd_remove(args, out) -> dict:
 
 def cmd_rename(args, out) -> dict:
     model = out.open_engine(args).models.rename(args.name, args.new_name)
-    return {"id": model.id, "name": model.name, "_text": f"{args.name} is now {model.name}"}
+    return {"id": model.id, "name": model.name, "_text": tr("{old} is now {new}", old=args.name, new=model.name)}
 
 
 def cmd_details(args, out) -> dict:
     details = out.open_engine(args).models.details(args.name)
-    details["_text"] = "\n".join(f"{key}: {'-' if value is None else value}" for key, value in details.items())
+    details["_text"] = "\n".join(tr("{label}: {value}", label=word(key, "detail"), value="-" if value is None else value)
+                                 for key, value in details.items())
     return details
 
 
@@ -242,20 +244,20 @@ def cmd_starter(args, out) -> dict:
             try:
                 from engine.image import starter
             except ImportError:
-                result[kind] = {"skipped": "image starter not in this build"}
+                result[kind] = {"skipped": "image starter not in this build"}   # a machine-readable reason
                 continue
         if args.rebuild:
-            out.info(f"rebuilding the starter {kind} model (this trains it from scratch) ...")
+            out.info(tr("rebuilding the starter {kind} model (this trains it from scratch) ...", kind=kind))
             result[f"{kind}_build"] = starter.build_starter(progress=out.info)
             existing = engine.models.find(starter.NAME)
             if existing is not None and existing.name == starter.NAME:
                 try:
                     engine.models.remove(starter.NAME)
                 except UserError as exc:
-                    out.info(f"note: the rebuilt weights are in resources/, but this workspace keeps its old "
-                             f"'{starter.NAME}' entry: {exc}")
+                    out.info(tr("note: the rebuilt weights are in resources/, but this workspace keeps its old "
+                                "'{name}' entry: {error}", name=starter.NAME, error=exc))
         result[kind] = starter.install_into(engine, None)
-    result["_text"] = "\n".join(f"{k}: {v}" for k, v in result.items() if not k.endswith("_build"))
+    result["_text"] = "\n".join(f"{tr(k)}: {v}" for k, v in result.items() if not k.endswith("_build"))
     return result
 
 
@@ -293,15 +295,17 @@ def _refuse_changed_options(args, run: dict) -> None:
     changed = {k: (stored.get(k), v) for k, v in _text_options(args).items() if stored.get(k) != v}
     if changed:
         key, (was, now) = next(iter(changed.items()))
-        raise UserError(f"run {run['id']} was started with {key} {was!r}, not {now!r}: a resume continues the run "
-                        f"with its own settings" + (f" ({len(changed)} settings differ)" if len(changed) > 1 else ""),
-                        hint="resume without changed options, or start a new run with the new settings")
+        raise UserError(tr("run {run} was started with {key} {was}, not {now}: a resume continues the run with its "
+                           "own settings", run=run["id"], key=key, was=repr(was), now=repr(now))
+                        + (tr(" ({count} settings differ)", count=len(changed)) if len(changed) > 1 else ""),
+                        hint=tr("resume without changed options, or start a new run with the new settings"))
 
 
 def _print_train_metrics(out):
     def on_event(event):
         if event.type == "metric" and event.data["name"] in ("val_loss", "perplexity"):
-            out.info(f"  step {event.data['step']}: {event.data['name']} {event.data['value']:.4f}")
+            out.info("  " + tr("step {step}: {name} {value}", step=event.data["step"],
+                               name=word(event.data["name"], "metric"), value=f"{event.data['value']:.4f}"))
     return on_event
 
 
@@ -317,8 +321,10 @@ def cmd_train(args, out) -> dict:
     if args.list_runs:
         rows = list_runs(engine)
         return {"runs": rows, "_text": "\n".join(
-            f"{r['id']}  {r['kind']:<5} {r['state']:<11} step {r['step']}/{r['total_steps']}  "
-            f"{r['config'].get('model')} on {r['config'].get('data')}" for r in rows) or "no runs"}
+            f"{r['id']}  {tr(r['kind']):<5} {word(r['state'], 'state'):<11} "
+            + tr("step {step}/{total}", step=r["step"], total=r["total_steps"]) + "  "
+            + tr("{model} on {data}", model=r["config"].get("model"), data=r["config"].get("data"))
+            for r in rows) or tr("no runs")}
     if args.resume:
         run = get_run(engine, args.resume)
         if run["kind"] != "text":
@@ -329,15 +335,16 @@ def cmd_train(args, out) -> dict:
                           on_event=_print_train_metrics(out))
     else:
         if not args.model or not args.data:
-            raise UserError("--model and --data are required (or --resume RUN)")
+            raise UserError(tr("--model and --data are required (or --resume RUN)"))
         model = engine.models.get(args.model)
         if model.kind == "image":
             return _image_commands().run_train(args, out, model)
         if args.export_job:
             from engine.distributed.export_job import export_training
             result = export_training(engine, text_config_from_args(args), args.nproc or 1, args.export_job)
-            result["_text"] = (f"exported to {result['folder']} ({result['examples']} examples); on the server run: "
-                               f"{result['command']}; then 'aigc runs import {result['folder']}'")
+            result["_text"] = tr("exported to {folder} ({examples} examples); on the server run: {command}; then "
+                                 "'aigc runs import {folder}'", folder=result["folder"], examples=result["examples"],
+                                 command=result["command"])
             return result
         job = out.run_job("text.train", _with_nproc(args, {"config": text_config_from_args(args)}),
                           on_event=_print_train_metrics(out))
@@ -366,13 +373,13 @@ def cmd_generate(args, out) -> dict:
         return _image_commands().run_generate(args, out, model)
     prompts = list(args.prompt) + read_prompts_file(args.prompts_file)
     if not prompts:
-        raise UserError("no prompt given", hint="pass --prompt TEXT or --prompts-file FILE")
+        raise UserError(tr("no prompt given"), hint=tr("pass --prompt TEXT or --prompts-file FILE"))
     if args.batch_size is not None and args.batch_size < 1:
-        raise UserError(f"--batch-size {args.batch_size} must be 1 or more", hint="e.g. --batch-size 4")
+        raise UserError(tr("--batch-size {value} must be 1 or more", value=args.batch_size), hint=tr("e.g. --batch-size 4"))
     params = {name: getattr(args, name) for name in GEN_FIELDS if getattr(args, name, None) is not None}
     base = engine.models.get(model.base_id) if model.role == "adapter" else model
     if base.demo:
-        out.info(f"note: {base.name} is a demo-quality starter model")
+        out.info(tr("note: {name} is a demo-quality starter model", name=base.name))
     stream = sys.stderr if out.json_mode else sys.stdout
     current = [-1]
 

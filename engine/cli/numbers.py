@@ -12,6 +12,7 @@ import argparse
 from dataclasses import fields
 
 from engine.fields import SEED_MAX, Range, cli_float, cli_int
+from engine.i18n import tr
 
 # command path -> "module:Class" whose declared fields back its options (imported on first use)
 CONFIGS = {
@@ -79,11 +80,12 @@ class Number:
         try:
             value = int(text.replace("_", ""), 10) if self.integer else float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a {'whole number' if self.integer else 'number'}"
-                                             ) from None
+            raise argparse.ArgumentTypeError(tr("'{value}' is not a whole number" if self.integer
+                                                else "'{value}' is not a number", value=text)) from None
         if all(spec.problem(value) for spec in specs):  # out of every declared range (nan, inf, 10**30 too)
             spec = specs[0]
-            raise argparse.ArgumentTypeError(f"{text} {spec.problem(value)}: it must be {spec.describe()}")
+            raise argparse.ArgumentTypeError(tr("{value} {problem}: it must be {allowed}", value=text,
+                                                problem=spec.problem(value), allowed=spec.describe()))
         return value
 
 

@@ -2,6 +2,8 @@
 a run's name; deleting a run (runs: 'aigc train --list-runs')."""
 from __future__ import annotations
 
+from engine.i18n import tr
+
 
 def register(sub) -> None:
     runs = sub.add_parser("runs", help="training runs: their TensorBoard logs").add_subparsers(
@@ -27,20 +29,21 @@ def cmd_runs_rename(args, out) -> dict:
     from engine.training.runs import rename_run
     run = rename_run(out.open_engine(args), args.run, args.name)
     return {"run": run["id"], "name": run["name"],
-            "_text": f"run {run['id']} is now '{run['name']}'" if run["name"] else f"run {run['id']} has no name"}
+            "_text": tr("run {run} is now '{name}'", run=run["id"], name=run["name"]) if run["name"]
+            else tr("run {run} has no name", run=run["id"])}
 
 
 def cmd_runs_delete(args, out) -> dict:
     from engine.training.runs import remove_run
     run = remove_run(out.open_engine(args), args.run)
-    return {"run": run["id"], "deleted": True, "_text": f"deleted run {run['id']} and its folder"}
+    return {"run": run["id"], "deleted": True, "_text": tr("deleted run {run} and its folder", run=run["id"])}
 
 
 def cmd_runs_import(args, out) -> dict:
     from engine.distributed.import_run import import_run
     result = import_run(out.open_engine(args), args.folder, args.name)
-    result["_text"] = (f"run {result['run_id']} (was {result['exported_run_id']}): {result['steps']} steps; "
-                       f"saved adapter '{result['model']}'")
+    result["_text"] = tr("run {run} (was {exported}): {steps} steps; saved adapter '{model}'", run=result["run_id"],
+                         exported=result["exported_run_id"], steps=result["steps"], model=result["model"])
     return result
 
 
@@ -52,6 +55,6 @@ def cmd_runs_logdir(args, out) -> dict:
     run = get_run(engine, args.run)
     folder = logdir(run["dir"])
     if not any(folder.glob("events.out.tfevents.*")):
-        raise UserError(f"run {run['id']} has no TensorBoard events in {folder}",
-                        hint="runs write them while they train; this one was made before, or has not started")
+        raise UserError(tr("run {run} has no TensorBoard events in {folder}", run=run["id"], folder=folder),
+                        hint=tr("runs write them while they train; this one was made before, or has not started"))
     return {"run": run["id"], "logdir": str(folder), "_text": str(folder)}

@@ -5,6 +5,7 @@ import json
 import time
 from pathlib import Path
 
+from engine.cli.words import word
 from engine.errors import UserError
 from engine.i18n import tr
 
@@ -152,14 +153,18 @@ def register(sub) -> None:
 # -- task ------------------------------------------------------------------------
 def _task_line(t) -> str:
     steps = " -> ".join(s.name for s in t.steps) if t.steps else t.modality
-    return f"{t.name:<20} {t.department or '-':<18} {steps:<32} model {t.model or '-'}  dataset {t.dataset or '-'}"
+    if not t.steps:
+        steps = tr(steps)
+    return f"{t.name:<20} {t.department or '-':<18} {steps:<32} " + tr("model {model}  dataset {dataset}",
+                                                                       model=t.model or "-", dataset=t.dataset or "-")
 
 
 def cmd_task_archive(args, out) -> dict:
     engine = out.open_engine(args)
     result = engine.tasks.archive(args.task) if args.archive else engine.tasks.unarchive(args.task)
-    state = "archived" if result["archived"] else "active"
-    result["_text"] = f"task {result['task']} is {state}" + ("" if result["changed"] else " (unchanged)")
+    state = word("archived" if result["archived"] else "active", "state")
+    result["_text"] = tr("task {task} is {state}", task=result["task"], state=state) + (
+        "" if result["changed"] else tr(" (unchanged)"))
     return result
 
 
@@ -184,7 +189,7 @@ def cmd_task_create(args, out) -> dict:
         definition = load_file(args.source, "task file (--from)")
     else:
         if not args.name or not args.template:
-            raise UserError("task create needs --name and --template (or --from FILE)")
+            raise UserError(tr("task create needs --name and --template (or --from FILE)"))
         definition = {
             "name": args.name, "title": args.title, "department": args.department, "modality": args.modality,
             "template": args.template, "system_prompt": args.system or "", "model": args.model,
@@ -197,24 +202,25 @@ def cmd_task_create(args, out) -> dict:
     for step in task.effective_steps():  # a typo in a model name is caught now, not at the first run
         for what, name in (("model", step.model), ("adapter", step.adapter)):
             if name and engine.models.find(name) is None:
-                raise UserError(f"task {task.name} step {step.name}: {what} '{name}' is not in the model catalog",
-                                hint="'aigc models list' shows the models")
+                raise UserError(tr("task {task} step {step}: {kind} '{name}' is not in the model catalog",
+                                   task=task.name, step=step.name, kind=what, name=name),
+                                hint=tr("'aigc models list' shows the models"))
     task = engine.tasks.create(task, replace=args.replace)
-    return {"task": task.to_dict(), "_text": f"task {task.name} saved"}
+    return {"task": task.to_dict(), "_text": tr("task {task} saved", task=task.name)}
 
 
 def cmd_task_import(args, out) -> dict:
     engine = out.open_engine(args)
     result = engine.tasks.import_file(args.path, replace=args.replace)
-    result["_text"] = (f"added {len(result['added'])}, replaced {len(result['replaced'])}, "
-                       f"unchanged {len(result['unchanged'])}")
+    result["_text"] = tr("added {added}, replaced {replaced}, unchanged {unchanged}", added=len(result["added"]),
+                         replaced=len(result["replaced"]), unchanged=len(result["unchanged"]))
     return result
 
 
 def cmd_task_export(args, out) -> dict:
     engine = out.open_engine(args)
     result = engine.tasks.export_file(args.out, args.task, force=args.force)
-    result["_text"] = f"{len(result['tasks'])} task(s) written to {result['path']}"
+    result["_text"] = tr("{count} task(s) written to {path}", count=len(result["tasks"]), path=result["path"])
     return result
 
 
@@ -226,7 +232,8 @@ def cmd_task_run(args, out) -> dict:
         from engine.tasks.area import sample_inputs_path
         inputs = sample_inputs_path(task)
         if inputs is None:
-            raise UserError(f"task {task.name} has no default inputs", hint="give --inputs FILE.csv|xlsx|jsonl")
+            raise UserError(tr("task {task} has no default inputs", task=task.name),
+                              hint=tr("give --inputs FILE.csv|xlsx|jsonl"))
     job = engine.tasks.run(task.name, inputs, limit=args.limit, candidates=args.candidates,
                            batch_size=args.batch_size, seed=args.seed, max_retries=args.retries,
                            nproc=args.nproc)
@@ -238,27 +245,29 @@ def cmd_task_run(args, out) -> dict:
                          rows=result["rows"], failed=result["failed"], reused=result["reused"],
                          command=f"aigc review list --task {task.name}")
     if result.get("flags"):
-        result["_text"] += "\nFLAGGED: " + "; ".join(result["flags"]) + f" ('aigc task runs {task.name} --stats')"
+        result["_text"] += "\n" + tr("FLAGGED: {flags} ('{command}')", flags="; ".join(result["flags"]),
+                                     command=f"aigc task runs {task.name} --stats")
     return result
 
 
 def _wait(out, job):
     """Follow a job submitted through a facade: progress on stderr, Ctrl-C cancels it."""
-    return out.follow(job, cancelled_note="; finished rows are kept")
+    return out.follow(job, cancelled_note=tr("; finished rows are kept"))
 
 
 def cmd_task_runs(args, out) -> dict:
     engine = out.open_engine(args, read_only=True)
     if args.stats:
         if not args.task:
-            raise UserError("task runs --stats needs a task name")
+            raise UserError(tr("task runs --stats needs a task name"))
         from engine.cli.task_monitor import trends_text
         result = engine.tasks.trends(args.task, args.last)
         result["_text"] = trends_text(result)
         return result
     runs = engine.tasks.runs(args.task)
-    lines = [f"{r['id']}  {r['task_name']:<20} {r['state']:<9} {r['outputs']} outputs / {r['total_items']} items  "
-             f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(r['created_at']))}" for r in runs]
+    lines = [f"{r['id']}  {r['task_name']:<20} {word(r['state'], 'state'):<9} "
+             + tr("{outputs} outputs / {items} items", outputs=r["outputs"], items=r["total_items"])
+             + f"  {time.strftime('%Y-%m-%d %H:%M', time.localtime(r['created_at']))}" for r in runs]
     return {"runs": runs, "_text": "\n".join(lines) or tr("no runs")}
 
 
@@ -280,7 +289,7 @@ def cmd_task_eval(args, out) -> dict:
         m = system["metrics"]
         rows.append(f"{system['label'][:24]:<24}" + "".join(f"{m[k]:>12}" for k in (
             "bleu", "rouge_l", "distinct_1", "distinct_2", "pass_rate", "avg_chars")))
-    rows.append(f"report: {result['report']['html']}")
+    rows.append(tr("report: {path}", path=result["report"]["html"]))
     result["_text"] = "\n".join(rows)
     return result
 
@@ -307,11 +316,11 @@ def cmd_task_leaderboard(args, out) -> dict:
 # -- review ----------------------------------------------------------------------
 def _item_line(i) -> str:
     text = (i.final_text or "").replace("\n", " ") if i.modality == "text" else i.image_path
-    flag = "ok  " if i.passed else "FAIL"
-    edited = " (edited)" if i.edited_text is not None else ""
+    flag = tr("ok  ") if i.passed else tr("FAIL")
+    edited = tr(" (edited)") if i.edited_text is not None else ""
     confidence = f" [{i.confidence:.2f}]" if i.confidence is not None else ""
-    return (f"{i.id:>6}  {i.status:<8} {flag} {i.task}/{i.step} row {i.row_index + 1}  {str(text)[:70]}"
-            f"{confidence}{edited}")
+    return (f"{i.id:>6}  {word(i.status, 'status'):<8} {flag} {i.task}/{i.step} "
+            + tr("row {row}", row=i.row_index + 1) + f"  {str(text)[:70]}{confidence}{edited}")
 
 
 def cmd_review_add(args, out) -> dict:
@@ -346,39 +355,41 @@ def cmd_review_action(args, out) -> dict:
         engine.review.get(item_id)
     items = [act(item_id, args.comment) for item_id in args.ids]
     return {"items": [i.to_dict() for i in items],
-            "_text": "\n".join(f"{i.id}: {i.status}" for i in items)}
+            "_text": "\n".join(f"{i.id}: {word(i.status, 'status')}" for i in items)}
 
 
 def cmd_review_edit(args, out) -> dict:
     engine = out.open_engine(args)
     item = engine.review.edit(args.id, args.text, args.comment)
-    return {"item": item.to_dict(), "_text": f"{item.id}: edited and approved"}
+    return {"item": item.to_dict(), "_text": tr("{id}: edited and approved", id=item.id)}
 
 
 def cmd_review_audit(args, out) -> dict:
     engine = out.open_engine(args, read_only=True)
     rows = engine.review.audit(args.id)
-    lines = [f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(r['at']))}  {r['user']:<12} {r['action']:<8} "
-             f"item {r['output_id']}  {r['comment'] or ''}" for r in rows]
-    return {"audit": rows, "_text": "\n".join(lines) or "no review actions yet"}
+    lines = [f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(r['at']))}  {r['user']:<12} "
+             f"{word(r['action'], 'action'):<8} " + tr("item {id}", id=r["output_id"]) + f"  {r['comment'] or ''}"
+             for r in rows]
+    return {"audit": rows, "_text": "\n".join(lines) or tr("no review actions yet")}
 
 
 def cmd_review_export(args, out) -> dict:
     engine = out.open_engine(args)
     result = engine.review.export(args.out, task=args.task, step=args.step, run_id=args.run, force=args.force)
-    result["_text"] = f"{result['items']} approved output(s) written to {result['path']}"
+    result["_text"] = tr("{count} approved output(s) written to {path}", count=result["items"], path=result["path"])
     return result
 
 
 def cmd_review_feedback(args, out) -> dict:
     engine = out.open_engine(args)
     result = engine.review.feedback(args.task)
-    lines = [f"dataset {d['dataset']} version {d['version']}: {d['added']} added, {d['skipped']} duplicates skipped"
+    lines = [tr("dataset {dataset} version {version}: {added} added, {skipped} duplicates skipped",
+                dataset=d["dataset"], version=d["version"], added=d["added"], skipped=d["skipped"])
              for d in result["datasets"]]
     if args.retrain:
         overrides = {"max_steps": args.max_steps} if args.max_steps else {}
         job = _wait(out, engine.review.retrain(args.task, **overrides))
         result["retrain"] = {"job": job.id, "result": job.result}
-        lines.append(f"training job {job.id} finished")
+        lines.append(tr("training job {id} finished", id=job.id))
     result["_text"] = "\n".join(lines)
     return result

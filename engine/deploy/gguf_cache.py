@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 log = logging.getLogger(__name__)
 PROBE_TOKENS = 16
@@ -80,7 +81,7 @@ def build(engine, base, adapter, quant: str, name: str, ctx) -> dict:
     for old in (folder / f"{name}.gguf", folder / f"{name}.json"):
         old.unlink(missing_ok=True)
     label = f"{base.name}+{adapter.name}" if adapter is not None else base.name
-    ctx.report(0.0, f"converting {label} for llama.cpp ({quant}, once)")
+    ctx.report(0.0, tr("converting {name} for llama.cpp ({quant}, once)", name=label, quant=quant))
     torch_model, tokenizer, _, _ = load_merged(engine, base, adapter)
     tmp = ws.folder("tmp")
     temp = tmp / f"gguf-{name}.{os.getpid()}.partial"
@@ -88,14 +89,14 @@ def build(engine, base, adapter, quant: str, name: str, ctx) -> dict:
     started = time.perf_counter()
     try:
         write_gguf(torch_model, tokenizer, source if quant in K_QUANTS else temp, "f16" if quant in K_QUANTS else quant,
-                   label, template_of(tokenizer), report=lambda f, m: ctx.report(0.8 * f, f"converting: {m}"),
+                   label, template_of(tokenizer), report=lambda f, m: ctx.report(0.8 * f, m),
                    check=ctx.check_cancelled)
         if quant in K_QUANTS:
-            ctx.report(0.8, f"quantizing to {quant} with llama.cpp")
+            ctx.report(0.8, tr("quantizing to {quant} with llama.cpp", quant=quant))
             quantize_file(source, temp, quant)
             source.unlink()
         ctx.check_cancelled()
-        ctx.report(0.85, "checking llama.cpp against PyTorch")
+        ctx.report(0.85, tr("checking llama.cpp against PyTorch"))
         probe = probe_agreement(temp, torch_model, tokenizer)
         ctx.check_cancelled()
         verified = quant != "f16" or probe["greedy_prefix"] == probe["tokens"]
@@ -111,8 +112,8 @@ def build(engine, base, adapter, quant: str, name: str, ctx) -> dict:
             info = final.stat()
             record.update(size=info.st_size, mtime_ns=info.st_mtime_ns)
         else:
-            record["reason"] = (f"llama.cpp's greedy tokens differ from PyTorch's at token "
-                                f"{probe['greedy_prefix'] + 1} of {probe['tokens']}")
+            record["reason"] = tr("llama.cpp's greedy tokens differ from PyTorch's at token {token} of {tokens}",
+                                  token=probe["greedy_prefix"] + 1, tokens=probe["tokens"])
         atomic.write_json(folder / f"{name}.json", record)
     finally:
         for leftover in (temp, source):
@@ -122,7 +123,7 @@ def build(engine, base, adapter, quant: str, name: str, ctx) -> dict:
         gc.collect()
     if verified:
         record["path"] = str(folder / f"{name}.gguf")
-    ctx.report(0.9, "converted" if verified else "conversion disagrees with PyTorch")
+    ctx.report(0.9, tr("converted") if verified else tr("conversion disagrees with PyTorch"))
     return record
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from engine.atomic import replace_dir
 from engine.errors import UserError
+from engine.i18n import tr
 from engine.models.catalog import check_name, new_model_id
 
 # transformers' GGUF names that are not causal language models (or not models at all).
@@ -56,20 +57,20 @@ def _convert(src: Path, dest: Path, info, ctx) -> None:
         config = AutoConfig.from_pretrained(where, gguf_file=name)
         if config.model_type == "gpt2":   # transformers leaves GPT-2's position table at its default size
             config.n_positions = int(info.arch_value("context_length", config.n_positions))
-        ctx.report(0.35, f"dequantizing {name}")
+        ctx.report(0.35, tr("dequantizing {name}", name=name))
         model = AutoModelForCausalLM.from_pretrained(where, gguf_file=name, config=config, dtype=torch.float32,
                                                      quantization_config=GgufConfig(dequantize=True))
         if getattr(model, "hf_quantizer", None) is not None:   # dense weights now: saved as a plain model
             model.hf_quantizer.remove_quantization_config(model)
         ctx.check_cancelled()
-        ctx.report(0.6, f"reading the tokenizer of {name}")
+        ctx.report(0.6, tr("reading the tokenizer of {name}", name=name))
         tokenizer = AutoTokenizer.from_pretrained(where, gguf_file=name)
     except (ValueError, RuntimeError, KeyError, NotImplementedError) as exc:
-        raise UserError(f"{src}: transformers could not turn the file into a trainable model "
-                        f"({' '.join(str(exc).split())[:160]})",
-                        hint="import it as it is (not trainable) to generate with it") from None
+        raise UserError(tr("{file}: transformers could not turn the file into a trainable model ({reason})",
+                           file=src, reason=" ".join(str(exc).split())[:160]),
+                        hint=tr("import it as it is (not trainable) to generate with it")) from None
     ctx.check_cancelled()
-    ctx.report(0.75, "saving safetensors")
+    ctx.report(0.75, tr("saving safetensors"))
     model.to(getattr(torch, _dtype(info))).save_pretrained(dest, safe_serialization=True)
     tokenizer.save_pretrained(dest)
     _drop_invented_tokens(dest, len(info.metadata.get("tokenizer.ggml.tokens") or []))
@@ -105,10 +106,10 @@ def import_trainable(ctx, src: Path, params: dict) -> dict:
     from engine.models.text_check import verify_text_folder
     models = ctx.engine.models
     if not src.is_file():
-        raise UserError(f"{src} is not a regular file", hint="give the path of a .gguf file")
+        raise UserError(tr("{file} is not a regular file", file=src), hint=tr("give the path of a .gguf file"))
     name = check_name(params.get("name") or src.stem)
     models.check_new_name(name)
-    ctx.report(0.02, f"checking {src.name}")
+    ctx.report(0.02, tr("checking {name}", name=src.name))
     summary = check_gguf(src)
     info = read_gguf(src)
     check_trainable(src, info)
@@ -138,6 +139,6 @@ def import_trainable(ctx, src: Path, params: dict) -> dict:
         shutil.rmtree(staging, ignore_errors=True)
         if not registered:
             shutil.rmtree(final, ignore_errors=True)
-    ctx.report(1.0, f"imported {model.name} (trainable, from {src.name})")
+    ctx.report(1.0, tr("imported {name} (trainable, from {file})", name=model.name, file=src.name))
     return {"id": model.id, "name": model.name, "kind": "text", "path": model.path, "sha256": model.sha256,
             "files": len(manifest["files"]), "info": model_info, "lineage": lineage}

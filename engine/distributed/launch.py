@@ -123,7 +123,7 @@ def _watch(ctx, proc, relay: Relay, folder: Path, grace: float):
         if cancel_at is None and ctx.cancelled():
             cancel_at = time.monotonic()
             write_text(cancel_file(folder), "cancel\n")
-            ctx.log("cancel: every rank stops at its next step")
+            ctx.log(tr("cancel: every rank stops at its next step"))
         if cancel_at is not None and time.monotonic() - cancel_at > grace:
             _kill(proc, relay)
             return -1
@@ -169,11 +169,11 @@ def _failure(ctx, relay: Relay, nproc: int, launcher_log: str) -> UserError:
     codes = _exit_codes(launcher_log)
     started = [r for r in range(nproc) if "started" in relay.seen[r]]
     silent = [r for r in started if not relay.ended(r)]
-    hint = "resume the job to continue from its last checkpoint"
+    hint = tr("resume the job to continue from its last checkpoint")
     for rank in range(nproc):
         details = relay.seen[rank].get("error", {}).get("details")
         if details:
-            ctx.log(f"rank {rank}: {details.rstrip()}")
+            ctx.log(tr("rank {rank}: {details}", rank=rank, details=details.rstrip()))
     if silent:
         rank = silent[0]
         return UserError(tr("rank {rank} of {nproc} {describe}; the other ranks were stopped", rank=rank, nproc=nproc, describe=_describe(codes.get(rank))),
@@ -182,12 +182,12 @@ def _failure(ctx, relay: Relay, nproc: int, launcher_log: str) -> UserError:
     users = [(r, e) for r, e in errors if e.get("user")]
     if users:
         rank, event = users[0]
-        message = event["message"] if rank == 0 else f"rank {rank} of {nproc}: {event['message']}"
+        message = event["message"] if rank == 0 else tr("rank {rank} of {nproc}: {message}", rank=rank, nproc=nproc, message=event["message"])
         return UserError(message, hint=event.get("hint"))
     if errors:
         rank, event = errors[0]
         return UserError(tr("rank {rank} of {nproc} failed: {message}", rank=rank, nproc=nproc, message=event['message']), hint=tr("see the job log"))
     tail = [line for line in launcher_log.strip().splitlines() if line.strip()][-3:]
-    ctx.log("launcher: " + "\n".join(tail))
+    ctx.log(tr("launcher: {output}", output="\n".join(tail)))
     return UserError(tr("the launcher (torchrun) failed before the ranks started: {value}", value=tail[-1][:200] if tail else ''),
                      hint=tr("see the job log"))

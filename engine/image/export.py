@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.i18n import tr
 
 CHECK_PROMPT = "a red bottle on a blue table, studio light"
 CHECK_SEED = 1234
@@ -119,10 +120,11 @@ def export_single_file(ctx, params: dict, out: Path) -> dict:
     engine = ctx.engine
     base, adapter = resolve_models(engine, params["model"], params.get("adapter"))
     scale = float(params.get("adapter_scale") if params.get("adapter_scale") is not None else 1.0)
-    ctx.report(0.05, "loading the model" + (f" and merging {adapter.name}" if adapter else ""))
+    ctx.report(0.05, tr("loading the model and merging {adapter}", adapter=adapter.name) if adapter
+               else tr("loading the model"))
     pipe, family = merged_pipeline(base, adapter, scale)
     ctx.check_cancelled()
-    ctx.report(0.3, "converting to the original Stable Diffusion layout")
+    ctx.report(0.3, tr("converting to the original Stable Diffusion layout"))
     state = original_state(pipe, family)
     name = f"{base.name}+{adapter.name}" if adapter else base.name
     metadata = {"format": "pt", "modelspec.sai_model_spec": "1.0.0", "modelspec.architecture": ARCHITECTURES[family],
@@ -133,19 +135,20 @@ def export_single_file(ctx, params: dict, out: Path) -> dict:
         save_file(state, str(temp), metadata=metadata)
         del state
         ctx.check_cancelled()
-        ctx.report(0.5, "checking the file: re-importing it and drawing the same seed")
+        ctx.report(0.5, tr("checking the file: re-importing it and drawing the same seed"))
         with tempfile.TemporaryDirectory(prefix="export-check-", dir=engine.workspace.folder("tmp")) as work:
             check = verify_file(temp, pipe, family, Path(work))
         ctx.check_cancelled()
         if check["max_pixel_diff"] > TOLERANCE:
-            raise UserError(f"the re-imported file draws a different picture for seed {CHECK_SEED} (max pixel "
-                            f"difference {check['max_pixel_diff']} > {TOLERANCE}); nothing was written",
-                            hint="this model cannot be exported faithfully as a single file; please report it")
+            raise UserError(tr("the re-imported file draws a different picture for seed {seed} (max pixel difference "
+                               "{diff} > {tolerance}); nothing was written", seed=CHECK_SEED,
+                               diff=check["max_pixel_diff"], tolerance=TOLERANCE),
+                            hint=tr("this model cannot be exported faithfully as a single file; please report it"))
         publish_file(temp, out)
     finally:
         if temp.exists():
             temp.unlink()
-    ctx.report(1.0, f"exported {out.name}")
+    ctx.report(1.0, tr("exported {name}", name=out.name))
     return {"path": str(out), "format": "sd-single-file", "family": family, "size": out.stat().st_size,
             "sha256": sha256_of(out), "model": base.name, "model_sha256": base.sha256,
             "adapter": adapter.name if adapter else None, "adapter_sha256": adapter.sha256 if adapter else None,

@@ -46,7 +46,7 @@ def copy_pipeline(src: Path, dest: Path, ctx=None) -> None:
             continue
         if path.suffix == ".safetensors" and ".fp16." in path.name and (path.parent / path.name.replace(".fp16", "")).exists():
             continue  # the full-precision file is there; the variant is redundant
-        _report(ctx, 0.3 + 0.5 * index / max(1, len(files)), f"copying {path.relative_to(src)}")
+        _report(ctx, 0.3 + 0.5 * index / max(1, len(files)), tr("copying {file}", file=path.relative_to(src)))
         atomic.copy_file(path, dest / path.relative_to(src))
 
 

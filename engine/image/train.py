@@ -270,7 +270,9 @@ def run_training(ctx) -> dict:
             if config.checkpoint_every and (step % config.checkpoint_every == 0 or step == total):
                 save(step)
         unet.eval()
-        ctx.log(f"encodings computed once and reused: {cache.stats()}")
+        stats = cache.stats()
+        ctx.log(tr("encodings computed once and reused: {latents} latents, {captions} captions, {hits} hits, "
+                   "{misses} misses, {megabytes} MB", **stats))
         images = _validate(ctx, pipe, unet, prompts, config, resolution, run_dir, step, base, events)
     except Cancelled:
         if step > saved:   # like text training: a cancelled run keeps its progress for --resume

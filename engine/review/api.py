@@ -24,8 +24,10 @@ class ReviewAPI:
     def add(self, modality: str, prompt: str, text: str | None = None, image_path: str | None = None,
             model: str | None = None, adapter: str | None = None, params: dict | None = None,
             seed: int | None = None, task: str | None = None, system: str | None = None,
-            model_sha256: str | None = None, adapter_sha256: str | None = None) -> ReviewItem:
-        """Queue a one-off output (text, or an image file copied into the workspace) with its provenance.
+            model_sha256: str | None = None, adapter_sha256: str | None = None,
+            history: list[dict] | None = None) -> ReviewItem:
+        """Queue a one-off output (text, or an image file copied into the workspace) with its provenance;
+        ``history``: a chat's earlier turns ([{"role": "user"|"assistant", "content"}]) the prompt follows.
 
         Model and adapter hashes come from the catalog when not given; ``task`` is optional and,
         when given, checks the output against the task's rules and lets it feed back later.
@@ -33,7 +35,7 @@ class ReviewAPI:
         from engine.review.oneoff import add_output
         return add_output(self.engine, modality, prompt, text=text, image_path=image_path, model=model,
                           adapter=adapter, params=params, seed=seed, task=task, system=system,
-                          model_sha256=model_sha256, adapter_sha256=adapter_sha256)
+                          model_sha256=model_sha256, adapter_sha256=adapter_sha256, history=history)
 
     def approve(self, item_id, comment: str | None = None) -> ReviewItem:
         return queue.approve(self.ws, item_id, comment)

@@ -178,7 +178,7 @@ def export_items(items: list[ReviewItem], out: str | os.PathLike, force: bool = 
         if check:
             check()
         if progress:
-            progress(index / total, f"item {index + 1} of {len(items)}")
+            progress(index / total, tr("item {index} of {total}", index=index + 1, total=len(items)))
     if suffix in TABLE_FORMATS:
         write_table(items, out, step)
         kind, written = suffix[1:], items

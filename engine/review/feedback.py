@@ -16,9 +16,12 @@ from engine.i18n import tr
 
 
 def example_for(item: ReviewItem) -> dict:
-    """The dataset example an approved output teaches: the prompt it answered and the accepted result."""
+    """The dataset example an approved output teaches: the prompt it answered and the accepted result; a chat
+    answer, the whole conversation as a ``messages`` example."""
     if item.modality == "image":
         return {"image_path": item.image_path, "caption": item.prompt}
+    if item.history:
+        return {"system": item.system_prompt or "", "messages": item.messages()}
     return {"system": item.system_prompt or "", "instruction": item.prompt, "input": "", "output": item.final_text}
 
 

@@ -45,10 +45,33 @@ def _step_for(task, modality: str):
     raise UserError(tr("task {name} has no {modality} step", name=task.name, modality=modality), hint=tr("send it without a task, or pick a task that produces {modality}", modality=modality))
 
 
+def check_history(history, modality: str) -> list[dict]:
+    """A chat's earlier turns as [{"role", "content"}]: user and assistant taking turns, user first."""
+    if not history:
+        return []
+    if modality != "text":
+        raise UserError(tr("field 'history': an image output has no conversation"), hint=tr("send the prompt alone"))
+    if not isinstance(history, list):
+        raise UserError(tr("field 'history': expected a list of chat turns"))
+    turns = []
+    for index, turn in enumerate(history):
+        expected = "user" if index % 2 == 0 else "assistant"
+        if not isinstance(turn, dict) or turn.get("role") != expected or not isinstance(turn.get("content"), str):
+            raise UserError(tr("field 'history' turn {index}: expected {{\"role\": \"{role}\", \"content\": text}}",
+                               index=index + 1, role=expected),
+                            hint=tr("earlier turns alternate user and assistant, starting with the user"))
+        turns.append({"role": expected, "content": turn["content"]})
+    if len(turns) % 2:
+        raise UserError(tr("field 'history': the last earlier turn is the user's, without an answer"),
+                        hint=tr("earlier turns alternate user and assistant, starting with the user"))
+    return turns
+
+
 def add_output(engine, modality: str, prompt: str, text: str | None = None, image_path: str | None = None,
                model: str | None = None, adapter: str | None = None, params: dict | None = None,
                seed: int | None = None, task: str | None = None, system: str | None = None,
-               model_sha256: str | None = None, adapter_sha256: str | None = None) -> ReviewItem:
+               model_sha256: str | None = None, adapter_sha256: str | None = None,
+               history: list[dict] | None = None) -> ReviewItem:
     """Queue one output for review; every check runs before anything is written."""
     from engine.tasks import constraints as checks
     from engine.tasks.store import get_task
@@ -78,6 +101,7 @@ def add_output(engine, modality: str, prompt: str, text: str | None = None, imag
         json.dumps(params or {})
     except (TypeError, ValueError) as exc:
         raise UserError(tr("field 'params': not JSON-compatible ({exc})", exc=exc)) from None
+    history = check_history(history, modality)
     if seed is not None and not isinstance(seed, int):
         raise UserError(tr("field 'seed': expected a whole number, got {seed!r}", seed=seed))
     model_sha256 = _model_hash(engine, model, model_sha256, "model")
@@ -102,7 +126,7 @@ def add_output(engine, modality: str, prompt: str, text: str | None = None, imag
         "output_text": text if modality == "text" else None, "image_path": stored, "image_sha256": image_sha,
         "input_row": "{}", "model": model, "model_sha256": model_sha256, "adapter": adapter,
         "adapter_sha256": adapter_sha256, "params": json.dumps(params or {}, ensure_ascii=False),
-        "seed": seed, "attempts": 1, "failures": json.dumps(failures, ensure_ascii=False),
+        "history": json.dumps(history, ensure_ascii=False) if history else None, "seed": seed, "attempts": 1, "failures": json.dumps(failures, ensure_ascii=False),
         "passed": int(not failures), "created_by": user, "created_at": now,
     }
     columns = list(record)

@@ -59,11 +59,17 @@ class ReviewItem:
     fed_back: dict | None = field(default=None)
     confidence: float | None = None   # classify tasks: probability of the answer
     scores: dict | None = None        # classify tasks: every label's probability
+    history: list = field(default_factory=list)   # a chat's earlier turns: what the prompt follows on from
 
     @property
     def final_text(self) -> str | None:
         """What the reviewer accepted: the edit if there is one, else the generated text."""
         return self.edited_text if self.edited_text is not None else self.output_text
+
+    def messages(self) -> list[dict]:
+        """The conversation the accepted answer ends (the system prompt is kept apart, as datasets keep it)."""
+        return [*self.history, {"role": "user", "content": self.prompt},
+                {"role": "assistant", "content": self.final_text or ""}]
 
     @classmethod
     def from_row(cls, row) -> "ReviewItem":
@@ -78,7 +84,8 @@ class ReviewItem:
             passed=bool(row["passed"]), created_by=row["created_by"], created_at=row["created_at"],
             status=row["status"], comment=row["comment"], reviewed_by=row["reviewed_by"],
             reviewed_at=row["reviewed_at"], fed_back=json.loads(row["fed_back"]) if row["fed_back"] else None,
-            confidence=row["confidence"], scores=json.loads(row["scores"]) if row["scores"] else None)
+            confidence=row["confidence"], scores=json.loads(row["scores"]) if row["scores"] else None,
+            history=json.loads(row["history"]) if row["history"] else [])
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -165,7 +165,8 @@ class TextAPI:
                 gc.collect()
                 record = gguf_cache.ensure(self.engine, base, adapter, quant, ctx)
                 if not record["verified"]:
-                    message = f"generating with PyTorch: the llama.cpp copy was refused ({record.get('reason')})"
+                    message = tr("generating with PyTorch: the llama.cpp copy was refused ({reason})",
+                                 reason=record.get("reason"))
                     ctx.log(message)
                     _log.warning(message)
                     return None

@@ -77,6 +77,53 @@ def test_task_rules_are_checked_and_approved_output_feeds_back(eng):
     assert [(e["instruction"], e["output"]) for e in examples] == [("Ad for a tote bag", "Your whole day, in one bag.")]
 
 
+CHAT = [{"role": "user", "content": "Write an ad for a tote bag"}, {"role": "assistant", "content": "Carry more."},
+        {"role": "user", "content": "Make it warmer"}, {"role": "assistant", "content": "Carry more, worry less."}]
+
+
+def test_a_chat_answer_keeps_its_conversation_and_feeds_back_as_messages(eng):
+    """The reviewer sees what the answer answers; the dataset learns the whole conversation."""
+    eng.tasks.create({"name": "ads", "modality": "text", "template": "Ad for {product}", "model": "starter-text",
+                      "dataset": "ads-data"})
+    item = eng.review.add("text", "Now in Chinese", text="多装一点。", task="ads", system="You write short ads.",
+                          history=CHAT)
+    again = eng.review.get(item.id)
+    assert again.history == CHAT and again.system_prompt == "You write short ads." and again.prompt == "Now in Chinese"
+    assert again.to_dict()["history"] == CHAT
+    single = eng.review.add("text", "Ad for a mug", text="Hot coffee, warm hands.", task="ads")
+    assert single.history == []
+    eng.review.edit(item.id, "多装一点，少操点心。")
+    eng.review.approve(single.id)
+    fed = eng.review.feedback("ads")
+    assert fed["datasets"][0]["added"] == 2
+    examples = {e.get("instruction") or e["messages"][-2]["content"]: e for e in eng.data.iter_examples("ads-data")}
+    chat = examples["Now in Chinese"]
+    assert chat["system"] == "You write short ads."
+    assert chat["messages"] == CHAT + [{"role": "user", "content": "Now in Chinese"},
+                                       {"role": "assistant", "content": "多装一点，少操点心。"}]
+    assert (examples["Ad for a mug"]["instruction"], examples["Ad for a mug"]["output"]) == \
+        ("Ad for a mug", "Hot coffee, warm hands.")     # a single prompt stays an instruction example
+
+
+def test_an_item_queued_before_conversations_were_kept_still_reads(eng):
+    item = eng.review.add("text", "Ad for a mug", text="Hot coffee.")
+    with eng.workspace.transaction() as con:   # as a workspace from before: no history column value
+        con.execute("UPDATE task_outputs SET history = NULL WHERE id = ?", (item.id,))
+    assert eng.review.get(item.id).history == [] and eng.review.get(item.id).messages()[-1]["content"] == "Hot coffee."
+
+
+@pytest.mark.parametrize("history, message", [
+    ([{"role": "assistant", "content": "hi"}, {"role": "user", "content": "x"}], "turn 1: expected"),
+    ([{"role": "user", "content": "hi"}], "without an answer"),
+    ([{"role": "user", "content": 3}, {"role": "assistant", "content": "x"}], "turn 1"),
+    ("not a list", "expected a list"),
+])
+def test_a_bad_conversation_names_the_turn_and_writes_nothing(eng, history, message):
+    with pytest.raises(UserError, match=message):
+        eng.review.add("text", "p", text="t", history=history)
+    assert eng.review.list() == [] and eng.review.audit() == []
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"modality": "text", "prompt": "p", "text": "  "}, "field 'text'"),
     ({"modality": "text", "prompt": " ", "text": "t"}, "field 'prompt'"),
