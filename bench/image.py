@@ -108,7 +108,7 @@ def bench_generate(quick: bool, workdir: Path) -> dict:
         try:
             plain = _Side("plain", folder, tmp / "plain", threads, steps, plain_env, tmp / "plain.log")
             try:
-                _, _, ours_out, base_out = alternate(ours, plain, 1 if quick else 2)
+                _, _, ours_out, base_out = alternate(ours, plain, 2)
             finally:
                 plain.close()
         finally:
