@@ -1,4 +1,5 @@
-"""Image generation and one image-LoRA step: ours vs plain diffusers, alternately in one process.
+"""Image generation and one image-LoRA step: ours vs plain diffusers, alternately (generation: each side in
+its own process, started as its user would start it; the LoRA step: both in this process).
 
 The model: a random-weight SD 1.x pipeline whose UNet has SD 1.5's channel widths
 (320, 640, 1280, 1280), cross-attention width 768 and one layer per block, at 256 px;
