@@ -1,4 +1,5 @@
-"""Image generation and one image-LoRA step: ours vs plain diffusers, alternately in one process.
+"""Image generation and one image-LoRA step: ours vs plain diffusers, alternately (generation: each side in
+its own process, started as its user would start it; the LoRA step: both in this process).
 
 The model: a random-weight SD 1.x pipeline whose UNet has SD 1.5's channel widths
 (320, 640, 1280, 1280), cross-attention width 768 and one layer per block, at 256 px;
@@ -55,43 +56,82 @@ def _plain_pipe(folder: Path):
     return pipe
 
 
+class _Side:
+    """A side of ``image_generate_256`` in its own process (``bench/image_side.py``), one image per call."""
+
+    def __init__(self, kind: str, folder: Path, out: Path, threads: int, steps: int, env: dict, log: Path):
+        import subprocess
+        import sys
+        from bench.common import ROOT
+        self.log = log
+        self.proc = subprocess.Popen([sys.executable, "-m", "bench.image_side", kind, str(folder), str(out),
+                                      str(threads), str(steps)], cwd=ROOT, env=env, text=True,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log.open("w"))
+        self.info = self._reply()
+
+    def _reply(self) -> dict:
+        import json
+        for line in self.proc.stdout:
+            if line.startswith("{"):
+                return json.loads(line)
+        raise RuntimeError(f"an image_generate_256 side died:\n{self.log.read_text(errors='replace')[-3000:]}")
+
+    def __call__(self) -> dict:
+        self.proc.stdin.write("run\n")
+        self.proc.stdin.flush()
+        return self._reply()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=120)
+
+
 def bench_generate(quick: bool, workdir: Path) -> dict:
+    """Each side in its own process, started as its user would start it: ours imports ``engine`` first
+    (as ``aigc`` and the job workers do), plain is a script that never does. Images alternate between
+    the two processes after a warm-up image each, so both see the same load."""
+    import os
     import numpy as np
     import torch
     from PIL import Image
-    from engine.api import Engine
+    from engine import omp_wait
     folder = build_sd15_shape(workdir / "sd15-shape")
     steps = 3 if quick else 20
-    with tempfile.TemporaryDirectory(prefix="aigc-bench-") as tmp, Engine.open(Path(tmp) / "ws", workers=1) as eng:
-        job = eng.jobs.run("models.import", {"path": str(folder), "name": "sd", "copy": False})
-        assert job.state.value == "succeeded", job.error
-        gen = eng.image.generator("sd")
-        plain = _plain_pipe(folder)
-        params = {"steps": steps, "width": 256, "height": 256, "seed": 1, "scheduler": "ddim", "guidance_scale": 7.0}
-
-        def ours():
-            return gen.generate(PROMPT, params, on_step=lambda *a: None, out_dir=Path(tmp) / "out")[0]["path"]
-
-        def baseline():
-            image = plain(PROMPT, num_inference_steps=steps, width=256, height=256, guidance_scale=7.0,
-                          generator=torch.Generator("cpu").manual_seed(1)).images[0]
-            path = Path(tmp) / "plain.png"
-            image.save(path)
-            return str(path)
-
-        ours_t, base_t, ours_out, base_out = alternate(ours, baseline, 1 if quick else 2)
-        a = np.asarray(Image.open(ours_out[-1]).convert("RGB"), dtype=np.int16)
-        b = np.asarray(Image.open(base_out[-1]).convert("RGB"), dtype=np.int16)
-        same_seed_same_image = bool(np.array_equal(a, np.asarray(Image.open(ours_out[0]).convert("RGB"),
+    threads = torch.get_num_threads()
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    plain_env = dict(env)
+    if omp_wait.set_here:            # the engine's choice, not the plain script's
+        plain_env.pop("OMP_WAIT_POLICY", None)
+    with tempfile.TemporaryDirectory(prefix="aigc-bench-") as tmp:
+        tmp = Path(tmp)
+        ours = _Side("ours", folder, tmp / "ours", threads, steps, env, tmp / "ours.log")
+        try:
+            plain = _Side("plain", folder, tmp / "plain", threads, steps, plain_env, tmp / "plain.log")
+            try:
+                _, _, ours_out, base_out = alternate(ours, plain, 2)
+            finally:
+                plain.close()
+        finally:
+            ours.close()
+        a = np.asarray(Image.open(ours_out[-1]["path"]).convert("RGB"), dtype=np.int16)
+        b = np.asarray(Image.open(base_out[-1]["path"]).convert("RGB"), dtype=np.int16)
+        same_seed_same_image = bool(np.array_equal(a, np.asarray(Image.open(ours_out[0]["path"]).convert("RGB"),
                                                                   dtype=np.int16)))
+    ours_t = [r["seconds"] for r in ours_out]
+    base_t = [r["seconds"] for r in base_out]
     o, bl = min(ours_t), min(base_t)
     return {"name": "image_generate_256", "unit": "s/image", "ours": o, "baseline": bl, "ratio": bl / o,
             "higher_is_better": False,
             "details": {"steps": steps, "size": 256, "cfg": True, "runs_s": {"ours": [round(t, 2) for t in ours_t],
                                                                            "baseline": [round(t, 2) for t in base_t]},
+                        "cpu_s": {"ours": [round(r["cpu_s"], 2) for r in ours_out],
+                                  "baseline": [round(r["cpu_s"], 2) for r in base_out]},
                         "max_pixel_diff_vs_plain": int(np.abs(a - b).max()),
-                        "same_seed_same_image": same_seed_same_image, "threads": torch.get_num_threads(),
-                        "baseline_is": "StableDiffusionPipeline defaults, DDIM, same seed"}}
+                        "same_seed_same_image": same_seed_same_image, "threads": threads,
+                        "omp_wait_policy": {"ours": ours.info.get("omp_wait_policy"),
+                                            "baseline": plain.info.get("omp_wait_policy")},
+                        "baseline_is": "StableDiffusionPipeline defaults in a plain Python process, DDIM, same seed"}}
 
 
 def bench_lora_step(quick: bool, workdir: Path) -> dict:

@@ -96,3 +96,34 @@ def test_a_folder_outside_the_catalog_passes_the_import_checks_first(eng, tiny_s
     (tiny_sd_copy / "unet" / "config.json").write_text(json.dumps(config), encoding="utf-8")
     with pytest.raises(UserError, match="unet"):
         eng.image.generator(str(tiny_sd_copy)).generate("a red bottle", BASE, out_dir=tmp_path)
+
+
+@pytest.mark.slow   # a CLI process of its own: about a minute on a loaded 2-core machine
+def test_aigc_generate_gives_the_plain_pipelines_pixels_for_the_same_seed(workspace_dir, tiny_sd_dir, tmp_path):
+    """``aigc generate`` in its own process (run as a user runs it, with the engine's process settings:
+    OpenMP threads that sleep while they wait) makes the image a plain diffusers pipeline makes for the
+    same prompt, seed, steps and scheduler, pixel for pixel: those settings change speed, never pixels."""
+    import json
+    import subprocess
+    import torch
+    from diffusers import DDIMScheduler, StableDiffusionPipeline
+    from engine.api import Engine
+    from engine.offline import child_env, python_command
+    with Engine.open(workspace_dir) as eng:
+        job = eng.jobs.run("models.import", {"path": str(tiny_sd_dir), "name": "tiny", "kind": "image"})
+        assert job.state.value == "succeeded", job.error
+    env = {k: v for k, v in child_env().items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
+    proc = subprocess.run(python_command(["-m", "engine", "--workspace", str(workspace_dir), "--json", "generate",
+                                          "--model", "tiny", "--prompt", "a red bottle", "--steps", "3", "--width",
+                                          "16", "--height", "16", "--seed", "5", "--scheduler", "ddim",
+                                          "--guidance-scale", "7", "--out", str(tmp_path)]),
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    ours = pixels(json.loads(proc.stdout.strip().splitlines()[-1])["images"][0]["path"])
+    plain = StableDiffusionPipeline.from_pretrained(str(tiny_sd_dir), local_files_only=True, safety_checker=None,
+                                                    requires_safety_checker=False)
+    plain.set_progress_bar_config(disable=True)
+    plain.scheduler = DDIMScheduler.from_config(plain.scheduler.config)
+    image = plain("a red bottle", num_inference_steps=3, width=16, height=16, guidance_scale=7.0,
+                  generator=torch.Generator("cpu").manual_seed(5)).images[0]
+    assert np.array_equal(ours, np.asarray(image.convert("RGB"), dtype=np.int16))
