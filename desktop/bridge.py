@@ -20,6 +20,8 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from shiboken6 import isValid
 
+from engine.errors import WorkspaceClosed
+
 
 class JobSignals(QObject):
     """Signals of one job, for widgets that follow a single job (progress row, chart)."""
@@ -233,6 +235,8 @@ class Op:
             return
         if self._failure is not None:
             self._failure(exc, details)
+            return
+        if isinstance(exc, WorkspaceClosed):   # the window closed its workspace meanwhile: nobody waits
             return
         from desktop.widgets.error_dialog import show_error
         show_error(self.parent if isinstance(self.parent, QObject) else None, exc, details)

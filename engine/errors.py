@@ -38,6 +38,10 @@ class WorkspaceLocked(UserError):
     exit_code = 3
 
 
+class WorkspaceClosed(UserError):
+    """The workspace was closed while a call was still on its way: its answer no longer matters."""
+
+
 class NotFound(UserError):
     exit_code = 4
 

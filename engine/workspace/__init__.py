@@ -21,7 +21,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from engine.errors import UserError
+from engine.errors import UserError, WorkspaceClosed
 from engine.workspace import db as _db
 from engine.workspace.blobs import BlobStore
 from engine.workspace.lock import WorkspaceLock
@@ -160,7 +160,7 @@ class Workspace:
     def db(self) -> sqlite3.Connection:
         """This thread's connection (SQLite connections are not shared across threads)."""
         if self.closed:
-            raise UserError(tr("workspace {root} is closed", root=self.root))
+            raise WorkspaceClosed(tr("workspace {root} is closed", root=self.root))
         con = getattr(self._local, "con", None)
         if con is None:
             con = _db.connect(self.db_path, read_only=self.read_only)

@@ -255,6 +255,27 @@ def test_closing_with_running_job_asks_and_leaves_it_resumable(make_window, qtbo
         reopened.close()
 
 
+def test_a_load_still_running_when_the_window_closes_shows_no_error_and_lets_it_close(make_window, qtbot):
+    """A page's load that reaches the database after the workspace closed has nobody to answer: an
+    error dialog for it would be the last visible window and keep the program from ending."""
+    import threading
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.bridge import Op
+    window = make_window()
+    engine = window.engine
+    closed = threading.Event()
+    late = Op(window, lambda: (closed.wait(30), engine.tasks.list())).run_in_background()
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
+    closed.set()
+    qtbot.waitUntil(lambda: late not in Op._running, timeout=30_000)
+    qtbot.wait(100)
+    dialogs = [w for w in QApplication.topLevelWidgets() if w.objectName() == "errorDialog" and w.isVisible()]
+    assert not dialogs, [d.text() for d in dialogs]
+
+
 def test_keyboard_shortcuts_switch_tabs(make_window, qtbot):
     from PySide6.QtCore import Qt
     window = make_window()
