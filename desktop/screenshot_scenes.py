@@ -21,7 +21,11 @@ EXAMPLE_VALUES = {
     "en": {"product": "the Harbor leather tote", "audience": "commuters", "tone": "warm"},
     "zh_CN": {"product": "港湾真皮托特包", "audience": "通勤族", "tone": "温暖"},
 }
-ADAPTER = "ad-copy-lora"
+ADAPTER = "brand-voice-lora"
+# The adapter learns a house style the starter model never saw (it was trained on the plain ad-copy
+# sample): the same ads, each signed off with the brand line, so its answer visibly differs from the base's.
+BRAND_DATA = "brand-voice"
+SIGN_OFF = {"en": " — Northwind Goods, made to last.", "zh": "——北风优选，用得久。"}
 # what a reviewer says each sample ticket (resources/samples/inputs/tickets.csv) is about
 TICKET_LABELS = ["delivery", "billing", "account", "order_change", "product_issue", "refund", "billing", "delivery",
                  "product_issue", "account"]
@@ -44,11 +48,30 @@ class Scenes:
         return done
 
     # -- content ------------------------------------------------------------------------
+    def brand_voice_data(self) -> None:
+        """The sample ad copy in the brand's house style, imported the way a user imports a file."""
+        import json
+        import tempfile
+        from pathlib import Path
+
+        from engine.samples import samples_dir
+        if any(d.name == BRAND_DATA for d in self.engine.data.list()):
+            return
+        path = Path(tempfile.mkdtemp(prefix="aigc-shots-data-")) / f"{BRAND_DATA}.jsonl"
+        with path.open("w", encoding="utf-8") as out:
+            for line in (samples_dir() / "datasets" / "ad-copy.jsonl").read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                chinese = any("\u4e00" <= ch <= "\u9fff" for ch in row["output"])
+                row["output"] = row["output"].rstrip("。") + SIGN_OFF["zh" if chinese else "en"]
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self.wait_job(self.engine.data.import_file(path, BRAND_DATA))
+
     def train_adapter(self, steps: int = 60) -> None:
         """A short finished run, so Models shows an adapter with lineage and Generation can compare."""
         if any(m.name == ADAPTER for m in self.engine.models.list(role="adapter")):
             return
-        config = {"model": "starter-text", "data": "ad-copy", "method": "lora", "max_steps": steps,
+        self.brand_voice_data()
+        config = {"model": "starter-text", "data": BRAND_DATA, "method": "lora", "max_steps": steps,
                   "learning_rate": 2e-3, "lora_r": 8, "lora_alpha": 16, "batch_size": 4, "max_length": 128,
                   "save_every": steps, "eval_every": 10, "output_name": ADAPTER}
         self.wait_job(self.engine.jobs.submit("text.train", {"config": config}))

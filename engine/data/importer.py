@@ -71,8 +71,8 @@ def _estimate_total(source) -> int:
 def _where(origin: str, line, source) -> str:
     if line is None:
         return origin
-    unit = "row" if source.reader in ("csv", "tsv", "xlsx", "metadata.csv") or origin.endswith(".csv") else "line"
-    return f"{origin} {unit} {line}"
+    rows = source.reader in ("csv", "tsv", "xlsx", "metadata.csv") or origin.endswith(".csv")
+    return origin + (tr(" row {row}", row=line) if rows else tr(" line {line}", line=line))
 
 
 def _check_target(con, cfg: ImportConfig):
@@ -163,7 +163,7 @@ def examples(ws, source, skip_bad: bool):
             return
         except RowError as exc:
             # a reader error ends the stream: a bad file cannot be skipped row by row
-            raise UserError(tr("{where}{value}: {message}", where=_where(origin if exc.line else source.data.name, exc.line, source), value=' field ' + exc.field if exc.field else '', message=exc.message),
+            raise UserError(tr("{where}{value}: {message}", where=_where(origin if exc.line else source.data.name, exc.line, source), value=tr(' field {field}', field=exc.field) if exc.field else '', message=exc.message),
                             hint=tr("fix the file and import again; nothing was imported")) from None
         try:
             if isinstance(example, RowError):
@@ -174,11 +174,12 @@ def examples(ws, source, skip_bad: bool):
                 fields, ann = rec.text_fields(example), rec.annotations(example)
         except (RowError, rec.RecordError) as exc:
             if not skip_bad:
-                raise UserError(tr("{where}{value}: {message}", where=_where(origin, line, source), value=' field ' + exc.field if exc.field else '', message=exc.message),
+                raise UserError(tr("{where}{value}: {message}", where=_where(origin, line, source), value=tr(' field {field}', field=exc.field) if exc.field else '', message=exc.message),
                                 hint=tr("fix that row, or import again skipping bad rows to leave them out")) from None
             yield origin, line, None, {"origin": origin, "line": line, "field": exc.field, "message": exc.message,
-                                       "log": f"skipped {_where(origin, line, source)}"
-                                              f"{' field ' + exc.field if exc.field else ''}: {exc.message}"}
+                                       "log": tr("skipped {where}{value}: {message}", where=_where(origin, line, source),
+                                                 value=tr(" field {field}", field=exc.field) if exc.field else "",
+                                                 message=exc.message)}
             continue
         yield origin, line, fields, ann
 
