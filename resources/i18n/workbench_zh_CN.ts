@@ -137,10 +137,6 @@
         <translation>离线包的保存位置，例如U盘</translation>
     </message>
     <message>
-        <source>Save as…</source>
-        <translation>另存为…</translation>
-    </message>
-    <message>
         <source>What to include</source>
         <translation>包含内容</translation>
     </message>
@@ -330,16 +326,8 @@
         <translation>导出为 Stable Diffusion 检查点</translation>
     </message>
     <message>
-        <source>None (the base model alone)</source>
-        <translation>无（仅基础模型）</translation>
-    </message>
-    <message>
         <source>Where to write the .safetensors file</source>
         <translation>.safetensors 文件的保存位置</translation>
-    </message>
-    <message>
-        <source>Save as…</source>
-        <translation>另存为…</translation>
     </message>
     <message>
         <source>Model</source>
@@ -360,10 +348,6 @@
     <message>
         <source>One file in the original Stable Diffusion layout, for A1111 and ComfyUI. It is imported back and must draw the same picture for a fixed seed before it is kept.</source>
         <translation>原始 Stable Diffusion 布局的单个文件，供 A1111 和 ComfyUI 使用。保存前会重新导入，并且在固定种子下必须生成相同的图片。</translation>
-    </message>
-    <message>
-        <source>Export</source>
-        <translation>导出</translation>
     </message>
     <message>
         <source>Safetensors files (*.safetensors)</source>
@@ -930,20 +914,12 @@
         <translation>q4_0：约为 f16 的四分之一，精度最低</translation>
     </message>
     <message>
-        <source>None (the base model alone)</source>
-        <translation>无（仅基础模型）</translation>
-    </message>
-    <message>
         <source>Only the adapter (a GGUF LoRA file, used on top of the base's GGUF)</source>
         <translation>仅导出适配器（GGUF LoRA 文件，叠加在基础模型的 GGUF 上使用）</translation>
     </message>
     <message>
         <source>Where to write the .gguf file</source>
         <translation>.gguf 文件的保存位置</translation>
-    </message>
-    <message>
-        <source>Save as…</source>
-        <translation>另存为…</translation>
     </message>
     <message>
         <source>Model</source>
@@ -964,10 +940,6 @@
     <message>
         <source>The file is checked in llama.cpp against this model before it is kept.</source>
         <translation>文件保留前，会在 llama.cpp 中与本模型对照检查。</translation>
-    </message>
-    <message>
-        <source>Export</source>
-        <translation>导出</translation>
     </message>
     <message>
         <source>GGUF files (*.gguf)</source>
@@ -2213,6 +2185,34 @@
     <message>
         <source>%1 output(s) reviewed</source>
         <translation>已审核 %1 条输出</translation>
+    </message>
+    <message>
+        <source>pass rate</source>
+        <translation>通过率</translation>
+    </message>
+    <message>
+        <source>error rate</source>
+        <translation>错误率</translation>
+    </message>
+    <message>
+        <source>retry rate</source>
+        <translation>重试率</translation>
+    </message>
+    <message>
+        <source>mean confidence</source>
+        <translation>平均置信度</translation>
+    </message>
+    <message>
+        <source>seconds per item</source>
+        <translation>每条耗时</translation>
+    </message>
+    <message>
+        <source>approval rate</source>
+        <translation>审核通过率</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
     </message>
 </context>
 <context>
@@ -3733,6 +3733,21 @@
     <message>
         <source>What will change</source>
         <translation>将会发生的变化</translation>
+    </message>
+</context>
+<context>
+    <name>dialog</name>
+    <message>
+        <source>None (the base model alone)</source>
+        <translation>无（仅基础模型）</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
     </message>
 </context>
 </TS>

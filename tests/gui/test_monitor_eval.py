@@ -139,3 +139,11 @@ def test_multi_label_evaluation_shows_per_label_scores(make_window, qtbot, works
         assert matrix.item(i, 2).text() == f"{metrics['per_class'][label]['f1']:g}"
         assert matrix.item(i, 3).text() == str(metrics["per_class"][label]["support"])
     assert panel.table.item(0, 5).text() == "–"        # multi-label answers are not temperature-scaled
+
+
+def test_a_flag_in_any_language_marks_the_chart_of_its_measure():
+    from desktop.tabs.monitor import flagged_panels
+    runs = [{"flags": ["准确率 10% < 50%"], "flagged": ["accuracy"]}, {"flags": [], "flagged": []},
+            {"flags": ["重试率 60% > 50%"], "flagged": ["retry_rate"]}]
+    assert flagged_panels(runs) == {"seconds_per_item": [2], "error_rate": [2], "quality": [0, 2],
+                                    "items_per_minute": [2]}
