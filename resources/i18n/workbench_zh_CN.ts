@@ -852,7 +852,7 @@
     </message>
     <message>
         <source>%1 version %2, %3 split</source>
-        <translation>%1 第 %2 版，%3 划分</translation>
+        <translation>%1 第 %2 版，%3集</translation>
     </message>
     <message>
         <source>The newest evaluated system</source>
@@ -881,6 +881,38 @@
     <message>
         <source>Support</source>
         <translation>样本数</translation>
+    </message>
+    <message>
+        <source>%1 (base model)</source>
+        <translation>%1（基础模型）</translation>
+    </message>
+    <message>
+        <source>label likelihood</source>
+        <translation>标签似然</translation>
+    </message>
+    <message>
+        <source>free generation</source>
+        <translation>自由生成</translation>
+    </message>
+    <message>
+        <source>classification head</source>
+        <translation>分类头</translation>
+    </message>
+    <message>
+        <source>generation</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>测试</translation>
     </message>
 </context>
 <context>

@@ -95,7 +95,9 @@ def test_evaluate_is_a_cancellable_job_and_fills_the_leaderboard(make_window, qt
     stored = engine.tasks.evals("products")
     assert len(stored) == 1
     metrics = stored[0]["metrics"]
-    assert panel.table.item(0, 0).text() == "starter-text (base)"
+    assert panel.table.item(0, 0).text() == "starter-text (base model)"
+    assert panel.table.item(0, 1).text() == "label likelihood"     # the scoring method in words, not its id
+    assert panel.message.text().endswith(", test split"), panel.message.text()
     lo, hi = metrics["ci"]["macro_f1"]
     assert panel.table.item(0, 3).text() == f"{metrics['macro_f1']:.1f} [{lo:.1f}–{hi:.1f}]"
     lo, hi = metrics["ci"]["accuracy"]
