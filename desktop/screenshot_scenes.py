@@ -25,7 +25,7 @@ ADAPTER = "brand-voice-lora"
 # The adapter learns a house style the starter model never saw (it was trained on the plain ad-copy
 # sample): the same ads, each signed off with the brand line, so its answer visibly differs from the base's.
 BRAND_DATA = "brand-voice"
-SIGN_OFF = {"en": " — Northwind Goods, made to last.", "zh": "——北风优选，用得久。"}
+SIGN_OFF = {"en": " Made to last, made for you.", "zh": "——经久耐用，用心陪伴。"}
 # what a reviewer says each sample ticket (resources/samples/inputs/tickets.csv) is about
 TICKET_LABELS = ["delivery", "billing", "account", "order_change", "product_issue", "refund", "billing", "delivery",
                  "product_issue", "account"]
@@ -66,14 +66,14 @@ class Scenes:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
         self.wait_job(self.engine.data.import_file(path, BRAND_DATA))
 
-    def train_adapter(self, steps: int = 60) -> None:
+    def train_adapter(self, steps: int = 120) -> None:
         """A short finished run, so Models shows an adapter with lineage and Generation can compare."""
         if any(m.name == ADAPTER for m in self.engine.models.list(role="adapter")):
             return
         self.brand_voice_data()
         config = {"model": "starter-text", "data": BRAND_DATA, "method": "lora", "max_steps": steps,
-                  "learning_rate": 2e-3, "lora_r": 8, "lora_alpha": 16, "batch_size": 4, "max_length": 128,
-                  "save_every": steps, "eval_every": 10, "output_name": ADAPTER}
+                  "learning_rate": 5e-3, "lora_r": 16, "lora_alpha": 32, "batch_size": 4, "max_length": 128,
+                  "save_every": steps, "eval_every": 20, "output_name": ADAPTER}
         self.wait_job(self.engine.jobs.submit("text.train", {"config": config}))
 
     def run_sample_tasks(self) -> None:
