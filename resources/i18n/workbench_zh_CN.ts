@@ -1578,6 +1578,42 @@
         <source>Export reviewed outputs</source>
         <translation>导出审核结果</translation>
     </message>
+    <message>
+        <source>Train a classification head</source>
+        <translation>训练分类头</translation>
+    </message>
+    <message>
+        <source>Compression report</source>
+        <translation>压缩报告</translation>
+    </message>
+    <message>
+        <source>Import %1 as %2</source>
+        <translation>导入 %1 为 %2</translation>
+    </message>
+    <message>
+        <source>Export %1 as %2</source>
+        <translation>导出 %1 为 %2</translation>
+    </message>
+    <message>
+        <source>Train a head for %1</source>
+        <translation>为 %1 训练分类头</translation>
+    </message>
+    <message>
+        <source>Clean %1</source>
+        <translation>清洗 %1</translation>
+    </message>
+    <message>
+        <source>Split %1</source>
+        <translation>划分 %1</translation>
+    </message>
+    <message>
+        <source>Augment %1</source>
+        <translation>扩充 %1</translation>
+    </message>
+    <message>
+        <source>Resume %1</source>
+        <translation>继续训练 %1</translation>
+    </message>
 </context>
 <context>
     <name>JobsPanel</name>
