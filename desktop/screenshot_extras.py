@@ -39,22 +39,32 @@ def campaign_file(lang: str) -> Path:
 
 
 def composite(window, dialog):
-    """The window with the dialog drawn over its middle (a dialog is its own top-level window, which a
-    grab of the main window leaves out)."""
+    """The window with the dialog drawn over its middle, under a title bar with the dialog's title (a
+    dialog is its own top-level window, which a grab of the main window leaves out)."""
     from PySide6.QtCore import QPoint, QRect, Qt
-    from PySide6.QtGui import QColor, QPainter, QPen
+    from PySide6.QtGui import QColor, QFont, QPainter, QPen
     picture = window.grab()
     over = dialog.grab()
-    painter = QPainter(picture)
-    painter.fillRect(picture.rect(), QColor(0, 0, 0, 60))
     ratio = picture.devicePixelRatio() or 1.0
-    width, height = picture.width() / ratio, picture.height() / ratio
+    width, height = int(picture.width() / ratio), int(picture.height() / ratio)
     size = over.size() / (over.devicePixelRatio() or 1.0)
-    top_left = QPoint(int((width - size.width()) / 2), int((height - size.height()) / 2))
-    painter.drawPixmap(top_left, over)
-    painter.setPen(QPen(QColor(0, 0, 0, 90), 1))
+    bar = 30
+    left, top = (width - size.width()) // 2, (height - size.height() - bar) // 2
+    painter = QPainter(picture)
+    painter.fillRect(QRect(0, 0, width, height), QColor(0, 0, 0, 60))
+    palette = dialog.palette()
+    frame = QRect(left, top, size.width(), size.height() + bar)
+    painter.fillRect(QRect(left, top, size.width(), bar), palette.window().color().darker(112))
+    font = QFont(dialog.font())
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(palette.windowText().color())
+    painter.drawText(QRect(left + 12, top, size.width() - 24, bar), Qt.AlignmentFlag.AlignVCenter,
+                     dialog.windowTitle())
+    painter.drawPixmap(QPoint(left, top + bar), over)
+    painter.setPen(QPen(QColor(0, 0, 0, 110), 1))
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawRect(QRect(top_left, size).adjusted(-1, -1, 0, 0))
+    painter.drawRect(frame.adjusted(-1, -1, 0, 0))
     painter.end()
     return picture
 
@@ -86,6 +96,7 @@ class Extras:
         page = self.window.show_page("datasets")
         self.settle(self.app, 300)
         dialog = page.open_import(str(campaign_file(self.lang)))
+        dialog.resize(1120, 640)   # wide enough for the file's three columns
         self.wait_until(self.app, lambda: dialog.preview_result is not None, timeout=120)
         self.settle(self.app, 500)
         self.dialog = dialog
