@@ -81,7 +81,7 @@ class MonitorPage(Page):
         layout.addWidget(self.flags)
         self.empty = EmptyState("monitor", self.tr("No runs yet"),
                                 self.tr("Run the task on a file of inputs (Tasks tab) and its numbers appear here."))
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)   # the spare height goes to the empty state: the task row stays on top
         self.body = QSplitter(Qt.Orientation.Vertical)
         self.chart = TrendChart()
         self.chart_hint = QLabel()

@@ -149,3 +149,15 @@ def test_a_flag_in_any_language_marks_the_chart_of_its_measure():
             {"flags": ["重试率 60% > 50%"], "flagged": ["retry_rate"]}]
     assert flagged_panels(runs) == {"seconds_per_item": [2], "error_rate": [2], "quality": [0, 2],
                                     "items_per_minute": [2]}
+
+
+def test_with_no_runs_the_task_picker_stays_at_the_top(make_window, qtbot):
+    window = make_window()
+    window.resize(1360, 860)
+    page = window.show_page("monitor")
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: page.empty.isVisible(), timeout=10_000)
+    qtbot.wait(200)
+    top = page.task.mapTo(page, page.task.rect().topLeft()).y()
+    assert top < page.empty.mapTo(page, page.empty.rect().topLeft()).y()
+    assert top < 120, top      # under the page title (it sat mid-page before)
