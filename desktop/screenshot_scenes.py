@@ -121,6 +121,21 @@ class Scenes:
                 page.variables.item(row, 1).setText(values[key])
         self.settle(self.app, 500)
 
+    def datasets(self) -> None:
+        """The house-style data the adapter learned from, one record open beside the table."""
+        from PySide6.QtCore import Qt
+        page = self.window.show_page("datasets")
+        page.refresh()
+        self.settle(self.app, 400)
+        for row in range(page.list.count()):
+            if page.list.item(row).data(Qt.ItemDataRole.UserRole).name == BRAND_DATA:
+                page.list.setCurrentRow(row)
+        self.wait_until(self.app, lambda: page.current == BRAND_DATA and page.table.model().rowCount() > 0,
+                        timeout=30)
+        self.settle(self.app, 300)
+        page.table.selectRow(0)
+        self.settle(self.app, 400)
+
     def training_finished(self) -> None:
         page = self.window.show_page("training")
         page.refresh()

@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         scenes.monitor_runs()
         window.refresh_all()
         settle(app, 800)
-        for name, scene in (("01-tasks", scenes.tasks), ("02-datasets", lambda: window.show_page("datasets")),
+        for name, scene in (("01-tasks", scenes.tasks), ("02-datasets", scenes.datasets),
                             ("03-training", scenes.training_finished), ("04-generation-text", scenes.generation_text),
                             ("05-generation-image", scenes.generation_images), ("06-review", scenes.review),
                             ("07-models", scenes.models), ("09-monitor", scenes.monitor),
