@@ -38,7 +38,7 @@ class Scenes:
         self.engine = window.engine
 
     # -- helpers ------------------------------------------------------------------------
-    def wait_job(self, job, timeout: float = 900.0):
+    def wait_job(self, job, timeout: float = 3600.0):   # a loaded machine trains slowly
         engine = self.engine
         self.wait_until(self.app, lambda: engine.jobs.get(job.id).state.value not in ("queued", "running"),
                         timeout=timeout)
@@ -66,7 +66,7 @@ class Scenes:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
         self.wait_job(self.engine.data.import_file(path, BRAND_DATA))
 
-    def train_adapter(self, steps: int = 120) -> None:
+    def train_adapter(self, steps: int = 60) -> None:
         """A short finished run, so Models shows an adapter with lineage and Generation can compare."""
         if any(m.name == ADAPTER for m in self.engine.models.list(role="adapter")):
             return
@@ -245,7 +245,7 @@ class Scenes:
         scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
         self.settle(self.app, 300)
 
-    def training_running(self, points: int = 30, timeout: float = 300) -> bool:
+    def training_running(self, points: int = 16, timeout: float = 600) -> bool:
         page = self.window.show_page("training")
         if not page.start_demo_run():
             return False
