@@ -66,14 +66,14 @@ class Scenes:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
         self.wait_job(self.engine.data.import_file(path, BRAND_DATA))
 
-    def train_adapter(self, steps: int = 60) -> None:
+    def train_adapter(self, steps: int = 160) -> None:
         """A short finished run, so Models shows an adapter with lineage and Generation can compare."""
         if any(m.name == ADAPTER for m in self.engine.models.list(role="adapter")):
             return
         self.brand_voice_data()
         config = {"model": "starter-text", "data": BRAND_DATA, "method": "lora", "max_steps": steps,
-                  "learning_rate": 5e-3, "lora_r": 16, "lora_alpha": 32, "batch_size": 4, "max_length": 128,
-                  "save_every": steps, "eval_every": 20, "output_name": ADAPTER}
+                  "learning_rate": 2e-3, "lora_r": 16, "lora_alpha": 32, "batch_size": 4, "max_length": 128,
+                  "save_every": steps, "eval_every": 40, "output_name": ADAPTER}
         self.wait_job(self.engine.jobs.submit("text.train", {"config": config}))
 
     def run_sample_tasks(self) -> None:
@@ -247,9 +247,12 @@ class Scenes:
 
     def training_running(self, points: int = 16, timeout: float = 600) -> bool:
         page = self.window.show_page("training")
+        before = page.current_job
         if not page.start_demo_run():
             return False
         started = time.monotonic()
+        # the chart still holds the finished run until the page follows the new one
+        self.wait_until(self.app, lambda: page.current_job not in (None, before), timeout=60)
         self.wait_until(self.app, lambda: page.chart_points() >= points, timeout=timeout)
         page.refresh()   # the Runs list shows the run as running
         self.settle(self.app, 400)
