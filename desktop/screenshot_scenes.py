@@ -137,11 +137,14 @@ class Scenes:
         self.settle(self.app, 400)
 
     def training_finished(self) -> None:
+        from PySide6.QtCore import Qt
         page = self.window.show_page("training")
         page.refresh()
         self.settle(self.app, 300)
-        if page.runs_list.count():
-            page.runs_list.setCurrentRow(0)
+        rows = [(page.runs_list.item(r).data(Qt.ItemDataRole.UserRole) or {}) for r in range(page.runs_list.count())]
+        mine = [r for r, run in enumerate(rows) if (run.get("config") or {}).get("data") == BRAND_DATA]
+        if rows:   # the adapter's run, not a later demo run
+            page.runs_list.setCurrentRow(mine[0] if mine else 0)
         self.wait_until(self.app, lambda: page.chart_points() > 0, timeout=30)
         self.settle(self.app, 600)
         page.chart.flush()

@@ -153,9 +153,11 @@ def import_bundle(engine, cfg: ImportConfig, ctx: JobContext | None = None) -> d
                 if problem:
                     raise problem
             if ctx:
-                ctx.log(f"signed by key {signature['key_name']} ({signature['short']}), "
-                        f"{'trusted as ' + signature['trusted_as'] if signature['trusted'] else 'NOT trusted here'}"
-                        if signature["signed"] else "the bundle is not signed")
+                trust = tr("trusted as {name}", name=signature["trusted_as"]) if signature["trusted"] else \
+                    tr("NOT trusted here")
+                ctx.log(tr("signed by key {name} ({short}), {trust}", name=signature["key_name"],
+                           short=signature["short"], trust=trust) if signature["signed"]
+                        else tr("the bundle is not signed"))
             plans = plan_import(engine, manifest, parse_renames(cfg.renames))
             problem = first_problem(plans)
             if problem:

@@ -174,9 +174,9 @@ class TaskRun:
         ctx = self.ctx
         self.open(*_start_or_resume(ctx, self.config, self.task))
         nproc = int(ctx.params.get("nproc") or 1)
-        ctx.log(f"task {self.task.name}: {len(self.rows)} rows x {self.config.candidates} candidate(s), "
-                f"{self.finished} already done, {len(self.steps)} step(s)"
-                + (f", {nproc} processes" if nproc > 1 else ""))
+        ctx.log(tr("task {name}: {rows} rows x {candidates} candidate(s), {done} already done, {steps} step(s)",
+                   name=self.task.name, rows=len(self.rows), candidates=self.config.candidates, done=self.finished,
+                   steps=len(self.steps)) + (tr(", {count} processes", count=nproc) if nproc > 1 else ""))
         ctx.report(self.finished / max(1, self.total), tr("{done} of {total} done", done=self.finished, total=self.total))
         try:
             if nproc > 1 and self.chunks:

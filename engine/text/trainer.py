@@ -361,7 +361,8 @@ def train_run(ctx, config, run: dict, rows: list[dict], resumed: bool) -> dict:
         if getattr(trainer, "model", None) is not None and trainer.step > max(0, trainer.last_saved):
             started = time.perf_counter()
             trainer.save()
-            ctx.log(f"stopped at step {trainer.step}; its checkpoint took {time.perf_counter() - started:.1f} s")
+            ctx.log(tr("stopped at step {step}; its checkpoint took {seconds:.1f} s", step=trainer.step,
+                       seconds=time.perf_counter() - started))
         if trainer.main:
             runs.update_run(ctx.engine, run["id"], state="cancelled", step=trainer.step)
         raise
