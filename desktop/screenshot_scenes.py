@@ -250,6 +250,9 @@ class Scenes:
 
     def training_running(self, points: int = 16, timeout: float = 600) -> bool:
         page = self.window.show_page("training")
+        page.refresh()   # the models, datasets and memory check a start needs (a page opened just now has none)
+        self.wait_until(self.app, lambda: page.preflight.text().startswith("✓"), timeout=60)
+        self.settle(self.app, 300)
         before = page.current_job
         if not page.start_demo_run():
             return False
