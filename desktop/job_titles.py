@@ -5,6 +5,8 @@ window shows the known phrases translated and keeps the names that follow them.
 """
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication
 
 
@@ -30,7 +32,21 @@ def _phrases() -> dict[str, str]:
         "Check bundle": QCoreApplication.translate("JobTitles", "Check bundle"),
         "Verify model": QCoreApplication.translate("JobTitles", "Verify model"),
         "Export reviewed outputs": QCoreApplication.translate("JobTitles", "Export reviewed outputs"),
+        "Train a classification head": QCoreApplication.translate("JobTitles", "Train a classification head"),
+        "Compression report": QCoreApplication.translate("JobTitles", "Compression report"),
     }
+
+
+def _patterns() -> list[tuple[re.Pattern, str]]:
+    """Titles that name things in the middle of the phrase ("Import ads.csv as ads")."""
+    translate = QCoreApplication.translate
+    return [(re.compile(r"Import (.+) as (.+)"), translate("JobTitles", "Import %1 as %2")),
+            (re.compile(r"Export (.+) as (\w+)"), translate("JobTitles", "Export %1 as %2")),
+            (re.compile(r"Train a head for (.+)"), translate("JobTitles", "Train a head for %1")),
+            (re.compile(r"Clean (.+)"), translate("JobTitles", "Clean %1")),
+            (re.compile(r"Split (.+)"), translate("JobTitles", "Split %1")),
+            (re.compile(r"Augment (.+)"), translate("JobTitles", "Augment %1")),
+            (re.compile(r"Resume (.+)"), translate("JobTitles", "Resume %1"))]
 
 
 def job_title(title: str) -> str:
@@ -41,4 +57,10 @@ def job_title(title: str) -> str:
             return phrases[english]
         if title.startswith(english + " "):
             return phrases[english] + title[len(english):]
+    for pattern, text in _patterns():
+        match = pattern.fullmatch(title)
+        if match:
+            for index, name in enumerate(match.groups(), 1):
+                text = text.replace(f"%{index}", name)
+            return text
     return title

@@ -21,7 +21,11 @@ EXAMPLE_VALUES = {
     "en": {"product": "the Harbor leather tote", "audience": "commuters", "tone": "warm"},
     "zh_CN": {"product": "港湾真皮托特包", "audience": "通勤族", "tone": "温暖"},
 }
-ADAPTER = "ad-copy-lora"
+ADAPTER = "brand-voice-lora"
+# The adapter learns a house style the starter model never saw (it was trained on the plain ad-copy
+# sample): the same ads, each signed off with the brand line, so its answer visibly differs from the base's.
+BRAND_DATA = "brand-voice"
+SIGN_OFF = {"en": " Made to last, made for you.", "zh": "——经久耐用，用心陪伴。"}
 # what a reviewer says each sample ticket (resources/samples/inputs/tickets.csv) is about
 TICKET_LABELS = ["delivery", "billing", "account", "order_change", "product_issue", "refund", "billing", "delivery",
                  "product_issue", "account"]
@@ -34,7 +38,7 @@ class Scenes:
         self.engine = window.engine
 
     # -- helpers ------------------------------------------------------------------------
-    def wait_job(self, job, timeout: float = 900.0):
+    def wait_job(self, job, timeout: float = 3600.0):   # a loaded machine trains slowly
         engine = self.engine
         self.wait_until(self.app, lambda: engine.jobs.get(job.id).state.value not in ("queued", "running"),
                         timeout=timeout)
@@ -44,13 +48,32 @@ class Scenes:
         return done
 
     # -- content ------------------------------------------------------------------------
-    def train_adapter(self, steps: int = 60) -> None:
+    def brand_voice_data(self) -> None:
+        """The sample ad copy in the brand's house style, imported the way a user imports a file."""
+        import json
+        import tempfile
+        from pathlib import Path
+
+        from engine.samples import samples_dir
+        if any(d.name == BRAND_DATA for d in self.engine.data.list()):
+            return
+        path = Path(tempfile.mkdtemp(prefix="aigc-shots-data-")) / f"{BRAND_DATA}.jsonl"
+        with path.open("w", encoding="utf-8") as out:
+            for line in (samples_dir() / "datasets" / "ad-copy.jsonl").read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                chinese = any("\u4e00" <= ch <= "\u9fff" for ch in row["output"])
+                row["output"] = row["output"].rstrip("。") + SIGN_OFF["zh" if chinese else "en"]
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self.wait_job(self.engine.data.import_file(path, BRAND_DATA))
+
+    def train_adapter(self, steps: int = 160) -> None:
         """A short finished run, so Models shows an adapter with lineage and Generation can compare."""
         if any(m.name == ADAPTER for m in self.engine.models.list(role="adapter")):
             return
-        config = {"model": "starter-text", "data": "ad-copy", "method": "lora", "max_steps": steps,
-                  "learning_rate": 2e-3, "lora_r": 8, "lora_alpha": 16, "batch_size": 4, "max_length": 128,
-                  "save_every": steps, "eval_every": 10, "output_name": ADAPTER}
+        self.brand_voice_data()
+        config = {"model": "starter-text", "data": BRAND_DATA, "method": "lora", "max_steps": steps,
+                  "learning_rate": 2e-3, "lora_r": 16, "lora_alpha": 32, "batch_size": 4, "max_length": 128,
+                  "save_every": steps, "eval_every": 40, "output_name": ADAPTER}
         self.wait_job(self.engine.jobs.submit("text.train", {"config": config}))
 
     def run_sample_tasks(self) -> None:
@@ -98,12 +121,30 @@ class Scenes:
                 page.variables.item(row, 1).setText(values[key])
         self.settle(self.app, 500)
 
+    def datasets(self) -> None:
+        """The house-style data the adapter learned from, one record open beside the table."""
+        from PySide6.QtCore import Qt
+        page = self.window.show_page("datasets")
+        page.refresh()
+        self.settle(self.app, 400)
+        for row in range(page.list.count()):
+            if page.list.item(row).data(Qt.ItemDataRole.UserRole).name == BRAND_DATA:
+                page.list.setCurrentRow(row)
+        self.wait_until(self.app, lambda: page.current == BRAND_DATA and page.table.model().rowCount() > 0,
+                        timeout=30)
+        self.settle(self.app, 300)
+        page.table.selectRow(0)
+        self.settle(self.app, 400)
+
     def training_finished(self) -> None:
+        from PySide6.QtCore import Qt
         page = self.window.show_page("training")
         page.refresh()
         self.settle(self.app, 300)
-        if page.runs_list.count():
-            page.runs_list.setCurrentRow(0)
+        rows = [(page.runs_list.item(r).data(Qt.ItemDataRole.UserRole) or {}) for r in range(page.runs_list.count())]
+        mine = [r for r, run in enumerate(rows) if (run.get("config") or {}).get("data") == BRAND_DATA]
+        if rows:   # the adapter's run, not a later demo run
+            page.runs_list.setCurrentRow(mine[0] if mine else 0)
         self.wait_until(self.app, lambda: page.chart_points() > 0, timeout=30)
         self.settle(self.app, 600)
         page.chart.flush()
@@ -207,11 +248,17 @@ class Scenes:
         scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
         self.settle(self.app, 300)
 
-    def training_running(self, points: int = 30, timeout: float = 300) -> bool:
+    def training_running(self, points: int = 16, timeout: float = 600) -> bool:
         page = self.window.show_page("training")
+        page.refresh()   # the models, datasets and memory check a start needs (a page opened just now has none)
+        self.wait_until(self.app, lambda: page.preflight.text().startswith("✓"), timeout=60)
+        self.settle(self.app, 300)
+        before = page.current_job
         if not page.start_demo_run():
             return False
         started = time.monotonic()
+        # the chart still holds the finished run until the page follows the new one
+        self.wait_until(self.app, lambda: page.current_job not in (None, before), timeout=60)
         self.wait_until(self.app, lambda: page.chart_points() >= points, timeout=timeout)
         page.refresh()   # the Runs list shows the run as running
         self.settle(self.app, 400)

@@ -1,16 +1,19 @@
 """Pictures of the real window: ``python -m desktop.screenshots OUTDIR [--lang zh_CN]``.
 
-Opens the main window on a sample workspace (created in a temporary folder unless
-``--workspace`` is given), waits for the sample content and the starter models,
-then brings the product into a working state (``desktop.screenshot_scenes``: a
-trained adapter, generated text and posters, a review queue from a sample task
-run) and writes one PNG per view, plus one of a training run in progress with its
-live chart. ``--quick`` only pictures the tabs as they open.
+Opens the main window on a workspace (a new one in a temporary folder unless
+``--workspace`` is given); a new one greets with the first-run welcome, whose
+button loads the sample content and the starter models. It then brings the
+product into a working state (``desktop.screenshot_scenes``: a trained adapter,
+generated text and posters, a review queue from a sample task run) and writes
+one PNG per view, plus one of a training run in progress with its live chart, and the import dialog marking a bad row with the failed import it
+leads to (``desktop.screenshot_extras``). ``--quick`` only pictures the tabs as
+they open; ``--theme dark`` adds ``-dark`` to the names.
 
 The pictures in ``docs/screenshots/`` are made with::
 
     python -m desktop.screenshots docs/screenshots --optimise
     python -m desktop.screenshots docs/screenshots --optimise --lang zh_CN
+    python -m desktop.screenshots docs/screenshots --optimise --theme dark --only 01-tasks,03-training,07-models
 """
 from __future__ import annotations
 
@@ -59,13 +62,6 @@ def optimise(path: Path) -> None:
         candidate.unlink()
 
 
-def grab(window, path: Path, small: bool = False) -> None:
-    window.grab().save(str(path), "PNG")
-    if small:
-        optimise(path)
-    print(path, flush=True)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m desktop.screenshots")
     parser.add_argument("outdir")
@@ -76,12 +72,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the tabs as they open: no training, generation or task runs")
     parser.add_argument("--optimise", action="store_true", help="palette PNGs (about a third of the size)")
     parser.add_argument("--size", default="1360x860")
+    parser.add_argument("--only", help="comma-separated picture names (e.g. 01-tasks,07-models): only these")
     args = parser.parse_args(argv)
 
     import engine  # noqa: F401
     from PySide6.QtCore import QSettings
 
     from desktop.app import build_window, create_app, parse_args
+    from desktop.screenshot_extras import Extras, composite
     from desktop.screenshot_scenes import Scenes
     from desktop.settings import Settings
 
@@ -91,8 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app()
     store = QSettings(str(Path(tempfile.mkdtemp(prefix="aigc-shots-settings-")) / "settings.ini"),
                       QSettings.Format.IniFormat)
-    window = build_window(parse_args(["--workspace", workspace, "--samples", "--lang", args.lang,
-                                      "--theme", args.theme]), Settings(store))
+    # no --samples: a new workspace opens with the first-run greeting, whose button loads the samples
+    window = build_window(parse_args(["--workspace", workspace, "--lang", args.lang, "--theme", args.theme]),
+                          Settings(store))
     width, height = (int(v) for v in args.size.split("x"))
     window.resize(width, height)
     window.show()
@@ -100,13 +99,25 @@ def main(argv: list[str] | None = None) -> int:
     if not wait_until(app, lambda: window.engine is not None, timeout=60):
         print("the workspace did not open", file=sys.stderr)
         return 1
+    suffix = ("-dark" if args.theme == "dark" else "") + ("" if args.lang == "en" else f"-{args.lang}")
+    wanted = set(args.only.split(",")) if args.only else None
+
+    def shot(name: str, picture=None) -> None:
+        if wanted is None or name in wanted:
+            path = out / f"{name}{suffix}.png"
+            (picture or window.grab()).save(str(path), "PNG")
+            if args.optimise:
+                optimise(path)
+            print(path, flush=True)
+
+    extras = Extras(app, window, args.lang, wait_until, settle)
+    settle(app, 800)
+    if extras.welcome():
+        shot("00-welcome")
+        extras.load_samples()
     wait_until(app, lambda: window.engine.workspace.get_setting("samples_installed") is not None, timeout=600)
     window.refresh_all()
     settle(app, 800)
-    suffix = "" if args.lang == "en" else f"-{args.lang}"
-
-    def shot(name: str) -> None:
-        grab(window, out / f"{name}{suffix}.png", args.optimise)
 
     scenes = Scenes(app, window, args.lang, wait_until, settle)
     if args.quick:
@@ -120,17 +131,24 @@ def main(argv: list[str] | None = None) -> int:
         scenes.monitor_runs()
         window.refresh_all()
         settle(app, 800)
-        for name, scene in (("01-tasks", scenes.tasks), ("02-datasets", lambda: window.show_page("datasets")),
+        for name, scene in (("01-tasks", scenes.tasks), ("02-datasets", scenes.datasets),
                             ("03-training", scenes.training_finished), ("04-generation-text", scenes.generation_text),
                             ("05-generation-image", scenes.generation_images), ("06-review", scenes.review),
                             ("07-models", scenes.models), ("09-monitor", scenes.monitor),
                             ("10-task-evaluation", scenes.task_evaluation)):
-            scene()
-            settle(app, 400)
-            shot(name)
-        if scenes.training_running():
-            shot("08-training-running")
-        scenes.stop_training()
+            if wanted is None or name in wanted:
+                scene()
+                settle(app, 400)
+                shot(name)
+        if wanted is None or "08-training-running" in wanted:
+            if scenes.training_running():
+                shot("08-training-running")
+            scenes.stop_training()   # also a run that did not reach the chart points in time
+        if wanted is None or wanted & {"11-import-dialog", "12-import-failed"}:
+            extras.import_dialog()
+            shot("11-import-dialog", composite(window, extras.dialog))
+            extras.failed_import()
+            shot("12-import-failed")
     window._closing = True
     window.engine.close()
     window.close()

@@ -23,9 +23,9 @@ from desktop.widgets.error_dialog import reason_of
 from desktop.widgets.trend_chart import TrendChart
 
 TREND_AFTER = 3   # runs before a trend means anything
-# which chart panel a flag (as worded by the engine's run statistics) is about
-FLAG_PANELS = {"seconds per item": "seconds_per_item", "error rate": "error_rate", "accuracy": "quality",
-               "approval rate": "quality"}
+# which chart panel a flagged measure (the run statistics' key) is about
+FLAG_PANELS = {"seconds_per_item": "seconds_per_item", "error_rate": "error_rate", "accuracy": "quality",
+               "approval_rate": "quality"}
 
 
 def flagged_panels(runs: list[dict]) -> dict[str, list[int]]:
@@ -34,8 +34,8 @@ def flagged_panels(runs: list[dict]) -> dict[str, list[int]]:
     marks: dict[str, list[int]] = {key: [] for key in ("seconds_per_item", "error_rate", "quality",
                                                        "items_per_minute")}
     for index, run in enumerate(runs):
-        for flag in run["flags"]:
-            panel = next((key for label, key in FLAG_PANELS.items() if flag.startswith(label + " ")), None)
+        for measure in run.get("flagged", []):
+            panel = FLAG_PANELS.get(measure)
             for key in ([panel] if panel else list(marks)):
                 if index not in marks[key]:
                     marks[key].append(index)
@@ -81,7 +81,7 @@ class MonitorPage(Page):
         layout.addWidget(self.flags)
         self.empty = EmptyState("monitor", self.tr("No runs yet"),
                                 self.tr("Run the task on a file of inputs (Tasks tab) and its numbers appear here."))
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)   # the spare height goes to the empty state: the task row stays on top
         self.body = QSplitter(Qt.Orientation.Vertical)
         self.chart = TrendChart()
         self.chart_hint = QLabel()
@@ -165,7 +165,7 @@ class MonitorPage(Page):
         classify = trends.get("classify", False)
         self._fill_table(runs, classify)
         flagged = [i for i, r in enumerate(runs) if r["flags"]]
-        alerts = ", ".join(f"{k}={v:g}" for k, v in trends["alerts"].items())
+        alerts = ", ".join(self.threshold_text(k, v) for k, v in trends["alerts"].items())
         self.summary.setText(self.tr("%1 run(s); alert thresholds: %2").replace("%1", str(len(runs)))
                              .replace("%2", alerts or self.tr("none set")))
         if flagged:
@@ -186,6 +186,19 @@ class MonitorPage(Page):
             self.chart.hide()
             self.chart_hint.setText(self.tr("A trend chart appears after %1 runs (%2 so far).")
                                     .replace("%1", str(TREND_AFTER)).replace("%2", str(len(runs))))
+
+    def threshold_text(self, key: str, value: float) -> str:
+        """One of the task's alert thresholds in words (the key is the task file's field)."""
+        words = {"min_pass_rate": (self.tr("pass rate"), "≥", "%"), "max_error_rate": (self.tr("error rate"), "≤", "%"),
+                 "max_retry_rate": (self.tr("retry rate"), "≤", "%"),
+                 "min_confidence": (self.tr("mean confidence"), "≥", ""),
+                 "max_seconds_per_item": (self.tr("seconds per item"), "≤", " s"),
+                 "min_approval_rate": (self.tr("approval rate"), "≥", "%"),
+                 "min_accuracy": (self.tr("accuracy"), "≥", "%")}
+        if key not in words:
+            return f"{key}={value:g}"
+        name, op, unit = words[key]
+        return f"{name} {op} {value:g}{unit}"
 
     def _fill_table(self, runs: list[dict], classify: bool) -> None:
         self.table.setRowCount(len(runs))

@@ -171,6 +171,20 @@ class EvalPanel(QGroupBox):
         return self.job_row is not None and self.job_row.state in ("queued", "running")
 
     # -- showing --------------------------------------------------------------------
+    def system_name(self, entry: dict) -> str:
+        """What was evaluated: the base model alone, or the base model with an adapter."""
+        if entry.get("adapter"):
+            return f"{entry['model']} + {entry['adapter']}"
+        return self.tr("%1 (base model)").replace("%1", str(entry.get("model") or entry["system"]))
+
+    def method_name(self, method: str) -> str:
+        """How the answers were scored, in words (the id is what the evaluation report records)."""
+        return {"scored": self.tr("label likelihood"), "free": self.tr("free generation"),
+                "head": self.tr("classification head"), "generate": self.tr("generation")}.get(method, method)
+
+    def split_name(self, split: str) -> str:
+        return {"train": self.tr("training"), "val": self.tr("validation"), "test": self.tr("test")}.get(split, split)
+
     def _show(self, board: dict | None) -> None:
         self.board = board
         entries = board["entries"] if board else []
@@ -181,7 +195,7 @@ class EvalPanel(QGroupBox):
                                  if self.task_name else "")
         elif not self.running() and not self.message.text().startswith("⚠"):
             self.message.setText(self.tr("%1 version %2, %3 split").replace("%1", board["dataset"])
-                                 .replace("%2", str(board["dataset_version"])).replace("%3", board["split"]))
+                                 .replace("%2", str(board["dataset_version"])).replace("%3", self.split_name(board["split"])))
         for row, entry in enumerate(entries):
             metrics, cis = entry["metrics"], entry["cis"]
             main = entry["metric"]
@@ -190,7 +204,7 @@ class EvalPanel(QGroupBox):
                 f1 = f"{main} {with_ci(entry['value'], entry['ci'])}"
             calibration = entry.get("calibration") or {}
             ece = "–" if not calibration else f"{calibration['ece_before']:.3f} → {calibration['ece_after']:.3f}"
-            cells = [entry["system"], entry["method"], str(entry["examples"]), f1,
+            cells = [self.system_name(entry), self.method_name(entry["method"]), str(entry["examples"]), f1,
                      with_ci(metrics.get("accuracy"), cis.get("accuracy")), ece,
                      datetime.fromtimestamp(entry["created_at"]).strftime("%Y-%m-%d %H:%M")]
             for column, text in enumerate(cells):
@@ -231,7 +245,7 @@ class EvalPanel(QGroupBox):
     def _confusion(self, entry: dict) -> None:
         matrix = entry["confusion"]
         self.detail_title.setText(self.tr("Confusion matrix of %1 (rows: true label, columns: predicted)")
-                                  .replace("%1", entry["system"]))
+                                  .replace("%1", self.system_name(entry)))
         self.matrix.setRowCount(len(matrix["rows"]))
         self.matrix.setColumnCount(len(matrix["columns"]))
         self.matrix.setVerticalHeaderLabels(matrix["rows"])
@@ -251,7 +265,7 @@ class EvalPanel(QGroupBox):
 
     def _per_label(self, entry: dict) -> None:
         table = entry["per_class"]
-        self.detail_title.setText(self.tr("Per-label scores of %1").replace("%1", entry["system"]))
+        self.detail_title.setText(self.tr("Per-label scores of %1").replace("%1", self.system_name(entry)))
         headers = [self.tr("Precision"), self.tr("Recall"), self.tr("F1"), self.tr("Support")]
         self.matrix.setRowCount(len(table))
         self.matrix.setColumnCount(len(headers))

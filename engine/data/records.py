@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+from engine.i18n import tr
+
 TEXT_FIELDS = ("system", "instruction", "input", "output")
 IMAGE_FIELDS = ("image", "caption", "file_name")
 ANNOTATION_FIELDS = ("label", "tags", "status", "note", "split")
@@ -82,7 +84,7 @@ def _text(value, field: str) -> str:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    raise RecordError(field, f"expected text, got {type(value).__name__}")
+    raise RecordError(field, tr("expected text, got {name}", name=type(value).__name__))
 
 
 def normalise_messages(messages, field: str = "messages") -> list[dict]:
@@ -91,13 +93,13 @@ def normalise_messages(messages, field: str = "messages") -> list[dict]:
         try:
             messages = json.loads(messages)
         except json.JSONDecodeError:
-            raise RecordError(field, "is not a JSON list of chat messages") from None
+            raise RecordError(field, tr("is not a JSON list of chat messages")) from None
     if not isinstance(messages, list) or not messages:
-        raise RecordError(field, "must be a non-empty list of chat messages")
+        raise RecordError(field, tr("must be a non-empty list of chat messages"))
     turns = []
     for index, turn in enumerate(messages):
         if not isinstance(turn, dict):
-            raise RecordError(f"{field}[{index}]", "must be an object with role and content")
+            raise RecordError(f"{field}[{index}]", tr("must be an object with role and content"))
         if "role" in turn:
             role = str(turn["role"]).lower()
             content = turn.get("content")
@@ -105,9 +107,9 @@ def normalise_messages(messages, field: str = "messages") -> list[dict]:
             role = SHAREGPT_ROLES.get(str(turn["from"]).lower(), "")
             content = turn.get("value")
         else:
-            raise RecordError(f"{field}[{index}]", "has neither role/content nor from/value")
+            raise RecordError(f"{field}[{index}]", tr("has neither role/content nor from/value"))
         if role not in ROLES:
-            raise RecordError(f"{field}[{index}].role", f"unknown role '{turn.get('role', turn.get('from'))}'")
+            raise RecordError(f"{field}[{index}].role", tr("unknown role '{value}'", value=turn.get('role', turn.get('from'))))
         if isinstance(content, list):  # OpenAI content parts: keep the text parts
             content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
         turns.append({"role": role, "content": _text(content, f"{field}[{index}].content")})
@@ -129,7 +131,7 @@ def text_fields(example: dict) -> dict:
         if value:
             fields[name] = value
     if not fields.get("instruction") and not fields.get("output") and not fields.get("input"):
-        raise RecordError("output", "the example has no text (instruction, input and output are all empty)")
+        raise RecordError("output", tr("the example has no text (instruction, input and output are all empty)"))
     return fields
 
 
@@ -168,7 +170,7 @@ def normalise_tags(value) -> list[str]:
     if isinstance(value, str):
         value = value.replace("，", ",").replace(";", ",").split(",")
     if not isinstance(value, (list, tuple)):
-        raise RecordError("tags", "must be a list or a comma-separated string")
+        raise RecordError("tags", tr("must be a list or a comma-separated string"))
     tags = []
     for tag in value:
         tag = str(tag).strip()
@@ -181,10 +183,10 @@ def annotations(example: dict) -> dict:
     """Membership annotations carried by an imported row (native exports keep them)."""
     status = example.get("status") or "unreviewed"
     if status not in STATUSES:
-        raise RecordError("status", f"must be one of {', '.join(STATUSES)}, not '{status}'")
+        raise RecordError("status", tr("must be one of {items}, not '{value}'", items=", ".join(STATUSES), value=status))
     split = example.get("split") or "train"
     if split not in ("train", "val", "test"):
-        raise RecordError("split", f"must be train, val or test, not '{split}'")
+        raise RecordError("split", tr("must be train, val or test, not '{value}'", value=split))
     label = example.get("label")
     return {"label": None if label in (None, "") else _text(label, "label"),
             "tags": normalise_tags(example.get("tags")), "status": status,

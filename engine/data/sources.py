@@ -224,14 +224,14 @@ def row_problem(source: Source, example: dict) -> str | None:
     if source.modality == "image":
         path = example.get("file_name")
         if not isinstance(path, Path) or not path.is_file():
-            return f"image file '{getattr(path, 'name', path)}' does not exist"
+            return tr("image file '{name}' does not exist", name=getattr(path, 'name', path))
         problem = images.verify_image(path)
-        return f"image '{path.name}' {problem}" if problem else None
+        return tr("image '{name}' {problem}", name=path.name, problem=problem) if problem else None
     try:
         rec.text_fields(example)
         rec.annotations(example)
     except rec.RecordError as exc:
-        return f"field {exc.field}: {exc.message}" if exc.field else exc.message
+        return tr("field {field}: {message}", field=exc.field, message=exc.message) if exc.field else exc.message
     return None
 
 
@@ -244,8 +244,9 @@ def preview(path, fmt: str = "auto", mapping=None, encoding=None, sheet=None, tm
     try:
         for origin, line, example in islice(iter_rows(source, skip_bad), SAMPLE_ROWS):
             if isinstance(example, RowError):
-                what = f"field {example.field}: " if example.field else ""
-                rows.append({"_origin": origin, "_line": example.line or line, "_problem": what + example.message})
+                problem = tr("field {field}: {message}", field=example.field, message=example.message) \
+                    if example.field else example.message
+                rows.append({"_origin": origin, "_line": example.line or line, "_problem": problem})
                 continue
             problem = row_problem(source, example)
             rows.append({"_origin": origin, "_line": line, **({"_problem": problem} if problem else {}),

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, fields
 
 from engine.errors import NotFound, UserError
-from engine.i18n import tr
+from engine.i18n import N_, tr
 
 LOW_CONFIDENCE = 0.5
 ENDED = ("finished", "stopped")
@@ -150,7 +150,8 @@ def run_stats(workspace, run_id: str, task=None) -> dict:
     if confidences:
         stats["mean_confidence"] = round(statistics.fmean(confidences), 4)
         stats["low_confidence"] = sum(1 for c in confidences if c < LOW_CONFIDENCE)
-    stats["flags"] = flags(stats, task.alerts if task is not None else RunAlerts())
+    found = breaches(stats, task.alerts if task is not None else RunAlerts())
+    stats["flags"], stats["flagged"] = [why for _, why in found], [key for key, _ in found]
     return stats
 
 
@@ -183,23 +184,29 @@ def review_quality(workspace, run_id: str, last_index: int, task) -> dict:
     return quality
 
 
-def flags(stats: dict, alerts: RunAlerts) -> list[str]:
-    """Why a run needs attention under the task's thresholds (empty: it does not)."""
-    checks = (("pass rate", "pass_rate", alerts.min_pass_rate, "<", "%"),
-              ("error rate", "error_rate", alerts.max_error_rate, ">", "%"),
-              ("retry rate", "retry_rate", alerts.max_retry_rate, ">", "%"),
-              ("mean confidence", "mean_confidence", alerts.min_confidence, "<", ""),
-              ("seconds per item", "seconds_per_item", alerts.max_seconds_per_item, ">", "s"),
-              ("approval rate", "approval_rate", alerts.min_approval_rate, "<", "%"),
-              ("accuracy", "accuracy", alerts.min_accuracy, "<", "%"))
+def breaches(stats: dict, alerts: RunAlerts) -> list[tuple[str, str]]:
+    """``(measure, why)`` for each of the task's thresholds a run is outside, ``why`` in the message
+    language (the measure is the stats key, for whoever groups the flags)."""
+    checks = ((N_("pass rate"), "pass_rate", alerts.min_pass_rate, "<", "%"),
+              (N_("error rate"), "error_rate", alerts.max_error_rate, ">", "%"),
+              (N_("retry rate"), "retry_rate", alerts.max_retry_rate, ">", "%"),
+              (N_("mean confidence"), "mean_confidence", alerts.min_confidence, "<", ""),
+              (N_("seconds per item"), "seconds_per_item", alerts.max_seconds_per_item, ">", "s"),
+              (N_("approval rate"), "approval_rate", alerts.min_approval_rate, "<", "%"),
+              (N_("accuracy"), "accuracy", alerts.min_accuracy, "<", "%"))
     found = []
     for label, key, limit, op, unit in checks:
         value = stats.get(key)
         if value is None or limit is None:
             continue
         if (value < limit) if op == "<" else (value > limit):
-            found.append(f"{label} {value:g}{unit} {op} {limit:g}{unit}")
+            found.append((key, f"{tr(label)} {value:g}{unit} {op} {limit:g}{unit}"))
     return found
+
+
+def flags(stats: dict, alerts: RunAlerts) -> list[str]:
+    """Why a run needs attention under the task's thresholds (empty: it does not)."""
+    return [why for _key, why in breaches(stats, alerts)]
 
 
 def task_trends(workspace, task_name: str, limit: int | None = None) -> dict:
@@ -212,7 +219,8 @@ def task_trends(workspace, task_name: str, limit: int | None = None) -> dict:
     runs = []
     for run_id in reversed(ids):
         stats = run_stats(workspace, run_id)
-        stats["flags"] = flags(stats, task.alerts)   # today's thresholds apply to old runs too
+        found = breaches(stats, task.alerts)   # today's thresholds apply to old runs too
+        stats["flags"], stats["flagged"] = [why for _, why in found], [key for key, _ in found]
         runs.append(stats)
     step_times: dict[str, list[float]] = {}
     rule_fails: Counter = Counter()

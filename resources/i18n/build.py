@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -70,8 +71,12 @@ def main(argv: list[str]) -> int:
                         "-ts", str(ts_path)], check=True, cwd=ROOT)
         glossary = json.loads((HERE / f"{language}.json").read_text(encoding="utf-8"))
         missing = fill(ts_path, glossary)
-        subprocess.run([tool("pyside6-lrelease"), "-silent", str(ts_path), "-qm",
-                        str(out_dir / f"workbench_{language}.qm")], check=True, cwd=ROOT)
+        # compiled beside the old file and moved over it: a running window maps the old .qm into memory,
+        # and rewriting that file in place would pull it from under the window
+        qm_path = out_dir / f"workbench_{language}.qm"
+        partial = qm_path.with_name(f".{qm_path.stem}.partial.qm")
+        subprocess.run([tool("pyside6-lrelease"), "-silent", str(ts_path), "-qm", str(partial)], check=True, cwd=ROOT)
+        os.replace(partial, qm_path)
         for source in missing:
             print(f"{language}: no translation for {source!r}", file=sys.stderr)
         if missing and "--check" in argv:

@@ -882,6 +882,38 @@
         <source>Support</source>
         <translation>样本数</translation>
     </message>
+    <message>
+        <source>%1 (base model)</source>
+        <translation>%1（基础模型）</translation>
+    </message>
+    <message>
+        <source>label likelihood</source>
+        <translation>标签似然</translation>
+    </message>
+    <message>
+        <source>free generation</source>
+        <translation>自由生成</translation>
+    </message>
+    <message>
+        <source>classification head</source>
+        <translation>分类头</translation>
+    </message>
+    <message>
+        <source>generation</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>测试</translation>
+    </message>
 </context>
 <context>
     <name>GGUFExportDialog</name>
@@ -1546,6 +1578,42 @@
         <source>Export reviewed outputs</source>
         <translation>导出审核结果</translation>
     </message>
+    <message>
+        <source>Train a classification head</source>
+        <translation>训练分类头</translation>
+    </message>
+    <message>
+        <source>Compression report</source>
+        <translation>压缩报告</translation>
+    </message>
+    <message>
+        <source>Import %1 as %2</source>
+        <translation>导入 %1 为 %2</translation>
+    </message>
+    <message>
+        <source>Export %1 as %2</source>
+        <translation>导出 %1 为 %2</translation>
+    </message>
+    <message>
+        <source>Train a head for %1</source>
+        <translation>为 %1 训练分类头</translation>
+    </message>
+    <message>
+        <source>Clean %1</source>
+        <translation>清洗 %1</translation>
+    </message>
+    <message>
+        <source>Split %1</source>
+        <translation>划分 %1</translation>
+    </message>
+    <message>
+        <source>Augment %1</source>
+        <translation>扩充 %1</translation>
+    </message>
+    <message>
+        <source>Resume %1</source>
+        <translation>继续训练 %1</translation>
+    </message>
 </context>
 <context>
     <name>JobsPanel</name>
@@ -2185,6 +2253,34 @@
     <message>
         <source>%1 output(s) reviewed</source>
         <translation>已审核 %1 条输出</translation>
+    </message>
+    <message>
+        <source>pass rate</source>
+        <translation>通过率</translation>
+    </message>
+    <message>
+        <source>error rate</source>
+        <translation>错误率</translation>
+    </message>
+    <message>
+        <source>retry rate</source>
+        <translation>重试率</translation>
+    </message>
+    <message>
+        <source>mean confidence</source>
+        <translation>平均置信度</translation>
+    </message>
+    <message>
+        <source>seconds per item</source>
+        <translation>每条耗时</translation>
+    </message>
+    <message>
+        <source>approval rate</source>
+        <translation>审核通过率</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
     </message>
 </context>
 <context>

@@ -95,7 +95,9 @@ def test_evaluate_is_a_cancellable_job_and_fills_the_leaderboard(make_window, qt
     stored = engine.tasks.evals("products")
     assert len(stored) == 1
     metrics = stored[0]["metrics"]
-    assert panel.table.item(0, 0).text() == "starter-text (base)"
+    assert panel.table.item(0, 0).text() == "starter-text (base model)"
+    assert panel.table.item(0, 1).text() == "label likelihood"     # the scoring method in words, not its id
+    assert panel.message.text().endswith(", test split"), panel.message.text()
     lo, hi = metrics["ci"]["macro_f1"]
     assert panel.table.item(0, 3).text() == f"{metrics['macro_f1']:.1f} [{lo:.1f}–{hi:.1f}]"
     lo, hi = metrics["ci"]["accuracy"]
@@ -139,3 +141,23 @@ def test_multi_label_evaluation_shows_per_label_scores(make_window, qtbot, works
         assert matrix.item(i, 2).text() == f"{metrics['per_class'][label]['f1']:g}"
         assert matrix.item(i, 3).text() == str(metrics["per_class"][label]["support"])
     assert panel.table.item(0, 5).text() == "–"        # multi-label answers are not temperature-scaled
+
+
+def test_a_flag_in_any_language_marks_the_chart_of_its_measure():
+    from desktop.tabs.monitor import flagged_panels
+    runs = [{"flags": ["准确率 10% < 50%"], "flagged": ["accuracy"]}, {"flags": [], "flagged": []},
+            {"flags": ["重试率 60% > 50%"], "flagged": ["retry_rate"]}]
+    assert flagged_panels(runs) == {"seconds_per_item": [2], "error_rate": [2], "quality": [0, 2],
+                                    "items_per_minute": [2]}
+
+
+def test_with_no_runs_the_task_picker_stays_at_the_top(make_window, qtbot):
+    window = make_window()
+    window.resize(1360, 860)
+    page = window.show_page("monitor")
+    wait_ops(qtbot)
+    qtbot.waitUntil(lambda: page.empty.isVisible(), timeout=10_000)
+    qtbot.wait(200)
+    top = page.task.mapTo(page, page.task.rect().topLeft()).y()
+    assert top < page.empty.mapTo(page, page.empty.rect().topLeft()).y()
+    assert top < 120, top      # under the page title (it sat mid-page before)

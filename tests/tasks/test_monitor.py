@@ -37,6 +37,18 @@ def test_alert_thresholds_are_checked():
     assert flags({"pass_rate": 85.0}, RunAlerts(min_pass_rate=80)) == []
 
 
+def test_a_flag_is_worded_in_the_message_language_and_keeps_its_measure():
+    """The Chinese Monitor tab shows the flag in Chinese; the measure says which chart it is about."""
+    from engine import i18n
+    from engine.tasks.monitor import breaches
+    i18n.set_language("zh_CN")
+    try:
+        found = breaches({"accuracy": 10.0, "pass_rate": 90.0}, RunAlerts(min_accuracy=50, min_pass_rate=80))
+    finally:
+        i18n.set_language(None)
+    assert found == [("accuracy", "准确率 10% < 50%")]
+
+
 def test_runs_record_time_retries_failures_and_get_flagged(tiny_text_dir, tmp_path, capsys, workspace_dir):
     from engine.api import Engine
 
