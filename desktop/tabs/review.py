@@ -50,7 +50,8 @@ class ReviewPage(Page):
         layout = QVBoxLayout(self.content)
         layout.setContentsMargins(0, 0, 0, 0)
         filters = QHBoxLayout()
-        self.task_filter = QComboBox()
+        self.task_filter = QComboBox()   # its items arrive later: it widens to them instead of clipping
+        self.task_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status_filter = QComboBox()
         for value, label in (("pending", self.tr("To review")), ("approved", self.tr("Approved")),
                              ("rejected", self.tr("Rejected")), ("", self.tr("All"))):

@@ -149,3 +149,19 @@ def test_add_approved_right_after_approving_waits_for_the_approval(make_window, 
     qtbot.waitUntil(lambda: "1 example(s) added" in page.message.text(), timeout=20_000)
     wait_ops(qtbot)
     assert engine.data.get("slogan-examples").count == 1
+
+
+def test_the_task_filter_shows_its_whole_choice_in_chinese(make_window, qtbot):
+    """Its items arrive after the page is shown; the box widens to them instead of clipping "全部任务"."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+    window = make_window(lang="zh_CN")
+    window.engine.review.add("text", "prompt", text="answer")
+    page = open_review(window, qtbot, 1)
+    combo = page.task_filter
+    qtbot.waitUntil(lambda: combo.count() >= 1 and combo.currentText() != "", timeout=10_000)
+    qtbot.wait(50)
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    assert combo.fontMetrics().horizontalAdvance(combo.currentText()) <= field.width(), combo.currentText()
