@@ -239,6 +239,8 @@ class ModelsPage(Page):
                 item = self._item(model)
                 (parent.addChild(item) if parent else self.tree.addTopLevelItem(item))
         self.tree.expandAll()
+        for column in (1, 3):   # kind and fingerprint: short words, never cut ("Image base m…")
+            self.tree.resizeColumnToContents(column)
         self.inner.setCurrentWidget(self.panel if models else self.empty)
 
     def _item(self, model) -> QTreeWidgetItem:

@@ -65,3 +65,14 @@ def test_details_rename_open_and_use(make_window, qtbot, tiny_text_dir, tmp_path
     training = window.pages["training"]
     assert window.nav.currentRow() == list(window.pages).index("training")
     assert training.model_box.currentData() == "tiny base"
+
+
+def test_the_kind_and_fingerprint_columns_are_never_cut_short(make_window, qtbot, tiny_image_dir):
+    window = make_window()
+    import_model(window.engine, tiny_image_dir, "tiny-sd", "image")
+    page = window.show_page("models")
+    page.refresh()
+    wait_ops(qtbot)
+    assert page.tree.topLevelItem(0).text(1) == "Image base model"
+    for column in (1, 3):
+        assert page.tree.columnWidth(column) >= page.tree.sizeHintForColumn(column), column
