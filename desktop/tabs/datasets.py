@@ -60,7 +60,10 @@ class DatasetsPage(Page):
         self.notice = QLabel()   # what the last clean or split came to, when it made no new version
         self.notice.setWordWrap(True)
         self.notice.hide()
-        column.addWidget(self.heading)
+        heading_row = QHBoxLayout()   # the dataset's own actions sit by its name, the records' below the table
+        heading_row.addWidget(self.heading)
+        heading_row.addStretch(1)
+        column.addLayout(heading_row)
         column.addWidget(self.summary)
         column.addWidget(self.notice)
 
@@ -129,7 +132,7 @@ class DatasetsPage(Page):
         self.history_button.clicked.connect(self.show_history)
         for button in (self.clean_button, self.split_button, self.augment_button, self.export_button,
                        self.history_button):
-            actions.addWidget(button)
+            heading_row.addWidget(button)
         column.addLayout(actions)
         splitter.addWidget(detail)
         splitter.setStretchFactor(1, 1)

@@ -160,7 +160,7 @@ class ImagePanel(GenerationPanel):
         tools.addWidget(self.save_button)
         column.addLayout(tools)
         self.gallery = Gallery()
-        self.gallery.setMinimumHeight(160)   # with the order and file tools above it, the window still fits 760 px
+        self.gallery.setMinimumHeight(110)   # with the order and file tools above it, the window fits a 768 px screen
         column.addWidget(self.gallery, 1)
         self.order.currentIndexChanged.connect(lambda _: self.gallery.set_order(self.order.currentData()))
         self.gallery.image_activated.connect(self.view_image)

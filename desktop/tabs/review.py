@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QImageReader
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-                               QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from desktop import icons
@@ -157,7 +157,11 @@ class ReviewPage(Page):
             # the text box or the picture takes the free height (only one of them shows)
             column.addWidget(widget, 1 if widget in (self.output, self.image) else 0)
         column.addLayout(buttons)
-        splitter.addWidget(detail)
+        scroller = QScrollArea()   # a low screen (1366×768) scrolls the item instead of growing the window
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(detail)
+        splitter.addWidget(scroller)
         splitter.setStretchFactor(1, 1)
         self.inner.addWidget(splitter)
         self.detail = splitter

@@ -2,6 +2,8 @@
 About with versions and a self-test, Esc, the wheel over forms, restarting for a new language."""
 from __future__ import annotations
 
+import pytest
+
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QLabel, QScrollArea, QSpinBox, QWidget
@@ -47,6 +49,18 @@ def test_a_workspace_with_content_gets_no_welcome(make_window, qtbot, tmp_path):
     window = make_window(workspace=tmp_path / "prepared")
     wait_ops(qtbot)
     assert window.welcome is None
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_every_page_fits_a_1366_by_768_screen(make_window, qtbot, lang):
+    """Office laptops still have 1366×768 screens: after visiting every page (each one is built on its
+    first visit), the window can be made that small, title bar and taskbar included."""
+    window = make_window(lang=lang)
+    for key in list(window.pages):
+        window.show_page(key)
+        qtbot.wait(20)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1280 and hint.height() <= 700, (key, hint.width(), hint.height())
 
 
 def test_menu_bar_and_about_with_versions_and_self_test(make_window, qtbot):
