@@ -201,7 +201,7 @@ def test_cancel_while_converting_leaves_no_copy(tmp_path, auto_backend):
     eng = _imported(tmp_path)
 
     def on_event(event):
-        if event.type == "progress" and "converting:" in str(event.data.get("message", "")):
+        if event.type == "progress" and str(event.data.get("message", "")).startswith("converted "):  # a tensor written
             eng.jobs.cancel(event.job_id)
     try:
         unsubscribe = eng.jobs.subscribe(on_event)
