@@ -126,6 +126,7 @@ class ImagePanel(GenerationPanel):
         self.progress.setTextVisible(False)
         self.status = QLabel()
         self.status.setObjectName("muted")
+        self.status.setMinimumWidth(40)   # a long message is cut, not the window widened past the screen
         buttons.addWidget(self.generate_button)
         buttons.addWidget(self.stop_button)
         buttons.addWidget(self.progress, 1)

@@ -109,6 +109,7 @@ class TextPanel(GenerationPanel):
         self.chat.toggled.connect(lambda _: self._update_chat())
         self.speed = QLabel()
         self.speed.setObjectName("muted")
+        self.speed.setMinimumWidth(40)   # a long "Saved to …" path is cut, not the window widened past the screen
         buttons.addWidget(self.generate_button)
         buttons.addWidget(self.stop_button)
         buttons.addWidget(self.chat)
@@ -149,6 +150,8 @@ class TextPanel(GenerationPanel):
             save.clicked.connect(lambda checked=False, i=index: self.save_output(i))
             for button in (copy, save):
                 button.setEnabled(False)
+            for label in (title, speed):   # long model names give way before the window grows past the screen
+                label.setMinimumWidth(40)
             header.addWidget(title, 1)
             header.addWidget(speed)
             header.addWidget(copy)

@@ -57,7 +57,14 @@ def test_every_page_fits_a_1366_by_768_screen(make_window, qtbot, lang):
     first visit), the window can be made that small, title bar and taskbar included."""
     window = make_window(lang=lang)
     for key in list(window.pages):
-        window.show_page(key)
+        page = window.show_page(key)
+        if key == "generation":   # an answer on show: model names and speeds in both pane headers
+            for pane in range(2):
+                page.text.output_titles[pane].setText("brand-voice-lora-campaign-2026")
+                page.text.pane_speeds[pane].setText("12.5 tokens/s")
+                page.text.provenance[pane].setText("llama.cpp on the CPU, f16 weights · seed 42 · file SHA-256 "
+                                                   "eb4aace411ba")
+            page.text.speed.setText("Saved to /home/staff/Documents/campaigns/spring/brand-voice-answer-2.txt")
         qtbot.wait(20)
         hint = window.minimumSizeHint()
         assert hint.width() <= 1280 and hint.height() <= 700, (key, hint.width(), hint.height())
