@@ -22,7 +22,8 @@ ROWS = [("Write a one-line ad for the Aurora water bottle", "Aurora keeps your t
 # words of our own that stay as they are in Chinese: names, units, formats
 KEPT = {"lora", "csv", "json", "jsonl", "xlsx", "tsv", "txt", "zip", "gguf", "gib", "mib", "id", "ok", "top-p",
         "ctrl", "enter", "esc", "alt", "aigc", "workbench", "utf-8", "gb18030", "v", "png", "cpu", "gpu", "fp16",
-        "bf16", "lr", "x"}
+        "bf16", "lr", "x",
+        "pytorch", "llama.cpp"}   # product names, like the model and file names
 
 
 # -- driving widgets as a person does --------------------------------------------------
