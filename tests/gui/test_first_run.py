@@ -107,7 +107,7 @@ def test_escape_stops_the_job_of_the_current_tab(make_window, qtbot):
     from tests.gui import test_shell  # noqa: F401 - registers the test job kinds
     window = make_window()
     page = window.show_page("training")
-    job = window.engine.jobs.submit("test.gui_steps", {"steps": 2000, "delay": 0.01})
+    job = window.engine.jobs.submit("test.gui_steps", {"steps": 10**6, "delay": 0.01})  # never ends alone
     page.follow(window.engine.jobs.get(job.id))
     # a loaded machine may take a while to start the job; any state but queued ends the wait
     qtbot.waitUntil(lambda: page.current_row.state != "queued", timeout=60_000)

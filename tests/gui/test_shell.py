@@ -232,7 +232,7 @@ def test_docks_and_splitters_come_back_where_they_were_left(make_window, qtbot, 
 def test_closing_with_running_job_asks_and_leaves_it_resumable(make_window, qtbot):
     window = make_window()
     engine = window.engine
-    job = engine.jobs.submit("test.gui_steps", {"steps": 2000, "delay": 0.01})
+    job = engine.jobs.submit("test.gui_steps", {"steps": 10**6, "delay": 0.01})  # never ends alone
     qtbot.waitUntil(lambda: engine.jobs.get(job.id).state.value == "running", timeout=5000)
     window.close()   # the running jobs are looked up off the GUI thread, then asked about without blocking
     qtbot.waitUntil(lambda: getattr(window, "jobs_question", None) is not None and window.jobs_question.isVisible(),

@@ -109,7 +109,7 @@ def test_time_left_counts_from_the_run_start_when_opened_midway(make_window, qtb
     from tests.gui import test_shell  # noqa: F401 - registers the test job kinds
     window = make_window()
     page = window.show_page("training")
-    job = window.engine.jobs.submit("test.gui_steps", {"steps": 2000, "delay": 0.01})
+    job = window.engine.jobs.submit("test.gui_steps", {"steps": 10**6, "delay": 0.01})  # never ends alone
     qtbot.waitUntil(lambda: window.engine.jobs.get(job.id).state.value != "queued", timeout=60_000)
     opened = window.engine.jobs.get(job.id)
     opened.started_at = time.time() - 100          # as if it had been running for 100 s already
