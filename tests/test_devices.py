@@ -30,3 +30,26 @@ def test_background_worker_runs_below_normal_priority():
     before, after, threads = map(int, out)
     assert after > before
     assert threads == (os.cpu_count() or 1)
+
+
+def _spinners(count: int) -> list[subprocess.Popen]:
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+
+
+def test_programs_started_a_moment_ago_leave_fewer_idle_cores_at_once(monkeypatch):
+    """llama.cpp's spinning threads must not be more than the idle cores; the one-minute load average
+    would only notice these programs a minute later."""
+    import time
+    from engine.deploy.fast_generate import llama_threads
+    monkeypatch.delenv("AIGC_THREADS", raising=False)
+    cores = os.cpu_count() or 1
+    busy = _spinners(cores)
+    try:
+        time.sleep(0.3)
+        assert devices.idle_cores() < 1.0          # every core has a spinning program on it
+        assert llama_threads() == 1
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
+    assert 0.0 <= devices.idle_cores() <= cores

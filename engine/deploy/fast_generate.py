@@ -27,14 +27,13 @@ def llama_threads() -> int:
     system deschedules holds up all of them: on a busy machine fewer threads run much faster (measured
     about 5x on 2 cores at load 9). ``AIGC_THREADS`` overrides this too.
     """
-    import math
     import os
     from engine import devices
     wanted = devices.cpu_threads()
-    if os.environ.get("AIGC_THREADS", "").isdigit() or not hasattr(os, "getloadavg"):
+    if os.environ.get("AIGC_THREADS", "").isdigit():
         return wanted
-    idle = (os.cpu_count() or 1) - os.getloadavg()[0]
-    return max(1, min(wanted, math.ceil(idle)))
+    # a core counts as idle when less than a quarter of it is taken
+    return max(1, min(wanted, int(devices.idle_cores() + 0.25)))
 
 
 class LoadedFast:
