@@ -53,6 +53,11 @@ def _window(quick, work):
     return window.bench(quick, work)
 
 
+def _gui_stall(quick, work):
+    from bench import gui_stall
+    return gui_stall.bench(quick, work)
+
+
 def _scaling(quick, work):
     from bench import scaling
     return scaling.bench(quick, work)
@@ -70,6 +75,7 @@ BENCHMARKS = {
     "image_generate_256": _image("generate"),
     "image_lora_step_256": _image("lora"),
     "window_shown": _window,
+    "gui_stall_training": _gui_stall,
     "scaling": _scaling,
 }
 
@@ -88,6 +94,9 @@ def table(results: list[dict]) -> str:
             note.append(f"SQLite writes alone {d['sqlite_writes_alone']['rows_per_s']:,} rows/s")
         if "greedy_token_agreement" in d:
             note.append(f"greedy agreement {d['greedy_token_agreement']:.2f}")
+        if "longest_gap_ms" in d:
+            note.append(f"longest gap {d['longest_gap_ms']['ours']} ms (idle {d['longest_gap_ms']['baseline']}); "
+                        f"target {'met' if d['meets_target'] else 'missed'}")
         if "ours_gflops" in d:
             note.append(f"GFLOP/s {d['ours_gflops']} vs {d['baseline_gflops']} (matmul {d['matmul_peak_gflops']})")
         lines.append(f"{r['name']:<28} {r['unit']:<10} {r['ours']:>11.4g} {r['baseline']:>11.4g} "
