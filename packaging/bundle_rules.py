@@ -28,6 +28,7 @@ METADATA_DISTRIBUTIONS = (
     "pyqtgraph", "openpyxl", "charset-normalizer", "psutil", "sacrebleu", "regex", "tqdm", "filelock",
     "packaging", "pyyaml", "requests", "jinja2", "fsspec", "sympy", "networkx", "typing-extensions",
     "importlib-metadata", "httpx2", "httpcore2", "httpx", "httpcore", "portalocker", "tabulate", "colorama", "lxml",
+    "openvino",
 )
 
 # Packages that import parts of themselves lazily, by name, where the import scan
@@ -151,12 +152,16 @@ def hidden_imports() -> list[str]:
 
 
 def binaries() -> list[tuple[str, str]]:
-    """Native libraries loaded by path at run time: llama.cpp's, beside its Python package."""
+    """Native libraries loaded by path at run time: llama.cpp's and OpenVINO's (its device plugins),
+    beside their Python packages."""
     from PyInstaller.utils.hooks import collect_dynamic_libs
-    try:
-        return collect_dynamic_libs("llama_cpp")
-    except Exception:  # noqa: BLE001 - the optional llama.cpp backend is absent from this build environment
-        return []
+    found: list[tuple[str, str]] = []
+    for package in ("llama_cpp", "openvino"):
+        try:
+            found += collect_dynamic_libs(package)
+        except Exception:  # noqa: BLE001 - an optional backend absent from this build environment
+            pass
+    return found
 
 
 def data_files() -> list[tuple[str, str]]:

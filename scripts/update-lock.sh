@@ -32,7 +32,7 @@ compile() {  # compile VARIANT PLATFORM [extra uv args...]
     local variant="$1" platform="$2"; shift 2
     echo "resolving requirements/$variant.lock for $platform" >&2
     MACOSX_DEPLOYMENT_TARGET=14.0 "$UV" pip compile --quiet pyproject.toml requirements/build-tools.in \
-        --extra dev --extra llamacpp --generate-hashes --python-version 3.11 --python-platform "$platform" \
+        --extra dev --extra llamacpp --extra openvino --generate-hashes --python-version 3.11 --python-platform "$platform" \
         --custom-compile-command "scripts/update-lock.sh" \
         -c requirements/torch.constraints "${UPGRADE[@]}" "$@" -o "requirements/$variant.lock"
 }
