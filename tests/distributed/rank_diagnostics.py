@@ -56,7 +56,10 @@ def describe(ws: Path, eng, job_id: str) -> str:
         out.append(f"job {job_id}: ({exc})")
     out += ["job log:", _tail(Path(ws) / "jobs" / f"{job_id}.log")]
     for folder in sorted((Path(ws) / "tmp").glob("ranks-*")):
-        out.append(f"{folder.name}: {sorted(p.name for p in folder.iterdir())}")
+        try:
+            out.append(f"{folder.name}: {sorted(p.name for p in folder.iterdir())}")
+        except OSError as exc:   # the job removes it as it ends
+            out.append(f"{folder.name}: ({exc})")
         for path in sorted(folder.glob("events-*.jsonl")):
             out += [f"{path.name}:", _tail(path, 6)]
         out += ["torchrun.log:", _tail(folder / "torchrun.log", 30)]
