@@ -35,8 +35,25 @@ def rank_threads(nproc: int) -> int:
 
 def command(entry: str, folder: Path, nproc: int) -> list[str]:
     from engine.offline import python_command
-    return python_command(["-m", "engine.distributed.agent", "--standalone", f"--nproc-per-node={nproc}",
-                           "--monitor-interval=0.2", "-m", "engine.distributed.rank_main", entry, str(folder)])
+    return python_command(["-m", "engine.distributed.agent", "--standalone", "--nnodes=1",
+                           f"--nproc-per-node={nproc}", "--monitor-interval=0.2",
+                           "-m", "engine.distributed.rank_main", entry, str(folder)])
+
+
+# torchrun takes every option not on its command line from ``PET_<OPTION>`` (PET_NNODES=2 makes a run on
+# this machine wait for a second one), and TORCHELASTIC_* describe an outer launch: left in the
+# environment by a cluster job or a shell profile, they must not reach the run this machine starts.
+FOREIGN_PREFIXES = ("PET_", "TORCHELASTIC_", "TORCH_ELASTIC_")
+
+
+def launcher_env(nproc: int) -> dict:
+    """The environment of ``torchrun`` and its ranks: the offline child environment, one share of the cores."""
+    from engine.offline import child_env
+    env = {key: value for key, value in child_env().items() if not key.startswith(FOREIGN_PREFIXES)}
+    env["OMP_NUM_THREADS"] = str(rank_threads(nproc))
+    env["AIGC_THREADS"] = env["OMP_NUM_THREADS"]
+    env.pop("AIGC_PROGRESS", None)
+    return env
 
 
 class Relay:
@@ -82,15 +99,11 @@ class Relay:
 def run_ranks(ctx, entry: str, params: dict, nproc: int, grace: float | None = None) -> dict:
     """Run ``entry`` (see rank_main.ENTRIES) on ``nproc`` ranks; rank 0's result, with ``world_size``."""
     from engine.jobs.runner import kill_grace_default
-    from engine.offline import child_env
     grace = max(1.0, kill_grace_default() / 2) if grace is None else grace
     folder = ctx.workspace.folder("tmp") / f"ranks-{ctx.job_id}-{uuid.uuid4().hex[:6]}"
     folder.mkdir(parents=True, exist_ok=True)
     write_json(folder / "spec.json", {"root": str(ctx.workspace.root), "job_id": ctx.job_id, "params": params})
-    env = child_env()
-    env["OMP_NUM_THREADS"] = str(rank_threads(nproc))
-    env["AIGC_THREADS"] = env["OMP_NUM_THREADS"]
-    env.pop("AIGC_PROGRESS", None)
+    env = launcher_env(nproc)
     relay = Relay(folder, nproc)
     log_path = folder / "torchrun.log"
     try:

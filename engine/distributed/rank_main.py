@@ -58,6 +58,7 @@ def main(argv: list[str]) -> int:
         if threads and threads.isdigit():
             torch.set_num_threads(int(threads))
         ranks.start()
+        ctx.emit("joined", backend=ranks.backend)   # past the rendezvous: a wait after this is the work's
         result = ENTRIES[entry](ctx)
         if ranks.main:
             ctx.emit("result", result=result)

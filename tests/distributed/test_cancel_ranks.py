@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 from conftest import aigc
+from rank_diagnostics import wait_while_running
 from test_rank_failure import _rank_pid, _wait_for
 
 
@@ -30,8 +31,9 @@ def test_cancel_stops_every_rank_and_checkpoints(capsys, tmp_path, tiny_llama, a
         config = {"model": "m", "data": str(ads), "max_steps": 5000, "batch_size": 2, "save_every": 1000,
                   "eval_every": 1000, "val_fraction": 0}
         job = eng.jobs.submit("text.train", {"config": config, "nproc": 2})
-        pids = [_wait_for(lambda r=r: _rank_pid(ws, r)) for r in (0, 1)]
-        _wait_for(lambda: any(m["name"] == "loss" and m["step"] >= 3 for m in eng.jobs.metrics(job.id)))
+        pids = [wait_while_running(eng, ws, job.id, lambda r=r: _rank_pid(ws, r)) for r in (0, 1)]
+        wait_while_running(eng, ws, job.id,
+                           lambda: any(m["name"] == "loss" and m["step"] >= 3 for m in eng.jobs.metrics(job.id)))
         eng.jobs.cancel(job.id)
         job = eng.jobs.wait(job.id, timeout=120)
         assert job.state.value == "cancelled", job.error

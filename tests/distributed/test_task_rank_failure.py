@@ -9,7 +9,8 @@ import signal
 import pytest
 
 from conftest import aigc
-from test_rank_failure import _rank_pid, _wait_for
+from rank_diagnostics import wait_while_running
+from test_rank_failure import _rank_pid
 from test_task_ranks import TASK
 
 
@@ -29,8 +30,8 @@ def test_killed_task_rank_rows_are_redone_on_resume(capsys, tmp_path, tiny_llama
             return [(r["row_index"], r["output_text"], r["seed"]) for r in eng.workspace.db().execute(
                 "SELECT * FROM task_outputs WHERE run_id = ? ORDER BY row_index", (run_id,))]
         job = eng.tasks.run("ads", inputs, batch_size=1, max_retries=0, nproc=2)
-        _wait_for(lambda: len(outputs(job.id)) >= 4)
-        os.kill(_wait_for(lambda: _rank_pid(ws, 1)), signal.SIGKILL)
+        wait_while_running(eng, ws, job.id, lambda: len(outputs(job.id)) >= 4)
+        os.kill(wait_while_running(eng, ws, job.id, lambda: _rank_pid(ws, 1)), signal.SIGKILL)
         failed = eng.jobs.wait(job.id, timeout=120)
         assert failed.state.value == "failed" and "rank 1 of 2" in failed.error, failed.error
         kept = outputs(job.id)

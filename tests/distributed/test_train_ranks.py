@@ -15,9 +15,13 @@ def _import(capsys, ws, path):
     assert code == 0, captured.err
 
 
-def test_two_processes_match_one_with_the_same_effective_batch(capsys, tmp_path, tiny_llama, ads):
+def test_two_processes_match_one_with_the_same_effective_batch(capsys, tmp_path, tiny_llama, ads, monkeypatch):
     ws = tmp_path / "ws"
     _import(capsys, ws, tiny_llama)
+    # torchrun settings a cluster job or a shell profile left behind do not reach the run on this machine
+    monkeypatch.setenv("PET_NNODES", "2")       # torchrun would wait for a second machine
+    monkeypatch.setenv("PET_NO_PYTHON", "1")    # torchrun would refuse to run a module
+    monkeypatch.setenv("TORCHELASTIC_RUN_ID", "outer-job")
     code, two, captured = aigc(capsys, ws, "train", "--model", "m", "--data", str(ads), *TRAIN,
                                "--grad-accum", "1", "--nproc", "2", "--name", "two")
     assert code == 0, captured.err
