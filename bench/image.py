@@ -129,6 +129,9 @@ def bench_generate(quick: bool, workdir: Path) -> dict:
                                   "baseline": [round(r["cpu_s"], 2) for r in base_out]},
                         "max_pixel_diff_vs_plain": int(np.abs(a - b).max()),
                         "same_seed_same_image": same_seed_same_image, "threads": threads,
+                        "backend": ours.info.get("backend"), "openvino_parts": ours.info.get("openvino_parts"),
+                        "conversion_s": ours.info.get("conversion_s"),
+                        "ours_first_image_s": ours.info.get("first_image_s"),
                         "omp_wait_policy": {"ours": ours.info.get("omp_wait_policy"),
                                             "baseline": plain.info.get("omp_wait_policy")},
                         "baseline_is": "StableDiffusionPipeline defaults in a plain Python process, DDIM, same seed"}}
