@@ -62,24 +62,24 @@ def choose(engine, base, backend: str | None, device_kind: str) -> tuple[str, st
     check_backend(backend)
     backend = backend or default_backend(engine)
     if backend == "torch":
-        return "torch", tr("the torch backend was chosen")
+        return "torch", "the torch backend was chosen"
     asked = backend == "openvino"
     if openvino_missing():
         if asked:
             raise UserError(tr("the OpenVINO backend needs openvino, which is not installed in this build"),
                             hint=tr("install the 'openvino' extra, or use the auto or torch backend"),
                             options=("--backend",))
-        return "torch", tr("openvino is not installed")
+        return "torch", "openvino is not installed"
     if device_kind != "cpu":
         if asked:
             raise UserError(tr("the OpenVINO backend runs on the CPU; this model runs on the {device}",
                                device=device_kind.upper()), hint=tr("use the auto or torch backend"),
                             options=("--backend",))
-        return "torch", tr("the model runs on the {device}", device=device_kind.upper())
+        return "torch", f"the model runs on the {device_kind.upper()}"
     reason = unsupported(base)
     if reason:
         if asked:
             raise UserError(tr("model '{name}': {reason}", name=base.name, reason=reason),
                             hint=tr("use the auto or torch backend for this model"), options=("--backend",))
         return "torch", reason
-    return "openvino", tr("OpenVINO on the CPU")
+    return "openvino", "OpenVINO on the CPU"
