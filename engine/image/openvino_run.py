@@ -24,7 +24,9 @@ class OpenVINOParts:
         self.name, self.record, self.threads = name, record, int(threads)
         self.core = ov.Core()
         compiled_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.core.set_property({"CACHE_DIR": str(compiled_dir)})
+        # compiled code only: the weights are read again from the entry's .bin (a copy per shape would
+        # take the model's size again on disk each time)
+        self.core.set_property({"CACHE_DIR": str(compiled_dir), "CACHE_MODE": "OPTIMIZE_SIZE"})
         folder = Path(record["folder"])
         self.models = {part: self.core.read_model(str(folder / f"{part}.xml")) for part in record["parts"]}
         self.requests: dict[tuple, object] = {}
