@@ -168,6 +168,13 @@ def test_cli_backend_openvino_and_its_refusal_without_openvino(ov_engine, tmp_pa
     code, out = _cli(capsys, "--workspace", ws, "generate", "--model", "tiny", "--prompt", "x", "--backend",
                      "llamacpp")
     assert code != 0 and "image backend llamacpp is not one of auto, torch, openvino" in out.err
+    from pathlib import Path
+    folder = Path(ws) / "cache" / "openvino"
+    assert any(p.name.endswith("-base") for p in folder.iterdir())
+    code, out = _cli(capsys, "--workspace", ws, "--json", "models", "remove", "tiny")   # its copies go with it
+    assert code == 0, out.err
+    assert any(name.endswith("-base") for name in json.loads(out.out.strip().splitlines()[-1])["dropped_cache"])
+    assert [p.name for p in folder.iterdir()] == ["compiled"]
 
 
 def test_sdxl_is_refused_for_openvino_and_auto_keeps_torch(eng, tiny_family_dirs):
