@@ -188,3 +188,27 @@ def test_sdxl_is_refused_for_openvino_and_auto_keeps_torch(eng, tiny_family_dirs
     sd2 = resolve(eng, str(tiny_family_dirs["sd2"]["folder"]), "base")
     assert choose(eng, sd2, "auto", "cpu")[0] == "openvino"
     assert choose(eng, sd2, "auto", "cuda")[0] == "torch"
+
+
+@pytest.mark.slow   # one more conversion
+def test_a_copy_further_from_pytorch_than_the_tolerance_is_refused_once_and_pytorch_generates(
+        ov_engine, tiny_sd_dir, tmp_path, monkeypatch):
+    import shutil
+    from engine.image import openvino_cache
+    shutil.copytree(tiny_sd_dir, tmp_path / "base")
+    lora = make_lora(tmp_path / "lora", seed=9)
+    monkeypatch.setattr(openvino_cache, "TOLERANCE", -1.0)      # no copy is close enough
+    logs = []
+    unsubscribe = ov_engine.jobs.subscribe(lambda e: logs.append(str(e.data)) if e.type == "log" else None)
+    try:
+        made, texts = generate(ov_engine, tmp_path / "refused", backend="openvino", seed=3, adapter=str(lora),
+                               adapter_scale=0.25)
+        again, again_texts = generate(ov_engine, tmp_path / "again", backend="openvino", seed=3, adapter=str(lora),
+                                      adapter_scale=0.25)
+    finally:
+        unsubscribe()
+    assert read_provenance(made[0])["backend"] == "torch" and read_provenance(again[0])["backend"] == "torch"
+    assert any("the OpenVINO copy was refused" in line for line in logs), logs
+    assert any("converting the UNet" in t for t in texts) and not any("converting" in t for t in again_texts)
+    refused = [p for p in openvino_cache.cache_dir(ov_engine.workspace).iterdir() if p.name.endswith("-x0.25")]
+    assert len(refused) == 1 and sorted(f.name for f in refused[0].iterdir()) == ["entry.json"]
