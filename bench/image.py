@@ -4,6 +4,10 @@ its own process, started as its user would start it; the LoRA step: both in this
 The model: a random-weight SD 1.x pipeline whose UNet has SD 1.5's channel widths
 (320, 640, 1280, 1280), cross-attention width 768 and one layer per block, at 256 px;
 a 4-level VAE (64..256 channels) and a 2-layer 768-wide CLIP text encoder.
+
+Ours generates on the workspace's default ``auto`` backend, as a user's ``aigc generate`` does (OpenVINO for
+the UNet and VAE decoder on the CPU when it is installed); ``details.backend`` says which ran and
+``details.conversion_s`` what the one-off OpenVINO conversion took, before the timed images.
 """
 from __future__ import annotations
 
