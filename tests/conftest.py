@@ -8,6 +8,9 @@ os.environ.setdefault("AIGC_DEVICE", "cpu")
 # Generation tests exercise the PyTorch path unless they ask for another backend; the llama.cpp route
 # (the default a user gets on the CPU) is tested in tests/gguf/test_fast_backend.py.
 os.environ.setdefault("AIGC_GENERATION_BACKEND", "torch")
+# Image generation likewise stays in PyTorch unless a test asks; OpenVINO (the CPU default) is tested in
+# tests/image/test_openvino.py.
+os.environ.setdefault("AIGC_IMAGE_BACKEND", "torch")
 os.environ["AIGC_LANG"] = "en"   # messages in English whatever the machine's locale (tests/test_i18n.py sets others)
 
 import pytest  # noqa: E402

@@ -70,7 +70,11 @@ def generate_params(args) -> dict:
               "width": _get(args, "width"), "height": _get(args, "height"),
               "batch_size": _get(args, "batch_size"), "scheduler": _get(args, "scheduler"),
               "init_image": _get(args, "init_image"), "strength": _get(args, "strength"),
-              "adapter_scale": _get(args, "adapter_scale"), "memory": _get(args, "memory")}
+              "adapter_scale": _get(args, "adapter_scale"), "memory": _get(args, "memory"),
+              "backend": _get(args, "backend")}
+    if _get(args, "quant") is not None:
+        raise UserError(tr("--quant is for text models on the llama.cpp backend"),
+                        hint=tr("drop --quant for image models"))
     return {k: v for k, v in params.items() if v is not None}
 
 

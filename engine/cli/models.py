@@ -108,9 +108,11 @@ def register(sub) -> None:
     p.add_argument("--stop", action="append", help="stop when this text appears (repeatable)")
     p.add_argument("--seed", type=int)
     p.add_argument("--int8", action="store_true", help="int8 dynamic quantization (CPU)")
-    p.add_argument("--backend", choices=("auto", "torch", "llamacpp"),
+    p.add_argument("--backend", choices=("auto", "torch", "llamacpp", "openvino"),
                    help="text: auto (default: llama.cpp over a cached GGUF copy on the CPU when it is installed "
-                        "and the architecture is supported, else PyTorch), torch, or llamacpp")
+                        "and the architecture is supported, else PyTorch), torch, or llamacpp; images: auto "
+                        "(default: OpenVINO for the UNet and VAE decoder of an SD 1.x/2.x model on the CPU when "
+                        "it is installed, else PyTorch), torch, or openvino")
     p.add_argument("--quant", choices=("f16", "q8_0", "q4_0", "q4_k_m"),
                    help="text, llama.cpp backend: the cached copy's weights (default f16, which matches PyTorch; "
                         "the others are smaller and lossy)")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from engine.i18n import tr
+
 
 class ImageAPI:
     """Facade for the GUI and the CLI. Long operations are jobs: ``image.train``, ``image.generate``."""
@@ -18,6 +20,7 @@ class ImageAPI:
         self._pipe_key = None
         self._adapter_key = None
         self._img2img_pipe = None
+        self._openvino = None
 
     # -- jobs ------------------------------------------------------------------
     def train(self, params: dict):
@@ -29,12 +32,24 @@ class ImageAPI:
         return self.engine.jobs.submit("image.generate", params)
 
     # -- direct use ------------------------------------------------------------
-    def generator(self, model, adapter=None, adapter_scale: float = 1.0):
+    def generator(self, model, adapter=None, adapter_scale: float = 1.0, ctx=None):
+        """A generator for ``model`` (+ ``adapter``). ``ctx`` (a job's context) gets the progress of
+        building the OpenVINO copy when the generation's backend needs one."""
         from engine.image.generator import ImageGenerator
         from engine.image.pipeline import resolve
         base = resolve(self.engine, model, "base")
         lora = resolve(self.engine, adapter, "adapter") if adapter else None
-        return ImageGenerator(self, base, lora, adapter_scale)
+        return ImageGenerator(self, base, lora, adapter_scale, ctx)
+
+    def backend(self) -> str:
+        """The workspace's default image backend: auto, torch or openvino."""
+        from engine.image.backend_choice import default_backend
+        return default_backend(self.engine)
+
+    def set_backend(self, backend: str) -> None:
+        from engine.image.backend_choice import SETTING, check_backend
+        check_backend(backend)
+        self.engine.workspace.set_setting(SETTING, backend)
 
     def default_out_dir(self) -> Path:
         return self.engine.workspace.folder("outputs", "images")
@@ -42,7 +57,7 @@ class ImageAPI:
     def unload(self) -> None:
         """Free the loaded pipeline (memory on demand)."""
         with self._lock:
-            self._pipe = self._pipe_key = self._adapter_key = self._img2img_pipe = None
+            self._pipe = self._pipe_key = self._adapter_key = self._img2img_pipe = self._openvino = None
             import gc
             gc.collect()
             from engine.image.pipeline import clear_cuda
@@ -84,6 +99,25 @@ class ImageAPI:
             if adapter is not None:
                 pipe.set_adapters(["active"], adapter_weights=[float(scale)])
             return pipe, device, info
+
+    def _openvino_for(self, base, adapter, scale: float, pipe, ctx):
+        """The compiled OpenVINO copy of ``pipe`` as set up now (``base`` + ``adapter`` at ``scale``), converted
+        once into the workspace's cache; None (reason logged) when the copy was refused. The caller holds
+        ``self._lock``."""
+        from engine import devices
+        from engine.image import openvino_cache
+        from engine.image.openvino_run import OpenVINOParts
+        name = openvino_cache.entry_name(base, adapter, scale)
+        if self._openvino is not None and self._openvino.name == name:
+            return self._openvino
+        self._openvino = None
+        record = openvino_cache.ensure(self.engine, base, adapter, scale, pipe, ctx)
+        if not record["verified"]:
+            ctx.log(tr("generating with PyTorch: the OpenVINO copy was refused ({reason})", reason=record.get("reason")))
+            return None
+        self._openvino = OpenVINOParts(name, record, openvino_cache.compiled_dir(self.engine.workspace),
+                                       devices.cpu_threads())
+        return self._openvino
 
     def _img2img(self, pipe):
         if self._img2img_pipe is None:

@@ -39,6 +39,7 @@ class GenerateParams:
     adapter_scale: float = number(1.0, lo=-10, hi=10, flag="--adapter-scale")
     memory: str = "auto"
     preview_every: int = number(1, lo=0, hi=10_000, integer=True)
+    backend: str | None = None       # auto | torch | openvino; None: the workspace's default
 
     @classmethod
     def from_dict(cls, params: dict) -> "GenerateParams":
@@ -47,6 +48,8 @@ class GenerateParams:
         if unknown:
             raise UserError(tr("unknown generation parameter '{unknown}'", unknown=unknown[0]))
         p = check_fields(cls(**known))
+        from engine.image.backend_choice import check_backend
+        check_backend(p.backend)
         if p.init_image:
             from engine.data.images import verify_image
             from engine.input_paths import check_input_file
@@ -59,11 +62,12 @@ class GenerateParams:
 
 
 class ImageGenerator:
-    def __init__(self, api, base: ModelRef, adapter: ModelRef | None, adapter_scale: float):
+    def __init__(self, api, base: ModelRef, adapter: ModelRef | None, adapter_scale: float, ctx=None):
         self.api = api
         self.base = base
         self.adapter = adapter
         self.adapter_scale = float(adapter_scale)
+        self.ctx = ctx if ctx is not None else _NoJob()
 
     def generate(self, prompt: str, params: dict | None = None, on_step: Callable | None = None,
                  should_stop: Callable[[], bool] | None = None, out_dir=None) -> list[dict]:
@@ -89,6 +93,10 @@ class ImageGenerator:
         check_size(p.width, p.height, pipe)
         preflight_generation(pipe, device_info, p.width, p.height, p.batch_size)
         memory = apply_memory_options(pipe, device_info, p.width, p.height, p.batch_size, p.memory)
+        from engine.image.backend_choice import choose
+        backend, _ = choose(self.api.engine, self.base, p.backend, device_info.kind)
+        parts = self.api._openvino_for(self.base, self.adapter, p.adapter_scale, pipe, self.ctx) \
+            if backend == "openvino" else None
         from engine.image.schedulers import make_scheduler
         adapters = [self.adapter.name] if self.adapter else []
         pipe.scheduler, p.scheduler = make_scheduler(pipe, p.scheduler, adapters)
@@ -124,9 +132,12 @@ class ImageGenerator:
                 on_step(step + 1, total, path)
             return callback_kwargs
 
+        from contextlib import nullcontext
+
+        from engine.image.openvino_run import attached
         started = time.time()
         try:
-            with torch.inference_mode():
+            with torch.inference_mode(), attached(pipe, parts, decode=not memory["vae_tiling"]) if parts else nullcontext():
                 images = run(callback_on_step_end=step_end, **kwargs).images
         except Exception as exc:  # noqa: BLE001 - only out-of-memory is translated, the rest passes on
             from engine.image import oom
@@ -135,6 +146,7 @@ class ImageGenerator:
             oom.release_memory()
             raise oom.generation_oom(exc, p.width, p.height, p.batch_size, memory) from None
         seconds = round(time.time() - started, 3)
+        ran = {"backend": "openvino", "openvino_parts": sorted(parts.used)} if parts and parts.used else {"backend": "torch"}
         results = []
         for index, (image, image_seed) in enumerate(zip(images, seeds)):
             prov = {"prompt": prompt, "negative_prompt": p.negative_prompt, "seed": image_seed,
@@ -143,17 +155,34 @@ class ImageGenerator:
                     "adapter_sha256": self.adapter.sha256 if self.adapter else None,
                     "params": {**asdict(p), "seed": image_seed, "batch_index": index, "batch_seed": seed},
                     "scheduler_class": scheduler_class, "prediction_type": prediction_type, "memory": memory, "device": device_info.kind, "seconds": seconds,
-                    "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "software": _software()}
+                    **ran, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "software": _software(parts)}
             path = provenance.save_png(image, out / f"{stamp}-{image_seed}-{index}.png", prov)
             results.append({"path": str(path), "seed": image_seed, "provenance": prov})
         return results
 
 
-def _software() -> str:
+class _NoJob:
+    """Stands in for a job's context when a generator is used outside a job."""
+
+    def report(self, fraction, message=""):
+        pass
+
+    def log(self, text):
+        pass
+
+    def check_cancelled(self):
+        pass
+
+
+def _software(parts=None) -> str:
     import diffusers
 
     from engine import __version__
-    return f"AIGC Workbench {__version__} (diffusers {diffusers.__version__})"
+    extra = ""
+    if parts is not None and parts.used:
+        import openvino
+        extra = f", OpenVINO {openvino.__version__.split('-')[0]}"
+    return f"AIGC Workbench {__version__} (diffusers {diffusers.__version__}{extra})"
 
 
 def load_init_image(path, width: int, height: int):

@@ -70,7 +70,12 @@ def check_generate(engine, params: dict) -> None:
         if kind not in ("missing", "a folder"):
             raise UserError(tr("output folder {out_dir} is {kind}, not a folder", out_dir=out_dir, kind=kind), hint=tr("give a folder for the images"),
                             options=("--out",))
-    GenerateParams.from_dict(rest)
+    p = GenerateParams.from_dict(rest)
+    from engine.image.backend_choice import choose, default_backend
+    if (p.backend or default_backend(engine)) == "openvino":    # refused here rather than falling back later
+        from engine import devices
+        from engine.image.pipeline import resolve
+        choose(engine, resolve(engine, rest.get("model"), "base"), p.backend, devices.detect().kind)
 
 
 @job_kind("image.train", title="Train image LoRA", resumable=True, check=check_train, isolated=True)
@@ -102,7 +107,7 @@ def generate_images(ctx: JobContext) -> dict:
     if not prompts or not any(str(p).strip() for p in prompts):
         raise UserError(tr("the prompt is empty"), hint=tr("type a prompt"), options=("--prompt TEXT",))
     ctx.report(0.0, tr("loading the model"))
-    generator = ctx.engine.image.generator(model, adapter, scale)
+    generator = ctx.engine.image.generator(model, adapter, scale, ctx=ctx)
     images = []
     for number, prompt in enumerate(prompts):
         def on_step(step, total, preview, number=number):

@@ -235,6 +235,8 @@ class ModelsAPI:
         shutil.rmtree(folder, ignore_errors=True)
         from engine.deploy.gguf_cache import drop
         cached = drop(self.ws, model.sha256)   # its llama.cpp copies (as a base or as a merged adapter)
+        from engine.image.openvino_cache import drop as drop_openvino
+        cached += drop_openvino(self.ws, model.sha256)   # its OpenVINO copies (as a base or as an adapter)
         return {"removed": model.name, "id": model.id, "deleted_files": self._inside_workspace(Path(model.path)),
                 "dropped_cache": cached}
 
