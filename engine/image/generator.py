@@ -15,6 +15,7 @@ from engine.errors import Cancelled, UserError
 from engine.fields import check_fields, number, seed as seed_field
 from engine.image import provenance
 from engine.image.pipeline import ModelRef
+from engine.jobs.context import NoJob
 from engine.i18n import N_, tr
 
 # SD 1.x/2.x latent -> RGB (a well-known linear fit); used when decoding every step would be too slow
@@ -67,7 +68,7 @@ class ImageGenerator:
         self.base = base
         self.adapter = adapter
         self.adapter_scale = float(adapter_scale)
-        self.ctx = ctx if ctx is not None else _NoJob()
+        self.ctx = ctx if ctx is not None else NoJob()
 
     def generate(self, prompt: str, params: dict | None = None, on_step: Callable | None = None,
                  should_stop: Callable[[], bool] | None = None, out_dir=None) -> list[dict]:
@@ -159,19 +160,6 @@ class ImageGenerator:
             path = provenance.save_png(image, out / f"{stamp}-{image_seed}-{index}.png", prov)
             results.append({"path": str(path), "seed": image_seed, "provenance": prov})
         return results
-
-
-class _NoJob:
-    """Stands in for a job's context when a generator is used outside a job."""
-
-    def report(self, fraction, message=""):
-        pass
-
-    def log(self, text):
-        pass
-
-    def check_cancelled(self):
-        pass
 
 
 def _software(parts=None) -> str:

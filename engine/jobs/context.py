@@ -11,6 +11,19 @@ from engine.jobs import logfile
 from engine.jobs.model import JobEvent
 
 
+class NoJob:
+    """Stands in for a job's context when work that reports progress runs outside a job."""
+
+    def report(self, fraction, message=""):
+        pass
+
+    def log(self, text):
+        pass
+
+    def check_cancelled(self):
+        pass
+
+
 class JobContext:
     def __init__(self, job_id: str, params: dict, workspace, log_path: Path,
                  publish: Callable[[JobEvent], None], store_progress: Callable[[float, str], None],

@@ -10,22 +10,10 @@ import threading
 from contextlib import contextmanager
 
 from engine.errors import UserError
+from engine.jobs.context import NoJob
 from engine.i18n import tr
 
 _log = logging.getLogger(__name__)
-
-
-class _NoJob:
-    """Stands in for a job's context when a generator is asked for outside a job."""
-
-    def report(self, fraction, message=""):
-        pass
-
-    def log(self, text):
-        pass
-
-    def check_cancelled(self):
-        pass
 
 
 class LoadedModel:
@@ -154,7 +142,7 @@ class TextAPI:
         """The llama.cpp generator over the cached GGUF copy; None (reason logged) when the copy disagreed."""
         from engine.deploy import gguf_cache
         from engine.deploy.fast_generate import FastGenerator, LoadedFast
-        ctx = ctx if ctx is not None else _NoJob()
+        ctx = ctx if ctx is not None else NoJob()
         with self._load_lock:
             current = self._loaded
             same = (isinstance(current, LoadedFast) and current.base.id == base.id and current.quant == quant
