@@ -148,18 +148,5 @@ def probe_agreement(path: Path, torch_model, tokenizer) -> dict:
 
 def drop(ws, sha256: str | None) -> list[str]:
     """Remove every entry made from a model or adapter with this digest (unless another catalog entry shares it)."""
-    if not sha256:
-        return []
-    still = ws.db().execute("SELECT 1 FROM models WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone()
-    if still is not None:
-        return []
-    folder = cache_dir(ws)
-    if not folder.is_dir():
-        return []
-    prefix = sha256[:DIGITS]
-    removed = []
-    for path in sorted(folder.iterdir()):
-        if prefix in path.name.split("-")[:2]:
-            path.unlink(missing_ok=True)
-            removed.append(path.name)
-    return removed
+    from engine.models.derived_copies import drop_made_from
+    return drop_made_from(ws, cache_dir(ws), sha256, DIGITS)
