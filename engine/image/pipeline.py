@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,18 +72,35 @@ def torch_setup():
 LOADING = threading.RLock()
 
 
+@contextmanager
+def _libraries_quiet():
+    """Progress goes through the job: no loading bars from diffusers or transformers on stderr, and none of
+    transformers' notes about optional image processors the pipeline never uses (torchvision is not shipped)."""
+    from diffusers.utils import logging as diffusers_logging
+    from transformers.utils import logging as hf_logging
+    diffusers_logging.disable_progress_bar()
+    hf_logging.disable_progress_bar()
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+
+
 def load_pipeline(folder: Path, device=None, dtype=None):
     import diffusers
     from engine.image.verify import read_json
     index = read_json(folder / "model_index.json", "model_index.json")
-    cls = getattr(diffusers, index.get("_class_name", "StableDiffusionPipeline"))
+    with _libraries_quiet():    # the pipeline's modules are imported on first use: their notes come here
+        cls = getattr(diffusers, index.get("_class_name", "StableDiffusionPipeline"))
     kwargs = {}
     if "safety_checker" in index:
         kwargs.update(safety_checker=None, requires_safety_checker=False)
         if (folder / "safety_checker").is_dir():
             kwargs = {}  # a local one is used when the model ships it
     try:
-        with LOADING:
+        with LOADING, _libraries_quiet():
             pipe = cls.from_pretrained(str(folder), local_files_only=True, dtype=dtype, use_safetensors=True,
                                        **kwargs)
     except (OSError, ValueError) as exc:

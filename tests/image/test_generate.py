@@ -127,3 +127,21 @@ def test_aigc_generate_gives_the_plain_pipelines_pixels_for_the_same_seed(worksp
     image = plain("a red bottle", num_inference_steps=3, width=16, height=16, guidance_scale=7.0,
                   generator=torch.Generator("cpu").manual_seed(5)).images[0]
     assert np.array_equal(ours, np.asarray(image.convert("RGB"), dtype=np.int16))
+
+
+def test_aigc_generate_prints_only_its_own_lines(workspace_dir, tiny_sd_dir, tmp_path):
+    """The libraries' loading bars and their notes about optional image processors (torchvision is not
+    shipped) stay off the terminal: a user sees the command's own output and nothing else."""
+    import subprocess
+    from engine.api import Engine
+    from engine.offline import child_env, python_command
+    with Engine.open(workspace_dir) as eng:
+        job = eng.jobs.run("models.import", {"path": str(tiny_sd_dir), "name": "tiny", "kind": "image"})
+        assert job.state.value == "succeeded", job.error
+    proc = subprocess.run(python_command(["-m", "engine", "--workspace", str(workspace_dir), "generate",
+                                          "--model", "tiny", "--prompt", "a red bottle", "--steps", "2", "--width",
+                                          "16", "--height", "16", "--seed", "5", "--out", str(tmp_path)]),
+                          capture_output=True, text=True, env=child_env(), timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "(seed 5)" in proc.stdout
+    assert proc.stderr.strip() == "", proc.stderr[-2000:]
